@@ -1,0 +1,3 @@
+from voicesim.cli.main import main
+
+raise SystemExit(main())
