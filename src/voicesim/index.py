@@ -1,0 +1,298 @@
+"""The SQLite history index: one row per session and per answer, rebuilt from the folders.
+
+The session folders are the truth; this index only makes history queries fast. Schema
+changes are a list of numbered migration functions applied in order (``PRAGMA user_version``
+holds how many ran). A locked or damaged index raises :class:`StorageError` with one line;
+``SessionIndex.rebuild`` moves a damaged file aside and starts afresh.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicesim.errors import StorageError
+
+INDEX_NAME = "index.sqlite3"
+LOCK_TIMEOUT_S = 2.0
+
+
+def _m1_create(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            created TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            pack TEXT,
+            status TEXT NOT NULL,
+            n_answers INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE answers (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            question_id TEXT,
+            category TEXT,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            analysed INTEGER NOT NULL DEFAULT 0,
+            words INTEGER NOT NULL DEFAULT 0,
+            speaking_s REAL NOT NULL DEFAULT 0,
+            fillers INTEGER NOT NULL DEFAULT 0,
+            pauses INTEGER NOT NULL DEFAULT 0,
+            long_pauses INTEGER NOT NULL DEFAULT 0,
+            score REAL,
+            PRIMARY KEY (session_id, idx)
+        )"""
+    )
+    db.execute("CREATE INDEX sessions_created ON sessions(created)")
+    db.execute("CREATE INDEX answers_category ON answers(category)")
+
+
+def _m2_latency(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE answers ADD COLUMN response_latency_s REAL")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_create, _m2_latency]
+
+
+@dataclass
+class AnswerRow:
+    """The numbers of one answer the history needs (counts, seconds, score 0–100)."""
+
+    idx: int
+    question_id: str | None
+    category: str | None
+    skipped: bool
+    analysed: bool
+    words: int = 0
+    speaking_s: float = 0.0
+    fillers: int = 0
+    pauses: int = 0
+    long_pauses: int = 0
+    score: float | None = None
+    response_latency_s: float | None = None
+
+
+@dataclass
+class SessionSummaryRow:
+    """One session in the history: pace in wpm, fillers per 100 words, pauses per minute."""
+
+    id: str
+    created: str
+    mode: str
+    pack: str | None
+    status: str
+    n_answers: int
+    answered: int
+    categories: list[str] = field(default_factory=list)
+    wpm: float | None = None
+    fillers_per_100: float | None = None
+    pauses_per_min: float | None = None
+    long_pauses: int = 0
+    score: float | None = None
+    speaking_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _damaged(path: Path, exc: sqlite3.Error) -> StorageError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StorageError(f"the history index {path} is locked by another voicesim; try again")
+    return StorageError(
+        f"the history index {path} is damaged ({text}); run `voicesim sessions reindex`"
+    )
+
+
+class SessionIndex:
+    """The history index file ``index.sqlite3``; every method opens, works and closes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from exc
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            self._migrate(db)
+            yield db
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from exc
+        finally:
+            db.close()
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version >= len(MIGRATIONS):
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                migration(db)
+                db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def schema_version(self) -> int:
+        """How many migrations have run on this file."""
+        with self._connect() as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+    def upsert(self, session: dict[str, Any], answers: Iterable[AnswerRow]) -> None:
+        """Insert or replace one session and all its answers, in one transaction."""
+        with self._transaction() as db:
+            self._upsert(db, session, list(answers))
+
+    def replace_all(self, items: Iterable[tuple[dict[str, Any], list[AnswerRow]]]) -> int:
+        """Empty the index and fill it with ``items``; returns the number of sessions."""
+        count = 0
+        with self._transaction() as db:
+            db.execute("DELETE FROM answers")
+            db.execute("DELETE FROM sessions")
+            for session, answers in items:
+                self._upsert(db, session, answers)
+                count += 1
+        return count
+
+    @staticmethod
+    def _upsert(db: sqlite3.Connection, s: dict[str, Any], answers: list[AnswerRow]) -> None:
+        db.execute("DELETE FROM answers WHERE session_id = ?", (s["id"],))
+        db.execute(
+            "INSERT OR REPLACE INTO sessions (id, created, mode, pack, status, n_answers)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (s["id"], s["created"], s["mode"], s["pack"], s["status"], len(answers)),
+        )
+        db.executemany(
+            "INSERT INTO answers (session_id, idx, question_id, category, skipped, analysed,"
+            " words, speaking_s, fillers, pauses, long_pauses, score, response_latency_s)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s["id"],
+                    a.idx,
+                    a.question_id,
+                    a.category,
+                    int(a.skipped),
+                    int(a.analysed),
+                    a.words,
+                    a.speaking_s,
+                    a.fillers,
+                    a.pauses,
+                    a.long_pauses,
+                    a.score,
+                    a.response_latency_s,
+                )
+                for a in answers
+            ],
+        )
+
+    def delete(self, session_id: str) -> None:
+        """Forget one session (its answers go with it)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def ids(self) -> set[str]:
+        """Every session id the index knows."""
+        with self._connect() as db:
+            return {row[0] for row in db.execute("SELECT id FROM sessions")}
+
+    def rows(
+        self, *, since: str | None = None, category: str | None = None
+    ) -> list[SessionSummaryRow]:
+        """Sessions oldest first, with measures aggregated over their (matching) answers.
+
+        ``since`` is an ISO-8601 date or time compared with the creation time (UTC);
+        ``category`` keeps only answers of that question category (and sessions having one).
+        """
+        where, params = ["1 = 1"], []
+        if since:
+            where.append("s.created >= ?")
+            params.append(since)
+        join_cond = "a.session_id = s.id"
+        if category:
+            join_cond += " AND lower(a.category) = lower(?)"
+            params.insert(0, category)
+            where.append("a.idx IS NOT NULL")
+        sql = f"""
+            SELECT s.id, s.created, s.mode, s.pack, s.status, s.n_answers,
+                   SUM(CASE WHEN a.analysed AND NOT a.skipped THEN 1 ELSE 0 END),
+                   GROUP_CONCAT(DISTINCT a.category),
+                   SUM(CASE WHEN a.analysed THEN a.words END),
+                   SUM(CASE WHEN a.analysed THEN a.speaking_s END),
+                   SUM(CASE WHEN a.analysed THEN a.fillers END),
+                   SUM(CASE WHEN a.analysed THEN a.pauses END),
+                   SUM(CASE WHEN a.analysed THEN a.long_pauses END),
+                   AVG(CASE WHEN a.analysed AND NOT a.skipped THEN a.score END)
+            FROM sessions s LEFT JOIN answers a ON {join_cond}
+            WHERE {" AND ".join(where)}
+            GROUP BY s.id ORDER BY s.created, s.id"""
+        with self._connect() as db:
+            return [_summary_row(r) for r in db.execute(sql, params)]
+
+    def rebuild(self, items: Iterable[tuple[dict[str, Any], list[AnswerRow]]]) -> int:
+        """Recreate the index from ``items``; a damaged file is moved aside first."""
+        try:
+            return self.replace_all(items)
+        except StorageError as exc:
+            if "locked" in str(exc):
+                raise
+        self._move_aside()
+        return self.replace_all(items)
+
+    def _move_aside(self) -> Path:
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            self.path.replace(aside)
+            for suffix in ("-journal", "-wal", "-shm"):
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    side.unlink()
+        except OSError as exc:
+            raise StorageError(f"cannot move the damaged index {self.path} aside: {exc}") from exc
+        return aside
+
+
+def _summary_row(r: tuple[Any, ...]) -> SessionSummaryRow:
+    words, span, fillers, pauses = (r[8] or 0), (r[9] or 0.0), (r[10] or 0), (r[11] or 0)
+    return SessionSummaryRow(
+        id=r[0],
+        created=r[1],
+        mode=r[2],
+        pack=r[3],
+        status=r[4],
+        n_answers=int(r[5]),
+        answered=int(r[6] or 0),
+        categories=sorted(c for c in (r[7] or "").split(",") if c),
+        wpm=words / span * 60.0 if span > 0 else None,
+        fillers_per_100=fillers / words * 100.0 if words > 0 else None,
+        pauses_per_min=pauses / span * 60.0 if span > 0 else None,
+        long_pauses=int(r[12] or 0),
+        score=float(r[13]) if r[13] is not None else None,
+        speaking_s=float(span),
+    )
