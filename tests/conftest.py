@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.audio_rig import pulse  # noqa: F401  (the private PulseAudio server fixture)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 JFK = SHARED / "fixtures" / "jfk.flac"
