@@ -1,0 +1,315 @@
+"""Stage: question packs. Read and validate ``*.toml`` packs, find and select questions.
+
+A pack file::
+
+    [pack]
+    id = "managerial"
+    title = "Interview for a managerial position"
+    description = "..."          # optional
+
+    [[questions]]
+    id = "mgr-achievements-biggest"
+    text = "What is your most significant achievement as a manager?"
+    category = "achievements"
+    kind = "behavioural"
+    target_s = [60, 120]
+    tip = "Back it with numbers and say what your team achieved."
+    follow_ups = ["How did you measure it?"]        # optional
+    stress_follow_ups = ["So what?"]                # optional, curt, for the stress mode
+    expects = ["numbers", "team_language", "car_structure"]   # optional, named checks
+    donts = ["hackneyed_self_praise"]               # optional, named checks
+
+Check names come from the rubric (``voicesim/data/rubric.toml``, ``[checks]``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicesim import paths
+from voicesim.errors import PackError, UserError
+
+DEFAULT_PACK = "managerial"
+KINDS = ("behavioural", "factual", "situational", "projective", "stress", "opening", "closing")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_PACK_KEYS = {"id": str, "title": str, "description": str}
+_REQUIRED = ("id", "text", "category", "kind", "target_s", "tip")
+_OPTIONAL = ("follow_ups", "stress_follow_ups", "expects", "donts")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One interview question and what a good answer to it holds; target in seconds."""
+
+    id: str
+    text: str
+    category: str
+    kind: str
+    target_s: tuple[float, float]
+    tip: str
+    pack: str = ""
+    follow_ups: tuple[str, ...] = ()
+    stress_follow_ups: tuple[str, ...] = ()
+    expects: tuple[str, ...] = ()
+    donts: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "pack": self.pack,
+            "category": self.category,
+            "kind": self.kind,
+            "text": self.text,
+            "target_s": list(self.target_s),
+            "tip": self.tip,
+            "follow_ups": list(self.follow_ups),
+            "stress_follow_ups": list(self.stress_follow_ups),
+            "expects": list(self.expects),
+            "donts": list(self.donts),
+        }
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A named set of questions read from one file."""
+
+    id: str
+    title: str
+    path: Path
+    questions: tuple[Question, ...]
+    description: str = ""
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({q.category for q in self.questions})
+
+
+@dataclass
+class PackSet:
+    """All packs that loaded (user packs override built-ins by id) and the errors of the rest."""
+
+    packs: dict[str, Pack] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def questions(self) -> list[Question]:
+        return [q for pack in self.packs.values() for q in pack.questions]
+
+    def question(self, qid: str) -> Question | None:
+        return next((q for q in self.questions() if q.id == qid), None)
+
+
+def _known_checks() -> set[str]:
+    from voicesim.rubric import load_rubric
+
+    return load_rubric().check_names()
+
+
+def load_pack(path: Path | str, known_checks: set[str] | None = None) -> Pack:
+    """Read and validate one pack file.
+
+    Raises PackError with the file, the question id and the field at fault.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{path}: cannot read: {exc.__class__.__name__}: {exc}") from None
+    checks = _known_checks() if known_checks is None else known_checks
+    unknown = sorted(set(data) - {"pack", "questions"})
+    if unknown:
+        raise PackError(f"{path}: unknown key '{unknown[0]}' (known: pack, questions)")
+    head = data.get("pack")
+    if not isinstance(head, dict):
+        raise PackError(f"{path}: missing [pack] table with id and title")
+    for key, value in head.items():
+        if key not in _PACK_KEYS:
+            raise PackError(f"{path}: [pack]: unknown key '{key}' (known: {', '.join(_PACK_KEYS)})")
+        if not isinstance(value, str):
+            raise PackError(f"{path}: [pack]: '{key}' must be a string")
+    for key in ("id", "title"):
+        if not str(head.get(key, "")).strip():
+            raise PackError(f"{path}: [pack]: missing '{key}'")
+    pack_id = str(head["id"])
+    if not _ID.match(pack_id):
+        raise PackError(f"{path}: [pack]: id '{pack_id}' may hold only a-z, 0-9, '-', '_', '.'")
+    items = data.get("questions")
+    if not isinstance(items, list) or not items:
+        raise PackError(f"{path}: no [[questions]]")
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        q = _question(item, n, path, pack_id, checks)
+        if q.id in seen:
+            raise PackError(f"{path}: question '{q.id}': duplicate id")
+        seen.add(q.id)
+        questions.append(q)
+    return Pack(
+        pack_id, str(head["title"]), path, tuple(questions), str(head.get("description", ""))
+    )
+
+
+def _question(item: Any, n: int, path: Path, pack_id: str, checks: set[str]) -> Question:
+    if not isinstance(item, dict):
+        raise PackError(f"{path}: question #{n}: must be a table")
+    qid = item.get("id")
+    where = (
+        f"{path}: question '{qid}'" if isinstance(qid, str) and qid else f"{path}: question #{n}"
+    )
+    for key in item:
+        if key not in _REQUIRED and key not in _OPTIONAL:
+            known = ", ".join(_REQUIRED + _OPTIONAL)
+            raise PackError(f"{where}: unknown field '{key}' (known: {known})")
+    for key in _REQUIRED:
+        if key not in item:
+            raise PackError(f"{where}: missing field '{key}'")
+    for key in ("id", "text", "category", "kind", "tip"):
+        if not isinstance(item[key], str) or not item[key].strip():
+            raise PackError(f"{where}: field '{key}' must be a non-empty string")
+    if not _ID.match(item["id"]):
+        raise PackError(f"{where}: field 'id' may hold only a-z, 0-9, '-', '_', '.'")
+    if item["kind"] not in KINDS:
+        raise PackError(
+            f"{where}: field 'kind' must be one of {', '.join(KINDS)}, got '{item['kind']}'"
+        )
+    target = _target(item["target_s"], where)
+    lists = {key: _strings(item.get(key, []), where, key) for key in _OPTIONAL}
+    for key in ("expects", "donts"):
+        for name in lists[key]:
+            if name not in checks:
+                close = difflib.get_close_matches(name, sorted(checks), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise PackError(f"{where}: field '{key}': unknown check '{name}'{hint}")
+    return Question(
+        id=item["id"],
+        text=item["text"].strip(),
+        category=item["category"].strip(),
+        kind=item["kind"],
+        target_s=target,
+        tip=item["tip"].strip(),
+        pack=pack_id,
+        follow_ups=lists["follow_ups"],
+        stress_follow_ups=lists["stress_follow_ups"],
+        expects=lists["expects"],
+        donts=lists["donts"],
+    )
+
+
+def _target(value: Any, where: str) -> tuple[float, float]:
+    ok = isinstance(value, list) and len(value) == 2
+    ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if not ok:
+        raise PackError(f"{where}: field 'target_s' must be [min, max] seconds, e.g. [60, 120]")
+    low, high = float(value[0]), float(value[1])
+    if not 0 < low <= high:
+        raise PackError(f"{where}: field 'target_s' needs 0 < min ≤ max, got [{low:g}, {high:g}]")
+    return low, high
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PackError(f"{where}: field '{key}' must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def pack_files(directory: Path) -> list[Path]:
+    """The ``*.toml`` files of a packs directory, sorted by name."""
+    return sorted(p for p in directory.glob("*.toml") if p.is_file())
+
+
+def load_packs(extra_dirs: Iterable[Path | str] = ()) -> PackSet:
+    """Built-in packs, then the packs in ``extra_dirs`` (later ones override by pack id).
+
+    A pack that fails validation is left out and its error recorded in ``errors``; a
+    question id that another loaded pack already uses is an error of the later pack.
+    """
+    checks = _known_checks()
+    result = PackSet()
+    dirs = [paths.builtin_packs_dir(), *(Path(d).expanduser() for d in extra_dirs)]
+    for directory in dirs:
+        if not directory.is_dir():
+            if directory != dirs[0]:
+                result.errors.append(f"{directory}: packs directory not found")
+            continue
+        for file in pack_files(directory):
+            try:
+                pack = load_pack(file, checks)
+            except PackError as exc:
+                result.errors.append(str(exc))
+                continue
+            result.packs[pack.id] = pack
+    _drop_clashing_ids(result)
+    return result
+
+
+def _drop_clashing_ids(result: PackSet) -> None:
+    owner: dict[str, str] = {}
+    for pack in list(result.packs.values()):
+        clash = next((q.id for q in pack.questions if q.id in owner), None)
+        if clash:
+            result.errors.append(
+                f"{pack.path}: question '{clash}': duplicate id (also in pack '{owner[clash]}')"
+            )
+            del result.packs[pack.id]
+            continue
+        owner.update({q.id: pack.id for q in pack.questions})
+
+
+def find_question(qid: str, extra_dirs: Iterable[Path | str] = ()) -> Question:
+    """The question with id ``qid`` in any loaded pack; UserError suggesting close ids if none."""
+    packset = load_packs(extra_dirs)
+    found = packset.question(qid)
+    if found is not None:
+        return found
+    ids = [q.id for q in packset.questions()]
+    close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.5)
+    if not close:
+        close = [i for i in ids if qid.lower() in i][:3]
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see `voicesim packs list`"
+    raise UserError(f"unknown question id '{qid}'{hint}")
+
+
+def select_questions(
+    packset: PackSet,
+    pack: str | None = None,
+    category: str | None = None,
+    count: int | None = None,
+    shuffle: bool = False,
+    seed: int | None = None,
+) -> list[Question]:
+    """Questions for a session: from one pack (default: all), one category, at most ``count``.
+
+    Unknown pack or category: UserError naming the choices.
+    """
+    if pack is not None and pack not in packset.packs:
+        choices = ", ".join(sorted(packset.packs)) or "none"
+        raise UserError(f"unknown pack '{pack}' (packs: {choices})")
+    pool = list(packset.packs[pack].questions) if pack else packset.questions()
+    if category is not None:
+        categories = sorted({q.category for q in pool})
+        pool = [q for q in pool if q.category == category]
+        if not pool:
+            raise UserError(
+                f"no questions in category '{category}' (categories: {', '.join(categories)})"
+            )
+    if count is not None and count < 1:
+        raise UserError(f"--count must be at least 1, got {count}")
+    if shuffle:
+        random.Random(seed).shuffle(pool)
+    return pool[:count] if count is not None else pool
+
+
+def categories(questions: Sequence[Question]) -> dict[str, int]:
+    """Question count per category, sorted by category."""
+    out: dict[str, int] = {}
+    for q in sorted(questions, key=lambda q: q.category):
+        out[q.category] = out.get(q.category, 0) + 1
+    return out
