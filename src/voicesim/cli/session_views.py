@@ -1,0 +1,121 @@
+"""How stored sessions look in the terminal (Rich), and where exports are written.
+
+Imported only by the sessions CLI commands, after argument parsing (so Rich may load here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from voicesim.durable import atomic_write_text
+from voicesim.errors import UserError
+from voicesim.export import EXTENSIONS, export_answer, export_session_json
+from voicesim.history import MEASURES, HistoryRow, overall_trend
+from voicesim.storage import SessionRecord
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def show_session(console: Console, record: SessionRecord) -> None:
+    """Print one session: header, then one row per answer with its key measures."""
+    console.print(
+        f"[bold]Session {record.id}[/bold]  {record.created}  mode={record.mode}  "
+        f"pack={record.pack or '–'}  status={record.status}"
+    )
+    console.print(f"folder: {record.path}", markup=False)
+    table = Table("#", "question", "category", "ended by", "wpm", "fillers", "pauses", "score")
+    for a in record.answers:
+        d = a.analysis.delivery if a.analysis else None
+        table.add_row(
+            str(a.index + 1),
+            str(a.question.get("text", ""))[:60],
+            str(a.question.get("category", "")),
+            "skipped" if a.skipped else a.ended_by,
+            _fmt(d.wpm) if d else "–",
+            str(len(d.fillers)) if d else "–",
+            f"{len(d.pauses)} ({len(d.long_pauses)} long)" if d else "–",
+            _fmt(a.analysis.score.overall) if a.analysis else "–",
+        )
+    console.print(table)
+    s = record.summary
+    if s:
+        console.print(
+            f"overall: {s.get('answered', 0)} answered, pace {_fmt(s.get('wpm'))} wpm, "
+            f"fillers {_fmt(s.get('fillers_per_100_words'), 1)}/100 words, "
+            f"score {_fmt(s.get('score'))}"
+        )
+
+
+_LABELS = {
+    "wpm": "pace wpm",
+    "fillers_per_100": "fillers/100w",
+    "pauses_per_min": "pauses/min",
+    "score": "score",
+}
+_DIGITS = {"wpm": 0, "fillers_per_100": 1, "pauses_per_min": 1, "score": 0}
+
+
+def _cell(row: HistoryRow, measure: str) -> str:
+    value = getattr(row.session, measure)
+    arrow = row.arrows.get(measure, "")
+    colour = {True: "green", False: "red"}.get(row.better.get(measure))  # type: ignore[arg-type]
+    shown = f"{arrow}" if not colour else f"[{colour}]{arrow}[/{colour}]"
+    return f"{_fmt(value, _DIGITS[measure])} {shown}".rstrip()
+
+
+def history_table(console: Console, rows: list[HistoryRow]) -> None:
+    """The history as a table: one session per row, arrows against the previous session."""
+    table = Table("date (UTC)", "session", "answers", *[_LABELS[m] for m in MEASURES])
+    for r in rows:
+        table.add_row(
+            r.session.created[:16].replace("T", " "),
+            r.session.id,
+            str(r.session.answered),
+            *[_cell(r, m) for m in MEASURES],
+        )
+    console.print(table)
+    verdicts = []
+    for m in MEASURES:
+        arrow, better = overall_trend(rows, m)
+        if arrow:
+            word = {True: "improving", False: "getting worse", None: "steady"}[better]
+            verdicts.append(f"{_LABELS[m]} {arrow} {word}")
+    if verdicts:
+        console.print("Trend (first half vs second half): " + "; ".join(verdicts))
+
+
+def run_export(
+    record: SessionRecord, fmt: str, *, answer: int | None, out: Path | None
+) -> list[str]:
+    """Write the export; returns lines to print (the export itself when it goes to stdout)."""
+    if fmt == "json" and answer is None:
+        return _emit(export_session_json(record), out, f"{record.id}.json")
+    if answer is not None or len(record.answers) == 1:
+        chosen = record.answer(answer or 1)
+        name = f"{record.id}-a{chosen.index + 1:02d}.{EXTENSIONS[fmt]}"
+        return _emit(export_answer(chosen, fmt), out, name)
+    if not record.answers:
+        raise UserError(f"session {record.id} has no answers to export")
+    folder = out or Path.cwd()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file; with several answers --out must be a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for a in record.answers:
+        path = folder / f"{record.id}-a{a.index + 1:02d}.{EXTENSIONS[fmt]}"
+        atomic_write_text(path, export_answer(a, fmt))
+        written.append(f"wrote {path}")
+    return written
+
+
+def _emit(text: str, out: Path | None, default_name: str) -> list[str]:
+    if out is None:
+        return [text.rstrip("\n")]
+    path = out / default_name if out.is_dir() else out
+    atomic_write_text(path, text)
+    return [f"wrote {path}"]

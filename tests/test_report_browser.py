@@ -1,0 +1,122 @@
+"""The HTML report in a real headless Chromium (Debian's, driven by Playwright), offline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.session_factory import Built, make_session, sample_answer
+from voicesim.report import render_report
+from voicesim.storage import SessionStore
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INJECTED = "<script>window.__pwned = 1</script>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
+    home = tmp_path_factory.mktemp("home")
+    store = SessionStore(home)
+    built = make_session(store, [sample_answer(0), sample_answer(1)], text_override=INJECTED)
+    out = home / "report.html"
+    out.write_text(render_report(store.load(built.record.id)), encoding="utf-8")
+    return built, out
+
+
+def _open(browser: Any, path: Path) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
+    assert errors == []
+    return context, page, outside
+
+
+def test_report_offline_fillers_and_escaping(browser: Any, report: tuple[Built, Path]) -> None:
+    built, path = report
+    context, page, outside = _open(browser, path)
+    try:
+        # Fillers built into the answers: one "um" and one "you know" per answer.
+        expected = sum(len(c.fillers) for c in built.answers)
+        stored = sum(len(a.analysis.delivery.fillers) for a in built.record.answers if a.analysis)
+        assert expected == stored == 4
+        assert page.locator(".transcript .w.filler").count() == expected
+        data = json.loads(page.locator("#voicesim-data").text_content() or "{}")
+        assert sum(len(a["delivery"]["fillers"]) for a in data["answers"]) == expected
+        # The injected script is shown as text and never runs.
+        assert page.evaluate("window.__pwned") is None
+        assert page.get_by_text(INJECTED, exact=True).count() == 2
+        assert page.locator(".transcript script").count() == 0
+        assert page.locator("audio.answer-audio").count() == 2
+        assert page.locator(".pause-mark.long").count() == 2
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_click_word_and_evidence_seek_audio(browser: Any, report: tuple[Built, Path]) -> None:
+    built, path = report
+    context, page, outside = _open(browser, path)
+    try:
+        answer = page.locator("#answer-2")
+        word = next(
+            w for w in built.record.answers[1].analysis.transcript.words if w.text == "took"
+        )
+        answer.locator(".transcript .w", has_text="took").first.click()
+        t = answer.locator("audio.answer-audio").evaluate("a => a.currentTime")
+        assert t == pytest.approx(round(word.start, 3), abs=0.01)
+        # The word under the playhead is highlighted.
+        assert answer.locator(".transcript .w.current").inner_text() == "took"
+        # The scorecard's filler evidence jumps to the first filler ("um").
+        um = built.answers[1].fillers[0]
+        answer.locator("button.ev").first.click()
+        t = answer.locator("audio.answer-audio").evaluate("a => a.currentTime")
+        assert t == pytest.approx(um.start, abs=0.01)
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_five_answer_report_is_small(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    built = make_session(store, [sample_answer(i) for i in range(5)])
+    size = len(render_report(store.load(built.record.id)).encode("utf-8"))
+    assert size < 5_000_000
