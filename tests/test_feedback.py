@@ -1,0 +1,116 @@
+"""Feedback: scorecard, the one spoken sentence, and the session debrief (pure functions)."""
+
+from __future__ import annotations
+
+from voicesim.analysis import AnalysisResult, AudioInfo
+from voicesim.delivery import Delivery, Filler, Pause
+from voicesim.feedback import AnswerOutcome, scorecard, spoken_feedback, summarize, trend
+from voicesim.scoring import Criterion, Score
+from voicesim.transcribe import Transcript, Word
+
+
+def result(
+    *,
+    overall: float,
+    wpm: float = 140.0,
+    fillers_per_100: float = 1.0,
+    criteria: list[Criterion] | None = None,
+    words: int = 30,
+    groups: dict[str, float] | None = None,
+) -> AnalysisResult:
+    """An analysed answer whose numbers we choose."""
+    criteria = criteria or [Criterion("pace", "clarity", overall, 1.0, tip="Keep it up.")]
+    text_words = [Word(f"w{i}", i * 0.4, i * 0.4 + 0.3, 0.9) for i in range(words)]
+    return AnalysisResult(
+        audio=AudioInfo("", 20.0, 16000),
+        transcript=Transcript(" ".join(w.text for w in text_words), text_words),
+        delivery=Delivery(
+            speaking_span_s=12.0,
+            words=words,
+            wpm=wpm,
+            articulation_rate=4.0,
+            syllables=45,
+            phonation_time_s=10.0,
+            pauses=[Pause(2.0, 4.5), Pause(6.0, 6.4)],
+            fillers=[Filler("um", 1.0, 1.3, "filled_pause", "acoustic")],
+            fillers_per_100_words=fillers_per_100,
+            response_latency_s=1.2,
+        ),
+        score=Score(overall=overall, criteria=criteria, groups=groups or {"clarity": overall}),
+    )
+
+
+def test_spoken_feedback_names_the_change_that_helps_most() -> None:
+    criteria = [
+        Criterion("pace", "clarity", 90.0, 1.0, tip="Keep this pace."),
+        Criterion(
+            "fillers",
+            "clarity",
+            30.0,
+            2.0,
+            tip="Replace um and uh with a silent pause. Practise the opening.",
+        ),
+        Criterion("length", "conciseness", 60.0, 1.0, tip="Finish within 90 seconds."),
+    ]
+    sentence = spoken_feedback(result(overall=50, criteria=criteria))
+    # The filler criterion has the largest weight x (100 - score); one sentence only.
+    assert sentence == "One thing to change: replace um and uh with a silent pause."
+
+
+def test_spoken_feedback_for_a_strong_answer_and_for_silence() -> None:
+    strong = [Criterion("pace", "clarity", 96.0, 1.0, tip="Slow down a touch.")]
+    assert "keep" in spoken_feedback(result(overall=96, criteria=strong)).lower()
+    silent = result(overall=0, words=0)
+    assert spoken_feedback(silent) == "I did not hear an answer to that one."
+
+
+def test_scorecard_carries_the_measures_and_three_improvements() -> None:
+    criteria = [Criterion(f"c{i}", "clarity", 10.0 * i, 1.0, tip=f"tip {i}") for i in range(5)]
+    card = scorecard(result(overall=40, criteria=criteria))
+    assert card.words == 30 and card.wpm == 140.0
+    assert card.fillers == 1 and card.long_pauses == 1  # 2.5 s pause is long, 0.4 s is not
+    assert card.response_latency_s == 1.2
+    assert [i.criterion for i in card.improvements] == ["c0", "c1", "c2"]
+
+
+def test_trend_directions() -> None:
+    assert trend("pace", [120, 130, 150], steady=8, unit="wpm").direction == "rising"
+    assert trend("pace", [150, 151, 149], steady=8, unit="wpm").direction == "steady"
+    assert trend("fillers", [6, 4, 1], steady=1, unit="x").direction == "falling"
+    assert trend("pace", [140], steady=8, unit="wpm").direction == "n/a"
+
+
+def test_summary_lists_weak_and_skipped_answers_to_rehearse() -> None:
+    outcomes = [
+        AnswerOutcome(0, "q1", "Tell us about yourself.", "answered", result(overall=82, wpm=120)),
+        AnswerOutcome(1, "q2", "Your weakness?", "answered", result(overall=48, wpm=150)),
+        AnswerOutcome(2, "q3", "Salary?", "skipped"),
+        AnswerOutcome(3, "q4", "Why us?", "answered", result(overall=70, wpm=170)),
+    ]
+    summary = summarize(outcomes)
+    assert [a.question_id for a in summary.rehearse] == ["q3", "q2"]
+    assert summary.mean_score == (82 + 48 + 70) / 3
+    assert summary.pace.direction == "rising"  # 120 -> 170 wpm
+    assert summary.answered == 3
+
+
+def test_panel_verdicts_average_each_members_groups() -> None:
+    outcomes = [
+        AnswerOutcome(
+            0,
+            "q1",
+            "A",
+            "answered",
+            result(overall=60, groups={"clarity": 80.0, "conciseness": 40.0, "content": 60.0}),
+        ),
+        AnswerOutcome(
+            1,
+            "q2",
+            "B",
+            "answered",
+            result(overall=60, groups={"clarity": 60.0, "conciseness": 20.0, "content": 90.0}),
+        ),
+    ]
+    panel = {"Maria": ("clarity",), "David": ("conciseness",), "Sam": ("content",)}
+    verdicts = summarize(outcomes, panel=panel).verdicts
+    assert verdicts == {"Maria": 70.0, "David": 30.0, "Sam": 75.0}
