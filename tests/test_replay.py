@@ -1,0 +1,81 @@
+"""Replay: the annotated transcript (--no-audio), and playback heard on the virtual speaker."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.audio_rig import PulseRig, pulse  # noqa: F401 - the fixture
+from tests.session_factory import Built, make_session, sample_answer
+from voicesim.cli.main import main
+from voicesim.storage import SessionStore
+
+
+@pytest.fixture
+def built(voicesim_home: Path) -> Built:
+    return make_session(SessionStore(), [sample_answer(0), sample_answer(1)])
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{int(m):02d}:{s:04.1f}"
+
+
+def test_no_audio_prints_annotated_transcript(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["replay", built.record.id, "--answer", "2", "--no-audio"]) == 0
+    out = capsys.readouterr().out
+    comp = built.answers[1]
+    assert "Answer 2: Describe a conflict at work." in out
+    assert "Answer 1:" not in out
+    # Every filler bracketed, every content word present, the long pause with its time.
+    for filler in comp.fillers:
+        assert f"[{filler.text}]" in out
+    for word in comp.content_words:
+        assert word in out
+    start, end = comp.pauses[0]
+    assert f"[{_clock(start)}] (long pause {end - start:.1f} s)" in out
+
+
+def test_no_audio_unknown_answer_is_one_line_error(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["replay", built.record.id, "--answer", "7", "--no-audio"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no answer 7" in err
+
+
+def _active_seconds(samples: np.ndarray, sr: int = 16000, frame_s: float = 0.05) -> float:
+    n = int(sr * frame_s)
+    frames = samples[: len(samples) // n * n].reshape(-1, n)
+    rms = np.sqrt((frames**2).mean(axis=1))
+    return float((rms > 0.01).sum() * frame_s)
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_replay_is_heard_on_the_virtual_speaker(built: Built, pulse: PulseRig) -> None:  # noqa: F811
+    with pulse.speaker_recorder() as rec:
+        time.sleep(0.3)
+        assert main(["replay", built.record.id, "--answer", "2"]) == 0
+        time.sleep(0.5)
+    heard = rec.samples
+    # Answer 2 onwards was played: its question and its answer (the factory's audio),
+    # not answer 1 — so the heard speech lasts as long as question 2 + answer 2.
+    second = built.record.answers[1]
+    q2, _ = sf.read(built.record.path / str(second.question_audio), dtype="float32")
+    a2, _ = sf.read(built.record.path / str(second.answer_audio), dtype="float32")
+    expected = _active_seconds(q2) + _active_seconds(a2)
+    assert expected > 5
+    assert _active_seconds(heard) == pytest.approx(expected, rel=0.2)
+    # And it is that answer's audio: the recording correlates with it strongly.
+    from scipy.signal import correlate
+
+    lag = int(np.argmax(np.abs(correlate(heard, a2, mode="valid", method="fft"))))
+    aligned = heard[lag : lag + len(a2)]
+    assert float(np.corrcoef(aligned, a2)[0, 1]) > 0.8
