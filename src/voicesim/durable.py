@@ -62,6 +62,8 @@ def write_flac(path: Path, samples: np.ndarray, sample_rate: int) -> None:
             tmp.unlink()
         if isinstance(exc, OSError):
             raise storage_error(path, exc) from exc
+        if _disk_full(path.parent):
+            raise StorageError(f"cannot write {path}: No space left on device") from exc
         raise StorageError(f"cannot write {path}: {exc}") from exc
 
 
@@ -117,7 +119,12 @@ class AnswerAudioWriter:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+        else:  # keep the partial file on disk for recovery; do not mask the error
+            self.closed = True
+            with contextlib.suppress(OSError):
+                self._fh.close()
 
 
 def _wav_header(sample_rate: int, frames: int) -> bytes:
@@ -144,3 +151,12 @@ def partial_sample_rate(path: Path) -> int:
     with open(path, "rb") as fh:
         head = fh.read(AnswerAudioWriter.HEADER_BYTES)
     return int(struct.unpack("<I", head[24:28])[0])
+
+
+def _disk_full(folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False

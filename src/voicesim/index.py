@@ -120,6 +120,10 @@ class SessionIndex:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create {self.path.parent}: {exc.strerror or exc}") from exc
+        try:
             db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
             raise _damaged(self.path, exc) from exc

@@ -1,0 +1,125 @@
+"""Exports parsed back with real parsers: webvtt-py (VTT, SRT), textgrid (Praat), and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.session_factory import Built, make_session, sample_answer
+from voicesim.cli.main import main
+from voicesim.export import export_answer, timeline
+from voicesim.storage import AnswerRecord, SessionStore
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    store = SessionStore(tmp_path_factory.mktemp("home"))
+    return make_session(store, [sample_answer(0), sample_answer(1)])
+
+
+def _spoken(built: Built) -> list[str]:
+    """What answer 1 says, fillers bracketed, in order (from the rendered truth)."""
+    comp = built.answers[0]
+    out, i = [], 0
+    while i < len(comp.words):
+        w = comp.words[i]
+        filler = next((f for f in comp.fillers if abs(f.start - w.start) < 1e-6), None)
+        if filler is not None and w.filler:
+            n = len(filler.text.split())
+            out.append("[" + " ".join(x.text for x in comp.words[i : i + n]) + "]")
+            i += n
+        else:
+            out.append(w.text)
+            i += 1
+    return out
+
+
+def _seconds(clock: str) -> float:
+    h, m, s = clock.replace(",", ".").split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_vtt_parses_back_with_fillers_marked(built: Built, tmp_path: Path) -> None:
+    import webvtt
+
+    path = tmp_path / "a.vtt"
+    path.write_text(export_answer(built.record.answers[0], "vtt"))
+    captions = webvtt.read(str(path))
+    text = " ".join(c.text for c in captions)
+    assert text.split() == " ".join(_spoken(built)).split()
+    assert len(re.findall(r"\[[^\]]+\]", text)) == len(built.answers[0].fillers) == 2
+    # No caption spans the long pause: captions before and after it are separate.
+    start, end = built.answers[0].pauses[0]
+    spans = [(_seconds(c.start), _seconds(c.end)) for c in captions]
+    assert all(e <= start + 1e-3 or s >= end - 1e-3 for s, e in spans)
+    assert all(s < e for s, e in spans)
+    assert spans[0][0] == pytest.approx(built.answers[0].words[0].start, abs=1e-3)
+
+
+def test_srt_parses_back(built: Built, tmp_path: Path) -> None:
+    import webvtt
+
+    path = tmp_path / "a.srt"
+    path.write_text(export_answer(built.record.answers[0], "srt"))
+    captions = webvtt.from_srt(str(path))
+    assert " ".join(c.text for c in captions).split() == " ".join(_spoken(built)).split()
+
+
+def test_textgrid_tiers(built: Built, tmp_path: Path) -> None:
+    import textgrid
+
+    path = tmp_path / "a.TextGrid"
+    path.write_text(export_answer(built.record.answers[0], "textgrid"))
+    grid = textgrid.TextGrid.fromFile(str(path))
+    assert [t.name for t in grid.tiers] == ["words", "fillers", "pauses"]
+    comp = built.answers[0]
+    fillers = [i for i in grid.getFirst("fillers") if i.mark]
+    assert [(i.mark, round(i.minTime, 3)) for i in fillers] == [
+        (f.text, round(f.start, 3)) for f in comp.fillers
+    ]
+    pauses = [i for i in grid.getFirst("pauses") if i.mark]
+    assert [(i.mark, round(i.minTime, 3), round(i.maxTime, 3)) for i in pauses] == [
+        ("long pause", round(s, 3), round(e, 3)) for s, e in comp.pauses
+    ]
+    words = [i.mark for i in grid.getFirst("words") if i.mark]
+    assert words == [w.strip("[]") for w in _spoken(built)]
+    assert grid.maxTime == pytest.approx(comp.duration_s, abs=1e-3)
+
+
+def test_audacity_labels(built: Built) -> None:
+    lines = export_answer(built.record.answers[0], "audacity").splitlines()
+    rows = [line.split("\t") for line in lines]
+    assert all(len(r) == 3 and float(r[0]) <= float(r[1]) for r in rows)
+    labels = [r[2] for r in rows]
+    assert "[um]" in labels and "[you know]" in labels
+    assert sum(1 for x in labels if x.startswith("(long pause")) == 1
+    assert len(rows) == len(timeline(built.record.answers[0].analysis))  # type: ignore[arg-type]
+
+
+def test_json_round_trips(built: Built) -> None:
+    answer = built.record.answers[1]
+    again = AnswerRecord.from_dict(json.loads(export_answer(answer, "json")))
+    assert again.to_dict() == answer.to_dict()
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "srt", "audacity", "textgrid", "json"])
+def test_cli_exports_every_format_for_every_answer(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setenv("VOICESIM_HOME", str(built.record.path.parents[1]))
+    out = tmp_path / fmt
+    assert main(["export", built.record.id, "--format", fmt, "--out", str(out)]) == 0
+    if fmt == "json":
+        data = json.loads(out.read_text())
+        assert data["id"] == built.record.id and len(data["answers"]) == 2
+    else:
+        assert len(list(out.iterdir())) == 2
+    single = tmp_path / f"one.{fmt}"
+    assert (
+        main(["export", built.record.id, "--format", fmt, "--answer", "2", "--out", str(single)])
+        == 0
+    )
+    assert single.read_text() == export_answer(built.record.answers[1], fmt)
