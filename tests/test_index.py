@@ -61,7 +61,7 @@ def test_missing_index_is_rebuilt_on_list(store: SessionStore) -> None:
 def test_damaged_index_is_a_clear_error_and_reindex_recovers(store: SessionStore) -> None:
     before = _history(store)
     store.index.path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StorageError, match="damaged .* run `voicesim sessions reindex`"):
+    with pytest.raises(StorageError, match=r"damaged .* run `voicesim sessions reindex`"):
         store.list()
     assert store.reindex() == 3
     assert _history(store) == before

@@ -62,7 +62,7 @@ def test_corrupt_json_and_missing_audio(tmp_path: Path) -> None:
     with pytest.raises(SessionError, match="corrupt"):
         store.load(one.id)
     (two.path / "a01.flac").unlink()
-    with pytest.raises(SessionError, match="audio file a01.flac is missing"):
+    with pytest.raises(SessionError, match=r"audio file a01\.flac is missing"):
         store.load(two.id)
     assert store.load(two.id, check_audio=False).answers[0].answer_audio == "a01.flac"
 
@@ -100,7 +100,7 @@ def test_read_only_data_dir(tmp_path: Path) -> None:
     mnt = tmp_path / "ro"
     _mount_tmpfs(mnt, "ro,size=1m")
     try:
-        with pytest.raises(StorageError, match="cannot store sessions in .*Read-only"):
+        with pytest.raises(StorageError, match=r"cannot store sessions in .*Read-only"):
             SessionStore(mnt).check_writable()
         with pytest.raises(StorageError):
             SessionStore(mnt).create(mode="practice", pack=None, settings={})
