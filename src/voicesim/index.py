@@ -102,10 +102,16 @@ class SessionSummaryRow:
         return dict(self.__dict__)
 
 
+class IndexLockedError(StorageError):
+    """Another process holds the index; waiting and trying again helps, rebuilding does not."""
+
+
 def _damaged(path: Path, exc: sqlite3.Error) -> StorageError:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return StorageError(f"the history index {path} is locked by another voicesim; try again")
+        return IndexLockedError(
+            f"the history index {path} is locked by another voicesim; try again"
+        )
     return StorageError(
         f"the history index {path} is damaged ({text}); run `voicesim sessions reindex`"
     )
@@ -263,9 +269,10 @@ class SessionIndex:
         """Recreate the index from ``items``; a damaged file is moved aside first."""
         try:
             return self.replace_all(items)
-        except StorageError as exc:
-            if "locked" in str(exc):
-                raise
+        except IndexLockedError:
+            raise
+        except StorageError:
+            pass
         self._move_aside()
         return self.replace_all(items)
 

@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -283,9 +282,11 @@ class SessionStore:
     def create(self, *, mode: str, pack: str | None, settings: dict[str, Any]) -> SessionWriter:
         """Start a new session folder (status "in_progress") and return its writer."""
         self.check_writable()
-        for _ in range(20):
-            now = datetime.now(UTC)
-            session_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        now = datetime.now(UTC)
+        # The suffix is the fraction of the second (1/65536 s), so ids sort in creation order.
+        tick = now.microsecond * 65536 // 1_000_000
+        for bump in range(64):
+            session_id = f"{now:%Y%m%d-%H%M%S}-{(tick + bump) % 65536:04x}"
             folder = self.sessions_dir / session_id
             try:
                 folder.mkdir()

@@ -28,17 +28,19 @@ def show_session(console: Console, record: SessionRecord) -> None:
         f"pack={record.pack or '–'}  status={record.status}"
     )
     console.print(f"folder: {record.path}", markup=False)
-    table = Table("#", "question", "category", "ended by", "wpm", "fillers", "pauses", "score")
+    for a in record.answers:
+        q = a.question
+        console.print(f"{a.index + 1}. [{q.get('category', '')}] {q.get('text', '')}", markup=False)
+    table = Table("#", "ended by", "wpm", "fillers", "pauses (long)", "latency s", "score")
     for a in record.answers:
         d = a.analysis.delivery if a.analysis else None
         table.add_row(
             str(a.index + 1),
-            str(a.question.get("text", ""))[:60],
-            str(a.question.get("category", "")),
             "skipped" if a.skipped else a.ended_by,
             _fmt(d.wpm) if d else "–",
             str(len(d.fillers)) if d else "–",
-            f"{len(d.pauses)} ({len(d.long_pauses)} long)" if d else "–",
+            f"{len(d.pauses)} ({len(d.long_pauses)})" if d else "–",
+            _fmt(a.response_latency_s, 1),
             _fmt(a.analysis.score.overall) if a.analysis else "–",
         )
     console.print(table)
@@ -53,7 +55,7 @@ def show_session(console: Console, record: SessionRecord) -> None:
 
 _LABELS = {
     "wpm": "pace wpm",
-    "fillers_per_100": "fillers/100w",
+    "fillers_per_100": "fillers/100 w",
     "pauses_per_min": "pauses/min",
     "score": "score",
 }
@@ -70,14 +72,11 @@ def _cell(row: HistoryRow, measure: str) -> str:
 
 def history_table(console: Console, rows: list[HistoryRow]) -> None:
     """The history as a table: one session per row, arrows against the previous session."""
-    table = Table("date (UTC)", "session", "answers", *[_LABELS[m] for m in MEASURES])
+    # The id holds the date (YYYYMMDD-HHMMSS, UTC) and is what replay/report take.
+    table = Table("session", "n", *[_LABELS[m] for m in MEASURES])
+    table.columns[0].no_wrap = True
     for r in rows:
-        table.add_row(
-            r.session.created[:16].replace("T", " "),
-            r.session.id,
-            str(r.session.answered),
-            *[_cell(r, m) for m in MEASURES],
-        )
+        table.add_row(r.session.id, str(r.session.answered), *[_cell(r, m) for m in MEASURES])
     console.print(table)
     verdicts = []
     for m in MEASURES:
