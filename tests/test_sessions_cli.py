@@ -138,6 +138,7 @@ def test_report_command_writes_html(
     out_file = tmp_path / "r.html"
     code, out, _ = _run(["report", built.record.id, "--out", str(out_file)], capsys)
     text = out_file.read_text()
+    assert "Report written to" in out
     assert code == 0 and text.startswith("<!DOCTYPE html>") and "data:audio/ogg;base64," in text
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in text
