@@ -142,9 +142,17 @@ def test_structure_finds_each_part_and_its_share_of_time() -> None:
     score = score_answer(*build(GOOD), question=QUESTION)
     c = crit(score, "structure")
     assert c.score == 100
-    parts = [e.text.split(":")[0] for e in c.evidence]
+    assert c.evidence[0].text.startswith("time split: circumstances")
+    parts = [e.text.split(":")[0] for e in c.evidence[1:]]
     assert parts == ["circumstances", "actions", "results"]
-    assert all(e.start is not None and e.end is not None for e in c.evidence)
+    assert all(e.start is not None and e.end is not None for e in c.evidence[1:])
+    spans = [(e.start, e.end) for e in c.evidence[1:]]
+    assert spans == sorted(spans)
+    no_result = score_answer(
+        *build("When I joined we had a problem. I decided to fix it."), question=QUESTION
+    )
+    assert crit(no_result, "structure").score <= 70
+    assert "no results found" in [e.text for e in crit(no_result, "structure").evidence]
 
 
 def test_we_i_balance() -> None:

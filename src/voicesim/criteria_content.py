@@ -44,7 +44,7 @@ def content_criteria(
     """Every content criterion that applies to ``question``."""
     out: list[Criterion] = []
     if "car_structure" in question.expects:
-        out.append(structure(sentences, rubric))
+        out.append(structure(tokens, rubric))
     if "numbers" in question.expects:
         out.append(quantified(tokens, rubric))
     if "team_language" in question.expects:
@@ -177,61 +177,83 @@ def money_hits(tokens: Sequence[Token]) -> list[Hit]:
     return hits
 
 
-def structure(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
-    """Circumstances → actions → results from cue phrases, with each part's share of time."""
+def structure(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
+    """Circumstances → actions → results from cue phrases, with each part's share of time.
+
+    Each cue starts its part, which runs until the next cue of another part; talk before
+    the first cue is background (circumstances). Punctuation is not used, so the split does
+    not depend on where the recogniser put full stops.
+    """
     spec = rubric.spec("structure")
-    labels = _label_sentences(sentences, {p: spec.words(p) for p in PARTS})
-    spans: dict[str, list[Sentence]] = {p: [] for p in PARTS}
-    for sentence, label in zip(sentences, labels, strict=True):
-        if label:
-            spans[label].append(sentence)
-    total = sum(s.end - s.start for s in sentences) or 1.0
-    shares = {p: sum(s.end - s.start for s in spans[p]) / total for p in PARTS}
-    present = [p for p in PARTS if spans[p]]
+    segments, cued = _segments(tokens, {p: spec.words(p) for p in PARTS})
+    total = (tokens[-1].end - tokens[0].start) or 1.0
+    shares = {p: sum(e - s for part, s, e in segments if part == p) / total for p in PARTS}
+    lead_in = segments[0][2] - segments[0][1]
+    present = [p for p in PARTS if p in cued or (p == "circumstances" and lead_in >= 3.0)]
     score = [0.0, 40.0, 70.0, 100.0][len(present)]
     evidence = [
-        Evidence(
-            f"{part}: {shares[part]:.0%} of the time, from “{quote(spans[part][0].tokens, 8)}”",
-            spans[part][0].start,
-            spans[part][-1].end,
-        )
-        for part in present
+        Evidence("time split: " + " · ".join(f"{p} {shares[p]:.0%}" for p in PARTS)),
+        *(_part_evidence(part, segments, tokens, shares[part]) for part in present),
     ]
-    firsts = [spans[p][0].start for p in present]
-    if firsts != sorted(firsts):
+    centres = [_centre(p, segments) for p in present]
+    if centres != sorted(centres):
         score -= 15.0
         evidence.append(Evidence("the parts come out of order"))
     max_context, min_result = spec.pair("shares")
-    unbalanced = ""
-    if shares["circumstances"] > max_context:
-        score -= 15.0
-        unbalanced = "circumstances"
-    elif "results" in present and shares["results"] < min_result:
-        score -= 10.0
-        unbalanced = "results"
+    over = min(15.0, max(0.0, shares["circumstances"] - max_context) * 60.0)
+    under = min(10.0, max(0.0, min_result - shares["results"]) * 60.0)
+    under = under if "results" in present else 0.0
+    score -= over + under
     missing = [p for p in PARTS if p not in present]
     evidence += [Evidence(f"no {p} found") for p in missing]
     if missing:
         tip = spec.tip("tip_missing", missing=" and ".join(missing))
-    elif unbalanced:
-        tip = spec.tip("tip_unbalanced", part=unbalanced, share=shares[unbalanced])
+    elif over or under:
+        part = "circumstances" if over >= under else "results"
+        tip = spec.tip("tip_unbalanced", part=part, share=shares[part])
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "structure", score, evidence, tip)
 
 
-def _label_sentences(sentences: Sequence[Sentence], cues: dict[str, list[str]]) -> list[str]:
-    """Each sentence's part: the one with most cues (ties go to the later part); a sentence
-    without cues continues the part before it."""
-    labels: list[str] = []
-    current = ""
-    for sentence in sentences:
-        counts = {p: len(find_phrases(sentence.tokens, cues[p])) for p in PARTS}
-        best = max(PARTS, key=lambda p: (counts[p], PARTS.index(p)))
-        if counts[best]:
-            current = best
-        labels.append(current)
-    return labels
+def _segments(
+    tokens: Sequence[Token], cues: dict[str, list[str]]
+) -> tuple[list[tuple[str, float, float]], set[str]]:
+    """(part, start, end) stretches — background first, then one per run of same-part
+    cues — and the parts that have at least one cue."""
+    part_of: dict[str, str] = {}
+    for part in PARTS:
+        for phrase in cues[part]:
+            part_of.setdefault(phrase, part)
+    # One search over all cues, so overlapping cues resolve to the longest ("since then"
+    # is a result, not the action "then I").
+    hits = [(h.start, part_of[h.phrase]) for h in find_phrases(tokens, list(part_of))]
+    first, last = tokens[0].start, tokens[-1].end
+    marks: list[tuple[str, float]] = [("circumstances", first)]
+    for start, part in hits:
+        if part != marks[-1][0]:
+            marks.append((part, max(start, marks[-1][1])))
+    bounds = [t for _, t in marks[1:]] + [last]
+    segments = [(part, start, end) for (part, start), end in zip(marks, bounds, strict=True)]
+    return segments, {part for _, part in hits}
+
+
+def _centre(part: str, segments: Sequence[tuple[str, float, float]]) -> float:
+    """Time-weighted middle of a part, seconds."""
+    spans = [(s, e) for p, s, e in segments if p == part and e > s]
+    weight = sum(e - s for s, e in spans)
+    return sum((s + e) / 2 * (e - s) for s, e in spans) / weight if weight else 0.0
+
+
+def _part_evidence(
+    part: str, segments: Sequence[tuple[str, float, float]], tokens: Sequence[Token], share: float
+) -> Evidence:
+    spans = [(s, e) for p, s, e in segments if p == part]
+    start, end = spans[0]
+    said = [t for t in tokens if start <= t.start < end and not t.filler]
+    return Evidence(
+        f"{part}: {share:.0%} of the time, from “{quote(said, 8)}”", start, spans[-1][1]
+    )
 
 
 def we_i_balance(tokens: Sequence[Token], rubric: Rubric) -> Criterion:

@@ -1,0 +1,119 @@
+"""Acceptance of the scorer through the real pipeline: answers rendered by espeak-ng,
+transcribed by the real tiny.en model and measured by ``voicesim.analysis``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.scoring_corpus import (
+    ABLATION_QID,
+    PAIRS,
+    render,
+    with_blame,
+    with_ten_fillers,
+)
+from voicesim.analysis import AnalysisResult, analyze_samples
+from voicesim.packs import find_question
+from voicesim.scoring import Criterion, Score
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> Iterator[object]:
+    from voicesim.transcribe import Transcriber
+
+    yield Transcriber()
+
+
+def analyse(pieces: tuple, qid: str, transcriber: object, wpm: int = 150) -> AnalysisResult:
+    composed = render(pieces, wpm=wpm)
+    return analyze_samples(
+        composed.audio,
+        composed.sr,
+        question=find_question(qid),
+        transcriber=transcriber,  # type: ignore[arg-type]
+    )
+
+
+def crit(score: Score, cid: str) -> Criterion:
+    return next(c for c in score.criteria if c.id == cid)
+
+
+def content(score: Score) -> dict[str, float]:
+    return {c.id: c.score for c in score.criteria if c.group == "content"}
+
+
+@pytest.fixture(scope="module")
+def pair_results(transcriber: object) -> dict[str, tuple[AnalysisResult, AnalysisResult]]:
+    return {
+        p.qid: (analyse(p.good, p.qid, transcriber), analyse(p.bad, p.qid, transcriber))
+        for p in PAIRS
+    }
+
+
+def test_structured_answers_beat_rambling_ones_by_20_points(
+    pair_results: dict[str, tuple[AnalysisResult, AnalysisResult]],
+) -> None:
+    gaps = {
+        qid: good.score.overall - bad.score.overall for qid, (good, bad) in pair_results.items()
+    }
+    assert sum(gap >= 20 for gap in gaps.values()) >= 5, gaps
+    assert all(gap > 10 for gap in gaps.values()), gaps
+    for good, bad in pair_results.values():
+        assert crit(good.score, "fillers").score > crit(bad.score, "fillers").score
+        assert crit(good.score, "hedges").score > crit(bad.score, "hedges").score
+        if any(c.id == "quantified" for c in good.score.criteria):
+            assert crit(good.score, "quantified").score > crit(bad.score, "quantified").score
+
+
+def test_every_criterion_in_the_json_has_evidence_and_a_tip(
+    pair_results: dict[str, tuple[AnalysisResult, AnalysisResult]],
+) -> None:
+    for good, bad in pair_results.values():
+        for result in (good, bad):
+            score = result.to_dict()["score"]
+            assert {c["group"] for c in score["criteria"]} == {"clarity", "conciseness", "content"}
+            for c in score["criteria"]:
+                assert c["evidence"] and c["tip"], c["id"]
+
+
+@pytest.fixture(scope="module")
+def ablation_base(transcriber: object) -> AnalysisResult:
+    pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
+    return analyse(pair.good, ABLATION_QID, transcriber)
+
+
+def test_ten_added_fillers_move_only_the_filler_criterion(
+    transcriber: object, ablation_base: AnalysisResult
+) -> None:
+    pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
+    filled = analyse(with_ten_fillers(pair.good), ABLATION_QID, transcriber)
+    assert len(filled.delivery.fillers) > len(ablation_base.delivery.fillers)
+    assert crit(filled.score, "fillers").score < crit(ablation_base.score, "fillers").score - 20
+    before, after = content(ablation_base.score), content(filled.score)
+    assert before.keys() == after.keys()
+    assert all(abs(after[cid] - before[cid]) <= 2 for cid in before), (before, after)
+
+
+def test_the_same_text_at_230_wpm_lowers_pace(
+    transcriber: object, ablation_base: AnalysisResult
+) -> None:
+    pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
+    fast = analyse(pair.good, ABLATION_QID, transcriber, wpm=230)
+    assert fast.delivery.wpm > ablation_base.delivery.wpm + 40
+    assert crit(fast.score, "pace").score < crit(ablation_base.score, "pace").score - 30
+
+
+def test_blaming_the_former_employer_loses_on_that_dont(
+    transcriber: object, ablation_base: AnalysisResult
+) -> None:
+    pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
+    blame = analyse(with_blame(pair.good), ABLATION_QID, transcriber)
+    assert crit(ablation_base.score, "donts").score == 100
+    donts = crit(blame.score, "donts")
+    assert donts.score <= 70
+    hits = [e for e in donts.evidence if e.text.startswith("speaks badly of an employer")]
+    assert hits and all(e.start is not None for e in hits)
