@@ -248,3 +248,10 @@ def test_top_improvements_rank_by_weight_times_gap() -> None:
 def test_real_questions_score_without_errors(qid: str) -> None:
     score = score_answer(*build(GOOD), question=find_question(qid))
     assert score.question_id == qid and 0 <= score.overall <= 100
+
+
+def test_wildcard_phrases_match_word_beginnings() -> None:
+    q = find_question("exec-weakness-main")
+    score = score_answer(*build("I avoid conflicts of any kind at work."), question=q)
+    said = [e.text for e in crit(score, "donts").evidence]
+    assert any("avoid conflicts" in s for s in said), said

@@ -143,14 +143,22 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
     """
     words = [t for t in tokens if not t.filler]
     texts = [t.text for t in words]
+    at: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        at.setdefault(text, []).append(i)
     hits: list[tuple[int, int, str]] = []
     for phrase in phrases:
-        pattern = [normalise(p) or p for p in _SPLIT.split(phrase.strip().lower()) if p]
+        pattern = _pattern(phrase)
         if not pattern:
             continue
         n = len(pattern)
-        for i in range(len(texts) - n + 1):
-            if all(_word_matches(texts[i + k], pattern[k]) for k in range(n)):
+        head = pattern[0]
+        wild = head == "%" or head.endswith("*")
+        starts = range(len(texts)) if wild else at.get(head, [])
+        for i in starts:
+            if i + n <= len(texts) and all(
+                _word_matches(texts[i + k], pattern[k]) for k in range(n)
+            ):
                 hits.append((i, i + n, phrase))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     taken: list[Hit] = []
@@ -162,6 +170,17 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
         taken.append(Hit(phrase, said, words[i].start, words[j - 1].end))
         last_end = j
     return taken
+
+
+def _pattern(phrase: str) -> list[str]:
+    """A phrase as normalised words, keeping a trailing ``*`` wildcard."""
+    out = []
+    for part in _SPLIT.split(phrase.strip().lower()):
+        star = part.endswith("*")
+        word = normalise(part.rstrip("*")) or part.rstrip("*")
+        if word:
+            out.append(word + ("*" if star else ""))
+    return out
 
 
 def _word_matches(word: str, pattern: str) -> bool:
