@@ -73,9 +73,14 @@ def test_replay_is_heard_on_the_virtual_speaker(built: Built, pulse: PulseRig) -
     expected = _active_seconds(q2) + _active_seconds(a2)
     assert expected > 5
     assert _active_seconds(heard) == pytest.approx(expected, rel=0.2)
-    # And it is that answer's audio: the recording correlates with it strongly.
+    # And it is that answer's audio: each second of it is found in the recording (chunks,
+    # so an underrun gap on a busy machine does not spoil the match).
     from scipy.signal import correlate
 
-    lag = int(np.argmax(np.abs(correlate(heard, a2, mode="valid", method="fft"))))
-    aligned = heard[lag : lag + len(a2)]
-    assert float(np.corrcoef(aligned, a2)[0, 1]) > 0.8
+    chunks = [a2[i : i + 16000] for i in range(0, len(a2) - 16000, 16000)]
+    chunks = [c for c in chunks if np.sqrt((c**2).mean()) > 0.01]
+    found = 0
+    for chunk in chunks:
+        lag = int(np.argmax(np.abs(correlate(heard, chunk, mode="valid", method="fft"))))
+        found += float(np.corrcoef(heard[lag : lag + len(chunk)], chunk)[0, 1]) > 0.8
+    assert len(chunks) >= 5 and found >= 0.8 * len(chunks), (found, len(chunks))

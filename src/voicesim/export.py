@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from voicesim.analysis import AnalysisResult
+from voicesim.delivery import Filler
 from voicesim.storage import AnswerRecord, SessionRecord
+from voicesim.transcribe import Word
 
 FORMATS = ("vtt", "srt", "audacity", "textgrid", "json")
 EXTENSIONS = {"vtt": "vtt", "srt": "srt", "audacity": "txt", "textgrid": "TextGrid", "json": "json"}
@@ -46,24 +48,50 @@ class Token:
         return self.text
 
 
+MATCH_WINDOW_S = 1.5
+
+
+def _plain(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c in " '").split())
+
+
+def _filler_words(words: list[Word], used: set[int], f: Filler) -> list[int]:
+    """Indices of the transcript words that make up filler ``f`` (may be empty).
+
+    Whisper's timing of a filler word is often off (the analyser re-times it acoustically),
+    so words are matched by text near the filler first, by time overlap second.
+    """
+    n = max(1, len(f.text.split()))
+    best: list[int] = []
+    best_gap = MATCH_WINDOW_S
+    for i in range(len(words) - n + 1):
+        span = list(range(i, i + n))
+        if used.intersection(span):
+            continue
+        text = _plain(" ".join(words[j].text for j in span))
+        same = text == _plain(f.text) or (n == 1 and f.kind == "filled_pause" and words[i].filler)
+        gap = abs(words[i].start - f.start)
+        if same and gap <= best_gap:
+            best, best_gap = span, gap
+    if best:
+        return best
+    return [
+        i
+        for i, w in enumerate(words)
+        if i not in used and f.start - 0.05 <= (w.start + w.end) / 2 <= f.end + 0.05
+    ]
+
+
 def timeline(analysis: AnalysisResult) -> list[Token]:
     """Words, fillers and pauses of one answer in time order (seconds from the answer start)."""
     words = [w for w in analysis.transcript.words if w.text.strip()]
     used: set[int] = set()
     tokens: list[Token] = []
     for f in analysis.delivery.fillers:
-        covered = []
-        if f.source == "transcript":
-            covered = [
-                i
-                for i, w in enumerate(words)
-                if i not in used and f.start - 0.05 <= (w.start + w.end) / 2 <= f.end + 0.05
-            ]
+        covered = _filler_words(words, used, f) if f.source == "transcript" else []
         used.update(covered)
-        text = " ".join(words[i].text.strip() for i in covered) or f.text
-        start = min([f.start] + [words[i].start for i in covered])
-        end = max([f.end] + [words[i].end for i in covered])
-        tokens.append(Token(text, start, end, "filler", filler_kind=f.kind, source=f.source))
+        text = " ".join(words[i].text.strip() for i in covered).strip(" ,.;:!?") or f.text
+        tokens.append(Token(text, f.start, f.end, "filler", filler_kind=f.kind, source=f.source))
     for i, w in enumerate(words):
         if i not in used:
             tokens.append(Token(w.text.strip(), w.start, w.end, "word"))
@@ -80,6 +108,7 @@ class Cue:
     start: float
     end: float
     text: str
+    tokens: tuple[Token, ...] = ()
 
 
 def cues(tokens: list[Token]) -> list[Cue]:
@@ -89,7 +118,8 @@ def cues(tokens: list[Token]) -> list[Cue]:
 
     def flush() -> None:
         if group:
-            out.append(Cue(group[0].start, group[-1].end, " ".join(t.label for t in group)))
+            text = " ".join(t.label for t in group)
+            out.append(Cue(group[0].start, max(t.end for t in group), text, tuple(group)))
             group.clear()
 
     for token in tokens:

@@ -46,8 +46,7 @@ def annotated_lines(answer: AnswerRecord) -> list[tuple[float, str, list[Token]]
     tokens = timeline(answer.analysis)
     lines = []
     for cue in cues(tokens):
-        inside = [t for t in tokens if t.kind != "pause" and cue.start <= t.start <= cue.end]
-        lines.append((cue.start, cue.text, inside))
+        lines.append((cue.start, cue.text, list(cue.tokens)))
     for t in tokens:
         if t.kind == "pause" and t.long:
             lines.append((t.start, _label(t), [t]))
