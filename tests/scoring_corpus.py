@@ -263,6 +263,18 @@ def main() -> None:  # pragma: no cover - a measuring aid
             print(f"    {g.id:15} {g.score:5.1f} | {b.id:15} {b.score:5.1f}")
         print("   ", good.transcript.text[:300])
         print("   ", bad.transcript.text[:300])
+    pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
+    q = find_question(ABLATION_QID)
+    variants = {
+        "base": (pair.good, 150),
+        "+10 fillers": (with_ten_fillers(pair.good), 150),
+        "230 wpm": (pair.good, 230),
+        "blame": (with_blame(pair.good), 150),
+    }
+    for name, (pieces, wpm) in variants.items():
+        r = analyze_samples(render(pieces, wpm).audio, 16000, question=q, transcriber=transcriber)
+        scores = {c.id: c.score for c in r.score.criteria}
+        print(f"{name:12} overall {r.score.overall:5.1f} wpm {r.delivery.wpm:5.0f} {scores}")
 
 
 if __name__ == "__main__":  # pragma: no cover
