@@ -82,7 +82,10 @@ def history_table(console: Console, rows: list[HistoryRow]) -> None:
     for m in MEASURES:
         arrow, better = overall_trend(rows, m)
         if arrow:
-            word = {True: "improving", False: "getting worse", None: "steady"}[better]
+            if better is None:
+                word = "steady" if arrow == "→" else "neutral"
+            else:
+                word = "improving" if better else "getting worse"
             verdicts.append(f"{_LABELS[m]} {arrow} {word}")
     if verdicts:
         console.print("Trend (first half vs second half): " + "; ".join(verdicts))
