@@ -65,7 +65,8 @@ _DIGITS = {"wpm": 0, "fillers_per_100": 1, "pauses_per_min": 1, "score": 0}
 def _cell(row: HistoryRow, measure: str) -> str:
     value = getattr(row.session, measure)
     arrow = row.arrows.get(measure, "")
-    colour = {True: "green", False: "red"}.get(row.better.get(measure))  # type: ignore[arg-type]
+    better = row.better.get(measure)
+    colour = None if better is None else ("green" if better else "red")
     shown = f"{arrow}" if not colour else f"[{colour}]{arrow}[/{colour}]"
     return f"{_fmt(value, _DIGITS[measure])} {shown}".rstrip()
 
