@@ -109,6 +109,8 @@ def test_new_check_in_user_rubric_is_usable_by_a_pack(tmp_path: Path) -> None:
         ("[clarity.pace\n", "not valid TOML"),
         ("[clarity.pace]\ncurve = [[100, 50], [50, 100]]\n", "the x values must increase"),
         ("[clarity.pace]\nweight = -1\n", "weight must be a number ≥ 0"),
+        ("[clarity.pace]\nband = [120]\n", "'clarity.pace.band' must be a list of 2 numbers"),
+        ("[conciseness.hedges]\nphrases = [1, 2]\n", "must be a list of non-empty strings"),
         (
             '[checks.x]\nkind = "maybe"\nlabel = "x"\ntip = "t"\nphrases = ["a"]\n',
             "kind must be one of",

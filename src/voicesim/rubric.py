@@ -61,7 +61,11 @@ class CriterionSpec:
 
     def tip(self, key: str, **values: Any) -> str:
         """The tip template ``key`` filled with ``values`` (unknown placeholders left as is)."""
-        return str(self.params[key]).format_map(_Lenient(values))
+        template = str(self.params[key])
+        try:
+            return template.format_map(_Lenient(values))
+        except (ValueError, IndexError, AttributeError):
+            return template  # a user rubric's malformed placeholder: show the text as written
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,20 @@ def _merge_value(base: Any, value: Any, where: str) -> Any:
         return out
     if not _same_type(base, value):
         raise PackError(f"{where} must be {_type_name(base)}, got {_type_name(value)}")
+    if isinstance(base, list) and base and not isinstance(base[0], list):
+        _check_list(base, value, where)
     return value
+
+
+def _check_list(base: list[Any], value: list[Any], where: str) -> None:
+    """Word lists stay lists of strings; number pairs such as bands stay number pairs."""
+    if isinstance(base[0], str):
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            raise PackError(f"{where} must be a list of non-empty strings")
+        return
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if not numbers or len(value) != len(base):
+        raise PackError(f"{where} must be a list of {len(base)} numbers")
 
 
 def _same_type(base: Any, value: Any) -> bool:
