@@ -84,3 +84,61 @@ def test_replay_is_heard_on_the_virtual_speaker(built: Built, pulse: PulseRig) -
         lag = int(np.argmax(np.abs(correlate(heard, chunk, mode="valid", method="fft"))))
         found += float(np.corrcoef(heard[lag : lag + len(chunk)], chunk)[0, 1]) > 0.8
     assert len(chunks) >= 5 and found >= 0.8 * len(chunks), (found, len(chunks))
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt((x**2).mean())) if x.size else 0.0
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> None:  # noqa: F811
+    """Replay in a pseudo-terminal: space pauses (the speaker goes silent), q quits early."""
+    import contextlib
+    import os
+    import pty
+    import threading
+    import subprocess
+    import sys
+
+    total = _active_seconds(
+        np.concatenate(
+            [
+                sf.read(built.record.path / name, dtype="float32")[0]
+                for a in built.record.answers
+                for name in (str(a.question_audio), str(a.answer_audio))
+            ]
+        )
+    )
+    leader, follower = pty.openpty()
+    with pulse.speaker_recorder() as rec:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voicesim", "replay", built.record.id],
+            stdin=follower, stdout=follower, stderr=subprocess.PIPE, env=os.environ.copy(),
+        )  # fmt: skip
+        os.close(follower)
+
+        def drain() -> None:  # keep the terminal's buffer from filling up and blocking
+            with contextlib.suppress(OSError):
+                while os.read(leader, 4096):
+                    pass
+
+        threading.Thread(target=drain, daemon=True).start()
+        try:
+            deadline = time.monotonic() + 30
+            while _active_seconds(rec.samples) < 1.0:  # wait until the question is heard
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+            os.write(leader, b" ")
+            time.sleep(0.6)  # the pause reaches the speaker
+            mark = len(rec.samples)
+            time.sleep(1.5)
+            paused = rec.samples[mark:]
+            os.write(leader, b"q")
+            assert proc.wait(timeout=20) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            os.close(leader)
+    assert paused.size > 16000 and _rms(paused) < 0.002
+    assert _active_seconds(rec.samples) < total / 2
