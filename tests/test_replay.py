@@ -97,9 +97,9 @@ def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> Non
     import contextlib
     import os
     import pty
-    import threading
     import subprocess
     import sys
+    import threading
 
     total = _active_seconds(
         np.concatenate(
