@@ -232,3 +232,13 @@ def test_packs_dir_option_and_config(
     (voicesim_home / "config.toml").write_text(f'[packs]\ndirs = ["{user}"]\n', encoding="utf-8")
     assert main(["packs", "show", "mine", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["questions"][0]["id"] == "my-q1"
+
+
+def test_validate_flags_an_id_used_in_two_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write(tmp_path, "first.toml", GOOD)
+    second = write(tmp_path, "second.toml", GOOD.replace('id = "mine"', 'id = "again"'))
+    assert main(["packs", "validate", str(first), str(second)]) == 2
+    err = capsys.readouterr().err
+    assert f"{second}: question 'my-q1': duplicate id (also in {first})" in err
