@@ -123,3 +123,39 @@ def test_cli_exports_every_format_for_every_answer(
         == 0
     )
     assert single.read_text() == export_answer(built.record.answers[1], fmt)
+
+
+def test_timeline_one_token_per_filler_even_when_retimed() -> None:
+    """Whisper put "Um," at 4.05 s; the analyser re-timed the filler to 3.56–3.93 s acoustically."""
+    from voicesim.analysis import AnalysisResult, AudioInfo
+    from voicesim.delivery import Delivery, Filler
+    from voicesim.scoring import Score
+    from voicesim.transcribe import Transcript, Word
+
+    words = [
+        Word("one.", 3.15, 3.67, 0.5),
+        Word("Um,", 4.05, 4.05, 0.1, filler=True),
+        Word("it", 4.17, 4.27, 0.9),
+        Word("you", 7.71, 7.9, 0.9, filler=True),
+        Word("know,", 7.9, 8.19, 0.9, filler=True),
+        Word("and", 8.2, 8.4, 0.9),
+    ]
+    fillers = [
+        Filler("um", 3.56, 3.93, "filled_pause", "transcript"),
+        Filler("you know", 7.71, 8.19, "discourse", "transcript"),
+        Filler("(filled pause)", 5.0, 5.5, "filled_pause", "acoustic"),
+    ]
+    delivery = Delivery(5.25, 3, 34.0, 3.0, 4, 5.0, fillers=fillers)
+    analysis = AnalysisResult(
+        AudioInfo("", 9.0, 16000), Transcript("x", words), delivery, Score(50.0)
+    )
+    tokens = timeline(analysis)
+    assert [(t.kind, t.label) for t in tokens] == [
+        ("word", "one."),
+        ("filler", "[Um]"),
+        ("word", "it"),
+        ("filler", "[filled pause]"),
+        ("filler", "[you know]"),
+        ("word", "and"),
+    ]
+    assert [t.start for t in tokens if t.kind == "filler"] == [3.56, 5.0, 7.71]
