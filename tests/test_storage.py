@@ -82,7 +82,7 @@ def test_failed_write_leaves_previous_session_json(
     with pytest.raises(StorageError, match="No space left on device"):
         writer.add_answer(record)
     assert (writer.path / "session.json").read_bytes() == before
-    assert [p.name for p in writer.path.iterdir()] == ["session.json"]
+    assert sorted(p.name for p in writer.path.iterdir()) == [".writer.lock", "session.json"]
 
 
 def _mount_tmpfs(where: Path, options: str) -> None:
@@ -168,3 +168,14 @@ def test_delete_removes_folder_and_index_row(tmp_path: Path) -> None:
     assert not gone.path.exists()
     assert [r.id for r in store.list()] == [keep.id]
     assert store.load("last").id == keep.id
+
+
+def test_running_session_is_not_offered_for_recovery(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    writer = store.create(mode="practice", pack=None, settings={})
+    assert store.unfinished() == []
+    with pytest.raises(SessionError, match="still being recorded"):
+        store.recover(writer.id)
+    writer.finish(status="interrupted")
+    assert store.unfinished() == [] and store.load(writer.id).status == "interrupted"
+    assert [p.name for p in writer.path.iterdir()] == ["session.json"]

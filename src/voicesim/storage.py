@@ -68,6 +68,7 @@ class SessionWriter:
         self.store, self.record = store, record
         self.id, self.path = record.id, record.path
         self.warnings: list[str] = []
+        self._lock = _hold_lock(self.path)
 
     def save_question_audio(self, index: int, samples: np.ndarray, sample_rate: int) -> str:
         """Store the spoken question as ``qNN.flac``; returns the file name. Rate in Hz."""
@@ -102,6 +103,8 @@ class SessionWriter:
         self.record.status = status
         self.record.summary = {**summarize(self.record.answers), **(summary or {})}
         self._save()
+        _release_lock(self.path, self._lock)
+        self._lock = None
         return self.record
 
     def _save(self) -> None:
@@ -289,13 +292,16 @@ class SessionStore:
                 data = json.loads((self.sessions_dir / sid / SESSION_FILE).read_text("utf-8"))
             except (OSError, ValueError):
                 continue
-            if isinstance(data, dict) and data.get("status") == "in_progress":
+            running = _lock_is_held(self.sessions_dir / sid)
+            if isinstance(data, dict) and data.get("status") == "in_progress" and not running:
                 found.append(sid)
         return found
 
     def recover(self, session_id: str) -> SessionRecord:
         """Keep what a killed session recorded: partial answers become FLAC; status interrupted."""
         record = self.load(session_id, check_audio=False)
+        if _lock_is_held(record.path):
+            raise SessionError(f"session {record.id} is still being recorded by another voicesim")
         done = {a.index for a in record.answers}
         for partial in sorted(record.path.glob("a[0-9][0-9].partial.wav")):
             index = int(partial.name[1:3]) - 1
@@ -321,6 +327,8 @@ class SessionStore:
             for leftover in (partial, sidecar):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
+        with contextlib.suppress(OSError):
+            (record.path / LOCK_FILE).unlink()
         record.answers.sort(key=lambda a: a.index)
         record.status = "interrupted"
         record.summary = summarize(record.answers)
@@ -339,3 +347,48 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
 
 def _existing(folder: Path, name: str) -> str | None:
     return name if (folder / name).is_file() else None
+
+
+LOCK_FILE = ".writer.lock"
+
+
+def _hold_lock(folder: Path) -> int | None:
+    """Hold an flock on the session while a writer runs (the kernel drops it if we die)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release_lock(folder: Path, fd: int | None) -> None:
+    if fd is None:
+        return
+    with contextlib.suppress(OSError):
+        (folder / LOCK_FILE).unlink()
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _lock_is_held(folder: Path) -> bool:
+    """True while a live writer holds the session's lock."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
