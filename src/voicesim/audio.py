@@ -23,6 +23,10 @@ TARGET_SR = 16000
 MIN_DURATION_S = 0.5
 """Shorter clips cannot hold an answer; they are refused as too short."""
 
+MIN_SAMPLE_RATE = 4000
+"""Lower rates cannot hold speech; a header claiming one (1 Hz) would also blow a few
+kilobytes up into gigabytes of resampled audio, so such files are refused."""
+
 _READ_FRAMES = 1 << 16  # frames per soundfile read while streaming
 
 
@@ -135,7 +139,7 @@ def _decode_sf(p: Path, handle: Any) -> Iterator[np.ndarray]:
     import soxr
 
     with handle:
-        sr = int(handle.samplerate)
+        sr = _check_rate(p, int(handle.samplerate))
         stream = soxr.ResampleStream(sr, TARGET_SR, 1, dtype="float32") if sr != TARGET_SR else None
         while True:
             try:
@@ -163,6 +167,7 @@ def _decode_av(p: Path) -> Iterator[np.ndarray]:
     with container:
         if not container.streams.audio:
             raise AudioError(f"{p}: no audio stream in file")
+        _check_rate(p, _stream_rate(container.streams.audio[0]))
         resampler = av.AudioResampler(format="flt", layout="mono", rate=TARGET_SR)
         try:
             for frame in container.decode(audio=0):
@@ -189,6 +194,23 @@ def _probe_av(p: Path) -> AudioInfo:
     except Exception as exc:
         raise AudioError(f"{p}: not a readable audio file ({_short(exc)})") from exc
     return AudioInfo(str(p), duration, rate)
+
+
+def _stream_rate(stream: Any) -> int:
+    """A PyAV stream's sample rate (Hz); without a decoder, decoding itself reports that."""
+    try:
+        return int(stream.codec_context.sample_rate or TARGET_SR)
+    except Exception:
+        return TARGET_SR
+
+
+def _check_rate(p: Path, rate: int) -> int:
+    """The file's sample rate (Hz), or AudioError when it is too low to hold speech."""
+    if rate < MIN_SAMPLE_RATE:
+        raise AudioError(
+            f"{p}: sample rate {rate} Hz is too low for speech (at least {MIN_SAMPLE_RATE} Hz)"
+        )
+    return rate
 
 
 def _sanitize(x: np.ndarray) -> np.ndarray:
