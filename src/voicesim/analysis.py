@@ -165,10 +165,13 @@ def _finish(
 
 def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: float) -> list[Word]:
     """Drop words over which the signal never reaches speech level: Whisper made them up."""
+    import numpy as np
+
     kept = []
     for w in words:
         a, b = frames.index(w.start), frames.index(w.end) + 1
-        if b > a and float(frames.rms_db[a:b].max()) >= threshold_db:
+        # initial=-inf: with no audio at all (an empty turn) every word is made up.
+        if b > a and float(frames.rms_db[a:b].max(initial=-np.inf)) >= threshold_db:
             kept.append(w)
     return kept
 
