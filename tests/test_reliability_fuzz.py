@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from tests.reliability_support import Sentinel, assert_user_error, run_cli
 from tests.session_factory import make_session, sample_answer
-from voicesim.errors import AudioError, PackError, SessionError, StorageError, UserError
+from voicesim.errors import AudioError, PackError, SessionError, StorageError
 
 FORMATS = ("wav", "flac", "mp3", "ogg", "m4a")
 SR = 16000
