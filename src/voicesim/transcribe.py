@@ -125,6 +125,8 @@ class Transcriber:
 
         self.model_ref = resolve_model(model)
         self.options = options or DecodeOptions()
+        if not allow_download:
+            _hub_offline()
         try:
             from faster_whisper import WhisperModel
 
@@ -194,6 +196,21 @@ class Transcriber:
         if all(_clean(w.word) in _FILLER_ECHO for w in words) and mean_p < 0.3:
             return False
         return mean_p >= opts.min_segment_probability
+
+
+def _hub_offline() -> None:
+    """Forbid Hugging Face Hub look-ups in this process, whatever the user's environment says.
+
+    huggingface_hub reads HF_HUB_OFFLINE when it is first imported (by faster_whisper), so
+    this runs before that import; if it was already imported, its constant is set directly.
+    """
+    import os
+    import sys
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        setattr(constants, "HF_HUB_OFFLINE", True)  # noqa: B010 - a module, not typed
 
 
 def _clean(text: str) -> str:
