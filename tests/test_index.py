@@ -98,3 +98,24 @@ def test_session_with_broken_json_is_skipped_by_reindex(store: SessionStore) -> 
     (store.sessions_dir / broken / "session.json").write_text("{")
     assert store.reindex() == 2
     assert len(store.skipped) == 1 and broken in store.skipped[0]
+
+
+def test_read_only_data_dir_reads_history_and_says_why_it_cannot_write(
+    store: SessionStore,
+) -> None:
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to remount read-only")
+    target = str(store.root)
+    if subprocess.run(["mount", "--bind", target, target], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount here")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", target, target], check=True)
+        assert len(store.list()) == 3  # reading needs no writes
+        with pytest.raises(StorageError) as info:
+            store.reindex()
+        assert "damaged" not in str(info.value) and "readonly" in str(info.value)
+    finally:
+        subprocess.run(["umount", "-l", target], check=False)

@@ -106,13 +106,19 @@ class IndexLockedError(StorageError):
     """Another process holds the index; waiting and trying again helps, rebuilding does not."""
 
 
+class IndexDamagedError(StorageError):
+    """The index file is not a usable SQLite database; ``rebuild`` replaces it."""
+
+
 def _damaged(path: Path, exc: sqlite3.Error) -> StorageError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return IndexLockedError(
             f"the history index {path} is locked by another voicesim; try again"
         )
-    return StorageError(
+    if "readonly" in text or "unable to open" in text or "disk I/O" in text:
+        return StorageError(f"cannot use the history index {path}: {text}")
+    return IndexDamagedError(
         f"the history index {path} is damaged ({text}); run `voicesim sessions reindex`"
     )
 
@@ -269,9 +275,7 @@ class SessionIndex:
         """Recreate the index from ``items``; a damaged file is moved aside first."""
         try:
             return self.replace_all(items)
-        except IndexLockedError:
-            raise
-        except StorageError:
+        except IndexDamagedError:
             pass
         self._move_aside()
         return self.replace_all(items)
