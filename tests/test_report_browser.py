@@ -120,3 +120,35 @@ def test_five_answer_report_is_small(tmp_path: Path) -> None:
     built = make_session(store, [sample_answer(i) for i in range(5)])
     size = len(render_report(store.load(built.record.id)).encode("utf-8"))
     assert size < 5_000_000
+
+
+def test_skipped_and_unanalysed_answers_render(browser: Any, tmp_path: Path) -> None:
+    import numpy as np
+
+    from voicesim.storage import AnswerRecord, utc_now
+
+    store = SessionStore(tmp_path)
+    writer = store.create(mode="practice", pack=None, settings={})
+    comp = sample_answer(0)
+    writer.add_answer(
+        AnswerRecord(0, {"text": "Skipped one?"}, utc_now(), None, None, None, skipped=True)
+    )
+    with writer.open_answer_audio(1, 16000) as audio:
+        audio.write(comp.audio)
+    # An answer recovered after a crash: audio, but never analysed.
+    writer.add_answer(AnswerRecord(1, {"text": "Cut short?"}, utc_now(), None, audio.name, None))
+    with writer.open_answer_audio(2, 16000) as silent:
+        silent.write(np.zeros(16000, dtype=np.float32))
+    writer.add_answer(AnswerRecord(2, {"text": "Silence?"}, utc_now(), None, silent.name, None))
+    record = writer.finish(status="interrupted")
+    out = tmp_path / "r.html"
+    out.write_text(render_report(store.load(record.id)), encoding="utf-8")
+    context, page, outside = _open(browser, out)
+    try:
+        assert page.locator("section.answer").count() == 3
+        assert page.locator("audio.answer-audio").count() == 2
+        assert page.get_by_text("Skipped.").count() == 1
+        assert page.locator(".transcript .w").count() == 0
+        assert outside == []
+    finally:
+        context.close()
