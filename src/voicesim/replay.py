@@ -133,8 +133,9 @@ class Player:
 
     @property
     def position(self) -> float:
-        """Seconds played so far."""
-        return self._pos / self.sample_rate
+        """Seconds heard so far: samples handed to the device minus its output latency."""
+        latency = float(getattr(self._stream, "latency", 0.0) or 0.0)
+        return max(0.0, self._pos / self.sample_rate - latency)
 
     @property
     def duration(self) -> float:
