@@ -197,7 +197,8 @@ def render_frame(answer: AnswerRecord, tokens: list[Token], now: float, *, pause
     from rich.text import Text
 
     pace = _pace(tokens, now)
-    head = Text(f"Answer {answer.index + 1}: {answer.question.get('text', '')}\n", style="bold")
+    head = Text()
+    head.append(f"Answer {answer.index + 1}: {answer.question.get('text', '')}\n", style="bold")
     state = "paused" if paused else "playing"
     head.append(f"{_clock(now)}  {state}  pace {'–' if pace is None else f'{pace:.0f}'} wpm\n")
     for t in tokens:
