@@ -23,6 +23,7 @@ from voicesim.export import Token, cues, timeline
 from voicesim.storage import AnswerRecord, SessionRecord
 
 JUMP_S = 5.0
+SHOWN_TOKENS = 60
 PACE_WINDOW_S = 10.0
 FILLER_STYLE = "bold dark_orange"
 LONG_PAUSE_STYLE = "bold red"
@@ -201,9 +202,11 @@ def render_frame(answer: AnswerRecord, tokens: list[Token], now: float, *, pause
     head.append(f"Answer {answer.index + 1}: {answer.question.get('text', '')}\n", style="bold")
     state = "paused" if paused else "playing"
     head.append(f"{_clock(now)}  {state}  pace {'–' if pace is None else f'{pace:.0f}'} wpm\n")
-    for t in tokens:
-        if t.start > now:
-            break
+    heard = [t for t in tokens if t.start <= now]
+    if len(heard) > SHOWN_TOKENS:  # keep the current words on screen in long answers
+        head.append("…")
+        heard = heard[-SHOWN_TOKENS:]
+    for t in heard:
         current = t.start <= now < t.end
         if t.kind == "pause":
             if t.long or current:
