@@ -138,14 +138,17 @@ class Delivery:
 
 # --- measuring ---------------------------------------------------------------------------
 
-QUIET_DBFS = -40.0
-"""Mean speech level under this is "very quiet": measures may be unreliable."""
+QUIET_DBFS = -32.0
+"""Speech level (95th-percentile frame, dBFS) under this is "very quiet": measures may be
+unreliable. −32 here is about −37 dBFS average speech RMS (a −40 dBFS recording warns)."""
 
 CLIPPING_WARN = 0.001
 """Fraction of clipped samples above which the recording is called clipped."""
 
-MIN_SNR_DB = 15.0
-"""Speech-to-noise ratio under this makes pauses and pitch unreliable."""
+MIN_SNR_DB = 22.0
+"""Speech level over the noise floor (95th over 3rd percentile frame, dB) under this makes
+pauses and pitch unreliable. Speech peaks sit 6–10 dB over its average, so 22 here is an
+average speech-to-noise ratio of about 12–16 dB (babble or a fan at 10 dB warns)."""
 
 MONOTONE_ST = 2.0
 """Pitch spread (SD, semitones) under which delivery is called monotone (SPEC §1)."""
