@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from voicesim.durable import atomic_write_text
@@ -24,8 +25,8 @@ def _fmt(value: float | None, digits: int = 0) -> str:
 def show_session(console: Console, record: SessionRecord) -> None:
     """Print one session: header, then one row per answer with its key measures."""
     console.print(
-        f"[bold]Session {record.id}[/bold]  {record.created}  mode={record.mode}  "
-        f"pack={record.pack or '–'}  status={record.status}"
+        f"[bold]Session {record.id}[/bold]  {record.created}  mode={escape(record.mode)}  "
+        f"pack={escape(record.pack or '–')}  status={escape(record.status)}"
     )
     console.print(f"folder: {record.path}", markup=False)
     for a in record.answers:

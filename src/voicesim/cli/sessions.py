@@ -87,6 +87,7 @@ def _console() -> Any:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from rich.markup import escape
     from rich.table import Table
 
     from voicesim.history import parse_since
@@ -101,8 +102,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     table = Table("id", "created (UTC)", "mode", "pack", "status", "answers", "wpm", "score")
     for r in rows:
+        created = r.created.replace("T", " ").rstrip("Z")
         table.add_row(
-            r.id, r.created.replace("T", " ").rstrip("Z"), r.mode, r.pack or "", r.status,
+            r.id, created, escape(r.mode), escape(r.pack or ""), r.status,
             f"{r.answered}/{r.n_answers}", _fmt(r.wpm), _fmt(r.score),
         )  # fmt: skip
     _console().print(table)
