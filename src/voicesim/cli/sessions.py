@@ -100,12 +100,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("No stored sessions yet. Try `voicesim demo` or `voicesim practice`.")
         return 0
-    table = Table("id", "created (UTC)", "mode", "pack", "status", "answers", "wpm", "score")
-    table.columns[0].no_wrap = True  # the id is what every other command takes
+    # The id starts with the UTC date and time, and is what every other command takes.
+    table = Table("id (UTC time)", "mode", "pack", "status", "answers", "wpm", "score")
+    table.columns[0].no_wrap = True
     for r in rows:
-        created = r.created.replace("T", " ")[:16]
         table.add_row(
-            r.id, created, escape(r.mode), escape(r.pack or ""), r.status,
+            r.id, escape(r.mode), escape(r.pack or ""), r.status,
             f"{r.answered}/{r.n_answers}", _fmt(r.wpm), _fmt(r.score),
         )  # fmt: skip
     _console().print(table)
