@@ -114,3 +114,10 @@ def test_panel_verdicts_average_each_members_groups() -> None:
     panel = {"Maria": ("clarity",), "David": ("conciseness",), "Sam": ("content",)}
     verdicts = summarize(outcomes, panel=panel).verdicts
     assert verdicts == {"Maria": 70.0, "David": 30.0, "Sam": 75.0}
+
+
+def test_spoken_feedback_drops_a_label_prefix() -> None:
+    criteria = [Criterion("expects", "content", 0.0, 1.0, tip="Missing: name one strength.")]
+    assert spoken_feedback(result(overall=10, criteria=criteria)) == (
+        "One thing to change: name one strength."
+    )

@@ -142,6 +142,9 @@ def scorecard(result: AnalysisResult, *, n_improvements: int = 3) -> Scorecard:
     )
 
 
+_LABEL_PREFIX = re.compile(r"^[A-Za-z ]{1,20}:\s+")  # "Missing: name one…" → "name one…"
+
+
 def _first_sentence(text: str) -> str:
     text = " ".join(text.split())
     match = re.match(r"(.+?[.!?])(\s|$)", text)
@@ -156,7 +159,7 @@ def spoken_feedback(result: AnalysisResult) -> str:
     top = _top(result, 1)
     if not top or not top[0].tip.strip() or top[0].score >= 90:
         return "Good answer; keep doing exactly that."
-    tip = _first_sentence(top[0].tip)
+    tip = _first_sentence(_LABEL_PREFIX.sub("", top[0].tip.strip()))
     return f"One thing to change: {tip[0].lower()}{tip[1:]}"
 
 

@@ -1,15 +1,337 @@
-"""CLI: practice commands (being written)."""
+"""CLI: ``voicesim practice``, ``voicesim demo`` and ``voicesim devices``.
+
+Parses flags, checks what must hold before an interview starts (questions, an input device,
+a writable data directory), builds the real speaker and microphone, and runs the session
+loop of :mod:`voicesim.practice` with a Rich reporter. Standard library only at import time.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
+
+from voicesim.errors import UserError
+
+if TYPE_CHECKING:
+    from voicesim.config import Config
+    from voicesim.practice import PracticeSettings, SessionResult
+    from voicesim.storage import SessionStore
+
+MODES = ("standard", "panel", "stress", "rapid")
+EXIT_INTERRUPTED = 130
+EXIT_DEVICE_LOST = 1
+DEFAULT_PACK = "managerial"
+DEFAULT_COUNT = 5
+MODE_PACKS = {"stress": "stress", "rapid": "projective"}
 
 
 def register(sub: Any) -> None:
-    """Add this module's sub-commands to the parser."""
-    del sub
+    """Add practice, demo and devices to the parser."""
+    p = sub.add_parser("practice", help="a mock interview by voice: asks, listens, coaches")
+    _question_flags(p)
+    p.add_argument("--category", help="only questions of this category")
+    p.add_argument("--shuffle", action="store_true", help="ask the questions in random order")
+    p.add_argument("--mode", choices=MODES, default="standard", help="interview mode")
+    p.add_argument("--input-device", metavar="D", help="microphone: index or name part")
+    p.add_argument("--output-device", metavar="D", help="speaker: index or name part")
+    p.add_argument(
+        "--end-silence", type=float, metavar="S", help="seconds of silence ending an answer (2.5)"
+    )
+    p.add_argument("--max-answer", type=float, metavar="S", help="longest answer, seconds (180)")
+    p.add_argument(
+        "--first-word-wait",
+        type=float,
+        metavar="S",
+        help="thinking time before the first word, seconds (8)",
+    )
+    p.add_argument(
+        "--no-spoken-feedback", action="store_true", help="do not speak the tip after each answer"
+    )
+    p.add_argument(
+        "--voice", metavar="V", help="interviewer voice (see `voicesim devices --voices`)"
+    )
+    p.add_argument(
+        "--rate", type=int, metavar="WPM", help="interviewer speaking rate, words per minute"
+    )
+    p.set_defaults(func=cmd_practice)
+
+    d = sub.add_parser("demo", help="a complete session with no microphone (rendered answers)")
+    _question_flags(d, default_count=3)
+    d.add_argument("--no-audio", action="store_true", help="play nothing aloud")
+    d.set_defaults(func=cmd_demo)
+
+    v = sub.add_parser("devices", help="list audio input and output devices")
+    v.add_argument("--json", action="store_true", help="machine-readable output")
+    v.add_argument("--voices", action="store_true", help="list the interviewer voices instead")
+    v.set_defaults(func=cmd_devices)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def _question_flags(p: argparse.ArgumentParser, default_count: int | None = None) -> None:
+    p.add_argument("--pack", help="question pack id (see `voicesim packs list`)")
+    p.add_argument(
+        "--count", type=int, default=default_count, metavar="N", help="number of questions"
+    )
+    p.add_argument(
+        "--packs-dir", action="append", default=[], metavar="DIR", help="extra packs directory"
+    )
+
+
+# -- practice ------------------------------------------------------------------------------
+def cmd_practice(args: argparse.Namespace) -> int:
+    """``voicesim practice``: the hands-free interview through real audio devices."""
+    from voicesim.config import load_config
+    from voicesim.devices import require_input_device
+    from voicesim.modes import get_mode
+
+    cfg = load_config()
+    settings = _settings(args, cfg)
+    questions = _questions(args, cfg)
+    settings.pack = _pack_of(questions)
+    mode = get_mode(args.mode, voice=settings.voice, count=len(questions))
+    if not mode.select(questions):
+        raise UserError(f"no questions for {args.mode} mode")
+    input_device = require_input_device(args.input_device)
+    store = _store()
+    _offer_recovery(store)
+    from voicesim.capture import DeviceMicrophone
+    from voicesim.practice import Interview
+
+    reporter = _reporter()
+    speaker = _speaker(args.output_device, cfg, settings, reporter)
+    with DeviceMicrophone(device=input_device) as mic:
+        interview = Interview(
+            questions,
+            mode=mode,
+            speaker=speaker,
+            mic=mic,
+            store=store,
+            transcriber_factory=_transcriber_factory(cfg),
+            settings=settings,
+            reporter=reporter,
+        )
+        reporter.notice(mode.instructions(len(interview.questions)))
+        result = interview.run()
+    return _exit_code(result)
+
+
+def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
+    from voicesim.listen import ListenSettings
+    from voicesim.practice import PracticeSettings
+
+    p = cfg.practice
+    end_silence = _positive("--end-silence", getattr(args, "end_silence", None), p.end_silence)
+    max_answer = _positive("--max-answer", getattr(args, "max_answer", None), p.max_answer)
+    first_word = _positive(
+        "--first-word-wait", getattr(args, "first_word_wait", None), p.first_word_wait
+    )
+    rate = getattr(args, "rate", None) or p.rate
+    if not 60 <= rate <= 400:
+        raise UserError(f"--rate must be between 60 and 400 words per minute, got {rate}")
+    listen = ListenSettings(
+        end_silence=end_silence,
+        max_answer=max_answer,
+        first_word_wait=first_word,
+        warn_before_end=min(ListenSettings().warn_before_end, max_answer / 3),
+    )
+    return PracticeSettings(
+        listen=listen,
+        spoken_feedback=p.spoken_feedback and not getattr(args, "no_spoken_feedback", False),
+        voice=getattr(args, "voice", None) or p.voice or None,
+        rate=rate,
+        pack=getattr(args, "pack", None),
+    )
+
+
+def _positive(flag: str, value: float | None, default: float) -> float:
+    if value is None:
+        return float(default)
+    if not value > 0 or value > 3600:
+        raise UserError(f"{flag} must be a number of seconds above 0, got {value:g}")
+    return float(value)
+
+
+def _questions(args: argparse.Namespace, cfg: Config) -> list[Any]:
+    from voicesim.packs import load_packs, select_questions
+
+    packset = load_packs([*cfg.packs_dirs, *args.packs_dir])
+    for error in packset.errors:
+        print(f"voicesim: warning: {error}", file=sys.stderr)
+    if not packset.packs:
+        raise UserError("no question packs could be loaded (see `voicesim packs list`)")
+    pack, count = args.pack, args.count
+    category = getattr(args, "category", None)
+    if pack is None and category is None:
+        preferred = MODE_PACKS.get(getattr(args, "mode", "standard"), DEFAULT_PACK)
+        pack = preferred if preferred in packset.packs else None
+    if count is None:
+        count = DEFAULT_COUNT
+    questions = select_questions(
+        packset,
+        pack=pack,
+        category=category,
+        count=count,
+        shuffle=getattr(args, "shuffle", False),
+    )
+    if not questions:
+        raise UserError("no questions selected")
+    return questions
+
+
+def _pack_of(questions: list[Any]) -> str | None:
+    packs = {getattr(q, "pack", None) for q in questions}
+    return packs.pop() if len(packs) == 1 else None
+
+
+def _store() -> SessionStore:
+    from voicesim.storage import SessionStore
+
+    store = SessionStore()
+    store.check_writable()
+    return store
+
+
+def _offer_recovery(store: SessionStore) -> None:
+    """Offer to keep what a killed session recorded; non-interactive: say how, in one line."""
+    for sid in store.unfinished():
+        if not sys.stdin or not sys.stdin.isatty():
+            print(
+                f"voicesim: session {sid} was cut off; keep what it recorded with "
+                f"`voicesim sessions recover {sid}`",
+                file=sys.stderr,
+            )
+            continue
+        try:
+            answer = input(f"Session {sid} was cut off. Recover what it recorded? [Y/n] ")
+        except EOFError:
+            answer = "n"
+        if answer.strip().lower() in ("", "y", "yes"):
+            record = store.recover(sid)
+            print(f"Recovered session {sid}: {len(record.answers)} answers kept.")
+
+
+def _speaker(device: str | None, cfg: Config, settings: PracticeSettings, reporter: Any) -> Any:
+    from voicesim.errors import DeviceError
+    from voicesim.speak import SilentSpeaker, TTSSpeaker
+
+    kwargs: dict[str, Any] = {"voice": settings.voice or "", "rate": settings.rate or 170}
+    try:
+        from voicesim.devices import resolve_output
+
+        out = resolve_output(device)
+    except DeviceError as exc:
+        if device is not None:
+            raise
+        reporter.notice(f"No output device ({exc}); questions are shown, not spoken.")
+        return SilentSpeaker(**kwargs)
+    return TTSSpeaker(device=out, volume=cfg.practice.volume, **kwargs)
+
+
+def _transcriber_factory(cfg: Config) -> Any:
+    def build() -> Any:
+        from voicesim.transcribe import Transcriber
+
+        return Transcriber(cfg.model.name, threads=cfg.model.threads)
+
+    return build
+
+
+def _reporter() -> Any:
+    from voicesim.cli.practice_view import RichReporter
+
+    return RichReporter()
+
+
+def _exit_code(result: SessionResult) -> int:
+    if result.device_lost:
+        return EXIT_DEVICE_LOST
+    if result.status == "interrupted":
+        return EXIT_INTERRUPTED
+    return 0
+
+
+# -- demo ----------------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``voicesim demo``: the practice loop on rendered answers, no microphone needed."""
+    from voicesim.config import load_config
+    from voicesim.demo import CandidateMicrophone, DemoReporter
+    from voicesim.modes import Mode
+    from voicesim.practice import Interview
+
+    cfg = load_config()
+    if args.count is not None and args.count < 1:
+        raise UserError(f"--count must be at least 1, got {args.count}")
+    settings = _settings(args, cfg)
+    settings.listen.end_silence = min(settings.listen.end_silence, 1.5)
+    questions = _questions(args, cfg)
+    settings.pack = _pack_of(questions)
+    store = _store()
+    reporter = _reporter()
+    speaker, aloud = _demo_speaker(args.no_audio, cfg, settings, reporter)
+    candidate = CandidateMicrophone(speaker, play_aloud=aloud)
+    with candidate:
+        interview = Interview(
+            questions,
+            mode=Mode(settings.voice),
+            speaker=speaker,
+            mic=candidate,
+            store=store,
+            transcriber_factory=_transcriber_factory(cfg),
+            settings=settings,
+            reporter=DemoReporter(reporter, candidate),
+        )
+        reporter.notice(
+            f"Demo: {len(interview.questions)} questions answered by a synthetic candidate."
+        )
+        result = interview.run()
+    return _exit_code(result)
+
+
+def _demo_speaker(
+    no_audio: bool, cfg: Config, settings: PracticeSettings, reporter: Any
+) -> tuple[Any, bool]:
+    from voicesim.errors import DeviceError
+    from voicesim.speak import SilentSpeaker, TTSSpeaker
+
+    kwargs: dict[str, Any] = {"voice": settings.voice or "", "rate": settings.rate or 170}
+    if no_audio:
+        return SilentSpeaker(**kwargs), False
+    try:
+        from voicesim.devices import resolve_output
+
+        out = resolve_output(None)
+    except DeviceError:
+        reporter.notice("No audio output device: the demo runs silently (nothing is played).")
+        return SilentSpeaker(**kwargs), False
+    return TTSSpeaker(device=out, volume=cfg.practice.volume, **kwargs), True
+
+
+# -- devices -------------------------------------------------------------------------------
+def cmd_devices(args: argparse.Namespace) -> int:
+    """``voicesim devices``: the audio devices voicesim can use (or the voices)."""
+    import dataclasses
+    import json
+
+    if args.voices:
+        from voicesim.speak import SilentSpeaker
+
+        voices = [dataclasses.asdict(v) for v in SilentSpeaker().voices()]
+        if args.json:
+            print(json.dumps(voices, indent=2))
+        else:
+            for v in voices:
+                print(f"{v['id']:<28} {v['name']}")
+        return 0
+    from voicesim.devices import list_devices
+
+    devices = [dataclasses.asdict(d) for d in list_devices()]
+    if args.json:
+        print(json.dumps(devices, indent=2))
+        return 0
+    if not devices:
+        print("No audio devices found. `voicesim demo` runs a session without any.")
+        return 0
+    from voicesim.cli.practice_view import print_devices
+
+    print_devices(devices)
     return 0

@@ -1,0 +1,135 @@
+"""What ``voicesim practice`` and ``voicesim demo`` print: a Rich reporter for the session loop."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from voicesim.practice import Reporter
+
+if TYPE_CHECKING:
+    from voicesim.feedback import Scorecard, SessionSummary
+    from voicesim.listen import Turn
+    from voicesim.modes import Ask, Mode
+    from voicesim.practice import SessionResult
+
+_ENDED = {
+    "silence": "you stopped talking",
+    "phrase": "you said you were done",
+    "max": "time limit reached",
+    "interrupted": "cut off by the interviewer",
+    "no_speech": "no answer heard",
+    "device_lost": "audio device lost",
+}
+
+
+def _fmt(value: float | None, spec: str = ".0f", unit: str = "") -> str:
+    return "—" if value is None else f"{value:{spec}}{unit}"
+
+
+class RichReporter(Reporter):
+    """Prints the session as it happens: question, listening, scorecard, the debrief."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(highlight=False)
+
+    def session_started(self, session_id: str, mode: Mode, count: int) -> None:
+        self.console.print(f"[bold]voicesim[/] {mode.name} interview · session {session_id}")
+
+    def asking(self, number: int, total: int, ask: Ask) -> None:
+        who = f"{ask.interviewer.name}: " if ask.interviewer.name != "the interviewer" else ""
+        tag = "follow-up" if ask.follow_up else f"Q{number}/{total}"
+        category = getattr(ask.question, "category", "")
+        self.console.print(f"\n[bold cyan]{tag}[/] [dim]{category}[/]\n{who}{ask.text}")
+
+    def listening(self, ask: Ask) -> None:
+        self.console.print(
+            f"[green]● listening[/] [dim](up to {ask.listen.max_answer:.0f} s; "
+            'say "repeat", "skip", "pause" or "stop")[/]'
+        )
+
+    def heard(self, turn: Turn) -> None:
+        if turn.ended_by == "command":
+            self.console.print(f'[dim]heard command: "{turn.command}"[/]')
+        elif turn.ended_by in _ENDED:
+            self.console.print(f"[dim]answer ended: {_ENDED[turn.ended_by]}[/]")
+
+    def notice(self, text: str) -> None:
+        self.console.print(f"[yellow]{text}[/]")
+
+    def scorecard(self, number: int, card: Scorecard, spoken: str) -> None:
+        print_scorecard(self.console, card, spoken)
+
+    def summary(self, result: SessionResult) -> None:
+        print_summary(self.console, result.summary, result.session_id, result.status)
+        for warning in result.warnings:
+            self.console.print(f"[yellow]warning: {warning}[/]")
+
+
+def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
+    """One answer's score, its delivery in numbers, and the changes that would help most."""
+    if card.no_speech:
+        console.print("[yellow]No speech detected in this answer.[/]")
+        return
+    groups = "  ".join(f"{g} {s:.0f}" for g, s in card.groups.items())
+    console.print(f"[bold]Score {card.overall:.0f}/100[/]  [dim]{groups}[/]")
+    console.print(
+        f"{card.words} words in {card.duration_s:.0f} s · {card.wpm:.0f} wpm · "
+        f"{card.fillers} fillers ({card.fillers_per_100_words:.1f}/100 words) · "
+        f"{card.long_pauses} long pauses · "
+        f"latency {_fmt(card.response_latency_s, '.1f', ' s')}"
+    )
+    console.print(f"[dim]“{card.transcript}”[/]")
+    for tip in card.improvements:
+        console.print(f"  [magenta]▲ {tip.label}[/] ({tip.score:.0f}): {tip.tip}")
+    if spoken:
+        console.print(f"[italic]{spoken}[/]")
+
+
+def print_summary(console: Console, summary: SessionSummary, session_id: str, status: str) -> None:
+    """The debrief: one row per answer, trends, verdicts and what to rehearse again."""
+    table = Table(title=f"Session {session_id} ({status})", show_lines=False)
+    for col in ("#", "question", "status", "score", "wpm", "fillers/100", "latency s"):
+        table.add_column(col, justify="right" if col not in ("question", "status") else "left")
+    for a in summary.answers:
+        table.add_row(
+            str(a.index + 1),
+            a.question_text if len(a.question_text) <= 48 else a.question_text[:47] + "…",
+            a.status,
+            _fmt(a.overall),
+            _fmt(a.wpm),
+            _fmt(a.fillers_per_100_words, ".1f"),
+            _fmt(a.response_latency_s, ".1f"),
+        )
+    console.print()
+    console.print(table)
+    console.print(f"Mean score: {_fmt(summary.mean_score)}")
+    console.print(f"{summary.pace.text}; {summary.fillers.text}")
+    for name, verdict in summary.verdicts.items():
+        console.print(f"Verdict of {name}: {verdict:.0f}/100")
+    if summary.rehearse:
+        console.print("[bold]Rehearse again:[/]")
+        for a in summary.rehearse:
+            why = (
+                f"score {a.overall:.0f}, weakest: {a.weakest}"
+                if a.overall is not None
+                else a.status
+            )
+            console.print(f"  {a.index + 1}. {a.question_text} [dim]({why})[/]")
+    console.print(
+        f"[dim]Replay: voicesim replay {session_id} · report: voicesim report {session_id}[/]"
+    )
+
+
+def print_devices(devices: list[dict[str, Any]]) -> None:
+    """A table of audio devices (dicts from ``voicesim.devices.list_devices``)."""
+    console = Console(highlight=False)
+    table = Table()
+    keys = list(devices[0].keys())
+    for key in keys:
+        table.add_column(key)
+    for d in devices:
+        table.add_row(*(str(d.get(k, "")) for k in keys))
+    console.print(table)

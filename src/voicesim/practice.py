@@ -1,0 +1,471 @@
+"""The interview session loop: ask, listen until the answer ends, analyse, store, coach.
+
+Device-agnostic: it takes a :class:`~voicesim.speak.Speaker`, a
+:class:`~voicesim.capture.Microphone` and a :class:`~voicesim.storage.SessionStore`, so the
+same loop runs on real devices, on the test suite's virtual PulseAudio devices, and in
+``voicesim demo`` on rendered answers. It never prints: everything the user should see goes
+through a :class:`Reporter`, which the CLI implements with Rich.
+
+For each question: the microphone is stopped (the program never hears itself), the question
+is spoken and stored, a tone says "your turn", the microphone starts and :func:`listen` runs
+with the answer streaming to disk. Voice commands (repeat, skip, pause/continue, stop) are
+handled here; a silent turn is offered once more, then skipped. Each answer is analysed,
+stored atomically, shown as a scorecard and (unless disabled) followed by one spoken tip.
+
+The Whisper model loads in a background thread while the first question is spoken, so the
+first question starts at once. Ctrl+C ends cleanly, keeping every completed answer (and the
+interrupted one's audio); a dead audio server ends the session the same way, with one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from voicesim.errors import DeviceError
+from voicesim.feedback import AnswerOutcome, Scorecard, SessionSummary, Status
+from voicesim.listen import ListenSettings, Turn, listen
+from voicesim.modes import Ask, Interviewer, Mode
+
+if TYPE_CHECKING:
+    from voicesim.analysis import AnalysisResult
+    from voicesim.capture import Microphone
+    from voicesim.speak import Speaker
+    from voicesim.storage import SessionStore, SessionWriter
+    from voicesim.transcribe import Transcriber
+
+SILENT_RETRY_LINE = "Take your time. Here is the question again."
+PAUSE_LINE = "Paused. Say continue when you are ready."
+RESUME_LINE = "Welcome back."
+WARNING_LINE = "Fifteen seconds left."
+
+
+@dataclass
+class PracticeSettings:
+    """How a session runs; every field has a ``voicesim practice`` flag or config key."""
+
+    listen: ListenSettings = field(default_factory=ListenSettings)
+    spoken_feedback: bool = True
+    voice: str | None = None
+    rate: int | None = None
+    pack: str | None = None
+    max_repeats: int = 3
+    pause_wait_s: float = 30.0
+
+
+@dataclass
+class SessionResult:
+    """How a session ended: its id, status ("complete"/"interrupted"), outcomes, debrief."""
+
+    session_id: str
+    status: str
+    outcomes: list[AnswerOutcome]
+    summary: SessionSummary
+    device_lost: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+class Reporter:
+    """What the session tells the user. This base class shows nothing; the CLI prints."""
+
+    def session_started(self, session_id: str, mode: Mode, count: int) -> None:
+        """A session folder exists and the first question is about to be asked."""
+
+    def asking(self, number: int, total: int, ask: Ask) -> None:
+        """Question ``number`` (1-based) of ``total`` is about to be spoken."""
+
+    def listening(self, ask: Ask) -> None:
+        """The tone played; the microphone is open."""
+
+    def heard(self, turn: Turn) -> None:
+        """A turn ended (any reason)."""
+
+    def notice(self, text: str) -> None:
+        """A one-line message: skipped, paused, device lost, time warning."""
+
+    def scorecard(self, number: int, card: Scorecard, spoken: str) -> None:
+        """The analysed answer to question ``number`` and the sentence said about it."""
+
+    def summary(self, result: SessionResult) -> None:
+        """The session ended; the debrief is ready."""
+
+
+class _Stop(Exception):
+    """The candidate said "stop": end the interview after saving what is done."""
+
+
+class _ModelLoader:
+    """Builds the transcriber (and imports the analysis stack) in a background thread."""
+
+    def __init__(self, factory: Callable[[], Transcriber]) -> None:
+        self._factory = factory
+        self._value: Transcriber | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="voicesim-model", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            self._value = self._factory()
+            import voicesim.analysis  # noqa: F401 - warm librosa while the question plays
+        except BaseException as exc:  # re-raised in the main thread by get()
+            self._error = exc
+
+    def get(self) -> Transcriber:
+        """The transcriber, waiting for the load to finish; re-raises its error."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def question_dict(question: Any) -> dict[str, Any]:
+    """What ``session.json`` keeps about a question (id, text, category, kind, pack)."""
+    keys = ("id", "text", "category", "kind", "pack", "tip")
+    d = {k: getattr(question, k) for k in keys if getattr(question, k, None) is not None}
+    from voicesim.modes import target_range
+
+    target = target_range(question)
+    if target is not None:
+        d["target_s"] = list(target)
+    return d
+
+
+class Interview:
+    """One practice session from the first question to the debrief (see module docstring)."""
+
+    def __init__(
+        self,
+        questions: list[Any],
+        *,
+        mode: Mode,
+        speaker: Speaker,
+        mic: Microphone,
+        store: SessionStore,
+        transcriber_factory: Callable[[], Transcriber],
+        settings: PracticeSettings | None = None,
+        reporter: Reporter | None = None,
+    ) -> None:
+        self.questions = mode.select(questions)
+        self.mode, self.speaker, self.mic, self.store = mode, speaker, mic, store
+        self.factory = transcriber_factory
+        self.settings = settings or PracticeSettings()
+        self.reporter = reporter or Reporter()
+        self.outcomes: list[AnswerOutcome] = []
+        self._next_index = 0
+        self._open: tuple[int, Ask, str, str | None] | None = None  # answer being recorded
+        self._model: _ModelLoader | None = None
+        self._writer: SessionWriter | None = None
+
+    # -- the session -----------------------------------------------------------------------
+    def run(self) -> SessionResult:
+        """Run the whole interview; returns how it ended (Ctrl+C included)."""
+        self.store.check_writable()
+        self._writer = self.store.create(
+            mode=self.mode.name, pack=self.settings.pack, settings=self._settings_dict()
+        )
+        self._model = _ModelLoader(self.factory)
+        self.reporter.session_started(self._writer.id, self.mode, len(self.questions))
+        status, lost = "complete", False
+        try:
+            self._interview()
+        except _Stop:
+            self.reporter.notice("Interview stopped at your request.")
+        except KeyboardInterrupt:
+            status = "interrupted"
+            self._keep_open_answer("interrupted")
+        except DeviceError as exc:
+            status, lost = "interrupted", True
+            self._keep_open_answer("device_lost")
+            self.reporter.notice(f"audio device lost ({exc}); everything so far is saved")
+        return self._finish(status, lost)
+
+    def _interview(self) -> None:
+        for person, line in self.mode.greeting(len(self.questions)):
+            self._say(line, person)
+        for i, question in enumerate(self.questions):
+            ask: Ask | None = self.mode.ask(question, i, self.settings.listen)
+            while ask is not None:
+                self.reporter.asking(i + 1, len(self.questions), ask)
+                outcome = self._question(ask)
+                ask = self.mode.follow_up(ask, outcome.status in ("answered", "cut_off"))
+        self._say(self.mode.closing(), self.mode.interviewers[0])
+
+    def _finish(self, status: str, lost: bool) -> SessionResult:
+        from voicesim.feedback import spoken_summary, summarize
+
+        assert self._writer is not None
+        panel = (
+            {p.name: p.groups for p in self.mode.interviewers}
+            if self.mode.name == "panel"
+            else None
+        )
+        summary = summarize(self.outcomes, panel=panel)
+        debrief = {
+            "mean_score": summary.mean_score,
+            "pace_trend": summary.pace.text,
+            "filler_trend": summary.fillers.text,
+            "rehearse": [a.index for a in summary.rehearse],
+            "verdicts": summary.verdicts,
+        }
+        self._writer.finish(status=status, summary=debrief)
+        result = SessionResult(
+            self._writer.id, status, self.outcomes, summary, lost, list(self._writer.warnings)
+        )
+        self.reporter.summary(result)
+        if status == "complete" and self.settings.spoken_feedback:
+            with contextlib.suppress(DeviceError, KeyboardInterrupt):
+                self._say(spoken_summary(summary), self.mode.interviewers[0])
+        return result
+
+    def _settings_dict(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "mode": self.mode.name,
+            "end_silence": s.listen.end_silence,
+            "max_answer": s.listen.max_answer,
+            "first_word_wait": s.listen.first_word_wait,
+            "spoken_feedback": s.spoken_feedback,
+            "voice": s.voice,
+            "rate": s.rate,
+            "questions": [question_dict(q).get("id") for q in self.questions],
+        }
+
+    # -- one question ----------------------------------------------------------------------
+    def _question(self, ask: Ask) -> AnswerOutcome:
+        index = self._next_index
+        self._next_index += 1
+        repeats, silent, lead = 0, 0, ""
+        while True:
+            q_audio = self._speak_question(index, ask, lead)
+            turn, a_audio = self._listen(index, ask, q_audio)
+            self.reporter.heard(turn)
+            command = turn.command if turn.ended_by == "command" else None
+            if turn.ended_by == "device_lost":
+                self._record(index, ask, turn, q_audio, a_audio, "device_lost")
+                raise DeviceError("the audio server stopped during the answer")
+            if command == "stop":
+                self._record_skip(index, ask, q_audio, a_audio, turn, "skipped")
+                raise _Stop
+            if command == "skip":
+                self.reporter.notice("Skipped.")
+                return self._record_skip(index, ask, q_audio, a_audio, turn, "skipped")
+            if command == "pause":
+                self._pause()
+                lead = ""
+                continue
+            if command in ("repeat", "continue") and repeats < self.settings.max_repeats:
+                repeats += 1
+                lead = ""
+                continue
+            if turn.ended_by == "no_speech" or command is not None:
+                if silent == 0:
+                    silent, lead = 1, SILENT_RETRY_LINE
+                    self.reporter.notice("No answer heard; asking once more.")
+                    continue
+                self.reporter.notice("No answer heard; skipping this question.")
+                return self._record_skip(index, ask, q_audio, a_audio, turn, "no_speech")
+            status: Status = "cut_off" if turn.ended_by == "interrupted" else "answered"
+            if status == "cut_off":
+                self._say(self.mode.interrupt_line(), ask.interviewer)
+            return self._record(index, ask, turn, q_audio, a_audio, status)
+
+    def _speak_question(self, index: int, ask: Ask, lead: str) -> str | None:
+        assert self._writer is not None
+        self.mic.stop()
+        text = f"{lead} {ask.text}".strip()
+        audio = self.speaker.say(text, voice=self._voice(ask.interviewer), rate=self.settings.rate)
+        name = self._writer.save_question_audio(index, audio, self.speaker.sample_rate)
+        self.speaker.tone()
+        return name
+
+    def _listen(self, index: int, ask: Ask, q_audio: str | None) -> tuple[Turn, str]:
+        assert self._writer is not None and self._model is not None
+        transcriber = self._model.get()
+        sink = self._writer.open_answer_audio(
+            index, self.mic.sample_rate, question=question_dict(ask.question)
+        )
+        self._open = (index, ask, sink.name, q_audio)
+        limit = ask.interrupt_after_s
+        try:
+            self.mic.start()
+            self.reporter.listening(ask)
+            turn = listen(
+                self.mic,
+                ask.listen,
+                transcriber=transcriber,
+                sink=sink.write,
+                on_time_warning=self._time_warning,
+                on_interrupt=(lambda elapsed: elapsed >= limit) if limit else None,
+            )
+        finally:
+            self.mic.stop()
+            name = sink.close()
+        self._open = None
+        return turn, name
+
+    def _pause(self) -> None:
+        """Wait, listening for commands only, until "continue" (or "stop")."""
+        assert self._model is not None
+        self.reporter.notice('Paused. Say "continue" to go on.')
+        self._say(PAUSE_LINE, self.mode.interviewers[0])
+        wait = replace(
+            self.settings.listen,
+            first_word_wait=self.settings.pause_wait_s,
+            max_answer=max(self.settings.pause_wait_s, 10.0),
+        )
+        while True:
+            self.mic.start()
+            try:
+                turn = listen(self.mic, wait, transcriber=self._model.get())
+            finally:
+                self.mic.stop()
+            if turn.ended_by == "device_lost":
+                raise DeviceError("the audio server stopped during the pause")
+            if turn.command == "stop":
+                raise _Stop
+            if turn.command == "continue":
+                self.reporter.notice("Resumed.")
+                self._say(RESUME_LINE, self.mode.interviewers[0])
+                return
+
+    def _time_warning(self) -> None:
+        self.reporter.notice("Fifteen seconds left.")
+        threading.Thread(target=self._say_quietly, args=(WARNING_LINE,), daemon=True).start()
+
+    def _say_quietly(self, text: str) -> None:
+        # A missed warning must not end the answer.
+        with contextlib.suppress(Exception):
+            self.speaker.say(
+                text, voice=self._voice(self.mode.interviewers[0]), rate=self.settings.rate
+            )
+
+    # -- records ---------------------------------------------------------------------------
+    def _record(
+        self, index: int, ask: Ask, turn: Turn, q_audio: str | None, a_audio: str, status: Status
+    ) -> AnswerOutcome:
+        """Analyse an answer, store it atomically, show the scorecard, speak the tip."""
+        from voicesim.feedback import scorecard, spoken_feedback
+
+        result = self._analyse(ask, turn, a_audio)
+        sentence = spoken_feedback(result)
+        self._store(index, ask, turn, q_audio, a_audio, result, sentence, skipped=False)
+        outcome = self._outcome(index, ask, status, result)
+        if status == "device_lost":
+            return outcome
+        self.reporter.scorecard(len(self.outcomes), scorecard(result), sentence)
+        if self.settings.spoken_feedback and self.mode.spoken_feedback:
+            self._say(sentence, self._feedback_voice(result))
+        return outcome
+
+    def _record_skip(
+        self, index: int, ask: Ask, q_audio: str | None, a_audio: str, turn: Turn, status: Status
+    ) -> AnswerOutcome:
+        self._store(index, ask, turn, q_audio, a_audio, None, "", skipped=True)
+        return self._outcome(index, ask, status, None)
+
+    def _analyse(self, ask: Ask, turn: Turn, a_audio: str) -> AnalysisResult:
+        from voicesim.analysis import analyze_samples
+
+        assert self._model is not None and self._writer is not None
+        return analyze_samples(
+            turn.audio,
+            turn.sample_rate,
+            path=str(self._writer.path / a_audio),
+            question=ask.question,
+            transcript=turn.transcript,
+            transcriber=self._model.get(),
+            response_latency_s=turn.speech_start_s,
+        )
+
+    def _store(
+        self,
+        index: int,
+        ask: Ask,
+        turn: Turn | None,
+        q_audio: str | None,
+        a_audio: str | None,
+        result: AnalysisResult | None,
+        sentence: str,
+        *,
+        skipped: bool,
+    ) -> None:
+        from voicesim.storage import AnswerRecord, utc_now
+
+        assert self._writer is not None
+        extra: dict[str, Any] = {"asked": ask.text, "follow_up": ask.follow_up}
+        if turn is not None:
+            extra["command"] = turn.command
+            extra["final_decode_s"] = turn.final_decode_s
+        record = AnswerRecord(
+            index=index,
+            question=question_dict(ask.question),
+            asked_at=utc_now(),
+            question_audio=q_audio,
+            answer_audio=a_audio,
+            analysis=result,
+            response_latency_s=turn.speech_start_s if turn is not None else None,
+            ended_by=turn.ended_by if turn is not None else "interrupted",
+            skipped=skipped,
+            interviewer=ask.interviewer.name,
+            feedback=sentence,
+            extra=extra,
+        )
+        self._writer.add_answer(record)
+
+    def _outcome(
+        self, index: int, ask: Ask, status: Status, result: AnalysisResult | None
+    ) -> AnswerOutcome:
+        qd = question_dict(ask.question)
+        outcome = AnswerOutcome(
+            index=index,
+            question_id=str(qd.get("id", "")),
+            question_text=ask.text,
+            status=status,
+            result=result,
+            follow_up=ask.follow_up,
+            interviewer=ask.interviewer.name,
+        )
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _keep_open_answer(self, ended_by: str) -> None:
+        """After Ctrl+C or a lost device mid-answer: store the audio so far, unanalysed."""
+        if self._open is None or self._writer is None:
+            return
+        index, ask, name, q_audio = self._open
+        self._open = None
+        if (self._writer.path / name).is_file():
+            try:
+                self._store(index, ask, None, q_audio, name, None, "", skipped=False)
+            except Exception:  # never lose the answers already stored
+                return
+            self.outcomes.append(
+                AnswerOutcome(
+                    index, str(question_dict(ask.question).get("id", "")), ask.text, "interrupted"
+                )
+            )
+        del ended_by
+
+    # -- speaking --------------------------------------------------------------------------
+    def _voice(self, person: Interviewer) -> str | None:
+        return person.voice or self.settings.voice or None
+
+    def _say(self, text: str, person: Interviewer) -> None:
+        self.mic.stop()
+        self.speaker.say(text, voice=self._voice(person), rate=self.settings.rate)
+
+    def _feedback_voice(self, result: AnalysisResult) -> Interviewer:
+        from voicesim.scoring import top_improvements
+
+        top = list(top_improvements(result.score, 1))
+        return self.mode.owner_of(top[0].group) if top else self.mode.interviewers[0]
+
+
+def run_session(questions: list[Any], **kwargs: Any) -> SessionResult:
+    """Run one interview (see :class:`Interview` for the arguments)."""
+    return Interview(questions, **kwargs).run()
