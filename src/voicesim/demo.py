@@ -85,10 +85,32 @@ ANSWERS: dict[str, tuple[str, str]] = {
         "and how does the team measure it?",
         "Um, no, not really, I think, uh, you covered everything, basically.",
     ),
+    "strengths": (
+        "My main strength is planning. For example, I led the move of our warehouse system "
+        "to the cloud: I split it into six steps, and we finished two weeks early. "
+        "My team would also say I listen and give clear feedback.",
+        "Um, I am, you know, very hard-working, basically, and I have an analytical mindset, "
+        "uh, and determination, and I can solve any issue, I think, sort of.",
+    ),
+    "people": (
+        "I involve the team in decisions that affect them. Every week we review goals "
+        "together, and I ask each person for feedback. When we introduced this, staff "
+        "turnover fell from twenty to eight percent in a year, and I learned to listen first.",
+        "Uh, well, I basically tell people what to do, you know, and um, they do it, "
+        "I guess. I mean, some people are lazy, kind of, so, uh, you have to push them.",
+    ),
+    "why_hire": (
+        "I have run projects like the ones in this role for five years. In my last position "
+        "I grew our client base by a quarter. I would contribute the same focus on results "
+        "to your team, and I am ready to start on your expansion plans.",
+        "Um, because I really need this job, you know, and uh, I am a workaholic, basically. "
+        "I don't have that experience, but I can learn, I think, sort of quickly.",
+    ),
     "default": (
-        "In my last role our team had to reduce support tickets. I analysed the top "
-        "ten causes, we fixed the three biggest together, and tickets fell by forty "
-        "percent in two months. I learned that measuring first saves a lot of effort.",
+        "For example, in my last role our team had to reduce support tickets. I led the "
+        "analysis of the top ten causes, we involved the support staff, fixed the three "
+        "biggest together, and tickets fell by forty percent in two months. "
+        "I learned that measuring first saves a lot of effort.",
         "Um, so, basically, you know, I have done things like that, uh, many times. "
         "I think, I mean, it sort of went well, kind of, and um, everyone was happy, "
         "I guess, and, uh, yeah, that is basically it.",
@@ -102,6 +124,12 @@ _KEYWORDS = (
     ("mistake", "failure"),
     ("fail", "failure"),
     ("unsuccessful", "failure"),
+    ("strength", "strengths"),
+    ("personnel", "people"),
+    ("management", "people"),
+    ("leadership", "people"),
+    ("why_hire", "why_hire"),
+    ("problem", "situational"),
 )
 
 

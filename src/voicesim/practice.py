@@ -23,6 +23,7 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicesim.errors import DeviceError
@@ -305,7 +306,6 @@ class Interview:
         finally:
             self.mic.stop()
             name = sink.close()
-        self._open = None
         return turn, name
 
     def _pause(self) -> None:
@@ -393,6 +393,7 @@ class Interview:
         sentence: str,
         *,
         skipped: bool,
+        ended_by: str = "interrupted",
     ) -> None:
         from voicesim.storage import AnswerRecord, utc_now
 
@@ -409,13 +410,15 @@ class Interview:
             answer_audio=a_audio,
             analysis=result,
             response_latency_s=turn.speech_start_s if turn is not None else None,
-            ended_by=turn.ended_by if turn is not None else "interrupted",
+            ended_by=turn.ended_by if turn is not None else ended_by,
             skipped=skipped,
             interviewer=ask.interviewer.name,
             feedback=sentence,
             extra=extra,
         )
         self._writer.add_answer(record)
+        if self._open is not None and self._open[0] == index:
+            self._open = None  # stored: nothing left to rescue on Ctrl+C
 
     def _outcome(
         self, index: int, ask: Ask, status: Status, result: AnalysisResult | None
@@ -439,9 +442,11 @@ class Interview:
             return
         index, ask, name, q_audio = self._open
         self._open = None
-        if (self._writer.path / name).is_file():
+        if _frames(self._writer.path / name) > 0:
             try:
-                self._store(index, ask, None, q_audio, name, None, "", skipped=False)
+                self._store(
+                    index, ask, None, q_audio, name, None, "", skipped=False, ended_by=ended_by
+                )
             except Exception:  # never lose the answers already stored
                 return
             self.outcomes.append(
@@ -449,7 +454,6 @@ class Interview:
                     index, str(question_dict(ask.question).get("id", "")), ask.text, "interrupted"
                 )
             )
-        del ended_by
 
     # -- speaking --------------------------------------------------------------------------
     def _voice(self, person: Interviewer) -> str | None:
@@ -464,6 +468,16 @@ class Interview:
 
         top = list(top_improvements(result.score, 1))
         return self.mode.owner_of(top[0].group) if top else self.mode.interviewers[0]
+
+
+def _frames(path: Path) -> int:
+    """How many samples an audio file holds (0 if it is missing or unreadable)."""
+    import soundfile as sf
+
+    try:
+        return int(sf.info(str(path)).frames)
+    except (OSError, RuntimeError):
+        return 0
 
 
 def run_session(questions: list[Any], **kwargs: Any) -> SessionResult:
