@@ -45,6 +45,8 @@ def load_audio(path: str | Path) -> tuple[np.ndarray, AudioInfo]:
 def probe(path: str | Path) -> AudioInfo:
     """Duration (seconds) and original sample rate (Hz) without decoding the file."""
     p = _check_path(path)
+    if not _for_libsndfile(p):
+        return _probe_av(p)
     try:
         import soundfile as sf
 
@@ -126,6 +128,8 @@ def _quiet_cut(buf: np.ndarray, lo: int, hi: int) -> int:
 
 def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
     """Decoded 16 kHz mono float32 chunks; soundfile first, PyAV as the fallback."""
+    if not _for_libsndfile(p):
+        return _decode_av(p)
     try:
         import soundfile as sf
 
@@ -194,6 +198,18 @@ def _probe_av(p: Path) -> AudioInfo:
     except Exception as exc:
         raise AudioError(f"{p}: not a readable audio file ({_short(exc)})") from exc
     return AudioInfo(str(p), duration, rate)
+
+
+def _for_libsndfile(p: Path) -> bool:
+    """True for WAV, FLAC, OGG and AIFF data (by magic bytes): what soundfile reads.
+
+    Anything else (MP3, M4A, unknown bytes) goes to PyAV: libsndfile hands whatever looks
+    like MPEG to libmpg123, which prints notes ("Illegal Audio-MPEG-Header…") straight to
+    stderr and so breaks the one-line error contract.
+    """
+    with open(p, "rb") as fh:
+        head = fh.read(4)
+    return head in (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM")
 
 
 def _stream_rate(stream: Any) -> int:
