@@ -177,23 +177,29 @@ def measure_frames(
     *,
     long_pause_s: float = 2.0,
     response_latency_s: float | None = None,
+    acoustic: bool = True,
 ) -> Delivery:
-    """Delivery measures from per-frame features and the transcript (times in seconds)."""
+    """Delivery measures from per-frame features and the transcript (times in seconds).
+
+    ``acoustic=False`` counts only the fillers written in the transcript (for comparison).
+    """
     from voicesim.acoustics import levels
-    from voicesim.fillers import acoustic_fillers, merge_fillers, transcript_fillers
+    from voicesim.fillers import acoustic_candidates, merge_fillers, transcript_fillers
 
     lv = levels(frames)
     words, lexical = transcript_fillers(transcript.words)
     if not words:
         return _no_speech(frames, lv, long_pause_s, response_latency_s)
-    acoustic = acoustic_fillers(frames, lv.threshold_db, words)
-    fillers = merge_fillers(lexical, acoustic)
+    found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
+    fillers = merge_fillers(lexical, found)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)
     pauses = _pauses(frames, lv.threshold_db, start, end)
     phonation = max(span - sum(p.duration for p in pauses), 1e-6)
     n_words = sum(1 for w in words if not w.filler)
-    syllables = sum(count_syllables(w.text) for w in words) + len(acoustic)
+    syllables = sum(count_syllables(w.text) for w in words) + sum(
+        f.source == "acoustic" for f in fillers
+    )
     return Delivery(
         speaking_span_s=round(span, 3),
         words=n_words,
@@ -239,16 +245,19 @@ def _speaking_span(
     silence after it), so the span's ends are moved to where the level crosses the
     speech threshold near those words.
     """
-    import numpy as np
 
     first = min(words[0].start, *(f.start for f in fillers)) if fillers else words[0].start
     last = max(words[-1].end, *(f.end for f in fillers)) if fillers else words[-1].end
-    loud = frames.rms_db >= threshold_db
-    t = frames.times()
-    near_start = np.flatnonzero(loud & (t >= first - 0.3) & (t <= first + 0.5))
-    near_end = np.flatnonzero(loud & (t >= last - 0.5) & (t <= last + 0.5))
-    start = float(t[near_start[0]]) - frames.hop / 2 if near_start.size else first
-    end = float(t[near_end[-1]]) + frames.hop / 2 if near_end.size else last
+    from voicesim.acoustics import runs
+
+    t0, hop = frames.offset, frames.hop
+    loud = [(t0 + a * hop, t0 + b * hop) for a, b in runs(frames.rms_db >= threshold_db)]
+    # The speech the first word belongs to: the first loud run ending after it starts;
+    # the last word's: the last loud run starting before it ends (later noise is not speech).
+    opening = [r for r in loud if r[1] > first and r[0] < first + 0.5]
+    closing = [r for r in loud if r[0] < last and r[1] > last - 0.5]
+    start = max(opening[0][0], first - 0.3) if opening else first
+    end = min(closing[-1][1], last + 0.3) if closing else last
     return (start, end) if end > start else (first, last)
 
 

@@ -6,7 +6,7 @@ Two sources (SPEC §1, §2):
   their spellings always; "like", "you know", "I mean", "so"/"well", "kind of"… only where
   they carry no content ("I like the team" and "it looks like rain" are not fillers).
 * **acoustic** — Whisper still drops many "um"s, and stretches its neighbours' timestamps
-  over them. A stretch of sustained voicing (0.15–1.5 s) with a stable spectrum, whose
+  over them. A stretch of sustained voicing (0.18–1.5 s) with a stable spectrum, whose
   time no transcribed word's centre falls in, is a filled pause nobody wrote down.
 """
 
@@ -22,7 +22,7 @@ from voicesim.acoustics import Frames, runs
 from voicesim.delivery import Filler, FillerKind
 from voicesim.transcribe import Word
 
-_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|a+w*|h+m+|m+h*m+|hm+|mm+hm+)$")
+_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|m+h*m+|hm+|mm+hm+)$")
 _ALWAYS = {"basically", "actually", "literally"}
 _LIKE_VERB_BEFORE = {
     "i", "you", "we", "they", "he", "she", "would", "wouldn't", "i'd", "we'd", "you'd",
@@ -47,10 +47,11 @@ _KIND_NOUN_BEFORE = {"what", "this", "that", "a", "the", "some", "any", "which",
 class AcousticOptions:
     """Thresholds of the acoustic filled-pause detector (seconds, dB, 0–1)."""
 
-    min_s: float = 0.15
+    min_s: float = 0.18
     max_s: float = 1.5
     min_clarity: float = 0.55
     max_flux_db: float = 2.3
+    loose_flux_db: float = 4.0
     bridge_s: float = 0.03
 
 
@@ -113,10 +114,14 @@ def _classify(
     if tok in {"kind", "sort"} and nxt == "of" and prev not in _KIND_NOUN_BEFORE:
         return 2, "discourse"
     if tok in {"so", "well"} and _opens_sentence(words, i):
-        # "Well," is always a discourse marker; "So" only when nothing follows at once
-        # ("So, um…", "So… I think"), since "So I hired two people" carries content.
+        # "Well," is always a discourse marker, and so is an answer's opening "So,";
+        # later a "So" counts only when a pause or filler follows ("So… um, I think"),
+        # since "So I hired two people" carries content.
         gap = words[i + 1].start - words[i].end if i + 1 < len(words) else 1.0
-        if (tok == "well" and comma_after) or gap >= pause_after_s or is_filled_pause(nxt):
+        first_of_answer = i == 0 and comma_after
+        if (tok == "well" and comma_after) or first_of_answer:
+            return 1, "discourse"
+        if gap >= pause_after_s or is_filled_pause(nxt):
             return 1, "discourse"
     return 0, "discourse"
 
@@ -146,20 +151,36 @@ def _opens_sentence(words: Sequence[Word], i: int) -> bool:
     return i == 0 or words[i - 1].text.rstrip().endswith((".", "?", "!"))
 
 
-def acoustic_fillers(
+@dataclass(frozen=True)
+class Candidate:
+    """A voiced stretch that may be a filled pause, seconds.
+
+    ``confirmed``: stable spectrum and no transcribed word accounts for it, so it counts
+    on its own; otherwise it only serves to place a transcript "um" in time.
+    """
+
+    start: float
+    end: float
+    confirmed: bool
+
+    def filler(self) -> Filler:
+        return Filler("(filled pause)", self.start, self.end, "filled_pause", "acoustic")
+
+
+def acoustic_candidates(
     frames: Frames,
     threshold_db: float,
     words: Sequence[Word],
     *,
     options: AcousticOptions | None = None,
-) -> list[Filler]:
-    """Filled pauses found in the signal that no transcribed word accounts for.
+) -> list[Candidate]:
+    """Voiced stretches that may be filled pauses, each marked confirmed or not.
 
-    Candidates are runs of voiced frames (level over threshold_db, clarity over the
+    A stretch is a run of voiced frames (level over threshold_db, clarity over the
     minimum; dips up to ``bridge_s`` bridged) lasting min_s–max_s seconds with a median
-    spectral change under max_flux_db. A candidate is rejected if a content word's centre
-    lies in it (a transcript "um" is matched later, in merge_fillers). Only candidates inside
-    the speaking span (first to last word) count, so a tone or hum alone yields none.
+    spectral change under ``loose_flux_db``. It is *confirmed* when the spectrum is
+    stable (median change under max_flux_db) and no content word's centre lies in it.
+    Only stretches inside the speaking span count, so a tone or hum alone yields none.
     """
     opts = options or AcousticOptions()
     if not words or len(frames) == 0:
@@ -167,21 +188,16 @@ def acoustic_fillers(
     voiced = (frames.rms_db >= threshold_db) & (frames.clarity >= opts.min_clarity)
     voiced = _bridge(voiced, round(opts.bridge_s / frames.hop))
     span_lo, span_hi = words[0].start - 0.5, words[-1].end + 0.5
-    found: list[Filler] = []
+    found: list[Candidate] = []
     for a, b in runs(voiced):
         start, end = frames.offset + a * frames.hop, frames.offset + b * frames.hop
         if not (opts.min_s <= end - start <= opts.max_s) or end < span_lo or start > span_hi:
             continue
-        if (
-            float(np.median(frames.flux[a + 2 : b] if b - a > 3 else frames.flux[a:b]))
-            > opts.max_flux_db
-        ):
+        flux = float(np.median(frames.flux[a + 2 : b] if b - a > 3 else frames.flux[a:b]))
+        if flux > opts.loose_flux_db:
             continue
-        if _explained(words, start, end):
-            continue
-        found.append(
-            Filler("(filled pause)", round(start, 3), round(end, 3), "filled_pause", "acoustic")
-        )
+        confirmed = flux <= opts.max_flux_db and not _explained(words, start, end)
+        found.append(Candidate(round(start, 3), round(end, 3), confirmed))
     return found
 
 
@@ -208,29 +224,31 @@ def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
 
 
 def merge_fillers(
-    lexical: Sequence[Filler], acoustic: Sequence[Filler], *, max_shift_s: float = 0.7
+    lexical: Sequence[Filler], candidates: Sequence[Candidate], *, max_shift_s: float = 0.7
 ) -> list[Filler]:
     """All fillers in time order, each filled pause counted once.
 
     Whisper places a written "um" late or early (its neighbours' timestamps swallow it),
-    so a transcript filled pause takes the times of the nearest acoustic one within
-    ``max_shift_s`` seconds, and that acoustic one is not counted again. Acoustic fillers
-    overlapping a discourse filler are dropped too.
+    so a transcript filled pause takes the times of the nearest acoustic candidate within
+    ``max_shift_s`` seconds, and that candidate is used up. Confirmed candidates left over
+    are filled pauses nobody wrote down (source "acoustic"), unless they overlap a
+    discourse filler.
     """
-    free = sorted(acoustic, key=lambda f: f.start)
+    free = sorted(candidates, key=lambda c: c.start)
     merged: list[Filler] = []
     for f in lexical:
         if f.kind == "filled_pause":
-            near = [a for a in free if abs(_mid(a) - _mid(f)) <= max_shift_s]
+            near = [c for c in free if abs(_mid(c) - _mid(f)) <= max_shift_s]
             if near:
-                best = min(near, key=lambda a: abs(_mid(a) - _mid(f)))
+                best = min(near, key=lambda c: (not c.confirmed, abs(_mid(c) - _mid(f))))
                 free.remove(best)
                 f = replace(f, start=best.start, end=best.end)
         else:
-            free = [a for a in free if not (a.start < f.end and f.start < a.end)]
+            free = [c for c in free if not (c.start < f.end and f.start < c.end)]
         merged.append(f)
-    return sorted([*merged, *free], key=lambda f: f.start)
+    extra = [c.filler() for c in free if c.confirmed]
+    return sorted([*merged, *extra], key=lambda f: f.start)
 
 
-def _mid(f: Filler) -> float:
+def _mid(f: Filler | Candidate) -> float:
     return (f.start + f.end) / 2

@@ -55,7 +55,7 @@ class Transcript:
 
 SAMPLE_RATE = 16000
 
-VERBATIM_PROMPT = "Umm, so, uh, I mean, like, you know, hmm... Er, well, I, uh, think, um, yeah."
+VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """Initial prompt of the disfluency-keeping decode: Whisper copies the prompt's style,
 so a prompt full of fillers makes it write the "um"/"uh" it otherwise drops (SPEC §2)."""
 
@@ -67,7 +67,7 @@ _HALLUCINATIONS = {"thank you", "thanks for watching", "thank you for watching",
 class DecodeOptions:
     """How Whisper decodes: the knobs that matter for verbatim, non-hallucinating output."""
 
-    beam_size: int = 1
+    beam_size: int = 5
     verbatim_prompt: str | None = VERBATIM_PROMPT
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0

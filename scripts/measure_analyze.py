@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Measure the issue-2 acceptance numbers of ``voicesim analyze`` and print them.
+
+    .venv/bin/python scripts/measure_analyze.py [--quick]
+
+On the rendered answer set (tests/analyze_corpus.py: 12 answers, 45 known fillers,
+several espeak-ng voices and speeds): filler recall and precision for three variants
+(plain decode + transcript fillers, verbatim decode + transcript fillers, verbatim decode
++ acoustic detector = what voicesim ships), wpm error, pause detection and boundary error,
+and the non-filler WER of the verbatim decode against plain faster-whisper. On jfk.flac:
+WER and wpm. Silence, white noise and a 440 Hz tone: words. Time: analyze vs plain
+transcription. Exit status 1 if an acceptance threshold is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.analyze_corpus import (  # noqa: E402
+    JFK_WPM,
+    SMALL,
+    answers,
+    content_wer,
+    match_fillers,
+    pause_errors,
+)
+from tests.conftest import JFK, JFK_TEXT  # noqa: E402
+from tests.speech import silence, tone, white_noise  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the test subset")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--beam", type=int, default=None, help="override the beam size")
+    parser.add_argument("--prompt", default=None, help="override the verbatim prompt")
+    args = parser.parse_args()
+
+    from dataclasses import replace
+
+    from voicesim.transcribe import DecodeOptions, Transcriber
+
+    opts = DecodeOptions()
+    if args.beam:
+        opts = replace(opts, beam_size=args.beam)
+    if args.prompt is not None:
+        opts = replace(opts, verbatim_prompt=args.prompt or None)
+    tr = Transcriber(threads=args.threads, options=opts)
+    global PLAIN
+    PLAIN = _plain_model(args.threads)
+    ok = True
+    ok &= rendered_set(tr, SMALL if args.quick else None)
+    ok &= jfk(tr)
+    ok &= no_speech(tr)
+    print("\nALL ACCEPTANCE THRESHOLDS MET" if ok else "\nSOME THRESHOLDS MISSED")
+    return 0 if ok else 1
+
+
+def rendered_set(tr: object, names: tuple[str, ...] | None) -> bool:
+    from voicesim.acoustics import frame_features
+    from voicesim.analysis import analyze_samples
+    from voicesim.delivery import measure_frames
+
+    variants = {"plain+lexical": [0, 0, 0], "verbatim+lexical": [0, 0, 0], "shipped": [0, 0, 0]}
+    wpm_errs: list[float] = []
+    pauses: list[tuple[float, float] | None] = []
+    wer_plain: list[float] = []
+    wer_verb: list[float] = []
+    t_plain = t_analyze = 0.0
+    print("answer          voice            wpm  true   found err%   fillers tp/fp/fn")
+    for ans in answers(names):
+        comp = ans.render()
+        t0 = time.perf_counter()
+        plain = _plain(comp.audio)
+        t1 = time.perf_counter()
+        result = analyze_samples(comp.audio, 16000, transcriber=tr)  # type: ignore[arg-type]
+        t2 = time.perf_counter()
+        t_plain += t1 - t0
+        t_analyze += t2 - t1
+        frames = frame_features(comp.audio, 16000)
+        verbatim = result.transcript
+        for name, transcript, acoustic in (
+            ("plain+lexical", plain, False),
+            ("verbatim+lexical", verbatim, False),
+        ):
+            found = measure_frames(frames, transcript, acoustic=acoustic).fillers
+            _add(variants[name], match_fillers(comp.fillers, found))
+        m = match_fillers(comp.fillers, result.delivery.fillers)
+        _add(variants["shipped"], m)
+        err = abs(result.delivery.wpm - comp.wpm) / comp.wpm
+        wpm_errs.append(err)
+        pauses += pause_errors(comp.pauses, result.delivery.pauses)
+        wer_plain.append(content_wer(comp.content_text, _lexical(plain.words)))
+        wer_verb.append(content_wer(comp.content_text, verbatim.words))
+        print(
+            f"{ans.name:15} {ans.voice:15} {ans.wpm:4d} {comp.wpm:6.1f} "
+            f"{result.delivery.wpm:6.1f} {err * 100:4.1f}   {m[0]}/{m[1]}/{m[2]}"
+        )
+    print("\nfiller detection (centres within 0.3 s):")
+    ok = True
+    for name, (tp, fp, fn) in variants.items():
+        recall, precision = tp / max(tp + fn, 1), tp / max(tp + fp, 1)
+        print(f"  {name:17} recall {recall:.3f}  precision {precision:.3f}  ({tp}/{fp}/{fn})")
+        if name == "shipped":
+            ok &= _check("filler recall ≥ 0.9", recall >= 0.9)
+            ok &= _check("filler precision ≥ 0.9", precision >= 0.9)
+    print(f"  truth: {variants['shipped'][0] + variants['shipped'][2]} fillers")
+    ok &= _check(f"wpm within 5 % (max error {max(wpm_errs) * 100:.1f} %)", max(wpm_errs) <= 0.05)
+    hits = [p for p in pauses if p is not None]
+    worst = max((max(p) for p in hits), default=0.0)
+    ok &= _check(
+        f"pauses ≥ 0.5 s found {len(hits)}/{len(pauses)}, worst boundary error {worst:.3f} s",
+        len(hits) == len(pauses) and worst <= 0.1,
+    )
+    mean_plain, mean_verb = sum(wer_plain) / len(wer_plain), sum(wer_verb) / len(wer_verb)
+    ok &= _check(
+        f"non-filler WER verbatim {mean_verb:.3f} ≤ plain {mean_plain:.3f} (rendered set)",
+        mean_verb <= mean_plain + 1e-9,
+    )
+    print(
+        f"  time: plain faster-whisper {t_plain:.2f} s, analyze {t_analyze:.2f} s "
+        f"(ratio {t_analyze / t_plain:.2f})"
+    )
+    return ok
+
+
+def jfk(tr: object) -> bool:
+    from voicesim.analysis import analyze_file
+    from voicesim.audio import load_audio
+
+    samples, _ = load_audio(JFK)
+    t0 = time.perf_counter()
+    plain = _plain(samples)
+    t1 = time.perf_counter()
+    result = analyze_file(JFK, transcriber=tr)  # type: ignore[arg-type]
+    t2 = time.perf_counter()
+    wer = content_wer(JFK_TEXT, result.transcript.words)
+    wer_plain = content_wer(JFK_TEXT, _lexical(plain.words))
+    err = abs(result.delivery.wpm - JFK_WPM) / JFK_WPM
+    print(f"\njfk.flac: {result.transcript.text}")
+    ok = _check(f"jfk WER {wer:.3f} ≤ 0.10", wer <= 0.10)
+    ok &= _check(
+        f"jfk wpm {result.delivery.wpm:.1f} vs reference {JFK_WPM:.1f} "
+        f"(error {err * 100:.1f} %) within 10 %",
+        err <= 0.10,
+    )
+    ok &= _check(f"jfk non-filler WER verbatim {wer:.3f} ≤ plain {wer_plain:.3f}", wer <= wer_plain)
+    print(
+        f"  time: plain faster-whisper {t1 - t0:.2f} s, analyze_file {t2 - t1:.2f} s "
+        f"(ratio {(t2 - t1) / (t1 - t0):.2f})"
+    )
+    return ok
+
+
+def no_speech(tr: object) -> bool:
+    from voicesim.analysis import analyze_samples
+
+    ok = True
+    for name, audio in (
+        ("10 s silence", silence(10)),
+        ("10 s white noise (-20 dBFS)", white_noise(10, level_dbfs=-20)),
+        ("10 s 440 Hz tone", tone(10)),
+    ):
+        result = analyze_samples(audio, 16000, transcriber=tr)  # type: ignore[arg-type]
+        n = len(result.transcript.words) + len(result.delivery.fillers)
+        ok &= _check(f"{name}: {n} words/fillers", n == 0)
+    return ok
+
+
+PLAIN: object = None
+
+
+def _plain_model(threads: int) -> object:
+    """faster-whisper as it comes (beam 5, no VAD, no prompt): the reference decode."""
+    from faster_whisper import WhisperModel
+
+    from voicesim.transcribe import resolve_model
+
+    return WhisperModel(resolve_model(None), device="cpu", compute_type="int8", cpu_threads=threads)
+
+
+def _plain(samples: object) -> object:
+    from voicesim.transcribe import Transcript, Word
+
+    segments, _ = PLAIN.transcribe(samples, language="en", word_timestamps=True)  # type: ignore[attr-defined]
+    words = [
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        for seg in segments
+        for w in seg.words or []
+    ]
+    return Transcript(" ".join(w.text for w in words), words)
+
+
+def _lexical(words: list) -> list:  # type: ignore[type-arg]
+    from voicesim.fillers import transcript_fillers
+
+    return transcript_fillers(words)[0]
+
+
+def _add(acc: list[int], m: tuple[int, int, int]) -> None:
+    for i, v in enumerate(m):
+        acc[i] += v
+
+
+def _check(label: str, passed: bool) -> bool:
+    print(f"  [{'PASS' if passed else 'FAIL'}] {label}")
+    return passed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

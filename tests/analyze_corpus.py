@@ -1,0 +1,175 @@
+"""Rendered interview answers with known fillers, pauses and pace (issue 2 acceptance set).
+
+Twelve answers, several espeak-ng voices and speeds, 48 known fillers mixing filled
+pauses and discourse fillers, inserted pauses of 0.5–2.4 s, and non-filler uses of
+"like" and "so" that must not be counted. Used by the tests (a subset) and by
+``scripts/measure_analyze.py`` (all of it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tests.speech import Composition, Fill, Gap, Piece, Say, TrueFiller, compose
+from voicesim.delivery import Filler, Pause
+from voicesim.fillers import plain
+from voicesim.transcribe import Word
+
+D = "discourse"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of the set: its pieces and how to render them."""
+
+    name: str
+    voice: str
+    wpm: int
+    pieces: tuple[Piece, ...]
+
+    def render(self) -> Composition:
+        """Render with half a second of silence before and after, as a recording has."""
+        return compose([Gap(0.5), *self.pieces, Gap(0.5)], voice=self.voice, wpm=self.wpm)
+
+
+ANSWERS: tuple[Answer, ...] = (
+    Answer("migration", "en-us", 150, (
+        Say("I led the migration of our billing system to a new platform"), Fill("um"),
+        Say("and it took about three months"), Gap(0.8),
+        Fill("you know", D), Say("the hardest part was the data"), Fill("uh"),
+        Say("because nobody had documented the old tables"), Fill("hmm"),
+        Say("so we wrote the documents first"),
+    )),
+    Answer("conflict", "en-gb", 140, (
+        Fill("so", D), Gap(0.4), Say("there was a conflict in my team about the release date"),
+        Fill("erm"), Say("two engineers wanted to wait"), Gap(1.2),
+        Say("and I really like the team so I listened to both of them"), Fill("uh"),
+        Say("and we agreed on a smaller first release"),
+    )),
+    Answer("strength", "en-us", 170, (
+        Say("my main strength is that I stay calm under pressure"), Fill("um"),
+        Say("when our site went down last year"), Fill("like", D),
+        Say("I was the one who organised the response"), Fill("hmm"), Gap(0.6),
+        Say("and we were back online within an hour"), Fill("basically", D),
+        Say("without losing any orders"),
+    )),
+    Answer("weakness", "en-gb-scotland", 160, (
+        Say("a weakness of mine is public speaking"), Fill("uh"),
+        Say("it looks like a small thing"), Gap(0.9), Fill("I mean", D),
+        Say("it used to stop me from sharing ideas"), Fill("um"),
+        Say("so I joined a speaking club and it helped a lot"),
+    )),
+    Answer("failure", "en-us-nyc", 150, (
+        Say("the project failed because we misjudged the scope"), Fill("er"),
+        Say("we promised too much to the client"), Fill("basically", D),
+        Say("we had no buffer at all"), Gap(2.4), Fill("um"),
+        Say("now I always plan a margin for surprises"), Fill("uh"),
+        Say("and I tell the client early"),
+    )),
+    Answer("leadership", "en-029", 150, (
+        Say("I coached a junior developer for six months"), Fill("uh"),
+        Say("she was shy at first"), Fill("you know", D),
+        Say("but she grew very quickly"), Fill("hmm"), Gap(0.7),
+        Say("today she leads her own small team"), Fill("um"),
+        Say("and I am proud of her"),
+    )),
+    Answer("deadline", "en-gb-x-rp", 130, (
+        Fill("well", D), Gap(0.4), Say("the deadline moved forward by two weeks"), Fill("um"),
+        Say("so we cut the scope and kept the quality"), Gap(1.0),
+        Say("it was so tight that we met every morning"), Fill("ah"),
+        Say("and we delivered on the new date"), Fill("you know", D),
+        Say("without any overtime"),
+    )),
+    Answer("motivation", "en-us", 190, (
+        Say("what motivates me is solving real problems for users"), Fill("um"),
+        Say("I really enjoy support tickets"), Fill("like", D),
+        Say("they show me what is broken"), Gap(0.8), Fill("uh"),
+        Say("and that tells me what to build next"), Fill("er"),
+        Say("it keeps me close to the people we serve"),
+    )),
+    Answer("teamwork", "en-gb", 170, (
+        Say("in my last job I worked with designers every day"), Fill("erm"),
+        Say("we shared a board with all the tasks"), Fill("kind of", D),
+        Say("like a small studio"), Gap(1.5), Fill("um"),
+        Say("and it made hand offs much easier"), Fill("uh"),
+        Say("for everyone involved"),
+    )),
+    Answer("mistake", "en-us-nyc", 140, (
+        Say("I once deleted a production table by mistake"), Fill("uh"),
+        Say("I told my manager right away"), Gap(0.6), Fill("I mean", D),
+        Say("hiding it would have been worse"), Fill("mm"),
+        Say("we restored it from the backup in ten minutes"),
+    )),
+    Answer("priorities", "en-gb-scotland", 180, (
+        Say("I sort tasks by impact and urgency"), Fill("um"),
+        Say("each morning I pick three things"), Fill("actually", D),
+        Say("only three"), Gap(1.1), Fill("uh"),
+        Say("and I protect time for them in my calendar"), Fill("um"),
+        Say("the rest can wait"),
+    )),
+    Answer("why_us", "en-029", 160, (
+        Fill("so", D), Gap(0.4),
+        Say("I want to join because your product helps small shops"), Fill("er"),
+        Say("my parents ran a shop"), Fill("you know", D),
+        Say("and I saw how hard the paperwork was"), Gap(0.9), Fill("hmm"),
+        Say("I would like to fix that"),
+    )),
+)  # fmt: skip
+
+SMALL = ("migration", "conflict", "weakness", "deadline")
+"""The subset the test suite runs (the script runs everything)."""
+
+
+def answers(names: tuple[str, ...] | None = None) -> list[Answer]:
+    """The answers with these names (all if None), in set order."""
+    return [a for a in ANSWERS if names is None or a.name in names]
+
+
+# --- scoring a result against the truth ----------------------------------------------------
+
+JFK_SPAN = (0.32, 10.42)
+"""Speech onset and offset of jfk.flac, seconds, read off its waveform by hand (10 ms
+RMS crosses the noise floor); with 22 words this makes the reference pace 130.7 wpm."""
+
+JFK_WPM = 22 / (JFK_SPAN[1] - JFK_SPAN[0]) * 60
+
+
+def match_fillers(
+    truth: Sequence[TrueFiller], found: Sequence[Filler], *, tol_s: float = 0.3
+) -> tuple[int, int, int]:
+    """(true positives, false positives, misses): one-to-one, centres within tol_s seconds."""
+    free = list(found)
+    tp = 0
+    for t in truth:
+        mid = (t.start + t.end) / 2
+        near = [f for f in free if abs((f.start + f.end) / 2 - mid) <= tol_s]
+        if near:
+            free.remove(min(near, key=lambda f: abs((f.start + f.end) / 2 - mid)))
+            tp += 1
+    return tp, len(free), len(truth) - tp
+
+
+def pause_errors(
+    truth: Sequence[tuple[float, float]], found: Sequence[Pause], *, min_s: float = 0.5
+) -> list[tuple[float, float] | None]:
+    """For each true pause ≥ min_s: (start error, end error) in seconds, or None if missed."""
+    out: list[tuple[float, float] | None] = []
+    for a, b in truth:
+        if b - a < min_s:
+            continue
+        hits = [p for p in found if p.start < b and a < p.end]
+        if not hits:
+            out.append(None)
+            continue
+        p = max(hits, key=lambda p: min(p.end, b) - max(p.start, a))
+        out.append((abs(p.start - a), abs(p.end - b)))
+    return out
+
+
+def content_wer(reference: str, words: Sequence[Word]) -> float:
+    """Word error rate of the non-filler words against a reference (case, punctuation ignored)."""
+    import jiwer
+
+    hyp = " ".join(plain(w.text) for w in words if not w.filler)
+    return float(jiwer.wer(plain(reference), hyp or "<empty>"))
