@@ -1,15 +1,260 @@
-"""CLI: analyze commands (being written)."""
+"""CLI: ``voicesim analyze FILE [FILE…]`` — transcribe recorded answers and measure delivery.
+
+Readable summary by default (Rich); ``--json`` prints the SPEC §3 object on stdout, or a
+JSON list of such objects when several files are given. Progress goes to stderr, and only
+when stderr is a terminal, so stdout stays clean JSON. Only the standard library is
+imported at module level; the pipeline is imported inside the command.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voicesim.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from voicesim.analysis import AnalysisResult
 
 
 def register(sub: Any) -> None:
-    """Add this module's sub-commands to the parser."""
-    del sub
+    """Add the ``analyze`` sub-command."""
+    p = sub.add_parser(
+        "analyze",
+        help="transcribe recorded answers offline and measure pace, pauses and fillers",
+        description="Transcribe recorded answers offline (WAV, FLAC, MP3, OGG, M4A) and "
+        "measure pace, pauses, filler words, pitch and loudness, with a score and tips. "
+        "With several files and --json, prints a JSON list (one object per file).",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="audio files")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (SPEC §3)")
+    p.add_argument(
+        "--model",
+        metavar="M",
+        help="Whisper model: a local CTranslate2 directory or a faster-whisper name "
+        "(default: bundled tiny.en; a name not already downloaded is refused)",
+    )
+    p.add_argument("--threads", type=int, metavar="N", help="CPU threads (default: all)")
+    p.add_argument("--question", metavar="ID", help="score content against this question")
+    p.add_argument("--rubric", type=Path, metavar="FILE", help="a rubric TOML to score with")
+    p.add_argument(
+        "--long-pause",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="silences at least this long count as long pauses (seconds, default 2.0)",
+    )
+    p.add_argument(
+        "--packs-dir", action="append", default=[], type=Path, metavar="DIR",
+        help="also look for --question in the packs in DIR (repeatable)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_analyze)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Analyse each file; print summaries or JSON. Bad input raises UserError (exit 2)."""
+    from voicesim.audio import probe
+
+    if args.long_pause <= 0:
+        raise UserError(f"--long-pause must be positive, not {args.long_pause}")
+    if args.threads is not None and args.threads < 0:
+        raise UserError(f"--threads must be 0 or more, not {args.threads}")
+    for path in args.files:  # refuse bad files before loading the model
+        probe(path)
+    question, rubric = _question_and_rubric(args)
+    transcriber = _transcriber(args)
+    results = _run(args, transcriber, question, rubric)
+    if args.json:
+        data = [r.to_dict() for r in results]
+        json.dump(data[0] if len(data) == 1 else data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
     return 0
+
+
+def _question_and_rubric(args: argparse.Namespace) -> tuple[Any, Any]:
+    from voicesim.config import load_config
+
+    cfg = load_config()
+    question = None
+    if args.question:
+        from voicesim.packs import find_question
+
+        question = find_question(args.question, extra_dirs=[*cfg.packs_dirs, *args.packs_dir])
+    rubric = None
+    rubric_path = args.rubric or cfg.rubric_path
+    if rubric_path:
+        from voicesim.rubric import load_rubric
+
+        rubric = load_rubric(rubric_path)
+    return question, rubric
+
+
+def _transcriber(args: argparse.Namespace) -> Any:
+    from voicesim.config import load_config
+    from voicesim.transcribe import Transcriber
+
+    cfg = load_config()
+    threads = args.threads if args.threads is not None else cfg.model.threads
+    return Transcriber(args.model or cfg.model.name, threads=threads)
+
+
+def _run(
+    args: argparse.Namespace, transcriber: Any, question: Any, rubric: Any
+) -> list[AnalysisResult]:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from voicesim.analysis import analyze_file
+
+    out = Console(highlight=False, soft_wrap=False)
+    err = Console(stderr=True)
+    results = []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    ) as progress:
+        for path in args.files:
+            task = progress.add_task(f"analysing {path.name}", total=1.0)
+
+            def tick(done: float, total: float, task: Any = task) -> None:
+                progress.update(task, completed=done / max(total, 1e-9))
+
+            result = analyze_file(
+                path,
+                transcriber=transcriber,
+                question=question,
+                rubric=rubric,
+                progress=tick,
+                long_pause_s=args.long_pause,
+            )
+            progress.remove_task(task)
+            results.append(result)
+            if not args.json:
+                progress.stop()
+                print_summary(result, out)
+                progress.start()
+    return results
+
+
+# --- readable summary ---------------------------------------------------------------------
+
+
+def print_summary(result: AnalysisResult, console: Console) -> None:
+    """Print one result: transcript with fillers and long pauses marked, measures, score."""
+    from rich.rule import Rule
+
+    d = result.delivery
+    console.print(Rule(f"{result.audio.path}  ({result.audio.duration_s:.1f} s)"))
+    if result.no_speech:
+        console.print("[bold]no speech detected[/bold]")
+        for w in d.warnings:
+            if w != "no speech detected":
+                console.print(f"[yellow]warning:[/yellow] {w}")
+        return
+    console.print(marked_transcript(result))
+    console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
+    console.print(measures_table(result))
+    for w in d.warnings:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+    _print_score(result, console)
+
+
+def marked_transcript(result: AnalysisResult) -> str:
+    """Rich markup of the transcript: fillers in {braces}; long pauses and filled
+    pauses nobody wrote down inserted where they happened."""
+    from rich.markup import escape
+
+    d = result.delivery
+    events: list[tuple[float, str]] = []
+    for w in result.transcript.words:
+        text = escape(w.text)
+        events.append((w.start, f"[bold yellow]{{{text}}}[/bold yellow]" if w.filler else text))
+    for f in d.fillers:
+        if f.source == "acoustic":
+            events.append((f.start, "[bold yellow]{(um)}[/bold yellow]"))
+    for p in d.long_pauses:
+        events.append((p.start, f"[magenta]⏸ {p.duration:.1f} s[/magenta]"))
+    events.sort(key=lambda e: e[0])
+    return " ".join(text for _, text in events)
+
+
+def _band(value: float, good: tuple[float, float], bad: tuple[float, float]) -> str:
+    lo, hi = good
+    if lo <= value <= hi:
+        return "[green]good[/green]"
+    if value < bad[0] or value > bad[1]:
+        return "[red]problem[/red]"
+    return "[yellow]watch[/yellow]"
+
+
+def measures_table(result: AnalysisResult) -> Any:
+    """The SPEC §1 measures, each with its reference band and a verdict."""
+    from rich.table import Table
+
+    d = result.delivery
+    t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_column("reference")
+    t.add_column("")
+    t.add_row("pace", f"{d.wpm:.0f} wpm", "130–160; <110 or >190 a problem",
+              _band(d.wpm, (130, 160), (110, 190)))  # fmt: skip
+    rate = d.fillers_per_100_words
+    verdict = "[green]excellent[/green]" if rate < 2 else (
+        "[yellow]fine[/yellow]" if rate <= 5 else "[red]needs work[/red]")  # fmt: skip
+    filled = sum(f.kind == "filled_pause" for f in d.fillers)
+    t.add_row("fillers", f"{rate:.1f} / 100 words",
+              "<2 excellent, 2–5 fine, >5 work", verdict)  # fmt: skip
+    t.add_row(
+        "", f"{len(d.fillers)} ({filled} um/uh)", f"{d.fillers_per_minute:.1f} per minute", ""
+    )
+    t.add_row("answer length", f"{d.speaking_span_s:.0f} s", "60–120 s (behavioural)",
+              _band(d.speaking_span_s, (60, 120), (30, 180)))  # fmt: skip
+    t.add_row("pauses", f"{len(d.pauses)}", "silences ≥ 0.25 s", "")
+    n_long = len(d.long_pauses)
+    t.add_row("long pauses", f"{n_long}", f"≥ {d.long_pause_s:g} s",
+              "[green]none[/green]" if not n_long else "[yellow]check[/yellow]")  # fmt: skip
+    t.add_row(
+        "articulation", f"{d.articulation_rate:.1f} syl/s", "speaking time without pauses", ""
+    )
+    if d.pitch:
+        sd = d.pitch.sd_semitones
+        verdict = "[red]monotone[/red]" if d.pitch.monotone else "[green]varied[/green]"
+        t.add_row("pitch variation", f"{sd:.1f} st", "monotone under 2 st (SD)", verdict)
+    if d.loudness:
+        ld = d.loudness
+        clip = "[red]clipped[/red]" if ld.clipping_ratio > 0.001 else ""
+        level = f"{ld.mean_dbfs:.0f} dBFS ± {ld.sd_db:.0f}"
+        peak = f"peak {ld.peak_dbfs:.0f} dBFS, clipped {ld.clipping_ratio:.2%}"
+        t.add_row("loudness", level, peak, clip)
+    if d.response_latency_s is not None:
+        t.add_row("response latency", f"{d.response_latency_s:.1f} s", "question end → speech", "")
+    return t
+
+
+def _print_score(result: AnalysisResult, console: Console) -> None:
+    from rich.markup import escape
+
+    from voicesim.scoring import top_improvements
+
+    score = result.score
+    groups = ", ".join(f"{g} {v:.0f}" for g, v in score.groups.items())
+    console.print(
+        f"\n[bold]score {score.overall:.0f}/100[/bold]" + (f"  ({groups})" if groups else "")
+    )
+    tips = top_improvements(score, 3)
+    if tips:
+        console.print("[bold]three changes that would raise it most:[/bold]")
+        for i, c in enumerate(tips, 1):
+            label = c.label or c.id
+            console.print(f"  {i}. {escape(label)} ({c.score:.0f}): {escape(c.tip)}")
