@@ -163,11 +163,16 @@ def silent_runs(
 ) -> list[tuple[float, float]]:
     """Stretches of at least min_s seconds with every frame under threshold_db, seconds."""
     quiet = frames.rms_db < threshold_db
-    return [
-        (frames.offset + a * frames.hop, frames.offset + b * frames.hop)
-        for a, b in runs(quiet)
-        if (b - a) * frames.hop >= min_s
-    ]
+    # A frame is quiet only once its whole 40 ms window is: widen each run by the
+    # part of the window that reaches past the hop, so edges land on the signal's.
+    widen = (FRAME_S - frames.hop) / 2
+    out = []
+    for a, b in runs(quiet):
+        start = frames.offset + a * frames.hop - (widen if a > 0 else 0.0)
+        end = frames.offset + b * frames.hop + (widen if b < len(quiet) else 0.0)
+        if end - start >= min_s:
+            out.append((start, end))
+    return out
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:

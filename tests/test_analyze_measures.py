@@ -1,0 +1,121 @@
+"""Pure measures on signals and word lists whose answer is known (no Whisper)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.speech import SR, silence, tone, white_noise
+from voicesim.acoustics import frame_features, levels, silent_runs
+from voicesim.delivery import count_syllables, measure_delivery
+from voicesim.fillers import is_filled_pause, transcript_fillers
+from voicesim.transcribe import Transcript, Word
+
+
+def _words(text: str, start: float = 0.0, step: float = 0.3) -> list[Word]:
+    return [
+        Word(w, start + i * step, start + i * step + 0.25, 0.9) for i, w in enumerate(text.split())
+    ]
+
+
+def _fillers(text: str) -> list[str]:
+    return [f.text for f in transcript_fillers(_words(text))[1]]
+
+
+@pytest.mark.parametrize("token", ["um", "Umm,", "uh", "uhm", "er", "erm", "ah", "hmm", "Mm."])
+def test_filled_pause_spellings(token: str) -> None:
+    assert is_filled_pause(token)
+
+
+@pytest.mark.parametrize("token", ["a", "I", "and", "on", "her", "summer", "mum"])
+def test_words_are_not_filled_pauses(token: str) -> None:
+    assert not is_filled_pause(token)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I like the team a lot.", []),
+        ("It looks like a small thing.", []),
+        ("It was like a puzzle.", []),
+        ("We would like to ship.", []),
+        ("We were like really short on people.", ["like"]),
+        ("It was, like, the worst week.", ["like"]),
+        ("The data, you know, was old.", ["you know"]),
+        ("Do you know the answer?", []),
+        ("I mean, it worked.", ["i mean"]),
+        ("So, I joined the team.", ["so"]),
+        ("It was so slow that we stopped.", []),
+        ("Well, the deadline moved.", ["well"]),
+        ("It went well, thanks.", []),
+        ("We basically rewrote it.", ["basically"]),
+        ("It was kind of hard.", ["kind of"]),
+        ("What kind of team is it?", []),
+        ("Um, we shipped, uh, on time.", ["um", "uh"]),
+    ],
+)
+def test_discourse_fillers_in_context(text: str, expected: list[str]) -> None:
+    assert _fillers(text) == expected
+
+
+def test_filler_words_are_flagged_and_not_counted_as_words() -> None:
+    words, fillers = transcript_fillers(_words("Um, we were like really busy."))
+    assert [w.filler for w in words] == [True, False, False, True, False, False]
+    assert len(fillers) == 2
+
+
+def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:
+    # tone 1 s | 0.8 s gap | tone 1 s | 0.3 s gap | tone 1 s, over a -60 dBFS noise floor
+    parts = [tone(1.0), silence(0.8), tone(1.0), silence(0.3), tone(1.0)]
+    audio = np.concatenate(parts) + white_noise(4.1, level_dbfs=-60)
+    frames = frame_features(audio, SR)
+    runs = silent_runs(frames, levels(frames).threshold_db, min_s=0.25)
+    assert len(runs) == 2
+    for (a, b), (ta, tb) in zip(runs, [(1.0, 1.8), (2.8, 3.1)], strict=True):
+        assert abs(a - ta) <= 0.02 and abs(b - tb) <= 0.02
+
+
+def test_delivery_of_a_known_signal() -> None:
+    # Two "words" of 200 Hz tone with a 1 s pause: span 3 s, 2 words → 40 wpm.
+    audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(1.0),
+                            tone(1.0, hz=200, level_dbfs=-6), silence(0.5)])  # fmt: skip
+    transcript = Transcript(
+        "hello there", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)]
+    )
+    d = measure_delivery(audio, SR, transcript, long_pause_s=0.9)
+    assert d.speaking_span_s == pytest.approx(3.0, abs=0.03)
+    assert d.wpm == pytest.approx(40.0, rel=0.02)
+    assert len(d.pauses) == 1 and len(d.long_pauses) == 1
+    assert d.pauses[0].start == pytest.approx(1.5, abs=0.02)
+    assert d.pauses[0].end == pytest.approx(2.5, abs=0.02)
+    assert d.phonation_time_s == pytest.approx(2.0, abs=0.05)
+    assert d.pitch is not None and d.pitch.median_hz == pytest.approx(200, rel=0.02)
+    assert d.pitch.monotone
+    assert d.loudness is not None
+    # A sine at -6 dBFS peak has an RMS of -9 dBFS.
+    assert d.loudness.mean_dbfs == pytest.approx(-9.0, abs=1.0)
+    assert d.loudness.clipping_ratio == 0.0
+    assert d.fillers == []
+
+
+def test_clipped_and_quiet_recordings_warn() -> None:
+    words = Transcript("a b", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)])
+    loud = np.clip(np.concatenate([silence(0.5), tone(3.0, level_dbfs=6), silence(0.5)]), -1, 1)
+    assert any("clipped" in w for w in measure_delivery(loud, SR, words).warnings)
+    quiet = np.concatenate([silence(0.5), tone(3.0, level_dbfs=-55), silence(0.5)])
+    quiet += white_noise(4.0, level_dbfs=-90)
+    assert any("quiet" in w for w in measure_delivery(quiet, SR, words).warnings)
+
+
+def test_no_words_means_no_speech() -> None:
+    d = measure_delivery(white_noise(3.0), SR, Transcript("", []))
+    assert d.words == 0 and d.wpm == 0 and d.fillers == []
+    assert "no speech detected" in d.warnings
+
+
+@pytest.mark.parametrize(
+    ("word", "n"),
+    [("cat", 1), ("table", 2), ("migration", 3), ("documented", 4), ("made", 1), ("organised", 3)],
+)
+def test_syllables(word: str, n: int) -> None:
+    assert count_syllables(word) == n
