@@ -183,7 +183,7 @@ def marked_transcript(result: AnalysisResult) -> str:
         if f.source == "acoustic":
             events.append((f.start, "[bold yellow]{(um)}[/bold yellow]"))
     for p in d.long_pauses:
-        events.append((p.start, f"[magenta]⏸ {p.duration:.1f} s[/magenta]"))
+        events.append((p.start, f"[magenta]⏸{p.duration:.1f}s[/magenta]"))
     events.sort(key=lambda e: e[0])
     return " ".join(text for _, text in events)
 
