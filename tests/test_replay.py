@@ -142,3 +142,14 @@ def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> Non
             os.close(leader)
     assert paused.size > 16000 and _rms(paused) < 0.002
     assert _active_seconds(rec.samples) < total / 2
+
+
+@pytest.mark.audio
+def test_unknown_output_device_is_one_line_error(
+    built: Built,
+    pulse: PulseRig,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["replay", built.record.id, "--output-device", "no such speaker"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no such speaker" in err

@@ -85,10 +85,9 @@ class Player:
     """Plays mono float samples on an output device; pause, seek and position in seconds."""
 
     def __init__(self, samples: np.ndarray, sample_rate: int, device: Any = None) -> None:
-        try:
-            import sounddevice as sd
-        except OSError as exc:  # PortAudio missing
-            raise DeviceError(f"audio output unavailable ({exc}); use --no-audio") from exc
+        from voicesim.devices import sounddevice
+
+        sd = sounddevice()  # DeviceError with one line when PortAudio is missing
         self._samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         self.sample_rate = int(sample_rate)
         self._pos = 0
@@ -251,9 +250,12 @@ def _play(live: Any, player: Player, read_key: Any, frame: Any) -> str:
 
 
 def _device(spec: str | None) -> Any:
+    """PortAudio index for ``--output-device`` (name part or number); None = the default."""
     if spec is None:
         return None
-    return int(spec) if spec.isdigit() else spec
+    from voicesim.devices import resolve_output
+
+    return resolve_output(spec)
 
 
 def replay_session(
