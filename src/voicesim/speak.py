@@ -80,15 +80,19 @@ class _Engine:
         return out
 
     def voice_id(self, spec: str) -> str:
-        """The engine's id for a voice given by id, name or language code ("en-gb")."""
-        wanted = spec.strip().lower()
+        """The engine's id for a voice given by id, name or language code ("en-gb").
+
+        An espeak-ng variant suffix is kept: "en-us+f3" is the en-us voice, variant f3.
+        """
+        base, plus, variant = spec.partition("+")
+        wanted = base.strip().lower()
         voices = self.voices()
         for v in voices:
             if wanted in (v.id.lower(), v.name.lower()):
-                return v.id
+                return v.id + plus + variant.strip()
         for v in voices:
             if wanted == v.language.lower():
-                return v.id
+                return v.id + plus + variant.strip()
         raise UserError(f"unknown voice {spec!r}; try a language code such as en-us or en-gb")
 
     def render(self, text: str, voice: str, rate: int) -> tuple[np.ndarray, int]:
