@@ -1,0 +1,321 @@
+"""Stage: listen. Capture one answer until it ends, transcribing while the person speaks.
+
+Each 32 ms frame goes through the streaming Silero VAD. Speech is cut into stretches at
+pauses and each stretch is transcribed in a background thread as soon as it is closed,
+so the words are known within a second of any pause: end-pointing reads them
+(voicesim.endpoint), short utterances are checked for voice commands
+(voicesim.commands), and when the answer ends the transcript is already (nearly) done.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voicesim.capture import DeviceLost, Microphone
+from voicesim.commands import recognise
+from voicesim.endpoint import EndpointSettings, TurnState, decide
+from voicesim.transcribe import Transcriber, Transcript
+from voicesim.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
+
+ENDED_BY = ("silence", "phrase", "max", "no_speech", "command", "device_lost", "interrupted")
+
+
+@dataclass
+class ListenSettings:
+    """How a turn is listened to. All times in seconds.
+
+    ``cut_pause``: a pause this long closes a stretch for live transcription once the
+    stretch holds ``min_chunk`` of audio; ``long_pause`` closes any stretch; a stretch
+    longer than ``max_chunk`` is cut at its quietest recent frame.
+    """
+
+    end_silence: float = 2.5
+    unfinished_wait: float = 6.0
+    first_word_wait: float = 8.0
+    max_answer: float = 180.0
+    warn_before_end: float = 15.0
+    commands: bool = True
+    command_max_speech: float = 2.5
+    cut_pause: float = 0.4
+    long_pause: float = 0.6
+    min_chunk: float = 3.0
+    max_chunk: float = 12.0
+
+    def endpoint(self) -> EndpointSettings:
+        """The end-pointing thresholds of these settings."""
+        return EndpointSettings(
+            end_silence=self.end_silence,
+            unfinished_wait=self.unfinished_wait,
+            first_word_wait=self.first_word_wait,
+            max_answer=self.max_answer,
+        )
+
+
+@dataclass
+class Turn:
+    """One captured answer. Times in seconds from the start of ``audio`` (listen() start)."""
+
+    audio: np.ndarray
+    sample_rate: int
+    speech_start_s: float | None
+    speech_end_s: float | None
+    ended_by: str
+    command: str | None = None
+    transcript: Transcript | None = None
+    final_decode_s: float = 0.0
+    ended_at_s: float = 0.0
+    chunks: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / self.sample_rate
+
+
+class LiveTranscriber:
+    """Transcribes closed stretches of a turn in a background thread, in order."""
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self._transcriber = transcriber
+        self._jobs: queue.Queue[tuple[np.ndarray, float] | None] = queue.Queue()
+        self._results: list[Transcript] = []
+        self._pending = 0
+        self._error: BaseException | None = None
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="live-transcribe", daemon=True)
+        self._thread.start()
+
+    def submit(self, samples: np.ndarray, offset_s: float) -> None:
+        """Queue 16 kHz samples starting ``offset_s`` seconds into the turn."""
+        with self._cond:
+            self._pending += 1
+        self._jobs.put((samples, offset_s))
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            samples, offset = job
+            try:
+                part = self._transcriber.transcribe(samples, offset=offset)
+            except BaseException as e:  # surfaced to the listener by transcript()
+                part, self._error = Transcript(text=""), e
+            with self._cond:
+                self._results.append(part)
+                self._pending -= 1
+                self._cond.notify_all()
+
+    @property
+    def idle(self) -> bool:
+        """True when every submitted stretch has been transcribed."""
+        with self._cond:
+            return self._pending == 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until idle (or ``timeout`` seconds); returns whether it is idle."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending == 0, timeout)
+
+    def transcript(self) -> Transcript:
+        """Everything transcribed so far, joined in order."""
+        if self._error is not None:
+            raise self._error
+        with self._cond:
+            parts = list(self._results)
+        words = [w for p in parts for w in p.words]
+        text = " ".join(p.text.strip() for p in parts if p.text.strip())
+        return Transcript(text=text, words=words)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+
+
+class _Listener:
+    """The state of one listen() call (kept out of one long function)."""
+
+    def __init__(self, settings: ListenSettings, transcriber: Transcriber | None) -> None:
+        self.settings = settings
+        self.vad = SileroVAD()
+        self.gate = SpeechGate()
+        self.live = LiveTranscriber(transcriber) if transcriber is not None else None
+        self.blocks: list[np.ndarray] = []
+        self.buffer = np.zeros(0, dtype=np.float32)
+        self.audio = np.zeros(0, dtype=np.float32)
+        self.probs: list[float] = []
+        self.frames = 0
+        self.speech_start: float | None = None
+        self.last_speech = 0.0
+        self.speech_s = 0.0  # seconds of frames in speech
+        self.chunk_start: float | None = None  # start of the stretch not yet sent, s
+        self.unsent_speech = False
+        self.chunks: list[tuple[float, float]] = []
+
+    @property
+    def now(self) -> float:
+        return self.frames * FRAME / SAMPLE_RATE
+
+    def feed(self, block: np.ndarray) -> list[float]:
+        """Add a block; returns the speech probability of each whole frame it completed."""
+        self.blocks.append(block)
+        self.buffer = np.concatenate([self.buffer, block])
+        out = []
+        while len(self.buffer) >= FRAME:
+            frame, self.buffer = self.buffer[:FRAME], self.buffer[FRAME:]
+            out.append(self._frame(frame))
+        return out
+
+    def _frame(self, frame: np.ndarray) -> float:
+        p = self.vad.prob(frame)
+        was = self.gate.speaking
+        speaking = self.gate.update(p)
+        self.frames += 1
+        self.probs.append(p)
+        if speaking:
+            if not was and self.speech_start is None:
+                need = round(self.gate.min_speech_s * SAMPLE_RATE / FRAME)
+                self.speech_start = max(0.0, self.now - (need + 1) * FRAME / SAMPLE_RATE)
+            if self.chunk_start is None:
+                self.chunk_start = max(0.0, self.now - 0.5)
+            self.unsent_speech = True
+            self.last_speech = self.now
+            self.speech_s += FRAME / SAMPLE_RATE
+        self._maybe_cut(speaking)
+        return p
+
+    def _maybe_cut(self, speaking: bool) -> None:
+        s = self.settings
+        if self.chunk_start is None or not self.unsent_speech:
+            return
+        length = self.now - self.chunk_start
+        if not speaking:
+            pause = self.now - self.last_speech
+            if pause >= s.long_pause or (pause >= s.cut_pause and length >= s.min_chunk):
+                self._send(self.now)
+        elif length >= s.max_chunk:
+            # Cut at the least speech-like frame of the last 3 s, to split between words.
+            recent = np.array(self.probs[-round(3.0 * SAMPLE_RATE / FRAME) :])
+            back = len(recent) - int(np.argmin(recent)) - 1
+            self._send(self.now - back * FRAME / SAMPLE_RATE)
+
+    def _send(self, end_s: float) -> None:
+        assert self.chunk_start is not None
+        start = self.chunk_start
+        if self.live is not None and end_s > start:
+            self.live.submit(self._samples(start, end_s), start)
+        self.chunks.append((start, end_s))
+        self.chunk_start = end_s
+        self.unsent_speech = self.gate.speaking
+
+    def _samples(self, start_s: float, end_s: float) -> np.ndarray:
+        audio = self.all_audio()
+        return audio[round(start_s * SAMPLE_RATE) : round(end_s * SAMPLE_RATE)].copy()
+
+    def all_audio(self) -> np.ndarray:
+        """Everything captured so far (16 kHz mono float32)."""
+        if self.blocks:
+            self.audio = np.concatenate([self.audio, *self.blocks])
+            self.blocks = []
+        return self.audio
+
+    def state(self) -> TurnState:
+        """What end-pointing needs to know now."""
+        text: str | None = None
+        if self.live is not None and not self.unsent_speech and self.live.idle:
+            text = self.live.transcript().text
+        started = self.speech_start is not None
+        if started and text is not None and not text.strip():
+            started = False  # the VAD fired on something that holds no words (a cough)
+        command = None
+        if self.settings.commands and text and self.speech_s <= self.settings.command_max_speech:
+            command = recognise(text)
+        return TurnState(
+            now_s=self.now,
+            speech_started=started,
+            in_speech=self.gate.speaking,
+            last_speech_s=self.last_speech,
+            text=text,
+            has_transcriber=self.live is not None,
+            command=command,
+        )
+
+    def waiting_for_words(self) -> bool:
+        return self.live is not None and not self.unsent_speech and not self.live.idle
+
+    def finish(self, ended_by: str, command: str | None) -> Turn:
+        """Transcribe whatever is left and build the Turn."""
+        ended_at = self.now
+        t0 = time.monotonic()
+        transcript = None
+        if self.live is not None:
+            if self.unsent_speech and self.chunk_start is not None:
+                self._send(self.now)
+            self.live.wait()
+            transcript = self.live.transcript()
+            self.live.close()
+        final = time.monotonic() - t0
+        started = self.speech_start is not None and (transcript is None or bool(transcript.words))
+        if ended_by == "no_speech" or not started:
+            transcript = Transcript(text="", words=[]) if self.live is not None else None
+        return Turn(
+            audio=self.all_audio(),
+            sample_rate=SAMPLE_RATE,
+            speech_start_s=self.speech_start if started else None,
+            speech_end_s=self.last_speech if started else None,
+            ended_by=ended_by,
+            command=command if ended_by == "command" else None,
+            transcript=transcript,
+            final_decode_s=final,
+            ended_at_s=ended_at,
+            chunks=list(self.chunks),
+        )
+
+
+def listen(
+    mic: Microphone,
+    settings: ListenSettings,
+    *,
+    transcriber: Transcriber | None,
+    sink: Callable[[np.ndarray], None] | None = None,
+    on_time_warning: Callable[[], None] | None = None,
+    on_interrupt: Callable[[float], bool] | None = None,
+    stop: threading.Event | None = None,
+) -> Turn:
+    """Capture from a started ``mic`` until the answer ends; returns the Turn.
+
+    ``sink`` gets every block as it arrives (the on-disk writer); ``on_time_warning`` is
+    called once ``warn_before_end`` seconds before ``max_answer`` (counted from the start
+    of listening); ``on_interrupt(elapsed_s)`` returning True cuts the answer (stress
+    mode); setting ``stop`` ends the turn too. Both end it with ``ended_by="interrupted"``.
+    A dead device ends it with ``"device_lost"`` and keeps the audio captured so far.
+    """
+    lis = _Listener(settings, transcriber)
+    ends = settings.endpoint()
+    warned = not (on_time_warning and settings.max_answer > settings.warn_before_end)
+    while True:
+        try:
+            block = mic.read(0.5)
+        except DeviceLost:
+            return lis.finish("device_lost", None)
+        if stop is not None and stop.is_set():
+            return lis.finish("interrupted", None)
+        if block is None:
+            continue
+        if sink is not None:
+            sink(block)
+        lis.feed(block)
+        if not warned and lis.now >= settings.max_answer - settings.warn_before_end:
+            warned = True
+            assert on_time_warning is not None
+            on_time_warning()
+        if on_interrupt is not None and on_interrupt(lis.now):
+            return lis.finish("interrupted", None)
+        state = lis.state()
+        ended_by = decide(state, ends)
+        if ended_by is not None:
+            return lis.finish(ended_by, state.command)
+        if lis.waiting_for_words():
+            # Let the transcriber catch up when audio comes faster than real time.
+            lis.live.wait(FRAME / SAMPLE_RATE)  # type: ignore[union-attr]
