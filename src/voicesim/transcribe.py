@@ -55,6 +55,9 @@ class Transcript:
 
 SAMPLE_RATE = 16000
 
+ALLOW_DOWNLOAD_ENV = "VOICESIM_ALLOW_DOWNLOAD"
+"""Set to 1 to let a faster-whisper model *name* be downloaded once (off by default)."""
+
 VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """Initial prompt of the disfluency-keeping decode: Whisper copies the prompt's style,
 so a prompt full of fillers makes it write the "um"/"uh" it otherwise drops (SPEC §2)."""
@@ -72,7 +75,7 @@ class DecodeOptions:
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
-    min_segment_probability: float = 0.35
+    min_segment_probability: float = 0.2
 
 
 def resolve_model(name: str | None) -> str:
@@ -118,11 +121,14 @@ class Transcriber:
     ) -> None:
         """Load `model` (see resolve_model) with int8 on CPU using `threads` (0 = auto).
 
-        A model name not already cached raises ModelError unless allow_download is set:
-        nothing is fetched from the network by default.
+        A model name not already cached raises ModelError unless allow_download is set
+        (or ``VOICESIM_ALLOW_DOWNLOAD=1``): nothing is fetched from the network by default.
         """
+        import os
+
         from voicesim.errors import ModelError
 
+        allow_download = allow_download or os.environ.get(ALLOW_DOWNLOAD_ENV) == "1"
         self.model_ref = resolve_model(model)
         self.options = options or DecodeOptions()
         if not allow_download:
@@ -138,6 +144,11 @@ class Transcriber:
                 local_files_only=not allow_download,
             )
         except Exception as exc:
+            if self.model_ref == model and not allow_download:
+                raise ModelError(
+                    f"cannot load Whisper model {model!r}: not a local CTranslate2 directory "
+                    "and not already downloaded (voicesim never downloads at run time)"
+                ) from exc
             raise ModelError(f"cannot load Whisper model {model or 'default'!r}: {exc}") from exc
 
     def transcribe(
