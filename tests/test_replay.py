@@ -77,13 +77,13 @@ def test_replay_is_heard_on_the_virtual_speaker(built: Built, pulse: PulseRig) -
     # so an underrun gap on a busy machine does not spoil the match).
     from scipy.signal import correlate
 
-    chunks = [a2[i : i + 16000] for i in range(0, len(a2) - 16000, 16000)]
+    chunks = [a2[i : i + 6400] for i in range(0, len(a2) - 6400, 6400)]  # 0.4 s each
     chunks = [c for c in chunks if np.sqrt((c**2).mean()) > 0.01]
     found = 0
     for chunk in chunks:
         lag = int(np.argmax(np.abs(correlate(heard, chunk, mode="valid", method="fft"))))
         found += float(np.corrcoef(heard[lag : lag + len(chunk)], chunk)[0, 1]) > 0.8
-    assert len(chunks) >= 5 and found >= 0.8 * len(chunks), (found, len(chunks))
+    assert len(chunks) >= 10 and found >= 0.75 * len(chunks), (found, len(chunks))
 
 
 def _rms(x: np.ndarray) -> float:

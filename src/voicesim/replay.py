@@ -103,7 +103,7 @@ class Player:
         try:
             stream = sd.OutputStream(
                 samplerate=self.sample_rate, channels=1, dtype="float32",
-                device=device, callback=self._callback,
+                device=device, callback=self._callback, latency="high",
             )  # fmt: skip
         except sd.PortAudioError:
             # Some devices refuse 16 kHz: play at the device's own rate instead.
@@ -115,8 +115,9 @@ class Player:
             self._samples = soxr.resample(self._samples, self.sample_rate, rate).astype(np.float32)
             self.sample_rate = rate
             stream = sd.OutputStream(
-                samplerate=rate, channels=1, dtype="float32", device=device, callback=self._callback
-            )
+                samplerate=rate, channels=1, dtype="float32", device=device,
+                callback=self._callback, latency="high",
+            )  # fmt: skip
         stream.start()
         return stream
 
