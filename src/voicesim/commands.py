@@ -6,7 +6,14 @@ please"), so an answer that mentions "stop" ("I had to stop the release") is an 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
 from voicesim.endpoint import words_of, wordset
+
+if TYPE_CHECKING:
+    from voicesim.transcribe import Transcriber
 
 MAX_WORDS = 4
 """A command utterance has at most this many words, politeness and fillers removed."""
@@ -76,3 +83,29 @@ def recognise(text: str) -> str | None:
 def is_short_utterance(speech_s: float, *, max_speech_s: float = 2.5) -> bool:
     """True when an utterance is short enough (seconds of speech) to be a command."""
     return 0.0 < speech_s <= max_speech_s
+
+
+COMMAND_PROMPT = "Repeat. Skip. Next question. Pause. Continue. Stop. End the interview."
+"""Whisper prompt that makes a short command utterance come out as the command word."""
+
+
+def decode_command(transcriber: Transcriber, samples: np.ndarray) -> str | None:
+    """Decode a short utterance (16 kHz) as a possible command; the command or None.
+
+    A plain transcript often loses a lone word ("skip" came out as a low-confidence
+    "Keep." and was dropped as noise), so short utterances get a second, greedy decode
+    primed with the command words. Only an exact command phrase is accepted.
+    """
+    model = getattr(transcriber, "_model", None)  # the loaded faster-whisper model
+    if model is None:
+        return recognise(transcriber.transcribe(samples).text)
+    segments, _ = model.transcribe(
+        np.asarray(samples, dtype=np.float32),
+        language="en",
+        beam_size=1,
+        initial_prompt=COMMAND_PROMPT,
+        without_timestamps=True,
+        condition_on_previous_text=False,
+        vad_filter=False,
+    )
+    return recognise(" ".join(s.text for s in segments))

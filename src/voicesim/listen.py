@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voicesim.capture import DeviceLost, Microphone
-from voicesim.commands import recognise
+from voicesim.commands import decode_command, recognise
 from voicesim.endpoint import EndpointSettings, TurnState, decide
 from voicesim.transcribe import Transcriber, Transcript
 from voicesim.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
@@ -41,7 +41,7 @@ class ListenSettings:
     max_answer: float = 180.0
     warn_before_end: float = 15.0
     commands: bool = True
-    command_max_speech: float = 2.5
+    command_max_speech: float = 2.2
     cut_pause: float = 0.4
     long_pause: float = 0.6
     min_chunk: float = 3.0
@@ -82,28 +82,38 @@ class LiveTranscriber:
 
     def __init__(self, transcriber: Transcriber) -> None:
         self._transcriber = transcriber
-        self._jobs: queue.Queue[tuple[np.ndarray, float] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[np.ndarray, float, bool] | None] = queue.Queue()
         self._results: list[Transcript] = []
+        self.command: str | None = None  # command heard in the latest short utterance
         self._pending = 0
         self._error: BaseException | None = None
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="live-transcribe", daemon=True)
         self._thread.start()
 
-    def submit(self, samples: np.ndarray, offset_s: float) -> None:
-        """Queue 16 kHz samples starting ``offset_s`` seconds into the turn."""
+    def submit(self, samples: np.ndarray, offset_s: float, *, command_check: bool) -> None:
+        """Queue 16 kHz samples starting ``offset_s`` seconds into the turn.
+
+        With ``command_check`` the stretch is first decoded as a possible voice command.
+        """
         with self._cond:
             self._pending += 1
-        self._jobs.put((samples, offset_s))
+        self._jobs.put((samples, offset_s, command_check))
 
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
-            samples, offset = job
+            samples, offset, command_check = job
+            command = None
+            part = Transcript(text="")
             try:
-                part = self._transcriber.transcribe(samples, offset=offset)
+                if command_check:
+                    command = decode_command(self._transcriber, samples)
+                if command is None:
+                    part = self._transcriber.transcribe(samples, offset=offset)
             except BaseException as e:  # surfaced to the listener by transcript()
-                part, self._error = Transcript(text=""), e
+                self._error = e
             with self._cond:
+                self.command = command
                 self._results.append(part)
                 self._pending -= 1
                 self._cond.notify_all()
@@ -204,7 +214,8 @@ class _Listener:
         assert self.chunk_start is not None
         start = self.chunk_start
         if self.live is not None and end_s > start:
-            self.live.submit(self._samples(start, end_s), start)
+            short = self.settings.commands and self.speech_s <= self.settings.command_max_speech
+            self.live.submit(self._samples(start, end_s), start, command_check=short)
         self.chunks.append((start, end_s))
         self.chunk_start = end_s
         self.unsent_speech = self.gate.speaking
@@ -225,12 +236,17 @@ class _Listener:
         text: str | None = None
         if self.live is not None and not self.unsent_speech and self.live.idle:
             text = self.live.transcript().text
-        started = self.speech_start is not None
-        if started and text is not None and not text.strip():
-            started = False  # the VAD fired on something that holds no words (a cough)
         command = None
-        if self.settings.commands and text and self.speech_s <= self.settings.command_max_speech:
-            command = recognise(text)
+        if (
+            text is not None
+            and self.settings.commands
+            and self.speech_s <= self.settings.command_max_speech
+        ):
+            command = self.live.command if self.live is not None else None
+            command = command or recognise(text)
+        started = self.speech_start is not None
+        if started and text is not None and not text.strip() and command is None:
+            started = False  # the VAD fired on something that holds no words (a cough)
         return TurnState(
             now_s=self.now,
             speech_started=started,
