@@ -26,6 +26,8 @@ FLOOR_DB = -100.0
 
 CLIP_LEVEL = 0.999
 N_BANDS = 24
+CHUNK_FRAMES = 1000
+"""Frames computed at a time (10 s): bounds the memory of the FFTs whatever the block size."""
 
 
 @dataclass
@@ -78,32 +80,44 @@ def frame_features(samples: np.ndarray, sr: int, *, offset: float = 0.0) -> Fram
         return Frames(empty, empty, empty, empty, empty, empty.astype(np.int32), offset=offset)
     padded = np.pad(samples.astype(np.float32), (win // 2, win + hop))
     frames = np.lib.stride_tricks.sliding_window_view(padded, win)[::hop][:n]
+    # In chunks of CHUNK_FRAMES: the FFT work arrays of a whole 5-minute block would take
+    # over a gigabyte; per chunk they stay a few tens of megabytes.
+    parts = [_chunk_features(frames[i : i + CHUNK_FRAMES], sr) for i in range(0, n, CHUNK_FRAMES)]
+    rms_db, f0, clarity, logb, peak, clipped = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return Frames(
+        rms_db.astype(np.float32),
+        f0.astype(np.float32),
+        clarity.astype(np.float32),
+        _flux(logb).astype(np.float32),
+        peak.astype(np.float32),
+        clipped.astype(np.int32),
+        hop=hop / sr,
+        offset=offset,
+    )
+
+
+def _chunk_features(frames: np.ndarray, sr: int) -> tuple[np.ndarray, ...]:
+    """rms_db, f0, clarity, log band energies, peak and clipped count of some frames."""
+    hop = round(HOP_S * sr)
+    win = frames.shape[1]
     rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
     rms_db = np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), FLOOR_DB)
     centre = frames[:, (win - hop) // 2 : (win + hop) // 2]
     peak = np.abs(centre).max(axis=1)
     clipped = (np.abs(centre) >= CLIP_LEVEL).sum(axis=1).astype(np.int32)
     spec, f0, clarity = _spectrum_and_pitch(frames, sr)
-    flux = _flux(spec, sr)
-    return Frames(
-        rms_db.astype(np.float32),
-        f0.astype(np.float32),
-        clarity.astype(np.float32),
-        flux.astype(np.float32),
-        peak.astype(np.float32),
-        clipped,
-        hop=hop / sr,
-        offset=offset,
-    )
+    return rms_db, f0, clarity, _log_bands(spec, sr), peak, clipped
 
 
 def _spectrum_and_pitch(frames: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Power spectrum per frame, F0 (Hz, NaN when unvoiced) and clarity (0–1)."""
+    from scipy import fft  # float32 transforms, several times faster than numpy.fft here
+
     win = frames.shape[1]
     nfft = 1 << int(np.ceil(np.log2(2 * win)))
     x = frames - frames.mean(axis=1, keepdims=True)
-    spec = np.abs(np.fft.rfft(x * np.hanning(win), n=nfft, axis=1)) ** 2
-    ac = np.fft.irfft(np.abs(np.fft.rfft(x, n=nfft, axis=1)) ** 2, axis=1)[:, :win]
+    spec = np.abs(fft.rfft(x * np.hanning(win).astype(np.float32), n=nfft, axis=1)) ** 2
+    ac = fft.irfft(np.abs(fft.rfft(x, n=nfft, axis=1)) ** 2, axis=1)[:, :win]
     # Normalise by the energy of the overlapping parts so long lags are not penalised.
     energy = np.cumsum(x[:, ::-1] ** 2, axis=1)[:, ::-1]
     lo, hi = int(sr / F0_MAX_HZ), int(sr / F0_MIN_HZ)
@@ -116,15 +130,19 @@ def _spectrum_and_pitch(frames: np.ndarray, sr: int) -> tuple[np.ndarray, np.nda
     return spec, f0, clarity
 
 
-def _flux(spec: np.ndarray, sr: int) -> np.ndarray:
-    """Mean absolute change of log band energies to two frames earlier, dB."""
+def _log_bands(spec: np.ndarray, sr: int) -> np.ndarray:
+    """Energies of N_BANDS log-spaced bands (100 Hz – 6 kHz) per frame, dB."""
     nbins = spec.shape[1]
     edges = np.geomspace(100, min(6000, sr / 2 - 1), N_BANDS + 1)
     bins = np.clip((edges / (sr / 2) * (nbins - 1)).astype(int), 0, nbins - 1)
-    bands = np.add.reduceat(spec, bins[:-1], axis=1)
-    logb = 10 * np.log10(bands + 1e-10)
-    flux = np.zeros(len(spec))
-    if len(spec) > 2:
+    bands = np.add.reduceat(spec.astype(np.float64), bins[:-1], axis=1)
+    return 10 * np.log10(bands + 1e-10)
+
+
+def _flux(logb: np.ndarray) -> np.ndarray:
+    """Mean absolute change of log band energies (dB, per frame) to two frames earlier, dB."""
+    flux = np.zeros(len(logb))
+    if len(logb) > 2:
         flux[2:] = np.abs(logb[2:] - logb[:-2]).mean(axis=1)
     return flux
 
