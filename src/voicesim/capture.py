@@ -29,7 +29,7 @@ SAMPLE_RATE = 16000
 BLOCK = 512
 """Samples per block a microphone delivers (32 ms at 16 kHz, one VAD frame)."""
 
-STALL_S = 1.5
+STALL_S = 3.0
 """A running device that delivers nothing for this long is taken as lost, seconds."""
 
 

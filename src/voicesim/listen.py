@@ -9,7 +9,6 @@ so the words are known within a second of any pause: end-pointing reads them
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -78,16 +77,21 @@ class Turn:
 
 
 class LiveTranscriber:
-    """Transcribes closed stretches of a turn in a background thread, in order."""
+    """Transcribes closed stretches of a turn in a background thread.
+
+    The newest stretch goes first: end-pointing needs the words just said, and on a busy
+    machine a backlog should delay the full transcript, not the end of the turn.
+    """
 
     def __init__(self, transcriber: Transcriber) -> None:
         self._transcriber = transcriber
-        self._jobs: queue.Queue[tuple[np.ndarray, float, bool] | None] = queue.Queue()
-        self._results: list[Transcript] = []
-        self.command: str | None = None  # command heard in the latest short utterance
-        self._pending = 0
+        self._jobs: list[tuple[np.ndarray, float, bool]] = []
+        self._offsets: list[float] = []  # every submitted stretch, in order
+        self._results: dict[float, Transcript] = {}
+        self._commands: dict[float, str | None] = {}
         self._error: BaseException | None = None
         self._cond = threading.Condition()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="live-transcribe", daemon=True)
         self._thread.start()
 
@@ -97,12 +101,17 @@ class LiveTranscriber:
         With ``command_check`` the stretch is first decoded as a possible voice command.
         """
         with self._cond:
-            self._pending += 1
-        self._jobs.put((samples, offset_s, command_check))
+            self._jobs.append((samples, offset_s, command_check))
+            self._offsets.append(offset_s)
+            self._cond.notify_all()
 
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            samples, offset, command_check = job
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._jobs) or self._closed)
+                if self._closed:
+                    return
+                samples, offset, command_check = self._jobs.pop()
             command = None
             part = Transcript(text="")
             try:
@@ -110,37 +119,58 @@ class LiveTranscriber:
                     command = decode_command(self._transcriber, samples)
                 if command is None:
                     part = self._transcriber.transcribe(samples, offset=offset)
-            except BaseException as e:  # surfaced to the listener by transcript()
+            except Exception as e:  # surfaced to the listener by transcript()
                 self._error = e
             with self._cond:
-                self.command = command
-                self._results.append(part)
-                self._pending -= 1
+                self._commands[offset] = command
+                self._results[offset] = part
                 self._cond.notify_all()
+
+    def _pending(self) -> int:
+        return len(self._offsets) - len(self._results)
 
     @property
     def idle(self) -> bool:
         """True when every submitted stretch has been transcribed."""
         with self._cond:
-            return self._pending == 0
+            return self._pending() == 0
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until idle (or ``timeout`` seconds); returns whether it is idle."""
         with self._cond:
-            return self._cond.wait_for(lambda: self._pending == 0, timeout)
+            return self._cond.wait_for(lambda: self._pending() == 0, timeout)
+
+    def tail(self) -> tuple[str | None, str | None]:
+        """The latest words and the command in them, as far as end-pointing needs them.
+
+        The text of the newest stretch that holds words, provided every stretch after it
+        is done; "" when every stretch is done and none holds words; None while unknown.
+        """
+        with self._cond:
+            for offset in reversed(self._offsets):
+                part = self._results.get(offset)
+                if part is None:
+                    return None, None
+                command = self._commands.get(offset)
+                if part.text.strip() or command:
+                    return part.text, command
+        return "", None
 
     def transcript(self) -> Transcript:
-        """Everything transcribed so far, joined in order."""
+        """Everything transcribed so far, joined in time order."""
         if self._error is not None:
             raise self._error
         with self._cond:
-            parts = list(self._results)
+            parts = [self._results[o] for o in sorted(self._results)]
         words = [w for p in parts for w in p.words]
         text = " ".join(p.text.strip() for p in parts if p.text.strip())
         return Transcript(text=text, words=words)
 
     def close(self) -> None:
-        self._jobs.put(None)
+        """Let the background thread end (idempotent)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
 
 
 class _Listener:
@@ -234,18 +264,16 @@ class _Listener:
     def state(self) -> TurnState:
         """What end-pointing needs to know now."""
         text: str | None = None
-        if self.live is not None and not self.unsent_speech and self.live.idle:
-            text = self.live.transcript().text
-        command = None
-        if (
-            text is not None
-            and self.settings.commands
-            and self.speech_s <= self.settings.command_max_speech
-        ):
-            command = self.live.command if self.live is not None else None
-            command = command or recognise(text)
+        command: str | None = None
+        if self.live is not None and not self.unsent_speech:
+            text, command = self.live.tail()
+        if text is not None and self.settings.commands:
+            if self.speech_s <= self.settings.command_max_speech:
+                command = command or recognise(text)
+            else:
+                command = None
         started = self.speech_start is not None
-        if started and text is not None and not text.strip() and command is None:
+        if started and text == "" and command is None:
             started = False  # the VAD fired on something that holds no words (a cough)
         return TurnState(
             now_s=self.now,
@@ -257,8 +285,9 @@ class _Listener:
             command=command,
         )
 
-    def waiting_for_words(self) -> bool:
-        return self.live is not None and not self.unsent_speech and not self.live.idle
+    def waiting_for_words(self, state: TurnState) -> bool:
+        """True when the end decision waits only for the transcriber."""
+        return self.live is not None and state.text is None and not self.unsent_speech
 
     def finish(self, ended_by: str, command: str | None) -> Turn:
         """Transcribe whatever is left and build the Turn."""
@@ -270,7 +299,6 @@ class _Listener:
                 self._send(self.now)
             self.live.wait()
             transcript = self.live.transcript()
-            self.live.close()
         final = time.monotonic() - t0
         started = self.speech_start is not None and (transcript is None or bool(transcript.words))
         if ended_by == "no_speech" or not started:
@@ -308,6 +336,22 @@ def listen(
     A dead device ends it with ``"device_lost"`` and keeps the audio captured so far.
     """
     lis = _Listener(settings, transcriber)
+    try:
+        return _loop(lis, mic, sink, on_time_warning, on_interrupt, stop)
+    finally:
+        if lis.live is not None:
+            lis.live.close()  # ends the background thread even on Ctrl+C
+
+
+def _loop(
+    lis: _Listener,
+    mic: Microphone,
+    sink: Callable[[np.ndarray], None] | None,
+    on_time_warning: Callable[[], None] | None,
+    on_interrupt: Callable[[float], bool] | None,
+    stop: threading.Event | None,
+) -> Turn:
+    settings = lis.settings
     ends = settings.endpoint()
     warned = not (on_time_warning and settings.max_answer > settings.warn_before_end)
     while True:
@@ -332,6 +376,6 @@ def listen(
         ended_by = decide(state, ends)
         if ended_by is not None:
             return lis.finish(ended_by, state.command)
-        if lis.waiting_for_words():
+        if lis.waiting_for_words(state):
             # Let the transcriber catch up when audio comes faster than real time.
             lis.live.wait(FRAME / SAMPLE_RATE)  # type: ignore[union-attr]
