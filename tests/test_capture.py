@@ -104,3 +104,16 @@ def test_killed_server_raises_device_lost(pulse: PulseRig) -> None:
     with DeviceMicrophone() as again:
         again.start()
         assert _collect(again, 0.2).size > 0
+
+
+@pytest.mark.audio
+def test_nothing_played_while_stopped_is_delivered_after_start(pulse: PulseRig) -> None:
+    speech = render("The program must never hear itself.")
+    with DeviceMicrophone() as mic:
+        mic.start()
+        mic.stop()
+        pulse.play_into_mic(speech, 16000)  # "the program speaks" while capture is closed
+        mic.start()
+        out = _collect(mic, 0.5)
+    assert out.size > 0
+    assert np.abs(out).max() < 0.01
