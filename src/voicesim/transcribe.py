@@ -161,21 +161,10 @@ class Transcriber:
         """
         import numpy as np
 
-        opts = self.options
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript(text="", words=[])
         segments, _ = self._model.transcribe(
-            np.asarray(samples, dtype=np.float32),
-            language="en",
-            beam_size=opts.beam_size,
-            word_timestamps=True,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
-            condition_on_previous_text=False,
-            initial_prompt=opts.verbatim_prompt if verbatim else None,
-            no_speech_threshold=opts.no_speech_threshold,
-            log_prob_threshold=opts.log_prob_threshold,
-            compression_ratio_threshold=opts.compression_ratio_threshold,
+            np.asarray(samples, dtype=np.float32), **self.decode_kwargs(verbatim=verbatim)
         )
         words: list[Word] = []
         for seg in segments:
@@ -192,6 +181,27 @@ class Transcriber:
                 for w in seg_words
             )
         return Transcript(text=" ".join(w.text for w in words), words=words)
+
+    def decode_kwargs(self, *, verbatim: bool = True) -> dict[str, Any]:
+        """The keyword arguments of faster-whisper's ``transcribe`` this transcriber uses.
+
+        The verbatim prompt goes in as ``hotwords``, which faster-whisper puts before every
+        30-s window; an ``initial_prompt`` would reach only the first window of a call
+        (with condition_on_previous_text off), so long audio would lose its fillers.
+        """
+        opts = self.options
+        return {
+            "language": "en",
+            "beam_size": opts.beam_size,
+            "word_timestamps": True,
+            "vad_filter": True,
+            "vad_parameters": {"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+            "condition_on_previous_text": False,
+            "hotwords": opts.verbatim_prompt if verbatim else None,
+            "no_speech_threshold": opts.no_speech_threshold,
+            "log_prob_threshold": opts.log_prob_threshold,
+            "compression_ratio_threshold": opts.compression_ratio_threshold,
+        }
 
     def _keep_segment(self, seg: Any, words: list[Any]) -> bool:
         """Reject the segments Whisper makes up on noise: likely no speech, or junk text."""
