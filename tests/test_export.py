@@ -159,3 +159,35 @@ def test_timeline_one_token_per_filler_even_when_retimed() -> None:
         ("word", "and"),
     ]
     assert [t.start for t in tokens if t.kind == "filler"] == [3.56, 5.0, 7.71]
+
+
+def test_timeline_filled_pause_never_takes_a_discourse_word() -> None:
+    """From a demo session: "uh" re-timed to 1.10 s, "basically" (flagged) at 1.85 s."""
+    from voicesim.analysis import AnalysisResult, AudioInfo
+    from voicesim.delivery import Delivery, Filler
+    from voicesim.scoring import Score
+    from voicesim.transcribe import Transcript, Word
+
+    words = [
+        Word("Uh,", 0.292, 0.732, 0.15, filler=True),
+        Word("well,", 1.092, 1.512, 0.9),
+        Word("I", 1.852, 1.852, 0.9),
+        Word("basically", 1.852, 2.112, 0.9, filler=True),
+        Word("tell", 2.112, 2.512, 0.9),
+    ]
+    fillers = [
+        Filler("uh", 1.1, 1.29, "filled_pause", "transcript"),
+        Filler("basically", 1.852, 2.112, "discourse", "transcript"),
+    ]
+    delivery = Delivery(2.2, 3, 80.0, 3.0, 4, 2.0, fillers=fillers)
+    analysis = AnalysisResult(
+        AudioInfo("", 3.0, 16000), Transcript("x", words), delivery, Score(50.0)
+    )
+    # Tokens follow the analyser's times, so the re-timed "uh" comes after "well,".
+    assert [(t.kind, t.text) for t in timeline(analysis)] == [
+        ("word", "well,"),
+        ("filler", "Uh"),
+        ("word", "I"),
+        ("filler", "basically"),
+        ("word", "tell"),
+    ]

@@ -9,6 +9,8 @@ swallows the words it covers; an acoustic filled pause no word covers is its own
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -55,26 +57,39 @@ def _plain(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c in " '").split())
 
 
-def _filler_words(words: list[Word], used: set[int], f: Filler) -> list[int]:
-    """Indices of the transcript words that make up filler ``f`` (may be empty).
+FILLED_PAUSE = re.compile(r"^(u+h+m*|u+m+|e+r+m*|a+h+|h+m+|m{2,}|e+h+)$")
 
-    Whisper's timing of a filler word is often off (the analyser re-times it acoustically),
-    so words are matched by text near the filler first, by time overlap second.
-    """
-    n = max(1, len(f.text.split()))
+
+def _nearest(
+    words: list[Word], used: set[int], n: int, start: float, match: Callable[[str], bool]
+) -> list[int]:
+    """The n consecutive unused words whose text matches, starting nearest ``start`` (s)."""
     best: list[int] = []
     best_gap = MATCH_WINDOW_S
     for i in range(len(words) - n + 1):
         span = list(range(i, i + n))
-        if used.intersection(span):
+        if used.intersection(span) or not match(_plain(" ".join(words[j].text for j in span))):
             continue
-        text = _plain(" ".join(words[j].text for j in span))
-        same = text == _plain(f.text) or (n == 1 and f.kind == "filled_pause" and words[i].filler)
-        gap = abs(words[i].start - f.start)
-        if same and gap <= best_gap:
+        gap = abs(words[i].start - start)
+        if gap <= best_gap:
             best, best_gap = span, gap
-    if best:
-        return best
+    return best
+
+
+def _filler_words(words: list[Word], used: set[int], f: Filler) -> list[int]:
+    """Indices of the transcript words that make up filler ``f`` (may be empty).
+
+    Whisper's timing of a filler word is often off (the analyser re-times it acoustically),
+    so words are matched by their text near the filler first (the same spelling, then any
+    filled-pause spelling such as "umm" for "um"), and by time overlap last.
+    """
+    n = max(1, len(f.text.split()))
+    wanted = _plain(f.text)
+    found = _nearest(words, used, n, f.start, lambda text: text == wanted)
+    if not found and f.kind == "filled_pause":
+        found = _nearest(words, used, 1, f.start, lambda text: bool(FILLED_PAUSE.match(text)))
+    if found:
+        return found
     return [
         i
         for i, w in enumerate(words)
