@@ -117,3 +117,17 @@ def test_nothing_played_while_stopped_is_delivered_after_start(pulse: PulseRig) 
         out = _collect(mic, 0.5)
     assert out.size > 0
     assert np.abs(out).max() < 0.01
+
+
+@pytest.mark.audio
+def test_device_at_48k_is_resampled_to_16k(pulse: PulseRig) -> None:
+    speech = np.concatenate([render("Resampled to sixteen kilohertz."), silence(0.2)])
+    with DeviceMicrophone(rate=48000) as mic:
+        mic.start()
+        time.sleep(0.3)
+        pulse.play_into_mic(speech, 16000)
+        out = _collect(mic, 0.3 + len(speech) / 16000 + 0.5)
+    loud = np.flatnonzero(np.abs(out) > 0.05)
+    spoken = np.flatnonzero(np.abs(speech) > 0.05)
+    assert loud.size > 0, "nothing captured"
+    assert (loud[-1] - loud[0]) / 16000 == pytest.approx((spoken[-1] - spoken[0]) / 16000, abs=0.1)

@@ -72,12 +72,14 @@ class Microphone(ABC):
 class DeviceMicrophone(Microphone):
     """A real input device through sounddevice, resampled to 16 kHz mono if needed.
 
-    ``device`` is a PortAudio index, part of a device name, or None for the default.
-    The stream is opened by ``start()`` and closed by ``stop()``.
+    ``device`` is a PortAudio index, part of a device name, or None for the default;
+    ``rate`` forces the device's sample rate (Hz; default: 16 kHz if the device takes it,
+    else its own rate). The stream is opened by ``start()`` and closed by ``stop()``.
     """
 
-    def __init__(self, device: str | int | None = None) -> None:
+    def __init__(self, device: str | int | None = None, *, rate: int | None = None) -> None:
         self._index = require_input_device(device)
+        self._rate = rate
         self._queue: queue.Queue[np.ndarray] = queue.Queue()
         self._stream: Any = None
         self._resampler: Any = None
@@ -91,23 +93,29 @@ class DeviceMicrophone(Microphone):
         self.stop()
         self._queue = queue.Queue()
         self._error = None
-        try:
-            stream = self._open(sd, SAMPLE_RATE)
-        except sd.PortAudioError:
-            rate = int(sd.query_devices(self._index)["default_samplerate"])
+        rates = [self._rate] if self._rate else [SAMPLE_RATE, self._device_rate(sd)]
+        stream, error = None, None
+        for rate in rates:
             try:
                 stream = self._open(sd, rate)
+                break
             except sd.PortAudioError as e:
-                raise DeviceError(f"cannot open the audio input device: {e}") from e
-            import soxr
-
-            self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
+                error = e
+        if stream is None:
+            raise DeviceError(f"cannot open the audio input device: {error}")
         self._last_block = time.monotonic()
         with self._lock:
             self._stream = stream
 
+    def _device_rate(self, sd: Any) -> int:
+        return int(sd.query_devices(self._index)["default_samplerate"])
+
     def _open(self, sd: Any, rate: int) -> Any:
         self._resampler = None
+        if rate != SAMPLE_RATE:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
         stream = sd.InputStream(
             device=self._index,
             samplerate=rate,
