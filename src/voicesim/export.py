@@ -101,19 +101,22 @@ def timeline(analysis: AnalysisResult) -> list[Token]:
     """Words, fillers and pauses of one answer in time order (seconds from the answer start)."""
     words = [w for w in analysis.transcript.words if w.text.strip()]
     used: set[int] = set()
-    tokens: list[Token] = []
+    # (token, transcript position): ties in time keep the transcript's word order.
+    placed: list[tuple[Token, float]] = []
     for f in analysis.delivery.fillers:
         covered = _filler_words(words, used, f) if f.source == "transcript" else []
         used.update(covered)
         text = " ".join(words[i].text.strip() for i in covered).strip(" ,.;:!?") or f.text
-        tokens.append(Token(text, f.start, f.end, "filler", filler_kind=f.kind, source=f.source))
+        token = Token(text, f.start, f.end, "filler", filler_kind=f.kind, source=f.source)
+        placed.append((token, covered[0] if covered else len(words)))
     for i, w in enumerate(words):
         if i not in used:
-            tokens.append(Token(w.text.strip(), w.start, w.end, "word"))
+            placed.append((Token(w.text.strip(), w.start, w.end, "word"), i))
     long_s = analysis.delivery.long_pause_s
     for p in analysis.delivery.pauses:
-        tokens.append(Token("", p.start, p.end, "pause", long=p.duration >= long_s))
-    return sorted(tokens, key=lambda t: (t.start, t.kind != "pause"))
+        placed.append((Token("", p.start, p.end, "pause", long=p.duration >= long_s), -1))
+    placed.sort(key=lambda item: (item[0].start, item[0].kind != "pause", item[1]))
+    return [token for token, _ in placed]
 
 
 @dataclass(frozen=True)
