@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.speech import Say, compose, silence
+from tests.speech import Say, compose, silence, white_noise
 from voicesim import practice
 from voicesim.capture import FileMicrophone
 from voicesim.errors import StorageError
@@ -248,3 +248,17 @@ def test_unwritable_data_dir_fails_before_anything_is_said(
             transcriber_factory=lambda: transcriber,
         ).run()
     assert speaker.said == []
+
+
+def test_a_turn_with_sound_but_no_words_counts_as_silent(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    def cough() -> Turn:
+        noise = white_noise(1.5, level_dbfs=-30.0)
+        return Turn(noise, SR, 0.2, 1.4, "silence", None, None)
+
+    scripted += [cough, cough]
+    _, speaker = run(tmp_path, transcriber, [question("a")])
+    assert [t for t, _ in speaker.said][1].startswith(practice.SILENT_RETRY_LINE)
+    (record,) = stored(tmp_path).answers
+    assert record.skipped and record.analysis is None

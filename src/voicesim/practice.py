@@ -273,7 +273,16 @@ class Interview:
             status: Status = "cut_off" if turn.ended_by == "interrupted" else "answered"
             if status == "cut_off":
                 self._say(self.mode.interrupt_line(), ask.interviewer)
-            return self._record(index, ask, turn, q_audio, a_audio, status)
+            result = self._analyse(ask, turn, a_audio)
+            if result.no_speech:
+                # Sound but no words (a cough, a word the model missed): as a silent turn.
+                if silent == 0:
+                    silent, lead = 1, SILENT_RETRY_LINE
+                    self.reporter.notice("No words heard; asking once more.")
+                    continue
+                self.reporter.notice("No words heard; skipping this question.")
+                return self._record_skip(index, ask, q_audio, a_audio, turn, "no_speech")
+            return self._record(index, ask, turn, q_audio, a_audio, status, result)
 
     def _speak_question(self, index: int, ask: Ask, lead: str) -> str | None:
         assert self._writer is not None
@@ -286,15 +295,16 @@ class Interview:
 
     def _listen(self, index: int, ask: Ask, q_audio: str | None) -> tuple[Turn, str]:
         assert self._writer is not None and self._model is not None
-        transcriber = self._model.get()
         sink = self._writer.open_answer_audio(
             index, self.mic.sample_rate, question=question_dict(ask.question)
         )
         self._open = (index, ask, sink.name, q_audio)
         limit = ask.interrupt_after_s
         try:
+            # Open the microphone first: it buffers while the model finishes loading.
             self.mic.start()
             self.reporter.listening(ask)
+            transcriber = self._model.get()
             turn = listen(
                 self.mic,
                 ask.listen,
@@ -346,12 +356,20 @@ class Interview:
 
     # -- records ---------------------------------------------------------------------------
     def _record(
-        self, index: int, ask: Ask, turn: Turn, q_audio: str | None, a_audio: str, status: Status
+        self,
+        index: int,
+        ask: Ask,
+        turn: Turn,
+        q_audio: str | None,
+        a_audio: str,
+        status: Status,
+        result: AnalysisResult | None = None,
     ) -> AnswerOutcome:
-        """Analyse an answer, store it atomically, show the scorecard, speak the tip."""
+        """Analyse (unless done), store atomically, show the scorecard, speak the tip."""
         from voicesim.feedback import scorecard, spoken_feedback
 
-        result = self._analyse(ask, turn, a_audio)
+        if result is None:
+            result = self._analyse(ask, turn, a_audio)
         sentence = spoken_feedback(result)
         self._store(index, ask, turn, q_audio, a_audio, result, sentence, skipped=False)
         outcome = self._outcome(index, ask, status, result)
