@@ -156,7 +156,13 @@ def start_practice(
     packs.mkdir(exist_ok=True)
     (packs / "e2e.toml").write_text(PACK)
     rec = pulse.speaker_recorder().start()
-    full_env = {**os.environ, **pulse.env, "VOICESIM_HOME": str(home), "PYTHONFAULTHANDLER": "1", **(env or {})}
+    full_env = {
+        **os.environ,
+        **pulse.env,
+        "VOICESIM_HOME": str(home),
+        "PYTHONFAULTHANDLER": "1",
+        **(env or {}),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
