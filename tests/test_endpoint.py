@@ -34,6 +34,7 @@ def _after_speech(silence: float, text: str | None, **kw: object) -> TurnState:
         "We moved the billing system to the",
         "because",
         "It was hard, so...",
+        "We talked to the…",
         "The first thing I did was",
         "and uh.",
     ],
@@ -51,6 +52,7 @@ def test_unfinished_sentences(text: str) -> None:
         "It went well.",
         "We did that as well.",
         "Three months",
+        "We measured everything before we changed that, if it...",
         "",
     ],
 )

@@ -48,7 +48,9 @@ CLOSING_PHRASES = (
     "end of answer",
 )
 
-_OPEN_PUNCTUATION = (",", "...", "…", "-", "—", ";", ":")
+_OPEN_PUNCTUATION = (",", "-", "—", ";", ":")
+# An ellipsis is not a sign on its own: Whisper ends many cut-off stretches with one
+# ("before we changed that..."), so after "..." only the last word decides.
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,9 @@ def words_of(text: str) -> list[str]:
 def ends_unfinished(text: str) -> bool:
     """True when ``text`` stops mid-thought: on a filler, a conjunction, or mid-clause.
 
-    Mid-clause means ending on open punctuation (a comma, a dash, an ellipsis), on an
-    article or subject pronoun, or, without a closing full stop, on a preposition,
-    auxiliary or similar word.
+    Mid-clause means ending on open punctuation (a comma, a dash), on an article or
+    subject pronoun, or, without a closing full stop, on a preposition, auxiliary or
+    similar word.
     """
     stripped = text.strip()
     words = words_of(stripped)
@@ -100,7 +102,8 @@ def ends_unfinished(text: str) -> bool:
         return False
     if stripped.endswith(_OPEN_PUNCTUATION) or words[-1] in ALWAYS_OPEN:
         return True
-    return words[-1] in OPEN_UNLESS_PUNCTUATED and not stripped.endswith((".", "?", "!"))
+    closed = stripped.endswith((".", "?", "!")) and not stripped.endswith(("...", "…"))
+    return words[-1] in OPEN_UNLESS_PUNCTUATED and not closed
 
 
 def ends_with_closing_phrase(text: str) -> bool:

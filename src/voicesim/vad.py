@@ -8,6 +8,7 @@ are not speech, and must not hold a turn open.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,20 @@ def model_path() -> Path:
     return Path(faster_whisper.__file__).parent / "assets" / "silero_vad_v6.onnx"
 
 
+@functools.cache
+def _session() -> Any:
+    """The ONNX session, loaded once per process (its run() is thread-safe)."""
+    import onnxruntime
+
+    opts = onnxruntime.SessionOptions()
+    opts.inter_op_num_threads = 1
+    opts.intra_op_num_threads = 1
+    opts.log_severity_level = 4
+    return onnxruntime.InferenceSession(
+        str(model_path()), providers=["CPUExecutionProvider"], sess_options=opts
+    )
+
+
 class SileroVAD:
     """Speech probability per 512-sample frame, with the model's state carried over.
 
@@ -38,15 +53,7 @@ class SileroVAD:
     """
 
     def __init__(self) -> None:
-        import onnxruntime
-
-        opts = onnxruntime.SessionOptions()
-        opts.inter_op_num_threads = 1
-        opts.intra_op_num_threads = 1
-        opts.log_severity_level = 4
-        self._session: Any = onnxruntime.InferenceSession(
-            str(model_path()), providers=["CPUExecutionProvider"], sess_options=opts
-        )
+        self._session = _session()
         self.reset()
 
     def reset(self) -> None:
