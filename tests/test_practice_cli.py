@@ -68,3 +68,35 @@ def test_devices_lists_nothing_without_a_server(tmp_path: Path) -> None:
 
     devices = json.loads(done.stdout)
     assert all(d.get("max_input_channels", 0) == 0 for d in devices) or devices == []
+
+
+def test_unwritable_data_dir_is_refused_before_the_interview(tmp_path: Path) -> None:
+    env = no_audio_env(tmp_path)
+    blocker = tmp_path / "home"
+    blocker.write_text("a file where the data directory should be")
+    done = practice(tmp_path, env=env)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot store sessions" in lines[0], done.stderr
+
+
+def test_a_killed_session_is_offered_for_recovery(tmp_path: Path) -> None:
+    env = no_audio_env(tmp_path)
+    # A process that starts a session and dies without finishing it.
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from voicesim.storage import SessionStore; "
+            "print(SessionStore().create(mode='standard', pack=None, settings={}).id)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sid = made.stdout.strip()
+    done = practice(tmp_path, env=env)  # no device: the recovery hint still comes first
+    lines = done.stderr.strip().splitlines()
+    assert f"voicesim sessions recover {sid}" in lines[0], done.stderr
+    assert "voicesim devices" in lines[-1] and done.returncode == 2

@@ -91,9 +91,9 @@ def cmd_practice(args: argparse.Namespace) -> int:
     mode = get_mode(args.mode, voice=settings.voice, count=len(questions))
     if not mode.select(questions):
         raise UserError(f"no questions for {args.mode} mode")
-    input_device = require_input_device(args.input_device)
     store = _store()
     _offer_recovery(store)
+    input_device = require_input_device(args.input_device)
     from voicesim.capture import DeviceMicrophone
     from voicesim.practice import Interview
 
