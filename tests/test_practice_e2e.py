@@ -95,6 +95,15 @@ def rms_db(audio: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(audio.astype(np.float64) ** 2)) + 1e-6))
 
 
+def first_onset(audio: np.ndarray) -> float:
+    """Seconds from the start of ``audio`` to the first 50 ms block above −45 dBFS."""
+    n = int(BLOCK * SR)
+    for i in range(len(audio) // n):
+        if rms_db(audio[i * n : (i + 1) * n]) > -45:
+            return i * BLOCK
+    return float("nan")
+
+
 @dataclass
 class Heard:
     """A tone found on the speaker monitor: its start/end (s) and the level before it (dBFS)."""
@@ -111,6 +120,7 @@ class Session:
     proc: subprocess.Popen[str]
     rec: object
     home: Path
+    launched: float = 0.0
     tones: list[Heard] = field(default_factory=list)
     scanned: float = 0.0
 
@@ -188,7 +198,7 @@ def start_practice(
         text=True,
         env=full_env,
     )
-    return Session(proc, rec, home)
+    return Session(proc, rec, home, launched=time.monotonic())
 
 
 def answer_audio(text: str) -> np.ndarray:
@@ -234,6 +244,9 @@ def test_three_questions_hands_free(pulse: PulseRig, tmp_path: Path) -> None:
         play(pulse, answer_audio(text))
     code, out, err = finish(session)
     assert code == 0, f"{out}\n{err}"
+    first_sound = first_onset(session.rec.samples)  # type: ignore[attr-defined]
+    launch_to_question = session.rec.started + first_sound - session.launched  # type: ignore[attr-defined]
+    print(f"\nlaunch -> first question audible: {launch_to_question:.2f} s")
 
     # Each question was heard on the speaker just before its tone.
     assert len(session.tones) == 3
@@ -317,3 +330,34 @@ def test_kill_9_mid_answer_keeps_completed_answers(pulse: PulseRig, tmp_path: Pa
     assert store.unfinished() == [folder.name]
     recovered = store.recover(folder.name)
     assert recovered.status == "interrupted" and len(recovered.answers) == 2
+
+
+def test_ctrl_c_ends_cleanly_keeping_completed_answers(pulse: PulseRig, tmp_path: Path) -> None:
+    session = start_practice(pulse, tmp_path, count=2)
+    session.wait_tone()
+    play(pulse, answer_audio(ANSWERS[1]))
+    session.wait_tone()
+    time.sleep(1.0)  # listening to the second answer
+    session.proc.send_signal(signal.SIGINT)
+    code, out, err = finish(session)
+    assert code == 130, f"{out}\n{err}"
+    assert "Traceback" not in err
+    data = stored_session(session.home)
+    assert data["status"] == "interrupted"
+    first = data["answers"][0]
+    assert first["analysis"]["delivery"]["words"] >= 15
+    assert wer(ANSWERS[1], first["analysis"]["transcript"]["text"]) < 0.3
+
+
+def test_devices_lists_the_virtual_microphone(pulse: PulseRig) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "voicesim", "devices", "--json"],
+        env={**os.environ, **pulse.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    devices = json.loads(done.stdout)
+    assert any(d["max_input_channels"] > 0 for d in devices)
+    assert any(d["max_output_channels"] > 0 for d in devices)
