@@ -2,20 +2,28 @@
 
     scripts/bench                  # full run, table on stdout
     scripts/bench --json           # the same figures as JSON on stdout (table on stderr)
-    scripts/bench --quick          # fewer repeats, a 10-minute file instead of 60 minutes
-    scripts/bench --realtime       # also feed answers in real time through the virtual microphone
+    scripts/bench --quick          # 2 repeats, a 10-minute long file instead of 60 minutes
+    scripts/bench --realtime       # also feed answers in real time through the virtual mic
+    scripts/bench --only analyze,live   # some sections only
+    scripts/bench --smoke          # a tiny run (10 s answer) for the test suite
 
-Figures (keys of the JSON):
-- ``baseline_s`` / ``analyze_s`` / ``analyze_ratio``: plain faster-whisper (same model, int8,
-  same threads, word timestamps on) against ``analyze_file`` on rendered answers of 30 s,
-  2 min and 5 min with fillers and pauses, keyed by length in seconds; medians.
-- ``live_latency_s``: time from the moment the end of the answer is detected to the scorecard
-  being ready, when the answer is fed through the capture path (``listen``) with live
-  transcription; ``batch_latency_s`` is the same with everything transcribed after the end.
-- ``peak_rss_mb``: peak resident memory of ``voicesim demo`` (a practice session) and of
-  ``voicesim analyze`` on a long file.
-- ``help_s``: ``voicesim --help``; ``first_question_s``: launch → first question audible.
-- ``history_s``: ``voicesim history`` over 50 stored sessions.
+Figures (keys of the JSON; answer lengths in seconds as string keys):
+- ``baseline_s`` / ``analyze_s`` / ``analyze_ratio``: faster-whisper alone (same model, int8,
+  same threads, word timestamps on, the same decode options voicesim uses) on the whole file
+  against ``analyze_file`` end to end, on rendered answers of 30 s, 2 and 5 min with fillers
+  and pauses; medians, the two interleaved run by run.
+- ``live_latency_s``: feedback latency — from the moment the end of the answer is detected
+  to the scorecard being ready, with live transcription (median, wall seconds). From the
+  real-time runs with ``--realtime``, else from the fast runs (``live_method`` says which).
+  ``live`` holds every variant: ``end_detect_s`` (the answer's real end → end detected, audio
+  seconds: the ``end_silence`` wait), ``processing_s`` (= live latency), ``total_s`` (their
+  sum: real end → scorecard at real time), ``batch_s`` (the same answer transcribed only
+  after the end), ``final_decode_s`` (transcription after the end, as listen reports it).
+- ``peak_rss_mb``: peak resident memory of ``voicesim demo`` (a real practice session with
+  rendered answers) and of ``voicesim analyze`` on a long file.
+- ``help_s``: ``voicesim --help``; ``first_question_s``: launch of ``voicesim practice`` →
+  first question audible on the virtual speaker; ``history_s``: ``voicesim history`` over 50
+  stored sessions.
 """
 
 from __future__ import annotations
@@ -36,7 +44,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.speech (test-time speech rendering)
+sys.path.insert(0, str(ROOT / "scripts"))
 VOICESIM = str(ROOT / ".venv" / "bin" / "voicesim")
+SECTIONS = ("analyze", "live", "help", "first", "memory", "history")
+END_SILENCE = 2.5
+"""End-of-answer silence used by the live runs, seconds (practice's default)."""
 
 SENTENCES = [
     "When I joined the company the support team was missing its targets every week.",
@@ -55,15 +67,22 @@ def log(msg: str) -> None:
 
 
 def machine() -> dict[str, Any]:
-    cpu = ""
+    cpu = platform.processor()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
     except OSError:
-        cpu = platform.processor()
-    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version()}
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(),
+        "load_at_start": round(os.getloadavg()[0], 2),
+    }
 
 
 def median_of(fn: Callable[[], float], runs: int) -> tuple[float, list[float]]:
@@ -72,8 +91,14 @@ def median_of(fn: Callable[[], float], runs: int) -> tuple[float, list[float]]:
     return statistics.median(values), values
 
 
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
 def spread_note(name: str, values: list[float], notes: list[str]) -> None:
-    if len(values) > 1 and min(values) > 0 and max(values) / min(values) > 1.3:
+    """Note runs whose slowest is over 30 % (and 0.1 s) above the fastest."""
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    if len(values) > 1 and lo > 0 and hi / lo > 1.3 and hi - lo > 0.1:
         shown = ", ".join(f"{v:.2f}" for v in values)
         notes.append(f"{name}: runs disagree by more than 30 % ({shown})")
 
@@ -115,7 +140,9 @@ def write_answers(workdir: Path, lengths: list[int]) -> dict[int, Path]:
 # ---------------------------------------------------------------- transcription
 
 
-def bench_analyze(files: dict[int, Path], runs: int, threads: int, out: dict[str, Any]) -> None:
+def bench_analyze(
+    files: dict[int, Path], runs: int, threads: int, out: dict[str, Any], *, warm: bool = True
+) -> None:
     from faster_whisper import WhisperModel
 
     from voicesim.analysis import analyze_file
@@ -127,8 +154,9 @@ def bench_analyze(files: dict[int, Path], runs: int, threads: int, out: dict[str
     transcriber = Transcriber(threads=threads)
 
     def plain(path: Path) -> float:
+        # faster-whisper decoding the file itself, with voicesim's decode options.
         t = time.perf_counter()
-        segments, _ = model.transcribe(str(path), language="en", word_timestamps=True)
+        segments, _ = model.transcribe(str(path), **transcriber.decode_kwargs())
         for _ in segments:
             pass
         return time.perf_counter() - t
@@ -138,8 +166,9 @@ def bench_analyze(files: dict[int, Path], runs: int, threads: int, out: dict[str
         analyze_file(path, transcriber=transcriber)
         return time.perf_counter() - t
 
-    plain(files[min(files)])  # warm both paths once
-    ours(files[min(files)])
+    if warm:  # both paths once, untimed
+        plain(files[min(files)])
+        ours(files[min(files)])
     for n, path in files.items():
         # Interleave the two so a slow spell of the machine hits both alike.
         base_v, ours_v = [], []
@@ -147,55 +176,57 @@ def bench_analyze(files: dict[int, Path], runs: int, threads: int, out: dict[str
             base_v.append(plain(path))
             ours_v.append(ours(path))
         base, mine = statistics.median(base_v), statistics.median(ours_v)
+        ratios = [o / b for o, b in zip(ours_v, base_v, strict=True)]
         out["baseline_s"][str(n)] = round(base, 3)
         out["analyze_s"][str(n)] = round(mine, 3)
-        out["analyze_ratio"][str(n)] = round(mine / base, 3)
+        out["analyze_ratio"][str(n)] = round(statistics.median(ratios), 3)
         spread_note(f"baseline {n}s", base_v, out["notes"])
         spread_note(f"analyze {n}s", ours_v, out["notes"])
-        log(f"  {n:>4} s: baseline {base:.2f} s, analyze {mine:.2f} s, ratio {mine / base:.2f}")
+        log(
+            f"  {n:>4} s: baseline {base:.2f} s, analyze {mine:.2f} s, "
+            f"ratio {out['analyze_ratio'][str(n)]:.2f} (runs {_list(ratios)})"
+        )
 
 
 # ---------------------------------------------------------------- live feedback
 
 
-def live_once(path: Path, speed: float, threads: int) -> tuple[float, float, float]:
-    """Feed `path` through listen() at `speed`× real time; (live, batch, end-detect) seconds."""
-    import soundfile as sf
+def bench_live(
+    files: dict[int, Path], runs: int, threads: int, variant: str, out: dict[str, Any]
+) -> None:
+    """Live feedback latency per answer length; variant "4x" (FileMicrophone) or "realtime"."""
+    import contextlib
 
-    from voicesim.analysis import analyze_samples
-    from voicesim.capture import FileMicrophone
-    from voicesim.listen import ListenSettings, listen
+    from bench_audio import live_fast, live_realtime, pulse_rig
+
     from voicesim.transcribe import Transcriber
 
-    audio, sr = sf.read(str(path), dtype="float32")
     transcriber = Transcriber(threads=threads)
-    mic = FileMicrophone(speed=speed)
-    mic.queue(audio, sr, lead_silence=0.5)
-    settings = ListenSettings(end_silence=2.5, max_answer=len(audio) / sr + 30, commands=False)
-    mic.start()
-    turn = listen(mic, settings, transcriber=transcriber)
-    t_end = time.perf_counter()
-    analyze_samples(turn.audio, turn.sample_rate, transcript=turn.transcript, transcriber=transcriber)
-    live = time.perf_counter() - t_end
-    mic.close()
-    t = time.perf_counter()
-    analyze_samples(turn.audio, turn.sample_rate, transcriber=transcriber)
-    batch = time.perf_counter() - t
-    speech_end = turn.speech_end_s if turn.speech_end_s is not None else 0.0
-    detect = (len(turn.audio) / turn.sample_rate) - speech_end
-    return live, batch, detect
-
-
-def bench_live(files: dict[int, Path], runs: int, threads: int, speed: float, out: dict) -> None:
-    key = "live_latency_s" if speed == 1.0 else "live_latency_fast_s"
-    for n, path in files.items():
-        results = [live_once(path, speed, threads) for _ in range(runs)]
-        live = statistics.median(r[0] for r in results)
-        batch = statistics.median(r[1] for r in results)
-        out[key][str(n)] = round(live, 3)
-        out["batch_latency_s"][str(n)] = round(batch, 3)
-        spread_note(f"{key} {n}s", [r[0] for r in results], out["notes"])
-        log(f"  {n:>4} s at {speed:g}x: live {live:.2f} s, batch {batch:.2f} s after the end")
+    table = out["live"].setdefault(variant, {})
+    with pulse_rig() if variant == "realtime" else contextlib.nullcontext() as rig:
+        for n, path in files.items():
+            results = []
+            for _ in range(runs):
+                if variant == "realtime":
+                    results.append(live_realtime(path, rig, transcriber, END_SILENCE))
+                else:
+                    results.append(live_fast(path, 4.0, transcriber, END_SILENCE))
+            row = {
+                key: round(statistics.median(getattr(r, key) for r in results), 3)
+                for key in ("end_detect_s", "processing_s", "batch_s", "final_decode_s")
+            }
+            row["total_s"] = round(row["end_detect_s"] + row["processing_s"], 3)
+            row["ended_by"] = sorted({r.ended_by for r in results})
+            table[str(n)] = row
+            spread_note(f"live {variant} {n}s", [r.processing_s for r in results], out["notes"])
+            log(
+                f"  {n:>4} s {variant}: end detected {row['end_detect_s']:.2f} s after the end, "
+                f"scorecard {row['processing_s']:.2f} s later (batch {row['batch_s']:.2f} s), "
+                f"ended by {'/'.join(row['ended_by'])}"
+            )
+    if variant == "realtime" or out["live_method"] is None:
+        out["live_method"] = variant
+        out["live_latency_s"] = {n: r["processing_s"] for n, r in table.items()}
 
 
 # ---------------------------------------------------------------- processes
@@ -211,32 +242,35 @@ def run_rss(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return usage.ru_maxrss / 1024.0, wall, proc.returncode
 
 
-def bench_memory(workdir: Path, files: dict[int, Path], minutes: int, out: dict) -> None:
-    import numpy as np
+def bench_memory(
+    workdir: Path, files: dict[int, Path], seconds: float, out: dict, *, practice: bool = True
+) -> None:
+    """Peak RSS of a practice session (demo) and of analyze on a `seconds`-long file."""
     import soundfile as sf
 
     env = dict(os.environ, VOICESIM_HOME=str(workdir / "home-rss"))
-    rss, wall, rc = run_rss([VOICESIM, "demo", "--count", "3", "--no-audio"], env)
-    out["peak_rss_mb"]["practice"] = round(rss, 1)
-    log(f"  demo (3 questions): peak RSS {rss:.0f} MB in {wall:.1f} s (exit {rc})")
-    if rc != 0:
-        out["notes"].append(f"demo exited {rc}")
+    if practice:
+        rss, wall, rc = run_rss([VOICESIM, "demo", "--count", "3", "--no-audio"], env)
+        out["peak_rss_mb"]["practice"] = round(rss, 1)
+        log(f"  demo (3 questions): peak RSS {rss:.0f} MB in {wall:.1f} s (exit {rc})")
+        if rc != 0:
+            out["notes"].append(f"demo exited {rc}")
 
     base, sr = sf.read(str(files[max(files)]), dtype="float32")
-    long_path = workdir / f"long_{minutes}min.flac"
+    label = f"{round(seconds / 60, 2):g}min"
+    long_path = workdir / f"long_{label}.flac"
     with sf.SoundFile(str(long_path), "w", sr, 1, format="FLAC") as f:
         written = 0
-        while written < minutes * 60 * sr:
+        while written < seconds * sr:
             f.write(base)
             written += len(base)
     del base
     rss, wall, rc = run_rss([VOICESIM, "analyze", str(long_path), "--json"], env)
-    out["peak_rss_mb"][f"analyze_{minutes}min"] = round(rss, 1)
-    out["long_analyze_s"] = round(wall, 1)
-    log(f"  analyze {minutes} min: peak RSS {rss:.0f} MB in {wall:.0f} s (exit {rc})")
+    out["peak_rss_mb"][f"analyze_{label}"] = round(rss, 1)
+    out["long_analyze_s"] = {label: round(wall, 1)}
+    log(f"  analyze {label}: peak RSS {rss:.0f} MB in {wall:.0f} s (exit {rc})")
     if rc != 0:
-        out["notes"].append(f"analyze of the {minutes}-minute file exited {rc}")
-    _ = np
+        out["notes"].append(f"analyze of the {label} file exited {rc}")
 
 
 def bench_help(runs: int, out: dict) -> None:
@@ -267,83 +301,150 @@ def bench_history(workdir: Path, sessions: int, runs: int, out: dict) -> None:
     once()
     value, values = median_of(once, runs)
     out["history_s"] = round(value, 3)
+    out["history_sessions"] = sessions
     spread_note("history", values, out["notes"])
     log(f"  voicesim history over {sessions} sessions: {value:.3f} s")
 
 
 def bench_first_question(workdir: Path, runs: int, out: dict) -> None:
-    from bench_audio import first_question_latency  # scripts/bench_audio.py
+    from bench_audio import first_question_latency, pulse_rig
 
-    values = [first_question_latency(workdir, VOICESIM) for _ in range(runs)]
+    with pulse_rig():
+        values = [first_question_latency(workdir, VOICESIM) for _ in range(runs)]
     out["first_question_s"] = round(statistics.median(values), 3)
     spread_note("first question", values, out["notes"])
-    log(f"  launch → first question audible: {out['first_question_s']:.2f} s")
+    log(
+        f"  launch → first question audible: {out['first_question_s']:.2f} s "
+        f"(runs {', '.join(f'{v:.2f}' for v in values)})"
+    )
 
 
 # ---------------------------------------------------------------- main
 
 
+def fmt(value: Any, unit: str = "") -> str:
+    return f"{value:.2f}{unit}" if isinstance(value, (int, float)) else "-"
+
+
 def print_table(out: dict[str, Any], file: Any) -> None:
+    """The figures as a plain-text table, each explained in one line underneath."""
     m = out["machine"]
-    print(f"voicesim benchmark — {m['cores']} cores, {m['cpu']}, Python {m['python']}", file=file)
-    print(f"{'answer':>8} {'baseline s':>11} {'analyze s':>10} {'ratio':>6} "
-          f"{'live s':>7} {'fast s':>7} {'batch s':>8}", file=file)
-    for n in out["baseline_s"]:
-        def g(key: str) -> str:
-            v = out[key].get(n)
-            return f"{v:.2f}" if isinstance(v, float) else "-"
-        print(f"{n + ' s':>8} {g('baseline_s'):>11} {g('analyze_s'):>10} {g('analyze_ratio'):>6} "
-              f"{g('live_latency_s'):>7} {g('live_latency_fast_s'):>7} {g('batch_latency_s'):>8}",
-              file=file)
+    lines = [
+        f"voicesim benchmark — {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB, "
+        f"Python {m['python']}, {out['threads']} threads, median of {out['runs']} runs, "
+        f"load {m['load_at_start']} → {m.get('load_at_end', '-')}",
+        "",
+        f"{'answer':>7} {'whisper':>8} {'analyze':>8} {'ratio':>6}   "
+        f"{'variant':>8} {'end det':>8} {'feedback':>9} {'total':>6} {'batch':>6}",
+    ]
+    lengths = sorted({*out["baseline_s"], *(k for v in out["live"].values() for k in v)}, key=int)
+    for n in lengths:
+        head = (
+            f"{n + ' s':>7} {fmt(out['baseline_s'].get(n)):>8} "
+            f"{fmt(out['analyze_s'].get(n)):>8} {fmt(out['analyze_ratio'].get(n)):>6}"
+        )
+        variants = [(v, t[n]) for v, t in out["live"].items() if n in t] or [("", {})]
+        for i, (variant, row) in enumerate(variants):
+            lines.append(
+                f"{head if i == 0 else '':<32}   {variant:>8} {fmt(row.get('end_detect_s')):>8} "
+                f"{fmt(row.get('processing_s')):>9} {fmt(row.get('total_s')):>6} "
+                f"{fmt(row.get('batch_s')):>6}"
+            )
+    lines += [
+        "",
+        "whisper   faster-whisper alone on the file (same model/threads/decode options), s",
+        "analyze   voicesim analyze_file end to end on the same file, s; ratio = analyze/whisper",
+        f"end det   answer's real end → end detected (the {END_SILENCE:g} s end-silence wait), "
+        "audio s",
+        "feedback  end detected → scorecard ready (final decode + analysis), wall s "
+        "= live_latency_s",
+        "total     end det + feedback: real end → scorecard, at real time, s",
+        "batch     end detected → scorecard if the whole answer were transcribed after the end",
+        "variant   4x: FileMicrophone at 4× real time; realtime: paplay → PulseAudio → "
+        "DeviceMicrophone",
+        "",
+    ]
     for k, v in out["peak_rss_mb"].items():
-        print(f"peak RSS {k}: {v:.0f} MB", file=file)
-    for k in ("help_s", "first_question_s", "history_s"):
-        if out.get(k) is not None:
-            print(f"{k}: {out[k]:.3f}", file=file)
-    for note in out["notes"]:
-        print(f"note: {note}", file=file)
+        lines.append(f"peak RSS {k}: {v:.0f} MB")
+    if out.get("long_analyze_s"):
+        lines += [f"analyze of the {k} file: {v:.0f} s" for k, v in out["long_analyze_s"].items()]
+    lines += [
+        f"voicesim --help: {fmt(out['help_s'], ' s')}",
+        f"launch → first question audible: {fmt(out['first_question_s'], ' s')}",
+        f"history over {out.get('history_sessions', '-')} sessions: {fmt(out['history_s'], ' s')}",
+    ]
+    lines += [f"note: {note}" for note in out["notes"]]
+    print("\n".join(lines), file=file)
+
+
+def run(args: argparse.Namespace, out: dict[str, Any], workdir: Path) -> None:
+    runs = out["runs"]
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    lengths = [10] if args.smoke else [30, 120, 300]
+    files: dict[int, Path] = {}
+    if only & {"analyze", "live", "memory"}:
+        log("rendering answers")
+        files = write_answers(workdir, lengths)
+    if "analyze" in only:
+        log("transcription: faster-whisper alone vs voicesim analyze")
+        bench_analyze(files, runs, args.threads, out, warm=not args.smoke)
+    if "live" in only:
+        log("live feedback latency")
+        live_files = files if args.smoke else {n: p for n, p in files.items() if n >= 120}
+        bench_live(live_files, runs, args.threads, "4x", out)
+        if args.realtime:
+            bench_live(live_files, 1, args.threads, "realtime", out)
+    if "help" in only:
+        log("start-up")
+        bench_help(3 if args.smoke else 7, out)
+    if "first" in only and not args.smoke:  # the smoke run stays off the audio rig
+        bench_first_question(workdir, 1 if args.smoke else max(runs, 3), out)
+    if "memory" in only:
+        log("memory")
+        seconds = 10 if args.smoke else 600 if args.quick else 3600
+        bench_memory(workdir, files, seconds, out, practice=not args.smoke)
+    if "history" in only:
+        log("history")
+        bench_history(workdir, 5 if args.smoke else 50, 3 if args.smoke else 5, out)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--json", action="store_true", help="write the figures as JSON on stdout")
-    ap.add_argument("--quick", action="store_true", help="fewer repeats, 10-minute long file")
+    ap.add_argument("--quick", action="store_true", help="2 repeats, 10-minute long file")
     ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
     ap.add_argument("--realtime", action="store_true", help="also feed answers in real time")
+    ap.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--runs", type=int, default=0, help="repeats per figure (default 3, quick 2)")
     args = ap.parse_args()
+    if args.only and not set(args.only.split(",")) <= set(SECTIONS):
+        ap.error(f"--only takes sections of {','.join(SECTIONS)}")
     runs = args.runs or (1 if args.smoke else 2 if args.quick else 3)
-    lengths = [10] if args.smoke else [30, 120, 300]
     out: dict[str, Any] = {
-        "machine": machine(), "threads": args.threads, "runs": runs,
-        "baseline_s": {}, "analyze_s": {}, "analyze_ratio": {},
-        "live_latency_s": {}, "live_latency_fast_s": {}, "batch_latency_s": {},
-        "peak_rss_mb": {}, "help_s": None, "first_question_s": None, "history_s": None,
+        "machine": machine(),
+        "threads": args.threads,
+        "runs": runs,
+        "baseline_s": {},
+        "analyze_s": {},
+        "analyze_ratio": {},
+        "live_latency_s": {},
+        "live_method": None,
+        "live": {},
+        "peak_rss_mb": {},
+        "help_s": None,
+        "first_question_s": None,
+        "history_s": None,
         "notes": [],
     }
-    sys.path.insert(0, str(ROOT / "scripts"))
     workdir = Path(tempfile.mkdtemp(prefix="voicesim-bench-"))
+    started = time.perf_counter()
     try:
-        log("rendering answers")
-        files = write_answers(workdir, lengths)
-        log("transcription: plain faster-whisper vs voicesim analyze")
-        bench_analyze(files, runs, args.threads, out)
-        log("live feedback latency")
-        live_files = files if args.smoke else {n: p for n, p in files.items() if n >= 120}
-        bench_live(live_files, 1, args.threads, 4.0, out)
-        if args.realtime:
-            bench_live(live_files, 1, args.threads, 1.0, out)
-        log("start-up")
-        bench_help(3 if args.smoke else 7, out)
-        if not args.smoke:
-            bench_first_question(workdir, runs, out)
-            log("memory")
-            bench_memory(workdir, files, 10 if args.quick else 60, out)
-            log("history")
-            bench_history(workdir, 50, 5, out)
+        run(args, out, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    out["machine"]["load_at_end"] = round(os.getloadavg()[0], 2)
+    out["bench_s"] = round(time.perf_counter() - started, 1)
     print_table(out, sys.stderr if args.json else sys.stdout)
     if args.json:
         json.dump(out, sys.stdout, indent=2)
