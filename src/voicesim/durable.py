@@ -12,10 +12,12 @@ import os
 import struct
 from pathlib import Path
 from types import TracebackType
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voicesim.errors import StorageError
+
+if TYPE_CHECKING:  # numpy loads lazily: `voicesim history` never needs it
+    import numpy as np
 
 
 def storage_error(what: Path, exc: OSError) -> StorageError:
@@ -50,6 +52,7 @@ def _fsync_dir(directory: Path) -> None:
 
 def write_flac(path: Path, samples: np.ndarray, sample_rate: int) -> None:
     """Write mono float samples (−1…1) as 16-bit FLAC, atomically; StorageError on failure."""
+    import numpy as np
     import soundfile as sf
 
     data = np.clip(np.asarray(samples, dtype=np.float32).reshape(-1), -1.0, 1.0)
@@ -90,6 +93,8 @@ class AnswerAudioWriter:
 
     def write(self, block: np.ndarray) -> None:
         """Append a block of float32 samples (mono, or frames × channels mixed to mono)."""
+        import numpy as np
+
         data = np.asarray(block, dtype=np.float32)
         if data.ndim == 2:
             data = data.mean(axis=1)
@@ -107,7 +112,10 @@ class AnswerAudioWriter:
         """Finish the answer: write ``aNN.flac``, remove the partial; returns the file name."""
         if not self.closed:
             self.closed = True
-            self._fh.close()
+            try:
+                self._fh.close()  # flushes: on a full disk this fails like write() does
+            except OSError as exc:
+                raise storage_error(self.partial, exc) from exc
             write_flac(self.folder / self.name, read_partial(self.partial), self.sample_rate)
             with contextlib.suppress(OSError):
                 self.partial.unlink()
@@ -143,6 +151,8 @@ def read_partial(path: Path) -> np.ndarray:
     """Samples of a partial answer WAV, trusting the file size over the header (after a kill)."""
     raw = path.read_bytes()[AnswerAudioWriter.HEADER_BYTES :]
     usable = len(raw) - len(raw) % 4
+    import numpy as np
+
     return np.frombuffer(raw[:usable], dtype="<f4").astype(np.float32)
 
 

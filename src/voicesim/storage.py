@@ -22,9 +22,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from voicesim import paths
 from voicesim.durable import (
@@ -44,6 +42,9 @@ from voicesim.session_record import (
     summarize,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "AnswerAudioWriter",
