@@ -29,9 +29,12 @@ ENDED_BY = ("silence", "phrase", "max", "no_speech", "command", "device_lost", "
 class ListenSettings:
     """How a turn is listened to. All times in seconds.
 
-    ``cut_pause``: a pause this long closes a stretch for live transcription once the
-    stretch holds ``min_chunk`` of audio; ``long_pause`` closes any stretch; a stretch
-    longer than ``max_chunk`` is cut at its quietest recent frame.
+    Live transcription cuts speech into stretches at pauses: a ``long_pause`` closes any
+    stretch (a possible end of the answer, whose words end-pointing needs), a
+    ``cut_pause`` closes one that already holds ``min_chunk`` seconds, a stretch longer
+    than ``max_chunk`` is cut at its quietest recent frame, and a short utterance (at most
+    ``command_max_speech`` of speech, a possible command) is closed after
+    ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
     """
 
     end_silence: float = 2.5
@@ -41,10 +44,11 @@ class ListenSettings:
     warn_before_end: float = 15.0
     commands: bool = True
     command_max_speech: float = 2.2
+    command_pause: float = 0.6
     cut_pause: float = 0.4
-    long_pause: float = 0.6
-    min_chunk: float = 3.0
-    max_chunk: float = 12.0
+    long_pause: float = 1.0
+    min_chunk: float = 10.0
+    max_chunk: float = 20.0
 
     def endpoint(self) -> EndpointSettings:
         """The end-pointing thresholds of these settings."""
@@ -167,10 +171,16 @@ class LiveTranscriber:
         return Transcript(text=text, words=words)
 
     def close(self) -> None:
-        """Let the background thread end (idempotent)."""
+        """Let the background thread end and wait for a decode in progress (idempotent).
+
+        Waiting matters when an error ends the session: a thread still inside CTranslate2
+        while the interpreter exits aborts the process ("terminate called…", SIGSEGV).
+        """
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=60)
 
 
 class _Listener:
@@ -232,7 +242,12 @@ class _Listener:
         length = self.now - self.chunk_start
         if not speaking:
             pause = self.now - self.last_speech
-            if pause >= s.long_pause or (pause >= s.cut_pause and length >= s.min_chunk):
+            short = s.commands and self.speech_s <= s.command_max_speech
+            if (
+                pause >= s.long_pause
+                or (pause >= s.cut_pause and length >= s.min_chunk)
+                or (short and pause >= s.command_pause)
+            ):
                 self._send(self.now)
         elif length >= s.max_chunk:
             # Cut at the least speech-like frame of the last 3 s, to split between words.
