@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
+    "--autoplay-policy=no-user-gesture-required",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -149,6 +150,36 @@ def test_skipped_and_unanalysed_answers_render(browser: Any, tmp_path: Path) -> 
         assert page.locator("audio.answer-audio").count() == 2
         assert page.get_by_text("Skipped.").count() == 1
         assert page.locator(".transcript .w").count() == 0
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_word_being_heard_is_highlighted(browser: Any, report: tuple[Built, Path]) -> None:
+    """Real playback in Chromium: after pausing, the highlighted word is the one at currentTime."""
+    import time
+
+    built, path = report
+    context, page, outside = _open(browser, path)
+    try:
+        audio = page.locator("#answer-1 audio.answer-audio")
+        assert audio.evaluate("a => a.play().then(() => 'ok', e => String(e))") == "ok"
+        for _ in range(100):  # until a couple of words have gone by
+            if audio.evaluate("a => a.currentTime") > 1.5:
+                break
+            time.sleep(0.1)
+        audio.evaluate("a => a.pause()")
+        time.sleep(0.3)
+        now = audio.evaluate("a => a.currentTime")
+        analysis = built.record.answers[0].analysis
+        assert analysis is not None
+        from voicesim.export import timeline
+
+        # The page's rule: the latest word begun by now (10 ms slack) and not yet over.
+        begun = [t for t in timeline(analysis) if t.kind != "pause" and t.start <= now + 0.01]
+        expected = [begun[-1].label] if begun and now < begun[-1].end + 0.01 else []
+        assert page.locator("#answer-1 .w.current").all_inner_texts() == expected
+        assert expected  # 1.5 s into the answer is mid-sentence
         assert outside == []
     finally:
         context.close()
