@@ -23,19 +23,19 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicesim.errors import DeviceError
 from voicesim.feedback import AnswerOutcome, Scorecard, SessionSummary, Status
 from voicesim.listen import ListenSettings, Turn, listen
 from voicesim.modes import Ask, Interviewer, Mode
+from voicesim.session_log import SessionLog, question_dict
 
 if TYPE_CHECKING:
     from voicesim.analysis import AnalysisResult
     from voicesim.capture import Microphone
     from voicesim.speak import Speaker
-    from voicesim.storage import SessionStore, SessionWriter
+    from voicesim.storage import SessionStore
     from voicesim.transcribe import Transcriber
 
 SILENT_RETRY_LINE = "Take your time. Here is the question again."
@@ -124,18 +124,6 @@ class _ModelLoader:
         return self._value
 
 
-def question_dict(question: Any) -> dict[str, Any]:
-    """What ``session.json`` keeps about a question (id, text, category, kind, pack)."""
-    keys = ("id", "text", "category", "kind", "pack", "tip")
-    d = {k: getattr(question, k) for k in keys if getattr(question, k, None) is not None}
-    from voicesim.modes import target_range
-
-    target = target_range(question)
-    if target is not None:
-        d["target_s"] = list(target)
-    return d
-
-
 class Interview:
     """One practice session from the first question to the debrief (see module docstring)."""
 
@@ -156,21 +144,20 @@ class Interview:
         self.factory = transcriber_factory
         self.settings = settings or PracticeSettings()
         self.reporter = reporter or Reporter()
-        self.outcomes: list[AnswerOutcome] = []
         self._next_index = 0
-        self._open: tuple[int, Ask, str, str | None] | None = None  # answer being recorded
         self._model: _ModelLoader | None = None
-        self._writer: SessionWriter | None = None
+        self.log: SessionLog | None = None
 
     # -- the session -----------------------------------------------------------------------
     def run(self) -> SessionResult:
         """Run the whole interview; returns how it ended (Ctrl+C included)."""
         self.store.check_writable()
-        self._writer = self.store.create(
+        writer = self.store.create(
             mode=self.mode.name, pack=self.settings.pack, settings=self._settings_dict()
         )
         self._model = _ModelLoader(self.factory)
-        self.reporter.session_started(self._writer.id, self.mode, len(self.questions))
+        self.log = SessionLog(writer)
+        self.reporter.session_started(writer.id, self.mode, len(self.questions))
         status, lost = "complete", False
         try:
             self._interview()
@@ -178,10 +165,10 @@ class Interview:
             self.reporter.notice("Interview stopped at your request.")
         except KeyboardInterrupt:
             status = "interrupted"
-            self._keep_open_answer("interrupted")
+            self.log.rescue("interrupted")
         except DeviceError as exc:
             status, lost = "interrupted", True
-            self._keep_open_answer("device_lost")
+            self.log.rescue("device_lost")
             self.reporter.notice(f"audio device lost ({exc}); everything so far is saved")
         return self._finish(status, lost)
 
@@ -199,13 +186,13 @@ class Interview:
     def _finish(self, status: str, lost: bool) -> SessionResult:
         from voicesim.feedback import spoken_summary, summarize
 
-        assert self._writer is not None
+        log = self._log()
         panel = (
             {p.name: p.groups for p in self.mode.interviewers}
             if self.mode.name == "panel"
             else None
         )
-        summary = summarize(self.outcomes, panel=panel)
+        summary = summarize(log.outcomes, panel=panel)
         debrief = {
             "mean_score": summary.mean_score,
             "pace_trend": summary.pace.text,
@@ -213,9 +200,9 @@ class Interview:
             "rehearse": [a.index for a in summary.rehearse],
             "verdicts": summary.verdicts,
         }
-        self._writer.finish(status=status, summary=debrief)
+        log.writer.finish(status=status, summary=debrief)
         result = SessionResult(
-            self._writer.id, status, self.outcomes, summary, lost, list(self._writer.warnings)
+            log.writer.id, status, log.outcomes, summary, lost, list(log.writer.warnings)
         )
         self.reporter.summary(result)
         if status == "complete" and self.settings.spoken_feedback:
@@ -285,20 +272,16 @@ class Interview:
             return self._record(index, ask, turn, q_audio, a_audio, status, result)
 
     def _speak_question(self, index: int, ask: Ask, lead: str) -> str | None:
-        assert self._writer is not None
         self.mic.stop()
         text = f"{lead} {ask.text}".strip()
         audio = self.speaker.say(text, voice=self._voice(ask.interviewer), rate=self.settings.rate)
-        name = self._writer.save_question_audio(index, audio, self.speaker.sample_rate)
+        name = self._log().writer.save_question_audio(index, audio, self.speaker.sample_rate)
         self.speaker.tone()
         return name
 
     def _listen(self, index: int, ask: Ask, q_audio: str | None) -> tuple[Turn, str]:
-        assert self._writer is not None and self._model is not None
-        sink = self._writer.open_answer_audio(
-            index, self.mic.sample_rate, question=question_dict(ask.question)
-        )
-        self._open = (index, ask, sink.name, q_audio)
+        assert self._model is not None
+        sink = self._log().open_answer(index, ask, q_audio, self.mic.sample_rate)
         limit = ask.interrupt_after_s
         try:
             # Open the microphone first: it buffers while the model finishes loading.
@@ -371,11 +354,19 @@ class Interview:
         if result is None:
             result = self._analyse(ask, turn, a_audio)
         sentence = spoken_feedback(result)
-        self._store(index, ask, turn, q_audio, a_audio, result, sentence, skipped=False)
-        outcome = self._outcome(index, ask, status, result)
+        outcome = self._log().keep(
+            index,
+            ask,
+            status,
+            turn=turn,
+            q_audio=q_audio,
+            a_audio=a_audio,
+            result=result,
+            sentence=sentence,
+        )
         if status == "device_lost":
             return outcome
-        self.reporter.scorecard(len(self.outcomes), scorecard(result), sentence)
+        self.reporter.scorecard(len(self._log().outcomes), scorecard(result), sentence)
         if self.settings.spoken_feedback and self.mode.spoken_feedback:
             self._say(sentence, self._feedback_voice(result))
         return outcome
@@ -383,95 +374,25 @@ class Interview:
     def _record_skip(
         self, index: int, ask: Ask, q_audio: str | None, a_audio: str, turn: Turn, status: Status
     ) -> AnswerOutcome:
-        self._store(index, ask, turn, q_audio, a_audio, None, "", skipped=True)
-        return self._outcome(index, ask, status, None)
+        return self._log().keep(index, ask, status, turn=turn, q_audio=q_audio, a_audio=a_audio)
 
     def _analyse(self, ask: Ask, turn: Turn, a_audio: str) -> AnalysisResult:
         from voicesim.analysis import analyze_samples
 
-        assert self._model is not None and self._writer is not None
+        assert self._model is not None
         return analyze_samples(
             turn.audio,
             turn.sample_rate,
-            path=str(self._writer.path / a_audio),
+            path=str(self._log().writer.path / a_audio),
             question=ask.question,
             transcript=turn.transcript,
             transcriber=self._model.get(),
             response_latency_s=turn.speech_start_s,
         )
 
-    def _store(
-        self,
-        index: int,
-        ask: Ask,
-        turn: Turn | None,
-        q_audio: str | None,
-        a_audio: str | None,
-        result: AnalysisResult | None,
-        sentence: str,
-        *,
-        skipped: bool,
-        ended_by: str = "interrupted",
-    ) -> None:
-        from voicesim.storage import AnswerRecord, utc_now
-
-        assert self._writer is not None
-        extra: dict[str, Any] = {"asked": ask.text, "follow_up": ask.follow_up}
-        if turn is not None:
-            extra["command"] = turn.command
-            extra["final_decode_s"] = turn.final_decode_s
-        record = AnswerRecord(
-            index=index,
-            question=question_dict(ask.question),
-            asked_at=utc_now(),
-            question_audio=q_audio,
-            answer_audio=a_audio,
-            analysis=result,
-            response_latency_s=turn.speech_start_s if turn is not None else None,
-            ended_by=turn.ended_by if turn is not None else ended_by,
-            skipped=skipped,
-            interviewer=ask.interviewer.name,
-            feedback=sentence,
-            extra=extra,
-        )
-        self._writer.add_answer(record)
-        if self._open is not None and self._open[0] == index:
-            self._open = None  # stored: nothing left to rescue on Ctrl+C
-
-    def _outcome(
-        self, index: int, ask: Ask, status: Status, result: AnalysisResult | None
-    ) -> AnswerOutcome:
-        qd = question_dict(ask.question)
-        outcome = AnswerOutcome(
-            index=index,
-            question_id=str(qd.get("id", "")),
-            question_text=ask.text,
-            status=status,
-            result=result,
-            follow_up=ask.follow_up,
-            interviewer=ask.interviewer.name,
-        )
-        self.outcomes.append(outcome)
-        return outcome
-
-    def _keep_open_answer(self, ended_by: str) -> None:
-        """After Ctrl+C or a lost device mid-answer: store the audio so far, unanalysed."""
-        if self._open is None or self._writer is None:
-            return
-        index, ask, name, q_audio = self._open
-        self._open = None
-        if _frames(self._writer.path / name) > 0:
-            try:
-                self._store(
-                    index, ask, None, q_audio, name, None, "", skipped=False, ended_by=ended_by
-                )
-            except Exception:  # never lose the answers already stored
-                return
-            self.outcomes.append(
-                AnswerOutcome(
-                    index, str(question_dict(ask.question).get("id", "")), ask.text, "interrupted"
-                )
-            )
+    def _log(self) -> SessionLog:
+        assert self.log is not None, "the session has not started"
+        return self.log
 
     # -- speaking --------------------------------------------------------------------------
     def _voice(self, person: Interviewer) -> str | None:
@@ -486,16 +407,6 @@ class Interview:
 
         top = list(top_improvements(result.score, 1))
         return self.mode.owner_of(top[0].group) if top else self.mode.interviewers[0]
-
-
-def _frames(path: Path) -> int:
-    """How many samples an audio file holds (0 if it is missing or unreadable)."""
-    import soundfile as sf
-
-    try:
-        return int(sf.info(str(path)).frames)
-    except (OSError, RuntimeError):
-        return 0
 
 
 def run_session(questions: list[Any], **kwargs: Any) -> SessionResult:
