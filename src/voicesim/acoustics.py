@@ -58,7 +58,8 @@ class Frames:
 
     def index(self, t: float) -> int:
         """Frame index nearest to time t (seconds), clamped to the valid range."""
-        return int(np.clip(round((t - self.offset) / self.hop), 0, max(len(self) - 1, 0)))
+        # Plain Python: called per word and per pause, where np.clip's overhead dominated.
+        return min(max(round((t - self.offset) / self.hop), 0), max(len(self) - 1, 0))
 
     @staticmethod
     def concat(parts: list[Frames]) -> Frames:
@@ -116,18 +117,26 @@ def _spectrum_and_pitch(frames: np.ndarray, sr: int) -> tuple[np.ndarray, np.nda
     win = frames.shape[1]
     nfft = 1 << int(np.ceil(np.log2(2 * win)))
     x = frames - frames.mean(axis=1, keepdims=True)
-    spec = np.abs(fft.rfft(x * np.hanning(win).astype(np.float32), n=nfft, axis=1)) ** 2
-    ac = fft.irfft(np.abs(fft.rfft(x, n=nfft, axis=1)) ** 2, axis=1)[:, :win]
-    # Normalise by the energy of the overlapping parts so long lags are not penalised.
-    energy = np.cumsum(x[:, ::-1] ** 2, axis=1)[:, ::-1]
+    spec = _power(fft.rfft(x * np.hanning(win).astype(np.float32), n=nfft, axis=1, workers=-1))
+    ac = fft.irfft(_power(fft.rfft(x, n=nfft, axis=1, workers=-1)), axis=1, workers=-1)
+    # Normalise by the energy of the overlapping parts so long lags are not penalised:
+    # the energy from lag k to the end is the total minus the energy before k.
     lo, hi = int(sr / F0_MAX_HZ), int(sr / F0_MIN_HZ)
-    norm = np.sqrt(energy[:, :1] * energy[:, lo : hi + 1]) + 1e-12
+    sq = x.astype(np.float64) ** 2
+    total = sq.sum(axis=1, keepdims=True)
+    before = np.cumsum(sq[:, :hi], axis=1)[:, lo - 1 :]  # energy of samples 0..k-1, k=lo..hi
+    norm = np.sqrt(total * np.maximum(total - before, 0.0)) + 1e-12
     r = ac[:, lo : hi + 1] / norm
     best = np.argmax(r, axis=1)
     clarity = np.clip(r[np.arange(len(r)), best], 0.0, 1.0)
     lag = (best + lo).astype(np.float64)
     f0 = np.where(clarity > 0.0, sr / np.maximum(lag, 1.0), np.nan)
     return spec, f0, clarity
+
+
+def _power(spectrum: np.ndarray) -> np.ndarray:
+    """|X|² of a complex spectrum (without the square root of np.abs)."""
+    return spectrum.real**2 + spectrum.imag**2
 
 
 def _log_bands(spec: np.ndarray, sr: int) -> np.ndarray:
