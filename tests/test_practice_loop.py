@@ -106,7 +106,11 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Script]:
 
 
 def run(
-    home: Path, transcriber: Transcriber, questions: list[Question], mode: str = "standard"
+    home: Path,
+    transcriber: Transcriber,
+    questions: list[Question],
+    mode: str = "standard",
+    spoken_feedback: bool = False,
 ) -> tuple[practice.SessionResult, RecordingSpeaker]:
     speaker = RecordingSpeaker()
     interview = Interview(
@@ -116,7 +120,7 @@ def run(
         mic=FileMicrophone(speed=0),
         store=SessionStore(home),
         transcriber_factory=lambda: transcriber,
-        settings=PracticeSettings(spoken_feedback=False),
+        settings=PracticeSettings(spoken_feedback=spoken_feedback),
         reporter=Reporter(),
     )
     return interview.run(), speaker
@@ -262,3 +266,25 @@ def test_a_turn_with_sound_but_no_words_counts_as_silent(
     assert [t for t, _ in speaker.said][1].startswith(practice.SILENT_RETRY_LINE)
     (record,) = stored(tmp_path).answers
     assert record.skipped and record.analysis is None
+
+
+def test_panel_speaks_feedback_and_verdicts_in_the_owners_voices(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [answer_turn, answer_turn]
+    result, speaker = run(
+        tmp_path, transcriber, [question("a"), question("b")], "panel", spoken_feedback=True
+    )
+    mode = get_mode("panel", count=2)
+    voices = {p.name: p.voice for p in mode.interviewers}
+    verdicts = [(t, v) for t, v in speaker.said if t.startswith("My verdict")]
+    assert sorted(v for _, v in verdicts) == sorted(voices[n] for n in result.summary.verdicts)
+    assert len(verdicts) == len(result.summary.verdicts) >= 1
+    tips = [(t, v) for t, v in speaker.said if t.startswith(("One thing", "Good answer"))]
+    assert len(tips) == 2
+    for outcome, (_, voice) in zip(result.outcomes, tips, strict=True):
+        from voicesim.scoring import top_improvements
+
+        assert outcome.result is not None
+        group = top_improvements(outcome.result.score, 1)[0].group
+        assert voice == mode.owner_of(group).voice

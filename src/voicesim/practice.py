@@ -208,6 +208,10 @@ class Interview:
         if status == "complete" and self.settings.spoken_feedback:
             with contextlib.suppress(DeviceError, KeyboardInterrupt):
                 self._say(spoken_summary(summary), self.mode.interviewers[0])
+                for person in self.mode.interviewers:  # the panel's verdicts, each in their voice
+                    if person.name in summary.verdicts:
+                        verdict = summary.verdicts[person.name]
+                        self._say(f"My verdict: {verdict:.0f} out of 100.", person)
         return result
 
     def _settings_dict(self) -> dict[str, Any]:
