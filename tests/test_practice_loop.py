@@ -28,6 +28,8 @@ from voicesim.speak import SilentSpeaker
 from voicesim.storage import SessionStore
 from voicesim.transcribe import Transcriber
 
+pytestmark = pytest.mark.slow  # real speech, real Whisper: a few seconds per test
+
 SR = 16000
 ANSWER = "I led a small team and we finished the project early."
 
