@@ -46,6 +46,7 @@ def test_no_input_device_gives_one_clear_line(tmp_path: Path) -> None:
         (["--category", "nonsense"], "category"),
         (["--mode", "friendly"], "invalid choice"),
         (["--rate", "5"], "--rate"),
+        (["--voice", "no-such-voice"], "unknown voice"),
     ],
 )
 def test_bad_flags_give_one_line_and_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:

@@ -170,6 +170,12 @@ class Interview:
             status, lost = "interrupted", True
             self.log.rescue("device_lost")
             self.reporter.notice(f"audio device lost ({exc}); everything so far is saved")
+        except BaseException:
+            # Any other failure: keep what was recorded and close the session, then report.
+            self.log.rescue("interrupted")
+            with contextlib.suppress(Exception):
+                self.log.writer.finish(status="interrupted")
+            raise
         return self._finish(status, lost)
 
     def _interview(self) -> None:

@@ -125,6 +125,9 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
     first_word = _positive(
         "--first-word-wait", getattr(args, "first_word_wait", None), p.first_word_wait
     )
+    voice = getattr(args, "voice", None)
+    if voice:
+        _check_voice(voice)
     rate = getattr(args, "rate", None) or p.rate
     if not 60 <= rate <= 400:
         raise UserError(f"--rate must be between 60 and 400 words per minute, got {rate}")
@@ -141,6 +144,18 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
         rate=rate,
         pack=getattr(args, "pack", None),
     )
+
+
+def _check_voice(voice: str) -> None:
+    """UserError now, not mid-interview, for a voice the speech engine does not have."""
+    from voicesim.speak import SilentSpeaker
+
+    base = voice.partition("+")[0].strip().lower()
+    known = SilentSpeaker().voices()
+    if not any(base in (v.id.lower(), v.name.lower(), v.language.lower()) for v in known):
+        raise UserError(
+            f"unknown voice {voice!r}; see `voicesim devices --voices` (e.g. en-us, en-gb)"
+        )
 
 
 def _positive(flag: str, value: float | None, default: float) -> float:
