@@ -169,3 +169,23 @@ def test_rescore_with_builtin_and_user_rubric(
     rubric.write_text("[clarity.pace]\nweight = 'heavy'\n")
     code, _, err = _run(["rescore", "--all", "--rubric", str(rubric)], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_recover_command_keeps_an_abandoned_answer(
+    voicesim_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    child = (
+        "import numpy as np\n"
+        "from voicesim.storage import SessionStore\n"
+        "w = SessionStore().create(mode='practice', pack=None, settings={})\n"
+        "a = w.open_answer_audio(0, 16000, question={'id': 'q', 'text': 'Why?'})\n"
+        "a.write(np.full(8000, 0.1, np.float32))\n"
+        "import os; os._exit(0)\n"  # dies without finishing, like a crash
+    )
+    subprocess.run([sys.executable, "-c", child], check=True, cwd=REPO)
+    code, out, _ = _run(["sessions", "recover"], capsys)
+    assert code == 0 and "1 answer(s), marked interrupted" in out
+    (row,) = SessionStore().list()
+    assert row.status == "interrupted" and row.n_answers == 1
+    code, out, _ = _run(["sessions", "recover"], capsys)
+    assert code == 0 and "No unfinished sessions." in out
