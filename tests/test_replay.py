@@ -130,7 +130,11 @@ def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> Non
                 assert time.monotonic() < deadline and proc.poll() is None
                 time.sleep(0.1)
             os.write(leader, b" ")
-            time.sleep(0.6)  # the pause reaches the speaker
+            # Paused: the speaker falls silent (after the output latency) and stays silent.
+            deadline = time.monotonic() + 10
+            while _rms(rec.samples[-8000:]) >= 0.002:
+                assert time.monotonic() < deadline, "the speaker never went silent after space"
+                time.sleep(0.1)
             mark = len(rec.samples)
             time.sleep(1.5)
             paused = rec.samples[mark:]
