@@ -153,17 +153,21 @@ def bench_analyze(
     )
     transcriber = Transcriber(threads=threads)
 
+    cpu: dict[str, float] = {}  # CPU seconds of the last call: robust to a busy machine
+
     def plain(path: Path) -> float:
         # faster-whisper decoding the file itself, with voicesim's decode options.
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         segments, _ = model.transcribe(str(path), **transcriber.decode_kwargs())
         for _ in segments:
             pass
+        cpu["plain"] = time.process_time() - c
         return time.perf_counter() - t
 
     def ours(path: Path) -> float:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         analyze_file(path, transcriber=transcriber)
+        cpu["ours"] = time.process_time() - c
         return time.perf_counter() - t
 
     if warm:  # both paths once, untimed
@@ -171,20 +175,23 @@ def bench_analyze(
         ours(files[min(files)])
     for n, path in files.items():
         # Interleave the two so a slow spell of the machine hits both alike.
-        base_v, ours_v = [], []
+        base_v, ours_v, cpu_v = [], [], []
         for _ in range(runs):
             base_v.append(plain(path))
             ours_v.append(ours(path))
+            cpu_v.append(cpu["ours"] / cpu["plain"])
         base, mine = statistics.median(base_v), statistics.median(ours_v)
         ratios = [o / b for o, b in zip(ours_v, base_v, strict=True)]
         out["baseline_s"][str(n)] = round(base, 3)
         out["analyze_s"][str(n)] = round(mine, 3)
         out["analyze_ratio"][str(n)] = round(statistics.median(ratios), 3)
+        out["analyze_cpu_ratio"][str(n)] = round(statistics.median(cpu_v), 3)
         spread_note(f"baseline {n}s", base_v, out["notes"])
         spread_note(f"analyze {n}s", ours_v, out["notes"])
         log(
             f"  {n:>4} s: baseline {base:.2f} s, analyze {mine:.2f} s, "
-            f"ratio {out['analyze_ratio'][str(n)]:.2f} (runs {_list(ratios)})"
+            f"ratio {out['analyze_ratio'][str(n)]:.2f} (runs {_list(ratios)}), "
+            f"CPU-time ratio {out['analyze_cpu_ratio'][str(n)]:.2f}"
         )
 
 
@@ -213,7 +220,13 @@ def bench_live(
                     results.append(live_fast(path, 4.0, transcriber, END_SILENCE))
             row = {
                 key: round(statistics.median(getattr(r, key) for r in results), 3)
-                for key in ("end_detect_s", "processing_s", "batch_s", "final_decode_s")
+                for key in (
+                    "end_detect_s",
+                    "processing_s",
+                    "batch_s",
+                    "final_decode_s",
+                    "analysis_cpu_s",
+                )
             }
             row["total_s"] = round(row["end_detect_s"] + row["processing_s"], 3)
             row["ended_by"] = sorted({r.ended_by for r in results})
@@ -307,11 +320,15 @@ def bench_history(workdir: Path, sessions: int, runs: int, out: dict) -> None:
 
 
 def bench_first_question(workdir: Path, runs: int, out: dict) -> None:
-    from bench_audio import first_question_latency, pulse_rig
+    from bench_audio import LAST_FIRST_QUESTION_CPU, first_question_latency, pulse_rig
 
+    values, cpu = [], []
     with pulse_rig():
-        values = [first_question_latency(workdir, VOICESIM) for _ in range(runs)]
+        for _ in range(runs):
+            values.append(first_question_latency(workdir, VOICESIM))
+            cpu.extend(LAST_FIRST_QUESTION_CPU)
     out["first_question_s"] = round(statistics.median(values), 3)
+    out["first_question_cpu_s"] = round(statistics.median(cpu), 3)
     spread_note("first question", values, out["notes"])
     log(
         f"  launch → first question audible: {out['first_question_s']:.2f} s "
@@ -334,30 +351,34 @@ def print_table(out: dict[str, Any], file: Any) -> None:
         f"Python {m['python']}, {out['threads']} threads, median of {out['runs']} runs, "
         f"load {m['load_at_start']} → {m.get('load_at_end', '-')}",
         "",
-        f"{'answer':>7} {'whisper':>8} {'analyze':>8} {'ratio':>6}   "
-        f"{'variant':>8} {'end det':>8} {'feedback':>9} {'total':>6} {'batch':>6}",
+        f"{'answer':>7} {'whisper':>8} {'analyze':>8} {'ratio':>6} {'cpu':>5}   "
+        f"{'variant':>8} {'end det':>8} {'feedback':>9} {'an.cpu':>6} {'total':>6} {'batch':>6}",
     ]
     lengths = sorted({*out["baseline_s"], *(k for v in out["live"].values() for k in v)}, key=int)
     for n in lengths:
         head = (
             f"{n + ' s':>7} {fmt(out['baseline_s'].get(n)):>8} "
-            f"{fmt(out['analyze_s'].get(n)):>8} {fmt(out['analyze_ratio'].get(n)):>6}"
+            f"{fmt(out['analyze_s'].get(n)):>8} {fmt(out['analyze_ratio'].get(n)):>6} "
+            f"{fmt(out['analyze_cpu_ratio'].get(n)):>5}"
         )
         variants = [(v, t[n]) for v, t in out["live"].items() if n in t] or [("", {})]
         for i, (variant, row) in enumerate(variants):
             lines.append(
-                f"{head if i == 0 else '':<32}   {variant:>8} {fmt(row.get('end_detect_s')):>8} "
-                f"{fmt(row.get('processing_s')):>9} {fmt(row.get('total_s')):>6} "
+                f"{head if i == 0 else '':<38}   {variant:>8} {fmt(row.get('end_detect_s')):>8} "
+                f"{fmt(row.get('processing_s')):>9} {fmt(row.get('analysis_cpu_s')):>6} "
+                f"{fmt(row.get('total_s')):>6} "
                 f"{fmt(row.get('batch_s')):>6}"
             )
     lines += [
         "",
         "whisper   faster-whisper alone on the file (same model/threads/decode options), s",
         "analyze   voicesim analyze_file end to end on the same file, s; ratio = analyze/whisper",
+        "cpu       the same ratio in CPU seconds of the process (robust when the machine is busy)",
         f"end det   answer's real end → end detected (the {END_SILENCE:g} s end-silence wait), "
         "audio s",
         "feedback  end detected → scorecard ready (final decode + analysis), wall s "
         "= live_latency_s",
+        "an.cpu    CPU seconds of the analysis + scorecard inside feedback (idle-machine cost)",
         "total     end det + feedback: real end → scorecard, at real time, s",
         "batch     end detected → scorecard if the whole answer were transcribed after the end",
         "variant   4x: FileMicrophone at 4× real time; realtime: paplay → PulseAudio → "
@@ -370,7 +391,8 @@ def print_table(out: dict[str, Any], file: Any) -> None:
         lines += [f"analyze of the {k} file: {v:.0f} s" for k, v in out["long_analyze_s"].items()]
     lines += [
         f"voicesim --help: {fmt(out['help_s'], ' s')}",
-        f"launch → first question audible: {fmt(out['first_question_s'], ' s')}",
+        f"launch → first question audible: {fmt(out['first_question_s'], ' s')} "
+        f"(CPU used by then: {fmt(out.get('first_question_cpu_s'), ' s')})",
         f"history over {out.get('history_sessions', '-')} sessions: {fmt(out['history_s'], ' s')}",
     ]
     lines += [f"note: {note}" for note in out["notes"]]
@@ -428,6 +450,7 @@ def main() -> int:
         "baseline_s": {},
         "analyze_s": {},
         "analyze_ratio": {},
+        "analyze_cpu_ratio": {},
         "live_latency_s": {},
         "live_method": None,
         "live": {},

@@ -20,6 +20,8 @@ figures come from what the program actually received, not from what ``listen`` r
   seconds. This is the feedback latency.
 - ``batch_s``: the same analysis of the same turn with everything transcribed after the end.
 - ``final_decode_s``: what ``listen`` itself reports as transcription after the end.
+- ``analysis_cpu_s``: CPU seconds of the analysis and scorecard after ``listen`` returned
+  (with ``final_decode_s``, what the processing costs on an idle machine).
 
 The first-question figure launches ``voicesim practice`` on the same rig and records the
 virtual speaker's monitor: launch → first 10 ms above -40 dBFS, wall seconds.
@@ -152,9 +154,10 @@ def first_question_latency(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        heard = None
+        heard, cpu = None, 0.0
         while heard is None and time.monotonic() - launched < timeout and proc.poll() is None:
             time.sleep(0.05)
+            cpu = _cpu_seconds(proc.pid)
             heard = rec.first_audible(launched)
         _stop(proc)
     finally:
@@ -162,7 +165,21 @@ def first_question_latency(
     if heard is None:
         err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
         raise RuntimeError(f"voicesim {command} was never heard: {err[-300:]}")
+    LAST_FIRST_QUESTION_CPU[:] = [cpu]
     return heard - launched
+
+
+LAST_FIRST_QUESTION_CPU: list[float] = []
+"""CPU seconds the launched program had used when it was first heard (last call)."""
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process `pid` so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -232,6 +249,7 @@ class LiveFigures:
     batch_s: float
     final_decode_s: float
     ended_by: str
+    analysis_cpu_s: float = 0.0
 
 
 def measure_live(
@@ -249,6 +267,7 @@ def measure_live(
     feed()
     turn = listen(mic, settings, transcriber=transcriber)
     detected = time.perf_counter() - float(turn.final_decode_s)  # listen decided the end
+    cpu = time.process_time()  # (the final decode's CPU is not in here: another thread ran it)
     mic.stop()
     result = analyze_samples(
         turn.audio,
@@ -260,12 +279,14 @@ def measure_live(
     scorecard(result)
     spoken_feedback(result)
     ready = time.perf_counter()
+    cpu = time.process_time() - cpu
     t = time.perf_counter()
     analyze_samples(turn.audio, turn.sample_rate, transcriber=transcriber)
     batch = time.perf_counter() - t
     return LiveFigures(
         end_detect_s=(detected - mic.due(mic.last_speech_pos)) * mic.speed,
         processing_s=ready - detected,
+        analysis_cpu_s=cpu,
         batch_s=batch,
         final_decode_s=float(turn.final_decode_s),
         ended_by=str(turn.ended_by),
