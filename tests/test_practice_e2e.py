@@ -148,12 +148,15 @@ class Session:
             if self.proc.poll() is not None:
                 raise AssertionError(f"voicesim exited early:\n{self.output()}")
             time.sleep(0.1)
-        raise AssertionError(f"no tone heard within {timeout} s:\n{self.output()}")
+        # Still running: make it print every thread's stack (PYTHONFAULTHANDLER) for the report.
+        self.proc.send_signal(signal.SIGABRT)
+        raise AssertionError(f"no tone heard within {timeout} s:\n{self.output()[-8000:]}")
 
     def output(self) -> str:
-        if self.proc.poll() is None:
+        try:
+            out, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
             return "(still running)"
-        out, err = self.proc.communicate()
         return f"stdout:\n{out}\nstderr:\n{err}"
 
 

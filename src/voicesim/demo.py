@@ -89,8 +89,8 @@ ANSWERS: dict[str, tuple[str, str]] = {
         "My main strength is planning. For example, I led the move of our warehouse system "
         "to the cloud: I split it into six steps, and we finished two weeks early. "
         "My team would also say I listen and give clear feedback.",
-        "Um, I am, you know, very hard-working, basically, and I have an analytical mindset, "
-        "uh, and determination, and I can solve any issue, I think, sort of.",
+        "Um, I am, you know, very hard-working, basically. Uh, and I have an analytical "
+        "mindset, um, and determination, and, uh, I can solve any issue, I think, sort of.",
     ),
     "people": (
         "I involve the team in decisions that affect them. Every week we review goals "
