@@ -413,8 +413,9 @@ def run(args: argparse.Namespace, out: dict[str, Any], workdir: Path) -> None:
     if "live" in only:
         log("live feedback latency")
         live_files = files if args.smoke else {n: p for n, p in files.items() if n >= 120}
-        bench_live(live_files, runs, args.threads, "4x", out)
-        if args.realtime:
+        if not args.realtime_only:
+            bench_live(live_files, runs, args.threads, "4x", out)
+        if args.realtime or args.realtime_only:
             bench_live(live_files, 1, args.threads, "realtime", out)
     if "help" in only:
         log("start-up")
@@ -436,6 +437,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="2 repeats, 10-minute long file")
     ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
     ap.add_argument("--realtime", action="store_true", help="also feed answers in real time")
+    ap.add_argument("--realtime-only", action="store_true", help="live: only the real-time runs")
     ap.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--runs", type=int, default=0, help="repeats per figure (default 3, quick 2)")
