@@ -117,13 +117,71 @@ ANSWERS: tuple[Answer, ...] = (
     )),
 )  # fmt: skip
 
+HELDOUT: tuple[Answer, ...] = (
+    Answer("h_budget", "en-gb-x-gbclan", 155, (
+        Say("our budget was cut in half during the second quarter"), Fill("um"),
+        Say("so I had to choose which features to keep"), Gap(0.9), Fill("you know", D),
+        Say("the customers only used a few of them"), Fill("uh"),
+        Say("so the choice was easier than it looked"),
+    )),
+    Answer("h_feedback", "en-us+f3", 165, (
+        Fill("well", D), Gap(0.5), Say("I ask for feedback after every project"), Fill("hmm"),
+        Say("sometimes it hurts a little"), Fill("um"), Gap(0.7),
+        Say("but it makes my next plan much better"), Fill("I mean", D),
+        Say("nobody sees their own blind spots"),
+    )),
+    Answer("h_learning", "en-gb-x-gbcwmd", 135, (
+        Say("last spring I had to learn a new database quickly"), Fill("uh"),
+        Say("I read the manual every evening"), Fill("like", D),
+        Say("for two whole weeks"), Gap(1.3), Fill("erm"),
+        Say("then I rebuilt our reports with it"), Fill("um"),
+        Say("and they ran ten times faster"),
+    )),
+    Answer("h_customer", "en-us+m3", 185, (
+        Say("an angry customer called me on a friday night"), Fill("um"),
+        Say("his shop could not take payments"), Fill("basically", D),
+        Say("our update had broken his card reader"), Gap(0.8), Fill("uh"),
+        Say("I rolled it back within twenty minutes"), Fill("hmm"),
+        Say("and I called him again the next morning"),
+    )),
+    Answer("h_goals", "en-gb", 200, (
+        Say("in five years I hope to lead a product team"), Fill("er"),
+        Say("I enjoy planning with engineers"), Fill("you know", D),
+        Say("and talking to the people who use the product"), Gap(1.0), Fill("um"),
+        Say("I would like to grow into that role here"),
+    )),
+    Answer("h_pressure", "en-029", 140, (
+        Say("during a big launch our servers ran out of memory"), Fill("uh"),
+        Say("I stayed calm and split the work"), Fill("actually", D),
+        Say("everyone knew their part"), Gap(0.6), Fill("um"),
+        Say("we fixed it before the press release went out"), Fill("ah"),
+        Say("and the launch went well"),
+    )),
+    Answer("h_change", "en-us-nyc", 175, (
+        Fill("so", D), Gap(0.4), Say("when our company changed its whole process"), Fill("um"),
+        Say("many people felt lost"), Fill("kind of", D),
+        Say("I wrote a short guide for my team"), Gap(1.1), Fill("uh"),
+        Say("and it looks like they still use it today"),
+    )),
+    Answer("h_hiring", "en-gb-scotland", 145, (
+        Say("I helped hire four engineers last year"), Fill("mm"),
+        Say("I like to give people a real task"), Fill("um"),
+        Say("instead of puzzles on a whiteboard"), Gap(0.9), Fill("I mean", D),
+        Say("it shows how they really work"), Fill("erm"),
+        Say("and it is fairer to them"),
+    )),
+)  # fmt: skip
+"""A second set with other sentences, voices (two voice variants) and speeds, never used
+to tune the filler detector's thresholds: the check that they were not fitted to ANSWERS."""
+
+
 SMALL = ("migration", "conflict", "weakness", "deadline")
 """The subset the test suite runs (the script runs everything)."""
 
 
-def answers(names: tuple[str, ...] | None = None) -> list[Answer]:
-    """The answers with these names (all if None), in set order."""
-    return [a for a in ANSWERS if names is None or a.name in names]
+def answers(names: tuple[str, ...] | None = None, *, held_out: bool = False) -> list[Answer]:
+    """The answers with these names (all if None), in set order; HELDOUT if held_out."""
+    return [a for a in (HELDOUT if held_out else ANSWERS) if names is None or a.name in names]
 
 
 # --- scoring a result against the truth ----------------------------------------------------

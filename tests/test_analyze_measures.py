@@ -22,7 +22,9 @@ def _fillers(text: str) -> list[str]:
     return [f.text for f in transcript_fillers(_words(text))[1]]
 
 
-@pytest.mark.parametrize("token", ["um", "Umm,", "uh", "uhm", "er", "erm", "ah", "hmm", "Mm."])
+@pytest.mark.parametrize(
+    "token", ["um", "Umm,", "uh", "uhm", "er", "erm", "ah", "hmm", "Mm.", "hum,", "M"]
+)
 def test_filled_pause_spellings(token: str) -> None:
     assert is_filled_pause(token)
 
@@ -62,6 +64,36 @@ def test_filler_words_are_flagged_and_not_counted_as_words() -> None:
     words, fillers = transcript_fillers(_words("Um, we were like really busy."))
     assert [w.filler for w in words] == [True, False, False, True, False, False]
     assert len(fillers) == 2
+
+
+def test_touching_filled_pause_tokens_are_one_filler() -> None:
+    # Whisper writes one long "mm" as two touching tokens "M" ".M.".
+    words = [Word("year,", 0.0, 0.4, 0.9), Word("M", 0.45, 0.55, 0.5), Word(".M.", 0.55, 0.8, 0.5)]
+    words.append(Word("I", 0.95, 1.05, 0.9))
+    marked, fillers = transcript_fillers(words)
+    assert [w.filler for w in marked] == [False, True, True, False]
+    assert [(f.start, f.end) for f in fillers] == [(0.45, 0.8)]
+
+
+def test_um_under_a_stretched_word_is_found_acoustically() -> None:
+    # "…the data" um "because…": Whisper stretches "data" over the um; the um is still found.
+    from tests.speech import Fill, Gap, Say, compose
+    from voicesim.fillers import acoustic_candidates
+
+    comp = compose([Gap(0.5), Say("the hardest part was the data"), Fill("um"),
+                    Say("because nobody wrote it down"), Gap(0.5)])  # fmt: skip
+    um = comp.fillers[0]
+    stretched = [
+        Word(w.text, w.start, um.end if w.text == "data" else w.end, 0.9)
+        for w in comp.words
+        if not w.filler
+    ]
+    frames = frame_features(comp.audio, SR)
+    found = acoustic_candidates(frames, levels(frames).threshold_db, stretched)
+    confirmed = [c for c in found if c.confirmed]
+    assert any(abs((c.start + c.end) / 2 - (um.start + um.end) / 2) <= 0.1 for c in confirmed)
+    # Only the um: no content word of the answer is taken for a filled pause.
+    assert all(abs((c.start + c.end) / 2 - (um.start + um.end) / 2) <= 0.3 for c in confirmed)
 
 
 def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:

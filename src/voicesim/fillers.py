@@ -2,18 +2,21 @@
 
 Two sources (SPEC §1, §2):
 
-* **transcript** — tokens of the verbatim decode classified in context: "um"/"uh" and
-  their spellings always; "like", "you know", "I mean", "so"/"well", "kind of"… only where
+* **transcript** — Whisper's tokens classified in context: "um"/"uh" and their
+  spellings always; "like", "you know", "I mean", "so"/"well", "kind of"… only where
   they carry no content ("I like the team" and "it looks like rain" are not fillers).
-* **acoustic** — Whisper still drops many "um"s, and stretches its neighbours' timestamps
-  over them. A stretch of sustained voicing (0.18–1.5 s) with a stable spectrum, whose
-  time no transcribed word's centre falls in, is a filled pause nobody wrote down.
+* **acoustic** — Whisper drops most "um"s (a filler prompt recovers some but costs
+  content words and time, so the decode is plain) and stretches its neighbours'
+  timestamps over them. A stretch of sustained voicing (0.18–1.5 s, cut where the
+  spectrum jumps) with a stable spectrum, that no transcribed word accounts for, is a
+  filled pause nobody wrote down.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,7 +25,7 @@ from voicesim.acoustics import Frames, runs
 from voicesim.delivery import Filler, FillerKind
 from voicesim.transcribe import Word
 
-_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|m+h*m+|hm+|mm+hm+)$")
+_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*m*|hm+|mm+hm+)$")
 _ALWAYS = {"basically", "actually", "literally"}
 _LIKE_VERB_BEFORE = {
     "i", "you", "we", "they", "he", "she", "would", "wouldn't", "i'd", "we'd", "you'd",
@@ -49,9 +52,11 @@ class AcousticOptions:
 
     min_s: float = 0.18
     max_s: float = 1.5
-    min_clarity: float = 0.55
+    min_clarity: float = 0.45
     max_flux_db: float = 2.3
     loose_flux_db: float = 4.0
+    gap_flux_db: float = 3.0
+    split_flux_db: float | None = 13.0
     bridge_s: float = 0.03
 
 
@@ -61,7 +66,7 @@ def plain(text: str) -> str:
 
 
 def is_filled_pause(token: str) -> bool:
-    """True for "um", "uh", "er", "erm", "ah", "hmm", "mm" and their spellings."""
+    """True for "um", "uh", "er", "erm", "ah", "hmm", "hum", "mm", "m" and their spellings."""
     return bool(_FILLED.match(plain(token).replace(" ", "")))
 
 
@@ -100,7 +105,13 @@ def _classify(
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
     comma_after = words[i].text.rstrip().endswith((",", "...", "-"))
     if is_filled_pause(tok):
-        return 1, "filled_pause"
+        # Whisper sometimes splits one "mm" into touching tokens ("M", ".M."): one filler.
+        span = 1
+        while i + span < len(toks) and is_filled_pause(toks[i + span]):
+            if words[i + span].start - words[i + span - 1].end > 0.05:
+                break
+            span += 1
+        return span, "filled_pause"
     if tok in _ALWAYS:
         return 1, "discourse"
     if tok == "like" and _like_is_filler(words, toks, i):
@@ -188,28 +199,91 @@ def acoustic_candidates(
     voiced = (frames.rms_db >= threshold_db) & (frames.clarity >= opts.min_clarity)
     voiced = _bridge(voiced, round(opts.bridge_s / frames.hop))
     span_lo, span_hi = words[0].start - 0.5, words[-1].end + 0.5
+    sounding = _sounding_time(frames, threshold_db)
     found: list[Candidate] = []
-    for a, b in runs(voiced):
+    pieces = [p for a, b in runs(voiced) for p in _split(frames.flux, a, b, opts.split_flux_db)]
+    for a, b in pieces:
         start, end = frames.offset + a * frames.hop, frames.offset + b * frames.hop
         if not (opts.min_s <= end - start <= opts.max_s) or end < span_lo or start > span_hi:
             continue
         flux = float(np.median(frames.flux[a + 2 : b] if b - a > 3 else frames.flux[a:b]))
         if flux > opts.loose_flux_db:
             continue
-        confirmed = flux <= opts.max_flux_db and not _explained(words, start, end)
+        # Between words (no word spans its middle) a stretch may change more: "um" glides
+        # from vowel to nasal.
+        stable = flux <= opts.max_flux_db or (
+            flux <= opts.gap_flux_db and _in_gap(words, start, end)
+        )
+        confirmed = stable and not _explained(words, start, end, sounding)
         found.append(Candidate(round(start, 3), round(end, 3), confirmed))
     return found
 
 
-def _explained(words: Sequence[Word], start: float, end: float) -> bool:
-    """True if a transcribed word already accounts for the stretch [start, end] s."""
+def _explained(
+    words: Sequence[Word],
+    start: float,
+    end: float,
+    sounding: Callable[[float, float], float] | None = None,
+    *,
+    per_letter_s: float = 0.06,
+) -> bool:
+    """True if a transcribed word already accounts for the stretch [start, end] s.
+
+    A content word whose centre lies in the stretch accounts for it, unless the word is
+    stretched over it: Whisper lengthens a neighbour of an "um" to cover the "um", so a
+    word that keeps enough sounding time (``sounding(a, b)``: seconds over speech level
+    in [a, b]; all of it if None) outside the stretch for its letters (``per_letter_s``
+    seconds a letter, at least 0.1 s) leaves the stretch unexplained. Only sounding time
+    counts because Whisper also runs a last word on into the silence after it.
+    """
     for w in words:
         centre = (w.start + w.end) / 2
-        if w.end <= start or w.start >= end:
+        if w.filler or w.end <= start or w.start >= end or not start <= centre <= end:
             continue
-        if start <= centre <= end and not w.filler:
+        if sounding is None:
+            outside = (w.end - w.start) - (min(w.end, end) - max(w.start, start))
+        else:
+            outside = sounding(w.start, min(start, w.end)) + sounding(max(end, w.start), w.end)
+        if outside < max(0.1, per_letter_s * len(plain(w.text))):
             return True
     return False
+
+
+def _sounding_time(frames: Frames, threshold_db: float) -> Callable[[float, float], float]:
+    """A function (a, b) → seconds of [a, b] whose level is over threshold_db."""
+    loud = np.concatenate([[0], np.cumsum(frames.rms_db >= threshold_db)])
+
+    def sounding(a: float, b: float) -> float:
+        if b <= a:
+            return 0.0
+        i, j = frames.index(a), frames.index(b)
+        return float(loud[j] - loud[i]) * frames.hop
+
+    return sounding
+
+
+def _split(flux: np.ndarray, a: int, b: int, split_db: float | None) -> list[tuple[int, int]]:
+    """Cut the voiced run [a, b) (frames) where the spectrum jumps by over split_db dB.
+
+    An "um" that runs straight into the next word shares one voiced run with it; the
+    jump from the hum to the word's first sound separates them.
+    """
+    if split_db is None:
+        return [(a, b)]
+    x = flux[a:b]
+    peaks = [
+        a + i
+        for i in range(3, len(x) - 3)
+        if x[i] > split_db and x[i] >= x[i - 1] and x[i] >= x[i + 1]
+    ]
+    edges = [a, *peaks, b]
+    return [(lo, hi) for lo, hi in itertools.pairwise(edges) if hi > lo]
+
+
+def _in_gap(words: Sequence[Word], start: float, end: float) -> bool:
+    """True if no transcribed word spans the middle of [start, end] s."""
+    mid = (start + end) / 2
+    return not any(w.start <= mid <= w.end for w in words)
 
 
 def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
