@@ -75,6 +75,18 @@ def test_touching_filled_pause_tokens_are_one_filler() -> None:
     assert [(f.start, f.end) for f in fillers] == [(0.45, 0.8)]
 
 
+def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
+    # "…small shops, uh, my parents…" written "shops or my": the "or" lies in the uh.
+    from voicesim.delivery import Filler
+    from voicesim.fillers import absorb_lookalikes
+
+    words = [Word("shops", 4.4, 4.86, 0.9), Word("or", 4.86, 5.38, 0.4), Word("my", 5.4, 5.6, 0.9)]
+    words += [Word("cats", 6.0, 6.3, 0.9), Word("and", 6.3, 6.5, 0.9), Word("dogs", 6.5, 6.9, 0.9)]
+    uh = Filler("(filled pause)", 4.89, 5.2, "filled_pause", "acoustic")
+    marked = absorb_lookalikes(words, [uh])
+    assert [w.text for w in marked if w.filler] == ["or"]
+
+
 def test_um_under_a_stretched_word_is_found_acoustically() -> None:
     # "…the data" um "because…": Whisper stretches "data" over the um; the um is still found.
     from tests.speech import Fill, Gap, Say, compose

@@ -184,7 +184,12 @@ def measure_frames(
     ``acoustic=False`` counts only the fillers written in the transcript (for comparison).
     """
     from voicesim.acoustics import levels
-    from voicesim.fillers import acoustic_candidates, merge_fillers, transcript_fillers
+    from voicesim.fillers import (
+        absorb_lookalikes,
+        acoustic_candidates,
+        merge_fillers,
+        transcript_fillers,
+    )
 
     lv = levels(frames)
     words, lexical = transcript_fillers(transcript.words)
@@ -192,6 +197,7 @@ def measure_frames(
         return _no_speech(frames, lv, long_pause_s, response_latency_s)
     found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
     fillers = merge_fillers(lexical, found)
+    words = absorb_lookalikes(words, fillers)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)
     pauses = _pauses(frames, lv.threshold_db, start, end)

@@ -27,6 +27,9 @@ from voicesim.transcribe import Word
 
 _FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*m*|hm+|mm+hm+)$")
 _ALWAYS = {"basically", "actually", "literally"}
+_LOOKALIKES = {"or", "and", "on", "oh", "ah", "a", "uh", "er"}
+"""Short words Whisper writes for a hesitation it does not spell as "uh" (seen on rendered
+answers: "or" for "uh"/"er", "and"/"on" for "um")."""
 _LIKE_VERB_BEFORE = {
     "i", "you", "we", "they", "he", "she", "would", "wouldn't", "i'd", "we'd", "you'd",
     "really", "don't", "didn't", "doesn't", "do", "does", "did", "to", "also", "always",
@@ -226,6 +229,7 @@ def _explained(
     sounding: Callable[[float, float], float] | None = None,
     *,
     per_letter_s: float = 0.06,
+    slack_s: float = 0.03,
 ) -> bool:
     """True if a transcribed word already accounts for the stretch [start, end] s.
 
@@ -234,11 +238,15 @@ def _explained(
     word that keeps enough sounding time (``sounding(a, b)``: seconds over speech level
     in [a, b]; all of it if None) outside the stretch for its letters (``per_letter_s``
     seconds a letter, at least 0.1 s) leaves the stretch unexplained. Only sounding time
-    counts because Whisper also runs a last word on into the silence after it.
+    counts because Whisper also runs a last word on into the silence after it. A centre
+    up to ``slack_s`` seconds outside the stretch still counts (Whisper's word times are
+    often that far off).
     """
     for w in words:
         centre = (w.start + w.end) / 2
-        if w.filler or w.end <= start or w.start >= end or not start <= centre <= end:
+        if w.filler or w.end <= start or w.start >= end:
+            continue
+        if not start - slack_s <= centre <= end + slack_s:
             continue
         if sounding is None:
             outside = (w.end - w.start) - (min(w.end, end) - max(w.start, start))
@@ -326,3 +334,21 @@ def merge_fillers(
 
 def _mid(f: Filler | Candidate) -> float:
     return (f.start + f.end) / 2
+
+
+def absorb_lookalikes(
+    words: Sequence[Word], fillers: Sequence[Filler], *, min_inside: float = 0.5
+) -> list[Word]:
+    """Flag as filler a short word ("or", "and", "on"…) lying mostly inside an acoustic
+    filled pause (at least ``min_inside`` of its time): it is the "uh" misheard, so it
+    is not counted as a word (pace would otherwise gain a word per misheard filler).
+    """
+    pauses = [f for f in fillers if f.source == "acoustic"]
+    out = list(words)
+    for i, w in enumerate(words):
+        if w.filler or plain(w.text) not in _LOOKALIKES or w.end <= w.start:
+            continue
+        inside = max((min(w.end, f.end) - max(w.start, f.start) for f in pauses), default=0.0)
+        if inside >= min_inside * (w.end - w.start):
+            out[i] = replace(w, filler=True)
+    return out
