@@ -73,8 +73,12 @@ ANSWERS = (
 
 
 # -- hearing the speaker -----------------------------------------------------------------
+TONE_HZ = 880.0
+"""Frequency of voicesim's "your turn" beep (``voicesim.speak.tone_samples``), Hz."""
+
+
 def tone_blocks(audio: np.ndarray) -> np.ndarray:
-    """Per 50 ms block: True where the sound is a loud pure tone (one narrow spectral peak)."""
+    """Per 50 ms block: True where the sound is a loud pure tone at TONE_HZ."""
     n = int(BLOCK * SR)
     blocks = len(audio) // n
     out = np.zeros(blocks, dtype=bool)
@@ -86,7 +90,8 @@ def tone_blocks(audio: np.ndarray) -> np.ndarray:
         spec = np.abs(np.fft.rfft(x * window)) ** 2
         peak = int(np.argmax(spec))
         band = spec[max(0, peak - 3) : peak + 4].sum()
-        out[i] = band / spec.sum() > 0.85
+        at_tone = abs(peak * SR / n - TONE_HZ) <= 2 * SR / n
+        out[i] = at_tone and band / spec.sum() > 0.85
     return out
 
 
@@ -137,8 +142,9 @@ class Session:
                 last = first
                 while last + 1 < len(flags) and flags[last + 1]:
                     last += 1
-                # The tone is over once a block after it is not tone.
-                if last + 1 < len(flags) and last - first >= 1:
+                # The tone is over once a block after it is not tone (one block may be all
+                # that survives an output underrun; nothing else is a pure 880 Hz tone).
+                if last + 1 < len(flags):
                     start, end = first * BLOCK, (last + 1) * BLOCK
                     window = audio[int(max(0.0, start - 1.5) * SR) : int((start - 0.2) * SR)]
                     heard = Heard(start, end, rms_db(window) if window.size else -120.0)
@@ -146,11 +152,18 @@ class Session:
                     self.scanned = end
                     return heard
             if self.proc.poll() is not None:
+                self.dump()
                 raise AssertionError(f"voicesim exited early:\n{self.output()}")
             time.sleep(0.1)
+        self.dump()
         # Still running: make it print every thread's stack (PYTHONFAULTHANDLER) for the report.
         self.proc.send_signal(signal.SIGABRT)
         raise AssertionError(f"no tone heard within {timeout} s:\n{self.output()[-8000:]}")
+
+    def dump(self) -> None:
+        """Keep what the speaker monitor heard next to the session, for diagnosis."""
+        audio = self.rec.samples  # type: ignore[attr-defined]
+        sf.write(self.home.parent / "speaker_monitor.wav", audio, SR)
 
     def output(self) -> str:
         try:
