@@ -402,7 +402,7 @@ def print_table(out: dict[str, Any], file: Any) -> None:
 def run(args: argparse.Namespace, out: dict[str, Any], workdir: Path) -> None:
     runs = out["runs"]
     only = set(args.only.split(",")) if args.only else set(SECTIONS)
-    lengths = [10] if args.smoke else [30, 120, 300]
+    lengths = [10] if args.smoke else [int(n) for n in args.lengths.split(",")]
     files: dict[int, Path] = {}
     if only & {"analyze", "live", "memory"}:
         log("rendering answers")
@@ -438,6 +438,7 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
     ap.add_argument("--realtime", action="store_true", help="also feed answers in real time")
     ap.add_argument("--realtime-only", action="store_true", help="live: only the real-time runs")
+    ap.add_argument("--lengths", default="30,120,300", help="answer lengths, seconds")
     ap.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--runs", type=int, default=0, help="repeats per figure (default 3, quick 2)")
