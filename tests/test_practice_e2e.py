@@ -127,7 +127,7 @@ class Session:
     home: Path
     launched: float = 0.0
     tones: list[Heard] = field(default_factory=list)
-    scanned: float = 0.0
+    scanned: int = 0  # blocks of the monitor recording already searched for tones
 
     def wait_tone(self, timeout: float = 150.0) -> Heard:
         """Block until the next tone has played completely; returns when it was heard."""
@@ -135,7 +135,7 @@ class Session:
         while time.monotonic() < deadline:
             audio = self.rec.samples  # type: ignore[attr-defined]
             flags = tone_blocks(audio)
-            start_block = int(self.scanned / BLOCK)
+            start_block = self.scanned
             idx = np.flatnonzero(flags[start_block:])
             if idx.size:
                 first = start_block + int(idx[0])
@@ -149,7 +149,7 @@ class Session:
                     window = audio[int(max(0.0, start - 1.5) * SR) : int((start - 0.2) * SR)]
                     heard = Heard(start, end, rms_db(window) if window.size else -120.0)
                     self.tones.append(heard)
-                    self.scanned = end
+                    self.scanned = last + 1
                     return heard
             if self.proc.poll() is not None:
                 self.dump()
