@@ -7,6 +7,8 @@ Long recordings are read block by block (`iter_audio_blocks`) so memory stays bo
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +52,8 @@ def probe(path: str | Path) -> AudioInfo:
     try:
         import soundfile as sf
 
-        meta = sf.info(str(p))
+        with _quiet_stderr():
+            meta = sf.info(str(p))
         if meta.frames <= 0:
             raise AudioError(f"{p}: no audio in file")
         return AudioInfo(str(p), meta.frames / meta.samplerate, int(meta.samplerate))
@@ -133,7 +136,8 @@ def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
     try:
         import soundfile as sf
 
-        handle = sf.SoundFile(str(p))
+        with _quiet_stderr():
+            handle = sf.SoundFile(str(p))
     except Exception:
         return _decode_av(p)
     return _decode_sf(p, handle)
@@ -210,6 +214,27 @@ def _for_libsndfile(p: Path) -> bool:
     with open(p, "rb") as fh:
         head = fh.read(4)
     return head in (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM")
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send fd 2 to /dev/null while libsndfile opens a file.
+
+    A file that fails libsndfile's own header checks is next tried as MPEG by libmpg123,
+    which prints notes straight to fd 2; opening is quick, so nothing else is hidden.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _stream_rate(stream: Any) -> int:
