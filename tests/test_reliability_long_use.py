@@ -124,6 +124,7 @@ def test_fifty_questions_flat_memory_every_answer_stored(tmp_path: Path) -> None
         f"{COUNT} answers in {elapsed:.0f} s; RSS after {WARM}: {base:.0f} MB, "
         f"max later {max(late):.0f} MB (+{growth * 100:.1f} %), last {samples[-1]:.0f} MB"
     )
-    print("\n" + summary)
-    (tmp_path.parent / "long_use.txt").write_text(summary + "\n")
+    series = " ".join(f"{n}:{rss[n]:.0f}" for n in sorted(rss))
+    print(f"\n{summary}\nRSS MB per stored answer: {series}")
+    (tmp_path.parent / "long_use.txt").write_text(f"{summary}\n{series}\n")
     assert growth <= 0.10, summary
