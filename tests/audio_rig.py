@@ -186,10 +186,14 @@ class PulseRig:
         self.socket.unlink(missing_ok=True)
 
     def restart(self) -> None:
-        """Bring the server back after ``kill()``, and make PortAudio see it again."""
+        """Bring the server back after ``kill()`` (same socket: new streams reach it).
+
+        PortAudio is not re-initialised here: its device list (ALSA's "pulse" and
+        "default") does not change, and terminating it could block on a stream that
+        died with the old server.
+        """
         self.kill()
         self.start()
-        reinit_portaudio()
 
     @property
     def alive(self) -> bool:
@@ -277,5 +281,4 @@ def pulse() -> Iterator[PulseRig]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        reinit_portaudio()
         shutil.rmtree(root, ignore_errors=True)

@@ -9,7 +9,10 @@ idea). The program never hears itself: the session calls ``stop()`` before it sp
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import queue
+import sys
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -146,11 +149,7 @@ class DeviceMicrophone(Microphone):
         with self._lock:
             stream, self._stream = self._stream, None
         if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception:  # the server may already be gone; nothing left to release
-                pass
+            _release(stream)
 
     def read(self, timeout: float) -> np.ndarray | None:
         """Next block (16 kHz mono float32), None after ``timeout`` s; DeviceLost if dead."""
@@ -166,6 +165,36 @@ class DeviceMicrophone(Microphone):
             reason = self._error or f"no audio for {silent_for:.1f} s"
             raise DeviceLost(f"audio input device lost ({reason})")
         return None
+
+
+CLOSE_WAIT_S = 2.0
+"""Longest wait for PortAudio to close a stream, seconds."""
+
+_abandoned: list[Any] = []  # streams whose close hung; kept referenced, never touched again
+
+
+def _release(stream: Any) -> None:
+    """Abort and close a stream, giving up after CLOSE_WAIT_S.
+
+    After the audio server died, PortAudio's abort can block for good (ALSA's pulse
+    plugin waits on a connection that is gone). The stream is then abandoned, and
+    sounddevice's exit handler (which would close it again) is dropped so the program
+    can still exit.
+    """
+
+    def close() -> None:
+        with contextlib.suppress(Exception):
+            stream.abort()
+            stream.close()
+
+    closer = threading.Thread(target=close, name="close-input", daemon=True)
+    closer.start()
+    closer.join(CLOSE_WAIT_S)
+    if closer.is_alive():
+        _abandoned.append(stream)
+        sd = sys.modules.get("sounddevice")
+        if sd is not None:
+            atexit.unregister(sd._exit_handler)
 
 
 class FileMicrophone(Microphone):
