@@ -1,1 +1,1 @@
-"""The command-line layer: parses, prints and exits. The work is done in plain functions elsewhere."""
+"""The command-line layer: parses, prints and exits; plain functions elsewhere do the work."""
