@@ -6,6 +6,9 @@ without PortAudio, and a machine like that must still be able to analyze files.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -36,11 +39,38 @@ class DeviceInfo:
 
 def sounddevice() -> ModuleType:
     """Import sounddevice, turning a missing PortAudio into a DeviceError."""
+    _quiet_alsa()  # before the import: PortAudio probes ALSA as sounddevice loads
     try:
         import sounddevice as sd
     except OSError as e:  # PortAudio library not found
         raise DeviceError(f"audio devices unavailable (PortAudio: {e}); try `voicesim demo`") from e
     return sd
+
+
+_ALSA_ERROR_HANDLER: Any = None
+
+
+def _quiet_alsa() -> None:
+    """Stop ALSA printing its own diagnostics ("underrun occurred") over our output.
+
+    PortAudio reaches PulseAudio through ALSA, whose library writes recoverable hiccups
+    straight to stderr; voicesim reports what matters itself. VOICESIM_DEBUG keeps them.
+    """
+    global _ALSA_ERROR_HANDLER
+    if _ALSA_ERROR_HANDLER is not None or os.environ.get("VOICESIM_DEBUG"):
+        return
+    name = ctypes.util.find_library("asound")
+    if not name:
+        return
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError:
+        return
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _ALSA_ERROR_HANDLER = handler_type(lambda *_: None)  # kept alive for the process
+    lib.snd_lib_error_set_handler(_ALSA_ERROR_HANDLER)
 
 
 def list_devices() -> list[DeviceInfo]:
