@@ -12,22 +12,13 @@ from collections.abc import Sequence
 from voicesim.answer_text import Token, piecewise
 from voicesim.delivery import Delivery
 from voicesim.rubric import Rubric
-from voicesim.scoring import Criterion, Evidence
+from voicesim.scoring import Criterion, Evidence, rubric_criterion
 
 
 def _criterion(
     rubric: Rubric, cid: str, score: float, evidence: list[Evidence], tip: str
 ) -> Criterion:
-    spec = rubric.spec(cid)
-    return Criterion(
-        id=cid,
-        group="clarity",
-        score=round(max(0.0, min(100.0, score)), 1),
-        weight=spec.weight,
-        evidence=evidence,
-        tip=tip,
-        label=spec.label,
-    )
+    return rubric_criterion(rubric, cid, "clarity", score, evidence, tip)
 
 
 def pace(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> Criterion:

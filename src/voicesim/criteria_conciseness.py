@@ -19,22 +19,13 @@ from voicesim.answer_text import (
 )
 from voicesim.packs import Question
 from voicesim.rubric import Rubric
-from voicesim.scoring import Criterion, Evidence
+from voicesim.scoring import Criterion, Evidence, rubric_criterion
 
 
 def _criterion(
     rubric: Rubric, cid: str, score: float, evidence: list[Evidence], tip: str
 ) -> Criterion:
-    spec = rubric.spec(cid)
-    return Criterion(
-        id=cid,
-        group="conciseness",
-        score=round(max(0.0, min(100.0, score)), 1),
-        weight=spec.weight,
-        evidence=evidence,
-        tip=tip,
-        label=spec.label,
-    )
+    return rubric_criterion(rubric, cid, "conciseness", score, evidence, tip)
 
 
 def length(tokens: Sequence[Token], question: Question | None, rubric: Rubric) -> Criterion:

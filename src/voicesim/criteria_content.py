@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from voicesim.answer_text import Hit, Sentence, Token, find_phrases, piecewise, quote
 from voicesim.packs import Question
 from voicesim.rubric import BUILTIN_EXPECTATIONS, Check, Rubric
-from voicesim.scoring import Criterion, Evidence
+from voicesim.scoring import Criterion, Evidence, rubric_criterion
 
 PARTS = ("circumstances", "actions", "results")
 _DIGITS = re.compile(r"^\$?£?€?\d[\d,.]*(k|m|%|x)?$")
@@ -26,16 +26,7 @@ _RANGE_WORDS = {"to", "and", "between", "or", "from"}
 def _criterion(
     rubric: Rubric, cid: str, score: float, evidence: list[Evidence], tip: str
 ) -> Criterion:
-    spec = rubric.spec(cid)
-    return Criterion(
-        id=cid,
-        group="content",
-        score=round(max(0.0, min(100.0, score)), 1),
-        weight=spec.weight,
-        evidence=evidence,
-        tip=tip,
-        label=spec.label,
-    )
+    return rubric_criterion(rubric, cid, "content", score, evidence, tip)
 
 
 def content_criteria(

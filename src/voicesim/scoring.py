@@ -96,6 +96,22 @@ class Score:
         )
 
 
+def rubric_criterion(
+    rubric: Rubric, cid: str, group: Group, score: float, evidence: list[Evidence], tip: str
+) -> Criterion:
+    """A criterion with its weight and label from the rubric; ``score`` clamped to 0–100."""
+    spec = rubric.spec(cid)
+    return Criterion(
+        id=cid,
+        group=group,
+        score=round(max(0.0, min(100.0, score)), 1),
+        weight=spec.weight,
+        evidence=evidence,
+        tip=tip,
+        label=spec.label,
+    )
+
+
 def score_answer(
     transcript: Transcript,
     delivery: Delivery,

@@ -142,9 +142,11 @@ class Speaker(ABC):
         self.rate = rate
         self.volume = volume
 
-    @abstractmethod
     def render(self, text: str, *, voice: str | None = None, rate: int | None = None) -> np.ndarray:
-        """Speech for ``text``: float32 mono at ``self.sample_rate`` Hz, scaled by volume."""
+        """Speech for ``text`` by pyttsx3: float32 mono, ``sample_rate`` Hz, scaled by volume."""
+        audio, sr = _Engine.get().render(text, voice or self.voice, rate or self.rate)
+        self.sample_rate = sr
+        return (audio * self.volume).astype(np.float32)
 
     @abstractmethod
     def play(self, samples: np.ndarray, sample_rate: int) -> None:
@@ -178,14 +180,7 @@ class TTSSpeaker(Speaker):
     ) -> None:
         super().__init__(voice=voice, rate=rate, volume=volume)
         self.device = resolve_output(device)
-        self._engine = _Engine.get()
-        self.sample_rate = self._engine.sample_rate
-
-    def render(self, text: str, *, voice: str | None = None, rate: int | None = None) -> np.ndarray:
-        """Speech for ``text`` (float32 mono, ``sample_rate`` Hz), scaled by ``volume``."""
-        audio, sr = self._engine.render(text, voice or self.voice, rate or self.rate)
-        self.sample_rate = sr
-        return (audio * self.volume).astype(np.float32)
+        self.sample_rate = _Engine.get().sample_rate
 
     def play(self, samples: np.ndarray, sample_rate: int) -> None:
         """Play on the chosen device; blocks until played. DeviceLost if the device died."""
@@ -210,14 +205,7 @@ class SilentSpeaker(Speaker):
     ) -> None:
         super().__init__(voice=voice, rate=rate, volume=volume)
         self.realtime = realtime
-        self._engine = _Engine.get()
-        self.sample_rate = self._engine.sample_rate
-
-    def render(self, text: str, *, voice: str | None = None, rate: int | None = None) -> np.ndarray:
-        """Speech for ``text`` (float32 mono, ``sample_rate`` Hz), scaled by ``volume``."""
-        audio, sr = self._engine.render(text, voice or self.voice, rate or self.rate)
-        self.sample_rate = sr
-        return (audio * self.volume).astype(np.float32)
+        self.sample_rate = _Engine.get().sample_rate
 
     def play(self, samples: np.ndarray, sample_rate: int) -> None:
         """Play nothing (wait for the audio's duration when ``realtime``)."""
