@@ -165,7 +165,8 @@ class Transcriber:
     ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples; word times in seconds plus `offset`.
 
-        ``verbatim`` uses the filler-rich prompt (keeps "um"/"uh"); False is plain Whisper.
+        ``verbatim`` adds the filler prompt when the options carry one (off by default);
+        False always decodes plain.
         Silence, noise and tones give an empty transcript (VAD plus segment guards).
         """
         import numpy as np
