@@ -110,7 +110,7 @@ class IndexDamagedError(StorageError):
     """The index file is not a usable SQLite database; ``rebuild`` replaces it."""
 
 
-def _damaged(path: Path, exc: sqlite3.Error) -> StorageError:
+def _damaged(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StorageError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return IndexLockedError(
@@ -143,7 +143,7 @@ class SessionIndex:
             db.execute("PRAGMA foreign_keys = ON")
             self._migrate(db)
             yield db
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a mangled text cell is damage too
             raise _damaged(self.path, exc) from exc
         finally:
             db.close()
