@@ -61,11 +61,12 @@ def write_flac(path: Path, samples: np.ndarray, sample_rate: int) -> None:
         sf.write(tmp, data, int(sample_rate), format="FLAC", subtype="PCM_16")
         os.replace(tmp, path)
     except (OSError, RuntimeError) as exc:  # soundfile raises LibsndfileError(RuntimeError)
+        full = _disk_full(path.parent)  # before the unlink below frees what the write took
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError):
             raise storage_error(path, exc) from exc
-        if _disk_full(path.parent):
+        if full:
             raise StorageError(f"cannot write {path}: No space left on device") from exc
         raise StorageError(f"cannot write {path}: {exc}") from exc
 

@@ -111,7 +111,8 @@ class IndexDamagedError(StorageError):
 
 
 def _damaged(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StorageError:
-    text = str(exc)
+    # One line: SQLite quotes the damaged schema text, which may hold newlines or control bytes.
+    text = " ".join(str(exc).split())[:200]
     if "locked" in text or "busy" in text:
         return IndexLockedError(
             f"the history index {path} is locked by another voicesim; try again"
