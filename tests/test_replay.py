@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.audio_rig import PulseRig, pulse  # noqa: F401 - the fixture
+from tests.audio_rig import PulseRig
 from tests.session_factory import Built, make_session, sample_answer
 from voicesim.cli.main import main
 from voicesim.storage import SessionStore
@@ -59,7 +59,7 @@ def _active_seconds(samples: np.ndarray, sr: int = 16000, frame_s: float = 0.05)
 
 @pytest.mark.audio
 @pytest.mark.slow
-def test_replay_is_heard_on_the_virtual_speaker(built: Built, pulse: PulseRig) -> None:  # noqa: F811
+def test_replay_is_heard_on_the_virtual_speaker(built: Built, pulse: PulseRig) -> None:
     with pulse.speaker_recorder() as rec:
         time.sleep(0.3)
         assert main(["replay", built.record.id, "--answer", "2"]) == 0
@@ -92,7 +92,7 @@ def _rms(x: np.ndarray) -> float:
 
 @pytest.mark.audio
 @pytest.mark.slow
-def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> None:  # noqa: F811
+def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> None:
     """Replay in a pseudo-terminal: space pauses (the speaker goes silent), q quits early."""
     import contextlib
     import os
@@ -151,7 +151,7 @@ def test_keys_pause_and_quit_in_a_terminal(built: Built, pulse: PulseRig) -> Non
 @pytest.mark.audio
 def test_unknown_output_device_is_one_line_error(
     built: Built,
-    pulse: PulseRig,  # noqa: F811
+    pulse: PulseRig,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["replay", built.record.id, "--output-device", "no such speaker"]) == 2
