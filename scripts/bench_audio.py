@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,28 +60,11 @@ HEARD_RMS = 0.01
 # ---------------------------------------------------------------- the rig
 
 
-@contextlib.contextmanager
-def pulse_rig() -> Iterator[Any]:
+def pulse_rig() -> contextlib.AbstractContextManager[Any]:
     """The private PulseAudio server of the audio tests, this process pointed at it."""
-    from tests.audio_rig import PulseRig, reinit_portaudio
+    from tests.audio_rig import running_pulse
 
-    root = Path(tempfile.mkdtemp(prefix="vs-bench-pulse-"))  # short: socket path limit
-    rig = PulseRig(root)
-    saved = {k: os.environ.get(k) for k in rig.env}
-    os.environ.update(rig.env)
-    try:
-        rig.start()
-        reinit_portaudio()
-        yield rig
-    finally:
-        rig.kill()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        reinit_portaudio()
-        shutil.rmtree(root, ignore_errors=True)
+    return running_pulse("vs-bench-pulse-", reinit_after=True)
 
 
 class StampedRecorder:

@@ -22,6 +22,7 @@ PortAudio — and so sounddevice — reaches it: Debian's PortAudio has no Pulse
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -259,14 +260,12 @@ def reinit_portaudio() -> None:
         sd._initialize()
 
 
-@pytest.fixture(scope="session")
-def pulse() -> Iterator[PulseRig]:
-    """The private PulseAudio server, with this process pointed at it for the whole run."""
-    missing = [t for t in ("pulseaudio", "pactl", "paplay", "parec") if not shutil.which(t)]
-    if missing:
-        pytest.fail(f"audio tests need {', '.join(missing)} (Debian pulseaudio, pulseaudio-utils)")
+@contextlib.contextmanager
+def running_pulse(prefix: str = "vs-pulse-", *, reinit_after: bool = False) -> Iterator[PulseRig]:
+    """A private PulseAudio server with this process pointed at it; the environment is
+    restored afterwards (and PortAudio re-read with ``reinit_after``)."""
     # A short path: unix socket paths are limited to about 100 bytes.
-    root = Path(tempfile.mkdtemp(prefix="vs-pulse-"))
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     rig = PulseRig(root)
     saved = {k: os.environ.get(k) for k in rig.env}
     os.environ.update(rig.env)
@@ -281,4 +280,16 @@ def pulse() -> Iterator[PulseRig]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        if reinit_after:
+            reinit_portaudio()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Iterator[PulseRig]:
+    """The private PulseAudio server, with this process pointed at it for the whole run."""
+    missing = [t for t in ("pulseaudio", "pactl", "paplay", "parec") if not shutil.which(t)]
+    if missing:
+        pytest.fail(f"audio tests need {', '.join(missing)} (Debian pulseaudio, pulseaudio-utils)")
+    with running_pulse() as rig:
+        yield rig
