@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from voicesim.errors import DeviceError, SessionError
+from voicesim.errors import DeviceError
 from voicesim.export import Token, cues, timeline
 from voicesim.storage import AnswerRecord, SessionRecord
 
@@ -219,18 +219,6 @@ def render_frame(answer: AnswerRecord, tokens: list[Token], now: float, *, pause
     return head
 
 
-def _load(record: SessionRecord, name: str | None) -> tuple[np.ndarray, int] | None:
-    if not name:
-        return None
-    import soundfile as sf
-
-    try:
-        data, sr = sf.read(record.audio_path(name), dtype="float32", always_2d=False)
-    except (OSError, RuntimeError) as exc:
-        raise SessionError(f"session {record.id}: cannot read audio {name} ({exc})") from exc
-    return (data.mean(axis=1) if data.ndim == 2 else data), int(sr)
-
-
 def _play(live: Any, player: Player, read_key: Any, frame: Any) -> str:
     """Run one clip until it ends or a key says otherwise; returns "end", "next" or "quit"."""
     while not player.done.is_set():
@@ -289,7 +277,7 @@ def _replay_answer(
     }
     outcome = "end"
     for clip, kind in ((answer.question_audio, "question"), (answer.answer_audio, "answer")):
-        audio = _load(record, clip)
+        audio = record.read_audio(clip)
         if audio is None:
             continue
         player = Player(audio[0], audio[1], dev)

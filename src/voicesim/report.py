@@ -43,22 +43,6 @@ def _audio_data_uri(samples: np.ndarray, sample_rate: int) -> str:
     return "data:audio/ogg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _read(record: SessionRecord, name: str | None) -> tuple[np.ndarray, int] | None:
-    if not name:
-        return None
-    import soundfile as sf
-
-    from voicesim.errors import SessionError
-
-    try:
-        samples, sr = sf.read(record.audio_path(name), dtype="float32", always_2d=False)
-    except (OSError, RuntimeError) as exc:
-        raise SessionError(f"session {record.id}: cannot read audio {name} ({exc})") from exc
-    if samples.ndim == 2:
-        samples = samples.mean(axis=1)
-    return samples, int(sr)
-
-
 def envelope(samples: np.ndarray, points: int = ENVELOPE_POINTS) -> list[float]:
     """Peak level per bucket, 0–1, ``points`` buckets spread over the whole signal."""
     if samples.size == 0:
@@ -104,10 +88,10 @@ def _answer_data(record: SessionRecord, answer: AnswerRecord) -> dict[str, Any]:
         "delivery": None,
         "score": None,
     }
-    question = _read(record, answer.question_audio)
+    question = record.read_audio(answer.question_audio)
     if question is not None:
         item["question_audio"] = _audio_data_uri(*question)
-    audio = _read(record, answer.answer_audio)
+    audio = record.read_audio(answer.answer_audio)
     if audio is not None:
         samples, sr = audio
         item["audio"] = _audio_data_uri(samples, sr)

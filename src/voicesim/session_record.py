@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from voicesim.analysis import AnalysisResult
 from voicesim.errors import SessionError
 from voicesim.index import AnswerRow
+
+if TYPE_CHECKING:  # numpy loads lazily: `voicesim history` never needs it
+    import numpy as np
 
 FORMAT_VERSION = 1
 
@@ -133,6 +136,23 @@ class SessionRecord:
     def audio_path(self, name: str) -> Path:
         """The full path of an audio file of this session (``name`` as stored)."""
         return self.path / name
+
+    def read_audio(self, name: str | None) -> tuple[np.ndarray, int] | None:
+        """A stored audio file as mono float32 samples and its rate in Hz; None for no file.
+
+        SessionError (one line) when the file is missing or unreadable.
+        """
+        if not name:
+            return None
+        import soundfile as sf
+
+        try:
+            samples, sr = sf.read(self.audio_path(name), dtype="float32", always_2d=False)
+        except (OSError, RuntimeError) as exc:
+            raise SessionError(f"session {self.id}: cannot read audio {name} ({exc})") from exc
+        if samples.ndim == 2:
+            samples = samples.mean(axis=1)
+        return samples, int(sr)
 
     def answer(self, number: int) -> AnswerRecord:
         """The answer numbered ``number`` (1-based, as users count); SessionError if absent."""
