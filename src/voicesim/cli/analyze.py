@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from voicesim.analysis import AnalysisResult
+    from voicesim.config import Config
 
 
 def register(sub: Any) -> None:
@@ -66,8 +67,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise UserError(f"--threads must be 0 or more, not {args.threads}")
     for path in args.files:  # refuse bad files before loading the model
         probe(path)
-    question, rubric = _question_and_rubric(args)
-    transcriber = _transcriber(args)
+    from voicesim.config import load_config
+
+    cfg = load_config()
+    question, rubric = _question_and_rubric(args, cfg)
+    transcriber = _transcriber(args, cfg)
     results = _run(args, transcriber, question, rubric)
     if args.json:
         data = [r.to_dict() for r in results]
@@ -76,10 +80,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _question_and_rubric(args: argparse.Namespace) -> tuple[Any, Any]:
-    from voicesim.config import load_config
-
-    cfg = load_config()
+def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, Any]:
     question = None
     if args.question:
         from voicesim.packs import find_question
@@ -94,11 +95,9 @@ def _question_and_rubric(args: argparse.Namespace) -> tuple[Any, Any]:
     return question, rubric
 
 
-def _transcriber(args: argparse.Namespace) -> Any:
-    from voicesim.config import load_config
+def _transcriber(args: argparse.Namespace, cfg: Config) -> Any:
     from voicesim.transcribe import Transcriber
 
-    cfg = load_config()
     threads = args.threads if args.threads is not None else cfg.model.threads
     return Transcriber(args.model or cfg.model.name, threads=threads)
 
