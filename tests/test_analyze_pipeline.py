@@ -49,6 +49,21 @@ def test_jfk_words_and_pace(transcriber: Transcriber, jfk_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_hyphenated_word_counts_once(transcriber: Transcriber) -> None:
+    # tiny.en writes this rendered sentence with "long-term" and "follow-up"; faster-whisper
+    # hands them over as "long" + "-term": one written word must stay one word for pace.
+    from tests.speech import Gap, Say, compose
+
+    text = "we agreed on a long term plan and a follow up meeting every week"
+    comp = compose([Gap(0.5), Say(text), Gap(0.5)], voice="en-us", wpm=150)
+    result = analyze_samples(comp.audio, 16000, transcriber=transcriber)
+    words = [w.text.strip(".,").lower() for w in result.transcript.words]
+    assert "long-term" in words and "follow-up" in words
+    assert not any(w.startswith("-") for w in words)
+    assert result.delivery.words == len(result.transcript.text.split()) == 12
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "audio",
     [silence(8.0), white_noise(8.0, level_dbfs=-20), tone(8.0, hz=440)],

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import numpy as np
 
 
@@ -182,13 +184,15 @@ class Transcriber:
             if not seg_words or not self._keep_segment(seg, seg_words):
                 continue
             words.extend(
-                Word(
-                    w.word.strip(),
-                    round(float(w.start) + offset, 3),
-                    round(float(w.end) + offset, 3),
-                    round(float(w.probability), 3),
+                join_hyphenated(
+                    Word(
+                        w.word,
+                        round(float(w.start) + offset, 3),
+                        round(float(w.end) + offset, 3),
+                        round(float(w.probability), 3),
+                    )
+                    for w in seg_words
                 )
-                for w in seg_words
             )
         return Transcript(text=" ".join(w.text for w in words), words=words)
 
@@ -227,6 +231,30 @@ class Transcriber:
         if all(_clean(w.word) in _FILLER_ECHO for w in words) and mean_p < 0.3:
             return False
         return mean_p >= opts.min_segment_probability
+
+
+def join_hyphenated(raw: Iterable[Word]) -> list[Word]:
+    """Words as written, from faster-whisper's words (text still carrying its leading space).
+
+    faster-whisper starts a new word at every token that begins with a space, and at a
+    "-" token too: "a long-term plan" comes out as " long", "-term". Whisper wrote one
+    word, so a piece that begins with "-" without a space is joined to the word before
+    it ("long-term": one word for pace, as in the text). A spaced dash (" -then") starts a
+    word of its own. The texts returned are stripped.
+    """
+    out: list[Word] = []
+    for w in raw:
+        if out and w.text.startswith("-") and len(w.text) > 1:
+            prev = out[-1]
+            out[-1] = Word(
+                prev.text + w.text,
+                prev.start,
+                w.end,
+                min(prev.probability, w.probability),
+            )
+            continue
+        out.append(Word(w.text.strip(), w.start, w.end, w.probability))
+    return out
 
 
 def _hub_offline() -> None:
