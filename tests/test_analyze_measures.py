@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -85,6 +87,36 @@ def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
     uh = Filler("(filled pause)", 4.89, 5.2, "filled_pause", "acoustic")
     marked = absorb_lookalikes(words, [uh])
     assert [w.text for w in marked if w.filler] == ["or"]
+
+
+def test_an_or_written_just_after_a_filled_pause_is_that_filler() -> None:
+    # "…six months, uh, she was…" written "months, or she": Whisper's times lag the "uh",
+    # so the unsure "or" starts after it. A sure "or", or one after another word, stays.
+    from voicesim.delivery import Filler
+    from voicesim.fillers import absorb_lookalikes
+
+    uh = Filler("(filled pause)", 3.38, 3.63, "filled_pause", "acoustic")
+    words = [Word("months,", 2.9, 3.28, 0.9), Word("or", 3.66, 3.82, 0.54)]
+    words += [Word("she", 3.82, 3.98, 0.9), Word("was", 3.98, 4.28, 0.9)]
+    assert [w.text for w in absorb_lookalikes(words, [uh]) if w.filler] == ["or"]
+    sure = [*words[:1], replace(words[1], probability=0.95), *words[2:]]
+    assert not any(w.filler for w in absorb_lookalikes(sure, [uh]))
+    late = [*words[:1], replace(words[1], start=4.2, end=4.4), *words[2:]]
+    assert not any(w.filler for w in absorb_lookalikes(late, [uh]))
+    between = [words[0], Word("then", 3.64, 3.7, 0.9), *words[1:]]
+    assert not any(w.filler for w in absorb_lookalikes(between, [uh]))
+    real_and = [*words[:1], Word("and", 3.66, 3.82, 0.54), *words[2:]]
+    assert not any(w.filler for w in absorb_lookalikes(real_and, [uh]))
+
+
+def test_hyphen_pieces_are_joined_to_their_word() -> None:
+    from voicesim.transcribe import join_hyphenated
+
+    raw = [Word(" a", 0.0, 0.1, 0.9), Word(" long", 0.1, 0.3, 0.9), Word("-term", 0.3, 0.6, 0.6)]
+    raw += [Word(" plan", 0.6, 0.9, 0.9), Word(" -then", 1.0, 1.2, 0.8)]
+    out = join_hyphenated(raw)
+    assert [w.text for w in out] == ["a", "long-term", "plan", "-then"]
+    assert (out[1].start, out[1].end, out[1].probability) == (0.1, 0.6, 0.6)
 
 
 def test_um_under_a_stretched_word_is_found_acoustically() -> None:

@@ -30,6 +30,9 @@ _ALWAYS = {"basically", "actually", "literally"}
 _LOOKALIKES = {"or", "and", "on", "oh", "ah", "a", "uh", "er"}
 """Short words Whisper writes for a hesitation it does not spell as "uh" (seen on rendered
 answers: "or" for "uh"/"er", "and"/"on" for "um")."""
+_LATE_LOOKALIKES = {"or", "oh", "ah", "uh", "er"}
+"""The vowel-only lookalikes: Whisper also writes them just *after* the "uh" they stand
+for (its word times lag), where a real "and"/"a" is far more often a real word."""
 _LIKE_VERB_BEFORE = {
     "i", "you", "we", "they", "he", "she", "would", "wouldn't", "i'd", "we'd", "you'd",
     "really", "don't", "didn't", "doesn't", "do", "does", "did", "to", "also", "always",
@@ -349,6 +352,32 @@ def absorb_lookalikes(
         if w.filler or plain(w.text) not in _LOOKALIKES or w.end <= w.start:
             continue
         inside = max((min(w.end, f.end) - max(w.start, f.start) for f in pauses), default=0.0)
-        if inside >= min_inside * (w.end - w.start):
+        if inside >= min_inside * (w.end - w.start) or _late_echo(words, i, pauses):
             out[i] = replace(w, filler=True)
     return out
+
+
+def _late_echo(
+    words: Sequence[Word],
+    i: int,
+    pauses: Sequence[Filler],
+    *,
+    lag_s: float = 0.4,
+    max_probability: float = 0.7,
+) -> bool:
+    """True if words[i] is an "or"/"uh"-like word Whisper wrote, unsure, for the acoustic
+    filled pause that ends just before it.
+
+    Whisper's times for a word it made of an "uh" lag the sound: on the rendered answers
+    "…six months, uh, she was…" came out "months, or she", the "or" starting 0.03–0.25 s
+    after the "uh" ended, with probability 0.19–0.61. A word that starts within ``lag_s``
+    seconds of a filled pause's end, with no other word in between, and that Whisper
+    gave less than ``max_probability``, is that filled pause, not a word.
+    """
+    w = words[i]
+    if plain(w.text) not in _LATE_LOOKALIKES or w.probability >= max_probability:
+        return False
+    prev_end = words[i - 1].end if i > 0 else float("-inf")
+    return any(
+        f.end - 0.05 <= w.start <= f.end + lag_s and prev_end <= f.end + 0.05 for f in pauses
+    )
