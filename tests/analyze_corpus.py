@@ -1,6 +1,6 @@
 """Rendered interview answers with known fillers, pauses and pace (issue 2 acceptance set).
 
-Twelve answers, several espeak-ng voices and speeds, 48 known fillers mixing filled
+Twelve answers, several espeak-ng voices and speeds, 45 known fillers mixing filled
 pauses and discourse fillers, inserted pauses of 0.5–2.4 s, and non-filler uses of
 "like" and "so" that must not be counted. Used by the tests (a subset) and by
 ``scripts/measure_analyze.py`` (all of it).
@@ -175,13 +175,60 @@ HELDOUT: tuple[Answer, ...] = (
 to tune the filler detector's thresholds: the check that they were not fitted to ANSWERS."""
 
 
+FRESH = (
+    Answer("f_vendor", "en-us+m3", 150, (
+        Say("we had a vendor who kept missing delivery dates"), Fill("um"),
+        Say("so I set up a weekly call with their lead"), Gap(0.8), Fill("you know", D),
+        Say("just to see the risks early"), Fill("uh"),
+        Say("after a month they were on time again"))),
+    Answer("f_hire", "en-gb-scotland", 165, (
+        Say("the hardest hire I made was a senior architect"), Fill("er"),
+        Say("we interviewed twelve people"), Fill("basically", D),
+        Say("before we found the right one"), Gap(1.0), Fill("um"),
+        Say("she has stayed with us for three years"))),
+    Answer("f_budget", "en-029", 145, (
+        Fill("well", D), Gap(0.4), Say("I manage a budget of two million a year"), Fill("uh"),
+        Say("and I review it with finance every month"), Fill("hmm"), Gap(0.7),
+        Say("that way there are no surprises at the end"))),
+    Answer("f_remote", "en-gb-x-rp", 175, (
+        Say("my team works across three time zones"), Fill("um"),
+        Say("we write everything down"), Fill("I mean", D),
+        Say("decisions and meeting notes and plans"), Gap(1.2), Fill("er"),
+        Say("it keeps everyone on the same page"))),
+    Answer("f_quality", "en-us-nyc", 160, (
+        Say("quality dropped after we doubled the team"), Fill("uh"),
+        Say("so I paired new people with experienced ones"), Fill("like", D),
+        Say("for their first six weeks"), Gap(0.9), Fill("um"),
+        Say("and the number of bugs fell by half"))),
+    Answer("f_pivot", "en-us+f3", 185, (
+        Say("we changed our product strategy last autumn"), Fill("hmm"),
+        Say("I explained the reasons to every team"), Fill("actually", D),
+        Say("in small groups"), Gap(0.6), Fill("uh"),
+        Say("people accepted it faster than I expected"))),
+    Answer("f_coach", "en-gb-x-gbclan", 140, (
+        Fill("so", D), Gap(0.4), Say("one of my engineers wanted to become a manager"), Fill("um"),
+        Say("I gave him a small project to lead"), Gap(1.1), Fill("erm"),
+        Say("and we talked about it every friday"))),
+    Answer("f_risk", "en-gb", 155, (
+        Say("before a launch I list the top five risks"), Fill("uh"),
+        Say("each one gets an owner"), Fill("kind of", D),
+        Say("and a plan if it happens"), Gap(0.8), Fill("um"),
+        Say("it has saved us more than once"))),
+)  # fmt: skip
+"""A third set, written in the second session to test a decode change (a short filler
+prompt, rejected: no better here) before anything was tuned on it. It showed that
+faster-whisper splits a hyphenated word ("high-right" → "high", "-right"), which
+counted one word twice; fixed in transcribe.join_hyphenated."""
+
+SETS: dict[str, tuple[Answer, ...]] = {"main": ANSWERS, "held-out": HELDOUT, "fresh": FRESH}
+
 SMALL = ("migration", "conflict", "weakness", "deadline")
 """The subset the test suite runs (the script runs everything)."""
 
 
-def answers(names: tuple[str, ...] | None = None, *, held_out: bool = False) -> list[Answer]:
-    """The answers with these names (all if None), in set order; HELDOUT if held_out."""
-    return [a for a in (HELDOUT if held_out else ANSWERS) if names is None or a.name in names]
+def answers(names: tuple[str, ...] | None = None, *, set_name: str = "main") -> list[Answer]:
+    """The answers of SETS[set_name] with these names (all if None), in set order."""
+    return [a for a in SETS[set_name] if names is None or a.name in names]
 
 
 # --- scoring a result against the truth ----------------------------------------------------
