@@ -109,6 +109,25 @@ def test_an_or_written_just_after_a_filled_pause_is_that_filler() -> None:
     assert not any(w.filler for w in absorb_lookalikes(real_and, [uh]))
 
 
+def test_um_written_as_and_is_a_filler_but_a_spoken_and_is_a_word() -> None:
+    # "…in my calendar, um, the rest can wait" written "calendar and the rest": Whisper
+    # puts an "and" on the um. The steady hum under it is still a filled pause, and the
+    # "and" is not counted; the spoken "and"s of the answer are neither.
+    from tests.speech import Fill, Gap, Say, compose
+    from voicesim.delivery import measure_frames
+
+    comp = compose([Gap(0.5), Say("we met every morning and we talked about the plan"),
+                    Fill("um"), Say("the rest can wait"), Gap(0.5)])  # fmt: skip
+    um = comp.fillers[0]
+    spoken = [Word(w.text, w.start, w.end, 0.9) for w in comp.words if not w.filler]
+    written = [*spoken[:10], Word("and", um.start - 0.02, um.start + 0.12, 0.5), *spoken[10:]]
+    delivery = measure_frames(frame_features(comp.audio, SR), Transcript("", written))
+    assert [(round(f.start, 1), f.source) for f in delivery.fillers] == [
+        (round(um.start, 1), "acoustic")
+    ]
+    assert delivery.words == len(spoken) == 14
+
+
 def test_hyphen_pieces_are_joined_to_their_word() -> None:
     from voicesim.transcribe import join_hyphenated
 

@@ -30,6 +30,11 @@ _ALWAYS = {"basically", "actually", "literally"}
 _LOOKALIKES = {"or", "and", "on", "oh", "ah", "a", "uh", "er"}
 """Short words Whisper writes for a hesitation it does not spell as "uh" (seen on rendered
 answers: "or" for "uh"/"er", "and"/"on" for "um")."""
+_HUM_LOOKALIKES = {"and", "or", "on"}
+"""Lookalikes with a consonant in them. A real "and"/"or"/"on" glides through it, so its
+spectrum is not stable; a stable voiced stretch under one is the "um" Whisper wrote as it.
+So these words neither account for such a stretch nor stop it lying between words (the
+single vowels "a"/"oh" do: a real "a" is as steady as an "uh")."""
 _LATE_LOOKALIKES = {"or", "oh", "ah", "uh", "er"}
 """The vowel-only lookalikes: Whisper also writes them just *after* the "uh" they stand
 for (its word times lag), where a real "and"/"a" is far more often a real word."""
@@ -196,8 +201,9 @@ def acoustic_candidates(
     A stretch is a run of voiced frames (level over threshold_db, clarity over the
     minimum; dips up to ``bridge_s`` bridged) lasting min_s–max_s seconds with a median
     spectral change under ``loose_flux_db``. It is *confirmed* when the spectrum is
-    stable (median change under max_flux_db) and no content word's centre lies in it.
-    Only stretches inside the speaking span count, so a tone or hum alone yields none.
+    stable (median change under max_flux_db) and no content word accounts for it (an
+    "and"/"or"/"on" does not: see _HUM_LOOKALIKES). Only stretches inside the speaking
+    span count, so a tone or hum alone yields none.
     """
     opts = options or AcousticOptions()
     if not words or len(frames) == 0:
@@ -208,6 +214,7 @@ def acoustic_candidates(
     sounding = _sounding_time(frames, threshold_db)
     found: list[Candidate] = []
     pieces = [p for a, b in runs(voiced) for p in _split(frames.flux, a, b, opts.split_flux_db)]
+    content = [w for w in words if plain(w.text) not in _HUM_LOOKALIKES]
     for a, b in pieces:
         start, end = frames.offset + a * frames.hop, frames.offset + b * frames.hop
         if not (opts.min_s <= end - start <= opts.max_s) or end < span_lo or start > span_hi:
@@ -218,9 +225,9 @@ def acoustic_candidates(
         # Between words (no word spans its middle) a stretch may change more: "um" glides
         # from vowel to nasal.
         stable = flux <= opts.max_flux_db or (
-            flux <= opts.gap_flux_db and _in_gap(words, start, end)
+            flux <= opts.gap_flux_db and _in_gap(content, start, end)
         )
-        confirmed = stable and not _explained(words, start, end, sounding)
+        confirmed = stable and not _explained(content, start, end, sounding)
         found.append(Candidate(round(start, 3), round(end, 3), confirmed))
     return found
 
@@ -292,9 +299,10 @@ def _split(flux: np.ndarray, a: int, b: int, split_db: float | None) -> list[tup
 
 
 def _in_gap(words: Sequence[Word], start: float, end: float) -> bool:
-    """True if no transcribed word spans the middle of [start, end] s."""
+    """True if no transcribed word spans the middle of [start, end] s (a word that only
+    begins or ends there does not span it)."""
     mid = (start + end) / 2
-    return not any(w.start <= mid <= w.end for w in words)
+    return not any(w.start < mid < w.end for w in words)
 
 
 def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
