@@ -31,8 +31,9 @@ _LOOKALIKES = {"or", "and", "on", "oh", "ah", "a", "uh", "er"}
 """Short words Whisper writes for a hesitation it does not spell as "uh" (seen on rendered
 answers: "or" for "uh"/"er", "and"/"on" for "um")."""
 _HUM_LOOKALIKES = {"and", "or", "on"}
-"""Lookalikes with a consonant in them. A real "and"/"or"/"on" glides through it, so its
-spectrum is not stable; a stable voiced stretch under one is the "um" Whisper wrote as it.
+"""Lookalikes with a consonant in them. A real "and"/"or"/"on" glides from its vowel into
+the consonant, so its spectrum is not stable; a stable voiced stretch under one is the "um"
+Whisper wrote as it.
 So these words neither account for such a stretch nor stop it lying between words (the
 single vowels "a"/"oh" do: a real "a" is as steady as an "uh")."""
 _LATE_LOOKALIKES = {"or", "oh", "ah", "uh", "er"}
