@@ -11,7 +11,6 @@ by more than 10 %.
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 COUNT = 50
 WARM = 5  # answers after which the baseline is taken
+WINDOW = 10  # answers per window compared
 TOPICS = (
     "work",
     "change jobs",
@@ -117,12 +117,18 @@ def test_fifty_questions_flat_memory_every_answer_stored(tmp_path: Path) -> None
 
     samples = [rss[n] for n in sorted(rss)]
     assert len(samples) >= COUNT * 0.8, f"only {len(samples)} RSS samples"
-    base = statistics.median(rss[n] for n in sorted(rss) if WARM <= n < WARM + 5)
-    late = [rss[n] for n in sorted(rss) if n >= WARM]
-    growth = max(late) / base - 1
+    # A sample lands at a random moment of an answer's work, so consecutive samples swing
+    # by ~5 % (the analysis's transient arrays): compare the peak of the first window after
+    # warm-up with the peak of the last one. The sample at COUNT is the session's closing
+    # work (scorecard, summary), another phase, reported but not part of the trend.
+    early = [rss[n] for n in sorted(rss) if WARM <= n < WARM + WINDOW]
+    late = [rss[n] for n in sorted(rss) if COUNT - WINDOW <= n < COUNT]
+    assert early and late, f"RSS samples {sorted(rss)}"
+    growth = max(late) / max(early) - 1
     summary = (
-        f"{COUNT} answers in {elapsed:.0f} s; RSS after {WARM}: {base:.0f} MB, "
-        f"max later {max(late):.0f} MB (+{growth * 100:.1f} %), last {samples[-1]:.0f} MB"
+        f"{COUNT} answers in {elapsed:.0f} s; peak RSS over answers {WARM}–{WARM + WINDOW - 1}: "
+        f"{max(early):.0f} MB, over the last {WINDOW}: {max(late):.0f} MB "
+        f"({growth * 100:+.1f} %), at the end {samples[-1]:.0f} MB"
     )
     series = " ".join(f"{n}:{rss[n]:.0f}" for n in sorted(rss))
     print(f"\n{summary}\nRSS MB per stored answer: {series}")
