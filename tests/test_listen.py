@@ -131,6 +131,7 @@ def test_max_answer_with_a_warning_before_it() -> None:
     assert turn.ended_by == "max"
     assert turn.ended_at_s == pytest.approx(4.0, abs=0.05)
     assert len(warned) == 1 and warned[0] == pytest.approx(2.5, abs=0.05)
+    assert turn.warned_at_s == pytest.approx(2.5, abs=0.05)
 
 
 def test_interrupt_and_sink() -> None:

@@ -74,6 +74,8 @@ class Turn:
     final_decode_s: float = 0.0
     ended_at_s: float = 0.0
     chunks: list[tuple[float, float]] = field(default_factory=list)
+    warned_at_s: float | None = None
+    """When the time warning was given (it may be heard in the audio), seconds."""
 
     @property
     def duration_s(self) -> float:
@@ -202,6 +204,7 @@ class _Listener:
         self.chunk_start: float | None = None  # start of the stretch not yet sent, s
         self.unsent_speech = False
         self.chunks: list[tuple[float, float]] = []
+        self.warned_at: float | None = None  # when the time warning was given, s
 
     @property
     def now(self) -> float:
@@ -329,6 +332,7 @@ class _Listener:
             final_decode_s=final,
             ended_at_s=ended_at,
             chunks=list(self.chunks),
+            warned_at_s=self.warned_at,
         )
 
 
@@ -383,6 +387,7 @@ def _loop(
         lis.feed(block)
         if not warned and lis.now >= settings.max_answer - settings.warn_before_end:
             warned = True
+            lis.warned_at = lis.now
             assert on_time_warning is not None
             on_time_warning()
         if on_interrupt is not None and on_interrupt(lis.now):

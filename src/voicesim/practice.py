@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 SILENT_RETRY_LINE = "Take your time. Here is the question again."
 PAUSE_LINE = "Paused. Say continue when you are ready."
 RESUME_LINE = "Welcome back."
-WARNING_LINE = "Fifteen seconds left."
 
 
 @dataclass
@@ -303,7 +302,7 @@ class Interview:
                 ask.listen,
                 transcriber=transcriber,
                 sink=sink.write,
-                on_time_warning=self._time_warning,
+                on_time_warning=lambda: self._time_warning(ask.listen.warn_before_end),
                 on_interrupt=(lambda elapsed: elapsed >= limit) if limit else None,
             )
         finally:
@@ -336,9 +335,12 @@ class Interview:
                 self._say(RESUME_LINE, self.mode.interviewers[0])
                 return
 
-    def _time_warning(self) -> None:
-        self.reporter.notice("Fifteen seconds left.")
-        threading.Thread(target=self._say_quietly, args=(WARNING_LINE,), daemon=True).start()
+    def _time_warning(self, seconds_left: float) -> None:
+        from voicesim.cues import warning_line
+
+        line = warning_line(seconds_left)
+        self.reporter.notice(line)
+        threading.Thread(target=self._say_quietly, args=(line,), daemon=True).start()
 
     def _say_quietly(self, text: str) -> None:
         # A missed warning must not end the answer.
@@ -388,14 +390,18 @@ class Interview:
 
     def _analyse(self, ask: Ask, turn: Turn, a_audio: str) -> AnalysisResult:
         from voicesim.analysis import analyze_samples
+        from voicesim.cues import without_warning_echo
 
         assert self._model is not None
+        transcript = turn.transcript
+        if transcript is not None:
+            transcript = without_warning_echo(transcript, turn.warned_at_s)
         return analyze_samples(
             turn.audio,
             turn.sample_rate,
             path=str(self._log().writer.path / a_audio),
             question=ask.question,
-            transcript=turn.transcript,
+            transcript=transcript,
             transcriber=self._model.get(),
             response_latency_s=turn.speech_start_s,
         )
