@@ -56,4 +56,5 @@ def builtin_packs_dir() -> Path:
     repo = Path(__file__).resolve().parents[2] / "question_packs"
     if repo.is_dir():
         return repo
-    return Path(__file__).parent / "data" / "question_packs"
+    # Installed from a wheel: the packs are the package voicesim.question_packs.
+    return Path(__file__).parent / "question_packs"
