@@ -18,7 +18,7 @@ _NUMBERS = [
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
     "eighteen", "nineteen", "twenty",
 ]  # fmt: skip
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty")  # 20, 30, … 60
 
 
 def warning_line(seconds_left: float) -> str:
@@ -69,7 +69,7 @@ def _spell(n: int) -> str:
     if n < len(_NUMBERS):
         return _NUMBERS[n]
     tens, ones = divmod(n, 10)
-    name = next((k for k, v in _TENS.items() if v == tens * 10), None)
-    if name is None:
+    if not 2 <= tens < 2 + len(_TENS):
         return str(n)
+    name = _TENS[tens - 2]
     return name if ones == 0 else f"{name}-{_NUMBERS[ones]}"
