@@ -8,9 +8,9 @@ are taken out of the transcript before the answer is measured and scored.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from voicesim.fillers import plain
 from voicesim.transcribe import Transcript
 
 _NUMBERS = [
@@ -56,8 +56,8 @@ def without_warning_echo(
 
 def _key(text: str) -> str | None:
     """The token's role in a warning ("number", "second", "left"), or None."""
-    parts = [re.sub(r"[^a-z0-9]+", "", p) for p in text.lower().split("-")]
-    if all(p.isdigit() or p in _NUMBERS or p in _TENS for p in parts):
+    parts = plain(text).split()  # "Twenty-five," → twenty, five
+    if parts and all(p.isdigit() or p in _NUMBERS or p in _TENS for p in parts):
         return "number"
     t = "".join(parts)
     if t in ("second", "seconds"):
