@@ -8,11 +8,11 @@ several espeak-ng voices and speeds) and on two held-out sets (8 answers each, 3
 24 fillers, other sentences/voices/speeds, never used for tuning): filler recall and
 precision for three variants (plain faster-whisper + transcript fillers, voicesim's
 decode + transcript fillers, voicesim's decode + acoustic detector = what voicesim
-ships), wpm error, pause
-detection and boundary error, and the non-filler WER of voicesim's decode against plain
-faster-whisper. On jfk.flac: WER and wpm. Silence, white noise and a 440 Hz tone: words.
-Time: analyze vs plain transcription (wall and CPU seconds). Exit status 1 if an
-acceptance threshold of the main set is missed (the held-out sets are reported only).
+ships), wpm error, pause detection and boundary error, and the non-filler WER of
+voicesim's decode against plain faster-whisper. On jfk.flac: WER and wpm. Silence,
+white noise and a 440 Hz tone: words. Time: analyze vs plain transcription (wall and CPU
+seconds). Exit status 1 if an acceptance threshold of the main set is missed (the
+held-out sets are reported only).
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ HELDOUT: tuple[Answer, ...] = (
 to tune the filler detector's thresholds: the check that they were not fitted to ANSWERS."""
 
 
-FRESH = (
+FRESH: tuple[Answer, ...] = (
     Answer("f_vendor", "en-us+m3", 150, (
         Say("we had a vendor who kept missing delivery dates"), Fill("um"),
         Say("so I set up a weekly call with their lead"), Gap(0.8), Fill("you know", D),
