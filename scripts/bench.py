@@ -145,7 +145,7 @@ def bench_analyze(
 ) -> None:
     from faster_whisper import WhisperModel
 
-    from voicesim.analysis import analyze_file
+    from voicesim.analysis.pipeline import analyze_file
     from voicesim.transcribe import Transcriber, resolve_model
 
     model = WhisperModel(

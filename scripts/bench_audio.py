@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # tests.audio_rig: the rig of the audio tests
 
-from voicesim.capture import Microphone  # noqa: E402
+from voicesim.audio.capture import Microphone  # noqa: E402
 
 SPEECH_RMS = 0.005
 """A 10 ms stretch with RMS above this (about -46 dBFS) counts as speech when feeding."""
@@ -238,9 +238,9 @@ def measure_live(
     mic: StampedMic, feed: Callable[[], Any], transcriber: Any, end_silence: float, length: float
 ) -> LiveFigures:
     """Start `mic`, call `feed` (starts the answer playing), listen, then build the scorecard."""
-    from voicesim.analysis import analyze_samples
-    from voicesim.feedback import scorecard, spoken_feedback
-    from voicesim.listen import ListenSettings, listen
+    from voicesim.analysis.pipeline import analyze_samples
+    from voicesim.interview.feedback import scorecard, spoken_feedback
+    from voicesim.listen.turn import ListenSettings, listen
 
     settings = ListenSettings(
         end_silence=end_silence, max_answer=length + 60, first_word_wait=30.0, commands=False
@@ -279,7 +279,7 @@ def live_fast(path: Path, speed: float, transcriber: Any, end_silence: float) ->
     """Feed `path` through a FileMicrophone at `speed` × real time."""
     import soundfile as sf
 
-    from voicesim.capture import FileMicrophone
+    from voicesim.audio.capture import FileMicrophone
 
     audio, sr = sf.read(str(path), dtype="float32")
     inner = FileMicrophone(speed=speed)
@@ -295,7 +295,7 @@ def live_realtime(path: Path, rig: Any, transcriber: Any, end_silence: float) ->
     """Play `path` into the rig's virtual microphone; practice's DeviceMicrophone records it."""
     import soundfile as sf
 
-    from voicesim.capture import DeviceMicrophone
+    from voicesim.audio.capture import DeviceMicrophone
 
     info = sf.info(str(path))
     mic = StampedMic(DeviceMicrophone(device=None), 1.0)

@@ -13,11 +13,19 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from voicesim.analysis import AnalysisResult, AudioInfo
-from voicesim.delivery import Delivery, Filler, Pause
-from voicesim.scoring import Criterion, Evidence, Score
-from voicesim.storage import AnswerRecord, SessionStore, utc_now
-from voicesim.transcribe import Transcript, Word
+from voicesim.results import (
+    AnalysisResult,
+    AudioInfo,
+    Criterion,
+    Delivery,
+    Evidence,
+    Filler,
+    Pause,
+    Score,
+    Transcript,
+    Word,
+)
+from voicesim.sessions.store import AnswerRecord, SessionStore, utc_now
 
 CATEGORIES = ("general", "behavioural", "motivation", "teamwork")
 

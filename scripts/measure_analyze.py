@@ -70,9 +70,9 @@ def main() -> int:
 
 
 def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "main") -> bool:
-    from voicesim.acoustics import frame_features
-    from voicesim.analysis import analyze_samples
-    from voicesim.delivery import measure_frames
+    from voicesim.analysis.acoustics import frame_features
+    from voicesim.analysis.delivery import measure_frames
+    from voicesim.analysis.pipeline import analyze_samples
 
     variants = {"plain+lexical": [0, 0, 0], "decode+lexical": [0, 0, 0], "shipped": [0, 0, 0]}
     wpm_errs: list[float] = []
@@ -141,8 +141,8 @@ def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "
 
 
 def jfk(tr: object) -> bool:
-    from voicesim.analysis import analyze_file
-    from voicesim.audio import load_audio
+    from voicesim.analysis.pipeline import analyze_file
+    from voicesim.audio.files import load_audio
 
     samples, _ = load_audio(JFK)
     t0 = time.perf_counter()
@@ -169,7 +169,7 @@ def jfk(tr: object) -> bool:
 
 
 def no_speech(tr: object) -> bool:
-    from voicesim.analysis import analyze_samples
+    from voicesim.analysis.pipeline import analyze_samples
 
     ok = True
     for name, audio in (
@@ -196,7 +196,7 @@ def _plain_model(threads: int) -> object:
 
 
 def _plain(samples: object) -> object:
-    from voicesim.transcribe import Transcript, Word
+    from voicesim.results import Transcript, Word
 
     segments, _ = PLAIN.transcribe(samples, language="en", word_timestamps=True)  # type: ignore[attr-defined]
     words = [
@@ -208,7 +208,7 @@ def _plain(samples: object) -> object:
 
 
 def _lexical(words: list) -> list:  # type: ignore[type-arg]
-    from voicesim.fillers import transcript_fillers
+    from voicesim.analysis.fillers import transcript_fillers
 
     return transcript_fillers(words)[0]
 

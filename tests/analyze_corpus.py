@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tests.speech import Composition, Fill, Gap, Piece, Say, TrueFiller, compose
-from voicesim.delivery import Filler, Pause
-from voicesim.fillers import plain
-from voicesim.transcribe import Word
+from voicesim.results import Filler, Pause, Word
+from voicesim.text import plain
 
 D = "discourse"
 

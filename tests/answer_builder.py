@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from voicesim.delivery import Delivery, Filler, LoudnessStats, Pause, PitchStats
-from voicesim.transcribe import Transcript, Word
+from voicesim.results import Delivery, Filler, LoudnessStats, Pause, PitchStats, Transcript, Word
 
 _MARK = re.compile(r"^\{(\w+)(?::([\d.]+))?\}$")
 

@@ -247,7 +247,7 @@ def with_blame(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
 
 
 def main() -> None:  # pragma: no cover - a measuring aid
-    from voicesim.analysis import analyze_samples
+    from voicesim.analysis.pipeline import analyze_samples
     from voicesim.packs import find_question
     from voicesim.transcribe import Transcriber
 

@@ -5,7 +5,7 @@ Two ways to get each answer's analysis:
 - ``truth_analysis(comp)`` builds the AnalysisResult from what we rendered (words, fillers,
   pauses at known times) — for tests of storage, exports and the report that must not
   depend on Whisper.
-- ``real=True`` in :func:`make_session` runs ``voicesim.analysis.analyze_samples`` (real
+- ``real=True`` in :func:`make_session` runs ``voicesim.analysis.pipeline.analyze_samples`` (real
   Whisper + delivery + scoring) — for end-to-end tests.
 
     comp = compose([Say("I led the migration"), Fill("um"), Gap(1.0), Say("in three months")])
@@ -21,11 +21,19 @@ from pathlib import Path
 import numpy as np
 
 from tests.speech import SR, Composition, Fill, Gap, Say, compose, render
-from voicesim.analysis import AnalysisResult, AudioInfo
-from voicesim.delivery import Delivery, Filler, Pause
-from voicesim.scoring import Criterion, Evidence, Score
-from voicesim.storage import AnswerRecord, SessionRecord, SessionStore, utc_now
-from voicesim.transcribe import Transcript, Word
+from voicesim.results import (
+    AnalysisResult,
+    AudioInfo,
+    Criterion,
+    Delivery,
+    Evidence,
+    Filler,
+    Pause,
+    Score,
+    Transcript,
+    Word,
+)
+from voicesim.sessions.store import AnswerRecord, SessionRecord, SessionStore, utc_now
 
 QUESTIONS = [
     {"id": "tell-me", "text": "Tell me about yourself.", "category": "general", "kind": "open"},
@@ -132,7 +140,7 @@ def make_session(
             for block in np.array_split(comp.audio, max(1, comp.audio.size // 1600)):
                 audio.write(block)
         if real:
-            from voicesim.analysis import analyze_samples
+            from voicesim.analysis.pipeline import analyze_samples
 
             analysis = analyze_samples(comp.audio, SR, transcriber=transcriber)
         else:

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from tests.speech import SR, render, silence
-from voicesim.audio import iter_audio_blocks, load_audio
+from voicesim.audio.files import iter_audio_blocks, load_audio
 from voicesim.errors import AudioError
 
 

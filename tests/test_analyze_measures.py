@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from tests.speech import SR, silence, tone, white_noise
-from voicesim.acoustics import frame_features, levels, silent_runs
-from voicesim.delivery import count_syllables, measure_delivery
-from voicesim.fillers import is_filled_pause, transcript_fillers
-from voicesim.transcribe import Transcript, Word
+from voicesim.analysis.acoustics import frame_features, levels, silent_runs
+from voicesim.analysis.delivery import count_syllables, measure_delivery
+from voicesim.analysis.fillers import transcript_fillers
+from voicesim.results import Transcript, Word
+from voicesim.text import is_filled_pause
 
 
 def _words(text: str, start: float = 0.0, step: float = 0.3) -> list[Word]:
@@ -79,8 +80,8 @@ def test_touching_filled_pause_tokens_are_one_filler() -> None:
 
 def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
     # "…small shops, uh, my parents…" written "shops or my": the "or" lies in the uh.
-    from voicesim.delivery import Filler
-    from voicesim.fillers import absorb_lookalikes
+    from voicesim.analysis.fillers import absorb_lookalikes
+    from voicesim.results import Filler
 
     words = [Word("shops", 4.4, 4.86, 0.9), Word("or", 4.86, 5.38, 0.4), Word("my", 5.4, 5.6, 0.9)]
     words += [Word("cats", 6.0, 6.3, 0.9), Word("and", 6.3, 6.5, 0.9), Word("dogs", 6.5, 6.9, 0.9)]
@@ -92,8 +93,8 @@ def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
 def test_an_or_written_just_after_a_filled_pause_is_that_filler() -> None:
     # "…six months, uh, she was…" written "months, or she": Whisper's times lag the "uh",
     # so the unsure "or" starts after it. A sure "or", or one after another word, stays.
-    from voicesim.delivery import Filler
-    from voicesim.fillers import absorb_lookalikes
+    from voicesim.analysis.fillers import absorb_lookalikes
+    from voicesim.results import Filler
 
     uh = Filler("(filled pause)", 3.38, 3.63, "filled_pause", "acoustic")
     words = [Word("months,", 2.9, 3.28, 0.9), Word("or", 3.66, 3.82, 0.54)]
@@ -114,7 +115,7 @@ def test_um_written_as_and_is_a_filler_but_a_spoken_and_is_a_word() -> None:
     # puts an "and" on the um. The steady hum under it is still a filled pause, and the
     # "and" is not counted; the spoken "and"s of the answer are neither.
     from tests.speech import Fill, Gap, Say, compose
-    from voicesim.delivery import measure_frames
+    from voicesim.analysis.delivery import measure_frames
 
     comp = compose([Gap(0.5), Say("we met every morning and we talked about the plan"),
                     Fill("um"), Say("the rest can wait"), Gap(0.5)])  # fmt: skip
@@ -141,7 +142,7 @@ def test_hyphen_pieces_are_joined_to_their_word() -> None:
 def test_um_under_a_stretched_word_is_found_acoustically() -> None:
     # "…the data" um "because…": Whisper stretches "data" over the um; the um is still found.
     from tests.speech import Fill, Gap, Say, compose
-    from voicesim.fillers import acoustic_candidates
+    from voicesim.analysis.fillers import acoustic_candidates
 
     comp = compose([Gap(0.5), Say("the hardest part was the data"), Fill("um"),
                     Say("because nobody wrote it down"), Gap(0.5)])  # fmt: skip

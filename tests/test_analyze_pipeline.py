@@ -19,8 +19,9 @@ from tests.analyze_corpus import (
 )
 from tests.conftest import JFK_TEXT
 from tests.speech import Composition, silence, tone, white_noise
-from voicesim.analysis import AnalysisResult, analyze_file, analyze_samples
+from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.errors import ModelError
+from voicesim.results import AnalysisResult
 from voicesim.transcribe import Transcriber, resolve_model
 
 

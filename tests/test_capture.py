@@ -9,8 +9,8 @@ import pytest
 
 from tests.audio_rig import PulseRig
 from tests.speech import render, silence
-from voicesim.capture import BLOCK, DeviceLost, DeviceMicrophone, FileMicrophone
-from voicesim.devices import list_devices, resolve_input, resolve_output
+from voicesim.audio.capture import BLOCK, DeviceLost, DeviceMicrophone, FileMicrophone
+from voicesim.audio.devices import list_devices, resolve_input, resolve_output
 from voicesim.errors import DeviceError
 
 

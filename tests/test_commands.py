@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.speech import render, silence
-from voicesim.commands import decode_command, recognise
+from voicesim.listen.voice_commands import decode_command, recognise
 from voicesim.transcribe import Transcriber
 
 

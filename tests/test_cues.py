@@ -9,15 +9,16 @@ import pytest
 import soundfile as sf
 
 from tests.speech import SR, Say, compose, render, silence
-from voicesim.capture import FileMicrophone
-from voicesim.cues import warning_line, without_warning_echo
-from voicesim.listen import ListenSettings
-from voicesim.modes import get_mode
+from voicesim.audio.capture import FileMicrophone
+from voicesim.audio.speak import SilentSpeaker
+from voicesim.interview.cues import warning_line, without_warning_echo
+from voicesim.interview.modes import get_mode
+from voicesim.interview.session import Interview, PracticeSettings, Reporter
+from voicesim.listen.turn import ListenSettings
 from voicesim.packs import Question
-from voicesim.practice import Interview, PracticeSettings, Reporter
-from voicesim.speak import SilentSpeaker
-from voicesim.storage import SessionStore
-from voicesim.transcribe import Transcriber, Transcript, Word
+from voicesim.results import Transcript, Word
+from voicesim.sessions.store import SessionStore
+from voicesim.transcribe import Transcriber
 
 
 def test_warning_says_the_time_actually_left() -> None:

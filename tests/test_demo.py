@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from voicesim.demo import ANSWERS, answer_key, candidate_text
+from voicesim.interview.demo import ANSWERS, answer_key, candidate_text
 from voicesim.packs import load_packs, select_questions
 
 

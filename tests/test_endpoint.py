@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voicesim.endpoint import (
+from voicesim.listen.endpoint import (
     EndpointSettings,
     TurnState,
     decide,

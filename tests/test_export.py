@@ -10,8 +10,8 @@ import pytest
 
 from tests.session_factory import Built, make_session, sample_answer
 from voicesim.cli.main import main
-from voicesim.export import export_answer, timeline
-from voicesim.storage import AnswerRecord, SessionStore
+from voicesim.review.export import export_answer, timeline
+from voicesim.sessions.store import AnswerRecord, SessionStore
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +127,15 @@ def test_cli_exports_every_format_for_every_answer(
 
 def test_timeline_one_token_per_filler_even_when_retimed() -> None:
     """Whisper put "Um," at 4.05 s; the analyser re-timed the filler to 3.56–3.93 s acoustically."""
-    from voicesim.analysis import AnalysisResult, AudioInfo
-    from voicesim.delivery import Delivery, Filler
-    from voicesim.scoring import Score
-    from voicesim.transcribe import Transcript, Word
+    from voicesim.results import (
+        AnalysisResult,
+        AudioInfo,
+        Delivery,
+        Filler,
+        Score,
+        Transcript,
+        Word,
+    )
 
     words = [
         Word("one.", 3.15, 3.67, 0.5),
@@ -163,10 +168,15 @@ def test_timeline_one_token_per_filler_even_when_retimed() -> None:
 
 def test_timeline_filled_pause_never_takes_a_discourse_word() -> None:
     """From a demo session: "uh" re-timed to 1.10 s, "basically" (flagged) at 1.85 s."""
-    from voicesim.analysis import AnalysisResult, AudioInfo
-    from voicesim.delivery import Delivery, Filler
-    from voicesim.scoring import Score
-    from voicesim.transcribe import Transcript, Word
+    from voicesim.results import (
+        AnalysisResult,
+        AudioInfo,
+        Delivery,
+        Filler,
+        Score,
+        Transcript,
+        Word,
+    )
 
     words = [
         Word("Uh,", 0.292, 0.732, 0.15, filler=True),

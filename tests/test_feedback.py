@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from voicesim.analysis import AnalysisResult, AudioInfo
-from voicesim.delivery import Delivery, Filler, Pause
-from voicesim.feedback import AnswerOutcome, scorecard, spoken_feedback, summarize, trend
-from voicesim.scoring import Criterion, Score
-from voicesim.transcribe import Transcript, Word
+from voicesim.interview.feedback import AnswerOutcome, scorecard, spoken_feedback, summarize, trend
+from voicesim.results import (
+    AnalysisResult,
+    AudioInfo,
+    Criterion,
+    Delivery,
+    Filler,
+    Pause,
+    Score,
+    Transcript,
+    Word,
+)
 
 
 def result(

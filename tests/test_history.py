@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from voicesim.analysis import AnalysisResult, AudioInfo
-from voicesim.delivery import Delivery, Filler
 from voicesim.errors import UserError
-from voicesim.history import history_rows, overall_trend, parse_since, plot_history
-from voicesim.scoring import Score
-from voicesim.storage import AnswerRecord, SessionStore
-from voicesim.transcribe import Transcript
+from voicesim.results import AnalysisResult, AudioInfo, Delivery, Filler, Score, Transcript
+from voicesim.sessions.history import history_rows, overall_trend, parse_since, plot_history
+from voicesim.sessions.store import AnswerRecord, SessionStore
 
 
 def _analysis(wpm: float, fillers_per_100: float, score: float) -> AnalysisResult:

@@ -9,8 +9,8 @@ import pytest
 
 from tests.session_factory import make_session, sample_answer
 from voicesim.errors import StorageError
-from voicesim.index import MIGRATIONS, SessionIndex
-from voicesim.storage import SessionStore
+from voicesim.sessions.index import MIGRATIONS, SessionIndex
+from voicesim.sessions.store import SessionStore
 
 
 @pytest.fixture

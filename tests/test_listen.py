@@ -11,8 +11,8 @@ import pytest
 from tests.audio_rig import PulseRig
 from tests.speech import Fill, Gap, Say, compose, render, silence
 from tests.test_vad import brown_noise, keyboard_clicks
-from voicesim.capture import DeviceMicrophone, FileMicrophone
-from voicesim.listen import ListenSettings, Turn, listen
+from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
+from voicesim.listen.turn import ListenSettings, Turn, listen
 from voicesim.transcribe import Transcriber
 
 SR = 16000

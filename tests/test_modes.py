@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from voicesim.errors import UserError
-from voicesim.listen import ListenSettings
-from voicesim.modes import MODES, get_mode
+from voicesim.interview.modes import MODES, get_mode
+from voicesim.listen.turn import ListenSettings
 from voicesim.packs import Question
 
 

@@ -38,6 +38,12 @@ def test_wheel_ships_the_question_packs_and_data(tmp_path: Path) -> None:
     for pack in repo_packs:
         assert (installed / "question_packs" / pack.name).read_bytes() == pack.read_bytes()
 
+    # Every module of the source tree (each stage package) is in the wheel.
+    source_root = REPO / "src" / "voicesim"
+    modules = {p.relative_to(source_root) for p in source_root.rglob("*.py")}
+    shipped = {p.relative_to(installed) for p in installed.rglob("*.py")}
+    assert modules <= shipped, sorted(map(str, modules - shipped))
+
     # Run from the installed copy only (PYTHONPATH puts it before the editable install).
     env = {**os.environ, "PYTHONPATH": str(site), "VOICESIM_HOME": str(tmp_path / "home")}
     env.pop("VOICESIM_BUILTIN_PACKS", None)

@@ -17,7 +17,7 @@ from voicesim.packs import (
     load_packs,
     select_questions,
 )
-from voicesim.rubric import load_rubric
+from voicesim.scoring.rubric import load_rubric
 
 REPO = Path(__file__).resolve().parents[1]
 PACK_FILES = sorted((REPO / "question_packs").glob("*.toml"))

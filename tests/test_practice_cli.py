@@ -88,7 +88,7 @@ def test_a_killed_session_is_offered_for_recovery(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "from voicesim.storage import SessionStore; "
+            "from voicesim.sessions.store import SessionStore; "
             "print(SessionStore().create(mode='standard', pack=None, settings={}).id)",
         ],
         env=env,

@@ -74,7 +74,7 @@ ANSWERS = (
 
 # -- hearing the speaker -----------------------------------------------------------------
 TONE_HZ = 880.0
-"""Frequency of voicesim's "your turn" beep (``voicesim.speak.tone_samples``), Hz."""
+"""Frequency of voicesim's "your turn" beep (``voicesim.audio.speak.tone_samples``), Hz."""
 
 
 def tone_blocks(audio: np.ndarray) -> np.ndarray:
@@ -340,7 +340,7 @@ def test_kill_9_mid_answer_keeps_completed_answers(pulse: PulseRig, tmp_path: Pa
     audio, sr = sf.read(partial)
     assert len(audio) / sr > 2.0  # the interrupted answer so far is on disk
 
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     store = SessionStore(session.home)
     assert store.unfinished() == [folder.name]

@@ -17,15 +17,15 @@ import pytest
 import soundfile as sf
 
 from tests.speech import Say, compose, silence, white_noise
-from voicesim import practice
-from voicesim.capture import FileMicrophone
+from voicesim.audio.capture import FileMicrophone
+from voicesim.audio.speak import SilentSpeaker
 from voicesim.errors import StorageError
-from voicesim.listen import ListenSettings, Turn
-from voicesim.modes import get_mode
+from voicesim.interview import session as practice
+from voicesim.interview.modes import get_mode
+from voicesim.interview.session import Interview, PracticeSettings, Reporter
+from voicesim.listen.turn import ListenSettings, Turn
 from voicesim.packs import Question
-from voicesim.practice import Interview, PracticeSettings, Reporter
-from voicesim.speak import SilentSpeaker
-from voicesim.storage import SessionStore
+from voicesim.sessions.store import SessionStore
 from voicesim.transcribe import Transcriber
 
 pytestmark = pytest.mark.slow  # real speech, real Whisper: a few seconds per test
@@ -285,7 +285,7 @@ def test_panel_speaks_feedback_and_verdicts_in_the_owners_voices(
     tips = [(t, v) for t, v in speaker.said if t.startswith(("One thing", "Good answer"))]
     assert len(tips) == 2
     for outcome, (_, voice) in zip(result.outcomes, tips, strict=True):
-        from voicesim.scoring import top_improvements
+        from voicesim.scoring.score import top_improvements
 
         assert outcome.result is not None
         group = top_improvements(outcome.result.score, 1)[0].group

@@ -170,7 +170,7 @@ def test_audio_server_dies_mid_answer(doomed_pulse: PulseRig, tmp_path: Path) ->
     assert 20 * np.log10(loud + 1e-9) > -45  # it is the answer, not silence
     assert not list(folder.glob("*.partial.*"))
 
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     store = SessionStore(home)
     assert store.unfinished() == []
@@ -311,7 +311,7 @@ def test_disk_full_during_a_session(tiny_disk: Path, tmp_path: Path) -> None:
     assert found, "the session never started: the disk was full before the interview"
     for folder in found:
         data = json.loads((folder / "session.json").read_text())  # never half-written
-        from voicesim.storage import SessionStore
+        from voicesim.sessions.store import SessionStore
 
         record = SessionStore(tiny_disk).load(folder.name, check_audio=False)
         for answer in record.answers:  # every stored answer's audio is whole

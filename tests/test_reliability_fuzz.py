@@ -84,7 +84,7 @@ def load_or_refuse(path: Path, capfd: pytest.CaptureFixture[str]) -> np.ndarray 
     Nothing may reach stderr on the way (decoder libraries print straight to fd 2, which
     would break the CLI's one-line error).
     """
-    from voicesim.audio import load_audio
+    from voicesim.audio.files import load_audio
 
     capfd.readouterr()
     try:
@@ -240,8 +240,8 @@ def test_measures_stay_finite_on_any_samples(
     seconds: float, specials: list[float], scale: float, channels: int, rate: int
 ) -> None:
     """analyze_samples (with a given transcript: no model) never yields NaN measures."""
-    from voicesim.analysis import analyze_samples
-    from voicesim.transcribe import Transcript, Word
+    from voicesim.analysis.pipeline import analyze_samples
+    from voicesim.results import Transcript, Word
 
     n = int(seconds * rate)
     rng = np.random.default_rng(n)
@@ -382,7 +382,7 @@ IDS = st.one_of(
 @pytest.fixture(scope="module")
 def populated(work: Path) -> tuple[Path, str]:
     """A data directory holding one real session, inside work/ beside the sentinel."""
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     home = work / "home"
     store = SessionStore(home)
@@ -396,7 +396,7 @@ def test_bad_session_ids_in_process(
     populated: tuple[Path, str], sentinel: Sentinel, session_id: str
 ) -> None:
     """Every store entry point refuses the id; the real session and the sentinel stay."""
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     home, real = populated
     before = (home / "sessions" / real / "session.json").read_bytes()
@@ -449,7 +449,7 @@ def test_bad_session_ids_through_main(
 
 # -- the SQLite index and session.json ----------------------------------------------------------
 def valid_index_bytes(work: Path) -> bytes:
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     home = work / "index-source"
     if not (home / "index.sqlite3").is_file():
@@ -485,7 +485,7 @@ def garbage_index(valid: bytes, kind: str, junk: bytes, where: float) -> bytes:
 def test_garbage_index_is_refused_or_healed_and_reindex_restores(
     work: Path, sentinel: Sentinel, garbage: tuple[str, bytes, float]
 ) -> None:
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     valid = valid_index_bytes(work)
     home = work / "garbage-index"
@@ -517,7 +517,7 @@ def test_garbage_index_is_refused_or_healed_and_reindex_restores(
     )
 )
 def test_garbage_session_json_is_a_session_error(work: Path, text: str) -> None:
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     home = work / "garbage-json"
     shutil.rmtree(home, ignore_errors=True)
@@ -548,7 +548,7 @@ def cli_cases(work: Path, valid_files: dict[str, bytes]) -> list[tuple[str, list
         del home
 
     def garbage_index(home: Path) -> None:
-        from voicesim.storage import SessionStore
+        from voicesim.sessions.store import SessionStore
 
         make_session(SessionStore(home), [sample_answer(0)])
         (home / "index.sqlite3").write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 8)

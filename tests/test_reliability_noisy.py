@@ -103,7 +103,7 @@ def words(text: str) -> list[str]:
 def test_poor_recordings_still_measure_and_warn(
     case: str, answer: Composition, transcriber: Transcriber
 ) -> None:
-    from voicesim.analysis import analyze_samples
+    from voicesim.analysis.pipeline import analyze_samples
 
     make, expected = CASES[case]
     audio = make(answer.audio)

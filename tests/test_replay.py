@@ -12,7 +12,7 @@ import soundfile as sf
 from tests.audio_rig import PulseRig
 from tests.session_factory import Built, make_session, sample_answer
 from voicesim.cli.main import main
-from voicesim.storage import SessionStore
+from voicesim.sessions.store import SessionStore
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.session_factory import Built, make_session, sample_answer
-from voicesim.report import render_report
-from voicesim.storage import SessionStore
+from voicesim.review.report import render_report
+from voicesim.sessions.store import SessionStore
 
 pytestmark = pytest.mark.browser
 
@@ -126,7 +126,7 @@ def test_five_answer_report_is_small(tmp_path: Path) -> None:
 def test_skipped_and_unanalysed_answers_render(browser: Any, tmp_path: Path) -> None:
     import numpy as np
 
-    from voicesim.storage import AnswerRecord, utc_now
+    from voicesim.sessions.store import AnswerRecord, utc_now
 
     store = SessionStore(tmp_path)
     writer = store.create(mode="practice", pack=None, settings={})
@@ -173,7 +173,7 @@ def test_word_being_heard_is_highlighted(browser: Any, report: tuple[Built, Path
         now = audio.evaluate("a => a.currentTime")
         analysis = built.record.answers[0].analysis
         assert analysis is not None
-        from voicesim.export import timeline
+        from voicesim.review.export import timeline
 
         # The page's rule: the latest word begun by now (10 ms slack) and not yet over.
         begun = [t for t in timeline(analysis) if t.kind != "pause" and t.start <= now + 0.01]

@@ -10,8 +10,8 @@ import pytest
 from tests.answer_builder import build
 from voicesim.errors import PackError
 from voicesim.packs import load_pack
-from voicesim.rubric import builtin_rubric_path, load_rubric
-from voicesim.scoring import score_answer
+from voicesim.scoring.rubric import builtin_rubric_path, load_rubric
+from voicesim.scoring.score import score_answer
 
 CLARITY = {"pace", "fillers", "hesitation", "articulation", "audibility", "pitch_variation"}
 CONCISENESS = {"length", "repetition", "hedges", "rambling", "to_the_point"}

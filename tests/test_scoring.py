@@ -6,7 +6,8 @@ import pytest
 
 from tests.answer_builder import build, with_fillers
 from voicesim.packs import Question, find_question
-from voicesim.scoring import Criterion, Score, score_answer, top_improvements
+from voicesim.results import Criterion, Score
+from voicesim.scoring.score import score_answer, top_improvements
 
 QUESTION = Question(
     id="t-achievement",

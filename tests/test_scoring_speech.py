@@ -1,5 +1,5 @@
 """Acceptance of the scorer through the real pipeline: answers rendered by espeak-ng,
-transcribed by the real tiny.en model and measured by ``voicesim.analysis``."""
+transcribed by the real tiny.en model and measured by ``voicesim.analysis.pipeline``."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from tests.scoring_corpus import (
     with_blame,
     with_ten_fillers,
 )
-from voicesim.analysis import AnalysisResult, analyze_samples
+from voicesim.analysis.pipeline import analyze_samples
 from voicesim.packs import find_question
-from voicesim.scoring import Criterion, Score
+from voicesim.results import AnalysisResult, Criterion, Score
 
 pytestmark = pytest.mark.slow
 

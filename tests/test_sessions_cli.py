@@ -12,7 +12,7 @@ import pytest
 
 from tests.session_factory import Built, make_session, sample_answer
 from voicesim.cli.main import main
-from voicesim.storage import SessionStore
+from voicesim.sessions.store import SessionStore
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -147,8 +147,8 @@ def test_report_command_writes_html(
 def test_rescore_with_builtin_and_user_rubric(
     built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from voicesim.rubric import load_rubric
-    from voicesim.scoring import score_answer
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.score import score_answer
 
     stored = built.record.answers[0].analysis
     assert stored is not None and stored.score.overall == 70.0  # the factory's hand-made score
@@ -176,7 +176,7 @@ def test_recover_command_keeps_an_abandoned_answer(
 ) -> None:
     child = (
         "import numpy as np\n"
-        "from voicesim.storage import SessionStore\n"
+        "from voicesim.sessions.store import SessionStore\n"
         "w = SessionStore().create(mode='practice', pack=None, settings={})\n"
         "a = w.open_answer_audio(0, 16000, question={'id': 'q', 'text': 'Why?'})\n"
         "a.write(np.full(8000, 0.1, np.float32))\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from voicesim.storage import SessionRecord, SessionStore
+from voicesim.sessions.store import SessionRecord, SessionStore
 
 REPO = Path(__file__).resolve().parents[1]
 

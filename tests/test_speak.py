@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from tests.audio_rig import PulseRig
+from voicesim.audio.speak import SilentSpeaker, TTSSpeaker, tone_samples
 from voicesim.errors import UserError
-from voicesim.speak import SilentSpeaker, TTSSpeaker, tone_samples
 
 WINDOW = 0.05  # seconds per energy window
 

@@ -16,7 +16,7 @@ import soundfile as sf
 
 from tests.session_factory import make_session, sample_answer, truth_analysis
 from voicesim.errors import SessionError, StorageError
-from voicesim.storage import ID_RE, AnswerRecord, SessionStore, utc_now
+from voicesim.sessions.store import ID_RE, AnswerRecord, SessionStore, utc_now
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -131,7 +131,7 @@ def test_killed_session_keeps_partial_audio_and_recovers(tmp_path: Path) -> None
         f"""
         import time, numpy as np
         from pathlib import Path
-        from voicesim.storage import SessionStore
+        from voicesim.sessions.store import SessionStore
         w = SessionStore(Path({str(tmp_path)!r})).create(mode="practice", pack=None, settings={{}})
         q = {{"id": "conflict", "text": "Describe a conflict.", "category": "behavioural"}}
         a = w.open_answer_audio(0, 16000, question=q)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.speech import render, silence
-from voicesim.vad import FRAME, SileroVAD, SpeechGate, speech_regions
+from voicesim.listen.vad import FRAME, SileroVAD, SpeechGate, speech_regions
 
 SR = 16000
 

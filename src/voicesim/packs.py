@@ -106,7 +106,7 @@ class PackSet:
 
 
 def _known_checks() -> set[str]:
-    from voicesim.rubric import load_rubric
+    from voicesim.scoring.rubric import load_rubric
 
     return load_rubric().check_names()
 

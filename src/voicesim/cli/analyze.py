@@ -19,8 +19,8 @@ from voicesim.errors import UserError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from voicesim.analysis import AnalysisResult
     from voicesim.config import Config
+    from voicesim.results import AnalysisResult
 
 
 def register(sub: Any) -> None:
@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Analyse each file; print summaries or JSON. Bad input raises UserError (exit 2)."""
-    from voicesim.audio import probe
+    from voicesim.audio.files import probe
 
     if args.long_pause <= 0:
         raise UserError(f"--long-pause must be positive, not {args.long_pause}")
@@ -89,7 +89,7 @@ def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, An
     rubric = None
     rubric_path = args.rubric or cfg.rubric_path
     if rubric_path:
-        from voicesim.rubric import load_rubric
+        from voicesim.scoring.rubric import load_rubric
 
         rubric = load_rubric(rubric_path)
     return question, rubric
@@ -108,7 +108,7 @@ def _run(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from voicesim.analysis import analyze_file
+    from voicesim.analysis.pipeline import analyze_file
 
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True)
@@ -244,7 +244,7 @@ def measures_table(result: AnalysisResult) -> Any:
 def _print_score(result: AnalysisResult, console: Console) -> None:
     from rich.markup import escape
 
-    from voicesim.scoring import top_improvements
+    from voicesim.scoring.score import top_improvements
 
     score = result.score
     groups = ", ".join(f"{g} {v:.0f}" for g, v in score.groups.items())

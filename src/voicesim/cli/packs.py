@@ -152,7 +152,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Validate each file; print every error (one line each) and exit 2 if any failed."""
     from voicesim.errors import PackError
     from voicesim.packs import load_pack
-    from voicesim.rubric import load_rubric
+    from voicesim.scoring.rubric import load_rubric
 
     checks = load_rubric().check_names()
     errors: list[str] = []

@@ -2,7 +2,8 @@
 
 Parses flags, checks what must hold before an interview starts (questions, an input device,
 a writable data directory), builds the real speaker and microphone, and runs the session
-loop of :mod:`voicesim.practice` with a Rich reporter. Standard library only at import time.
+loop of :mod:`voicesim.interview.session` with a Rich reporter. Standard library only at
+import time.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from voicesim.errors import UserError
 
 if TYPE_CHECKING:
     from voicesim.config import Config
-    from voicesim.practice import PracticeSettings, SessionResult
-    from voicesim.storage import SessionStore
+    from voicesim.interview.session import PracticeSettings, SessionResult
+    from voicesim.sessions.store import SessionStore
 
 MODES = ("standard", "panel", "stress", "rapid")
 EXIT_INTERRUPTED = 130
@@ -80,9 +81,9 @@ def _question_flags(p: argparse.ArgumentParser, default_count: int | None = None
 # -- practice ------------------------------------------------------------------------------
 def cmd_practice(args: argparse.Namespace) -> int:
     """``voicesim practice``: the hands-free interview through real audio devices."""
+    from voicesim.audio.devices import require_input_device
     from voicesim.config import load_config
-    from voicesim.devices import require_input_device
-    from voicesim.modes import get_mode
+    from voicesim.interview.modes import get_mode
 
     cfg = load_config()
     settings = _settings(args, cfg)
@@ -94,8 +95,8 @@ def cmd_practice(args: argparse.Namespace) -> int:
     store = _store()
     _offer_recovery(store)
     input_device = require_input_device(args.input_device)
-    from voicesim.capture import DeviceMicrophone
-    from voicesim.practice import Interview
+    from voicesim.audio.capture import DeviceMicrophone
+    from voicesim.interview.session import Interview
 
     reporter = _reporter()
     speaker = _speaker(args.output_device, cfg, settings, reporter)
@@ -116,8 +117,8 @@ def cmd_practice(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
-    from voicesim.listen import ListenSettings
-    from voicesim.practice import PracticeSettings
+    from voicesim.interview.session import PracticeSettings
+    from voicesim.listen.turn import ListenSettings
 
     p = cfg.practice
     end_silence = _positive("--end-silence", getattr(args, "end_silence", None), p.end_silence)
@@ -148,7 +149,7 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
 
 def _check_voice(voice: str) -> None:
     """UserError now, not mid-interview, for a voice the speech engine does not have."""
-    from voicesim.speak import SilentSpeaker
+    from voicesim.audio.speak import SilentSpeaker
 
     base = voice.partition("+")[0].strip().lower()
     known = SilentSpeaker().voices()
@@ -199,7 +200,7 @@ def _pack_of(questions: list[Any]) -> str | None:
 
 
 def _store() -> SessionStore:
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     store = SessionStore()
     store.check_writable()
@@ -226,12 +227,12 @@ def _offer_recovery(store: SessionStore) -> None:
 
 
 def _speaker(device: str | None, cfg: Config, settings: PracticeSettings, reporter: Any) -> Any:
+    from voicesim.audio.speak import SilentSpeaker, TTSSpeaker
     from voicesim.errors import DeviceError
-    from voicesim.speak import SilentSpeaker, TTSSpeaker
 
     kwargs: dict[str, Any] = {"voice": settings.voice or "", "rate": settings.rate or 170}
     try:
-        from voicesim.devices import resolve_output
+        from voicesim.audio.devices import resolve_output
 
         out = resolve_output(device)
     except DeviceError as exc:
@@ -269,9 +270,9 @@ def _exit_code(result: SessionResult) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """``voicesim demo``: the practice loop on rendered answers, no microphone needed."""
     from voicesim.config import load_config
-    from voicesim.demo import CandidateMicrophone, DemoReporter
-    from voicesim.modes import Mode
-    from voicesim.practice import Interview
+    from voicesim.interview.demo import CandidateMicrophone, DemoReporter
+    from voicesim.interview.modes import Mode
+    from voicesim.interview.session import Interview
 
     cfg = load_config()
     if args.count is not None and args.count < 1:
@@ -305,14 +306,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _demo_speaker(
     no_audio: bool, cfg: Config, settings: PracticeSettings, reporter: Any
 ) -> tuple[Any, bool]:
+    from voicesim.audio.speak import SilentSpeaker, TTSSpeaker
     from voicesim.errors import DeviceError
-    from voicesim.speak import SilentSpeaker, TTSSpeaker
 
     kwargs: dict[str, Any] = {"voice": settings.voice or "", "rate": settings.rate or 170}
     if no_audio:
         return SilentSpeaker(**kwargs), False
     try:
-        from voicesim.devices import resolve_output
+        from voicesim.audio.devices import resolve_output
 
         out = resolve_output(None)
     except DeviceError:
@@ -328,7 +329,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     import json
 
     if args.voices:
-        from voicesim.speak import SilentSpeaker
+        from voicesim.audio.speak import SilentSpeaker
 
         voices = [dataclasses.asdict(v) for v in SilentSpeaker().voices()]
         if args.json:
@@ -337,7 +338,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
             for v in voices:
                 print(f"{v['id']:<28} {v['name']}")
         return 0
-    from voicesim.devices import list_devices
+    from voicesim.audio.devices import list_devices
 
     devices = [dataclasses.asdict(d) for d in list_devices()]
     if args.json:

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from voicesim.practice import Reporter
+from voicesim.interview.session import Reporter
 
 if TYPE_CHECKING:
-    from voicesim.feedback import Scorecard, SessionSummary
-    from voicesim.listen import Turn
-    from voicesim.modes import Ask, Mode
-    from voicesim.practice import SessionResult
+    from voicesim.interview.feedback import Scorecard, SessionSummary
+    from voicesim.interview.modes import Ask, Mode
+    from voicesim.interview.session import SessionResult
+    from voicesim.listen.turn import Turn
 
 _ENDED = {
     "silence": "you stopped talking",
@@ -124,7 +124,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
 
 
 def print_devices(devices: list[dict[str, Any]]) -> None:
-    """A table of audio devices (dicts from ``voicesim.devices.list_devices``)."""
+    """A table of audio devices (dicts from ``voicesim.audio.devices.list_devices``)."""
     console = Console(highlight=False)
     table = Table()
     keys = list(devices[0].keys())

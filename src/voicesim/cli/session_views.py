@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from voicesim.durable import atomic_write_text
 from voicesim.errors import UserError
-from voicesim.export import EXTENSIONS, export_answer, export_session_json
-from voicesim.history import MEASURES, HistoryRow, overall_trend
-from voicesim.storage import SessionRecord
+from voicesim.review.export import EXTENSIONS, export_answer, export_session_json
+from voicesim.sessions.files import atomic_write_text
+from voicesim.sessions.history import MEASURES, HistoryRow, overall_trend
+from voicesim.sessions.store import SessionRecord
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:

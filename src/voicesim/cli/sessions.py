@@ -71,7 +71,7 @@ def register(sub: Any) -> None:
 
 
 def _store() -> Any:
-    from voicesim.storage import SessionStore
+    from voicesim.sessions.store import SessionStore
 
     return SessionStore()
 
@@ -90,7 +90,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from voicesim.history import parse_since
+    from voicesim.sessions.history import parse_since
 
     since = parse_since(args.since) if args.since else None
     rows = _store().list(since=since, category=args.category)
@@ -160,7 +160,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from voicesim.cli.session_views import history_table
-    from voicesim.history import history_rows, parse_since, plot_history
+    from voicesim.sessions.history import history_rows, parse_since, plot_history
 
     since = parse_since(args.since) if args.since else None
     rows = history_rows(_store(), since=since, category=args.category)
@@ -178,7 +178,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from voicesim.replay import print_transcript, replay_session
+    from voicesim.review.replay import print_transcript, replay_session
 
     record = _store().load(args.id)
     start = args.answer or 1
@@ -191,8 +191,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from voicesim.durable import atomic_write_text
-    from voicesim.report import render_report
+    from voicesim.review.report import render_report
+    from voicesim.sessions.files import atomic_write_text
 
     record = _store().load(args.id)
     out = args.out or Path(f"voicesim-{record.id}.html")
@@ -214,7 +214,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    from voicesim.rescore import load_rubric_file, rescore_session
+    from voicesim.sessions.rescore import load_rubric_file, rescore_session
 
     if bool(args.id) == bool(args.all):
         raise UserError("give a session id or --all (not both)")

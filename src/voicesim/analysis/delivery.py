@@ -1,0 +1,242 @@
+"""Stage: words + signal → delivery measures (SPEC §1): pace, pauses, fillers, pitch, level.
+
+(Contract part written first; the measuring functions follow below.)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from voicesim.results import (
+    Delivery,
+    Filler,
+    LoudnessStats,
+    Pause,
+    PitchStats,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from voicesim.analysis.acoustics import Frames, Levels
+    from voicesim.results import Transcript, Word
+
+# --- measuring ---------------------------------------------------------------------------
+
+QUIET_DBFS = -32.0
+"""Speech level (95th-percentile frame, dBFS) under this is "very quiet": measures may be
+unreliable. −32 here is about −37 dBFS average speech RMS (a −40 dBFS recording warns)."""
+
+CLIPPING_WARN = 0.001
+"""Fraction of clipped samples above which the recording is called clipped."""
+
+MIN_SNR_DB = 22.0
+"""Speech level over the noise floor (95th over 3rd percentile frame, dB) under this makes
+pauses and pitch unreliable. Speech peaks sit 6–10 dB over its average, so 22 here is an
+average speech-to-noise ratio of about 12–16 dB (babble or a fan at 10 dB warns)."""
+
+MONOTONE_ST = 2.0
+"""Pitch spread (SD, semitones) under which delivery is called monotone (SPEC §1)."""
+
+
+def measure_delivery(
+    samples: np.ndarray,
+    sr: int,
+    transcript: Transcript,
+    *,
+    long_pause_s: float = 2.0,
+    response_latency_s: float | None = None,
+) -> Delivery:
+    """All SPEC §1 delivery measures of one answer held in memory (samples at sr Hz)."""
+    from voicesim.analysis.acoustics import frame_features
+
+    frames = frame_features(samples, sr)
+    return measure_frames(
+        frames, transcript, long_pause_s=long_pause_s, response_latency_s=response_latency_s
+    )
+
+
+def measure_frames(
+    frames: Frames,
+    transcript: Transcript,
+    *,
+    long_pause_s: float = 2.0,
+    response_latency_s: float | None = None,
+    acoustic: bool = True,
+) -> Delivery:
+    """Delivery measures from per-frame features and the transcript (times in seconds).
+
+    ``acoustic=False`` counts only the fillers written in the transcript (for comparison).
+    """
+    from voicesim.analysis.acoustics import levels
+    from voicesim.analysis.fillers import (
+        absorb_lookalikes,
+        acoustic_candidates,
+        merge_fillers,
+        transcript_fillers,
+    )
+
+    lv = levels(frames)
+    words, lexical = transcript_fillers(transcript.words)
+    if not words:
+        return _no_speech(frames, lv, long_pause_s, response_latency_s)
+    found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
+    fillers = merge_fillers(lexical, found)
+    words = absorb_lookalikes(words, fillers)
+    start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
+    span = max(end - start, 1e-6)
+    pauses = _pauses(frames, lv.threshold_db, start, end)
+    phonation = max(span - sum(p.duration for p in pauses), 1e-6)
+    n_words = sum(1 for w in words if not w.filler)
+    syllables = sum(count_syllables(w.text) for w in words) + sum(
+        f.source == "acoustic" for f in fillers
+    )
+    return Delivery(
+        speaking_span_s=round(span, 3),
+        words=n_words,
+        wpm=round(n_words / span * 60.0, 1),
+        articulation_rate=round(syllables / phonation, 2),
+        syllables=syllables,
+        phonation_time_s=round(phonation, 3),
+        pauses=pauses,
+        long_pause_s=long_pause_s,
+        fillers=fillers,
+        fillers_per_100_words=round(len(fillers) / max(n_words, 1) * 100.0, 2),
+        fillers_per_minute=round(len(fillers) / span * 60.0, 2),
+        pitch=_pitch(frames, lv.threshold_db, start, end),
+        loudness=_loudness(frames, lv.threshold_db, start, end),
+        response_latency_s=response_latency_s,
+        warnings=_warnings(frames, lv),
+    )
+
+
+def _no_speech(frames: Frames, lv: Levels, long_pause_s: float, latency: float | None) -> Delivery:
+    return Delivery(
+        speaking_span_s=0.0,
+        words=0,
+        wpm=0.0,
+        articulation_rate=0.0,
+        syllables=0,
+        phonation_time_s=0.0,
+        long_pause_s=long_pause_s,
+        loudness=_loudness(frames, lv.threshold_db, frames.offset, frames.times()[-1])
+        if len(frames)
+        else None,
+        response_latency_s=latency,
+        warnings=["no speech detected", *_warnings(frames, lv)],
+    )
+
+
+def _speaking_span(
+    frames: Frames, threshold_db: float, words: list[Word], fillers: list[Filler]
+) -> tuple[float, float]:
+    """First speech onset → last speech offset, seconds, snapped to the signal.
+
+    Whisper's first/last word times are loose (a final word often runs on into the
+    silence after it), so the span's ends are moved to where the level crosses the
+    speech threshold near those words.
+    """
+
+    first = min(words[0].start, *(f.start for f in fillers)) if fillers else words[0].start
+    last = max(words[-1].end, *(f.end for f in fillers)) if fillers else words[-1].end
+    from voicesim.analysis.acoustics import runs
+
+    t0, hop = frames.offset, frames.hop
+    loud = [(t0 + a * hop, t0 + b * hop) for a, b in runs(frames.rms_db >= threshold_db)]
+    # The speech the first word belongs to: the first loud run ending after it starts;
+    # the last word's: the last loud run starting before it ends (later noise is not speech).
+    opening = [r for r in loud if r[1] > first and r[0] < first + 0.5]
+    closing = [r for r in loud if r[0] < last and r[1] > last - 0.5]
+    start = max(opening[0][0], first - 0.3) if opening else first
+    end = min(closing[-1][1], last + 0.3) if closing else last
+    return (start, end) if end > start else (first, last)
+
+
+def _pauses(frames: Frames, threshold_db: float, start: float, end: float) -> list[Pause]:
+    from voicesim.analysis.acoustics import silent_runs
+
+    return [
+        Pause(round(a, 3), round(b, 3))
+        for a, b in silent_runs(frames, threshold_db, min_s=0.25)
+        if a > start and b < end
+    ]
+
+
+def _pitch(frames: Frames, threshold_db: float, start: float, end: float) -> PitchStats | None:
+    import numpy as np
+
+    from voicesim.analysis.acoustics import semitones, voiced_mask
+
+    a, b = frames.index(start), frames.index(end) + 1
+    speech = frames.rms_db[a:b] >= threshold_db
+    voiced = voiced_mask(frames, threshold_db)[a:b]
+    f0 = frames.f0[a:b][voiced]
+    if f0.size < 10:
+        return None
+    st = semitones(f0.astype(np.float64))
+    # Trim octave jumps and other outliers before taking the spread.
+    lo, hi = np.percentile(st, [5, 95])
+    sd = float(np.std(st[(st >= lo) & (st <= hi)]))
+    return PitchStats(
+        median_hz=round(float(np.median(f0)), 1),
+        sd_semitones=round(sd, 2),
+        monotone=sd < MONOTONE_ST,
+        voiced_ratio=round(float(voiced.sum() / max(speech.sum(), 1)), 3),
+    )
+
+
+def _loudness(
+    frames: Frames, threshold_db: float, start: float, end: float
+) -> LoudnessStats | None:
+    import numpy as np
+
+    if len(frames) == 0:
+        return None
+    a, b = frames.index(start), frames.index(end) + 1
+    level = frames.rms_db[a:b]
+    speech = level[level >= threshold_db]
+    if speech.size == 0:
+        speech = level
+    peak = float(frames.peak.max())
+    n_samples = max(len(frames) * frames.hop * 16000, 1.0)
+    return LoudnessStats(
+        mean_dbfs=round(float(np.mean(speech)), 1),
+        sd_db=round(float(np.std(speech)), 1),
+        peak_dbfs=round(20 * float(np.log10(max(peak, 1e-10))), 1),
+        clipping_ratio=round(float(frames.clipped.sum()) / n_samples, 5),
+    )
+
+
+def _warnings(frames: Frames, lv: Levels) -> list[str]:
+    """Say when the recording is too poor to trust the numbers."""
+    out: list[str] = []
+    if len(frames) == 0:
+        return out
+    n_samples = max(len(frames) * frames.hop * 16000, 1.0)
+    if float(frames.clipped.sum()) / n_samples > CLIPPING_WARN:
+        out.append("recording is clipped (too loud): loudness and pitch may be wrong")
+    if lv.speech_db < QUIET_DBFS:
+        out.append(f"recording is very quiet ({lv.speech_db:.0f} dBFS): move closer to the mic")
+    elif lv.snr_db < MIN_SNR_DB:
+        out.append(
+            f"recording is noisy (speech only {lv.snr_db:.0f} dB over the noise): "
+            "pauses and fillers may be missed"
+        )
+    return out
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def count_syllables(word: str) -> int:
+    """Syllables of an English word by vowel groups (silent final e handled); ≥ 1."""
+    w = re.sub(r"[^a-z]", "", word.lower())
+    if not w:
+        return 0
+    n = len(_VOWELS.findall(w))
+    if w.endswith("e") and not w.endswith(("le", "ee", "ie", "ye")) and n > 1:
+        n -= 1
+    if w.endswith("ed") and n > 1 and not w.endswith(("ted", "ded")):
+        n -= 1
+    return max(n, 1)

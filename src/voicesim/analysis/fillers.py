@@ -1,0 +1,380 @@
+"""Stage: words + signal → fillers. Filled pauses and discourse fillers, in context.
+
+Two sources (SPEC §1, §2):
+
+* **transcript** — Whisper's tokens classified in context: "um"/"uh" and their
+  spellings always; "like", "you know", "I mean", "so"/"well", "kind of"… only where
+  they carry no content ("I like the team" and "it looks like rain" are not fillers).
+* **acoustic** — Whisper drops most "um"s (a filler prompt recovers some but costs
+  content words and time, so the decode is plain) and stretches its neighbours'
+  timestamps over them. A stretch of sustained voicing (0.18–1.5 s, cut where the
+  spectrum jumps) with a stable spectrum, that no transcribed word accounts for, is a
+  filled pause nobody wrote down.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from voicesim.analysis.acoustics import Frames, runs
+from voicesim.results import Filler, FillerKind, Word
+from voicesim.text import is_filled_pause, plain
+
+_ALWAYS = {"basically", "actually", "literally"}
+_LOOKALIKES = {"or", "and", "on", "oh", "ah", "a", "uh", "er"}
+"""Short words Whisper writes for a hesitation it does not spell as "uh" (seen on rendered
+answers: "or" for "uh"/"er", "and"/"on" for "um")."""
+_HUM_LOOKALIKES = {"and", "or", "on"}
+"""Lookalikes with a consonant in them. A real "and"/"or"/"on" glides from its vowel into
+the consonant, so its spectrum is not stable; a stable voiced stretch under one is the "um"
+Whisper wrote as it.
+So these words neither account for such a stretch nor stop it lying between words (the
+single vowels "a"/"oh" do: a real "a" is as steady as an "uh")."""
+_LATE_LOOKALIKES = {"or", "oh", "ah", "uh", "er"}
+"""The vowel-only lookalikes: Whisper also writes them just *after* the "uh" they stand
+for (its word times lag), where a real "and"/"a" is far more often a real word."""
+_LIKE_VERB_BEFORE = {
+    "i", "you", "we", "they", "he", "she", "would", "wouldn't", "i'd", "we'd", "you'd",
+    "really", "don't", "didn't", "doesn't", "do", "does", "did", "to", "also", "always",
+    "might", "will", "still", "people", "who", "not", "never",
+}  # fmt: skip
+_LIKE_PREP_BEFORE = {
+    "look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds",
+    "sounded", "feel", "feels", "felt", "something", "things", "anything", "nothing",
+    "more", "much", "just", "exactly", "stuff", "tools", "languages", "be", "is", "was",
+}  # fmt: skip
+_LIKE_PREP_AFTER = {
+    "a", "an", "the", "this", "that", "these", "those", "me", "him", "her", "us", "them",
+    "it", "my", "your", "our", "their", "his", "its", "python", "what",
+}  # fmt: skip
+_YOU_KNOW_NOT_AFTER = {"do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would"}
+_YOU_KNOW_OBJECT = {"that", "what", "how", "who", "where", "why", "him", "her", "it", "them"}
+_KIND_NOUN_BEFORE = {"what", "this", "that", "a", "the", "some", "any", "which", "every", "one"}
+
+
+@dataclass(frozen=True)
+class AcousticOptions:
+    """Thresholds of the acoustic filled-pause detector (seconds, dB, 0–1)."""
+
+    min_s: float = 0.18
+    max_s: float = 1.5
+    min_clarity: float = 0.45
+    max_flux_db: float = 2.3
+    loose_flux_db: float = 4.0
+    gap_flux_db: float = 3.0
+    split_flux_db: float | None = 13.0
+    bridge_s: float = 0.03
+
+
+def transcript_fillers(
+    words: Sequence[Word], *, pause_after_s: float = 0.3
+) -> tuple[list[Word], list[Filler]]:
+    """Mark filler tokens in context; return the words (filler flag set) and the fillers.
+
+    A two-word filler ("you know") becomes one Filler spanning both words.
+    """
+    toks = [plain(w.text) for w in words]
+    out = list(words)
+    fillers: list[Filler] = []
+    i = 0
+    while i < len(words):
+        span, kind = _classify(words, toks, i, pause_after_s)
+        if span:
+            for j in range(i, i + span):
+                out[j] = replace(words[j], filler=True)
+            text = " ".join(toks[i : i + span])
+            fillers.append(
+                Filler(text, words[i].start, words[i + span - 1].end, kind, "transcript")
+            )
+            i += span
+        else:
+            i += 1
+    return out, fillers
+
+
+def _classify(
+    words: Sequence[Word], toks: list[str], i: int, pause_after_s: float
+) -> tuple[int, FillerKind]:
+    """(number of tokens, kind) of a filler starting at token i, or (0, _)."""
+    tok = toks[i]
+    prev = toks[i - 1] if i > 0 else ""
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    comma_after = words[i].text.rstrip().endswith((",", "...", "-"))
+    if is_filled_pause(tok):
+        # Whisper sometimes splits one "mm" into touching tokens ("M", ".M."): one filler.
+        span = 1
+        while i + span < len(toks) and is_filled_pause(toks[i + span]):
+            if words[i + span].start - words[i + span - 1].end > 0.05:
+                break
+            span += 1
+        return span, "filled_pause"
+    if tok in _ALWAYS:
+        return 1, "discourse"
+    if tok == "like" and _like_is_filler(words, toks, i):
+        return 1, "discourse"
+    if tok == "you" and nxt == "know" and _you_know_is_filler(words, toks, i):
+        return 2, "discourse"
+    if tok == "i" and nxt == "mean" and prev not in {"what", "do", "did", "if"}:
+        after = toks[i + 2] if i + 2 < len(toks) else ""
+        if after not in {"it", "that", "to", "what", "you"} or words[i + 1].text.endswith(","):
+            return 2, "discourse"
+    if tok in {"kind", "sort"} and nxt == "of" and prev not in _KIND_NOUN_BEFORE:
+        return 2, "discourse"
+    if tok in {"so", "well"} and _opens_sentence(words, i):
+        # "Well," is always a discourse marker, and so is an answer's opening "So,";
+        # later a "So" counts only when a pause or filler follows ("So… um, I think"),
+        # since "So I hired two people" carries content.
+        gap = words[i + 1].start - words[i].end if i + 1 < len(words) else 1.0
+        first_of_answer = i == 0 and comma_after
+        if (tok == "well" and comma_after) or first_of_answer:
+            return 1, "discourse"
+        if gap >= pause_after_s or is_filled_pause(nxt):
+            return 1, "discourse"
+    return 0, "discourse"
+
+
+def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
+    prev = toks[i - 1] if i > 0 else ""
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    commas = words[i].text.endswith(",") or (i > 0 and words[i - 1].text.endswith(","))
+    if commas:
+        return True
+    if prev in _LIKE_VERB_BEFORE or prev in _LIKE_PREP_BEFORE:
+        return False
+    return nxt not in _LIKE_PREP_AFTER
+
+
+def _you_know_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
+    prev = toks[i - 1] if i > 0 else ""
+    after = toks[i + 2] if i + 2 < len(toks) else ""
+    if prev in _YOU_KNOW_NOT_AFTER:
+        return False
+    if words[i + 1].text.rstrip().endswith((",", ".", "?", "!")) or not after:
+        return True
+    return after not in _YOU_KNOW_OBJECT
+
+
+def _opens_sentence(words: Sequence[Word], i: int) -> bool:
+    return i == 0 or words[i - 1].text.rstrip().endswith((".", "?", "!"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A voiced stretch that may be a filled pause, seconds.
+
+    ``confirmed``: stable spectrum and no transcribed word accounts for it, so it counts
+    on its own; otherwise it only serves to place a transcript "um" in time.
+    """
+
+    start: float
+    end: float
+    confirmed: bool
+
+    def filler(self) -> Filler:
+        return Filler("(filled pause)", self.start, self.end, "filled_pause", "acoustic")
+
+
+def acoustic_candidates(
+    frames: Frames,
+    threshold_db: float,
+    words: Sequence[Word],
+    *,
+    options: AcousticOptions | None = None,
+) -> list[Candidate]:
+    """Voiced stretches that may be filled pauses, each marked confirmed or not.
+
+    A stretch is a run of voiced frames (level over threshold_db, clarity over the
+    minimum; dips up to ``bridge_s`` bridged) lasting min_s–max_s seconds with a median
+    spectral change under ``loose_flux_db``. It is *confirmed* when the spectrum is
+    stable (median change under max_flux_db) and no content word accounts for it (an
+    "and"/"or"/"on" does not: see _HUM_LOOKALIKES). Only stretches inside the speaking
+    span count, so a tone or hum alone yields none.
+    """
+    opts = options or AcousticOptions()
+    if not words or len(frames) == 0:
+        return []
+    voiced = (frames.rms_db >= threshold_db) & (frames.clarity >= opts.min_clarity)
+    voiced = _bridge(voiced, round(opts.bridge_s / frames.hop))
+    span_lo, span_hi = words[0].start - 0.5, words[-1].end + 0.5
+    sounding = _sounding_time(frames, threshold_db)
+    found: list[Candidate] = []
+    pieces = [p for a, b in runs(voiced) for p in _split(frames.flux, a, b, opts.split_flux_db)]
+    content = [w for w in words if plain(w.text) not in _HUM_LOOKALIKES]
+    for a, b in pieces:
+        start, end = frames.offset + a * frames.hop, frames.offset + b * frames.hop
+        if not (opts.min_s <= end - start <= opts.max_s) or end < span_lo or start > span_hi:
+            continue
+        flux = float(np.median(frames.flux[a + 2 : b] if b - a > 3 else frames.flux[a:b]))
+        if flux > opts.loose_flux_db:
+            continue
+        # Between words (no word spans its middle) a stretch may change more: "um" glides
+        # from vowel to nasal.
+        stable = flux <= opts.max_flux_db or (
+            flux <= opts.gap_flux_db and _in_gap(content, start, end)
+        )
+        confirmed = stable and not _explained(content, start, end, sounding)
+        found.append(Candidate(round(start, 3), round(end, 3), confirmed))
+    return found
+
+
+def _explained(
+    words: Sequence[Word],
+    start: float,
+    end: float,
+    sounding: Callable[[float, float], float] | None = None,
+    *,
+    per_letter_s: float = 0.06,
+    slack_s: float = 0.03,
+) -> bool:
+    """True if a transcribed word already accounts for the stretch [start, end] s.
+
+    A content word whose centre lies in the stretch accounts for it, unless the word is
+    stretched over it: Whisper lengthens a neighbour of an "um" to cover the "um", so a
+    word that keeps enough sounding time (``sounding(a, b)``: seconds over speech level
+    in [a, b]; all of it if None) outside the stretch for its letters (``per_letter_s``
+    seconds a letter, at least 0.1 s) leaves the stretch unexplained. Only sounding time
+    counts because Whisper also runs a last word on into the silence after it. A centre
+    up to ``slack_s`` seconds outside the stretch still counts (Whisper's word times are
+    often that far off).
+    """
+    for w in words:
+        centre = (w.start + w.end) / 2
+        if w.filler or w.end <= start or w.start >= end:
+            continue
+        if not start - slack_s <= centre <= end + slack_s:
+            continue
+        if sounding is None:
+            outside = (w.end - w.start) - (min(w.end, end) - max(w.start, start))
+        else:
+            outside = sounding(w.start, min(start, w.end)) + sounding(max(end, w.start), w.end)
+        if outside < max(0.1, per_letter_s * len(plain(w.text))):
+            return True
+    return False
+
+
+def _sounding_time(frames: Frames, threshold_db: float) -> Callable[[float, float], float]:
+    """A function (a, b) → seconds of [a, b] whose level is over threshold_db."""
+    loud = np.concatenate([[0], np.cumsum(frames.rms_db >= threshold_db)])
+
+    def sounding(a: float, b: float) -> float:
+        if b <= a:
+            return 0.0
+        i, j = frames.index(a), frames.index(b)
+        return float(loud[j] - loud[i]) * frames.hop
+
+    return sounding
+
+
+def _split(flux: np.ndarray, a: int, b: int, split_db: float | None) -> list[tuple[int, int]]:
+    """Cut the voiced run [a, b) (frames) where the spectrum jumps by over split_db dB.
+
+    An "um" that runs straight into the next word shares one voiced run with it; the
+    jump from the hum to the word's first sound separates them.
+    """
+    if split_db is None:
+        return [(a, b)]
+    x = flux[a:b]
+    peaks = [
+        a + i
+        for i in range(3, len(x) - 3)
+        if x[i] > split_db and x[i] >= x[i - 1] and x[i] >= x[i + 1]
+    ]
+    edges = [a, *peaks, b]
+    return [(lo, hi) for lo, hi in itertools.pairwise(edges) if hi > lo]
+
+
+def _in_gap(words: Sequence[Word], start: float, end: float) -> bool:
+    """True if no transcribed word spans the middle of [start, end] s (a word that only
+    begins or ends there does not span it)."""
+    mid = (start + end) / 2
+    return not any(w.start < mid < w.end for w in words)
+
+
+def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
+    """Fill False runs of at most `gap` frames lying between True frames."""
+    if gap <= 0:
+        return mask
+    out = mask.copy()
+    for a, b in runs(~mask):
+        if a > 0 and b < len(mask) and b - a <= gap:
+            out[a:b] = True
+    return out
+
+
+def merge_fillers(
+    lexical: Sequence[Filler], candidates: Sequence[Candidate], *, max_shift_s: float = 0.7
+) -> list[Filler]:
+    """All fillers in time order, each filled pause counted once.
+
+    Whisper places a written "um" late or early (its neighbours' timestamps swallow it),
+    so a transcript filled pause takes the times of the nearest acoustic candidate within
+    ``max_shift_s`` seconds, and that candidate is used up. Confirmed candidates left over
+    are filled pauses nobody wrote down (source "acoustic"), unless they overlap a
+    discourse filler.
+    """
+    free = sorted(candidates, key=lambda c: c.start)
+    merged: list[Filler] = []
+    for f in lexical:
+        if f.kind == "filled_pause":
+            near = [c for c in free if abs(_mid(c) - _mid(f)) <= max_shift_s]
+            if near:
+                best = min(near, key=lambda c: (not c.confirmed, abs(_mid(c) - _mid(f))))
+                free.remove(best)
+                f = replace(f, start=best.start, end=best.end)
+        else:
+            free = [c for c in free if not (c.start < f.end and f.start < c.end)]
+        merged.append(f)
+    extra = [c.filler() for c in free if c.confirmed]
+    return sorted([*merged, *extra], key=lambda f: f.start)
+
+
+def _mid(f: Filler | Candidate) -> float:
+    return (f.start + f.end) / 2
+
+
+def absorb_lookalikes(
+    words: Sequence[Word], fillers: Sequence[Filler], *, min_inside: float = 0.5
+) -> list[Word]:
+    """Flag as filler a short word ("or", "and", "on"…) lying mostly inside an acoustic
+    filled pause (at least ``min_inside`` of its time): it is the "uh" misheard, so it
+    is not counted as a word (pace would otherwise gain a word per misheard filler).
+    """
+    pauses = [f for f in fillers if f.source == "acoustic"]
+    out = list(words)
+    for i, w in enumerate(words):
+        if w.filler or plain(w.text) not in _LOOKALIKES or w.end <= w.start:
+            continue
+        inside = max((min(w.end, f.end) - max(w.start, f.start) for f in pauses), default=0.0)
+        if inside >= min_inside * (w.end - w.start) or _late_echo(words, i, pauses):
+            out[i] = replace(w, filler=True)
+    return out
+
+
+def _late_echo(
+    words: Sequence[Word],
+    i: int,
+    pauses: Sequence[Filler],
+    *,
+    lag_s: float = 0.4,
+    max_probability: float = 0.7,
+) -> bool:
+    """True if words[i] is an "or"/"uh"-like word Whisper wrote, unsure, for the acoustic
+    filled pause that ends just before it.
+
+    Whisper's times for a word it made of an "uh" lag the sound: on the rendered answers
+    "…six months, uh, she was…" came out "months, or she", the "or" starting 0.03–0.25 s
+    after the "uh" ended, with probability 0.19–0.61. A word that starts within ``lag_s``
+    seconds of a filled pause's end, with no other word in between, and that Whisper
+    gave less than ``max_probability``, is that filled pause, not a word.
+    """
+    w = words[i]
+    if plain(w.text) not in _LATE_LOOKALIKES or w.probability >= max_probability:
+        return False
+    prev_end = words[i - 1].end if i > 0 else float("-inf")
+    return any(
+        f.end - 0.05 <= w.start <= f.end + lag_s and prev_end <= f.end + 0.05 for f in pauses
+    )

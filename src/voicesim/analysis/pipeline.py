@@ -1,0 +1,154 @@
+"""The analyze pipeline: audio → transcript → delivery → score, and its SPEC §3 JSON.
+
+(Contract part written first; the pipeline itself follows below.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from voicesim.analysis.acoustics import Frames
+    from voicesim.packs import Question
+    from voicesim.scoring.rubric import Rubric
+    from voicesim.transcribe import Transcriber
+
+
+# --- the pipeline --------------------------------------------------------------------------
+
+BLOCK_S = 120.0
+"""Long files are transcribed and measured in blocks of about this many seconds.
+
+Long enough that Whisper's 30-s windows are rarely cut short at block edges (30-s blocks
+doubled the encoder passes), short enough to keep memory bounded: faster-whisper's VAD
+runs a whole block in one batch (about 0.4 MB per second of audio)."""
+
+Progress = Callable[[float, float], None]
+"""Called with (seconds done, total seconds) while a file is analysed."""
+
+
+def analyze_samples(
+    samples: np.ndarray,
+    sr: int,
+    *,
+    path: str = "",
+    question: Question | None = None,
+    rubric: Rubric | None = None,
+    transcriber: Transcriber | None = None,
+    transcript: Transcript | None = None,
+    response_latency_s: float | None = None,
+    long_pause_s: float = 2.0,
+) -> AnalysisResult:
+    """Analyse an answer held in memory (mono float samples at sr Hz).
+
+    ``transcript`` may be precomputed (live transcription in practice mode); otherwise
+    ``transcriber`` (or a default one) transcribes the samples.
+    """
+    from voicesim.analysis.acoustics import frame_features
+
+    samples = _to_16k(samples, sr)
+    frames = frame_features(samples, 16000)
+    if transcript is None:
+        transcriber = transcriber or _default_transcriber()
+        transcript = transcriber.transcribe(samples)
+    info = AudioInfo(path, round(len(samples) / 16000, 3), sr)
+    return _finish(info, frames, transcript, question, rubric, response_latency_s, long_pause_s)
+
+
+def analyze_file(
+    path: str | Path,
+    *,
+    transcriber: Transcriber | None = None,
+    question: Question | None = None,
+    rubric: Rubric | None = None,
+    progress: Progress | None = None,
+    long_pause_s: float = 2.0,
+) -> AnalysisResult:
+    """Analyse an audio file block by block (bounded memory for hour-long recordings).
+
+    Raises AudioError for a file that cannot be used; ModelError for a model that fails.
+    """
+    from voicesim.analysis.acoustics import Frames, frame_features
+    from voicesim.audio.files import iter_audio_blocks, probe
+
+    info = probe(path)
+    transcriber = transcriber or _default_transcriber()
+    parts: list[Frames] = []
+    words: list[Word] = []
+    done = 0.0
+    for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
+        parts.append(frame_features(block, 16000, offset=offset))
+        words.extend(transcriber.transcribe(block, offset=offset).words)
+        done = offset + len(block) / 16000
+        if progress:
+            progress(done, max(info.duration_s, done))
+    transcript = Transcript(text=" ".join(w.text for w in words), words=words)
+    info = AudioInfo(str(path), round(done, 3), info.sample_rate)
+    frames = Frames.concat(parts)
+    return _finish(info, frames, transcript, question, rubric, None, long_pause_s)
+
+
+def _finish(
+    info: AudioInfo,
+    frames: Frames,
+    transcript: Transcript,
+    question: Question | None,
+    rubric: Rubric | None,
+    latency: float | None,
+    long_pause_s: float,
+) -> AnalysisResult:
+    from voicesim.analysis.acoustics import levels
+    from voicesim.analysis.delivery import measure_frames
+    from voicesim.analysis.fillers import transcript_fillers
+    from voicesim.scoring.score import score_answer
+
+    lv = levels(frames)
+    kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
+    marked, _ = transcript_fillers(kept)
+    transcript = Transcript(text=" ".join(w.text for w in marked), words=marked)
+    delivery = measure_frames(
+        frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency
+    )
+    score = score_answer(transcript, delivery, question=question, rubric=rubric)
+    return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
+
+
+def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: float) -> list[Word]:
+    """Drop words over which the signal never reaches speech level: Whisper made them up."""
+    import numpy as np
+
+    kept = []
+    for w in words:
+        a, b = frames.index(w.start), frames.index(w.end) + 1
+        # initial=-inf: with no audio at all (an empty turn) every word is made up.
+        if b > a and float(frames.rms_db[a:b].max(initial=-np.inf)) >= threshold_db:
+            kept.append(w)
+    return kept
+
+
+def _to_16k(samples: np.ndarray, sr: int) -> np.ndarray:
+    import numpy as np
+
+    x = np.asarray(samples, dtype=np.float32)
+    if x.ndim > 1:
+        x = x.mean(axis=1 if x.shape[1] <= 8 else 0)
+    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    if sr != 16000:
+        import soxr
+
+        x = soxr.resample(x, sr, 16000).astype(np.float32)
+    return x
+
+
+def _default_transcriber() -> Transcriber:
+    from voicesim.config import load_config
+    from voicesim.transcribe import Transcriber
+
+    cfg = load_config()
+    return Transcriber(cfg.model.name, threads=cfg.model.threads)

@@ -1,0 +1,259 @@
+"""Feedback after each answer and at the end of a session. Pure functions, no devices.
+
+- :func:`scorecard`: what the terminal shows after an answer.
+- :func:`spoken_feedback`: the one sentence said aloud, the single change that would help most.
+- :func:`summarize`: the debrief right after the interview (the guide: "Debrief the meeting as
+  soon as it is over. Mark for yourself the areas in which your answers did not sound
+  convincing enough"): scores per answer, pace and filler trends, answers worth rehearsing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from voicesim.results import AnalysisResult, Criterion
+
+REHEARSE_BELOW = 65.0
+"""An answer scoring under this (0–100) is worth rehearsing again."""
+
+PACE_STEADY_WPM = 8.0
+"""A change in pace smaller than this (words per minute) counts as steady."""
+
+FILLER_STEADY = 1.0
+"""A change in filler rate smaller than this (fillers per 100 words) counts as steady."""
+
+Status = Literal["answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost"]
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """One change that would raise the score: the criterion, its score 0–100, the tip."""
+
+    criterion: str
+    label: str
+    group: str
+    score: float
+    tip: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """What the terminal shows after one answer. Times in seconds, pace in words per minute."""
+
+    overall: float
+    groups: dict[str, float]
+    words: int
+    duration_s: float
+    wpm: float
+    fillers: int
+    fillers_per_100_words: float
+    long_pauses: int
+    response_latency_s: float | None
+    improvements: list[Improvement]
+    transcript: str
+    no_speech: bool
+
+
+@dataclass
+class AnswerOutcome:
+    """What happened to one question in a session: its status and, if answered, the analysis."""
+
+    index: int
+    question_id: str
+    question_text: str
+    status: Status
+    result: AnalysisResult | None = None
+    follow_up: bool = False
+    interviewer: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One row of the session summary. Score 0–100, pace in wpm, fillers per 100 words."""
+
+    index: int
+    question_id: str
+    question_text: str
+    status: Status
+    overall: float | None
+    wpm: float | None
+    fillers_per_100_words: float | None
+    response_latency_s: float | None
+    weakest: str = ""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How a measure moved over the session's answers, in order."""
+
+    measure: str
+    values: list[float]
+    direction: Literal["rising", "falling", "steady", "n/a"]
+    change: float
+    text: str
+
+
+@dataclass
+class SessionSummary:
+    """The debrief: every answer, the trends, and what to rehearse again."""
+
+    answers: list[AnswerLine]
+    pace: Trend
+    fillers: Trend
+    rehearse: list[AnswerLine]
+    mean_score: float | None
+    verdicts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for a in self.answers if a.overall is not None)
+
+
+def _improvement(c: Criterion) -> Improvement:
+    return Improvement(c.id, c.label or c.id.replace("_", " "), c.group, c.score, c.tip)
+
+
+def _top(result: AnalysisResult, n: int) -> list[Criterion]:
+    from voicesim.scoring.score import top_improvements
+
+    return list(top_improvements(result.score, n))
+
+
+def scorecard(result: AnalysisResult, *, n_improvements: int = 3) -> Scorecard:
+    """Summarise one analysed answer for printing."""
+    d = result.delivery
+    return Scorecard(
+        overall=result.score.overall,
+        groups=dict(result.score.groups),
+        words=d.words,
+        duration_s=result.audio.duration_s,
+        wpm=d.wpm,
+        fillers=len(d.fillers),
+        fillers_per_100_words=d.fillers_per_100_words,
+        long_pauses=len(d.long_pauses),
+        response_latency_s=d.response_latency_s,
+        improvements=[_improvement(c) for c in _top(result, n_improvements)],
+        transcript=result.transcript.text.strip(),
+        no_speech=result.no_speech,
+    )
+
+
+_LABEL_PREFIX = re.compile(r"^[A-Za-z ]{1,20}:\s+")  # "Missing: name one…" → "name one…"
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
+def spoken_feedback(result: AnalysisResult) -> str:
+    """The one sentence said after an answer: the single change that would help most."""
+    if result.no_speech:
+        return "I did not hear an answer to that one."
+    top = _top(result, 1)
+    if not top or not top[0].tip.strip() or top[0].score >= 90:
+        return "Good answer; keep doing exactly that."
+    tip = _first_sentence(_LABEL_PREFIX.sub("", top[0].tip.strip()))
+    return f"One thing to change: {tip[0].lower()}{tip[1:]}"
+
+
+def _line(o: AnswerOutcome) -> AnswerLine:
+    r = o.result
+    if r is None or r.no_speech:
+        return AnswerLine(o.index, o.question_id, o.question_text, o.status, None, None, None, None)
+    top = _top(r, 1)
+    return AnswerLine(
+        index=o.index,
+        question_id=o.question_id,
+        question_text=o.question_text,
+        status=o.status,
+        overall=r.score.overall,
+        wpm=r.delivery.wpm,
+        fillers_per_100_words=r.delivery.fillers_per_100_words,
+        response_latency_s=r.delivery.response_latency_s,
+        weakest=(top[0].label or top[0].id) if top else "",
+    )
+
+
+def trend(measure: str, values: list[float], *, steady: float, unit: str) -> Trend:
+    """Direction of ``values`` over the session: last third against first third."""
+    if len(values) < 2:
+        return Trend(measure, values, "n/a", 0.0, f"{measure}: too few answers for a trend")
+    k = max(1, len(values) // 3)
+    change = sum(values[-k:]) / k - sum(values[:k]) / k
+    if abs(change) < steady:
+        direction: Literal["rising", "falling", "steady"] = "steady"
+        text = f"{measure} steady (within {steady:g} {unit})"
+    else:
+        direction = "rising" if change > 0 else "falling"
+        text = f"{measure} {direction} by {abs(change):.1f} {unit} from first to last answers"
+    return Trend(measure, values, direction, change, text)
+
+
+def summarize(
+    outcomes: list[AnswerOutcome],
+    *,
+    panel: dict[str, tuple[str, ...]] | None = None,
+    rehearse_below: float = REHEARSE_BELOW,
+) -> SessionSummary:
+    """The session debrief from every question's outcome, in the order asked.
+
+    ``panel`` maps an interviewer's name to the criteria groups they judge; each gets a
+    verdict, the mean of their groups' scores (0–100) over the answered questions.
+    """
+    lines = [_line(o) for o in outcomes]
+    scored = [a for a in lines if a.overall is not None]
+    pace = trend("pace", [a.wpm or 0.0 for a in scored], steady=PACE_STEADY_WPM, unit="wpm")
+    fillers = trend(
+        "fillers",
+        [a.fillers_per_100_words or 0.0 for a in scored],
+        steady=FILLER_STEADY,
+        unit="per 100 words",
+    )
+    rehearse = [
+        a
+        for a in lines
+        if (a.overall is not None and a.overall < rehearse_below)
+        or (a.overall is None and a.status in ("skipped", "no_speech", "cut_off"))
+    ]
+    rehearse.sort(key=lambda a: a.overall if a.overall is not None else -1.0)
+    mean = sum(a.overall or 0.0 for a in scored) / len(scored) if scored else None
+    return SessionSummary(lines, pace, fillers, rehearse, mean, _verdicts(outcomes, panel))
+
+
+def _verdicts(
+    outcomes: list[AnswerOutcome], panel: dict[str, tuple[str, ...]] | None
+) -> dict[str, float]:
+    if not panel:
+        return {}
+    verdicts: dict[str, float] = {}
+    for name, groups in panel.items():
+        scores = [
+            o.result.score.groups[g]
+            for o in outcomes
+            if o.result is not None and not o.result.no_speech
+            for g in groups
+            if g in o.result.score.groups
+        ]
+        if scores:
+            verdicts[name] = sum(scores) / len(scores)
+    return verdicts
+
+
+def spoken_summary(summary: SessionSummary) -> str:
+    """A short spoken debrief: how many answered, the mean score, what to rehearse."""
+    if summary.mean_score is None:
+        return "No answers were recorded in this session."
+    parts = [
+        f"You answered {summary.answered} of {len(summary.answers)} questions, "
+        f"with an average score of {summary.mean_score:.0f}."
+    ]
+    if summary.rehearse:
+        n = len(summary.rehearse)
+        parts.append(f"{n} answer{'s are' if n > 1 else ' is'} worth rehearsing again.")
+    return " ".join(parts)

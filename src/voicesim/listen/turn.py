@@ -1,0 +1,402 @@
+"""Stage: listen. Capture one answer until it ends, transcribing while the person speaks.
+
+Each 32 ms frame goes through the streaming Silero VAD. Speech is cut into stretches at
+pauses and each stretch is transcribed in a background thread as soon as it is closed,
+so the words are known within a second of any pause: end-pointing reads them
+(voicesim.listen.endpoint), short utterances are checked for voice commands
+(voicesim.listen.voice_commands), and when the answer ends the transcript is already (nearly) done.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voicesim.audio.capture import DeviceLost, Microphone
+from voicesim.listen.endpoint import EndpointSettings, TurnState, decide
+from voicesim.listen.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
+from voicesim.listen.voice_commands import decode_command, recognise
+from voicesim.results import Transcript
+from voicesim.transcribe import Transcriber
+
+ENDED_BY = ("silence", "phrase", "max", "no_speech", "command", "device_lost", "interrupted")
+
+
+@dataclass
+class ListenSettings:
+    """How a turn is listened to. All times in seconds.
+
+    Live transcription cuts speech into stretches at pauses: a ``long_pause`` closes any
+    stretch (a possible end of the answer, whose words end-pointing needs), a
+    ``cut_pause`` closes one that already holds ``min_chunk`` seconds, a stretch longer
+    than ``max_chunk`` is cut at its quietest recent frame, and a short utterance (at most
+    ``command_max_speech`` of speech, a possible command) is closed after
+    ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
+    """
+
+    end_silence: float = 2.5
+    unfinished_wait: float = 6.0
+    first_word_wait: float = 8.0
+    max_answer: float = 180.0
+    warn_before_end: float = 15.0
+    commands: bool = True
+    command_max_speech: float = 2.2
+    command_pause: float = 0.6
+    cut_pause: float = 0.4
+    long_pause: float = 1.0
+    min_chunk: float = 10.0
+    max_chunk: float = 20.0
+
+    def endpoint(self) -> EndpointSettings:
+        """The end-pointing thresholds of these settings."""
+        return EndpointSettings(
+            end_silence=self.end_silence,
+            unfinished_wait=self.unfinished_wait,
+            first_word_wait=self.first_word_wait,
+            max_answer=self.max_answer,
+        )
+
+
+@dataclass
+class Turn:
+    """One captured answer. Times in seconds from the start of ``audio`` (listen() start)."""
+
+    audio: np.ndarray
+    sample_rate: int
+    speech_start_s: float | None
+    speech_end_s: float | None
+    ended_by: str
+    command: str | None = None
+    transcript: Transcript | None = None
+    final_decode_s: float = 0.0
+    ended_at_s: float = 0.0
+    chunks: list[tuple[float, float]] = field(default_factory=list)
+    warned_at_s: float | None = None
+    """When the time warning was given (it may be heard in the audio), seconds."""
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / self.sample_rate
+
+
+class LiveTranscriber:
+    """Transcribes closed stretches of a turn in a background thread.
+
+    The newest stretch goes first: end-pointing needs the words just said, and on a busy
+    machine a backlog should delay the full transcript, not the end of the turn.
+    """
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self._transcriber = transcriber
+        self._jobs: list[tuple[np.ndarray, float, bool]] = []
+        self._offsets: list[float] = []  # every submitted stretch, in order
+        self._results: dict[float, Transcript] = {}
+        self._commands: dict[float, str | None] = {}
+        self._error: BaseException | None = None
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="live-transcribe", daemon=True)
+        self._thread.start()
+
+    def submit(self, samples: np.ndarray, offset_s: float, *, command_check: bool) -> None:
+        """Queue 16 kHz samples starting ``offset_s`` seconds into the turn.
+
+        With ``command_check`` the stretch is first decoded as a possible voice command.
+        """
+        with self._cond:
+            self._jobs.append((samples, offset_s, command_check))
+            self._offsets.append(offset_s)
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._jobs) or self._closed)
+                if self._closed:
+                    return
+                samples, offset, command_check = self._jobs.pop()
+            command = None
+            part = Transcript(text="")
+            try:
+                if command_check:
+                    command = decode_command(self._transcriber, samples)
+                if command is None:
+                    part = self._transcriber.transcribe(samples, offset=offset)
+            except Exception as e:  # surfaced to the listener by transcript()
+                self._error = e
+            with self._cond:
+                self._commands[offset] = command
+                self._results[offset] = part
+                self._cond.notify_all()
+
+    def _pending(self) -> int:
+        return len(self._offsets) - len(self._results)
+
+    @property
+    def idle(self) -> bool:
+        """True when every submitted stretch has been transcribed."""
+        with self._cond:
+            return self._pending() == 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until idle (or ``timeout`` seconds); returns whether it is idle."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending() == 0, timeout)
+
+    def tail(self) -> tuple[str | None, str | None]:
+        """The latest words and the command in them, as far as end-pointing needs them.
+
+        The text of the newest stretch that holds words, provided every stretch after it
+        is done; "" when every stretch is done and none holds words; None while unknown.
+        """
+        with self._cond:
+            for offset in reversed(self._offsets):
+                part = self._results.get(offset)
+                if part is None:
+                    return None, None
+                command = self._commands.get(offset)
+                if part.text.strip() or command:
+                    return part.text, command
+        return "", None
+
+    def transcript(self) -> Transcript:
+        """Everything transcribed so far, joined in time order."""
+        if self._error is not None:
+            raise self._error
+        with self._cond:
+            parts = [self._results[o] for o in sorted(self._results)]
+        words = [w for p in parts for w in p.words]
+        text = " ".join(p.text.strip() for p in parts if p.text.strip())
+        return Transcript(text=text, words=words)
+
+    def close(self) -> None:
+        """Let the background thread end and wait for a decode in progress (idempotent).
+
+        Waiting matters when an error ends the session: a thread still inside CTranslate2
+        while the interpreter exits aborts the process ("terminate called…", SIGSEGV).
+        """
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=60)
+
+
+class _Listener:
+    """The state of one listen() call (kept out of one long function)."""
+
+    def __init__(self, settings: ListenSettings, transcriber: Transcriber | None) -> None:
+        self.settings = settings
+        self.vad = SileroVAD()
+        self.gate = SpeechGate()
+        self.live = LiveTranscriber(transcriber) if transcriber is not None else None
+        self.blocks: list[np.ndarray] = []
+        self.buffer = np.zeros(0, dtype=np.float32)
+        self.audio = np.zeros(0, dtype=np.float32)
+        self.probs: list[float] = []
+        self.frames = 0
+        self.speech_start: float | None = None
+        self.last_speech = 0.0
+        self.speech_s = 0.0  # seconds of frames in speech
+        self.chunk_start: float | None = None  # start of the stretch not yet sent, s
+        self.unsent_speech = False
+        self.chunks: list[tuple[float, float]] = []
+        self.warned_at: float | None = None  # when the time warning was given, s
+
+    @property
+    def now(self) -> float:
+        return self.frames * FRAME / SAMPLE_RATE
+
+    def feed(self, block: np.ndarray) -> list[float]:
+        """Add a block; returns the speech probability of each whole frame it completed."""
+        self.blocks.append(block)
+        self.buffer = np.concatenate([self.buffer, block])
+        out = []
+        while len(self.buffer) >= FRAME:
+            frame, self.buffer = self.buffer[:FRAME], self.buffer[FRAME:]
+            out.append(self._frame(frame))
+        return out
+
+    def _frame(self, frame: np.ndarray) -> float:
+        p = self.vad.prob(frame)
+        was = self.gate.speaking
+        speaking = self.gate.update(p)
+        self.frames += 1
+        self.probs.append(p)
+        if speaking:
+            if not was and self.speech_start is None:
+                need = round(self.gate.min_speech_s * SAMPLE_RATE / FRAME)
+                self.speech_start = max(0.0, self.now - (need + 1) * FRAME / SAMPLE_RATE)
+            if self.chunk_start is None:
+                self.chunk_start = max(0.0, self.now - 0.5)
+            self.unsent_speech = True
+            self.last_speech = self.now
+            self.speech_s += FRAME / SAMPLE_RATE
+        self._maybe_cut(speaking)
+        return p
+
+    def _maybe_cut(self, speaking: bool) -> None:
+        s = self.settings
+        if self.chunk_start is None or not self.unsent_speech:
+            return
+        length = self.now - self.chunk_start
+        if not speaking:
+            pause = self.now - self.last_speech
+            short = s.commands and self.speech_s <= s.command_max_speech
+            if (
+                pause >= s.long_pause
+                or (pause >= s.cut_pause and length >= s.min_chunk)
+                or (short and pause >= s.command_pause)
+            ):
+                self._send(self.now)
+        elif length >= s.max_chunk:
+            # Cut at the least speech-like frame of the last 3 s, to split between words.
+            recent = np.array(self.probs[-round(3.0 * SAMPLE_RATE / FRAME) :])
+            back = len(recent) - int(np.argmin(recent)) - 1
+            self._send(self.now - back * FRAME / SAMPLE_RATE)
+
+    def _send(self, end_s: float) -> None:
+        assert self.chunk_start is not None
+        start = self.chunk_start
+        if self.live is not None and end_s > start:
+            short = self.settings.commands and self.speech_s <= self.settings.command_max_speech
+            self.live.submit(self._samples(start, end_s), start, command_check=short)
+        self.chunks.append((start, end_s))
+        self.chunk_start = end_s
+        self.unsent_speech = self.gate.speaking
+
+    def _samples(self, start_s: float, end_s: float) -> np.ndarray:
+        audio = self.all_audio()
+        return audio[round(start_s * SAMPLE_RATE) : round(end_s * SAMPLE_RATE)].copy()
+
+    def all_audio(self) -> np.ndarray:
+        """Everything captured so far (16 kHz mono float32)."""
+        if self.blocks:
+            self.audio = np.concatenate([self.audio, *self.blocks])
+            self.blocks = []
+        return self.audio
+
+    def state(self) -> TurnState:
+        """What end-pointing needs to know now."""
+        text: str | None = None
+        command: str | None = None
+        if self.live is not None and not self.unsent_speech:
+            text, command = self.live.tail()
+        if text is not None and self.settings.commands:
+            if self.speech_s <= self.settings.command_max_speech:
+                command = command or recognise(text)
+            else:
+                command = None
+        started = self.speech_start is not None
+        if started and text == "" and command is None:
+            started = False  # the VAD fired on something that holds no words (a cough)
+        return TurnState(
+            now_s=self.now,
+            speech_started=started,
+            in_speech=self.gate.speaking,
+            last_speech_s=self.last_speech,
+            text=text,
+            has_transcriber=self.live is not None,
+            command=command,
+        )
+
+    def waiting_for_words(self, state: TurnState) -> bool:
+        """True when the end decision waits only for the transcriber."""
+        return self.live is not None and state.text is None and not self.unsent_speech
+
+    def finish(self, ended_by: str, command: str | None) -> Turn:
+        """Transcribe whatever is left and build the Turn."""
+        ended_at = self.now
+        t0 = time.monotonic()
+        transcript = None
+        if self.live is not None:
+            if self.unsent_speech and self.chunk_start is not None:
+                self._send(self.now)
+            self.live.wait()
+            transcript = self.live.transcript()
+        final = time.monotonic() - t0
+        started = self.speech_start is not None and (transcript is None or bool(transcript.words))
+        if ended_by == "no_speech" or not started:
+            transcript = Transcript(text="", words=[]) if self.live is not None else None
+        return Turn(
+            audio=self.all_audio(),
+            sample_rate=SAMPLE_RATE,
+            speech_start_s=self.speech_start if started else None,
+            speech_end_s=self.last_speech if started else None,
+            ended_by=ended_by,
+            command=command if ended_by == "command" else None,
+            transcript=transcript,
+            final_decode_s=final,
+            ended_at_s=ended_at,
+            chunks=list(self.chunks),
+            warned_at_s=self.warned_at,
+        )
+
+
+def listen(
+    mic: Microphone,
+    settings: ListenSettings,
+    *,
+    transcriber: Transcriber | None,
+    sink: Callable[[np.ndarray], None] | None = None,
+    on_time_warning: Callable[[], None] | None = None,
+    on_interrupt: Callable[[float], bool] | None = None,
+    stop: threading.Event | None = None,
+) -> Turn:
+    """Capture from a started ``mic`` until the answer ends; returns the Turn.
+
+    ``sink`` gets every block as it arrives (the on-disk writer); ``on_time_warning`` is
+    called once ``warn_before_end`` seconds before ``max_answer`` (counted from the start
+    of listening); ``on_interrupt(elapsed_s)`` returning True cuts the answer (stress
+    mode); setting ``stop`` ends the turn too. Both end it with ``ended_by="interrupted"``.
+    A dead device ends it with ``"device_lost"`` and keeps the audio captured so far.
+    """
+    lis = _Listener(settings, transcriber)
+    try:
+        return _loop(lis, mic, sink, on_time_warning, on_interrupt, stop)
+    finally:
+        if lis.live is not None:
+            lis.live.close()  # ends the background thread even on Ctrl+C
+
+
+def _loop(
+    lis: _Listener,
+    mic: Microphone,
+    sink: Callable[[np.ndarray], None] | None,
+    on_time_warning: Callable[[], None] | None,
+    on_interrupt: Callable[[float], bool] | None,
+    stop: threading.Event | None,
+) -> Turn:
+    settings = lis.settings
+    ends = settings.endpoint()
+    warned = not (on_time_warning and settings.max_answer > settings.warn_before_end)
+    while True:
+        try:
+            block = mic.read(0.5)
+        except DeviceLost:
+            return lis.finish("device_lost", None)
+        if stop is not None and stop.is_set():
+            return lis.finish("interrupted", None)
+        if block is None:
+            continue
+        if sink is not None:
+            sink(block)
+        lis.feed(block)
+        if not warned and lis.now >= settings.max_answer - settings.warn_before_end:
+            warned = True
+            lis.warned_at = lis.now
+            assert on_time_warning is not None
+            on_time_warning()
+        if on_interrupt is not None and on_interrupt(lis.now):
+            return lis.finish("interrupted", None)
+        state = lis.state()
+        ended_by = decide(state, ends)
+        if ended_by is not None:
+            return lis.finish(ended_by, state.command)
+        if lis.waiting_for_words(state):
+            # Let the transcriber catch up when audio comes faster than real time.
+            lis.live.wait(FRAME / SAMPLE_RATE)  # type: ignore[union-attr]

@@ -1,0 +1,111 @@
+"""Voice commands said instead of an answer: repeat, skip, pause, continue, stop.
+
+Only a short utterance that is nothing but the command counts ("skip", "next question,
+please"), so an answer that mentions "stop" ("I had to stop the release") is an answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from voicesim.listen.endpoint import words_of, wordset
+
+if TYPE_CHECKING:
+    from voicesim.transcribe import Transcriber
+
+MAX_WORDS = 4
+"""A command utterance has at most this many words, politeness and fillers removed."""
+
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "repeat": (
+        "repeat",
+        "repeat that",
+        "repeat it",
+        "repeat the question",
+        "repeat question",
+        "say that again",
+        "say it again",
+        "again",
+        "pardon",
+        "come again",
+    ),
+    "skip": (
+        "skip",
+        "skip it",
+        "skip that",
+        "skip this",
+        "skip this one",
+        "skip question",
+        "skip this question",
+        "skip the question",
+        "next",
+        "next question",
+        "next one",
+        "pass",
+    ),
+    "pause": ("pause", "pause the interview", "pause interview", "take a break"),
+    "continue": ("continue", "resume", "go on", "carry on", "i'm ready", "ready", "unpause"),
+    "stop": (
+        "stop",
+        "stop the interview",
+        "stop interview",
+        "end the interview",
+        "end interview",
+        "quit",
+        "exit",
+    ),
+}
+
+_NOISE = wordset(
+    "please okay ok um umm uh uhm er erm ah hmm oh can could would will you let's lets just now"
+)
+_LOOKUP = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
+
+
+def recognise(text: str) -> str | None:
+    """The command a whole utterance is, or None.
+
+    Returns "repeat", "skip", "pause", "continue" or "stop". Politeness and fillers are
+    ignored ("could you repeat the question, please?" is "repeat"); anything else in the
+    utterance, or more than MAX_WORDS words, makes it not a command.
+    """
+    words = words_of(text)
+    if not words or len(words) > MAX_WORDS + 3:
+        return None
+    core = [w for w in words if w not in _NOISE]
+    if not core or len(core) > MAX_WORDS:
+        return None
+    return _LOOKUP.get(" ".join(core))
+
+
+def is_short_utterance(speech_s: float, *, max_speech_s: float = 2.5) -> bool:
+    """True when an utterance is short enough (seconds of speech) to be a command."""
+    return 0.0 < speech_s <= max_speech_s
+
+
+COMMAND_PROMPT = "Repeat. Skip. Next question. Pause. Continue. Stop. End the interview."
+"""Whisper prompt that makes a short command utterance come out as the command word."""
+
+
+def decode_command(transcriber: Transcriber, samples: np.ndarray) -> str | None:
+    """Decode a short utterance (16 kHz) as a possible command; the command or None.
+
+    A plain transcript often loses a lone word ("skip" came out as a low-confidence
+    "Keep." and was dropped as noise), so short utterances get a second, greedy decode
+    primed with the command words. Only an exact command phrase is accepted.
+    """
+    model = getattr(transcriber, "_model", None)  # the loaded faster-whisper model
+    if model is None:
+        return recognise(transcriber.transcribe(samples).text)
+    segments, _ = model.transcribe(
+        np.asarray(samples, dtype=np.float32),
+        language="en",
+        beam_size=1,
+        initial_prompt=COMMAND_PROMPT,
+        without_timestamps=True,
+        condition_on_previous_text=False,
+        vad_filter=False,
+    )
+    return recognise(" ".join(s.text for s in segments))

@@ -1,0 +1,202 @@
+"""Conciseness criteria: length, repetition, hedges and padding, rambling, getting to the point.
+
+Times in seconds; rates per 100 words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from voicesim.packs import Question
+from voicesim.results import Criterion, Evidence
+from voicesim.scoring.rubric import Rubric
+from voicesim.scoring.score import rubric_criterion
+from voicesim.scoring.tokens import (
+    STOP_WORDS,
+    Sentence,
+    Token,
+    content_words,
+    find_phrases,
+    piecewise,
+    quote,
+)
+
+
+def _criterion(
+    rubric: Rubric, cid: str, score: float, evidence: list[Evidence], tip: str
+) -> Criterion:
+    return rubric_criterion(rubric, cid, "conciseness", score, evidence, tip)
+
+
+def length(tokens: Sequence[Token], question: Question | None, rubric: Rubric) -> Criterion:
+    """Speaking time against the question's target (or the behavioural default)."""
+    spec = rubric.spec("length")
+    start, end = tokens[0].start, tokens[-1].end
+    span = end - start
+    if question is not None:
+        low, high = question.target_s
+        short_max = spec.num("short_penalty")
+        source = f"target of {question.id}"
+    else:
+        low, high = spec.pair("behavioural")
+        short_max = spec.num("short_penalty_no_question")
+        source = "default for a behavioural answer"
+    if span < low:
+        score = 100.0 - short_max * (1.0 - span / low)
+        key = "tip_short"
+    elif span > high:
+        zero_at = high * spec.num("over_zero")
+        score = 100.0 * max(0.0, (zero_at - span) / (zero_at - high))
+        key = "tip_long"
+    else:
+        score, key = 100.0, "tip_ok"
+    evidence = [Evidence(f"spoke {span:.0f} s; {source}: {low:.0f}–{high:.0f} s", start, end)]
+    if span > high:
+        over = [t for t in tokens if t.start >= start + high]
+        if over:
+            evidence.append(
+                Evidence(f"past the target from “{quote(over, 8)}”", over[0].start, end)
+            )
+    tip = spec.tip(key, span=span, low=low, high=high)
+    return _criterion(rubric, "length", score, evidence, tip)
+
+
+def repetition(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
+    """Repeated word sequences and restarts ("I — I went", "we we"), per 100 words."""
+    spec = rubric.spec("repetition")
+    words = [t for t in tokens if not t.filler]
+    found: list[Evidence] = []
+    restarts = _restarts(words)
+    found += [Evidence(f"restart “{text}”", s, e) for text, s, e in restarts]
+    n = int(spec.num("ngram"))
+    seen: dict[tuple[str, ...], int] = {}
+    repeats: Counter[tuple[str, ...]] = Counter()
+    last_repeat_end = -1
+    for i in range(len(words) - n + 1):
+        gram = tuple(t.text for t in words[i : i + n])
+        if all(w in STOP_WORDS for w in gram):
+            continue
+        if gram in seen and seen[gram] + n <= i and i >= last_repeat_end:
+            repeats[gram] += 1
+            last_repeat_end = i + n
+            found.append(
+                Evidence(f"repeated “{' '.join(gram)}”", words[i].start, words[i + n - 1].end)
+            )
+        seen.setdefault(gram, i)
+    count = len(restarts) + sum(repeats.values())
+    rate = count / len(words) * 100.0 if words else 0.0
+    found.sort(key=lambda e: e.start or 0.0)
+    limit = int(spec.num("max_evidence"))
+    evidence = [
+        Evidence(
+            f"{len(restarts)} restarts, {sum(repeats.values())} repeated phrases "
+            f"({rate:.1f} per 100 words)"
+        ),
+        *found[:limit],
+    ]
+    if count:
+        top = repeats.most_common(1)
+        phrase = " ".join(top[0][0]) if top else restarts[0][0]
+        tip = spec.tip("tip_bad", phrase=phrase)
+    else:
+        tip = spec.tip("tip_ok")
+    return _criterion(rubric, "repetition", piecewise(rate, spec.curve()), evidence, tip)
+
+
+def _restarts(words: Sequence[Token]) -> list[tuple[str, float, float]]:
+    """A word or word pair said twice in a row ("I I went", "we had we had")."""
+    out: list[tuple[str, float, float]] = []
+    i = 0
+    while i < len(words) - 1:
+        if words[i].text == words[i + 1].text and words[i].text not in ("that", "had", "very"):
+            out.append((f"{words[i].text} {words[i + 1].text}", words[i].start, words[i + 1].end))
+            i += 2
+            continue
+        if i + 3 < len(words) and (words[i].text, words[i + 1].text) == (
+            words[i + 2].text,
+            words[i + 3].text,
+        ):
+            text = " ".join(t.text for t in words[i : i + 4])
+            out.append((text, words[i].start, words[i + 3].end))
+            i += 4
+            continue
+        i += 1
+    return out
+
+
+def hedges(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
+    """Hedges and padding phrases per 100 words (words already counted as fillers excluded)."""
+    spec = rubric.spec("hedges")
+    words = [t for t in tokens if not t.filler]
+    hits = find_phrases(tokens, spec.words("phrases"))
+    rate = len(hits) / len(words) * 100.0 if words else 0.0
+    limit = int(spec.num("max_evidence"))
+    evidence = [Evidence(f"{len(hits)} hedges or padding phrases ({rate:.1f} per 100 words)")]
+    evidence += [Evidence(f"“{h.said}”", h.start, h.end) for h in hits[:limit]]
+    if hits:
+        top = Counter(h.said for h in hits).most_common(1)[0][0]
+        tip = spec.tip("tip_bad", phrase=top, count=len(hits))
+    else:
+        tip = spec.tip("tip_ok")
+    return _criterion(rubric, "hedges", piecewise(rate, spec.curve()), evidence, tip)
+
+
+def rambling(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
+    """Share of words inside sentences longer than the limit (Whisper's punctuation)."""
+    spec = rubric.spec("rambling")
+    limit_words = int(spec.num("long_sentence_words"))
+    total = sum(len(s.words) for s in sentences)
+    long = [s for s in sentences if len(s.words) > limit_words]
+    share = sum(len(s.words) for s in long) / total if total else 0.0
+    longest = max((len(s.words) for s in sentences), default=0)
+    evidence = [
+        Evidence(
+            f"{len(sentences)} sentences, longest {longest} words; {len(long)} over "
+            f"{limit_words} words ({share:.0%} of the words)"
+        )
+    ]
+    limit = int(spec.num("max_evidence"))
+    evidence += [
+        Evidence(f"{len(s.words)} words: “{quote(s.tokens, 10)}”", s.start, s.end)
+        for s in long[:limit]
+    ]
+    tip = spec.tip("tip_bad", words=longest) if long else spec.tip("tip_ok")
+    return _criterion(rubric, "rambling", piecewise(share, spec.curve()), evidence, tip)
+
+
+def to_the_point(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
+    """Seconds from the first word to the first substantive sentence."""
+    spec = rubric.spec("to_the_point")
+    need = int(spec.num("min_content_words"))
+    preamble = spec.words("preamble")
+    first = sentences[0].start
+    point: Sentence | None = None
+    for sentence in sentences:
+        padding = {
+            t.index
+            for h in find_phrases(sentence.tokens, preamble)
+            for t in sentence.tokens
+            if h.start <= t.start and t.end <= h.end
+        }
+        real = [t for t in content_words(sentence.tokens) if t.index not in padding]
+        if len(real) >= need:
+            point = sentence
+            break
+    if point is None:
+        seconds = sentences[-1].end - first
+        evidence = [Evidence("no sentence with a substantive point", first, sentences[-1].end)]
+    else:
+        seconds = point.start - first
+        evidence = [
+            Evidence(
+                f"first point after {seconds:.1f} s: “{quote(point.tokens, 10)}”",
+                point.start,
+                point.end,
+            )
+        ]
+        if seconds > 0:
+            evidence.append(Evidence("lead-in before it", first, point.start))
+    score = piecewise(seconds, spec.curve())
+    tip = spec.tip("tip_ok" if score >= 90 else "tip_bad", seconds=seconds)
+    return _criterion(rubric, "to_the_point", score, evidence, tip)

@@ -1,0 +1,118 @@
+"""Stage: transcript + delivery (+ question) → rubric score with evidence and tips.
+
+Pure: no device, CLI or storage imports. The contract dataclasses come first; the
+criteria themselves live in ``criteria_clarity``, ``criteria_conciseness`` and
+``criteria_content``, their settings in the rubric (``voicesim.scoring.rubric``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from voicesim.results import Criterion, Evidence, Group, Score
+
+if TYPE_CHECKING:
+    from voicesim.packs import Question
+    from voicesim.results import Delivery, Transcript
+    from voicesim.scoring.rubric import Rubric
+
+def rubric_criterion(
+    rubric: Rubric, cid: str, group: Group, score: float, evidence: list[Evidence], tip: str
+) -> Criterion:
+    """A criterion with its weight and label from the rubric; ``score`` clamped to 0–100."""
+    spec = rubric.spec(cid)
+    return Criterion(
+        id=cid,
+        group=group,
+        score=round(max(0.0, min(100.0, score)), 1),
+        weight=spec.weight,
+        evidence=evidence,
+        tip=tip,
+        label=spec.label,
+    )
+
+
+def score_answer(
+    transcript: Transcript,
+    delivery: Delivery,
+    *,
+    question: Question | None = None,
+    rubric: Rubric | None = None,
+) -> Score:
+    """Score one answer: clarity and conciseness always, content when a question is given.
+
+    Deterministic and pure. ``overall`` and ``groups`` are weighted means (0–100) of the
+    criteria that apply; criteria whose measure is missing (no pitch, no level) are left out.
+    """
+    from voicesim.scoring import clarity
+    from voicesim.scoring import conciseness as concise
+    from voicesim.scoring.content import content_criteria
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.tokens import sentences_of, tokens_of
+
+    rubric = rubric or load_rubric()
+    qid = question.id if question else None
+    tokens = tokens_of(transcript)
+    if not [t for t in tokens if not t.filler]:
+        return _no_speech(rubric, qid)
+    sentences = sentences_of(tokens, rubric.spec("rambling").num("pause_split_s"))
+    found: list[Criterion | None] = [
+        clarity.pace(tokens, delivery, rubric),
+        clarity.fillers(delivery, rubric),
+        clarity.hesitation(tokens, delivery, rubric),
+        clarity.articulation(tokens, rubric),
+        clarity.audibility(delivery, rubric),
+        clarity.pitch_variation(delivery, rubric),
+        concise.length(tokens, question, rubric),
+        concise.repetition(tokens, rubric),
+        concise.hedges(tokens, rubric),
+        concise.rambling(sentences, rubric),
+        concise.to_the_point(sentences, rubric),
+    ]
+    if question is not None:
+        found += content_criteria(tokens, sentences, question, rubric)
+    criteria = [c for c in found if c is not None and c.weight > 0]
+    return Score(
+        overall=_weighted(criteria),
+        criteria=criteria,
+        groups={
+            g: _weighted([c for c in criteria if c.group == g])
+            for g in _GROUPS
+            if any(c.group == g for c in criteria)
+        },
+        question_id=qid,
+    )
+
+
+_GROUPS: tuple[Group, ...] = ("clarity", "conciseness", "content")
+
+
+def _weighted(criteria: list[Criterion]) -> float:
+    total = sum(c.weight for c in criteria)
+    if total <= 0:
+        return 0.0
+    return round(sum(c.score * c.weight for c in criteria) / total, 1)
+
+
+def _no_speech(rubric: Rubric, qid: str | None) -> Score:
+    spec = rubric.spec("length")
+    criterion = Criterion(
+        id="length",
+        group="conciseness",
+        score=0.0,
+        weight=spec.weight,
+        evidence=[Evidence("no speech detected")],
+        tip="Nothing was heard: check the microphone and answer aloud.",
+        label=spec.label,
+    )
+    return Score(overall=0.0, criteria=[criterion], groups={"conciseness": 0.0}, question_id=qid)
+
+
+def top_improvements(score: Score, n: int = 3) -> list[Criterion]:
+    """The ``n`` criteria whose improvement would raise the overall score most.
+
+    Ranked by weight × (100 − score); criteria already at 100 are never returned.
+    """
+    gains = [c for c in score.criteria if c.score < 100 and c.weight > 0]
+    gains.sort(key=lambda c: (-(c.weight * (100.0 - c.score)), c.id))
+    return gains[:n]

@@ -1,0 +1,209 @@
+"""The words of one answer as the scorer reads them: normalised tokens, sentences, phrases.
+
+Pure helpers for the criteria modules. Times are seconds from the start of the answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from voicesim.results import Transcript
+
+_SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)]*$")
+_STRIP = re.compile(r"^[^\w$%]+|[^\w%]+$")
+_SPLIT = re.compile(r"[\s\-–—/]+")
+
+_STOP_TEXT = """a an the and or but so of to in on at for with by from as is are was were be been am
+    it its this that these those i me my we us our you your he she they them their his her
+    do did does have has had not no yes if then than there here what which who when where
+    how why all any some just very really also too can could would should will shall may
+    might must up out about into over after before again more most much many such own
+    same only one two well like know mean yeah okay oh um uh er erm ah hmm mm"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Token:
+    """One normalised word: lower case, punctuation stripped; times in seconds."""
+
+    text: str
+    start: float
+    end: float
+    filler: bool
+    ends_sentence: bool
+    question: bool
+    probability: float
+    index: int  # position among all tokens
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Consecutive tokens up to sentence-ending punctuation (or a long pause)."""
+
+    tokens: tuple[Token, ...]
+
+    @property
+    def start(self) -> float:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> float:
+        return self.tokens[-1].end
+
+    @property
+    def words(self) -> list[Token]:
+        return [t for t in self.tokens if not t.filler]
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+    @property
+    def is_question(self) -> bool:
+        return self.tokens[-1].question
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase found in the answer: the phrase as written, the words as said, seconds."""
+
+    phrase: str
+    said: str
+    start: float
+    end: float
+
+
+def normalise(text: str) -> str:
+    """Lower case, curly apostrophes made straight, surrounding punctuation removed."""
+    text = text.strip().lower().replace("’", "'").replace("‘", "'")
+    return _STRIP.sub("", text)
+
+
+def tokens_of(transcript: Transcript) -> list[Token]:
+    """Every transcript word as one or more tokens (hyphenated words split)."""
+    out: list[Token] = []
+    for word in transcript.words:
+        raw = word.text.strip()
+        ends = bool(_SENTENCE_END.search(raw))
+        question = raw.rstrip("\"'”’)").endswith("?")
+        parts = [normalise(p) for p in _SPLIT.split(raw)]
+        parts = [p for p in parts if p]
+        if raw.endswith("%") and parts and not parts[-1].endswith("%"):
+            parts[-1] += "%"
+        for n, part in enumerate(parts):
+            last = n == len(parts) - 1
+            out.append(
+                Token(
+                    text=part,
+                    start=word.start,
+                    end=word.end,
+                    filler=word.filler,
+                    ends_sentence=ends and last,
+                    question=question and last,
+                    probability=word.probability,
+                    index=len(out),
+                )
+            )
+    return out
+
+
+def sentences_of(tokens: Sequence[Token], pause_split_s: float = 0.0) -> list[Sentence]:
+    """Split at sentence-ending punctuation; without any, at pauses ≥ ``pause_split_s``."""
+    if not tokens:
+        return []
+    punctuated = any(t.ends_sentence for t in tokens[:-1])
+    out: list[Sentence] = []
+    current: list[Token] = []
+    for n, tok in enumerate(tokens):
+        current.append(tok)
+        nxt = tokens[n + 1] if n + 1 < len(tokens) else None
+        boundary = tok.ends_sentence if punctuated else False
+        if not punctuated and pause_split_s > 0 and nxt is not None:
+            boundary = nxt.start - tok.end >= pause_split_s
+        if boundary or nxt is None:
+            out.append(Sentence(tuple(current)))
+            current = []
+    return out
+
+
+def content_words(tokens: Iterable[Token]) -> list[Token]:
+    """Non-filler tokens that are not stop words."""
+    return [t for t in tokens if not t.filler and t.text not in STOP_WORDS]
+
+
+def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
+    """Every occurrence of each phrase among the non-filler tokens, in time order.
+
+    A phrase word ending in ``*`` matches any word it begins; ``%`` matches a token
+    ending in ``%`` ("30%"). Fillers between phrase words are skipped ("wasn't, um, my fault").
+    Overlapping hits of different phrases are kept once (the longest wins).
+    """
+    words = [t for t in tokens if not t.filler]
+    texts = [t.text for t in words]
+    at: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        at.setdefault(text, []).append(i)
+    hits: list[tuple[int, int, str]] = []
+    for phrase in phrases:
+        pattern = _pattern(phrase)
+        if not pattern:
+            continue
+        n = len(pattern)
+        head = pattern[0]
+        wild = head == "%" or head.endswith("*")
+        starts = range(len(texts)) if wild else at.get(head, [])
+        for i in starts:
+            if i + n <= len(texts) and all(
+                _word_matches(texts[i + k], pattern[k]) for k in range(n)
+            ):
+                hits.append((i, i + n, phrase))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    taken: list[Hit] = []
+    last_end = -1
+    for i, j, phrase in hits:
+        if i < last_end:
+            continue
+        said = " ".join(texts[i:j])
+        taken.append(Hit(phrase, said, words[i].start, words[j - 1].end))
+        last_end = j
+    return taken
+
+
+def _pattern(phrase: str) -> list[str]:
+    """A phrase as normalised words, keeping a trailing ``*`` wildcard."""
+    out = []
+    for part in _SPLIT.split(phrase.strip().lower()):
+        star = part.endswith("*")
+        word = normalise(part.rstrip("*")) or part.rstrip("*")
+        if word:
+            out.append(word + ("*" if star else ""))
+    return out
+
+
+def _word_matches(word: str, pattern: str) -> bool:
+    if pattern == "%":
+        return word.endswith("%")
+    if pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    return word == pattern
+
+
+def quote(tokens: Sequence[Token], limit: int = 12) -> str:
+    """The first ``limit`` tokens as a short quote, with an ellipsis when cut."""
+    text = " ".join(t.text for t in tokens[:limit])
+    return text + (" …" if len(tokens) > limit else "")
+
+
+def piecewise(x: float, curve: Sequence[tuple[float, float]]) -> float:
+    """Linear interpolation through ``curve`` points; flat beyond the ends."""
+    if x <= curve[0][0]:
+        return curve[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(curve):
+        if x <= x1:
+            if x1 == x0:
+                return y1
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return curve[-1][1]

@@ -1,0 +1,389 @@
+"""Stage: store. One folder per session (audio as FLAC + a versioned ``session.json``).
+
+Layout under the data directory (``VOICESIM_HOME`` overrides)::
+
+    sessions/20261126-131500-3fa2/session.json   every transcript, measure and score
+    sessions/20261126-131500-3fa2/q01.flac       the question as spoken
+    sessions/20261126-131500-3fa2/a01.flac       the answer as recorded
+    index.sqlite3                                the history index (rebuildable)
+
+``session.json`` is rewritten atomically (temp file, fsync, ``os.replace``), so a full or
+read-only disk raises :class:`StorageError` and leaves the previous version intact.
+Answer audio streams to ``aNN.partial.wav`` while it is recorded, so a killed process
+leaves everything recorded so far on disk for :meth:`SessionStore.recover`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voicesim import paths
+from voicesim.errors import SessionError, StorageError
+from voicesim.sessions.files import (
+    AnswerAudioWriter,
+    atomic_write_text,
+    partial_sample_rate,
+    read_partial,
+    storage_error,
+    write_flac,
+)
+from voicesim.sessions.index import INDEX_NAME, SessionIndex, SessionSummaryRow
+from voicesim.sessions.record import FORMAT_VERSION, AnswerRecord, SessionRecord, summarize, utc_now
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "AnswerAudioWriter",
+    "AnswerRecord",
+    "SessionRecord",
+    "SessionStore",
+    "SessionSummaryRow",
+    "SessionWriter",
+    "summarize",
+    "utc_now",
+]
+
+SESSION_FILE = "session.json"
+ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{4}$")
+STATUSES = ("in_progress", "complete", "interrupted")
+
+
+class SessionWriter:
+    """Writes one session while it runs; every ``add_answer`` leaves a complete session.json."""
+
+    def __init__(self, store: SessionStore, record: SessionRecord) -> None:
+        self.store, self.record = store, record
+        self.id, self.path = record.id, record.path
+        self.warnings: list[str] = []
+        self._lock = _hold_lock(self.path)
+
+    def save_question_audio(self, index: int, samples: np.ndarray, sample_rate: int) -> str:
+        """Store the spoken question as ``qNN.flac``; returns the file name. Rate in Hz."""
+        name = f"q{index + 1:02d}.flac"
+        write_flac(self.path / name, samples, sample_rate)
+        return name
+
+    def open_answer_audio(
+        self, index: int, sample_rate: int, question: dict[str, Any] | None = None
+    ) -> AnswerAudioWriter:
+        """Start streaming an answer to disk; ``question`` is kept for crash recovery."""
+        if question is not None:
+            sidecar = self.path / f"a{index + 1:02d}.partial.json"
+            atomic_write_text(sidecar, json.dumps({"index": index, "question": question}))
+        return AnswerAudioWriter(self.path, index, sample_rate)
+
+    def add_answer(self, record: AnswerRecord) -> None:
+        """Add (or replace, by index) an answer and save the session atomically."""
+        answers = [a for a in self.record.answers if a.index != record.index] + [record]
+        self.record.answers = sorted(answers, key=lambda a: a.index)
+        self.record.summary = summarize(self.record.answers)
+        self._save()
+        with contextlib.suppress(OSError):
+            (self.path / f"a{record.index + 1:02d}.partial.json").unlink()
+
+    def finish(
+        self, *, status: str = "complete", summary: dict[str, Any] | None = None
+    ) -> SessionRecord:
+        """Close the session with ``status`` ("complete" or "interrupted"); returns the record."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown session status {status!r}")
+        self.record.status = status
+        self.record.summary = {**summarize(self.record.answers), **(summary or {})}
+        self._save()
+        _release_lock(self.path, self._lock)
+        self._lock = None
+        return self.record
+
+    def _save(self) -> None:
+        self.store.save(self.record)
+        warning = self.store.try_index(self.record)
+        if warning:
+            self.warnings.append(warning)
+
+
+class SessionStore:
+    """All stored sessions under one data directory (default ``voicesim.paths.data_dir()``)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root is not None else paths.data_dir()
+        self.sessions_dir = self.root / "sessions"
+        self.index = SessionIndex(self.root / INDEX_NAME)
+        self.skipped: list[str] = []  # damaged folders the last reindex left out, one line each
+
+    # -- writing -------------------------------------------------------------------------
+    def check_writable(self) -> None:
+        """Raise StorageError (one line) unless sessions can be written here."""
+        probe = self.sessions_dir / f".probe-{os.getpid()}"
+        try:
+            self.sessions_dir.mkdir(parents=True, exist_ok=True)
+            with open(probe, "wb") as fh:
+                fh.write(b"\0" * 4096)
+                fh.flush()
+                os.fsync(fh.fileno())
+            probe.unlink()
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+            reason = exc.strerror or str(exc)
+            raise StorageError(f"cannot store sessions in {self.root}: {reason}") from exc
+
+    def create(self, *, mode: str, pack: str | None, settings: dict[str, Any]) -> SessionWriter:
+        """Start a new session folder (status "in_progress") and return its writer."""
+        self.check_writable()
+        now = datetime.now(UTC)
+        # The suffix is the fraction of the second (1/65536 s), so ids sort in creation order.
+        tick = now.microsecond * 65536 // 1_000_000
+        for bump in range(64):
+            session_id = f"{now:%Y%m%d-%H%M%S}-{(tick + bump) % 65536:04x}"
+            folder = self.sessions_dir / session_id
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise storage_error(folder, exc) from exc
+            record = SessionRecord(
+                id=session_id,
+                path=folder,
+                created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                mode=mode,
+                pack=pack,
+                status="in_progress",
+                answers=[],
+                settings=dict(settings),
+                summary={},
+            )
+            writer = SessionWriter(self, record)
+            writer._save()
+            return writer
+        raise StorageError(f"cannot create a new session folder in {self.sessions_dir}")
+
+    def save(self, record: SessionRecord) -> None:
+        """Write ``session.json`` of ``record`` atomically (the index is not touched)."""
+        text = json.dumps(record.to_dict(), indent=1, ensure_ascii=False)
+        atomic_write_text(record.path / SESSION_FILE, text + "\n")
+
+    def try_index(self, record: SessionRecord) -> str | None:
+        """Update the history index; returns a warning line instead of failing the session."""
+        try:
+            self.index.upsert(*record.index_entry())
+        except StorageError as exc:
+            return str(exc)
+        return None
+
+    # -- reading -------------------------------------------------------------------------
+    def folder(self, session_id: str) -> Path:
+        """The folder of an existing session; SessionError for a malformed or unknown id."""
+        if session_id in ("last", "latest"):
+            ids = self._folder_ids()
+            if not ids:
+                raise SessionError("there are no stored sessions yet")
+            return self.sessions_dir / ids[-1]
+        if not ID_RE.match(session_id):
+            raise SessionError(
+                f"{session_id!r} is not a session id (they look like 20261126-131500-3fa2)"
+            )
+        folder = self.sessions_dir / session_id
+        if not (folder / SESSION_FILE).is_file():
+            raise SessionError(f"no session {session_id} (see `voicesim sessions list`)")
+        return folder
+
+    def load(self, session_id: str, *, check_audio: bool = True) -> SessionRecord:
+        """Read a session; SessionError if unknown, corrupt or (``check_audio``) missing audio."""
+        folder = self.folder(session_id)
+        sid = folder.name
+        try:
+            data = json.loads((folder / SESSION_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SessionError(
+                f"session {sid}: {SESSION_FILE} is unreadable or corrupt ({exc})"
+            ) from exc
+        if not isinstance(data, dict):
+            raise SessionError(f"session {sid}: {SESSION_FILE} is corrupt (not an object)")
+        if int(data.get("version", 0) or 0) > FORMAT_VERSION:
+            raise SessionError(
+                f"session {sid} was written by a newer voicesim (format {data['version']})"
+            )
+        try:
+            record = SessionRecord.from_dict(data, folder)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SessionError(
+                f"session {sid}: {SESSION_FILE} is corrupt (bad field {exc})"
+            ) from exc
+        if check_audio:
+            for answer in record.answers:
+                for name in (answer.question_audio, answer.answer_audio):
+                    if name and not self._safe_file(folder, name).is_file():
+                        raise SessionError(f"session {sid}: audio file {name} is missing")
+        return record
+
+    @staticmethod
+    def _safe_file(folder: Path, name: str) -> Path:
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise SessionError(f"session {folder.name}: bad audio file name {name!r}")
+        return folder / name
+
+    def _folder_ids(self) -> list[str]:
+        if not self.sessions_dir.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.sessions_dir.iterdir() if ID_RE.match(p.name) and p.is_dir()
+        )
+
+    def list(
+        self, *, since: str | None = None, category: str | None = None
+    ) -> list[SessionSummaryRow]:
+        """Sessions oldest first, from the index (sessions the index lacks are added first)."""
+        self._sync_index()
+        return self.index.rows(since=since, category=category)
+
+    def _sync_index(self) -> None:
+        # Folders are the truth: add sessions the index missed (e.g. it was locked meanwhile)
+        # and forget deleted ones. A missing index file is simply rebuilt this way.
+        on_disk = set(self._folder_ids())
+        known = self.index.ids()
+        for sid in sorted(on_disk - known):
+            with contextlib.suppress(SessionError):
+                self.index.upsert(*self.load(sid, check_audio=False).index_entry())
+        for sid in known - on_disk:
+            self.index.delete(sid)
+
+    # -- maintenance ---------------------------------------------------------------------
+    def delete(self, session_id: str) -> None:
+        """Remove a session folder and its index rows."""
+        import shutil
+
+        folder = self.folder(session_id)
+        self.index.delete(folder.name)
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise StorageError(f"cannot delete {folder}: {exc.strerror or exc}") from exc
+
+    def reindex(self) -> int:
+        """Rebuild the index from the session folders; returns how many sessions it holds."""
+        entries, self.skipped = [], []
+        for sid in self._folder_ids():
+            try:
+                entries.append(self.load(sid, check_audio=False).index_entry())
+            except SessionError as exc:
+                self.skipped.append(str(exc))
+        self.root.mkdir(parents=True, exist_ok=True)
+        return self.index.rebuild(entries)
+
+    def unfinished(self) -> builtins.list[str]:
+        """Ids of sessions left "in_progress" (the process was killed): offer :meth:`recover`."""
+        found = []
+        for sid in self._folder_ids():
+            try:
+                data = json.loads((self.sessions_dir / sid / SESSION_FILE).read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            running = _lock_is_held(self.sessions_dir / sid)
+            if isinstance(data, dict) and data.get("status") == "in_progress" and not running:
+                found.append(sid)
+        return found
+
+    def recover(self, session_id: str) -> SessionRecord:
+        """Keep what a killed session recorded: partial answers become FLAC; status interrupted."""
+        record = self.load(session_id, check_audio=False)
+        if _lock_is_held(record.path):
+            raise SessionError(f"session {record.id} is still being recorded by another voicesim")
+        done = {a.index for a in record.answers}
+        for partial in sorted(record.path.glob("a[0-9][0-9].partial.wav")):
+            index = int(partial.name[1:3]) - 1
+            samples = read_partial(partial)
+            name = partial.name.replace(".partial.wav", ".flac")
+            if samples.size:
+                write_flac(record.path / name, samples, partial_sample_rate(partial))
+            sidecar = partial.with_name(partial.name.replace(".wav", ".json"))
+            if index not in done and samples.size:
+                question = _read_sidecar(sidecar)
+                record.answers.append(
+                    AnswerRecord(
+                        index=index,
+                        question=question,
+                        asked_at="",
+                        question_audio=_existing(record.path, f"q{index + 1:02d}.flac"),
+                        answer_audio=name,
+                        analysis=None,
+                        ended_by="interrupted",
+                        extra={"recovered": True},
+                    )
+                )
+            for leftover in (partial, sidecar):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        with contextlib.suppress(OSError):
+            (record.path / LOCK_FILE).unlink()
+        record.answers.sort(key=lambda a: a.index)
+        record.status = "interrupted"
+        record.summary = summarize(record.answers)
+        self.save(record)
+        self.try_index(record)
+        return record
+
+
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return dict(data.get("question") or {})
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def _existing(folder: Path, name: str) -> str | None:
+    return name if (folder / name).is_file() else None
+
+
+LOCK_FILE = ".writer.lock"
+
+
+def _hold_lock(folder: Path) -> int | None:
+    """Hold an flock on the session while a writer runs (the kernel drops it if we die)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release_lock(folder: Path, fd: int | None) -> None:
+    if fd is None:
+        return
+    with contextlib.suppress(OSError):
+        (folder / LOCK_FILE).unlink()
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _lock_is_held(folder: Path) -> bool:
+    """True while a live writer holds the session's lock."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
