@@ -42,6 +42,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from voicesim.scoring.rubric import load_rubric
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.speech (test-time speech rendering)
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -166,7 +170,7 @@ def bench_analyze(
 
     def ours(path: Path) -> float:
         t, c = time.perf_counter(), time.process_time()
-        analyze_file(path, transcriber=transcriber)
+        analyze_file(path, transcriber=transcriber, rubric=RUBRIC)
         cpu["ours"] = time.process_time() - c
         return time.perf_counter() - t
 

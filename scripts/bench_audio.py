@@ -49,6 +49,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # tests.audio_rig: the rig of the audio tests
 
 from voicesim.audio.capture import Microphone  # noqa: E402
+from voicesim.scoring.rubric import load_rubric  # noqa: E402
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 SPEECH_RMS = 0.005
 """A 10 ms stretch with RMS above this (about -46 dBFS) counts as speech when feeding."""
@@ -257,13 +260,14 @@ def measure_live(
         transcript=turn.transcript,
         transcriber=transcriber,
         response_latency_s=turn.speech_start_s,
+        rubric=RUBRIC,
     )
     scorecard(result)
     spoken_feedback(result)
     ready = time.perf_counter()
     cpu = time.process_time() - cpu
     t = time.perf_counter()
-    analyze_samples(turn.audio, turn.sample_rate, transcriber=transcriber)
+    analyze_samples(turn.audio, turn.sample_rate, transcriber=transcriber, rubric=RUBRIC)
     batch = time.perf_counter() - t
     return LiveFigures(
         end_detect_s=(detected - mic.due(mic.last_speech_pos)) * mic.speed,

@@ -36,6 +36,10 @@ from tests.analyze_corpus import (  # noqa: E402
 from tests.conftest import JFK, JFK_TEXT  # noqa: E402
 from tests.speech import silence, tone, white_noise  # noqa: E402
 
+from voicesim.scoring.rubric import load_rubric  # noqa: E402
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -86,7 +90,7 @@ def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "
         t0, c0 = time.perf_counter(), time.process_time()
         plain = _plain(comp.audio)
         t1, c1 = time.perf_counter(), time.process_time()
-        result = analyze_samples(comp.audio, 16000, transcriber=tr)  # type: ignore[arg-type]
+        result = analyze_samples(comp.audio, 16000, transcriber=tr, rubric=RUBRIC)  # type: ignore[arg-type]
         t2, c2 = time.perf_counter(), time.process_time()
         t_plain += t1 - t0
         t_analyze += t2 - t1
@@ -148,7 +152,7 @@ def jfk(tr: object) -> bool:
     t0 = time.perf_counter()
     plain = _plain(samples)
     t1 = time.perf_counter()
-    result = analyze_file(JFK, transcriber=tr)  # type: ignore[arg-type]
+    result = analyze_file(JFK, transcriber=tr, rubric=RUBRIC)  # type: ignore[arg-type]
     t2 = time.perf_counter()
     wer = content_wer(JFK_TEXT, result.transcript.words)
     wer_plain = content_wer(JFK_TEXT, _lexical(plain.words))
@@ -177,7 +181,7 @@ def no_speech(tr: object) -> bool:
         ("10 s white noise (-20 dBFS)", white_noise(10, level_dbfs=-20)),
         ("10 s 440 Hz tone", tone(10)),
     ):
-        result = analyze_samples(audio, 16000, transcriber=tr)  # type: ignore[arg-type]
+        result = analyze_samples(audio, 16000, transcriber=tr, rubric=RUBRIC)  # type: ignore[arg-type]
         n = len(result.transcript.words) + len(result.delivery.fillers)
         ok &= _check(f"{name}: {n} words/fillers", n == 0)
     return ok

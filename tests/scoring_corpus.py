@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.speech import Composition, Fill, Gap, Piece, Say, compose
+from voicesim.scoring.rubric import load_rubric
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 D = "discourse"
 
@@ -254,8 +257,12 @@ def main() -> None:  # pragma: no cover - a measuring aid
     transcriber = Transcriber()
     for pair in PAIRS:
         q = find_question(pair.qid)
-        good = analyze_samples(render(pair.good).audio, 16000, question=q, transcriber=transcriber)
-        bad = analyze_samples(render(pair.bad).audio, 16000, question=q, transcriber=transcriber)
+        good = analyze_samples(
+            render(pair.good).audio, 16000, question=q, transcriber=transcriber, rubric=RUBRIC
+        )
+        bad = analyze_samples(
+            render(pair.bad).audio, 16000, question=q, transcriber=transcriber, rubric=RUBRIC
+        )
         gap = good.score.overall - bad.score.overall
         print(f"{pair.qid:32} good {good.score.overall:5.1f}  bad {bad.score.overall:5.1f}", end="")
         print(f"  gap {gap:5.1f}")
@@ -272,7 +279,9 @@ def main() -> None:  # pragma: no cover - a measuring aid
         "blame": (with_blame(pair.good), 150),
     }
     for name, (pieces, wpm) in variants.items():
-        r = analyze_samples(render(pieces, wpm).audio, 16000, question=q, transcriber=transcriber)
+        r = analyze_samples(
+            render(pieces, wpm).audio, 16000, question=q, transcriber=transcriber, rubric=RUBRIC
+        )
         scores = {c.id: c.score for c in r.score.criteria}
         print(f"{name:12} overall {r.score.overall:5.1f} wpm {r.delivery.wpm:5.0f} {scores}")
 

@@ -33,7 +33,10 @@ from voicesim.results import (
     Transcript,
     Word,
 )
+from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import AnswerRecord, SessionRecord, SessionStore, utc_now
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 QUESTIONS = [
     {"id": "tell-me", "text": "Tell me about yourself.", "category": "general", "kind": "open"},
@@ -142,7 +145,7 @@ def make_session(
         if real:
             from voicesim.analysis.pipeline import analyze_samples
 
-            analysis = analyze_samples(comp.audio, SR, transcriber=transcriber)
+            analysis = analyze_samples(comp.audio, SR, transcriber=transcriber, rubric=RUBRIC)
         else:
             analysis = truth_analysis(comp, text_override=text_override)
         writer.add_answer(

@@ -9,7 +9,7 @@ import pytest
 
 from tests.speech import SR, silence, tone, white_noise
 from voicesim.analysis.acoustics import frame_features, levels, silent_runs
-from voicesim.analysis.delivery import count_syllables, measure_delivery
+from voicesim.analysis.delivery import count_syllables, measure_frames
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.results import Transcript, Word
 from voicesim.text import is_filled_pause
@@ -178,7 +178,7 @@ def test_delivery_of_a_known_signal() -> None:
     transcript = Transcript(
         "hello there", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)]
     )
-    d = measure_delivery(audio, SR, transcript, long_pause_s=0.9)
+    d = measure_frames(frame_features(audio, SR), transcript, long_pause_s=0.9)
     assert d.speaking_span_s == pytest.approx(3.0, abs=0.03)
     assert d.wpm == pytest.approx(40.0, rel=0.02)
     assert len(d.pauses) == 1 and len(d.long_pauses) == 1
@@ -197,14 +197,14 @@ def test_delivery_of_a_known_signal() -> None:
 def test_clipped_and_quiet_recordings_warn() -> None:
     words = Transcript("a b", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)])
     loud = np.clip(np.concatenate([silence(0.5), tone(3.0, level_dbfs=6), silence(0.5)]), -1, 1)
-    assert any("clipped" in w for w in measure_delivery(loud, SR, words).warnings)
+    assert any("clipped" in w for w in measure_frames(frame_features(loud, SR), words).warnings)
     quiet = np.concatenate([silence(0.5), tone(3.0, level_dbfs=-55), silence(0.5)])
     quiet += white_noise(4.0, level_dbfs=-90)
-    assert any("quiet" in w for w in measure_delivery(quiet, SR, words).warnings)
+    assert any("quiet" in w for w in measure_frames(frame_features(quiet, SR), words).warnings)
 
 
 def test_no_words_means_no_speech() -> None:
-    d = measure_delivery(white_noise(3.0), SR, Transcript("", []))
+    d = measure_frames(frame_features(white_noise(3.0), SR), Transcript("", []))
     assert d.words == 0 and d.wpm == 0 and d.fillers == []
     assert "no speech detected" in d.warnings
 

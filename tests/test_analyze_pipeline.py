@@ -22,7 +22,10 @@ from tests.speech import Composition, silence, tone, white_noise
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.errors import ModelError
 from voicesim.results import AnalysisResult
+from voicesim.scoring.rubric import load_rubric
 from voicesim.transcribe import Transcriber, resolve_model
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +39,15 @@ def rendered(transcriber: Transcriber) -> list[tuple[Answer, Composition, Analys
     out = []
     for answer in answers(SMALL):
         comp = answer.render()
-        out.append((answer, comp, analyze_samples(comp.audio, 16000, transcriber=transcriber)))
+        out.append((answer, comp, analyze_samples(
+            comp.audio, 16000, transcriber=transcriber, rubric=RUBRIC
+        )))
     return out
 
 
 @pytest.mark.slow
 def test_jfk_words_and_pace(transcriber: Transcriber, jfk_path: Path) -> None:
-    result = analyze_file(jfk_path, transcriber=transcriber)
+    result = analyze_file(jfk_path, transcriber=transcriber, rubric=RUBRIC)
     assert content_wer(JFK_TEXT, result.transcript.words) <= 0.10
     assert abs(result.delivery.wpm - JFK_WPM) / JFK_WPM <= 0.10
     assert result.delivery.fillers == []
@@ -57,7 +62,7 @@ def test_hyphenated_word_counts_once(transcriber: Transcriber) -> None:
 
     text = "we agreed on a long term plan and a follow up meeting every week"
     comp = compose([Gap(0.5), Say(text), Gap(0.5)], voice="en-us", wpm=150)
-    result = analyze_samples(comp.audio, 16000, transcriber=transcriber)
+    result = analyze_samples(comp.audio, 16000, transcriber=transcriber, rubric=RUBRIC)
     words = [w.text.strip(".,").lower() for w in result.transcript.words]
     assert "long-term" in words and "follow-up" in words
     assert not any(w.startswith("-") for w in words)
@@ -71,7 +76,7 @@ def test_hyphenated_word_counts_once(transcriber: Transcriber) -> None:
     ids=["silence", "white-noise", "tone-440"],
 )
 def test_no_speech_gives_no_words(transcriber: Transcriber, audio: np.ndarray) -> None:
-    result = analyze_samples(audio, 16000, transcriber=transcriber)
+    result = analyze_samples(audio, 16000, transcriber=transcriber, rubric=RUBRIC)
     assert result.no_speech
     assert result.transcript.words == [] and result.delivery.fillers == []
     assert "no speech detected" in result.delivery.warnings

@@ -29,6 +29,9 @@ from hypothesis import strategies as st
 from tests.reliability_support import Sentinel, assert_user_error, run_cli
 from tests.session_factory import make_session, sample_answer
 from voicesim.errors import AudioError, PackError, SessionError, StorageError
+from voicesim.scoring.rubric import load_rubric
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 FORMATS = ("wav", "flac", "mp3", "ogg", "m4a")
 SR = 16000
@@ -249,7 +252,7 @@ def test_measures_stay_finite_on_any_samples(
     if specials and x.size:
         x.flat[rng.integers(0, x.size, len(specials))] = specials
     words = [Word("hello", 0.2, 0.5, 0.9), Word("um", 0.6, 0.9, 0.9), Word("world", 1.0, 1.4, 0.9)]
-    result = analyze_samples(x, rate, transcript=Transcript("hello um world", words))
+    result = analyze_samples(x, rate, transcript=Transcript("hello um world", words), rubric=RUBRIC)
     flat = json.dumps(result.to_dict(), allow_nan=False)  # ValueError on NaN/Inf anywhere
     assert flat
 

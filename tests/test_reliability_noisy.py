@@ -21,7 +21,10 @@ import soundfile as sf
 from scipy.signal import butter, lfilter
 
 from tests.speech import SR, Composition, Say, compose, render, silence
+from voicesim.scoring.rubric import load_rubric
 from voicesim.transcribe import Transcriber
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +110,7 @@ def test_poor_recordings_still_measure_and_warn(
 
     make, expected = CASES[case]
     audio = make(answer.audio)
-    result = analyze_samples(audio, SR, transcriber=transcriber)
+    result = analyze_samples(audio, SR, transcriber=transcriber, rubric=RUBRIC)
     truth = set(words(" ".join(ANSWER)))
     heard = set(words(result.transcript.text))
     recall = len(truth & heard) / len(truth)

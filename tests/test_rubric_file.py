@@ -13,6 +13,8 @@ from voicesim.packs import load_pack
 from voicesim.scoring.rubric import builtin_rubric_path, load_rubric
 from voicesim.scoring.score import score_answer
 
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
+
 CLARITY = {"pace", "fillers", "hesitation", "articulation", "audibility", "pitch_variation"}
 CONCISENESS = {"length", "repetition", "hedges", "rambling", "to_the_point"}
 CONTENT = {"expectations", "donts", "structure", "quantified", "we_i_balance"}
@@ -64,7 +66,7 @@ def test_partial_user_rubric_changes_only_what_it_names(tmp_path: Path) -> None:
 
 def test_user_rubric_changes_the_score(tmp_path: Path) -> None:
     answer = build("{um} We {um} grew {um} sales {um} by {um} ten {um} percent this year.")
-    default = score_answer(*answer)
+    default = score_answer(*answer, rubric=RUBRIC)
     heavy = score_answer(
         *answer, rubric=load_rubric(write(tmp_path, "[clarity.fillers]\nweight = 10\n"))
     )

@@ -17,6 +17,9 @@ from tests.scoring_corpus import (
 from voicesim.analysis.pipeline import analyze_samples
 from voicesim.packs import find_question
 from voicesim.results import AnalysisResult, Criterion, Score
+from voicesim.scoring.rubric import load_rubric
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +38,7 @@ def analyse(pieces: tuple, qid: str, transcriber: object, wpm: int = 150) -> Ana
         composed.sr,
         question=find_question(qid),
         transcriber=transcriber,  # type: ignore[arg-type]
+        rubric=RUBRIC,
     )
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from voicesim import paths
 from voicesim.errors import PackError, UserError
+from voicesim.scoring.rubric import load_rubric
 
 DEFAULT_PACK = "managerial"
 KINDS = ("behavioural", "factual", "situational", "projective", "stress", "opening", "closing")
@@ -106,7 +107,6 @@ class PackSet:
 
 
 def _known_checks() -> set[str]:
-    from voicesim.scoring.rubric import load_rubric
 
     return load_rubric().check_names()
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 HOME_ENV = "VOICESIM_HOME"
 
 
@@ -17,7 +19,6 @@ def data_dir() -> Path:
     home = os.environ.get(HOME_ENV)
     if home:
         return Path(home).expanduser()
-    import platformdirs
 
     return Path(platformdirs.user_data_dir("voicesim", appauthor=False))
 
@@ -27,7 +28,6 @@ def config_dir() -> Path:
     home = os.environ.get(HOME_ENV)
     if home:
         return Path(home).expanduser()
-    import platformdirs
 
     return Path(platformdirs.user_config_dir("voicesim", appauthor=False))
 

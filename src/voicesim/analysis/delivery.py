@@ -8,6 +8,22 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from voicesim.analysis.acoustics import (
+    levels,
+    runs,
+    semitones,
+    silent_runs,
+    voiced_mask,
+)
+from voicesim.analysis.fillers import (
+    absorb_lookalikes,
+    acoustic_candidates,
+    merge_fillers,
+    transcript_fillers,
+)
+from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
     Delivery,
     Filler,
@@ -40,21 +56,6 @@ MONOTONE_ST = 2.0
 """Pitch spread (SD, semitones) under which delivery is called monotone (SPEC §1)."""
 
 
-def measure_delivery(
-    samples: np.ndarray,
-    sr: int,
-    transcript: Transcript,
-    *,
-    long_pause_s: float = 2.0,
-    response_latency_s: float | None = None,
-) -> Delivery:
-    """All SPEC §1 delivery measures of one answer held in memory (samples at sr Hz)."""
-    from voicesim.analysis.acoustics import frame_features
-
-    frames = frame_features(samples, sr)
-    return measure_frames(
-        frames, transcript, long_pause_s=long_pause_s, response_latency_s=response_latency_s
-    )
 
 
 def measure_frames(
@@ -69,13 +70,6 @@ def measure_frames(
 
     ``acoustic=False`` counts only the fillers written in the transcript (for comparison).
     """
-    from voicesim.analysis.acoustics import levels
-    from voicesim.analysis.fillers import (
-        absorb_lookalikes,
-        acoustic_candidates,
-        merge_fillers,
-        transcript_fillers,
-    )
 
     lv = levels(frames)
     words, lexical = transcript_fillers(transcript.words)
@@ -140,7 +134,6 @@ def _speaking_span(
 
     first = min(words[0].start, *(f.start for f in fillers)) if fillers else words[0].start
     last = max(words[-1].end, *(f.end for f in fillers)) if fillers else words[-1].end
-    from voicesim.analysis.acoustics import runs
 
     t0, hop = frames.offset, frames.hop
     loud = [(t0 + a * hop, t0 + b * hop) for a, b in runs(frames.rms_db >= threshold_db)]
@@ -154,7 +147,6 @@ def _speaking_span(
 
 
 def _pauses(frames: Frames, threshold_db: float, start: float, end: float) -> list[Pause]:
-    from voicesim.analysis.acoustics import silent_runs
 
     return [
         Pause(round(a, 3), round(b, 3))
@@ -164,9 +156,7 @@ def _pauses(frames: Frames, threshold_db: float, start: float, end: float) -> li
 
 
 def _pitch(frames: Frames, threshold_db: float, start: float, end: float) -> PitchStats | None:
-    import numpy as np
 
-    from voicesim.analysis.acoustics import semitones, voiced_mask
 
     a, b = frames.index(start), frames.index(end) + 1
     speech = frames.rms_db[a:b] >= threshold_db
@@ -189,7 +179,6 @@ def _pitch(frames: Frames, threshold_db: float, start: float, end: float) -> Pit
 def _loudness(
     frames: Frames, threshold_db: float, start: float, end: float
 ) -> LoudnessStats | None:
-    import numpy as np
 
     if len(frames) == 0:
         return None
@@ -199,7 +188,7 @@ def _loudness(
     if speech.size == 0:
         speech = level
     peak = float(frames.peak.max())
-    n_samples = max(len(frames) * frames.hop * 16000, 1.0)
+    n_samples = max(len(frames) * frames.hop * SAMPLE_RATE, 1.0)
     return LoudnessStats(
         mean_dbfs=round(float(np.mean(speech)), 1),
         sd_db=round(float(np.std(speech)), 1),
@@ -213,7 +202,7 @@ def _warnings(frames: Frames, lv: Levels) -> list[str]:
     out: list[str] = []
     if len(frames) == 0:
         return out
-    n_samples = max(len(frames) * frames.hop * 16000, 1.0)
+    n_samples = max(len(frames) * frames.hop * SAMPLE_RATE, 1.0)
     if float(frames.clipped.sum()) / n_samples > CLIPPING_WARN:
         out.append("recording is clipped (too loud): loudness and pitch may be wrong")
     if lv.speech_db < QUIET_DBFS:

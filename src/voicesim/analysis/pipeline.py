@@ -1,6 +1,6 @@
-"""The analyze pipeline: audio → transcript → delivery → score, and its SPEC §3 JSON.
+"""The analyze pipeline: audio → transcript → delivery → score (SPEC §3).
 
-(Contract part written first; the pipeline itself follows below.)
+Pure: the caller builds the Transcriber and loads the rubric once and passes them in.
 """
 
 from __future__ import annotations
@@ -9,18 +9,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from voicesim.analysis.acoustics import Frames, frame_features, levels
+from voicesim.analysis.delivery import measure_frames
+from voicesim.analysis.fillers import transcript_fillers
+from voicesim.audio import SAMPLE_RATE
+from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
+from voicesim.scoring.score import score_answer
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from voicesim.analysis.acoustics import Frames
     from voicesim.packs import Question
     from voicesim.scoring.rubric import Rubric
     from voicesim.transcribe import Transcriber
 
-
-# --- the pipeline --------------------------------------------------------------------------
 
 BLOCK_S = 120.0
 """Long files are transcribed and measured in blocks of about this many seconds.
@@ -37,36 +40,36 @@ def analyze_samples(
     samples: np.ndarray,
     sr: int,
     *,
-    path: str = "",
-    question: Question | None = None,
-    rubric: Rubric | None = None,
+    rubric: Rubric,
     transcriber: Transcriber | None = None,
     transcript: Transcript | None = None,
+    path: str = "",
+    question: Question | None = None,
     response_latency_s: float | None = None,
     long_pause_s: float = 2.0,
 ) -> AnalysisResult:
     """Analyse an answer held in memory (mono float samples at sr Hz).
 
     ``transcript`` may be precomputed (live transcription in practice mode); otherwise
-    ``transcriber`` (or a default one) transcribes the samples.
+    ``transcriber`` transcribes the samples (one of the two is required).
     """
-    from voicesim.analysis.acoustics import frame_features
-
-    samples = _to_16k(samples, sr)
-    frames = frame_features(samples, 16000)
+    if transcript is None and transcriber is None:
+        raise ValueError("analyze_samples needs a transcriber or a transcript")
+    samples = to_mono(samples, sr)
+    frames = frame_features(samples, SAMPLE_RATE)
     if transcript is None:
-        transcriber = transcriber or _default_transcriber()
+        assert transcriber is not None
         transcript = transcriber.transcribe(samples)
-    info = AudioInfo(path, round(len(samples) / 16000, 3), sr)
+    info = AudioInfo(path, round(len(samples) / SAMPLE_RATE, 3), sr)
     return _finish(info, frames, transcript, question, rubric, response_latency_s, long_pause_s)
 
 
 def analyze_file(
     path: str | Path,
     *,
-    transcriber: Transcriber | None = None,
+    transcriber: Transcriber,
+    rubric: Rubric,
     question: Question | None = None,
-    rubric: Rubric | None = None,
     progress: Progress | None = None,
     long_pause_s: float = 2.0,
 ) -> AnalysisResult:
@@ -74,18 +77,15 @@ def analyze_file(
 
     Raises AudioError for a file that cannot be used; ModelError for a model that fails.
     """
-    from voicesim.analysis.acoustics import Frames, frame_features
-    from voicesim.audio.files import iter_audio_blocks, probe
 
     info = probe(path)
-    transcriber = transcriber or _default_transcriber()
     parts: list[Frames] = []
     words: list[Word] = []
     done = 0.0
     for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
-        parts.append(frame_features(block, 16000, offset=offset))
+        parts.append(frame_features(block, SAMPLE_RATE, offset=offset))
         words.extend(transcriber.transcribe(block, offset=offset).words)
-        done = offset + len(block) / 16000
+        done = offset + len(block) / SAMPLE_RATE
         if progress:
             progress(done, max(info.duration_s, done))
     transcript = Transcript(text=" ".join(w.text for w in words), words=words)
@@ -99,14 +99,10 @@ def _finish(
     frames: Frames,
     transcript: Transcript,
     question: Question | None,
-    rubric: Rubric | None,
+    rubric: Rubric,
     latency: float | None,
     long_pause_s: float,
 ) -> AnalysisResult:
-    from voicesim.analysis.acoustics import levels
-    from voicesim.analysis.delivery import measure_frames
-    from voicesim.analysis.fillers import transcript_fillers
-    from voicesim.scoring.score import score_answer
 
     lv = levels(frames)
     kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
@@ -121,7 +117,6 @@ def _finish(
 
 def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: float) -> list[Word]:
     """Drop words over which the signal never reaches speech level: Whisper made them up."""
-    import numpy as np
 
     kept = []
     for w in words:
@@ -130,25 +125,3 @@ def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: floa
         if b > a and float(frames.rms_db[a:b].max(initial=-np.inf)) >= threshold_db:
             kept.append(w)
     return kept
-
-
-def _to_16k(samples: np.ndarray, sr: int) -> np.ndarray:
-    import numpy as np
-
-    x = np.asarray(samples, dtype=np.float32)
-    if x.ndim > 1:
-        x = x.mean(axis=1 if x.shape[1] <= 8 else 0)
-    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
-    if sr != 16000:
-        import soxr
-
-        x = soxr.resample(x, sr, 16000).astype(np.float32)
-    return x
-
-
-def _default_transcriber() -> Transcriber:
-    from voicesim.config import load_config
-    from voicesim.transcribe import Transcriber
-
-    cfg = load_config()
-    return Transcriber(cfg.model.name, threads=cfg.model.threads)

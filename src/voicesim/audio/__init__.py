@@ -2,3 +2,6 @@
 
 Decode/probe/resample files, devices, microphone capture, speech output.
 """
+
+SAMPLE_RATE = 16000
+"""Every stage works on mono float32 audio at this rate (Hz): Whisper's and Silero's rate."""

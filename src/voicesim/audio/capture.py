@@ -20,14 +20,14 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
+import soxr
 
+from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.devices import DeviceLost, require_input_device, sounddevice
 from voicesim.errors import DeviceError
 
 __all__ = ["DeviceLost", "DeviceMicrophone", "FileMicrophone", "Microphone"]
 
-SAMPLE_RATE = 16000
-"""Hz; every microphone delivers this rate."""
 
 BLOCK = 512
 """Samples per block a microphone delivers (32 ms at 16 kHz, one VAD frame)."""
@@ -116,7 +116,6 @@ class DeviceMicrophone(Microphone):
     def _open(self, sd: Any, rate: int) -> Any:
         self._resampler = None
         if rate != SAMPLE_RATE:
-            import soxr
 
             self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
         stream = sd.InputStream(
@@ -217,7 +216,6 @@ class FileMicrophone(Microphone):
         if audio.ndim > 1:
             audio = audio.mean(axis=1)
         if sample_rate != SAMPLE_RATE:
-            import soxr
 
             audio = soxr.resample(audio, sample_rate, SAMPLE_RATE).astype(np.float32)
         lead = np.zeros(round(lead_silence * SAMPLE_RATE), dtype=np.float32)

@@ -41,7 +41,7 @@ def sounddevice() -> ModuleType:
     """Import sounddevice, turning a missing PortAudio into a DeviceError."""
     _quiet_alsa()  # before the import: PortAudio probes ALSA as sounddevice loads
     try:
-        import sounddevice as sd
+        import sounddevice as sd  # lazy: loads PortAudio, absent on some machines
     except OSError as e:  # PortAudio library not found
         raise DeviceError(f"audio devices unavailable (PortAudio: {e}); try `voicesim demo`") from e
     return sd
@@ -154,12 +154,3 @@ def require_input_device(spec: str | int | None = None) -> int:
         if spec is None or spec == "":
             raise DeviceError(NO_INPUT) from e
         raise
-
-
-def has_output_device() -> bool:
-    """True when at least one output device exists (so speech can be played aloud)."""
-    try:
-        resolve_output(None)
-    except DeviceError:
-        return False
-    return True

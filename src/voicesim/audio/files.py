@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
+import soundfile as sf
+import soxr
 
+from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import AudioError
 from voicesim.results import AudioInfo
-
-TARGET_SR = 16000
-"""Sample rate every later stage works at, Hz."""
 
 MIN_DURATION_S = 0.5
 """Shorter clips cannot hold an answer; they are refused as too short."""
@@ -41,7 +42,7 @@ def load_audio(path: str | Path) -> tuple[np.ndarray, AudioInfo]:
     blocks = [block for _, block in iter_audio_blocks(path, block_s=None)]
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
     info = probe(path)
-    return samples, AudioInfo(str(path), len(samples) / TARGET_SR, info.sample_rate)
+    return samples, AudioInfo(str(path), len(samples) / SAMPLE_RATE, info.sample_rate)
 
 
 def probe(path: str | Path) -> AudioInfo:
@@ -50,8 +51,6 @@ def probe(path: str | Path) -> AudioInfo:
     if not _for_libsndfile(p):
         return _probe_av(p)
     try:
-        import soundfile as sf
-
         with _quiet_stderr():
             meta = sf.info(str(p))
         if meta.frames <= 0:
@@ -78,11 +77,24 @@ def iter_audio_blocks(
     for offset, block in _cut_blocks(chunks, block_s):
         total += len(block)
         yield offset, block
-    if total < MIN_DURATION_S * TARGET_SR:
+    if total < MIN_DURATION_S * SAMPLE_RATE:
         raise AudioError(
-            f"{p}: too short ({total / TARGET_SR:.2f} s; an answer needs at least "
+            f"{p}: too short ({total / SAMPLE_RATE:.2f} s; an answer needs at least "
             f"{MIN_DURATION_S} s)"
         )
+
+
+def to_mono(samples: np.ndarray, sr: int) -> np.ndarray:
+    """Mono float32 samples at SAMPLE_RATE from samples at sr Hz (channels averaged, NaN → 0)."""
+
+    x = np.asarray(samples, dtype=np.float32)
+    if x.ndim > 1:
+        x = x.mean(axis=1 if x.shape[1] <= 8 else 0)
+    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    if sr != SAMPLE_RATE:
+
+        x = soxr.resample(x, sr, SAMPLE_RATE).astype(np.float32)
+    return x
 
 
 def _check_path(path: str | Path) -> Path:
@@ -105,24 +117,24 @@ def _cut_blocks(
         if parts:
             yield 0.0, np.concatenate(parts)
         return
-    target = int(block_s * TARGET_SR)
-    slack = min(int(5 * TARGET_SR), target // 4)
+    target = int(block_s * SAMPLE_RATE)
+    slack = min(int(5 * SAMPLE_RATE), target // 4)
     buf = np.zeros(0, dtype=np.float32)
     done = 0
     for chunk in chunks:
         buf = np.concatenate([buf, chunk])
         while len(buf) >= target + slack:
             cut = _quiet_cut(buf, target - slack, target + slack)
-            yield done / TARGET_SR, buf[:cut]
+            yield done / SAMPLE_RATE, buf[:cut]
             done += cut
             buf = buf[cut:]
     if len(buf):
-        yield done / TARGET_SR, buf
+        yield done / SAMPLE_RATE, buf
 
 
 def _quiet_cut(buf: np.ndarray, lo: int, hi: int) -> int:
     """Index of the quietest 50 ms window start in buf[lo:hi], samples."""
-    win = TARGET_SR // 20
+    win = SAMPLE_RATE // 20
     seg = buf[lo:hi]
     n = len(seg) // win
     energy = (seg[: n * win].reshape(n, win) ** 2).mean(axis=1)
@@ -134,8 +146,6 @@ def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
     if not _for_libsndfile(p):
         return _decode_av(p)
     try:
-        import soundfile as sf
-
         with _quiet_stderr():
             handle = sf.SoundFile(str(p))
     except Exception:
@@ -144,11 +154,11 @@ def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
 
 
 def _decode_sf(p: Path, handle: Any) -> Iterator[np.ndarray]:
-    import soxr
 
     with handle:
         sr = _check_rate(p, int(handle.samplerate))
-        stream = soxr.ResampleStream(sr, TARGET_SR, 1, dtype="float32") if sr != TARGET_SR else None
+        resample = sr != SAMPLE_RATE
+        stream = soxr.ResampleStream(sr, SAMPLE_RATE, 1, dtype="float32") if resample else None
         while True:
             try:
                 data = handle.read(_READ_FRAMES, dtype="float32", always_2d=True)
@@ -164,7 +174,6 @@ def _decode_sf(p: Path, handle: Any) -> Iterator[np.ndarray]:
 
 
 def _decode_av(p: Path) -> Iterator[np.ndarray]:
-    import av
 
     try:
         container = av.open(str(p))
@@ -176,7 +185,7 @@ def _decode_av(p: Path) -> Iterator[np.ndarray]:
         if not container.streams.audio:
             raise AudioError(f"{p}: no audio stream in file")
         _check_rate(p, _stream_rate(container.streams.audio[0]))
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=TARGET_SR)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         try:
             for frame in container.decode(audio=0):
                 for out in resampler.resample(frame):
@@ -188,7 +197,6 @@ def _decode_av(p: Path) -> Iterator[np.ndarray]:
 
 
 def _probe_av(p: Path) -> AudioInfo:
-    import av
 
     try:
         with av.open(str(p)) as container:
@@ -240,9 +248,9 @@ def _quiet_stderr() -> Iterator[None]:
 def _stream_rate(stream: Any) -> int:
     """A PyAV stream's sample rate (Hz); without a decoder, decoding itself reports that."""
     try:
-        return int(stream.codec_context.sample_rate or TARGET_SR)
+        return int(stream.codec_context.sample_rate or SAMPLE_RATE)
     except Exception:
-        return TARGET_SR
+        return SAMPLE_RATE
 
 
 def _check_rate(p: Path, rate: int) -> int:

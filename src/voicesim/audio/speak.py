@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyttsx3
+import soundfile as sf
 
 from voicesim.audio.devices import DeviceLost, resolve_output, sounddevice
 from voicesim.errors import DeviceError, UserError
@@ -46,7 +48,6 @@ class _Engine:
     _guard = threading.Lock()
 
     def __init__(self) -> None:
-        import pyttsx3
 
         self.engine: Any = pyttsx3.init("espeak")
         self.lock = threading.Lock()
@@ -96,7 +97,6 @@ class _Engine:
         raise UserError(f"unknown voice {spec!r}; try a language code such as en-us or en-gb")
 
     def render(self, text: str, voice: str, rate: int) -> tuple[np.ndarray, int]:
-        import soundfile as sf
 
         if shutil.which("ffmpeg") is None:
             raise DeviceError("speech rendering needs ffmpeg (pyttsx3 2.91 writes through it)")

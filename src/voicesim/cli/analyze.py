@@ -86,20 +86,18 @@ def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, An
         from voicesim.packs import find_question
 
         question = find_question(args.question, extra_dirs=[*cfg.packs_dirs, *args.packs_dir])
-    rubric = None
-    rubric_path = args.rubric or cfg.rubric_path
-    if rubric_path:
-        from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.rubric import load_rubric
 
-        rubric = load_rubric(rubric_path)
-    return question, rubric
+    return question, load_rubric(args.rubric or cfg.rubric_path)  # None: the built-in one
 
 
 def _transcriber(args: argparse.Namespace, cfg: Config) -> Any:
     from voicesim.transcribe import Transcriber
 
     threads = args.threads if args.threads is not None else cfg.model.threads
-    return Transcriber(args.model or cfg.model.name, threads=threads)
+    return Transcriber(
+        args.model or cfg.model.name, threads=threads, compute_type=cfg.model.compute_type
+    )
 
 
 def _run(

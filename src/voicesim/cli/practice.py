@@ -247,7 +247,9 @@ def _transcriber_factory(cfg: Config) -> Any:
     def build() -> Any:
         from voicesim.transcribe import Transcriber
 
-        return Transcriber(cfg.model.name, threads=cfg.model.threads)
+        return Transcriber(
+            cfg.model.name, threads=cfg.model.threads, compute_type=cfg.model.compute_type
+        )
 
     return build
 

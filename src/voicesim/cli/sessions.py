@@ -220,12 +220,24 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         raise UserError("give a session id or --all (not both)")
     store = _store()
     rubric = load_rubric_file(args.rubric or _configured_rubric())
+    packset = _packset()
     ids = [r.id for r in store.list()] if args.all else [store.folder(args.id).name]
     for sid in ids:
-        for c in rescore_session(store, sid, rubric=rubric):
+        for c in rescore_session(store, sid, rubric=rubric, packset=packset):
             print(f"{c.session_id} answer {c.answer}: {c.before:.0f} → {c.after:.0f}")
     print(f"Re-scored {len(ids)} session(s).")
     return 0
+
+
+def _packset() -> Any:
+    """The question packs (built-in + configured); None when they cannot be loaded."""
+    from voicesim.config import load_config
+    from voicesim.packs import load_packs
+
+    try:
+        return load_packs(load_config().packs_dirs)
+    except UserError:
+        return None
 
 
 def _configured_rubric() -> Path | None:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from voicesim.scoring.score import top_improvements
+
 if TYPE_CHECKING:
     from voicesim.results import AnalysisResult, Criterion
 
@@ -117,7 +119,6 @@ def _improvement(c: Criterion) -> Improvement:
 
 
 def _top(result: AnalysisResult, n: int) -> list[Criterion]:
-    from voicesim.scoring.score import top_improvements
 
     return list(top_improvements(result.score, n))
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import soundfile as sf
+
 from voicesim.interview.feedback import AnswerOutcome, Status
+from voicesim.interview.modes import target_range
+from voicesim.sessions.store import AnswerRecord, utc_now
 
 if TYPE_CHECKING:
     from voicesim.interview.modes import Ask
@@ -23,7 +27,6 @@ if TYPE_CHECKING:
 
 def question_dict(question: Any) -> dict[str, Any]:
     """What ``session.json`` keeps about a question (id, text, category, kind, pack, target)."""
-    from voicesim.interview.modes import target_range
 
     keys = ("id", "text", "category", "kind", "pack", "tip")
     d = {k: getattr(question, k) for k in keys if getattr(question, k, None) is not None}
@@ -35,7 +38,6 @@ def question_dict(question: Any) -> dict[str, Any]:
 
 def audio_frames(path: Path) -> int:
     """How many samples an audio file holds (0 if it is missing or unreadable)."""
-    import soundfile as sf
 
     try:
         return int(sf.info(str(path)).frames)
@@ -75,7 +77,6 @@ class SessionLog:
         ended_by: str = "interrupted",
     ) -> AnswerOutcome:
         """Store one question's outcome atomically and add it to :attr:`outcomes`."""
-        from voicesim.sessions.store import AnswerRecord, utc_now
 
         extra: dict[str, Any] = {"asked": ask.text, "follow_up": ask.follow_up}
         if turn is not None:

@@ -26,11 +26,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from voicesim.analysis.pipeline import analyze_samples
 from voicesim.errors import DeviceError
-from voicesim.interview.feedback import AnswerOutcome, Scorecard, SessionSummary, Status
+from voicesim.interview.cues import warning_line, without_warning_echo
+from voicesim.interview.feedback import (
+    AnswerOutcome,
+    Scorecard,
+    SessionSummary,
+    Status,
+    scorecard,
+    spoken_feedback,
+    spoken_summary,
+    summarize,
+)
 from voicesim.interview.log import SessionLog, question_dict
 from voicesim.interview.modes import Ask, Interviewer, Mode
 from voicesim.listen.turn import ListenSettings, Turn, listen
+from voicesim.scoring.rubric import Rubric, load_rubric
+from voicesim.scoring.score import top_improvements
 
 if TYPE_CHECKING:
     from voicesim.audio.capture import Microphone
@@ -99,7 +112,7 @@ class _Stop(Exception):
 
 
 class _ModelLoader:
-    """Builds the transcriber (and imports the analysis stack) in a background thread."""
+    """Builds the transcriber in a background thread (while the first question is spoken)."""
 
     def __init__(self, factory: Callable[[], Transcriber]) -> None:
         self._factory = factory
@@ -111,7 +124,6 @@ class _ModelLoader:
     def _load(self) -> None:
         try:
             self._value = self._factory()
-            import voicesim.analysis.pipeline  # noqa: F401 - warm librosa while the question plays
         except BaseException as exc:  # re-raised in the main thread by get()
             self._error = exc
 
@@ -138,12 +150,14 @@ class Interview:
         transcriber_factory: Callable[[], Transcriber],
         settings: PracticeSettings | None = None,
         reporter: Reporter | None = None,
+        rubric: Rubric | None = None,
     ) -> None:
         self.questions = mode.select(questions)
         self.mode, self.speaker, self.mic, self.store = mode, speaker, mic, store
         self.factory = transcriber_factory
         self.settings = settings or PracticeSettings()
         self.reporter = reporter or Reporter()
+        self.rubric = rubric or load_rubric()  # loaded once, not per answer
         self._next_index = 0
         self._model: _ModelLoader | None = None
         self.log: SessionLog | None = None
@@ -190,7 +204,6 @@ class Interview:
         self._say(self.mode.closing(), self.mode.interviewers[0])
 
     def _finish(self, status: str, lost: bool) -> SessionResult:
-        from voicesim.interview.feedback import spoken_summary, summarize
 
         log = self._log()
         panel = (
@@ -337,7 +350,6 @@ class Interview:
                 return
 
     def _time_warning(self, seconds_left: float) -> None:
-        from voicesim.interview.cues import warning_line
 
         line = warning_line(seconds_left)
         self.reporter.notice(line)
@@ -362,7 +374,6 @@ class Interview:
         result: AnalysisResult | None = None,
     ) -> AnswerOutcome:
         """Analyse (unless done), store atomically, show the scorecard, speak the tip."""
-        from voicesim.interview.feedback import scorecard, spoken_feedback
 
         if result is None:
             result = self._analyse(ask, turn, a_audio)
@@ -390,9 +401,6 @@ class Interview:
         return self._log().keep(index, ask, status, turn=turn, q_audio=q_audio, a_audio=a_audio)
 
     def _analyse(self, ask: Ask, turn: Turn, a_audio: str) -> AnalysisResult:
-        from voicesim.analysis.pipeline import analyze_samples
-        from voicesim.interview.cues import without_warning_echo
-
         assert self._model is not None
         transcript = turn.transcript
         if transcript is not None:
@@ -402,6 +410,7 @@ class Interview:
             turn.sample_rate,
             path=str(self._log().writer.path / a_audio),
             question=ask.question,
+            rubric=self.rubric,
             transcript=transcript,
             transcriber=self._model.get(),
             response_latency_s=turn.speech_start_s,
@@ -420,12 +429,6 @@ class Interview:
         self.speaker.say(text, voice=self._voice(person), rate=self.settings.rate)
 
     def _feedback_voice(self, result: AnalysisResult) -> Interviewer:
-        from voicesim.scoring.score import top_improvements
 
         top = list(top_improvements(result.score, 1))
         return self.mode.owner_of(top[0].group) if top else self.mode.interviewers[0]
-
-
-def run_session(questions: list[Any], **kwargs: Any) -> SessionResult:
-    """Run one interview (see :class:`Interview` for the arguments)."""
-    return Interview(questions, **kwargs).run()

@@ -8,8 +8,9 @@ window cuts people off mid-thought, so the words count: after an unfinished sent
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from voicesim.text import is_filled_pause, words_of
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -17,10 +18,8 @@ def wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-FILLED_PAUSES = wordset("um umm uhm uh uhh er erm ah hmm hm mm")
-
-# A sentence never ends on these, whatever punctuation the transcriber put after them.
-ALWAYS_OPEN = FILLED_PAUSES | wordset(
+# A sentence never ends on these (nor on a filled pause), whatever punctuation follows them.
+ALWAYS_OPEN = wordset(
     "and but or nor because although whereas unless if whose "
     "a an the my our your their its i we they he she"
 )
@@ -84,11 +83,6 @@ class TurnState:
     command: str | None = None
 
 
-def words_of(text: str) -> list[str]:
-    """Lower-case words with punctuation stripped (apostrophes kept)."""
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
-
-
 def ends_unfinished(text: str) -> bool:
     """True when ``text`` stops mid-thought: on a filler, a conjunction, or mid-clause.
 
@@ -100,7 +94,8 @@ def ends_unfinished(text: str) -> bool:
     words = words_of(stripped)
     if not words:
         return False
-    if stripped.endswith(_OPEN_PUNCTUATION) or words[-1] in ALWAYS_OPEN:
+    last = words[-1]
+    if stripped.endswith(_OPEN_PUNCTUATION) or last in ALWAYS_OPEN or is_filled_pause(last):
         return True
     closed = stripped.endswith((".", "?", "!")) and not stripped.endswith(("...", "…"))
     return words[-1] in OPEN_UNLESS_PUNCTUATED and not closed

@@ -23,8 +23,6 @@ from voicesim.listen.voice_commands import decode_command, recognise
 from voicesim.results import Transcript
 from voicesim.transcribe import Transcriber
 
-ENDED_BY = ("silence", "phrase", "max", "no_speech", "command", "device_lost", "interrupted")
-
 
 @dataclass
 class ListenSettings:

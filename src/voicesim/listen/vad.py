@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnxruntime
 
-SAMPLE_RATE = 16000
-"""Hz. The only rate the model takes here."""
+from voicesim.audio import SAMPLE_RATE
 
 FRAME = 512
 """Samples per VAD frame (32 ms at 16 kHz)."""
@@ -26,7 +26,7 @@ _CONTEXT = 64  # samples of the previous frame the model sees before each frame
 
 def model_path() -> Path:
     """Path of the Silero VAD ONNX model inside the installed faster-whisper."""
-    import faster_whisper
+    import faster_whisper  # lazy: heavy (ctranslate2); only its file location is needed
 
     return Path(faster_whisper.__file__).parent / "assets" / "silero_vad_v6.onnx"
 
@@ -34,7 +34,6 @@ def model_path() -> Path:
 @functools.cache
 def _session() -> Any:
     """The ONNX session, loaded once per process (its run() is thread-safe)."""
-    import onnxruntime
 
     opts = onnxruntime.SessionOptions()
     opts.inter_op_num_threads = 1

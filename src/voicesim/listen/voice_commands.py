@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.listen.endpoint import words_of, wordset
+from voicesim.listen.endpoint import wordset
+from voicesim.text import words_of
 
 if TYPE_CHECKING:
     from voicesim.transcribe import Transcriber
@@ -80,9 +81,6 @@ def recognise(text: str) -> str | None:
     return _LOOKUP.get(" ".join(core))
 
 
-def is_short_utterance(speech_s: float, *, max_speech_s: float = 2.5) -> bool:
-    """True when an utterance is short enough (seconds of speech) to be a command."""
-    return 0.0 < speech_s <= max_speech_s
 
 
 COMMAND_PROMPT = "Repeat. Skip. Next question. Pause. Continue. Stop. End the interview."
@@ -96,16 +94,4 @@ def decode_command(transcriber: Transcriber, samples: np.ndarray) -> str | None:
     "Keep." and was dropped as noise), so short utterances get a second, greedy decode
     primed with the command words. Only an exact command phrase is accepted.
     """
-    model = getattr(transcriber, "_model", None)  # the loaded faster-whisper model
-    if model is None:
-        return recognise(transcriber.transcribe(samples).text)
-    segments, _ = model.transcribe(
-        np.asarray(samples, dtype=np.float32),
-        language="en",
-        beam_size=1,
-        initial_prompt=COMMAND_PROMPT,
-        without_timestamps=True,
-        condition_on_previous_text=False,
-        vad_filter=False,
-    )
-    return recognise(" ".join(s.text for s in segments))
+    return recognise(transcriber.decode_prompted(samples, COMMAND_PROMPT))

@@ -9,13 +9,13 @@ swallows the words it covers; an acoustic filled pause no word covers is its own
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from voicesim.results import AnalysisResult, Filler, Word
 from voicesim.sessions.store import AnswerRecord, SessionRecord
+from voicesim.text import is_filled_pause, plain
 
 FORMATS = ("vtt", "srt", "audacity", "textgrid", "json")
 EXTENSIONS = {"vtt": "vtt", "srt": "srt", "audacity": "txt", "textgrid": "TextGrid", "json": "json"}
@@ -51,13 +51,6 @@ class Token:
 MATCH_WINDOW_S = 1.5
 
 
-def _plain(text: str) -> str:
-    return " ".join("".join(c for c in text.lower() if c.isalnum() or c in " '").split())
-
-
-FILLED_PAUSE = re.compile(r"^(u+h+m*|u+m+|e+r+m*|a+h+|h+m+|m{2,}|e+h+)$")
-
-
 def _nearest(
     words: list[Word], used: set[int], n: int, start: float, match: Callable[[str], bool]
 ) -> list[int]:
@@ -66,7 +59,7 @@ def _nearest(
     best_gap = MATCH_WINDOW_S
     for i in range(len(words) - n + 1):
         span = list(range(i, i + n))
-        if used.intersection(span) or not match(_plain(" ".join(words[j].text for j in span))):
+        if used.intersection(span) or not match(plain(" ".join(words[j].text for j in span))):
             continue
         gap = abs(words[i].start - start)
         if gap <= best_gap:
@@ -82,10 +75,10 @@ def _filler_words(words: list[Word], used: set[int], f: Filler) -> list[int]:
     filled-pause spelling such as "umm" for "um"), and by time overlap last.
     """
     n = max(1, len(f.text.split()))
-    wanted = _plain(f.text)
+    wanted = plain(f.text)
     found = _nearest(words, used, n, f.start, lambda text: text == wanted)
     if not found and f.kind == "filled_pause":
-        found = _nearest(words, used, 1, f.start, lambda text: bool(FILLED_PAUSE.match(text)))
+        found = _nearest(words, used, 1, f.start, is_filled_pause)
     if found:
         return found
     return [

@@ -11,13 +11,19 @@ import contextlib
 import os
 import select
 import sys
+import termios
 import threading
 import time
+import tty
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+import soxr
+from rich.live import Live
+from rich.text import Text
 
+from voicesim.audio.devices import resolve_output, sounddevice
 from voicesim.errors import DeviceError
 from voicesim.review.export import Token, cues, timeline
 from voicesim.sessions.store import AnswerRecord, SessionRecord
@@ -58,7 +64,6 @@ def print_transcript(
     console: Any, record: SessionRecord, *, start: int = 1, only: bool = False
 ) -> None:
     """Print the annotated transcript of answers ``start``… (1-based) with timestamps."""
-    from rich.text import Text
 
     for answer in record.answers:
         number = answer.index + 1
@@ -85,8 +90,6 @@ class Player:
     """Plays mono float samples on an output device; pause, seek and position in seconds."""
 
     def __init__(self, samples: np.ndarray, sample_rate: int, device: Any = None) -> None:
-        from voicesim.audio.devices import sounddevice
-
         sd = sounddevice()  # DeviceError with one line when PortAudio is missing
         self._samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         self.sample_rate = int(sample_rate)
@@ -107,8 +110,6 @@ class Player:
             )  # fmt: skip
         except sd.PortAudioError:
             # Some devices refuse 16 kHz: play at the device's own rate instead.
-            import soxr
-
             rate = int(sd.query_devices(device, "output")["default_samplerate"])
             if rate == self.sample_rate:
                 raise
@@ -164,8 +165,6 @@ def keys() -> Iterator[Any]:
     if not sys.stdin.isatty():
         yield lambda: ""
         return
-    import termios
-    import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
@@ -195,7 +194,6 @@ def _pace(tokens: list[Token], now: float) -> float | None:
 
 def render_frame(answer: AnswerRecord, tokens: list[Token], now: float, *, paused: bool) -> Any:
     """What the terminal shows at ``now`` seconds into the answer (a Rich Text)."""
-    from rich.text import Text
 
     pace = _pace(tokens, now)
     head = Text()
@@ -242,7 +240,6 @@ def _device(spec: str | None) -> Any:
     """PortAudio index for ``--output-device`` (name part or number); None = the default."""
     if spec is None:
         return None
-    from voicesim.audio.devices import resolve_output
 
     return resolve_output(spec)
 
@@ -251,8 +248,6 @@ def replay_session(
     console: Any, record: SessionRecord, *, start: int = 1, device: str | None = None
 ) -> None:
     """Play question and answer audio of answers ``start``… with the live transcript."""
-    from rich.live import Live
-    from rich.text import Text
 
     dev = _device(device)
     with keys() as read_key, Live(Text(""), console=console, refresh_per_second=10) as live:
@@ -267,7 +262,6 @@ def _replay_answer(
     live: Any, record: SessionRecord, answer: AnswerRecord, dev: Any, read_key: Any
 ) -> str:
     """Play one question and its answer; returns "end", "next" or "quit"."""
-    from rich.text import Text
 
     tokens = timeline(answer.analysis) if answer.analysis else []
     question = Text(f"Q{answer.index + 1}: {answer.question.get('text', '')}", style="italic")

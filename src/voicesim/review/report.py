@@ -18,7 +18,9 @@ import secrets
 from typing import Any
 
 import numpy as np
+import soundfile as sf
 
+from voicesim.paths import package_data
 from voicesim.review.export import timeline
 from voicesim.sessions.store import AnswerRecord, SessionRecord
 
@@ -31,7 +33,6 @@ AUDIO_COMPRESSION = 0.9
 
 def _audio_data_uri(samples: np.ndarray, sample_rate: int) -> str:
     """Ogg Vorbis as a data: URI (about 3.6 KB per second of audio once base64-encoded)."""
-    import soundfile as sf
 
     buf = io.BytesIO()
     data = np.clip(samples.astype(np.float32), -1.0, 1.0)
@@ -132,7 +133,6 @@ def _script_json(data: Any) -> str:
 
 def render_report(record: SessionRecord) -> str:
     """The report HTML for ``record`` as one string (UTF-8 text, works offline)."""
-    from voicesim.paths import package_data
 
     template = package_data("report.html").read_text(encoding="utf-8")
     nonce = secrets.token_urlsafe(16)

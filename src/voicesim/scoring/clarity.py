@@ -10,8 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from voicesim.results import Criterion, Delivery, Evidence
-from voicesim.scoring.rubric import Rubric
-from voicesim.scoring.score import rubric_criterion
+from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import Token, piecewise
 
 

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from voicesim.packs import Question
 from voicesim.results import Criterion, Evidence
-from voicesim.scoring.rubric import Rubric
-from voicesim.scoring.score import rubric_criterion
+from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import (
     STOP_WORDS,
     Sentence,

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from voicesim.packs import Question
 from voicesim.results import Criterion, Evidence
-from voicesim.scoring.rubric import BUILTIN_EXPECTATIONS, Check, Rubric
-from voicesim.scoring.score import rubric_criterion
+from voicesim.scoring.rubric import BUILTIN_EXPECTATIONS, Check, Rubric, rubric_criterion
 from voicesim.scoring.tokens import Hit, Sentence, Token, find_phrases, piecewise, quote
 
 PARTS = ("circumstances", "actions", "results")

@@ -15,6 +15,7 @@ from typing import Any
 
 from voicesim import paths
 from voicesim.errors import PackError
+from voicesim.results import Criterion, Evidence, Group
 
 GROUPS = ("clarity", "conciseness", "content")
 # Expectations scored by their own content criterion rather than by a phrase check.
@@ -282,4 +283,20 @@ def _build_check(name: str, table: dict[str, Any], source: str) -> Check:
         penalty=float(table.get("penalty", 30.0)),
         detector=detector,
         min_hits=int(table.get("min_hits", 1)),
+    )
+
+
+def rubric_criterion(
+    rubric: Rubric, cid: str, group: Group, score: float, evidence: list[Evidence], tip: str
+) -> Criterion:
+    """A criterion with its weight and label from the rubric; ``score`` clamped to 0–100."""
+    spec = rubric.spec(cid)
+    return Criterion(
+        id=cid,
+        group=group,
+        score=round(max(0.0, min(100.0, score)), 1),
+        weight=spec.weight,
+        evidence=evidence,
+        tip=tip,
+        label=spec.label,
     )

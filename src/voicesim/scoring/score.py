@@ -1,8 +1,8 @@
 """Stage: transcript + delivery (+ question) → rubric score with evidence and tips.
 
-Pure: no device, CLI or storage imports. The contract dataclasses come first; the
-criteria themselves live in ``criteria_clarity``, ``criteria_conciseness`` and
-``criteria_content``, their settings in the rubric (``voicesim.scoring.rubric``).
+Pure: no device, CLI, storage or file imports. The result types live in
+``voicesim.results``; the criteria in ``clarity``, ``conciseness`` and ``content``, their
+settings in the rubric (``voicesim.scoring.rubric``), which the caller loads and passes in.
 """
 
 from __future__ import annotations
@@ -10,47 +10,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voicesim.results import Criterion, Evidence, Group, Score
+from voicesim.scoring import clarity
+from voicesim.scoring import conciseness as concise
+from voicesim.scoring.content import content_criteria
+from voicesim.scoring.tokens import sentences_of, tokens_of
 
 if TYPE_CHECKING:
     from voicesim.packs import Question
     from voicesim.results import Delivery, Transcript
     from voicesim.scoring.rubric import Rubric
 
-def rubric_criterion(
-    rubric: Rubric, cid: str, group: Group, score: float, evidence: list[Evidence], tip: str
-) -> Criterion:
-    """A criterion with its weight and label from the rubric; ``score`` clamped to 0–100."""
-    spec = rubric.spec(cid)
-    return Criterion(
-        id=cid,
-        group=group,
-        score=round(max(0.0, min(100.0, score)), 1),
-        weight=spec.weight,
-        evidence=evidence,
-        tip=tip,
-        label=spec.label,
-    )
-
 
 def score_answer(
     transcript: Transcript,
     delivery: Delivery,
     *,
+    rubric: Rubric,
     question: Question | None = None,
-    rubric: Rubric | None = None,
 ) -> Score:
     """Score one answer: clarity and conciseness always, content when a question is given.
 
-    Deterministic and pure. ``overall`` and ``groups`` are weighted means (0–100) of the
-    criteria that apply; criteria whose measure is missing (no pitch, no level) are left out.
+    Deterministic and pure: the caller loads ``rubric`` once. ``overall`` and ``groups`` are
+    weighted means (0–100) of the criteria that apply; criteria whose measure is missing (no
+    pitch, no level) are left out.
     """
-    from voicesim.scoring import clarity
-    from voicesim.scoring import conciseness as concise
-    from voicesim.scoring.content import content_criteria
-    from voicesim.scoring.rubric import load_rubric
-    from voicesim.scoring.tokens import sentences_of, tokens_of
-
-    rubric = rubric or load_rubric()
     qid = question.id if question else None
     tokens = tokens_of(transcript)
     if not [t for t in tokens if not t.filler]:

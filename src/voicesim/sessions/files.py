@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import struct
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
+
+import numpy as np
+import soundfile as sf
 
 from voicesim.errors import StorageError
 
@@ -52,8 +56,6 @@ def _fsync_dir(directory: Path) -> None:
 
 def write_flac(path: Path, samples: np.ndarray, sample_rate: int) -> None:
     """Write mono float samples (−1…1) as 16-bit FLAC, atomically; StorageError on failure."""
-    import numpy as np
-    import soundfile as sf
 
     data = np.clip(np.asarray(samples, dtype=np.float32).reshape(-1), -1.0, 1.0)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.flac")
@@ -94,7 +96,6 @@ class AnswerAudioWriter:
 
     def write(self, block: np.ndarray) -> None:
         """Append a block of float32 samples (mono, or frames × channels mixed to mono)."""
-        import numpy as np
 
         data = np.asarray(block, dtype=np.float32)
         if data.ndim == 2:
@@ -152,7 +153,6 @@ def read_partial(path: Path) -> np.ndarray:
     """Samples of a partial answer WAV, trusting the file size over the header (after a kill)."""
     raw = path.read_bytes()[AnswerAudioWriter.HEADER_BYTES :]
     usable = len(raw) - len(raw) % 4
-    import numpy as np
 
     return np.frombuffer(raw[:usable], dtype="<f4").astype(np.float32)
 
@@ -165,7 +165,6 @@ def partial_sample_rate(path: Path) -> int:
 
 
 def _disk_full(folder: Path) -> bool:
-    import shutil
 
     try:
         return shutil.disk_usage(folder).free < 64 * 1024

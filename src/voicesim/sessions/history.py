@@ -103,7 +103,7 @@ def overall_trend(rows: list[HistoryRow], measure: str) -> tuple[str, bool | Non
 
 def plot_history(rows: list[HistoryRow], out: Path) -> Path:
     """Write a PNG with one panel per measure (pace band shaded); returns ``out``."""
-    import matplotlib
+    import matplotlib  # lazy: heavy (~1 s), only the plot needs it
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import soundfile as sf
+
 from voicesim.errors import SessionError
 from voicesim.results import AnalysisResult
 from voicesim.sessions.index import AnswerRow
@@ -144,7 +146,6 @@ class SessionRecord:
         """
         if not name:
             return None
-        import soundfile as sf
 
         try:
             samples, sr = sf.read(self.audio_path(name), dtype="float32", always_2d=False)

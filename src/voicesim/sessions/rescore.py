@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from voicesim.packs import PackSet, Question
+from voicesim.scoring.rubric import Rubric, load_rubric
+from voicesim.scoring.score import score_answer
 from voicesim.sessions.store import SessionRecord, SessionStore, summarize
 
 
@@ -23,19 +26,7 @@ class Rescored:
     after: float
 
 
-def _packset() -> Any:
-    """The question packs (built-in + configured); None when they cannot be loaded."""
-    from voicesim.config import load_config
-    from voicesim.errors import UserError
-    from voicesim.packs import load_packs
-
-    try:
-        return load_packs(load_config().packs_dirs)
-    except UserError:
-        return None
-
-
-def _question_for(stored: dict[str, Any], packset: Any) -> Any:
+def _question_for(stored: dict[str, Any], packset: PackSet | None) -> Question | None:
     """The pack question (for the content criteria) if it still exists, else None."""
     qid = stored.get("id")
     if not qid or packset is None:
@@ -43,12 +34,14 @@ def _question_for(stored: dict[str, Any], packset: Any) -> Any:
     return packset.question(str(qid))
 
 
-def rescore_session(store: SessionStore, session_id: str, *, rubric: Any = None) -> list[Rescored]:
-    """Re-score every analysed answer of one session; returns the before/after scores."""
-    from voicesim.scoring.score import score_answer
+def rescore_session(
+    store: SessionStore, session_id: str, *, rubric: Rubric, packset: PackSet | None
+) -> list[Rescored]:
+    """Re-score every analysed answer of one session; returns the before/after scores.
 
+    ``packset`` holds the questions for the content criteria (None: no content criteria).
+    """
     record: SessionRecord = store.load(session_id, check_audio=False)
-    packset = _packset()
     changes = []
     for answer in record.answers:
         if answer.analysis is None or answer.skipped:
@@ -67,8 +60,6 @@ def rescore_session(store: SessionStore, session_id: str, *, rubric: Any = None)
     return changes
 
 
-def load_rubric_file(path: Path | None) -> Any:
-    """The rubric from ``path`` (PackError if invalid), or the current default rubric."""
-    from voicesim.scoring.rubric import load_rubric
-
+def load_rubric_file(path: Path | None) -> Rubric:
+    """The rubric from ``path`` (PackError if invalid), or the built-in rubric for None."""
     return load_rubric(path)

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import fcntl
 import json
 import os
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -259,7 +261,6 @@ class SessionStore:
     # -- maintenance ---------------------------------------------------------------------
     def delete(self, session_id: str) -> None:
         """Remove a session folder and its index rows."""
-        import shutil
 
         folder = self.folder(session_id)
         self.index.delete(folder.name)
@@ -349,7 +350,6 @@ LOCK_FILE = ".writer.lock"
 
 def _hold_lock(folder: Path) -> int | None:
     """Hold an flock on the session while a writer runs (the kernel drops it if we die)."""
-    import fcntl
 
     try:
         fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
@@ -374,7 +374,6 @@ def _release_lock(folder: Path, fd: int | None) -> None:
 
 def _lock_is_held(folder: Path) -> bool:
     """True while a live writer holds the session's lock."""
-    import fcntl
 
     try:
         fd = os.open(folder / LOCK_FILE, os.O_RDWR)
