@@ -20,6 +20,7 @@ from tests.speech import Say, compose, silence, white_noise
 from voicesim.audio.capture import FileMicrophone
 from voicesim.audio.speak import SilentSpeaker
 from voicesim.errors import StorageError
+from voicesim.interview import question as question_loop
 from voicesim.interview import session as practice
 from voicesim.interview.modes import get_mode
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
@@ -102,7 +103,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Script]:
             turn.ended_by = "interrupted"
         return turn
 
-    monkeypatch.setattr(practice, "listen", fake_listen)
+    monkeypatch.setattr(question_loop, "listen", fake_listen)
     yield script
     assert not script, "the loop listened fewer times than scripted"
 
@@ -158,7 +159,7 @@ def test_silent_turn_is_asked_again_then_skipped(
     result, speaker = run(tmp_path, transcriber, [question("a")])
     asked = [text for text, _ in speaker.said]
     assert asked[0] == "What about a?"
-    assert asked[1] == f"{practice.SILENT_RETRY_LINE} What about a?"
+    assert asked[1] == f"{question_loop.SILENT_RETRY_LINE} What about a?"
     (record,) = stored(tmp_path).answers
     assert record.skipped and record.ended_by == "no_speech"
     assert result.summary.rehearse[0].question_id == "a"
@@ -175,8 +176,8 @@ def test_pause_waits_for_continue_and_stop_ends(
     ]
     result, speaker = run(tmp_path, transcriber, [question("a"), question("b")])
     texts = [text for text, _ in speaker.said]
-    assert texts[:2] == ["What about a?", practice.PAUSE_LINE]
-    assert practice.RESUME_LINE in texts
+    assert texts[:2] == ["What about a?", question_loop.PAUSE_LINE]
+    assert question_loop.RESUME_LINE in texts
     assert texts.count("What about a?") == 2  # asked again after the pause
     assert "What about b?" not in texts  # "stop" ended the interview
     assert result.status == "complete"
@@ -265,7 +266,7 @@ def test_a_turn_with_sound_but_no_words_counts_as_silent(
 
     scripted += [cough, cough]
     _, speaker = run(tmp_path, transcriber, [question("a")])
-    assert [t for t, _ in speaker.said][1].startswith(practice.SILENT_RETRY_LINE)
+    assert [t for t, _ in speaker.said][1].startswith(question_loop.SILENT_RETRY_LINE)
     (record,) = stored(tmp_path).answers
     assert record.skipped and record.analysis is None
 
