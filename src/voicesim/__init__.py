@@ -1,3 +1,59 @@
-"""voicesim: a local, voice-based interview simulator."""
+"""voicesim: a local, voice-based interview simulator.
+
+The public API, for use as a library::
+
+    from voicesim import Transcriber, analyze_file, load_rubric
+
+    result = analyze_file("answer.wav", transcriber=Transcriber(), rubric=load_rubric())
+
+The names load on first use (module ``__getattr__``), so ``import voicesim`` and
+``voicesim --help`` stay fast: the analysis stack pulls in numpy and soundfile.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_API = {
+    "analyze_file": "voicesim.analysis.pipeline",
+    "analyze_samples": "voicesim.analysis.pipeline",
+    "Transcriber": "voicesim.transcribe",
+    "score_answer": "voicesim.scoring.score",
+    "load_rubric": "voicesim.scoring.rubric",
+    "load_packs": "voicesim.packs",
+    "SessionStore": "voicesim.sessions.store",
+    "AnalysisResult": "voicesim.results",
+}
+
+__all__ = [
+    "AnalysisResult",
+    "SessionStore",
+    "Transcriber",
+    "__version__",
+    "analyze_file",
+    "analyze_samples",
+    "load_packs",
+    "load_rubric",
+    "score_answer",
+]
+
+if TYPE_CHECKING:
+    from voicesim.analysis.pipeline import analyze_file, analyze_samples
+    from voicesim.packs import load_packs
+    from voicesim.results import AnalysisResult
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.score import score_answer
+    from voicesim.sessions.store import SessionStore
+    from voicesim.transcribe import Transcriber
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from the module that owns it, on first use."""
+    if name not in _API:
+        raise AttributeError(f"module 'voicesim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_API[name]), name)
+    globals()[name] = value
+    return value
