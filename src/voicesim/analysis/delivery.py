@@ -1,7 +1,4 @@
-"""Stage: words + signal → delivery measures (SPEC §1): pace, pauses, fillers, pitch, level.
-
-(Contract part written first; the measuring functions follow below.)
-"""
+"""Stage: words + signal → delivery measures (SPEC §1): pace, pauses, fillers, pitch, level."""
 
 from __future__ import annotations
 
@@ -30,15 +27,12 @@ from voicesim.results import (
     LoudnessStats,
     Pause,
     PitchStats,
+    Transcript,
+    Word,
 )
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from voicesim.analysis.acoustics import Frames, Levels
-    from voicesim.results import Transcript, Word
-
-# --- measuring ---------------------------------------------------------------------------
 
 QUIET_DBFS = -32.0
 """Speech level (95th-percentile frame, dBFS) under this is "very quiet": measures may be
@@ -70,11 +64,53 @@ def measure_frames(
 
     ``acoustic=False`` counts only the fillers written in the transcript (for comparison).
     """
-
     lv = levels(frames)
-    words, lexical = transcript_fillers(transcript.words)
+    return _measure(frames, lv, transcript.words, long_pause_s, response_latency_s, acoustic)[1]
+
+
+def measure_answer(
+    frames: Frames,
+    transcript: Transcript,
+    *,
+    long_pause_s: float = 2.0,
+    response_latency_s: float | None = None,
+) -> tuple[Transcript, Delivery]:
+    """The transcript with every filler flagged, and the delivery measures (seconds).
+
+    Levels and filler classification run once, and the words returned are the ones the
+    measures counted: words the signal never backs are dropped (Whisper made them up), and
+    a lookalike ("or") lying in an acoustic filled pause is flagged as filler, so the score
+    and the timeline read the same fillers as the delivery measures.
+    """
+    lv = levels(frames)
+    kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
+    words, delivery = _measure(frames, lv, kept, long_pause_s, response_latency_s, True)
+    return Transcript(text=" ".join(w.text for w in words), words=words), delivery
+
+
+def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: float) -> list[Word]:
+    """Drop words over which the signal never reaches speech level: Whisper made them up."""
+    kept = []
+    for w in words:
+        a, b = frames.index(w.start), frames.index(w.end) + 1
+        # initial=-inf: with no audio at all (an empty turn) every word is made up.
+        if b > a and float(frames.rms_db[a:b].max(initial=-np.inf)) >= threshold_db:
+            kept.append(w)
+    return kept
+
+
+def _measure(
+    frames: Frames,
+    lv: Levels,
+    heard: list[Word],
+    long_pause_s: float,
+    response_latency_s: float | None,
+    acoustic: bool,
+) -> tuple[list[Word], Delivery]:
+    """The words with their filler flags, and the measures computed from them."""
+    words, lexical = transcript_fillers(heard)
     if not words:
-        return _no_speech(frames, lv, long_pause_s, response_latency_s)
+        return words, _no_speech(frames, lv, long_pause_s, response_latency_s)
     found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
     fillers = merge_fillers(lexical, found)
     words = absorb_lookalikes(words, fillers)
@@ -86,7 +122,7 @@ def measure_frames(
     syllables = sum(count_syllables(w.text) for w in words) + sum(
         f.source == "acoustic" for f in fillers
     )
-    return Delivery(
+    return words, Delivery(
         speaking_span_s=round(span, 3),
         words=n_words,
         wpm=round(n_words / span * 60.0, 1),

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, frame_features, levels
-from voicesim.analysis.delivery import measure_frames
-from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.acoustics import Frames, frame_features
+from voicesim.analysis.delivery import measure_answer
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
@@ -104,24 +103,8 @@ def _finish(
     long_pause_s: float,
 ) -> AnalysisResult:
 
-    lv = levels(frames)
-    kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
-    marked, _ = transcript_fillers(kept)
-    transcript = Transcript(text=" ".join(w.text for w in marked), words=marked)
-    delivery = measure_frames(
+    transcript, delivery = measure_answer(
         frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency
     )
     score = score_answer(transcript, delivery, question=question, rubric=rubric)
     return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
-
-
-def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: float) -> list[Word]:
-    """Drop words over which the signal never reaches speech level: Whisper made them up."""
-
-    kept = []
-    for w in words:
-        a, b = frames.index(w.start), frames.index(w.end) + 1
-        # initial=-inf: with no audio at all (an empty turn) every word is made up.
-        if b > a and float(frames.rms_db[a:b].max(initial=-np.inf)) >= threshold_db:
-            kept.append(w)
-    return kept

@@ -101,7 +101,9 @@ def timeline(analysis: AnalysisResult) -> list[Token]:
         token = Token(text, f.start, f.end, "filler", filler_kind=f.kind, source=f.source)
         placed.append((token, covered[0] if covered else len(words)))
     for i, w in enumerate(words):
-        if i not in used:
+        # A filler-flagged word no transcript filler claimed is a lookalike ("or") lying in
+        # an acoustic filled pause: that filler's token already stands for it.
+        if i not in used and not w.filler:
             placed.append((Token(w.text.strip(), w.start, w.end, "word"), i))
     long_s = analysis.delivery.long_pause_s
     for p in analysis.delivery.pauses:
