@@ -9,8 +9,11 @@ import pytest
 
 from voicesim.errors import UserError
 from voicesim.results import AnalysisResult, AudioInfo, Delivery, Filler, Score, Transcript
+from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.history import history_rows, overall_trend, parse_since, plot_history
 from voicesim.sessions.store import AnswerRecord, SessionStore
+
+BAND = load_rubric().spec("pace").pair("band")  # the comfortable pace, from the rubric
 
 
 def _analysis(wpm: float, fillers_per_100: float, score: float) -> AnalysisResult:
@@ -52,7 +55,7 @@ def store(tmp_path: Path) -> SessionStore:
 
 
 def test_measures_and_arrows(store: SessionStore) -> None:
-    rows = history_rows(store)
+    rows = history_rows(store, pace_band=BAND)
     assert [round(r.session.wpm or 0) for r in rows] == [100, 120, 145, 200]
     assert [round(r.session.fillers_per_100 or 0, 1) for r in rows] == [8.0, 5.0, 5.0, 2.0]
     assert [r.arrows.get("wpm") for r in rows] == [None, "↑", "↑", "↑"]
@@ -61,15 +64,15 @@ def test_measures_and_arrows(store: SessionStore) -> None:
     assert [r.arrows.get("fillers_per_100") for r in rows] == [None, "↓", "→", "↓"]
     assert [r.better.get("fillers_per_100") for r in rows] == [None, True, None, True]
     assert [r.arrows.get("score") for r in rows] == [None, "↑", "→", "↑"]
-    assert overall_trend(rows, "fillers_per_100") == ("↓", True)
-    assert overall_trend(rows, "score") == ("↑", True)
+    assert overall_trend(rows, "fillers_per_100", pace_band=BAND) == ("↓", True)
+    assert overall_trend(rows, "score", pace_band=BAND) == ("↑", True)
 
 
 def test_category_and_since(store: SessionStore) -> None:
-    behavioural = history_rows(store, category="behavioural")
+    behavioural = history_rows(store, pace_band=BAND, category="behavioural")
     assert [round(r.session.wpm or 0) for r in behavioural] == [100, 120, 145]
     assert [r.session.answered for r in behavioural] == [1, 1, 1]
-    recent = history_rows(store, since=parse_since("2026-11-04"))
+    recent = history_rows(store, pace_band=BAND, since=parse_since("2026-11-04"))
     assert [round(r.session.wpm or 0) for r in recent] == [145, 200]
 
 
@@ -85,7 +88,8 @@ def test_parse_since() -> None:
 def test_plot_is_a_png(store: SessionStore, tmp_path: Path) -> None:
     import matplotlib.image
 
-    out = plot_history(history_rows(store), tmp_path / "plots" / "history.png")
+    rows = history_rows(store, pace_band=BAND)
+    out = plot_history(rows, tmp_path / "plots" / "history.png", pace_band=BAND)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     height, width, _ = matplotlib.image.imread(out).shape
     assert (width, height) == (800, 900)
@@ -93,4 +97,4 @@ def test_plot_is_a_png(store: SessionStore, tmp_path: Path) -> None:
 
 def test_plot_without_sessions_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no sessions"):
-        plot_history([], tmp_path / "x.png")
+        plot_history([], tmp_path / "x.png", pace_band=BAND)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from voicesim.config import Config
     from voicesim.results import AnalysisResult
+    from voicesim.scoring.rubric import Rubric
 
 
 def register(sub: Any) -> None:
@@ -138,7 +139,7 @@ def _run(
             results.append(result)
             if not args.json:
                 progress.stop()
-                print_summary(result, out)
+                print_summary(result, out, rubric)
                 progress.start()
     return results
 
@@ -146,7 +147,7 @@ def _run(
 # --- readable summary ---------------------------------------------------------------------
 
 
-def print_summary(result: AnalysisResult, console: Console) -> None:
+def print_summary(result: AnalysisResult, console: Console, rubric: Rubric) -> None:
     """Print one result: transcript with fillers and long pauses marked, measures, score."""
     from rich.rule import Rule
 
@@ -160,7 +161,7 @@ def print_summary(result: AnalysisResult, console: Console) -> None:
         return
     console.print(marked_transcript(result))
     console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
-    console.print(measures_table(result))
+    console.print(measures_table(result, rubric))
     for w in d.warnings:
         console.print(f"[yellow]warning:[/yellow] {w}")
     _print_score(result, console)
@@ -194,8 +195,8 @@ def _band(value: float, good: tuple[float, float], bad: tuple[float, float]) -> 
     return "[yellow]watch[/yellow]"
 
 
-def measures_table(result: AnalysisResult) -> Any:
-    """The SPEC §1 measures, each with its reference band and a verdict."""
+def measures_table(result: AnalysisResult, rubric: Rubric) -> Any:
+    """The SPEC §1 measures, each with its reference band and a verdict, from ``rubric``."""
     from rich.table import Table
 
     d = result.delivery
@@ -204,19 +205,24 @@ def measures_table(result: AnalysisResult) -> Any:
     t.add_column("value", justify="right")
     t.add_column("reference")
     t.add_column("")
-    t.add_row("pace", f"{d.wpm:.0f} wpm", "130–160; <110 or >190 a problem",
-              _band(d.wpm, (130, 160), (110, 190)))  # fmt: skip
+    pace = rubric.spec("pace")
+    (good_lo, good_hi), (bad_lo, bad_hi) = pace.pair("band"), pace.pair("problem")
+    t.add_row("pace", f"{d.wpm:.0f} wpm",
+              f"{good_lo:g}–{good_hi:g}; <{bad_lo:g} or >{bad_hi:g} a problem",
+              _band(d.wpm, (good_lo, good_hi), (bad_lo, bad_hi)))  # fmt: skip
     rate = d.fillers_per_100_words
-    verdict = "[green]excellent[/green]" if rate < 2 else (
-        "[yellow]fine[/yellow]" if rate <= 5 else "[red]needs work[/red]")  # fmt: skip
+    fine, work = rubric.spec("fillers").pair("band")
+    verdict = "[green]excellent[/green]" if rate < fine else (
+        "[yellow]fine[/yellow]" if rate <= work else "[red]needs work[/red]")  # fmt: skip
     filled = sum(f.kind == "filled_pause" for f in d.fillers)
     t.add_row("fillers", f"{rate:.1f} / 100 words",
-              "<2 excellent, 2–5 fine, >5 work", verdict)  # fmt: skip
+              f"<{fine:g} excellent, {fine:g}–{work:g} fine, >{work:g} work", verdict)  # fmt: skip
     t.add_row(
         "", f"{len(d.fillers)} ({filled} um/uh)", f"{d.fillers_per_minute:.1f} per minute", ""
     )
-    t.add_row("answer length", f"{d.speaking_span_s:.0f} s", "60–120 s (behavioural)",
-              _band(d.speaking_span_s, (60, 120), (30, 180)))  # fmt: skip
+    low, high = rubric.spec("length").pair("behavioural")
+    t.add_row("answer length", f"{d.speaking_span_s:.0f} s", f"{low:g}–{high:g} s (behavioural)",
+              _band(d.speaking_span_s, (low, high), (low / 2, high * 1.5)))  # fmt: skip
     t.add_row("pauses", f"{len(d.pauses)}", "silences ≥ 0.25 s", "")
     n_long = len(d.long_pauses)
     t.add_row("long pauses", f"{n_long}", f"≥ {d.long_pause_s:g} s",
@@ -227,7 +233,8 @@ def measures_table(result: AnalysisResult) -> Any:
     if d.pitch:
         sd = d.pitch.sd_semitones
         verdict = "[red]monotone[/red]" if d.pitch.monotone else "[green]varied[/green]"
-        t.add_row("pitch variation", f"{sd:.1f} st", "monotone under 2 st (SD)", verdict)
+        flat = rubric.spec("pitch_variation").num("monotone_semitones")
+        t.add_row("pitch variation", f"{sd:.1f} st", f"monotone under {flat:g} st (SD)", verdict)
     if d.loudness:
         ld = d.loudness
         clip = "[red]clipped[/red]" if ld.clipping_ratio > 0.001 else ""

@@ -72,7 +72,7 @@ def _cell(row: HistoryRow, measure: str) -> str:
     return f"{_fmt(value, _DIGITS[measure])} {shown}".rstrip()
 
 
-def history_table(console: Console, rows: list[HistoryRow]) -> None:
+def history_table(console: Console, rows: list[HistoryRow], pace_band: tuple[float, float]) -> None:
     """The history as a table: one session per row, arrows against the previous session."""
     # The id holds the date (YYYYMMDD-HHMMSS, UTC) and is what replay/report take.
     table = Table("session", "n", *[_LABELS[m] for m in MEASURES])
@@ -82,7 +82,7 @@ def history_table(console: Console, rows: list[HistoryRow]) -> None:
     console.print(table)
     verdicts = []
     for m in MEASURES:
-        arrow, better = overall_trend(rows, m)
+        arrow, better = overall_trend(rows, m, pace_band=pace_band)
         if arrow:
             if better is None:
                 word = "steady" if arrow == "→" else "neutral"

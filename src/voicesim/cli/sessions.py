@@ -161,17 +161,19 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from voicesim.cli.session_views import history_table
     from voicesim.sessions.history import history_rows, parse_since, plot_history
+    from voicesim.sessions.rescore import load_rubric_file
 
     since = parse_since(args.since) if args.since else None
-    rows = history_rows(_store(), since=since, category=args.category)
+    band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")  # the rubric's
+    rows = history_rows(_store(), pace_band=band, since=since, category=args.category)
     if args.plot:
-        plot_history(rows, args.plot)
+        plot_history(rows, args.plot, pace_band=band)
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=1))
     elif not rows:
         print("No analysed answers yet. Try `voicesim demo` or `voicesim practice`.")
     else:
-        history_table(_console(), rows)
+        history_table(_console(), rows, band)
     if args.plot:
         print(f"Plot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -2,7 +2,8 @@
 
 Rows come from the SQLite index (fast); "better" depends on the measure: fewer fillers and
 pauses are better, a higher score is better, and pace is better the closer it is to the
-comfortable band (130–160 wpm, SPEC §1).
+comfortable band, which the caller reads from the rubric (``clarity.pace.band``, words per
+minute) so a user rubric moves the arrows as it moves the scores.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from voicesim.errors import UserError
 from voicesim.sessions.index import SessionSummaryRow
 from voicesim.sessions.store import SessionStore
 
-PACE_BAND = (130.0, 160.0)
 # Changes smaller than these are shown as steady ("→"), units as the measure.
 STEADY = {"wpm": 3.0, "fillers_per_100": 0.5, "pauses_per_min": 0.5, "score": 2.0}
 MEASURES = ("wpm", "fillers_per_100", "pauses_per_min", "score")
@@ -54,17 +54,20 @@ def parse_since(text: str, *, now: datetime | None = None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _pace_distance(wpm: float) -> float:
-    low, high = PACE_BAND
+Band = tuple[float, float]
+
+
+def _pace_distance(wpm: float, band: Band) -> float:
+    low, high = band
     return max(low - wpm, 0.0, wpm - high)
 
 
-def _judge(measure: str, old: float, new: float) -> tuple[str, bool | None]:
+def _judge(measure: str, old: float, new: float, pace_band: Band) -> tuple[str, bool | None]:
     if abs(new - old) < STEADY[measure]:
         return "→", None
     arrow = "↑" if new > old else "↓"
     if measure == "wpm":
-        gap_old, gap_new = _pace_distance(old), _pace_distance(new)
+        gap_old, gap_new = _pace_distance(old, pace_band), _pace_distance(new, pace_band)
         return arrow, None if gap_old == gap_new else gap_new < gap_old
     if measure == "score":
         return arrow, new > old
@@ -72,9 +75,16 @@ def _judge(measure: str, old: float, new: float) -> tuple[str, bool | None]:
 
 
 def history_rows(
-    store: SessionStore, *, since: str | None = None, category: str | None = None
+    store: SessionStore,
+    *,
+    pace_band: Band,
+    since: str | None = None,
+    category: str | None = None,
 ) -> list[HistoryRow]:
-    """Sessions with answers, oldest first, each with trend arrows against the previous one."""
+    """Sessions with answers, oldest first, each with trend arrows against the previous one.
+
+    ``pace_band`` is the rubric's comfortable pace (low, high words per minute).
+    """
     rows = [r for r in store.list(since=since, category=category) if r.answered > 0]
     out: list[HistoryRow] = []
     previous: dict[str, float] = {}
@@ -85,24 +95,26 @@ def history_rows(
             if value is None:
                 continue
             if m in previous:
-                item.arrows[m], item.better[m] = _judge(m, previous[m], value)
+                item.arrows[m], item.better[m] = _judge(m, previous[m], value, pace_band)
             previous[m] = value
         out.append(item)
     return out
 
 
-def overall_trend(rows: list[HistoryRow], measure: str) -> tuple[str, bool | None]:
+def overall_trend(
+    rows: list[HistoryRow], measure: str, *, pace_band: Band
+) -> tuple[str, bool | None]:
     """Arrow and verdict comparing the mean of the first and second half of the history."""
     values = [getattr(r.session, measure) for r in rows if getattr(r.session, measure) is not None]
     if len(values) < 2:
         return "", None
     half = len(values) // 2
     first, second = values[:half], values[len(values) - half :]
-    return _judge(measure, sum(first) / len(first), sum(second) / len(second))
+    return _judge(measure, sum(first) / len(first), sum(second) / len(second), pace_band)
 
 
-def plot_history(rows: list[HistoryRow], out: Path) -> Path:
-    """Write a PNG with one panel per measure (pace band shaded); returns ``out``."""
+def plot_history(rows: list[HistoryRow], out: Path, *, pace_band: Band) -> Path:
+    """Write a PNG with one panel per measure (``pace_band`` shaded, wpm); returns ``out``."""
     import matplotlib  # lazy: heavy (~1 s), only the plot needs it
 
     matplotlib.use("Agg")
@@ -123,7 +135,7 @@ def plot_history(rows: list[HistoryRow], out: Path) -> Path:
             points = [(t, getattr(r.session, m)) for t, r in zip(when, rows, strict=True)]
             points = [(t, v) for t, v in points if v is not None]
             if m == "wpm":
-                ax.axhspan(*PACE_BAND, color="tab:green", alpha=0.15, label="comfortable")
+                ax.axhspan(*pace_band, color="tab:green", alpha=0.15, label="comfortable")
             if points:
                 ax.plot([p[0] for p in points], [p[1] for p in points], marker="o")
             ax.set_title(titles[m], fontsize=10)
