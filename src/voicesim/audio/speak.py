@@ -23,6 +23,7 @@ import numpy as np
 import pyttsx3
 import soundfile as sf
 
+from voicesim.audio import SPEECH_RATE_WPM
 from voicesim.audio.devices import DeviceLost, resolve_output, sounddevice
 from voicesim.errors import DeviceError, UserError
 
@@ -136,8 +137,9 @@ class Speaker(ABC):
     def __init__(self, *, voice: str = "", rate: int = 170, volume: float = 1.0) -> None:
         if not 0.0 <= volume <= 1.0:
             raise UserError(f"volume must be between 0 and 1, got {volume}")
-        if not 60 <= rate <= 450:
-            raise UserError(f"speech rate must be 60-450 words per minute, got {rate}")
+        low, high = SPEECH_RATE_WPM
+        if not low <= rate <= high:
+            raise UserError(f"speech rate must be {low}-{high} words per minute, got {rate}")
         self.voice = voice or DEFAULT_VOICE
         self.rate = rate
         self.volume = volume

@@ -64,8 +64,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if args.long_pause <= 0:
         raise UserError(f"--long-pause must be positive, not {args.long_pause}")
-    if args.threads is not None and args.threads < 0:
-        raise UserError(f"--threads must be 0 or more, not {args.threads}")
+    if args.threads is not None:
+        from voicesim.config import check
+
+        check("model.threads", args.threads, "--threads")
     for path in args.files:  # refuse bad files before loading the model
         probe(path)
     from voicesim.config import load_config

@@ -121,17 +121,13 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
     from voicesim.listen.turn import ListenSettings
 
     p = cfg.practice
-    end_silence = _positive("--end-silence", getattr(args, "end_silence", None), p.end_silence)
-    max_answer = _positive("--max-answer", getattr(args, "max_answer", None), p.max_answer)
-    first_word = _positive(
-        "--first-word-wait", getattr(args, "first_word_wait", None), p.first_word_wait
-    )
+    end_silence = _flag(args, "end_silence", p.end_silence)
+    max_answer = _flag(args, "max_answer", p.max_answer)
+    first_word = _flag(args, "first_word_wait", p.first_word_wait)
     voice = getattr(args, "voice", None)
     if voice:
         _check_voice(voice)
-    rate = getattr(args, "rate", None) or p.rate
-    if not 60 <= rate <= 400:
-        raise UserError(f"--rate must be between 60 and 400 words per minute, got {rate}")
+    rate = _flag(args, "rate", p.rate)
     listen = ListenSettings(
         end_silence=end_silence,
         max_answer=max_answer,
@@ -159,12 +155,14 @@ def _check_voice(voice: str) -> None:
         )
 
 
-def _positive(flag: str, value: float | None, default: float) -> float:
+def _flag(args: argparse.Namespace, key: str, configured: Any) -> Any:
+    """The flag's value checked like config.toml's (configured value when not given)."""
+    from voicesim.config import check
+
+    value = getattr(args, key, None)
     if value is None:
-        return float(default)
-    if not value > 0 or value > 3600:
-        raise UserError(f"{flag} must be a number of seconds above 0, got {value:g}")
-    return float(value)
+        return configured  # checked when config.toml was read
+    return check(f"practice.{key}", value, "--" + key.replace("_", "-"))
 
 
 def _questions(args: argparse.Namespace, cfg: Config) -> list[Any]:
