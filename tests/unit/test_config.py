@@ -29,7 +29,7 @@ def test_valid_values_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("VOICESIM_THREADS", raising=False)
     path = write(
         tmp_path,
-        '[practice]\nend_silence = 1\nrate = 450\nvolume = 0\nspoken_feedback = false\n'
+        "[practice]\nend_silence = 1\nrate = 450\nvolume = 0\nspoken_feedback = false\n"
         '[model]\nthreads = 2\ncompute_type = "float32"\n[rubric]\npath = ""\n',
     )
     cfg = load_config(path)

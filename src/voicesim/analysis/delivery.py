@@ -50,8 +50,6 @@ MONOTONE_ST = 2.0
 """Pitch spread (SD, semitones) under which delivery is called monotone (SPEC §1)."""
 
 
-
-
 def measure_frames(
     frames: Frames,
     transcript: Transcript,
@@ -192,7 +190,6 @@ def _pauses(frames: Frames, threshold_db: float, start: float, end: float) -> li
 
 
 def _pitch(frames: Frames, threshold_db: float, start: float, end: float) -> PitchStats | None:
-
 
     a, b = frames.index(start), frames.index(end) + 1
     speech = frames.rms_db[a:b] >= threshold_db

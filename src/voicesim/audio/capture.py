@@ -116,7 +116,6 @@ class DeviceMicrophone(Microphone):
     def _open(self, sd: Any, rate: int) -> Any:
         self._resampler = None
         if rate != SAMPLE_RATE:
-
             self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
         stream = sd.InputStream(
             device=self._index,
@@ -216,7 +215,6 @@ class FileMicrophone(Microphone):
         if audio.ndim > 1:
             audio = audio.mean(axis=1)
         if sample_rate != SAMPLE_RATE:
-
             audio = soxr.resample(audio, sample_rate, SAMPLE_RATE).astype(np.float32)
         lead = np.zeros(round(lead_silence * SAMPLE_RATE), dtype=np.float32)
         self._pending = np.concatenate([lead, audio])

@@ -92,7 +92,6 @@ def to_mono(samples: np.ndarray, sr: int) -> np.ndarray:
         x = x.mean(axis=1 if x.shape[1] <= 8 else 0)
     x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     if sr != SAMPLE_RATE:
-
         x = soxr.resample(x, sr, SAMPLE_RATE).astype(np.float32)
     return x
 

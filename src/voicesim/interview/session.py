@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from voicesim.sessions.store import SessionStore
     from voicesim.transcribe import Transcriber
 
+
 @dataclass
 class PracticeSettings:
     """How a session runs; every field has a ``voicesim practice`` flag or config key."""

@@ -81,8 +81,6 @@ def recognise(text: str) -> str | None:
     return _LOOKUP.get(" ".join(core))
 
 
-
-
 COMMAND_PROMPT = "Repeat. Skip. Next question. Pause. Continue. Stop. End the interview."
 """Whisper prompt that makes a short command utterance come out as the command word."""
 
