@@ -243,10 +243,14 @@ def measure_live(
     """Start `mic`, call `feed` (starts the answer playing), listen, then build the scorecard."""
     from voicesim.analysis.pipeline import analyze_samples
     from voicesim.interview.feedback import scorecard, spoken_feedback
+    from voicesim.listen.endpoint import EndpointSettings
     from voicesim.listen.turn import ListenSettings, listen
 
     settings = ListenSettings(
-        end_silence=end_silence, max_answer=length + 60, first_word_wait=30.0, commands=False
+        endpoint=EndpointSettings(
+            end_silence=end_silence, max_answer=length + 60, first_word_wait=30.0
+        ),
+        commands=False,
     )
     mic.start()
     feed()

@@ -14,6 +14,7 @@ from voicesim.audio.speak import SilentSpeaker
 from voicesim.interview.cues import warning_line, without_warning_echo
 from voicesim.interview.modes import get_mode
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
+from voicesim.listen.endpoint import EndpointSettings
 from voicesim.listen.turn import ListenSettings
 from voicesim.packs import Question
 from voicesim.results import Transcript, Word
@@ -58,7 +59,9 @@ def test_warning_heard_by_the_microphone_is_not_part_of_the_answer(tmp_path: Pat
     audio = np.concatenate([first, silence(gap), echo, silence(gap), second, silence(4.0)])
     echo_at = lead + (len(first) / SR) + gap
     warn = 10.0
-    listen = ListenSettings(max_answer=echo_at - 0.1 + warn, warn_before_end=warn)
+    listen = ListenSettings(
+        endpoint=EndpointSettings(max_answer=echo_at - 0.1 + warn), warn_before_end=warn
+    )
     mic = FileMicrophone(speed=0)
     mic.queue(audio, SR, lead_silence=lead)
     transcriber = Transcriber()

@@ -12,6 +12,7 @@ from tests.audio_rig import PulseRig
 from tests.speech import Fill, Gap, Say, compose, render, silence
 from tests.test_vad import brown_noise, keyboard_clicks
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
+from voicesim.listen.endpoint import EndpointSettings
 from voicesim.listen.turn import ListenSettings, Turn, listen
 from voicesim.transcribe import Transcriber
 
@@ -41,7 +42,9 @@ def _last_sound_s(audio: np.ndarray) -> float:
 @pytest.mark.slow
 def test_finished_sentence_ends_after_end_silence(transcriber: Transcriber) -> None:
     answer = compose([Say("I led the migration of our billing system in three months.")])
-    turn = _listen_file(answer.audio, ListenSettings(end_silence=2.0), transcriber)
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=2.0)), transcriber
+    )
     real_end = LEAD + answer.duration_s
     assert turn.ended_by == "silence"
     assert turn.ended_at_s >= real_end + 2.0
@@ -58,7 +61,9 @@ def test_pause_after_and_um_does_not_end_the_answer(transcriber: Transcriber) ->
     answer = compose(
         [Say("I talked to the whole team and,"), Fill("um"), Gap(4.0), Say("we agreed on a plan.")]
     )
-    turn = _listen_file(answer.audio, ListenSettings(end_silence=2.5), transcriber)
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=2.5)), transcriber
+    )
     assert turn.ended_by == "silence"
     assert turn.ended_at_s >= LEAD + answer.duration_s  # heard the words after the pause
     assert turn.transcript is not None
@@ -68,7 +73,9 @@ def test_pause_after_and_um_does_not_end_the_answer(transcriber: Transcriber) ->
 @pytest.mark.slow
 def test_closing_phrase_ends_the_turn_at_once(transcriber: Transcriber) -> None:
     answer = compose([Say("We shipped it on time. That's my answer.")])
-    turn = _listen_file(answer.audio, ListenSettings(end_silence=6.0), transcriber)
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=6.0)), transcriber
+    )
     assert turn.ended_by == "phrase"
     assert turn.ended_at_s < LEAD + answer.duration_s + 6.0
 
@@ -76,21 +83,27 @@ def test_closing_phrase_ends_the_turn_at_once(transcriber: Transcriber) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("said", "command"), [("skip", "skip"), ("repeat", "repeat")])
 def test_short_utterance_is_a_command(transcriber: Transcriber, said: str, command: str) -> None:
-    turn = _listen_file(render(said), ListenSettings(end_silence=4.0), transcriber)
+    turn = _listen_file(
+        render(said), ListenSettings(endpoint=EndpointSettings(end_silence=4.0)), transcriber
+    )
     assert (turn.ended_by, turn.command) == ("command", command)
 
 
 @pytest.mark.slow
 def test_answer_mentioning_stop_is_an_answer(transcriber: Transcriber) -> None:
     answer = compose([Say("I had to stop the release because of a bug in billing.")])
-    turn = _listen_file(answer.audio, ListenSettings(end_silence=1.5), transcriber)
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=1.5)), transcriber
+    )
     assert turn.ended_by == "silence"
     assert turn.command is None
     assert turn.transcript is not None and "stop" in turn.transcript.text.lower()
 
 
 def test_silent_turn_gives_no_speech_after_first_word_wait() -> None:
-    turn = _listen_file(silence(0.5), ListenSettings(first_word_wait=2.0), None)
+    turn = _listen_file(
+        silence(0.5), ListenSettings(endpoint=EndpointSettings(first_word_wait=2.0)), None
+    )
     assert turn.ended_by == "no_speech"
     assert 2.0 <= turn.ended_at_s < 2.1
     assert turn.speech_start_s is None
@@ -101,7 +114,9 @@ def test_fan_and_keyboard_do_not_start_a_turn() -> None:
     mic = FileMicrophone(speed=0)
     mic.queue(noise, SR, lead_silence=0.0)
     mic.start()
-    turn = listen(mic, ListenSettings(first_word_wait=3.0), transcriber=None)
+    turn = listen(
+        mic, ListenSettings(endpoint=EndpointSettings(first_word_wait=3.0)), transcriber=None
+    )
     assert turn.ended_by == "no_speech"
     assert turn.ended_at_s < 3.1
 
@@ -110,7 +125,7 @@ def test_fan_does_not_hold_the_turn_open() -> None:
     speech = render("We cut the deploy time in half.")
     audio = np.concatenate([speech, silence(6.0)])
     audio = audio + brown_noise(len(audio) / SR, level_dbfs=-25)
-    turn = _listen_file(audio, ListenSettings(end_silence=1.5), None)
+    turn = _listen_file(audio, ListenSettings(endpoint=EndpointSettings(end_silence=1.5)), None)
     real_end = LEAD + len(speech) / SR
     assert turn.ended_by == "silence"
     assert real_end + 1.5 <= turn.ended_at_s <= real_end + 2.0
@@ -124,7 +139,7 @@ def test_max_answer_with_a_warning_before_it() -> None:
     mic.start()
     turn = listen(
         mic,
-        ListenSettings(max_answer=4.0, warn_before_end=1.5),
+        ListenSettings(endpoint=EndpointSettings(max_answer=4.0), warn_before_end=1.5),
         transcriber=None,
         on_time_warning=lambda: warned.append(mic.delivered_s),
     )
@@ -177,7 +192,11 @@ def test_end_detection_error_through_the_virtual_microphone(
         with DeviceMicrophone() as mic:
             mic.start()
             player = pulse.play_into_mic(np.concatenate([silence(0.3), speech]), SR, wait=False)
-            turn = listen(mic, ListenSettings(end_silence=end_silence), transcriber=transcriber)
+            turn = listen(
+                mic,
+                ListenSettings(endpoint=EndpointSettings(end_silence=end_silence)),
+                transcriber=transcriber,
+            )
             player.wait(timeout=10)
         assert turn.ended_by == "silence"
         real_end = _last_sound_s(turn.audio)
@@ -196,7 +215,9 @@ def test_spoken_skip_through_the_virtual_microphone(
     with DeviceMicrophone() as mic:
         mic.start()
         pulse.play_into_mic(np.concatenate([silence(0.3), render("skip")]), SR, wait=False)
-        turn = listen(mic, ListenSettings(end_silence=4.0), transcriber=transcriber)
+        turn = listen(
+            mic, ListenSettings(endpoint=EndpointSettings(end_silence=4.0)), transcriber=transcriber
+        )
     assert (turn.ended_by, turn.command) == ("command", "skip")
 
 

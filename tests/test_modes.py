@@ -6,6 +6,7 @@ import pytest
 
 from voicesim.errors import UserError
 from voicesim.interview.modes import MODES, get_mode
+from voicesim.listen.endpoint import EndpointSettings
 from voicesim.listen.turn import ListenSettings
 from voicesim.packs import Question
 
@@ -30,7 +31,9 @@ def q(
     )
 
 
-BASE = ListenSettings(end_silence=2.5, max_answer=180.0, first_word_wait=8.0)
+BASE = ListenSettings(
+    endpoint=EndpointSettings(end_silence=2.5, max_answer=180.0, first_word_wait=8.0)
+)
 
 
 def test_standard_asks_in_order_with_the_base_settings() -> None:
@@ -84,8 +87,8 @@ def test_rapid_keeps_projective_questions_with_short_limits() -> None:
     chosen = mode.select(pool)
     assert [x.id for x in chosen] == ["p1", "p2"]
     ask = mode.ask(chosen[0], 0, BASE)
-    assert ask.listen.max_answer == 25.0
-    assert ask.listen.end_silence <= 1.5 and ask.listen.first_word_wait <= 4.0
+    assert ask.listen.endpoint.max_answer == 25.0
+    assert ask.listen.endpoint.end_silence <= 1.5 and ask.listen.endpoint.first_word_wait <= 4.0
     assert not mode.spoken_feedback
 
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from voicesim import paths
 from voicesim.audio import SPEECH_RATE_WPM
 from voicesim.errors import UserError
+from voicesim.listen.endpoint import EndpointSettings
 
 MODEL_ENV = "VOICESIM_MODEL"
 THREADS_ENV = "VOICESIM_THREADS"
@@ -50,9 +51,8 @@ class ModelConfig:
 class PracticeConfig:
     """Defaults of ``voicesim practice``; every one has a flag too."""
 
-    end_silence: float = 2.5
-    max_answer: float = 180.0
-    first_word_wait: float = 8.0
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)
+    """end_silence, max_answer, first_word_wait: end-pointing's own options and defaults."""
     voice: str = ""
     rate: int = 170
     volume: float = 1.0
@@ -97,6 +97,8 @@ RULES: dict[str, Rule] = {
     "rubric.path": Rule(str),
 }
 """Every setting of config.toml, its environment variable or flag, by "section.key"."""
+
+_ENDPOINT_KEYS = ("end_silence", "max_answer", "first_word_wait")
 
 ENV = {MODEL_ENV: "model.name", THREADS_ENV: "model.threads"}
 SECTIONS = ("model", "practice", "packs", "rubric")
@@ -163,6 +165,8 @@ def _set(cfg: Config, name: str, value: Any) -> None:
         cfg.model.name = value or None
     elif name == "rubric.path":
         cfg.rubric_path = Path(value).expanduser() if value else None
+    elif key in _ENDPOINT_KEYS:
+        cfg.practice.endpoint = replace(cfg.practice.endpoint, **{key: value})
     else:
         setattr(cfg.model if section == "model" else cfg.practice, key, value)
 

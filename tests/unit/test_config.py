@@ -22,7 +22,11 @@ def test_missing_file_gives_the_defaults(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("VOICESIM_MODEL", raising=False)
     monkeypatch.delenv("VOICESIM_THREADS", raising=False)
     cfg = load_config(tmp_path / "absent.toml")
-    assert cfg.practice.end_silence == 2.5 and cfg.model.threads == 0 and cfg.model.name is None
+    assert (
+        cfg.practice.endpoint.end_silence == 2.5
+        and cfg.model.threads == 0
+        and cfg.model.name is None
+    )
 
 
 def test_valid_values_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +37,9 @@ def test_valid_values_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         '[model]\nthreads = 2\ncompute_type = "float32"\n[rubric]\npath = ""\n',
     )
     cfg = load_config(path)
-    assert cfg.practice.end_silence == 1.0 and isinstance(cfg.practice.end_silence, float)
+    assert cfg.practice.endpoint.end_silence == 1.0 and isinstance(
+        cfg.practice.endpoint.end_silence, float
+    )
     assert cfg.practice.rate == 450 and cfg.practice.volume == 0.0
     assert cfg.practice.spoken_feedback is False
     assert cfg.model.threads == 2 and cfg.model.compute_type == "float32"
@@ -109,7 +115,10 @@ def test_every_default_passes_its_own_check() -> None:
         section, key = name.split(".")
         if name == "rubric.path":
             continue
-        value = getattr(cfg.model if section == "model" else cfg.practice, key)
+        owner: object = cfg.model if section == "model" else cfg.practice
+        if hasattr(cfg.practice.endpoint, key):
+            owner = cfg.practice.endpoint
+        value = getattr(owner, key)
         if value is None:
             continue
         assert check(name, value, "default") == value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from voicesim.errors import UserError
@@ -121,18 +122,19 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
     from voicesim.listen.turn import ListenSettings
 
     p = cfg.practice
-    end_silence = _flag(args, "end_silence", p.end_silence)
-    max_answer = _flag(args, "max_answer", p.max_answer)
-    first_word = _flag(args, "first_word_wait", p.first_word_wait)
+    ends = replace(
+        p.endpoint,
+        end_silence=_flag(args, "end_silence", p.endpoint.end_silence),
+        max_answer=_flag(args, "max_answer", p.endpoint.max_answer),
+        first_word_wait=_flag(args, "first_word_wait", p.endpoint.first_word_wait),
+    )
     voice = getattr(args, "voice", None)
     if voice:
         _check_voice(voice)
     rate = _flag(args, "rate", p.rate)
     listen = ListenSettings(
-        end_silence=end_silence,
-        max_answer=max_answer,
-        first_word_wait=first_word,
-        warn_before_end=min(ListenSettings().warn_before_end, max_answer / 3),
+        endpoint=ends,
+        warn_before_end=min(ListenSettings().warn_before_end, ends.max_answer / 3),
     )
     return PracticeSettings(
         listen=listen,
@@ -278,7 +280,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.count is not None and args.count < 1:
         raise UserError(f"--count must be at least 1, got {args.count}")
     settings = _settings(args, cfg)
-    settings.listen.end_silence = min(settings.listen.end_silence, 1.5)
+    ends = settings.listen.endpoint
+    settings.listen.endpoint = replace(ends, end_silence=min(ends.end_silence, 1.5))
     questions = _questions(args, cfg)
     settings.pack = _pack_of(questions)
     store = _store()

@@ -46,7 +46,7 @@ class RichReporter(Reporter):
 
     def listening(self, ask: Ask) -> None:
         self.console.print(
-            f"[green]● listening[/] [dim](up to {ask.listen.max_answer:.0f} s; "
+            f"[green]● listening[/] [dim](up to {ask.listen.endpoint.max_answer:.0f} s; "
             'say "repeat", "skip", "pause" or "stop")[/]'
         )
 

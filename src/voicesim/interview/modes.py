@@ -51,7 +51,7 @@ class Ask:
     """One question as put to the candidate: who says what, and how the turn is listened to.
 
     ``interrupt_after_s`` (seconds from the start of listening) cuts the answer short in
-    stress mode; ``None`` lets it run to ``listen.max_answer``.
+    stress mode; ``None`` lets it run to ``listen.endpoint.max_answer``.
     """
 
     question: Any
@@ -246,12 +246,16 @@ class RapidMode(Mode):
     def listen_settings(self, question: Any, base: ListenSettings) -> ListenSettings:
         target = target_range(question)
         limit = target[1] if target else RAPID_DEFAULT_LIMIT_S
-        limit = min(limit, base.max_answer)
+        ends = base.endpoint
+        limit = min(limit, ends.max_answer)
         return replace(
             base,
-            max_answer=limit,
-            end_silence=min(base.end_silence, RAPID_END_SILENCE_S),
-            first_word_wait=min(base.first_word_wait, RAPID_FIRST_WORD_S),
+            endpoint=replace(
+                ends,
+                max_answer=limit,
+                end_silence=min(ends.end_silence, RAPID_END_SILENCE_S),
+                first_word_wait=min(ends.first_word_wait, RAPID_FIRST_WORD_S),
+            ),
             warn_before_end=min(base.warn_before_end, limit / 3),
         )
 

@@ -136,11 +136,12 @@ class QuestionLoop:
         assert self._model is not None
         self.reporter.notice('Paused. Say "continue" to go on.')
         self._say(PAUSE_LINE, self.mode.interviewers[0])
-        wait = replace(
-            self.settings.listen,
+        ends = replace(
+            self.settings.listen.endpoint,
             first_word_wait=self.settings.pause_wait_s,
             max_answer=max(self.settings.pause_wait_s, 10.0),
         )
+        wait = replace(self.settings.listen, endpoint=ends)
         while True:
             self.mic.start()
             try:

@@ -224,9 +224,9 @@ class Interview(QuestionLoop):
         s = self.settings
         return {
             "mode": self.mode.name,
-            "end_silence": s.listen.end_silence,
-            "max_answer": s.listen.max_answer,
-            "first_word_wait": s.listen.first_word_wait,
+            "end_silence": s.listen.endpoint.end_silence,
+            "max_answer": s.listen.endpoint.max_answer,
+            "first_word_wait": s.listen.endpoint.first_word_wait,
             "spoken_feedback": s.spoken_feedback,
             "voice": s.voice,
             "rate": s.rate,

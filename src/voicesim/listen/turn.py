@@ -36,10 +36,8 @@ class ListenSettings:
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
     """
 
-    end_silence: float = 2.5
-    unfinished_wait: float = 6.0
-    first_word_wait: float = 8.0
-    max_answer: float = 180.0
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)
+    """When the answer ends (end_silence, max_answer…): end-pointing's own options, nested."""
     warn_before_end: float = 15.0
     commands: bool = True
     command_max_speech: float = 2.2
@@ -48,15 +46,6 @@ class ListenSettings:
     long_pause: float = 1.0
     min_chunk: float = 10.0
     max_chunk: float = 20.0
-
-    def endpoint(self) -> EndpointSettings:
-        """The end-pointing thresholds of these settings."""
-        return EndpointSettings(
-            end_silence=self.end_silence,
-            unfinished_wait=self.unfinished_wait,
-            first_word_wait=self.first_word_wait,
-            max_answer=self.max_answer,
-        )
 
 
 @dataclass
@@ -370,8 +359,8 @@ def _loop(
     stop: threading.Event | None,
 ) -> Turn:
     settings = lis.settings
-    ends = settings.endpoint()
-    warned = not (on_time_warning and settings.max_answer > settings.warn_before_end)
+    ends = settings.endpoint
+    warned = not (on_time_warning and ends.max_answer > settings.warn_before_end)
     while True:
         try:
             block = mic.read(0.5)
@@ -384,7 +373,7 @@ def _loop(
         if sink is not None:
             sink(block)
         lis.feed(block)
-        if not warned and lis.now >= settings.max_answer - settings.warn_before_end:
+        if not warned and lis.now >= ends.max_answer - settings.warn_before_end:
             warned = True
             lis.warned_at = lis.now
             assert on_time_warning is not None
