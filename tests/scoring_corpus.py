@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from tests.speech import Composition, Fill, Gap, Piece, Say, compose
 from voicesim.scoring.rubric import load_rubric
 
+CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
+
 RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 D = "discourse"
@@ -256,7 +258,7 @@ def main() -> None:  # pragma: no cover - a measuring aid
 
     transcriber = Transcriber()
     for pair in PAIRS:
-        q = find_question(pair.qid)
+        q = find_question(pair.qid, known_checks=CHECKS)
         good = analyze_samples(
             render(pair.good).audio, 16000, question=q, transcriber=transcriber, rubric=RUBRIC
         )
@@ -271,7 +273,7 @@ def main() -> None:  # pragma: no cover - a measuring aid
         print("   ", good.transcript.text[:300])
         print("   ", bad.transcript.text[:300])
     pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
-    q = find_question(ABLATION_QID)
+    q = find_question(ABLATION_QID, known_checks=CHECKS)
     variants = {
         "base": (pair.good, 150),
         "+10 fillers": (with_ten_fillers(pair.good), 150),

@@ -19,6 +19,8 @@ from voicesim.packs import (
 )
 from voicesim.scoring.rubric import load_rubric
 
+CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
+
 REPO = Path(__file__).resolve().parents[1]
 PACK_FILES = sorted((REPO / "question_packs").glob("*.toml"))
 
@@ -55,7 +57,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_builtin_packs_cover_the_guide() -> None:
-    packset = load_packs()
+    packset = load_packs(known_checks=CHECKS)
     assert packset.errors == []
     questions = packset.questions()
     assert len(questions) >= 60
@@ -70,13 +72,13 @@ def test_builtin_packs_cover_the_guide() -> None:
 
 def test_builtin_questions_use_known_checks_and_sane_targets() -> None:
     names = load_rubric().check_names()
-    for q in load_packs().questions():
+    for q in load_packs(known_checks=CHECKS).questions():
         assert set(q.expects) <= names and set(q.donts) <= names, q.id
         assert 0 < q.target_s[0] <= q.target_s[1] <= 180, q.id
         assert q.tip and q.text.strip().endswith(("?", ".")), q.id
-    projective = [q for q in load_packs().questions() if q.kind == "projective"]
+    projective = [q for q in load_packs(known_checks=CHECKS).questions() if q.kind == "projective"]
     assert projective and all(q.target_s[1] <= 30 for q in projective)
-    stress = [q for q in load_packs().questions() if q.kind == "stress"]
+    stress = [q for q in load_packs(known_checks=CHECKS).questions() if q.kind == "stress"]
     assert stress and all(q.stress_follow_ups for q in stress)
 
 
@@ -86,7 +88,7 @@ def test_validate_command_passes_on_the_builtin_packs(capsys: pytest.CaptureFixt
 
 
 def test_load_pack_reads_every_field(tmp_path: Path) -> None:
-    pack = load_pack(write(tmp_path, "mine.toml", GOOD))
+    pack = load_pack(write(tmp_path, "mine.toml", GOOD), CHECKS)
     (q,) = pack.questions
     assert (pack.id, q.id, q.pack, q.kind, q.target_s) == (
         "mine",
@@ -132,7 +134,7 @@ def test_load_pack_reads_every_field(tmp_path: Path) -> None:
 def test_bad_pack_gives_an_exact_error(tmp_path: Path, edit: object, message: str) -> None:
     path = write(tmp_path, "mine.toml", edit(GOOD))  # type: ignore[operator]
     with pytest.raises(PackError) as caught:
-        load_pack(path)
+        load_pack(path, CHECKS)
     assert str(path) in str(caught.value)
     assert message in str(caught.value)
 
@@ -161,7 +163,7 @@ def test_broken_user_pack_is_reported_and_the_others_still_load(tmp_path: Path) 
         "b_good.toml",
         GOOD.replace('id = "mine"', 'id = "other"').replace("my-q1", "o-q1"),
     )
-    packset = load_packs([tmp_path])
+    packset = load_packs([tmp_path], known_checks=CHECKS)
     assert len(packset.errors) == 1 and "a_broken.toml" in packset.errors[0]
     assert "other" in packset.packs and "managerial" in packset.packs
     assert packset.question("o-q1") is not None
@@ -169,7 +171,7 @@ def test_broken_user_pack_is_reported_and_the_others_still_load(tmp_path: Path) 
 
 def test_user_pack_overrides_builtin_by_id(tmp_path: Path) -> None:
     write(tmp_path, "mine.toml", GOOD.replace('id = "mine"', 'id = "stress"'))
-    packset = load_packs([tmp_path])
+    packset = load_packs([tmp_path], known_checks=CHECKS)
     assert packset.errors == []
     assert [q.id for q in packset.packs["stress"].questions] == ["my-q1"]
     assert packset.question("stress-why-take-you") is None
@@ -177,21 +179,23 @@ def test_user_pack_overrides_builtin_by_id(tmp_path: Path) -> None:
 
 def test_question_id_clash_across_packs_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "mine.toml", GOOD.replace("my-q1", "mgr-failures-biggest"))
-    packset = load_packs([tmp_path])
+    packset = load_packs([tmp_path], known_checks=CHECKS)
     assert any("mgr-failures-biggest': duplicate id" in e for e in packset.errors)
     assert "managerial" in packset.packs and "mine" not in packset.packs
 
 
 def test_unknown_question_id_suggests_close_matches() -> None:
-    assert find_question("exec-salary-expect").category == "salary_expectations"
+    assert (
+        find_question("exec-salary-expect", known_checks=CHECKS).category == "salary_expectations"
+    )
     with pytest.raises(UserError) as caught:
-        find_question("exec-salary-expects")
+        find_question("exec-salary-expects", known_checks=CHECKS)
     assert "unknown question id 'exec-salary-expects'" in str(caught.value)
     assert "exec-salary-expect" in str(caught.value)
 
 
 def test_select_questions_filters_and_shuffles_deterministically() -> None:
-    packset = load_packs()
+    packset = load_packs(known_checks=CHECKS)
     income = select_questions(packset, pack="managerial", category="income")
     assert {q.category for q in income} == {"income"} and len(income) == 3
     first = select_questions(packset, count=5, shuffle=True, seed=7)

@@ -31,6 +31,8 @@ from tests.session_factory import make_session, sample_answer
 from voicesim.errors import AudioError, PackError, SessionError, StorageError
 from voicesim.scoring.rubric import load_rubric
 
+CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
+
 RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 FORMATS = ("wav", "flac", "mp3", "ogg", "m4a")
@@ -323,10 +325,12 @@ def check_pack_file(path: Path) -> None:
     from voicesim.packs import load_pack, load_packs
 
     try:
-        load_pack(path)
+        load_pack(path, CHECKS)
     except PackError as exc:
         assert str(exc).strip()
-    packset = load_packs([path.parent])  # a bad file is an error line, never an exception
+    packset = load_packs(
+        [path.parent], known_checks=CHECKS
+    )  # a bad file is an error line, never an exception
     assert all(isinstance(e, str) for e in packset.errors)
 
 

@@ -10,6 +10,8 @@ from voicesim.results import Criterion, Score
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.score import score_answer, top_improvements
 
+CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
+
 RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 QUESTION = Question(
@@ -219,11 +221,11 @@ def test_unclear_words_lower_articulation() -> None:
 
 
 def test_salary_figure_versus_range() -> None:
-    q = find_question("mgr-income-level")
+    q = find_question("mgr-income-level", known_checks=CHECKS)
     figure = score_answer(*build("I want 120 thousand dollars a year."), question=q, rubric=RUBRIC)
     ranged = score_answer(
         *build("Based on a market study, between 100 and 120 thousand, depending on the package."),
-        question=find_question("mgr-income-range"),
+        question=find_question("mgr-income-range", known_checks=CHECKS),
         rubric=RUBRIC,
     )
     assert crit(figure, "donts").score < 100
@@ -232,7 +234,7 @@ def test_salary_figure_versus_range() -> None:
 
 
 def test_questions_back_on_the_closing_question() -> None:
-    q = find_question("close-questions-for-us")
+    q = find_question("close-questions-for-us", known_checks=CHECKS)
     asked = score_answer(
         *build(
             "Yes. What does the company expect from this role? "
@@ -264,12 +266,14 @@ def test_top_improvements_rank_by_weight_times_gap() -> None:
     "qid", ["mgr-failures-biggest", "exec-style-describe", "proj-why-people-work"]
 )
 def test_real_questions_score_without_errors(qid: str) -> None:
-    score = score_answer(*build(GOOD), question=find_question(qid), rubric=RUBRIC)
+    score = score_answer(
+        *build(GOOD), question=find_question(qid, known_checks=CHECKS), rubric=RUBRIC
+    )
     assert score.question_id == qid and 0 <= score.overall <= 100
 
 
 def test_wildcard_phrases_match_word_beginnings() -> None:
-    q = find_question("exec-weakness-main")
+    q = find_question("exec-weakness-main", known_checks=CHECKS)
     score = score_answer(
         *build("I avoid conflicts of any kind at work."), question=q, rubric=RUBRIC
     )

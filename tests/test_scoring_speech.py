@@ -19,6 +19,8 @@ from voicesim.packs import find_question
 from voicesim.results import AnalysisResult, Criterion, Score
 from voicesim.scoring.rubric import load_rubric
 
+CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
+
 RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
 pytestmark = pytest.mark.slow
@@ -36,7 +38,7 @@ def analyse(pieces: tuple, qid: str, transcriber: object, wpm: int = 150) -> Ana
     return analyze_samples(
         composed.audio,
         composed.sr,
-        question=find_question(qid),
+        question=find_question(qid, known_checks=CHECKS),
         transcriber=transcriber,  # type: ignore[arg-type]
         rubric=RUBRIC,
     )

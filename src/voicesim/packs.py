@@ -29,13 +29,13 @@ import random
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from voicesim import paths
 from voicesim.errors import PackError, UserError
-from voicesim.scoring.rubric import load_rubric
 
 DEFAULT_PACK = "managerial"
 KINDS = ("behavioural", "factual", "situational", "projective", "stress", "opening", "closing")
@@ -106,13 +106,8 @@ class PackSet:
         return next((q for q in self.questions() if q.id == qid), None)
 
 
-def _known_checks() -> set[str]:
-
-    return load_rubric().check_names()
-
-
-def load_pack(path: Path | str, known_checks: set[str] | None = None) -> Pack:
-    """Read and validate one pack file.
+def load_pack(path: Path | str, known_checks: AbstractSet[str]) -> Pack:
+    """Read and validate one pack file against the rubric's ``known_checks`` (check names).
 
     Raises PackError with the file, the question id and the field at fault.
     """
@@ -123,7 +118,7 @@ def load_pack(path: Path | str, known_checks: set[str] | None = None) -> Pack:
         raise PackError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{path}: cannot read: {exc.__class__.__name__}: {exc}") from None
-    checks = _known_checks() if known_checks is None else known_checks
+    checks = known_checks
     unknown = sorted(set(data) - {"pack", "questions"})
     if unknown:
         raise PackError(f"{path}: unknown key '{unknown[0]}' (known: pack, questions)")
@@ -157,7 +152,7 @@ def load_pack(path: Path | str, known_checks: set[str] | None = None) -> Pack:
     )
 
 
-def _question(item: Any, n: int, path: Path, pack_id: str, checks: set[str]) -> Question:
+def _question(item: Any, n: int, path: Path, pack_id: str, checks: AbstractSet[str]) -> Question:
     if not isinstance(item, dict):
         raise PackError(f"{path}: question #{n}: must be a table")
     qid = item.get("id")
@@ -225,13 +220,15 @@ def pack_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.toml") if p.is_file())
 
 
-def load_packs(extra_dirs: Iterable[Path | str] = ()) -> PackSet:
+def load_packs(extra_dirs: Iterable[Path | str] = (), *, known_checks: AbstractSet[str]) -> PackSet:
     """Built-in packs, then the packs in ``extra_dirs`` (later ones override by pack id).
+
+    ``known_checks`` are the check names a question may use (``Rubric.check_names()``).
 
     A pack that fails validation is left out and its error recorded in ``errors``; a
     question id that another loaded pack already uses is an error of the later pack.
     """
-    checks = _known_checks()
+    checks = known_checks
     result = PackSet()
     dirs = [paths.builtin_packs_dir(), *(Path(d).expanduser() for d in extra_dirs)]
     for directory in dirs:
@@ -263,9 +260,11 @@ def _drop_clashing_ids(result: PackSet) -> None:
         owner.update({q.id: pack.id for q in pack.questions})
 
 
-def find_question(qid: str, extra_dirs: Iterable[Path | str] = ()) -> Question:
+def find_question(
+    qid: str, *, known_checks: AbstractSet[str], extra_dirs: Iterable[Path | str] = ()
+) -> Question:
     """The question with id ``qid`` in any loaded pack; UserError suggesting close ids if none."""
-    packset = load_packs(extra_dirs)
+    packset = load_packs(extra_dirs, known_checks=known_checks)
     found = packset.question(qid)
     if found is not None:
         return found

@@ -84,13 +84,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, Any]:
-    question = None
-    if args.question:
-        from voicesim.packs import find_question
-
-        question = find_question(args.question, extra_dirs=[*cfg.packs_dirs, *args.packs_dir])
+    from voicesim.packs import find_question
     from voicesim.scoring.rubric import load_rubric
 
+    question = None
+    if args.question:
+        # Questions are checked against the built-in rubric's checks, as everywhere.
+        checks = load_rubric().check_names()
+        extra = [*cfg.packs_dirs, *args.packs_dir]
+        question = find_question(args.question, known_checks=checks, extra_dirs=extra)
     return question, load_rubric(args.rubric or cfg.rubric_path)  # None: the built-in one
 
 

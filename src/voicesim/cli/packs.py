@@ -48,8 +48,10 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _packset(args: argparse.Namespace) -> Any:
     from voicesim.config import load_config
     from voicesim.packs import load_packs
+    from voicesim.scoring.rubric import load_rubric
 
-    return load_packs([*load_config().packs_dirs, *args.packs_dir])
+    checks = load_rubric().check_names()
+    return load_packs([*load_config().packs_dirs, *args.packs_dir], known_checks=checks)
 
 
 def _warn(errors: list[str]) -> None:

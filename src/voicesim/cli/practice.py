@@ -169,8 +169,10 @@ def _flag(args: argparse.Namespace, key: str, configured: Any) -> Any:
 
 def _questions(args: argparse.Namespace, cfg: Config) -> list[Any]:
     from voicesim.packs import load_packs, select_questions
+    from voicesim.scoring.rubric import load_rubric
 
-    packset = load_packs([*cfg.packs_dirs, *args.packs_dir])
+    checks = load_rubric().check_names()
+    packset = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=checks)
     for error in packset.errors:
         print(f"voicesim: warning: {error}", file=sys.stderr)
     if not packset.packs:

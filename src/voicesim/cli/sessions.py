@@ -235,9 +235,10 @@ def _packset() -> Any:
     """The question packs (built-in + configured); None when they cannot be loaded."""
     from voicesim.config import load_config
     from voicesim.packs import load_packs
+    from voicesim.scoring.rubric import load_rubric
 
     try:
-        return load_packs(load_config().packs_dirs)
+        return load_packs(load_config().packs_dirs, known_checks=load_rubric().check_names())
     except UserError:
         return None
 
