@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicesim.listen.endpoint import wordset
-from voicesim.text import words_of
+from voicesim.text import is_filled_pause, words_of
 
 if TYPE_CHECKING:
     from voicesim.transcribe import Transcriber
@@ -59,9 +59,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_NOISE = wordset(
-    "please okay ok um umm uh uhm er erm ah hmm oh can could would will you let's lets just now"
-)
+# Politeness around a command; filled pauses ("um") are ignored too (text.is_filled_pause).
+_NOISE = wordset("please okay ok oh can could would will you let's lets just now")
 _LOOKUP = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
 
 
@@ -75,7 +74,7 @@ def recognise(text: str) -> str | None:
     words = words_of(text)
     if not words or len(words) > MAX_WORDS + 3:
         return None
-    core = [w for w in words if w not in _NOISE]
+    core = [w for w in words if w not in _NOISE and not is_filled_pause(w)]
     if not core or len(core) > MAX_WORDS:
         return None
     return _LOOKUP.get(" ".join(core))
