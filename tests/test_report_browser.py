@@ -11,7 +11,10 @@ import pytest
 
 from tests.session_factory import Built, make_session, sample_answer
 from voicesim.review.report import render_report
+from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import SessionStore
+
+BAND = load_rubric().spec("pace").pair("band")  # the comfortable pace, from the rubric
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +49,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
     store = SessionStore(home)
     built = make_session(store, [sample_answer(0), sample_answer(1)], text_override=INJECTED)
     out = home / "report.html"
-    out.write_text(render_report(store.load(built.record.id)), encoding="utf-8")
+    out.write_text(render_report(store.load(built.record.id), pace_band=BAND), encoding="utf-8")
     return built, out
 
 
@@ -119,7 +122,7 @@ def test_click_word_and_evidence_seek_audio(browser: Any, report: tuple[Built, P
 def test_five_answer_report_is_small(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     built = make_session(store, [sample_answer(i) for i in range(5)])
-    size = len(render_report(store.load(built.record.id)).encode("utf-8"))
+    size = len(render_report(store.load(built.record.id), pace_band=BAND).encode("utf-8"))
     assert size < 5_000_000
 
 
@@ -143,7 +146,7 @@ def test_skipped_and_unanalysed_answers_render(browser: Any, tmp_path: Path) -> 
     writer.add_answer(AnswerRecord(2, {"text": "Silence?"}, utc_now(), None, silent.name, None))
     record = writer.finish(status="interrupted")
     out = tmp_path / "r.html"
-    out.write_text(render_report(store.load(record.id)), encoding="utf-8")
+    out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
     context, page, outside = _open(browser, out)
     try:
         assert page.locator("section.answer").count() == 3

@@ -195,12 +195,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from voicesim.review.report import render_report
     from voicesim.sessions.files import atomic_write_text
+    from voicesim.sessions.rescore import load_rubric_file
 
     record = _store().load(args.id)
     out = args.out or Path(f"voicesim-{record.id}.html")
     if out.is_dir():
         out = out / f"voicesim-{record.id}.html"
-    html = render_report(record)
+    band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")
+    html = render_report(record, pace_band=band)
     atomic_write_text(out, html)
     print(f"Report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return 0

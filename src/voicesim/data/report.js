@@ -93,7 +93,8 @@
     const root = svg("svg", { viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none",
                               class: "pace-chart", role: "img", "aria-label": "pace over time" });
     const y = (wpm) => H - (Math.min(wpm, top) / top) * H;
-    root.append(svg("rect", { x: 0, y: y(160), width: W, height: y(130) - y(160), class: "band" }));
+    const [low, high] = data.pace_band;  // the rubric's comfortable pace, words per minute
+    root.append(svg("rect", { x: 0, y: y(high), width: W, height: y(low) - y(high), class: "band" }));
     if (answer.pace.length) {
       const pts = answer.pace.map(([t, w]) => ((t / dur) * W).toFixed(1) + "," + y(w).toFixed(1));
       root.append(svg("polyline", { points: pts.join(" "), class: "pace" }));

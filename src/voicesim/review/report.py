@@ -110,9 +110,13 @@ def _answer_data(record: SessionRecord, answer: AnswerRecord) -> dict[str, Any]:
     return item
 
 
-def report_data(record: SessionRecord) -> dict[str, Any]:
-    """Everything the page shows, as plain JSON-able data (audio as data: URIs)."""
+def report_data(record: SessionRecord, pace_band: tuple[float, float]) -> dict[str, Any]:
+    """Everything the page shows, as plain JSON-able data (audio as data: URIs).
+
+    ``pace_band`` is the rubric's comfortable pace (low, high words per minute).
+    """
     return {
+        "pace_band": list(pace_band),
         "session": {
             "id": record.id,
             "created": record.created,
@@ -131,7 +135,7 @@ def _script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_report(record: SessionRecord) -> str:
+def render_report(record: SessionRecord, *, pace_band: tuple[float, float]) -> str:
     """The report HTML for ``record`` as one string (UTF-8 text, works offline)."""
 
     template = package_data("report.html").read_text(encoding="utf-8")
@@ -141,7 +145,7 @@ def render_report(record: SessionRecord) -> str:
         "TITLE": html.escape(f"voicesim session {record.id}"),
         "STYLE": package_data("report.css").read_text(encoding="utf-8"),
         "SCRIPT": package_data("report.js").read_text(encoding="utf-8"),
-        "DATA": _script_json(report_data(record)),
+        "DATA": _script_json(report_data(record, pace_band)),
     }
     # One pass, so text inserted for one placeholder is never scanned for another.
     return re.sub(r"%%([A-Z]+)%%", lambda m: values[m[1]], template)
