@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/measure_analyze.py [--quick]
 
-On the rendered answer set (tests/analyze_corpus.py: 12 answers, 45 known fillers,
+On the rendered answer set (voicesim.testing.corpora.analyze: 12 answers, 45 known fillers,
 several espeak-ng voices and speeds) and on two held-out sets (8 answers each, 30 and
 24 fillers, other sentences/voices/speeds, never used for tuning): filler recall and
 precision for three variants (plain faster-whisper + transcript fillers, voicesim's
@@ -18,23 +18,24 @@ held-out sets are reported only).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from voicesim.analysis.acoustics import frame_features
+from voicesim.analysis.delivery import measure_frames
+from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.pipeline import analyze_file, analyze_samples
+from voicesim.audio.files import load_audio
+from voicesim.results import Transcript, Word
+from voicesim.testing.corpora.analyze import SMALL, answers
+from voicesim.testing.corpora.jfk import JFK_TEXT, JFK_WPM, jfk_path
+from voicesim.testing.matching import content_wer, match_fillers, pause_errors
+from voicesim.testing.signals import silence, tone, white_noise
+from voicesim.transcribe import DecodeOptions, Transcriber, resolve_model
 
-from tests.analyze_corpus import (  # noqa: E402
-    JFK_WPM,
-    SMALL,
-    answers,
-    content_wer,
-    match_fillers,
-    pause_errors,
-)
-from tests.conftest import JFK, JFK_TEXT  # noqa: E402
-from tests.speech import silence, tone, white_noise  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+JFK = jfk_path(REPO)
 
 from voicesim.scoring.rubric import load_rubric  # noqa: E402
 
@@ -48,10 +49,6 @@ def main() -> int:
     parser.add_argument("--beam", type=int, default=None, help="override the beam size")
     parser.add_argument("--prompt", default=None, help="override the verbatim prompt")
     args = parser.parse_args()
-
-    from dataclasses import replace
-
-    from voicesim.transcribe import DecodeOptions, Transcriber
 
     opts = DecodeOptions()
     if args.beam:
@@ -74,10 +71,6 @@ def main() -> int:
 
 
 def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "main") -> bool:
-    from voicesim.analysis.acoustics import frame_features
-    from voicesim.analysis.delivery import measure_frames
-    from voicesim.analysis.pipeline import analyze_samples
-
     variants = {"plain+lexical": [0, 0, 0], "decode+lexical": [0, 0, 0], "shipped": [0, 0, 0]}
     wpm_errs: list[float] = []
     pauses: list[tuple[float, float] | None] = []
@@ -145,9 +138,6 @@ def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "
 
 
 def jfk(tr: object) -> bool:
-    from voicesim.analysis.pipeline import analyze_file
-    from voicesim.audio.files import load_audio
-
     samples, _ = load_audio(JFK)
     t0 = time.perf_counter()
     plain = _plain(samples)
@@ -173,8 +163,6 @@ def jfk(tr: object) -> bool:
 
 
 def no_speech(tr: object) -> bool:
-    from voicesim.analysis.pipeline import analyze_samples
-
     ok = True
     for name, audio in (
         ("10 s silence", silence(10)),
@@ -192,16 +180,12 @@ PLAIN: object = None
 
 def _plain_model(threads: int) -> object:
     """faster-whisper as it comes (beam 5, no VAD, no prompt): the reference decode."""
-    from faster_whisper import WhisperModel
-
-    from voicesim.transcribe import resolve_model
+    from faster_whisper import WhisperModel  # heavy: only once the measuring starts
 
     return WhisperModel(resolve_model(None), device="cpu", compute_type="int8", cpu_threads=threads)
 
 
 def _plain(samples: object) -> object:
-    from voicesim.results import Transcript, Word
-
     segments, _ = PLAIN.transcribe(samples, language="en", word_timestamps=True)  # type: ignore[attr-defined]
     words = [
         Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
@@ -212,7 +196,6 @@ def _plain(samples: object) -> object:
 
 
 def _lexical(words: list) -> list:  # type: ignore[type-arg]
-    from voicesim.analysis.fillers import transcript_fillers
 
     return transcript_fillers(words)[0]
 

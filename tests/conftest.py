@@ -1,21 +1,47 @@
-"""Shared fixtures. Stage-specific fixtures live in their own helper modules under tests/."""
+"""Fixtures the whole suite shares: the Whisper model, the audio server, a private home.
+
+Test folders: unit/ (library functions in-process), audio/ (the private PulseAudio server),
+e2e/ (the CLI as a subprocess, the browser, the wheel, the benchmark), reliability/ (faults,
+bad input in bulk, offline, long use). Builders only tests use are in support/; what the
+scripts share with the tests (speech rendering, signals, the rig, corpora) is
+``voicesim.testing``.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.audio_rig import pulse  # noqa: F401  (the private PulseAudio server fixture)
+from tests.support.paths import REPO
+from voicesim.scoring.rubric import Rubric, load_rubric
+from voicesim.testing.corpora.jfk import jfk_path as _jfk_path
+from voicesim.testing.rig import PulseRig, running_pulse
+from voicesim.transcribe import Transcriber
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-JFK = SHARED / "fixtures" / "jfk.flac"
-JFK_TEXT = (
-    "And so my fellow Americans, ask not what your country can do for you, "
-    "ask what you can do for your country."
-)
+
+@pytest.fixture(scope="session")
+def transcriber() -> Transcriber:
+    """The real tiny.en model, loaded once for the whole run (a load takes seconds)."""
+    return Transcriber()
+
+
+@pytest.fixture(scope="session")
+def rubric() -> Rubric:
+    """The built-in rubric, loaded once, as a caller of the pure stages does."""
+    return load_rubric()
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Iterator[PulseRig]:
+    """The private PulseAudio server, with this process pointed at it for the whole run."""
+    missing = [t for t in ("pulseaudio", "pactl", "paplay", "parec") if not shutil.which(t)]
+    if missing:
+        pytest.fail(f"audio tests need {', '.join(missing)} (Debian pulseaudio, pulseaudio-utils)")
+    with running_pulse() as rig:
+        yield rig
 
 
 @pytest.fixture
@@ -29,6 +55,8 @@ def voicesim_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 @pytest.fixture(scope="session")
 def jfk_path() -> Path:
-    if not JFK.is_file():
-        pytest.fail(f"missing shared fixture {JFK}")
-    return JFK
+    """The shared real-speech fixture jfk.flac (its words: voicesim.testing.corpora.jfk)."""
+    path = _jfk_path(REPO)
+    if not path.is_file():
+        pytest.fail(f"missing shared fixture {path}")
+    return path

@@ -1,0 +1,52 @@
+"""Score an analysis against a rendered answer's truth: fillers, pauses, words.
+
+Shared by the tests and ``scripts/measure_analyze.py`` so both count a hit the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import jiwer
+
+from voicesim.results import Filler, Pause, Word
+from voicesim.testing.speech import TrueFiller
+from voicesim.text import plain
+
+
+def match_fillers(
+    truth: Sequence[TrueFiller], found: Sequence[Filler], *, tol_s: float = 0.3
+) -> tuple[int, int, int]:
+    """(true positives, false positives, misses): one-to-one, centres within tol_s seconds."""
+    free = list(found)
+    tp = 0
+    for t in truth:
+        mid = (t.start + t.end) / 2
+        near = [f for f in free if abs((f.start + f.end) / 2 - mid) <= tol_s]
+        if near:
+            free.remove(min(near, key=lambda f: abs((f.start + f.end) / 2 - mid)))
+            tp += 1
+    return tp, len(free), len(truth) - tp
+
+
+def pause_errors(
+    truth: Sequence[tuple[float, float]], found: Sequence[Pause], *, min_s: float = 0.5
+) -> list[tuple[float, float] | None]:
+    """For each true pause ≥ min_s: (start error, end error) in seconds, or None if missed."""
+    out: list[tuple[float, float] | None] = []
+    for a, b in truth:
+        if b - a < min_s:
+            continue
+        hits = [p for p in found if p.start < b and a < p.end]
+        if not hits:
+            out.append(None)
+            continue
+        p = max(hits, key=lambda p: min(p.end, b) - max(p.start, a))
+        out.append((abs(p.start - a), abs(p.end - b)))
+    return out
+
+
+def content_wer(reference: str, words: Sequence[Word]) -> float:
+    """Word error rate of the non-filler words against a reference (case, punctuation ignored)."""
+    hyp = " ".join(plain(w.text) for w in words if not w.filler)
+    return float(jiwer.wer(plain(reference), hyp or "<empty>"))

@@ -1,0 +1,134 @@
+"""Capture: file-backed and real (virtual PulseAudio) microphones deliver 16 kHz blocks."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from voicesim.audio.capture import BLOCK, DeviceLost, DeviceMicrophone, FileMicrophone
+from voicesim.audio.devices import list_devices, resolve_input, resolve_output
+from voicesim.errors import DeviceError
+from voicesim.testing.rig import PulseRig
+from voicesim.testing.signals import silence
+from voicesim.testing.speech import render
+
+
+def _collect(mic: DeviceMicrophone | FileMicrophone, seconds: float) -> np.ndarray:
+    blocks: list[np.ndarray] = []
+    got = 0
+    deadline = time.monotonic() + seconds + 5
+    while got < seconds * 16000 and time.monotonic() < deadline:
+        block = mic.read(0.5)
+        if block is not None:
+            blocks.append(block)
+            got += len(block)
+    return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+
+
+def test_file_microphone_delivers_lead_silence_then_samples_then_silence() -> None:
+    tone = np.full(16000, 0.5, dtype=np.float32)
+    mic = FileMicrophone(speed=0)
+    mic.queue(tone, 16000, lead_silence=0.5)
+    mic.start()
+    out = _collect(mic, 2.0)
+    assert all(len(b) == BLOCK for b in [out[:BLOCK]])
+    assert np.all(out[:8000] == 0)
+    assert np.all(out[8000:24000] == 0.5)
+    assert np.all(out[24000:32000] == 0)
+
+
+def test_file_microphone_resamples_and_paces_in_real_time() -> None:
+    mic = FileMicrophone(speed=1.0)
+    mic.queue(np.zeros(8000, dtype=np.float32), 8000, lead_silence=0.0)  # 1 s at 8 kHz
+    mic.start()
+    started = time.monotonic()
+    out = _collect(mic, 0.5)
+    assert len(out) >= 8000
+    assert time.monotonic() - started >= 0.45  # paced: 0.5 s of audio takes 0.5 s
+
+
+def test_file_microphone_start_drops_what_was_delivered_before() -> None:
+    mic = FileMicrophone(speed=0)
+    mic.queue(np.ones(1600, dtype=np.float32), 16000, lead_silence=0.0)
+    mic.start()
+    assert mic.read(0.1) is not None
+    mic.stop()
+    mic.start()  # nothing new queued: silence
+    block = mic.read(0.1)
+    assert block is not None and not block.any()
+
+
+@pytest.mark.audio
+def test_devices_are_listed_and_resolved(pulse: PulseRig) -> None:
+    names = [d.name for d in list_devices()]
+    assert "default" in names or "pulse" in names
+    assert resolve_input(None) >= 0
+    assert resolve_output("pulse") >= 0
+    with pytest.raises(DeviceError):
+        resolve_input("no such microphone")
+
+
+@pytest.mark.audio
+def test_device_microphone_captures_what_is_played_into_the_mic(pulse: PulseRig) -> None:
+    speech = np.concatenate([render("Testing the microphone."), silence(0.2)])
+    with DeviceMicrophone() as mic:
+        mic.start()
+        time.sleep(0.3)
+        pulse.play_into_mic(speech, 16000)
+        out = _collect(mic, 0.3 + len(speech) / 16000 + 0.5)
+    level = np.sqrt(np.mean(speech[speech != 0] ** 2))
+    loud = np.flatnonzero(np.abs(out) > 0.05)
+    assert loud.size > 0, "nothing captured"
+    span = (loud[-1] - loud[0]) / 16000
+    spoken = np.flatnonzero(np.abs(speech) > 0.05)
+    assert span == pytest.approx((spoken[-1] - spoken[0]) / 16000, abs=0.1)
+    captured_level = np.sqrt(np.mean(out[loud[0] : loud[-1]] ** 2))
+    assert captured_level == pytest.approx(level, rel=0.3)
+
+
+@pytest.mark.audio
+def test_killed_server_raises_device_lost(pulse: PulseRig) -> None:
+    mic = DeviceMicrophone()
+    mic.start()
+    try:
+        assert _collect(mic, 0.3).size > 0
+        pulse.kill()
+        with pytest.raises(DeviceLost):
+            for _ in range(20):
+                mic.read(0.5)
+    finally:
+        mic.close()
+        pulse.restart()
+    # The rig is back for the tests that follow.
+    with DeviceMicrophone() as again:
+        again.start()
+        assert _collect(again, 0.2).size > 0
+
+
+@pytest.mark.audio
+def test_nothing_played_while_stopped_is_delivered_after_start(pulse: PulseRig) -> None:
+    speech = render("The program must never hear itself.")
+    with DeviceMicrophone() as mic:
+        mic.start()
+        mic.stop()
+        pulse.play_into_mic(speech, 16000)  # "the program speaks" while capture is closed
+        mic.start()
+        out = _collect(mic, 0.5)
+    assert out.size > 0
+    assert np.abs(out).max() < 0.01
+
+
+@pytest.mark.audio
+def test_device_at_48k_is_resampled_to_16k(pulse: PulseRig) -> None:
+    speech = np.concatenate([render("Resampled to sixteen kilohertz."), silence(0.2)])
+    with DeviceMicrophone(rate=48000) as mic:
+        mic.start()
+        time.sleep(0.3)
+        pulse.play_into_mic(speech, 16000)
+        out = _collect(mic, 0.3 + len(speech) / 16000 + 0.5)
+    loud = np.flatnonzero(np.abs(out) > 0.05)
+    spoken = np.flatnonzero(np.abs(speech) > 0.05)
+    assert loud.size > 0, "nothing captured"
+    assert (loud[-1] - loud[0]) / 16000 == pytest.approx((spoken[-1] - spoken[0]) / 16000, abs=0.1)

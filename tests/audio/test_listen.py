@@ -1,0 +1,240 @@
+"""Listening: a turn ends when the answer ends, reading the words; commands; devices."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+
+import numpy as np
+import pytest
+
+from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
+from voicesim.listen.endpoint import EndpointSettings
+from voicesim.listen.turn import ListenSettings, Turn, listen
+from voicesim.testing.rig import PulseRig
+from voicesim.testing.signals import brown_noise, keyboard_clicks, silence
+from voicesim.testing.speech import Fill, Gap, Say, compose, render
+from voicesim.transcribe import Transcriber
+
+SR = 16000
+LEAD = 0.5  # FileMicrophone lead silence, seconds
+
+
+def _listen_file(
+    audio: np.ndarray, settings: ListenSettings, transcriber: Transcriber | None, **kw: object
+) -> Turn:
+    mic = FileMicrophone(speed=0)
+    mic.queue(audio, SR, lead_silence=LEAD)
+    mic.start()
+    return listen(mic, settings, transcriber=transcriber, **kw)  # type: ignore[arg-type]
+
+
+def _last_sound_s(audio: np.ndarray) -> float:
+    loud = np.flatnonzero(np.abs(audio) > 0.01)
+    return float(loud[-1] / SR) if loud.size else 0.0
+
+
+@pytest.mark.slow
+def test_finished_sentence_ends_after_end_silence(transcriber: Transcriber) -> None:
+    answer = compose([Say("I led the migration of our billing system in three months.")])
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=2.0)), transcriber
+    )
+    real_end = LEAD + answer.duration_s
+    assert turn.ended_by == "silence"
+    assert turn.ended_at_s >= real_end + 2.0
+    assert turn.speech_start_s == pytest.approx(LEAD, abs=0.2)
+    assert turn.speech_end_s == pytest.approx(real_end, abs=0.2)
+    assert turn.transcript is not None
+    assert "migration" in turn.transcript.text.lower()
+    first = turn.transcript.words[0]
+    assert first.start == pytest.approx(LEAD, abs=0.4)  # word times count from audio[0]
+
+
+@pytest.mark.slow
+def test_pause_after_and_um_does_not_end_the_answer(transcriber: Transcriber) -> None:
+    answer = compose(
+        [Say("I talked to the whole team and,"), Fill("um"), Gap(4.0), Say("we agreed on a plan.")]
+    )
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=2.5)), transcriber
+    )
+    assert turn.ended_by == "silence"
+    assert turn.ended_at_s >= LEAD + answer.duration_s  # heard the words after the pause
+    assert turn.transcript is not None
+    assert "plan" in turn.transcript.text.lower()
+
+
+@pytest.mark.slow
+def test_closing_phrase_ends_the_turn_at_once(transcriber: Transcriber) -> None:
+    answer = compose([Say("We shipped it on time. That's my answer.")])
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=6.0)), transcriber
+    )
+    assert turn.ended_by == "phrase"
+    assert turn.ended_at_s < LEAD + answer.duration_s + 6.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("said", "command"), [("skip", "skip"), ("repeat", "repeat")])
+def test_short_utterance_is_a_command(transcriber: Transcriber, said: str, command: str) -> None:
+    turn = _listen_file(
+        render(said), ListenSettings(endpoint=EndpointSettings(end_silence=4.0)), transcriber
+    )
+    assert (turn.ended_by, turn.command) == ("command", command)
+
+
+@pytest.mark.slow
+def test_answer_mentioning_stop_is_an_answer(transcriber: Transcriber) -> None:
+    answer = compose([Say("I had to stop the release because of a bug in billing.")])
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=1.5)), transcriber
+    )
+    assert turn.ended_by == "silence"
+    assert turn.command is None
+    assert turn.transcript is not None and "stop" in turn.transcript.text.lower()
+
+
+def test_silent_turn_gives_no_speech_after_first_word_wait() -> None:
+    turn = _listen_file(
+        silence(0.5), ListenSettings(endpoint=EndpointSettings(first_word_wait=2.0)), None
+    )
+    assert turn.ended_by == "no_speech"
+    assert 2.0 <= turn.ended_at_s < 2.1
+    assert turn.speech_start_s is None
+
+
+def test_fan_and_keyboard_do_not_start_a_turn() -> None:
+    noise = brown_noise(4.0, level_dbfs=-20) + keyboard_clicks(4.0)
+    mic = FileMicrophone(speed=0)
+    mic.queue(noise, SR, lead_silence=0.0)
+    mic.start()
+    turn = listen(
+        mic, ListenSettings(endpoint=EndpointSettings(first_word_wait=3.0)), transcriber=None
+    )
+    assert turn.ended_by == "no_speech"
+    assert turn.ended_at_s < 3.1
+
+
+def test_fan_does_not_hold_the_turn_open() -> None:
+    speech = render("We cut the deploy time in half.")
+    audio = np.concatenate([speech, silence(6.0)])
+    audio = audio + brown_noise(len(audio) / SR, level_dbfs=-25)
+    turn = _listen_file(audio, ListenSettings(endpoint=EndpointSettings(end_silence=1.5)), None)
+    real_end = LEAD + len(speech) / SR
+    assert turn.ended_by == "silence"
+    assert real_end + 1.5 <= turn.ended_at_s <= real_end + 2.0
+
+
+def test_max_answer_with_a_warning_before_it() -> None:
+    speech = np.concatenate([render("We moved every service to the new cluster")] * 3)
+    warned: list[float] = []
+    mic = FileMicrophone(speed=0)
+    mic.queue(speech, SR, lead_silence=0.0)
+    mic.start()
+    turn = listen(
+        mic,
+        ListenSettings(endpoint=EndpointSettings(max_answer=4.0), warn_before_end=1.5),
+        transcriber=None,
+        on_time_warning=lambda: warned.append(mic.delivered_s),
+    )
+    assert turn.ended_by == "max"
+    assert turn.ended_at_s == pytest.approx(4.0, abs=0.05)
+    assert len(warned) == 1 and warned[0] == pytest.approx(2.5, abs=0.05)
+    assert turn.warned_at_s == pytest.approx(2.5, abs=0.05)
+
+
+def test_interrupt_and_sink() -> None:
+    blocks: list[np.ndarray] = []
+    speech = render("This answer runs far past its target length")
+    turn = _listen_file(
+        speech,
+        ListenSettings(),
+        None,
+        sink=blocks.append,
+        on_interrupt=lambda elapsed: elapsed >= 1.5,
+    )
+    assert turn.ended_by == "interrupted"
+    assert turn.ended_at_s == pytest.approx(1.5, abs=0.05)
+    assert np.array_equal(np.concatenate(blocks), turn.audio)
+
+
+def test_stop_event_ends_the_turn() -> None:
+    stop = threading.Event()
+    stop.set()
+    turn = _listen_file(silence(1.0), ListenSettings(), None, stop=stop)
+    assert turn.ended_by == "interrupted"
+
+
+# --- through the real (virtual) PulseAudio devices ---------------------------------------
+
+SENTENCES = [
+    "I led the migration of our billing system in three months.",
+    "We cut the deploy time in half by caching the build.",
+    "My manager and I agreed on a weekly review of the plan.",
+]
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_end_detection_error_through_the_virtual_microphone(
+    pulse: PulseRig, transcriber: Transcriber
+) -> None:
+    end_silence = 2.5
+    errors = []
+    for text in SENTENCES:
+        speech = render(text)
+        with DeviceMicrophone() as mic:
+            mic.start()
+            player = pulse.play_into_mic(np.concatenate([silence(0.3), speech]), SR, wait=False)
+            turn = listen(
+                mic,
+                ListenSettings(endpoint=EndpointSettings(end_silence=end_silence)),
+                transcriber=transcriber,
+            )
+            player.wait(timeout=10)
+        assert turn.ended_by == "silence"
+        real_end = _last_sound_s(turn.audio)
+        assert real_end > 1.0, "the played answer was not captured"
+        errors.append(turn.ended_at_s - (real_end + end_silence))
+    print(f"end detection error after end_silence, s: {[round(e, 3) for e in errors]}")
+    assert min(errors) >= -0.05  # never cut before the silence window
+    assert statistics.median(errors) <= 0.5
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_spoken_skip_through_the_virtual_microphone(
+    pulse: PulseRig, transcriber: Transcriber
+) -> None:
+    with DeviceMicrophone() as mic:
+        mic.start()
+        pulse.play_into_mic(np.concatenate([silence(0.3), render("skip")]), SR, wait=False)
+        turn = listen(
+            mic, ListenSettings(endpoint=EndpointSettings(end_silence=4.0)), transcriber=transcriber
+        )
+    assert (turn.ended_by, turn.command) == ("command", "skip")
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_killed_audio_server_mid_answer_keeps_the_audio(
+    pulse: PulseRig, transcriber: Transcriber
+) -> None:
+    speech = compose(
+        [Say("I led the migration of our billing system."), Gap(0.5), Say(SENTENCES[1])]
+    ).audio
+    try:
+        with DeviceMicrophone() as mic:
+            mic.start()
+            pulse.play_into_mic(speech, SR, wait=False)
+            killer = threading.Timer(2.5, pulse.kill)
+            killer.start()
+            turn = listen(mic, ListenSettings(), transcriber=transcriber)
+            killer.join()
+    finally:
+        pulse.restart()
+    assert turn.ended_by == "device_lost"
+    assert 1.5 < turn.duration_s < 3.5  # what arrived before the kill, nothing after
+    assert _last_sound_s(turn.audio) > 1.0
+    assert turn.transcript is not None and "migration" in turn.transcript.text.lower()

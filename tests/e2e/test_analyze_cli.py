@@ -1,0 +1,139 @@
+"""``voicesim analyze`` end to end: summary, JSON contract, several files, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from voicesim.testing.signals import silence
+from voicesim.testing.speech import Fill, Gap, Say, compose
+
+VOICESIM = [sys.executable, "-m", "voicesim"]
+
+
+def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "VOICESIM_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [*VOICESIM, *args], capture_output=True, text=True, env=env, timeout=240, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    comp = compose(
+        [Gap(0.5), Say("I led the migration of our billing system"), Fill("um"),
+         Say("and it took three months"), Gap(2.5), Say("we finished on time"), Gap(0.5)]
+    )  # fmt: skip
+    return comp.write_wav(tmp_path_factory.mktemp("cli") / "answer.wav")
+
+
+@pytest.fixture(scope="module")
+def silence_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "silence.wav"
+    sf.write(str(path), silence(3.0), 16000)
+    return path
+
+
+@pytest.mark.slow
+def test_json_follows_the_contract(answer_wav: Path, voicesim_home: Path) -> None:
+    proc = _run("analyze", str(answer_wav), "--json", home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) >= {"audio", "transcript", "delivery", "score"}
+    assert data["audio"]["path"] == str(answer_wav) and data["audio"]["sample_rate"] == 16000
+    words = data["transcript"]["words"]
+    assert words and set(words[0]) >= {"text", "start", "end", "probability", "filler"}
+    d = data["delivery"]
+    for key in ("speaking_span_s", "words", "wpm", "articulation_rate", "pauses", "fillers",
+                "fillers_per_100_words", "fillers_per_minute"):  # fmt: skip
+        assert key in d
+    assert any(p["end"] - p["start"] >= 2.4 for p in d["pauses"])
+    assert len(d["fillers"]) == 1
+    assert d["fillers"][0]["kind"] == "filled_pause"
+    assert d["fillers"][0]["source"] in ("transcript", "acoustic")
+    assert 0 <= data["score"]["overall"] <= 100
+    for c in data["score"]["criteria"]:
+        assert c["group"] in ("clarity", "conciseness", "content") and "tip" in c
+
+
+@pytest.mark.slow
+def test_summary_marks_pauses_and_says_no_speech(
+    answer_wav: Path, silence_wav: Path, voicesim_home: Path
+) -> None:
+    proc = _run("analyze", str(answer_wav), str(silence_wav), home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "⏸2.5s" in out  # the long pause, marked in the transcript
+    assert "wpm" in out and "130–160" in out
+    assert "three changes that would raise it most" in out
+    assert "no speech detected" in out
+    assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.slow
+def test_several_files_give_a_json_list(
+    answer_wav: Path, silence_wav: Path, voicesim_home: Path
+) -> None:
+    proc = _run("analyze", str(answer_wav), str(silence_wav), "--json", home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert isinstance(data, list) and len(data) == 2
+    assert data[1]["transcript"]["words"] == []
+
+
+def _one_line_exit_2(proc: subprocess.CompletedProcess[str], needle: str) -> None:
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, voicesim_home: Path, answer_wav: Path, jfk_path: Path
+) -> None:
+    empty = tmp_path / "empty.wav"
+    empty.touch()
+    noise = tmp_path / "random.wav"
+    noise.write_bytes(os.urandom(4000))
+    truncated = tmp_path / "cut.flac"
+    truncated.write_bytes(jfk_path.read_bytes()[:30000])
+    short = tmp_path / "short.wav"
+    sf.write(str(short), silence(0.1), 16000)
+    cases = [
+        ([str(tmp_path / "missing.wav")], "no such file"),
+        ([str(tmp_path)], "directory"),
+        ([str(empty)], "empty"),
+        ([str(noise)], "not a readable audio file"),
+        ([str(truncated), "--json"], "cannot decode"),
+        ([str(short)], "too short"),
+        ([str(answer_wav), "--bogus"], "unrecognized arguments"),
+        ([str(answer_wav), "--model", str(tmp_path / "no-model")], "model path"),
+        ([str(answer_wav), "--long-pause", "0"], "--long-pause"),
+        ([str(answer_wav), "--question", "no-such-question-id"], "unknown question id"),
+    ]
+    for args, needle in cases:
+        _one_line_exit_2(_run("analyze", *args, home=voicesim_home), needle)
+
+
+def test_help_imports_neither_whisper_nor_librosa() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from voicesim.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "    try: main(['analyze', '--help'])\n"
+        "    except SystemExit: pass\n"
+        "heavy = ('faster_whisper', 'librosa', 'ctranslate2', 'numpy')\n"
+        "bad = [m for m in heavy if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""

@@ -1,0 +1,72 @@
+"""``voicesim demo``: a real stored session from rendered answers, with no audio device at all."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.reliability import no_audio_env
+from voicesim.interview.demo import ANSWERS, answer_key, candidate_text
+from voicesim.packs import load_packs, select_questions
+from voicesim.scoring.rubric import load_rubric as _load_rubric
+
+CHECKS = _load_rubric().check_names()  # what a question may name, from the rubric
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^a-z' ]+", " ", text.lower()).split()
+
+
+def test_every_builtin_question_has_a_candidate_answer() -> None:
+    questions = load_packs(known_checks=CHECKS).questions()
+    assert questions
+    keys = {q.id: answer_key(q) for q in questions}
+    assert all(k in ANSWERS for k in keys.values())
+    by_category = {q.category: keys[q.id] for q in questions}
+    assert by_category.get("salary_expectations") == "salary"
+    assert by_category.get("weaknesses") == "weakness"
+    assert by_category.get("mistakes_failures") == "failure"
+    # Good and rambling answers alternate.
+    q = questions[0]
+    assert candidate_text(q, 0) != candidate_text(q, 1)
+
+
+@pytest.mark.slow
+def test_demo_without_audio_devices_stores_a_real_session(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "voicesim", "demo", "--count", "2", "--pack", "executive"],
+        env=no_audio_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    said_so = [line for line in done.stdout.splitlines() if "No audio output device" in line]
+    assert len(said_so) == 1
+
+    (session_file,) = (tmp_path / "home" / "sessions").glob("*/session.json")
+    data = json.loads(session_file.read_text())
+    assert data["status"] == "complete"
+    answers = data["answers"]
+    assert len(answers) == 2
+    questions = select_questions(load_packs(known_checks=CHECKS), pack="executive", count=2)
+    import jiwer
+
+    fillers = []
+    for n, (a, q) in enumerate(zip(answers, questions, strict=True)):
+        assert a["question"]["id"] == q.id
+        assert (session_file.parent / a["answer_audio"]).is_file()
+        assert (session_file.parent / a["question_audio"]).is_file()
+        analysis = a["analysis"]
+        expected = " ".join(w for w in words(candidate_text(q, n)) if w not in ("um", "uh"))
+        heard = " ".join(w for w in words(analysis["transcript"]["text"]) if w not in ("um", "uh"))
+        assert jiwer.wer(expected, heard) < 0.25, (expected, heard)
+        fillers.append(len(analysis["delivery"]["fillers"]))
+    # The first answer is the good one, the second rambles with fillers.
+    assert fillers[1] > fillers[0]

@@ -1,0 +1,380 @@
+"""End to end: ``voicesim practice`` as a subprocess on the private PulseAudio server.
+
+No keyboard: stdin is closed. The test plays the candidate. It listens to the virtual
+speaker's monitor, finds each "your turn" tone (a pure tone: nearly all its energy in one
+narrow band), checks the question was heard just before it, then plays a rendered answer
+(or a command, or nothing) into the virtual microphone. Afterwards it reads the stored
+session and checks it against what was played.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from voicesim.testing.rig import PulseRig
+from voicesim.testing.signals import silence
+from voicesim.testing.speech import Say, compose, render
+
+pytestmark = [pytest.mark.audio, pytest.mark.slow]
+
+BLOCK = 0.05  # analysis block of the speaker monitor, seconds
+SR = 16000
+LEAD = 0.3  # silence before each played answer, seconds
+
+PACK = """
+[pack]
+id = "e2e"
+title = "End-to-end test pack"
+
+[[questions]]
+id = "e2e-about"
+text = "Tell me about your last project."
+category = "opening"
+kind = "opening"
+target_s = [10, 40]
+tip = "Keep it short."
+
+[[questions]]
+id = "e2e-team"
+text = "How do you work with your team?"
+category = "personnel_management"
+kind = "behavioural"
+target_s = [10, 40]
+tip = "Use team language."
+
+[[questions]]
+id = "e2e-learn"
+text = "What did you learn last year?"
+category = "professional_development"
+kind = "behavioural"
+target_s = [10, 40]
+tip = "Name one lesson."
+"""
+
+ANSWERS = (
+    "I led the redesign of our customer portal. We moved every page to the new design "
+    "and the support calls went down a lot.",
+    "My team plans the work together every Monday. I ask each person what blocks them "
+    "and we fix the biggest problem first.",
+    "I learned to write shorter reports. My manager reads them faster and we make "
+    "decisions in the same meeting.",
+)
+
+
+# -- hearing the speaker -----------------------------------------------------------------
+TONE_HZ = 880.0
+"""Frequency of voicesim's "your turn" beep (``voicesim.audio.speak.tone_samples``), Hz."""
+
+
+def tone_blocks(audio: np.ndarray) -> np.ndarray:
+    """Per 50 ms block: True where the sound is a loud pure tone at TONE_HZ."""
+    n = int(BLOCK * SR)
+    blocks = len(audio) // n
+    out = np.zeros(blocks, dtype=bool)
+    window = np.hanning(n)
+    for i in range(blocks):
+        x = audio[i * n : (i + 1) * n]
+        if np.sqrt(np.mean(x**2)) < 0.01:
+            continue
+        spec = np.abs(np.fft.rfft(x * window)) ** 2
+        peak = int(np.argmax(spec))
+        band = spec[max(0, peak - 3) : peak + 4].sum()
+        at_tone = abs(peak * SR / n - TONE_HZ) <= 2 * SR / n
+        out[i] = at_tone and band / spec.sum() > 0.85
+    return out
+
+
+def rms_db(audio: np.ndarray) -> float:
+    """RMS level in dBFS (−120 for silence)."""
+    return float(20 * np.log10(np.sqrt(np.mean(audio.astype(np.float64) ** 2)) + 1e-6))
+
+
+def first_onset(audio: np.ndarray) -> float:
+    """Seconds from the start of ``audio`` to the first 50 ms block above −45 dBFS."""
+    n = int(BLOCK * SR)
+    for i in range(len(audio) // n):
+        if rms_db(audio[i * n : (i + 1) * n]) > -45:
+            return i * BLOCK
+    return float("nan")
+
+
+@dataclass
+class Heard:
+    """A tone found on the speaker monitor: its start/end (s) and the level before it (dBFS)."""
+
+    start: float
+    end: float
+    before_db: float
+
+
+@dataclass
+class Session:
+    """A running ``voicesim practice`` subprocess and what the test heard of it."""
+
+    proc: subprocess.Popen[str]
+    rec: object
+    home: Path
+    launched: float = 0.0
+    tones: list[Heard] = field(default_factory=list)
+    scanned: int = 0  # blocks of the monitor recording already searched for tones
+
+    def wait_tone(self, timeout: float = 150.0) -> Heard:
+        """Block until the next tone has played completely; returns when it was heard."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            audio = self.rec.samples  # type: ignore[attr-defined]
+            flags = tone_blocks(audio)
+            start_block = self.scanned
+            idx = np.flatnonzero(flags[start_block:])
+            if idx.size:
+                first = start_block + int(idx[0])
+                last = first
+                while last + 1 < len(flags) and flags[last + 1]:
+                    last += 1
+                # The tone is over once a block after it is not tone (one block may be all
+                # that survives an output underrun; nothing else is a pure 880 Hz tone).
+                if last + 1 < len(flags):
+                    start, end = first * BLOCK, (last + 1) * BLOCK
+                    window = audio[int(max(0.0, start - 1.5) * SR) : int((start - 0.2) * SR)]
+                    heard = Heard(start, end, rms_db(window) if window.size else -120.0)
+                    self.tones.append(heard)
+                    self.scanned = last + 1
+                    return heard
+            if self.proc.poll() is not None:
+                self.dump()
+                raise AssertionError(f"voicesim exited early:\n{self.output()}")
+            time.sleep(0.1)
+        self.dump()
+        # Still running: make it print every thread's stack (PYTHONFAULTHANDLER) for the report.
+        self.proc.send_signal(signal.SIGABRT)
+        raise AssertionError(f"no tone heard within {timeout} s:\n{self.output()[-8000:]}")
+
+    def dump(self) -> None:
+        """Keep what the speaker monitor heard next to the session, for diagnosis."""
+        audio = self.rec.samples  # type: ignore[attr-defined]
+        sf.write(self.home.parent / "speaker_monitor.wav", audio, SR)
+
+    def output(self) -> str:
+        try:
+            out, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            return "(still running)"
+        return f"stdout:\n{out}\nstderr:\n{err}"
+
+
+def start_practice(
+    pulse: PulseRig, tmp: Path, *extra: str, count: int = 3, env: dict[str, str] | None = None
+) -> Session:
+    home = tmp / "home"
+    packs = tmp / "packs"
+    home.mkdir(exist_ok=True)
+    packs.mkdir(exist_ok=True)
+    (packs / "e2e.toml").write_text(PACK)
+    rec = pulse.speaker_recorder().start()
+    full_env = {
+        **os.environ,
+        **pulse.env,
+        "VOICESIM_HOME": str(home),
+        "PYTHONFAULTHANDLER": "1",
+        **(env or {}),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voicesim",
+            "practice",
+            "--packs-dir",
+            str(packs),
+            "--pack",
+            "e2e",
+            "--count",
+            str(count),
+            "--end-silence",
+            "1.0",
+            "--no-spoken-feedback",
+            "--rate",
+            "220",
+            *extra,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
+    return Session(proc, rec, home, launched=time.monotonic())
+
+
+def answer_audio(text: str) -> np.ndarray:
+    comp = compose([Say(s.strip() + ".") for s in text.split(".") if s.strip()], wpm=160)
+    return np.concatenate([silence(LEAD), comp.audio])
+
+
+def play(pulse: PulseRig, audio: np.ndarray) -> None:
+    pulse.play_into_mic(audio, SR)
+
+
+def finish(session: Session, timeout: float = 90.0) -> tuple[int, str, str]:
+    try:
+        out, err = session.proc.communicate(timeout=timeout)
+    finally:
+        session.rec.stop()  # type: ignore[attr-defined]
+        if session.proc.poll() is None:
+            session.proc.kill()
+    return session.proc.returncode, out, err
+
+
+def stored_session(home: Path) -> dict:
+    files = sorted((home / "sessions").glob("*/session.json"))
+    assert len(files) == 1, files
+    return json.loads(files[0].read_text())
+
+
+def words_of(text: str) -> list[str]:
+    return re.sub(r"[^a-z' ]+", " ", text.lower()).split()
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    return float(jiwer.wer(" ".join(words_of(reference)), " ".join(words_of(hypothesis))))
+
+
+# -- the tests ---------------------------------------------------------------------------
+def test_three_questions_hands_free(pulse: PulseRig, tmp_path: Path) -> None:
+    session = start_practice(pulse, tmp_path)
+    for text in ANSWERS:
+        session.wait_tone()
+        play(pulse, answer_audio(text))
+    code, out, err = finish(session)
+    assert code == 0, f"{out}\n{err}"
+    first_sound = first_onset(session.rec.samples)  # type: ignore[attr-defined]
+    launch_to_question = session.rec.started + first_sound - session.launched  # type: ignore[attr-defined]
+    print(f"\nlaunch -> first question audible: {launch_to_question:.2f} s")
+
+    # Each question was heard on the speaker just before its tone.
+    assert len(session.tones) == 3
+    assert all(t.before_db > -45 for t in session.tones), session.tones
+
+    data = stored_session(session.home)
+    assert data["status"] == "complete"
+    answers = data["answers"]
+    assert [a["question"]["id"] for a in answers] == ["e2e-about", "e2e-team", "e2e-learn"]
+    folder = next((session.home / "sessions").iterdir())
+    rates = []
+    for a, text in zip(answers, ANSWERS, strict=True):
+        assert not a["skipped"]
+        audio, sr = sf.read(folder / a["answer_audio"])
+        assert len(audio) / sr > 4.0  # the whole answer was recorded
+        q_audio, q_sr = sf.read(folder / a["question_audio"])
+        assert len(q_audio) / q_sr > 1.0
+        analysis = a["analysis"]
+        assert analysis["delivery"]["words"] >= 15
+        assert 0 <= analysis["score"]["overall"] <= 100
+        assert a["response_latency_s"] is not None and a["response_latency_s"] < 3.0
+        rates.append(wer(text, analysis["transcript"]["text"]))
+    total = float(np.mean(rates))
+    print(f"\nWER per answer: {[round(r, 3) for r in rates]}; mean {total:.3f}")
+    (tmp_path.parent / "practice_wer.txt").write_text(f"{rates} mean={total}\n")
+    assert total <= 0.15
+
+
+def test_spoken_commands_and_a_silent_turn(pulse: PulseRig, tmp_path: Path) -> None:
+    session = start_practice(pulse, tmp_path, "--first-word-wait", "2.5")
+    command = {w: np.concatenate([silence(LEAD), render(w, wpm=140)]) for w in ("repeat", "skip")}
+    session.wait_tone()  # question 1
+    play(pulse, command["repeat"])
+    session.wait_tone()  # question 1 again
+    play(pulse, answer_audio(ANSWERS[0]))
+    session.wait_tone()  # question 2
+    play(pulse, command["skip"])
+    session.wait_tone()  # question 3: stay silent
+    session.wait_tone()  # asked once more after the silence: stay silent again
+    code, out, err = finish(session)
+    assert code == 0, f"{out}\n{err}"
+
+    assert len(session.tones) == 5
+    assert all(t.before_db > -45 for t in session.tones), session.tones  # each time re-spoken
+    answers = stored_session(session.home)["answers"]
+    by_id = {a["question"]["id"]: a for a in answers}
+    assert set(by_id) == {"e2e-about", "e2e-team", "e2e-learn"}
+    first = by_id["e2e-about"]
+    assert not first["skipped"] and wer(ANSWERS[0], first["analysis"]["transcript"]["text"]) < 0.3
+    assert by_id["e2e-team"]["skipped"] and by_id["e2e-team"]["ended_by"] == "command"
+    assert by_id["e2e-learn"]["skipped"] and by_id["e2e-learn"]["ended_by"] == "no_speech"
+
+
+def test_kill_9_mid_answer_keeps_completed_answers(pulse: PulseRig, tmp_path: Path) -> None:
+    session = start_practice(pulse, tmp_path, count=2)
+    session.wait_tone()
+    play(pulse, answer_audio(ANSWERS[0]))
+    session.wait_tone()
+    long_answer = answer_audio(" ".join(ANSWERS))
+    player = pulse.play_into_mic(long_answer, SR, wait=False)
+    time.sleep(4.0)
+    session.proc.send_signal(signal.SIGKILL)
+    session.proc.wait(timeout=10)
+    player.kill()
+    session.rec.stop()  # type: ignore[attr-defined]
+
+    folder = next((session.home / "sessions").iterdir())
+    data = json.loads((folder / "session.json").read_text())
+    assert data["status"] == "in_progress"
+    assert len(data["answers"]) == 1
+    done = data["answers"][0]
+    assert done["analysis"]["delivery"]["words"] >= 15
+    assert (folder / done["answer_audio"]).is_file()
+    partial = folder / "a02.partial.wav"
+    audio, sr = sf.read(partial)
+    assert len(audio) / sr > 2.0  # the interrupted answer so far is on disk
+
+    from voicesim.sessions.store import SessionStore
+
+    store = SessionStore(session.home)
+    assert store.unfinished() == [folder.name]
+    recovered = store.recover(folder.name)
+    assert recovered.status == "interrupted" and len(recovered.answers) == 2
+
+
+def test_ctrl_c_ends_cleanly_keeping_completed_answers(pulse: PulseRig, tmp_path: Path) -> None:
+    session = start_practice(pulse, tmp_path, count=2)
+    session.wait_tone()
+    play(pulse, answer_audio(ANSWERS[1]))
+    session.wait_tone()
+    time.sleep(1.0)  # listening to the second answer
+    session.proc.send_signal(signal.SIGINT)
+    code, out, err = finish(session)
+    assert code == 130, f"{out}\n{err}"
+    assert "Traceback" not in err
+    data = stored_session(session.home)
+    assert data["status"] == "interrupted"
+    first = data["answers"][0]
+    assert first["analysis"]["delivery"]["words"] >= 15
+    assert wer(ANSWERS[1], first["analysis"]["transcript"]["text"]) < 0.3
+
+
+def test_devices_lists_the_virtual_microphone(pulse: PulseRig) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "voicesim", "devices", "--json"],
+        env={**os.environ, **pulse.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    devices = json.loads(done.stdout)
+    assert any(d["max_input_channels"] > 0 for d in devices)
+    assert any(d["max_output_channels"] > 0 for d in devices)

@@ -1,0 +1,188 @@
+"""The HTML report in a real headless Chromium (Debian's, driven by Playwright), offline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.session_factory import Built, make_session, sample_answer
+from voicesim.review.report import render_report
+from voicesim.scoring.rubric import load_rubric
+from voicesim.sessions.store import SessionStore
+
+BAND = load_rubric().spec("pace").pair("band")  # the comfortable pace, from the rubric
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--autoplay-policy=no-user-gesture-required",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INJECTED = "<script>window.__pwned = 1</script>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
+    home = tmp_path_factory.mktemp("home")
+    store = SessionStore(home)
+    built = make_session(store, [sample_answer(0), sample_answer(1)], text_override=INJECTED)
+    out = home / "report.html"
+    out.write_text(render_report(store.load(built.record.id), pace_band=BAND), encoding="utf-8")
+    return built, out
+
+
+def _open(browser: Any, path: Path) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
+    assert errors == []
+    return context, page, outside
+
+
+def test_report_offline_fillers_and_escaping(browser: Any, report: tuple[Built, Path]) -> None:
+    built, path = report
+    context, page, outside = _open(browser, path)
+    try:
+        # Fillers built into the answers: one "um" and one "you know" per answer.
+        expected = sum(len(c.fillers) for c in built.answers)
+        stored = sum(len(a.analysis.delivery.fillers) for a in built.record.answers if a.analysis)
+        assert expected == stored == 4
+        assert page.locator(".transcript .w.filler").count() == expected
+        data = json.loads(page.locator("#voicesim-data").text_content() or "{}")
+        assert sum(len(a["delivery"]["fillers"]) for a in data["answers"]) == expected
+        # The injected script is shown as text and never runs.
+        assert page.evaluate("window.__pwned") is None
+        assert page.get_by_text(INJECTED, exact=True).count() == 2
+        assert page.locator(".transcript script").count() == 0
+        assert page.locator("audio.answer-audio").count() == 2
+        assert page.locator(".pause-mark.long").count() == 2
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_click_word_and_evidence_seek_audio(browser: Any, report: tuple[Built, Path]) -> None:
+    built, path = report
+    context, page, outside = _open(browser, path)
+    try:
+        answer = page.locator("#answer-2")
+        word = next(
+            w for w in built.record.answers[1].analysis.transcript.words if w.text == "took"
+        )
+        answer.locator(".transcript .w", has_text="took").first.click()
+        t = answer.locator("audio.answer-audio").evaluate("a => a.currentTime")
+        assert t == pytest.approx(round(word.start, 3), abs=0.01)
+        # The word under the playhead is highlighted.
+        assert answer.locator(".transcript .w.current").inner_text() == "took"
+        # The scorecard's filler evidence jumps to the first filler ("um").
+        um = built.answers[1].fillers[0]
+        answer.locator("button.ev").first.click()
+        t = answer.locator("audio.answer-audio").evaluate("a => a.currentTime")
+        assert t == pytest.approx(um.start, abs=0.01)
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_five_answer_report_is_small(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    built = make_session(store, [sample_answer(i) for i in range(5)])
+    size = len(render_report(store.load(built.record.id), pace_band=BAND).encode("utf-8"))
+    assert size < 5_000_000
+
+
+def test_skipped_and_unanalysed_answers_render(browser: Any, tmp_path: Path) -> None:
+    import numpy as np
+
+    from voicesim.sessions.store import AnswerRecord, utc_now
+
+    store = SessionStore(tmp_path)
+    writer = store.create(mode="practice", pack=None, settings={})
+    comp = sample_answer(0)
+    writer.add_answer(
+        AnswerRecord(0, {"text": "Skipped one?"}, utc_now(), None, None, None, skipped=True)
+    )
+    with writer.open_answer_audio(1, 16000) as audio:
+        audio.write(comp.audio)
+    # An answer recovered after a crash: audio, but never analysed.
+    writer.add_answer(AnswerRecord(1, {"text": "Cut short?"}, utc_now(), None, audio.name, None))
+    with writer.open_answer_audio(2, 16000) as silent:
+        silent.write(np.zeros(16000, dtype=np.float32))
+    writer.add_answer(AnswerRecord(2, {"text": "Silence?"}, utc_now(), None, silent.name, None))
+    record = writer.finish(status="interrupted")
+    out = tmp_path / "r.html"
+    out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
+    context, page, outside = _open(browser, out)
+    try:
+        assert page.locator("section.answer").count() == 3
+        assert page.locator("audio.answer-audio").count() == 2
+        assert page.get_by_text("Skipped.").count() == 1
+        assert page.locator(".transcript .w").count() == 0
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_word_being_heard_is_highlighted(browser: Any, report: tuple[Built, Path]) -> None:
+    """Real playback in Chromium: after pausing, the highlighted word is the one at currentTime."""
+    import time
+
+    built, path = report
+    context, page, outside = _open(browser, path)
+    try:
+        audio = page.locator("#answer-1 audio.answer-audio")
+        assert audio.evaluate("a => a.play().then(() => 'ok', e => String(e))") == "ok"
+        for _ in range(100):  # until a couple of words have gone by
+            if audio.evaluate("a => a.currentTime") > 1.5:
+                break
+            time.sleep(0.1)
+        audio.evaluate("a => a.pause()")
+        time.sleep(0.3)
+        now = audio.evaluate("a => a.currentTime")
+        analysis = built.record.answers[0].analysis
+        assert analysis is not None
+        from voicesim.review.export import timeline
+
+        # The page's rule: the latest word begun by now (10 ms slack) and not yet over.
+        begun = [t for t in timeline(analysis) if t.kind != "pause" and t.start <= now + 0.01]
+        expected = [begun[-1].label] if begun and now < begun[-1].end + 0.01 else []
+        assert page.locator("#answer-1 .w.current").all_inner_texts() == expected
+        assert expected  # 1.5 s into the answer is mid-sentence
+        assert outside == []
+    finally:
+        context.close()

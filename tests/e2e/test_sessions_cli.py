@@ -1,0 +1,190 @@
+"""The sessions / history / report / rescore commands, and their bad-input behaviour."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import REPO
+from tests.support.session_factory import Built, make_session, sample_answer
+from voicesim.cli.main import main
+from voicesim.sessions.store import SessionStore
+
+
+@pytest.fixture
+def built(voicesim_home: Path) -> Built:
+    store = SessionStore()
+    make_session(store, [sample_answer(0)])
+    return make_session(store, [sample_answer(1), sample_answer(2)])
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_and_show_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["sessions", "list", "--json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 2 and rows[1]["id"] == built.record.id
+    assert rows[1]["answered"] == 2 and rows[1]["n_answers"] == 2
+    code, out, _ = _run(["sessions", "show", built.record.id, "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["version"] == 1 and len(data["answers"]) == 2
+    code, out, _ = _run(["sessions", "show", "last"], capsys)
+    assert code == 0 and "Describe a conflict at work." in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sessions", "show", "../../etc/passwd"],
+        ["sessions", "delete", "../sessions", "--yes"],
+        ["report", "20260101-000000-abcd"],
+        ["export", "..", "--format", "vtt"],
+        ["replay", "nonsense", "--no-audio"],
+        ["rescore", "20260101-000000-abcd"],
+    ],
+)
+def test_bad_ids_one_line_exit_2_nothing_touched(
+    built: Built, voicesim_home: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    before = _snapshot(voicesim_home)
+    code, out, err = _run(argv, capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("voicesim: error: ")
+    assert _snapshot(voicesim_home) == before
+
+
+def test_damaged_session_folder(
+    built: Built, voicesim_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (built.record.path / "a02.flac").unlink()
+    before = _snapshot(voicesim_home)
+    for argv in (["report", built.record.id], ["replay", built.record.id, "--no-audio"]):
+        code, _, err = _run(argv, capsys)
+        assert code == 2 and "a02.flac is missing" in err and len(err.strip().splitlines()) == 1
+    (built.record.path / "session.json").write_text("{ not json")
+    before = _snapshot(voicesim_home)
+    code, _, err = _run(["sessions", "show", built.record.id], capsys)
+    assert code == 2 and "corrupt" in err and len(err.strip().splitlines()) == 1
+    assert _snapshot(voicesim_home) == before
+
+
+def test_locked_and_damaged_index(
+    built: Built, voicesim_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = voicesim_home / "index.sqlite3"
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, _, err = _run(["history"], capsys)
+        assert code == 2 and "locked" in err and len(err.strip().splitlines()) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    _, history_before, _ = _run(["history", "--json"], capsys)
+    index.write_bytes(b"garbage" * 500)
+    code, _, err = _run(["sessions", "list"], capsys)
+    assert code == 2 and "reindex" in err and len(err.strip().splitlines()) == 1
+    code, out, _ = _run(["sessions", "reindex"], capsys)
+    assert code == 0 and "Indexed 2 session(s)" in out
+    _, history_after, _ = _run(["history", "--json"], capsys)
+    assert json.loads(history_after) == json.loads(history_before)
+
+
+def test_delete_asks_and_yes_deletes(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "voicesim", "sessions", "delete", built.record.id],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=REPO,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--yes" in proc.stderr and "Traceback" not in proc.stderr
+    assert built.record.path.exists()
+    code, out, _ = _run(["sessions", "delete", built.record.id, "--yes"], capsys)
+    assert code == 0 and not built.record.path.exists()
+    code, out, _ = _run(["sessions", "list", "--json"], capsys)
+    assert built.record.id not in out
+
+
+def test_history_table_and_plot(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plot = tmp_path / "h.png"
+    code, out, _ = _run(["history", "--plot", str(plot)], capsys)
+    assert code == 0 and built.record.id in out and "pace wpm" in out
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = _run(["history", "--since", "yesterday-ish"], capsys)
+    assert code == 2 and "not a date" in err
+
+
+def test_report_command_writes_html(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "r.html"
+    code, out, _ = _run(["report", built.record.id, "--out", str(out_file)], capsys)
+    text = out_file.read_text()
+    assert "Report written to" in out
+    assert code == 0 and text.startswith("<!DOCTYPE html>") and "data:audio/ogg;base64," in text
+    assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in text
+
+
+def test_rescore_with_builtin_and_user_rubric(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.score import score_answer
+
+    stored = built.record.answers[0].analysis
+    assert stored is not None and stored.score.overall == 70.0  # the factory's hand-made score
+    code, out, _ = _run(["rescore", built.record.id], capsys)
+    assert code == 0 and "Re-scored 1 session(s)" in out
+    expected = score_answer(stored.transcript, stored.delivery, rubric=load_rubric())
+    after = SessionStore().load(built.record.id).answers[0].analysis
+    assert after is not None and after.score.overall == pytest.approx(expected.overall)
+    assert after.transcript == stored.transcript
+
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text("[clarity.pace]\nweight = 20.0\n")
+    code, _, _ = _run(["rescore", "--all", "--rubric", str(rubric)], capsys)
+    heavy = score_answer(stored.transcript, stored.delivery, rubric=load_rubric(rubric))
+    after = SessionStore().load(built.record.id).answers[0].analysis
+    assert code == 0 and after is not None and after.score.overall == pytest.approx(heavy.overall)
+    assert heavy.overall != pytest.approx(expected.overall)
+    rubric.write_text("[clarity.pace]\nweight = 'heavy'\n")
+    code, _, err = _run(["rescore", "--all", "--rubric", str(rubric)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_recover_command_keeps_an_abandoned_answer(
+    voicesim_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    child = (
+        "import numpy as np\n"
+        "from voicesim.sessions.store import SessionStore\n"
+        "w = SessionStore().create(mode='practice', pack=None, settings={})\n"
+        "a = w.open_answer_audio(0, 16000, question={'id': 'q', 'text': 'Why?'})\n"
+        "a.write(np.full(8000, 0.1, np.float32))\n"
+        "import os; os._exit(0)\n"  # dies without finishing, like a crash
+    )
+    subprocess.run([sys.executable, "-c", child], check=True, cwd=REPO)
+    code, out, _ = _run(["sessions", "recover"], capsys)
+    assert code == 0 and "1 answer(s), marked interrupted" in out
+    (row,) = SessionStore().list()
+    assert row.status == "interrupted" and row.n_answers == 1
+    code, out, _ = _run(["sessions", "recover"], capsys)
+    assert code == 0 and "No unfinished sessions." in out

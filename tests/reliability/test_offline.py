@@ -1,0 +1,125 @@
+"""Offline proof: voicesim works with no network at all and never tries to use one.
+
+Every run here is ``unshare -n`` (a network namespace with not even loopback up) plus an
+audit hook (``sitecustomize`` on PYTHONPATH) that records and refuses any socket connect that
+is not AF_UNIX (the local audio server) and any DNS look-up. A test passes only if the
+command succeeded *and* nothing tried to reach the network. Hugging Face look-ups must be
+off because the code says so: the environment variables that would do it are removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import REPO
+from tests.support.reliability import Offline, cli_env, offline_hook, require_unshare, run_cli
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> Offline:
+    require_unshare()
+    return offline_hook(tmp_path)
+
+
+def run_python(code: str, home: Path, offline: Offline, env: dict[str, str]) -> str:
+    """Run ``python -c CODE`` offline (unshare -n + audit hook); returns stdout."""
+    full = cli_env(home, env)
+    full["PYTHONPATH"] = str(offline.hook_dir)
+    full["VOICESIM_NET_LOG"] = str(offline.log)
+    done = subprocess.run(
+        ["unshare", "-n", sys.executable, "-c", code],
+        env=full,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_hook_catches_a_connect(offline: Offline, tmp_path: Path) -> None:
+    """The detector works: a plain TCP connect is recorded and refused."""
+    code = (
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('93.184.216.34', 80), timeout=2)\n"
+        "except PermissionError:\n"
+        "    print('refused')\n"
+    )
+    assert run_python(code, tmp_path, offline, {}).strip() == "refused"
+    assert offline.attempts() and "93.184.216.34" in offline.attempts()[0]
+
+
+def test_hub_lookups_are_disabled_in_code(offline: Offline, tmp_path: Path) -> None:
+    """Even with HF_HUB_OFFLINE=0 in the environment, loading a model never asks the Hub."""
+    code = (
+        "import json\n"
+        "from voicesim.transcribe import Transcriber\n"
+        "from voicesim.errors import ModelError\n"
+        "t = Transcriber()\n"
+        "import huggingface_hub.constants as c\n"
+        "try:\n"
+        "    Transcriber('small.en')  # a model name that is not cached here\n"
+        "    fetched = True\n"
+        "except ModelError:\n"
+        "    fetched = False\n"
+        "print(json.dumps({'offline': c.HF_HUB_OFFLINE, 'fetched': fetched}))\n"
+    )
+    env = {"HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0"}
+    out = json.loads(run_python(code, tmp_path, offline, env).strip().splitlines()[-1])
+    assert out == {"offline": True, "fetched": False}
+    assert offline.attempts() == []
+
+
+@pytest.mark.slow
+def test_demo_analyze_report_without_network(
+    offline: Offline, tmp_path: Path, jfk_path: Path
+) -> None:
+    """The end-to-end path — demo session, analyze a file, HTML report — fully offline."""
+    home = tmp_path / "home"
+    home.mkdir()
+    demo = run_cli("demo", "--count", "2", "--no-audio", home=home, offline=offline, timeout=400)
+    assert demo.returncode == 0, demo.stderr
+    (session,) = (home / "sessions").iterdir()
+    data = json.loads((session / "session.json").read_text())
+    assert data["status"] == "complete" and len(data["answers"]) == 2
+    assert all(a["analysis"]["delivery"]["words"] > 5 for a in data["answers"])
+
+    analyzed = run_cli("analyze", str(jfk_path), "--json", home=home, offline=offline)
+    assert analyzed.returncode == 0, analyzed.stderr
+    words = json.loads(analyzed.stdout)["transcript"]["text"].lower()
+    assert "country" in words and "americans" in words
+
+    out = tmp_path / "report.html"
+    report = run_cli("report", "last", "--out", str(out), home=home, offline=offline)
+    assert report.returncode == 0, report.stderr
+    html = out.read_text()
+    # Self-contained: nothing the browser would fetch from elsewhere.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert offline.attempts() == []
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_demo_with_the_audio_server_offline(
+    pulse: object, offline: Offline, tmp_path: Path
+) -> None:
+    """Played aloud through the local audio server: AF_UNIX is the only socket used."""
+    home = tmp_path / "home"
+    home.mkdir()
+    demo = run_cli("demo", "--count", "1", home=home, offline=offline, timeout=400)
+    assert demo.returncode == 0, demo.stderr
+    assert "runs silently" not in demo.stdout + demo.stderr  # it really used the speaker
+    (session,) = (home / "sessions").iterdir()
+    data = json.loads((session / "session.json").read_text())
+    assert data["status"] == "complete" and data["answers"][0]["analysis"] is not None
+    assert offline.attempts() == []

@@ -1,0 +1,113 @@
+"""Audio loading: formats, rates, channels, block-wise reading and bad files."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from voicesim.audio.files import iter_audio_blocks, load_audio
+from voicesim.errors import AudioError
+from voicesim.testing.signals import SR, silence
+from voicesim.testing.speech import render
+
+
+@pytest.fixture(scope="module")
+def speech() -> np.ndarray:
+    """Two seconds of rendered speech followed by half a second of silence, 16 kHz."""
+    return np.concatenate([render("this is a short test answer"), silence(0.5)])
+
+
+def _ffmpeg(src: Path, dst: Path, *args: str) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-i", str(src), *args, str(dst)], check=True
+    )
+    return dst
+
+
+@pytest.mark.parametrize("ext", ["wav", "flac", "ogg", "mp3", "m4a"])
+def test_formats_decode_to_16k_mono_of_the_same_length(
+    tmp_path: Path, speech: np.ndarray, ext: str
+) -> None:
+    src = tmp_path / "src.wav"
+    # 44.1 kHz stereo source: every format must come back as 16 kHz mono.
+    stereo = np.stack([speech, speech], axis=1)
+    import soxr
+
+    sf.write(str(src), soxr.resample(stereo, SR, 44100), 44100)
+    path = src if ext == "wav" else _ffmpeg(src, tmp_path / f"a.{ext}")
+    samples, info = load_audio(path)
+    assert samples.dtype == np.float32 and samples.ndim == 1
+    assert info.sample_rate == 44100
+    # Lossy codecs pad a few ms; the duration must still match within 60 ms.
+    assert abs(len(samples) / SR - len(speech) / SR) < 0.06
+    assert abs(info.duration_s - len(samples) / SR) < 1e-6
+    assert np.sqrt(np.mean(samples**2)) > 0.01
+
+
+def test_non_finite_samples_are_zeroed(tmp_path: Path, speech: np.ndarray) -> None:
+    bad = speech.copy()
+    bad[100:200] = np.nan
+    bad[300] = np.inf
+    path = tmp_path / "nan.wav"
+    sf.write(str(path), bad, SR, subtype="FLOAT")
+    samples, _ = load_audio(path)
+    assert np.all(np.isfinite(samples))
+    assert np.all(samples[100:200] == 0)
+
+
+def test_blocks_cover_the_file_and_cut_in_silence(tmp_path: Path) -> None:
+    # 70 s: speech with 1-second silences every ~3 s, so quiet cut points exist.
+    unit = np.concatenate([render("one more sentence of the long answer"), silence(1.0)])
+    audio = np.tile(unit, int(np.ceil(70 * SR / len(unit))))[: 70 * SR]
+    path = tmp_path / "long.wav"
+    sf.write(str(path), audio, SR)
+    blocks = list(iter_audio_blocks(path, block_s=20.0))
+    assert len(blocks) >= 3
+    assert all(15.0 <= len(b) / SR <= 25.0 for _, b in blocks[:-1])
+    offsets = [o for o, _ in blocks]
+    ends = [o + len(b) / SR for o, b in blocks]
+    assert offsets[0] == 0.0 and np.allclose(offsets[1:], ends[:-1])
+    joined = np.concatenate([b for _, b in blocks])
+    assert len(joined) == len(audio)
+    for _, b in blocks[:-1]:  # each cut lands in a quiet 50 ms window
+        assert np.sqrt(np.mean(b[-400:] ** 2)) < 0.01
+
+
+def _bad_files(tmp: Path, jfk: Path) -> dict[str, Path]:
+    empty = tmp / "empty.wav"
+    empty.touch()
+    noise = tmp / "random.wav"
+    noise.write_bytes(np.random.default_rng(1).bytes(5000))
+    truncated = tmp / "truncated.flac"
+    truncated.write_bytes(jfk.read_bytes()[:30000])
+    short = tmp / "short.wav"
+    sf.write(str(short), silence(0.1), SR)
+    return {
+        "missing": tmp / "nope.wav",
+        "directory": tmp,
+        "empty": empty,
+        "random bytes": noise,
+        "truncated": truncated,
+        "too short": short,
+    }
+
+
+def test_bad_files_raise_one_line_audio_errors(tmp_path: Path, jfk_path: Path) -> None:
+    expected = {
+        "missing": "no such file",
+        "directory": "directory",
+        "empty": "empty",
+        "random bytes": "not a readable audio file",
+        "truncated": "cannot decode",
+        "too short": "too short",
+    }
+    for name, path in _bad_files(tmp_path, jfk_path).items():
+        with pytest.raises(AudioError) as err:
+            load_audio(path)
+        message = str(err.value)
+        assert expected[name] in message, (name, message)
+        assert "\n" not in message

@@ -1,0 +1,217 @@
+"""Pure measures on signals and word lists whose answer is known (no Whisper)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from voicesim.analysis.acoustics import frame_features, levels, silent_runs
+from voicesim.analysis.delivery import count_syllables, measure_frames
+from voicesim.analysis.fillers import transcript_fillers
+from voicesim.results import Transcript, Word
+from voicesim.testing.signals import SR, silence, tone, white_noise
+from voicesim.text import is_filled_pause
+
+
+def _words(text: str, start: float = 0.0, step: float = 0.3) -> list[Word]:
+    return [
+        Word(w, start + i * step, start + i * step + 0.25, 0.9) for i, w in enumerate(text.split())
+    ]
+
+
+def _fillers(text: str) -> list[str]:
+    return [f.text for f in transcript_fillers(_words(text))[1]]
+
+
+@pytest.mark.parametrize(
+    "token", ["um", "Umm,", "uh", "uhm", "er", "erm", "ah", "hmm", "Mm.", "hum,", "M"]
+)
+def test_filled_pause_spellings(token: str) -> None:
+    assert is_filled_pause(token)
+
+
+@pytest.mark.parametrize("token", ["a", "I", "and", "on", "her", "summer", "mum"])
+def test_words_are_not_filled_pauses(token: str) -> None:
+    assert not is_filled_pause(token)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I like the team a lot.", []),
+        ("It looks like a small thing.", []),
+        ("It was like a puzzle.", []),
+        ("We would like to ship.", []),
+        ("We were like really short on people.", ["like"]),
+        ("It was, like, the worst week.", ["like"]),
+        ("The data, you know, was old.", ["you know"]),
+        ("Do you know the answer?", []),
+        ("I mean, it worked.", ["i mean"]),
+        ("So, I joined the team.", ["so"]),
+        ("It was so slow that we stopped.", []),
+        ("Well, the deadline moved.", ["well"]),
+        ("It went well, thanks.", []),
+        ("We basically rewrote it.", ["basically"]),
+        ("It was kind of hard.", ["kind of"]),
+        ("What kind of team is it?", []),
+        ("Um, we shipped, uh, on time.", ["um", "uh"]),
+    ],
+)
+def test_discourse_fillers_in_context(text: str, expected: list[str]) -> None:
+    assert _fillers(text) == expected
+
+
+def test_filler_words_are_flagged_and_not_counted_as_words() -> None:
+    words, fillers = transcript_fillers(_words("Um, we were like really busy."))
+    assert [w.filler for w in words] == [True, False, False, True, False, False]
+    assert len(fillers) == 2
+
+
+def test_touching_filled_pause_tokens_are_one_filler() -> None:
+    # Whisper writes one long "mm" as two touching tokens "M" ".M.".
+    words = [Word("year,", 0.0, 0.4, 0.9), Word("M", 0.45, 0.55, 0.5), Word(".M.", 0.55, 0.8, 0.5)]
+    words.append(Word("I", 0.95, 1.05, 0.9))
+    marked, fillers = transcript_fillers(words)
+    assert [w.filler for w in marked] == [False, True, True, False]
+    assert [(f.start, f.end) for f in fillers] == [(0.45, 0.8)]
+
+
+def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
+    # "…small shops, uh, my parents…" written "shops or my": the "or" lies in the uh.
+    from voicesim.analysis.fillers import absorb_lookalikes
+    from voicesim.results import Filler
+
+    words = [Word("shops", 4.4, 4.86, 0.9), Word("or", 4.86, 5.38, 0.4), Word("my", 5.4, 5.6, 0.9)]
+    words += [Word("cats", 6.0, 6.3, 0.9), Word("and", 6.3, 6.5, 0.9), Word("dogs", 6.5, 6.9, 0.9)]
+    uh = Filler("(filled pause)", 4.89, 5.2, "filled_pause", "acoustic")
+    marked = absorb_lookalikes(words, [uh])
+    assert [w.text for w in marked if w.filler] == ["or"]
+
+
+def test_an_or_written_just_after_a_filled_pause_is_that_filler() -> None:
+    # "…six months, uh, she was…" written "months, or she": Whisper's times lag the "uh",
+    # so the unsure "or" starts after it. A sure "or", or one after another word, stays.
+    from voicesim.analysis.fillers import absorb_lookalikes
+    from voicesim.results import Filler
+
+    uh = Filler("(filled pause)", 3.38, 3.63, "filled_pause", "acoustic")
+    words = [Word("months,", 2.9, 3.28, 0.9), Word("or", 3.66, 3.82, 0.54)]
+    words += [Word("she", 3.82, 3.98, 0.9), Word("was", 3.98, 4.28, 0.9)]
+    assert [w.text for w in absorb_lookalikes(words, [uh]) if w.filler] == ["or"]
+    sure = [*words[:1], replace(words[1], probability=0.95), *words[2:]]
+    assert not any(w.filler for w in absorb_lookalikes(sure, [uh]))
+    late = [*words[:1], replace(words[1], start=4.2, end=4.4), *words[2:]]
+    assert not any(w.filler for w in absorb_lookalikes(late, [uh]))
+    between = [words[0], Word("then", 3.64, 3.7, 0.9), *words[1:]]
+    assert not any(w.filler for w in absorb_lookalikes(between, [uh]))
+    real_and = [*words[:1], Word("and", 3.66, 3.82, 0.54), *words[2:]]
+    assert not any(w.filler for w in absorb_lookalikes(real_and, [uh]))
+
+
+def test_um_written_as_and_is_a_filler_but_a_spoken_and_is_a_word() -> None:
+    # "…in my calendar, um, the rest can wait" written "calendar and the rest": Whisper
+    # puts an "and" on the um. The steady hum under it is still a filled pause, and the
+    # "and" is not counted; the spoken "and"s of the answer are neither.
+    from voicesim.analysis.delivery import measure_frames
+    from voicesim.testing.speech import Fill, Gap, Say, compose
+
+    comp = compose([Gap(0.5), Say("we met every morning and we talked about the plan"),
+                    Fill("um"), Say("the rest can wait"), Gap(0.5)])  # fmt: skip
+    um = comp.fillers[0]
+    spoken = [Word(w.text, w.start, w.end, 0.9) for w in comp.words if not w.filler]
+    written = [*spoken[:10], Word("and", um.start - 0.02, um.start + 0.12, 0.5), *spoken[10:]]
+    delivery = measure_frames(frame_features(comp.audio, SR), Transcript("", written))
+    assert [(round(f.start, 1), f.source) for f in delivery.fillers] == [
+        (round(um.start, 1), "acoustic")
+    ]
+    assert delivery.words == len(spoken) == 14
+
+
+def test_hyphen_pieces_are_joined_to_their_word() -> None:
+    from voicesim.transcribe import join_hyphenated
+
+    raw = [Word(" a", 0.0, 0.1, 0.9), Word(" long", 0.1, 0.3, 0.9), Word("-term", 0.3, 0.6, 0.6)]
+    raw += [Word(" plan", 0.6, 0.9, 0.9), Word(" -then", 1.0, 1.2, 0.8)]
+    out = join_hyphenated(raw)
+    assert [w.text for w in out] == ["a", "long-term", "plan", "-then"]
+    assert (out[1].start, out[1].end, out[1].probability) == (0.1, 0.6, 0.6)
+
+
+def test_um_under_a_stretched_word_is_found_acoustically() -> None:
+    # "…the data" um "because…": Whisper stretches "data" over the um; the um is still found.
+    from voicesim.analysis.fillers import acoustic_candidates
+    from voicesim.testing.speech import Fill, Gap, Say, compose
+
+    comp = compose([Gap(0.5), Say("the hardest part was the data"), Fill("um"),
+                    Say("because nobody wrote it down"), Gap(0.5)])  # fmt: skip
+    um = comp.fillers[0]
+    stretched = [
+        Word(w.text, w.start, um.end if w.text == "data" else w.end, 0.9)
+        for w in comp.words
+        if not w.filler
+    ]
+    frames = frame_features(comp.audio, SR)
+    found = acoustic_candidates(frames, levels(frames).threshold_db, stretched)
+    confirmed = [c for c in found if c.confirmed]
+    assert any(abs((c.start + c.end) / 2 - (um.start + um.end) / 2) <= 0.1 for c in confirmed)
+    # Only the um: no content word of the answer is taken for a filled pause.
+    assert all(abs((c.start + c.end) / 2 - (um.start + um.end) / 2) <= 0.3 for c in confirmed)
+
+
+def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:
+    # tone 1 s | 0.8 s gap | tone 1 s | 0.3 s gap | tone 1 s, over a -60 dBFS noise floor
+    parts = [tone(1.0), silence(0.8), tone(1.0), silence(0.3), tone(1.0)]
+    audio = np.concatenate(parts) + white_noise(4.1, level_dbfs=-60)
+    frames = frame_features(audio, SR)
+    runs = silent_runs(frames, levels(frames).threshold_db, min_s=0.25)
+    assert len(runs) == 2
+    for (a, b), (ta, tb) in zip(runs, [(1.0, 1.8), (2.8, 3.1)], strict=True):
+        assert abs(a - ta) <= 0.02 and abs(b - tb) <= 0.02
+
+
+def test_delivery_of_a_known_signal() -> None:
+    # Two "words" of 200 Hz tone with a 1 s pause: span 3 s, 2 words → 40 wpm.
+    audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(1.0),
+                            tone(1.0, hz=200, level_dbfs=-6), silence(0.5)])  # fmt: skip
+    transcript = Transcript(
+        "hello there", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)]
+    )
+    d = measure_frames(frame_features(audio, SR), transcript, long_pause_s=0.9)
+    assert d.speaking_span_s == pytest.approx(3.0, abs=0.03)
+    assert d.wpm == pytest.approx(40.0, rel=0.02)
+    assert len(d.pauses) == 1 and len(d.long_pauses) == 1
+    assert d.pauses[0].start == pytest.approx(1.5, abs=0.02)
+    assert d.pauses[0].end == pytest.approx(2.5, abs=0.02)
+    assert d.phonation_time_s == pytest.approx(2.0, abs=0.05)
+    assert d.pitch is not None and d.pitch.median_hz == pytest.approx(200, rel=0.02)
+    assert d.pitch.monotone
+    assert d.loudness is not None
+    # A sine at -6 dBFS peak has an RMS of -9 dBFS.
+    assert d.loudness.mean_dbfs == pytest.approx(-9.0, abs=1.0)
+    assert d.loudness.clipping_ratio == 0.0
+    assert d.fillers == []
+
+
+def test_clipped_and_quiet_recordings_warn() -> None:
+    words = Transcript("a b", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)])
+    loud = np.clip(np.concatenate([silence(0.5), tone(3.0, level_dbfs=6), silence(0.5)]), -1, 1)
+    assert any("clipped" in w for w in measure_frames(frame_features(loud, SR), words).warnings)
+    quiet = np.concatenate([silence(0.5), tone(3.0, level_dbfs=-55), silence(0.5)])
+    quiet += white_noise(4.0, level_dbfs=-90)
+    assert any("quiet" in w for w in measure_frames(frame_features(quiet, SR), words).warnings)
+
+
+def test_no_words_means_no_speech() -> None:
+    d = measure_frames(frame_features(white_noise(3.0), SR), Transcript("", []))
+    assert d.words == 0 and d.wpm == 0 and d.fillers == []
+    assert "no speech detected" in d.warnings
+
+
+@pytest.mark.parametrize(
+    ("word", "n"),
+    [("cat", 1), ("table", 2), ("migration", 3), ("documented", 4), ("made", 1), ("organised", 3)],
+)
+def test_syllables(word: str, n: int) -> None:
+    assert count_syllables(word) == n

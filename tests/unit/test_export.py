@@ -1,0 +1,203 @@
+"""Exports parsed back with real parsers: webvtt-py (VTT, SRT), textgrid (Praat), and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.session_factory import Built, make_session, sample_answer
+from voicesim.cli.main import main
+from voicesim.review.export import export_answer, timeline
+from voicesim.sessions.store import AnswerRecord, SessionStore
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    store = SessionStore(tmp_path_factory.mktemp("home"))
+    return make_session(store, [sample_answer(0), sample_answer(1)])
+
+
+def _spoken(built: Built) -> list[str]:
+    """What answer 1 says, fillers bracketed, in order (from the rendered truth)."""
+    comp = built.answers[0]
+    out, i = [], 0
+    while i < len(comp.words):
+        w = comp.words[i]
+        filler = next((f for f in comp.fillers if abs(f.start - w.start) < 1e-6), None)
+        if filler is not None and w.filler:
+            n = len(filler.text.split())
+            out.append("[" + " ".join(x.text for x in comp.words[i : i + n]) + "]")
+            i += n
+        else:
+            out.append(w.text)
+            i += 1
+    return out
+
+
+def _seconds(clock: str) -> float:
+    h, m, s = clock.replace(",", ".").split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_vtt_parses_back_with_fillers_marked(built: Built, tmp_path: Path) -> None:
+    import webvtt
+
+    path = tmp_path / "a.vtt"
+    path.write_text(export_answer(built.record.answers[0], "vtt"))
+    captions = webvtt.read(str(path))
+    text = " ".join(c.text for c in captions)
+    assert text.split() == " ".join(_spoken(built)).split()
+    assert len(re.findall(r"\[[^\]]+\]", text)) == len(built.answers[0].fillers) == 2
+    # No caption spans the long pause: captions before and after it are separate.
+    start, end = built.answers[0].pauses[0]
+    spans = [(_seconds(c.start), _seconds(c.end)) for c in captions]
+    assert all(e <= start + 1e-3 or s >= end - 1e-3 for s, e in spans)
+    assert all(s < e for s, e in spans)
+    assert spans[0][0] == pytest.approx(built.answers[0].words[0].start, abs=1e-3)
+
+
+def test_srt_parses_back(built: Built, tmp_path: Path) -> None:
+    import webvtt
+
+    path = tmp_path / "a.srt"
+    path.write_text(export_answer(built.record.answers[0], "srt"))
+    captions = webvtt.from_srt(str(path))
+    assert " ".join(c.text for c in captions).split() == " ".join(_spoken(built)).split()
+
+
+def test_textgrid_tiers(built: Built, tmp_path: Path) -> None:
+    import textgrid
+
+    path = tmp_path / "a.TextGrid"
+    path.write_text(export_answer(built.record.answers[0], "textgrid"))
+    grid = textgrid.TextGrid.fromFile(str(path))
+    assert [t.name for t in grid.tiers] == ["words", "fillers", "pauses"]
+    comp = built.answers[0]
+    fillers = [i for i in grid.getFirst("fillers") if i.mark]
+    assert [(i.mark, round(i.minTime, 3)) for i in fillers] == [
+        (f.text, round(f.start, 3)) for f in comp.fillers
+    ]
+    pauses = [i for i in grid.getFirst("pauses") if i.mark]
+    assert [(i.mark, round(i.minTime, 3), round(i.maxTime, 3)) for i in pauses] == [
+        ("long pause", round(s, 3), round(e, 3)) for s, e in comp.pauses
+    ]
+    words = [i.mark for i in grid.getFirst("words") if i.mark]
+    assert words == [w.strip("[]") for w in _spoken(built)]
+    assert grid.maxTime == pytest.approx(comp.duration_s, abs=1e-3)
+
+
+def test_audacity_labels(built: Built) -> None:
+    lines = export_answer(built.record.answers[0], "audacity").splitlines()
+    rows = [line.split("\t") for line in lines]
+    assert all(len(r) == 3 and float(r[0]) <= float(r[1]) for r in rows)
+    labels = [r[2] for r in rows]
+    assert "[um]" in labels and "[you know]" in labels
+    assert sum(1 for x in labels if x.startswith("(long pause")) == 1
+    assert len(rows) == len(timeline(built.record.answers[0].analysis))  # type: ignore[arg-type]
+
+
+def test_json_round_trips(built: Built) -> None:
+    answer = built.record.answers[1]
+    again = AnswerRecord.from_dict(json.loads(export_answer(answer, "json")))
+    assert again.to_dict() == answer.to_dict()
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "srt", "audacity", "textgrid", "json"])
+def test_cli_exports_every_format_for_every_answer(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setenv("VOICESIM_HOME", str(built.record.path.parents[1]))
+    out = tmp_path / fmt
+    assert main(["export", built.record.id, "--format", fmt, "--out", str(out)]) == 0
+    if fmt == "json":
+        data = json.loads(out.read_text())
+        assert data["id"] == built.record.id and len(data["answers"]) == 2
+    else:
+        assert len(list(out.iterdir())) == 2
+    single = tmp_path / f"one.{fmt}"
+    assert (
+        main(["export", built.record.id, "--format", fmt, "--answer", "2", "--out", str(single)])
+        == 0
+    )
+    assert single.read_text() == export_answer(built.record.answers[1], fmt)
+
+
+def test_timeline_one_token_per_filler_even_when_retimed() -> None:
+    """Whisper put "Um," at 4.05 s; the analyser re-timed the filler to 3.56–3.93 s acoustically."""
+    from voicesim.results import (
+        AnalysisResult,
+        AudioInfo,
+        Delivery,
+        Filler,
+        Score,
+        Transcript,
+        Word,
+    )
+
+    words = [
+        Word("one.", 3.15, 3.67, 0.5),
+        Word("Um,", 4.05, 4.05, 0.1, filler=True),
+        Word("it", 4.17, 4.27, 0.9),
+        Word("you", 7.71, 7.9, 0.9, filler=True),
+        Word("know,", 7.9, 8.19, 0.9, filler=True),
+        Word("and", 8.2, 8.4, 0.9),
+    ]
+    fillers = [
+        Filler("um", 3.56, 3.93, "filled_pause", "transcript"),
+        Filler("you know", 7.71, 8.19, "discourse", "transcript"),
+        Filler("(filled pause)", 5.0, 5.5, "filled_pause", "acoustic"),
+    ]
+    delivery = Delivery(5.25, 3, 34.0, 3.0, 4, 5.0, fillers=fillers)
+    analysis = AnalysisResult(
+        AudioInfo("", 9.0, 16000), Transcript("x", words), delivery, Score(50.0)
+    )
+    tokens = timeline(analysis)
+    assert [(t.kind, t.label) for t in tokens] == [
+        ("word", "one."),
+        ("filler", "[Um]"),
+        ("word", "it"),
+        ("filler", "[filled pause]"),
+        ("filler", "[you know]"),
+        ("word", "and"),
+    ]
+    assert [t.start for t in tokens if t.kind == "filler"] == [3.56, 5.0, 7.71]
+
+
+def test_timeline_filled_pause_never_takes_a_discourse_word() -> None:
+    """From a demo session: "uh" re-timed to 1.10 s, "basically" (flagged) at 1.85 s."""
+    from voicesim.results import (
+        AnalysisResult,
+        AudioInfo,
+        Delivery,
+        Filler,
+        Score,
+        Transcript,
+        Word,
+    )
+
+    words = [
+        Word("Uh,", 0.292, 0.732, 0.15, filler=True),
+        Word("well,", 1.092, 1.512, 0.9),
+        Word("I", 1.852, 1.852, 0.9),
+        Word("basically", 1.852, 2.112, 0.9, filler=True),
+        Word("tell", 2.112, 2.512, 0.9),
+    ]
+    fillers = [
+        Filler("uh", 1.1, 1.29, "filled_pause", "transcript"),
+        Filler("basically", 1.852, 2.112, "discourse", "transcript"),
+    ]
+    delivery = Delivery(2.2, 3, 80.0, 3.0, 4, 2.0, fillers=fillers)
+    analysis = AnalysisResult(
+        AudioInfo("", 3.0, 16000), Transcript("x", words), delivery, Score(50.0)
+    )
+    # Tokens follow the analyser's times, so the re-timed "uh" comes after "well,".
+    assert [(t.kind, t.text) for t in timeline(analysis)] == [
+        ("word", "well,"),
+        ("filler", "Uh"),
+        ("word", "I"),
+        ("filler", "basically"),
+        ("word", "tell"),
+    ]

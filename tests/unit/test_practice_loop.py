@@ -1,0 +1,289 @@
+"""The session loop's decisions, with the listening stage scripted.
+
+Everything here is real — espeak-ng speech, the Whisper model, the analysis, the session
+store on disk — except ``listen``, which returns the turns a test scripts (an answer, a
+command, silence, a lost device, Ctrl+C). The same loop through real devices is covered in
+``test_practice_e2e.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from voicesim.audio.capture import FileMicrophone
+from voicesim.audio.speak import SilentSpeaker
+from voicesim.errors import StorageError
+from voicesim.interview import question as question_loop
+from voicesim.interview import session as practice
+from voicesim.interview.modes import get_mode
+from voicesim.interview.session import Interview, PracticeSettings, Reporter
+from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.packs import Question
+from voicesim.sessions.store import SessionStore
+from voicesim.testing.signals import silence, white_noise
+from voicesim.testing.speech import Say, compose
+from voicesim.transcribe import Transcriber
+
+pytestmark = pytest.mark.slow  # real speech, real Whisper: a few seconds per test
+
+SR = 16000
+ANSWER = "I led a small team and we finished the project early."
+
+
+def question(qid: str, **kw: Any) -> Question:
+    fields: dict[str, Any] = {
+        "text": f"What about {qid}?",
+        "category": "test",
+        "kind": "behavioural",
+        "target_s": (2.0, 4.0),
+        "tip": "Be brief.",
+    }
+    fields.update(kw)
+    return Question(id=qid, **fields)
+
+
+class RecordingSpeaker(SilentSpeaker):
+    """Renders with the real engine, plays nothing, remembers what was said and in which voice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: list[tuple[str, str | None]] = []
+        self.tones = 0
+
+    def say(self, text: str, *, voice: str | None = None, rate: int | None = None) -> np.ndarray:
+        self.said.append((text, voice))
+        return super().say(text, voice=voice, rate=rate)
+
+    def tone(self) -> None:
+        self.tones += 1
+
+
+def answer_turn() -> Turn:
+    audio = np.concatenate([silence(0.5), compose([Say(ANSWER)], wpm=160).audio, silence(1.0)])
+    return Turn(audio, SR, 0.5, len(audio) / SR - 1.0, "silence", None, None)
+
+
+def command_turn(word: str) -> Turn:
+    return Turn(silence(1.5), SR, 0.3, 0.8, "command", word, None)
+
+
+def silent_turn() -> Turn:
+    return Turn(silence(2.0), SR, None, None, "no_speech", None, None)
+
+
+Script = list[Callable[[], Turn] | BaseException]
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Script]:
+    """Replace ``listen`` by a script: each call pops the next turn (or raises)."""
+    script: Script = []
+
+    def fake_listen(mic: Any, settings: ListenSettings, **kw: Any) -> Turn:
+        step = script.pop(0)
+        if isinstance(step, BaseException):
+            if kw.get("sink"):
+                kw["sink"](np.full(SR, 0.1, dtype=np.float32))  # a second of answer so far
+            raise step
+        turn = step()
+        if kw.get("sink"):
+            kw["sink"](turn.audio)
+        cut = kw.get("on_interrupt")
+        if cut and turn.ended_by == "silence" and cut(len(turn.audio) / SR + 100):
+            turn.ended_by = "interrupted"
+        return turn
+
+    monkeypatch.setattr(question_loop, "listen", fake_listen)
+    yield script
+    assert not script, "the loop listened fewer times than scripted"
+
+
+def run(
+    home: Path,
+    transcriber: Transcriber,
+    questions: list[Question],
+    mode: str = "standard",
+    spoken_feedback: bool = False,
+) -> tuple[practice.SessionResult, RecordingSpeaker]:
+    speaker = RecordingSpeaker()
+    interview = Interview(
+        questions,
+        mode=get_mode(mode, count=len(questions)),
+        speaker=speaker,
+        mic=FileMicrophone(speed=0),
+        store=SessionStore(home),
+        transcriber_factory=lambda: transcriber,
+        settings=PracticeSettings(spoken_feedback=spoken_feedback),
+        reporter=Reporter(),
+    )
+    return interview.run(), speaker
+
+
+def stored(home: Path) -> Any:
+    store = SessionStore(home)
+    (sid,) = [p.name for p in (home / "sessions").iterdir() if p.is_dir()]
+    return store.load(sid)
+
+
+def test_repeat_skip_and_answer(scripted: Script, tmp_path: Path, transcriber: Transcriber) -> None:
+    scripted += [lambda: command_turn("repeat"), answer_turn, lambda: command_turn("skip")]
+    result, speaker = run(tmp_path, transcriber, [question("a"), question("b")])
+    asked = [text for text, _ in speaker.said]
+    assert asked[:3] == ["What about a?", "What about a?", "What about b?"]
+    assert speaker.tones == 3
+    assert result.status == "complete"
+    record = stored(tmp_path)
+    first, second = record.answers
+    assert not first.skipped and first.analysis is not None
+    words = first.analysis.transcript.text.lower()
+    assert "team" in words and "project" in words
+    assert first.response_latency_s == 0.5
+    assert second.skipped and second.ended_by == "command"
+    assert [o.status for o in result.outcomes] == ["answered", "skipped"]
+
+
+def test_silent_turn_is_asked_again_then_skipped(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [silent_turn, silent_turn]
+    result, speaker = run(tmp_path, transcriber, [question("a")])
+    asked = [text for text, _ in speaker.said]
+    assert asked[0] == "What about a?"
+    assert asked[1] == f"{question_loop.SILENT_RETRY_LINE} What about a?"
+    (record,) = stored(tmp_path).answers
+    assert record.skipped and record.ended_by == "no_speech"
+    assert result.summary.rehearse[0].question_id == "a"
+
+
+def test_pause_waits_for_continue_and_stop_ends(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [
+        lambda: command_turn("pause"),
+        silent_turn,  # nothing said while paused: keep waiting
+        lambda: command_turn("continue"),
+        lambda: command_turn("stop"),
+    ]
+    result, speaker = run(tmp_path, transcriber, [question("a"), question("b")])
+    texts = [text for text, _ in speaker.said]
+    assert texts[:2] == ["What about a?", question_loop.PAUSE_LINE]
+    assert question_loop.RESUME_LINE in texts
+    assert texts.count("What about a?") == 2  # asked again after the pause
+    assert "What about b?" not in texts  # "stop" ended the interview
+    assert result.status == "complete"
+    assert len(stored(tmp_path).answers) == 1
+
+
+def test_ctrl_c_keeps_completed_answers_and_the_partial_audio(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [answer_turn, KeyboardInterrupt()]
+    result, _ = run(tmp_path, transcriber, [question("a"), question("b"), question("c")])
+    assert result.status == "interrupted"
+    record = stored(tmp_path)
+    assert record.status == "interrupted"
+    done, partial = record.answers
+    assert done.analysis is not None and done.analysis.delivery.words >= 8
+    assert partial.analysis is None and partial.answer_audio
+    audio, sr = sf.read(record.path / partial.answer_audio)
+    assert len(audio) == sr  # the second of audio recorded before Ctrl+C
+
+
+def test_lost_device_keeps_the_answer_so_far(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    def lost() -> Turn:
+        turn = answer_turn()
+        turn.ended_by = "device_lost"
+        return turn
+
+    scripted += [lost]
+    result, _ = run(tmp_path, transcriber, [question("a"), question("b")])
+    assert result.device_lost and result.status == "interrupted"
+    (answer,) = stored(tmp_path).answers
+    assert answer.analysis is not None and answer.ended_by == "device_lost"
+
+
+def test_stress_cuts_off_and_follows_up(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [answer_turn, answer_turn]
+    q = question("a", stress_follow_ups=("Give me a number.",))
+    result, speaker = run(tmp_path, transcriber, [q], mode="stress")
+    texts = [text for text, _ in speaker.said]
+    assert "Let me stop you there." in texts
+    assert any(t.endswith("Give me a number.") for t in texts)
+    assert [o.status for o in result.outcomes] == ["cut_off", "cut_off"]
+    answers = stored(tmp_path).answers
+    assert [a.extra["follow_up"] for a in answers] == [False, True]
+
+
+def test_panel_members_ask_in_their_own_voices(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [lambda: command_turn("skip")] * 3
+    _, speaker = run(tmp_path, transcriber, [question(x) for x in "abc"], mode="panel")
+    asked = [(t, v) for t, v in speaker.said if "What about" in t]
+    assert len({v for _, v in asked}) == 3
+    intro = " ".join(t for t, _ in speaker.said[:4])
+    assert "Maria" in intro and "David" in intro and "Sam" in intro
+
+
+def test_unwritable_data_dir_fails_before_anything_is_said(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    home = tmp_path / "not-a-dir"
+    home.write_text("a file where the data directory should be")  # unwritable even for root
+    speaker = RecordingSpeaker()
+    with pytest.raises(StorageError):
+        Interview(
+            [question("a")],
+            mode=get_mode("standard"),
+            speaker=speaker,
+            mic=FileMicrophone(speed=0),
+            store=SessionStore(home),
+            transcriber_factory=lambda: transcriber,
+        ).run()
+    assert speaker.said == []
+
+
+def test_a_turn_with_sound_but_no_words_counts_as_silent(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    def cough() -> Turn:
+        noise = white_noise(1.5, level_dbfs=-30.0)
+        return Turn(noise, SR, 0.2, 1.4, "silence", None, None)
+
+    scripted += [cough, cough]
+    _, speaker = run(tmp_path, transcriber, [question("a")])
+    assert [t for t, _ in speaker.said][1].startswith(question_loop.SILENT_RETRY_LINE)
+    (record,) = stored(tmp_path).answers
+    assert record.skipped and record.analysis is None
+
+
+def test_panel_speaks_feedback_and_verdicts_in_the_owners_voices(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [answer_turn, answer_turn]
+    result, speaker = run(
+        tmp_path, transcriber, [question("a"), question("b")], "panel", spoken_feedback=True
+    )
+    mode = get_mode("panel", count=2)
+    voices = {p.name: p.voice for p in mode.interviewers}
+    verdicts = [(t, v) for t, v in speaker.said if t.startswith("My verdict")]
+    assert sorted(v for _, v in verdicts) == sorted(voices[n] for n in result.summary.verdicts)
+    assert len(verdicts) == len(result.summary.verdicts) >= 1
+    tips = [(t, v) for t, v in speaker.said if t.startswith(("One thing", "Good answer"))]
+    assert len(tips) == 2
+    for outcome, (_, voice) in zip(result.outcomes, tips, strict=True):
+        from voicesim.scoring.score import top_improvements
+
+        assert outcome.result is not None
+        group = top_improvements(outcome.result.score, 1)[0].group
+        assert voice == mode.owner_of(group).voice

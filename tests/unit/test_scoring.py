@@ -1,0 +1,281 @@
+"""The rubric scorer on answers built directly as Transcript + Delivery (known content)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.answer_builder import build, with_fillers
+from voicesim.packs import Question, find_question
+from voicesim.results import Criterion, Score
+from voicesim.scoring.rubric import load_rubric
+from voicesim.scoring.score import score_answer, top_improvements
+
+CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
+
+RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
+
+QUESTION = Question(
+    id="t-achievement",
+    text="What is your biggest achievement?",
+    category="achievements",
+    kind="behavioural",
+    target_s=(30.0, 90.0),
+    tip="Numbers and team language.",
+    expects=("numbers", "team_language", "car_structure", "lesson"),
+    donts=("blames_others", "hackneyed_self_praise"),
+)
+
+GOOD = (
+    "When I joined the sales unit in 2019, we were losing clients every month. "
+    "I decided to set up weekly reviews with my team, and we introduced a new onboarding "
+    "checklist for every account. As a result, we cut churn from nine percent to six percent "
+    "in two quarters and grew revenue by 15%. I learned that small routines done together "
+    "beat big plans, and since then I start every new team with the same review."
+)
+RAMBLING = (
+    "Well, so, basically, I think maybe my biggest achievement was sort of at my old job, "
+    "where I was kind of doing a lot of things and I was really working on a lot of stuff and "
+    "basically I was a workaholic and I think that it was kind of good and I was sort of "
+    "working and working on things and things like that and it was hard and I was doing a lot "
+    "of things there and I think it was good."
+)
+BLAME = GOOD.replace(
+    "As a result,", "It wasn't really my fault that it took so long, I warned them. As a result,"
+)
+
+
+def crit(score: Score, cid: str) -> Criterion:
+    found = [c for c in score.criteria if c.id == cid]
+    assert found, f"no criterion {cid} in {[c.id for c in score.criteria]}"
+    return found[0]
+
+
+def content(score: Score) -> dict[str, float]:
+    return {c.id: c.score for c in score.criteria if c.group == "content"}
+
+
+def test_every_criterion_has_evidence_and_a_tip() -> None:
+    for text in (GOOD, RAMBLING, BLAME):
+        score = score_answer(*build(text), question=QUESTION, rubric=RUBRIC)
+        assert {"clarity", "conciseness", "content"} == set(score.groups)
+        for c in score.criteria:
+            assert c.evidence and c.tip.strip() and 0 <= c.score <= 100 and c.weight > 0, c.id
+
+
+def test_structured_answer_beats_rambling_answer_by_20_points() -> None:
+    good = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    bad = score_answer(*build(with_fillers(RAMBLING, 8)), question=QUESTION, rubric=RUBRIC)
+    assert good.overall - bad.overall >= 20, (good.overall, bad.overall)
+    assert crit(good, "quantified").score == 100 and crit(bad, "quantified").score == 0
+    assert crit(good, "structure").score > crit(bad, "structure").score
+
+
+def test_without_question_only_clarity_and_conciseness() -> None:
+    score = score_answer(*build(GOOD), rubric=RUBRIC)
+    assert set(score.groups) == {"clarity", "conciseness"}
+    assert score.question_id is None
+    assert {c.group for c in score.criteria} == {"clarity", "conciseness"}
+
+
+def test_deterministic() -> None:
+    one = score_answer(*build(RAMBLING), question=QUESTION, rubric=RUBRIC).to_dict()
+    two = score_answer(*build(RAMBLING), question=QUESTION, rubric=RUBRIC).to_dict()
+    assert one == two
+
+
+def test_empty_transcript_scores_zero_with_a_reason() -> None:
+    transcript, delivery = build("")
+    score = score_answer(transcript, delivery, question=QUESTION, rubric=RUBRIC)
+    assert score.overall == 0.0
+    assert "no speech" in score.criteria[0].evidence[0].text
+
+
+def test_missing_pitch_and_loudness_leave_those_criteria_out() -> None:
+    score = score_answer(*build(GOOD, pitch_sd=None, level_dbfs=None), rubric=RUBRIC)
+    ids = {c.id for c in score.criteria}
+    assert "pitch_variation" not in ids and "audibility" not in ids and "pace" in ids
+
+
+def test_ten_more_fillers_lower_the_filler_criterion_only_there() -> None:
+    base = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    more = score_answer(*build(with_fillers(GOOD, 10)), question=QUESTION, rubric=RUBRIC)
+    assert crit(more, "fillers").score < crit(base, "fillers").score - 20
+    assert len([e for e in crit(more, "fillers").evidence if e.start is not None]) == 8
+    for cid, value in content(base).items():
+        assert abs(content(more)[cid] - value) <= 2, cid
+
+
+def test_fast_pace_lowers_pace_and_says_so() -> None:
+    normal = score_answer(*build(GOOD, wpm=150), question=QUESTION, rubric=RUBRIC)
+    fast = score_answer(*build(GOOD, wpm=230), question=QUESTION, rubric=RUBRIC)
+    assert crit(normal, "pace").score == 100
+    assert crit(fast, "pace").score < 40
+    assert "rushing" in crit(fast, "pace").tip
+    assert content(fast) == content(normal)
+
+
+def test_slow_pace_is_a_problem_too() -> None:
+    slow = score_answer(*build(GOOD, wpm=100), rubric=RUBRIC)
+    assert crit(slow, "pace").score < 60 and "hesitant" in crit(slow, "pace").tip
+
+
+def test_blaming_loses_on_that_dont_with_evidence() -> None:
+    clean = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    blame = score_answer(*build(BLAME), question=QUESTION, rubric=RUBRIC)
+    assert crit(clean, "donts").score == 100
+    assert crit(blame, "donts").score <= 60
+    said = [e.text for e in crit(blame, "donts").evidence]
+    assert any("wasn't really my fault" in s for s in said)
+    assert any("i warned them" in s for s in said)
+    assert all(e.start is not None for e in crit(blame, "donts").evidence[:2])
+    assert "my fault" in crit(blame, "donts").tip
+
+
+def test_hackneyed_self_praise_is_caught() -> None:
+    score = score_answer(*build(RAMBLING), question=QUESTION, rubric=RUBRIC)
+    assert any("workaholic" in e.text for e in crit(score, "donts").evidence)
+
+
+def test_numbers_are_counted_but_years_are_not() -> None:
+    score = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    figures = [e.text for e in crit(score, "quantified").evidence[1:]]
+    assert figures == ["“nine percent”", "“six percent”", "“two”", "“15%”"]
+    few = score_answer(
+        *build("In 2019 we grew revenue a lot with the team."), question=QUESTION, rubric=RUBRIC
+    )
+    assert crit(few, "quantified").score == 0
+
+
+def test_structure_finds_each_part_and_its_share_of_time() -> None:
+    score = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    c = crit(score, "structure")
+    assert c.score == 100
+    assert c.evidence[0].text.startswith("time split: circumstances")
+    parts = [e.text.split(":")[0] for e in c.evidence[1:]]
+    assert parts == ["circumstances", "actions", "results"]
+    assert all(e.start is not None and e.end is not None for e in c.evidence[1:])
+    spans = [(e.start, e.end) for e in c.evidence[1:]]
+    assert spans == sorted(spans)
+    no_result = score_answer(
+        *build("When I joined we had a problem. I decided to fix it."),
+        question=QUESTION,
+        rubric=RUBRIC,
+    )
+    assert crit(no_result, "structure").score <= 70
+    assert "no results found" in [e.text for e in crit(no_result, "structure").evidence]
+
+
+def test_we_i_balance() -> None:
+    only_i = "I planned it. I hired people. I built it. I sold it and I closed the deal myself."
+    score = score_answer(*build(only_i), question=QUESTION, rubric=RUBRIC)
+    assert crit(score, "we_i_balance").score <= 40
+    good = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    assert crit(good, "we_i_balance").score == 100
+
+
+def test_hedges_and_restarts() -> None:
+    text = "I I went to the client and we we agreed. I guess it was sort of good, basically."
+    score = score_answer(*build(text), rubric=RUBRIC)
+    assert crit(score, "repetition").score < 100
+    restarts = [e.text for e in crit(score, "repetition").evidence[1:] if "restart" in e.text]
+    assert restarts == ["restart “i i”", "restart “we we”"]
+    hedges = [e.text for e in crit(score, "hedges").evidence[1:]]
+    assert hedges == ["“i guess”", "“sort of”", "“basically”"]
+
+
+def test_mid_sentence_pause_costs_more_than_one_between_sentences() -> None:
+    between = score_answer(
+        *build("We shipped the new app. {pause:3} Then we grew usage."), rubric=RUBRIC
+    )
+    inside = score_answer(
+        *build("We shipped the new {pause:3} app. Then we grew usage."), rubric=RUBRIC
+    )
+    assert crit(inside, "hesitation").score < crit(between, "hesitation").score < 100
+    assert "mid-sentence after “new”" in crit(inside, "hesitation").evidence[1].text
+
+
+def test_length_against_target_and_mild_without_question() -> None:
+    long_text = " ".join([GOOD] * 5)  # about 6.5 minutes at 150 wpm... well past 90 s
+    long = score_answer(*build(long_text), question=QUESTION, rubric=RUBRIC)
+    assert crit(long, "length").score < 50
+    short = "I ran the Berlin office for three years."
+    assert crit(score_answer(*build(short), rubric=RUBRIC), "length").score >= 70
+    assert crit(score_answer(*build(short), question=QUESTION, rubric=RUBRIC), "length").score < 60
+
+
+def test_monotone_and_quiet_and_clipped() -> None:
+    flat = score_answer(*build(GOOD, pitch_sd=1.0), rubric=RUBRIC)
+    assert (
+        crit(flat, "pitch_variation").score < 50 and "monotone" in crit(flat, "pitch_variation").tip
+    )
+    quiet = score_answer(*build(GOOD, level_dbfs=-48.0), rubric=RUBRIC)
+    assert crit(quiet, "audibility").score < 50
+    clipped = score_answer(*build(GOOD, clipping=0.03), rubric=RUBRIC)
+    assert "clipped" in crit(clipped, "audibility").tip
+
+
+def test_unclear_words_lower_articulation() -> None:
+    unclear = score_answer(*build(GOOD, probability=0.3), rubric=RUBRIC)
+    assert crit(unclear, "articulation").score == 0
+    assert crit(score_answer(*build(GOOD), rubric=RUBRIC), "articulation").score == 100
+
+
+def test_salary_figure_versus_range() -> None:
+    q = find_question("mgr-income-level", known_checks=CHECKS)
+    figure = score_answer(*build("I want 120 thousand dollars a year."), question=q, rubric=RUBRIC)
+    ranged = score_answer(
+        *build("Based on a market study, between 100 and 120 thousand, depending on the package."),
+        question=find_question("mgr-income-range", known_checks=CHECKS),
+        rubric=RUBRIC,
+    )
+    assert crit(figure, "donts").score < 100
+    assert crit(ranged, "donts").score == 100
+    assert crit(ranged, "expectations").score == 100
+
+
+def test_questions_back_on_the_closing_question() -> None:
+    q = find_question("close-questions-for-us", known_checks=CHECKS)
+    asked = score_answer(
+        *build(
+            "Yes. What does the company expect from this role? "
+            "How will my performance be evaluated?"
+        ),
+        question=q,
+        rubric=RUBRIC,
+    )
+    none = score_answer(
+        *build("No, I think you covered everything, thank you."), question=q, rubric=RUBRIC
+    )
+    assert crit(asked, "expectations").score == 100
+    assert crit(none, "expectations").score == 0
+
+
+def test_top_improvements_rank_by_weight_times_gap() -> None:
+    score = score_answer(*build(with_fillers(RAMBLING, 8)), question=QUESTION, rubric=RUBRIC)
+    top = top_improvements(score)
+    assert len(top) == 3
+    gains = [c.weight * (100 - c.score) for c in top]
+    assert gains == sorted(gains, reverse=True)
+    rest = [c.weight * (100 - c.score) for c in score.criteria if c not in top]
+    assert max(rest) <= min(gains)
+    perfect = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
+    assert all(c.score < 100 for c in top_improvements(perfect))
+
+
+@pytest.mark.parametrize(
+    "qid", ["mgr-failures-biggest", "exec-style-describe", "proj-why-people-work"]
+)
+def test_real_questions_score_without_errors(qid: str) -> None:
+    score = score_answer(
+        *build(GOOD), question=find_question(qid, known_checks=CHECKS), rubric=RUBRIC
+    )
+    assert score.question_id == qid and 0 <= score.overall <= 100
+
+
+def test_wildcard_phrases_match_word_beginnings() -> None:
+    q = find_question("exec-weakness-main", known_checks=CHECKS)
+    score = score_answer(
+        *build("I avoid conflicts of any kind at work."), question=q, rubric=RUBRIC
+    )
+    said = [e.text for e in crit(score, "donts").evidence]
+    assert any("avoid conflicts" in s for s in said), said
