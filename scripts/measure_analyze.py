@@ -21,6 +21,9 @@ import argparse
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
@@ -28,16 +31,16 @@ from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
 from voicesim.results import Transcript, Word
+from voicesim.scoring.rubric import load_rubric
 from voicesim.testing.corpora.analyze import SMALL, answers
 from voicesim.testing.corpora.jfk import JFK_TEXT, JFK_WPM, jfk_path
 from voicesim.testing.matching import content_wer, match_fillers, pause_errors
-from voicesim.testing.signals import silence, tone, white_noise
+from voicesim.testing.signals import SR, silence, tone, white_noise
 from voicesim.transcribe import DecodeOptions, Transcriber, resolve_model
 
 REPO = Path(__file__).resolve().parents[1]
 JFK = jfk_path(REPO)
 
-from voicesim.scoring.rubric import load_rubric  # noqa: E402
 
 RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
 
@@ -70,7 +73,7 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "main") -> bool:
+def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: str = "main") -> bool:
     variants = {"plain+lexical": [0, 0, 0], "decode+lexical": [0, 0, 0], "shipped": [0, 0, 0]}
     wpm_errs: list[float] = []
     pauses: list[tuple[float, float] | None] = []
@@ -83,13 +86,13 @@ def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "
         t0, c0 = time.perf_counter(), time.process_time()
         plain = _plain(comp.audio)
         t1, c1 = time.perf_counter(), time.process_time()
-        result = analyze_samples(comp.audio, 16000, transcriber=tr, rubric=RUBRIC)  # type: ignore[arg-type]
+        result = analyze_samples(comp.audio, SR, transcriber=tr, rubric=RUBRIC)
         t2, c2 = time.perf_counter(), time.process_time()
         t_plain += t1 - t0
         t_analyze += t2 - t1
         c_plain += c1 - c0
         c_analyze += c2 - c1
-        frames = frame_features(comp.audio, 16000)
+        frames = frame_features(comp.audio, SR)
         verbatim = result.transcript
         for name, transcript, acoustic in (
             ("plain+lexical", plain, False),
@@ -137,12 +140,12 @@ def rendered_set(tr: object, names: tuple[str, ...] | None, *, set_name: str = "
     return ok
 
 
-def jfk(tr: object) -> bool:
+def jfk(tr: Transcriber) -> bool:
     samples, _ = load_audio(JFK)
     t0 = time.perf_counter()
     plain = _plain(samples)
     t1 = time.perf_counter()
-    result = analyze_file(JFK, transcriber=tr, rubric=RUBRIC)  # type: ignore[arg-type]
+    result = analyze_file(JFK, transcriber=tr, rubric=RUBRIC)
     t2 = time.perf_counter()
     wer = content_wer(JFK_TEXT, result.transcript.words)
     wer_plain = content_wer(JFK_TEXT, _lexical(plain.words))
@@ -162,31 +165,31 @@ def jfk(tr: object) -> bool:
     return ok
 
 
-def no_speech(tr: object) -> bool:
+def no_speech(tr: Transcriber) -> bool:
     ok = True
     for name, audio in (
         ("10 s silence", silence(10)),
         ("10 s white noise (-20 dBFS)", white_noise(10, level_dbfs=-20)),
         ("10 s 440 Hz tone", tone(10)),
     ):
-        result = analyze_samples(audio, 16000, transcriber=tr, rubric=RUBRIC)  # type: ignore[arg-type]
+        result = analyze_samples(audio, SR, transcriber=tr, rubric=RUBRIC)
         n = len(result.transcript.words) + len(result.delivery.fillers)
         ok &= _check(f"{name}: {n} words/fillers", n == 0)
     return ok
 
 
-PLAIN: object = None
+PLAIN: Any = None  # faster_whisper.WhisperModel, loaded by main()
 
 
-def _plain_model(threads: int) -> object:
+def _plain_model(threads: int) -> Any:
     """faster-whisper as it comes (beam 5, no VAD, no prompt): the reference decode."""
     from faster_whisper import WhisperModel  # heavy: only once the measuring starts
 
     return WhisperModel(resolve_model(None), device="cpu", compute_type="int8", cpu_threads=threads)
 
 
-def _plain(samples: object) -> object:
-    segments, _ = PLAIN.transcribe(samples, language="en", word_timestamps=True)  # type: ignore[attr-defined]
+def _plain(samples: np.ndarray) -> Transcript:
+    segments, _ = PLAIN.transcribe(samples, language="en", word_timestamps=True)
     words = [
         Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
         for seg in segments
@@ -195,7 +198,7 @@ def _plain(samples: object) -> object:
     return Transcript(" ".join(w.text for w in words), words)
 
 
-def _lexical(words: list) -> list:  # type: ignore[type-arg]
+def _lexical(words: list[Word]) -> list[Word]:
 
     return transcript_fillers(words)[0]
 

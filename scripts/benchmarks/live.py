@@ -36,7 +36,7 @@ def run(files: dict[int, Path], runs: int, threads: int, variant: str) -> LiveTa
         for n, path in files.items():
             results: list[LiveFigures] = []
             for _ in range(runs):
-                if variant == "realtime":
+                if rig is not None:
                     results.append(live_realtime(path, rig, transcriber, rubric, END_SILENCE))
                 else:
                     results.append(live_fast(path, 4.0, transcriber, rubric, END_SILENCE))

@@ -8,8 +8,9 @@
   ``session.json`` still parses, the index passes SQLite's integrity check.
 - A read-only data directory: one clear line, exit 2, before anything is asked or played.
 
-(``tests/test_storage.py`` and ``tests/test_practice_loop.py`` cover the same faults at the
-API level; ``tests/test_practice_e2e.py`` covers kill -9 of ``practice`` then ``recover()``.)
+(``tests/unit/test_storage.py`` and ``tests/unit/test_practice_loop.py`` cover the same faults
+at the API level; ``tests/e2e/test_practice_e2e.py`` covers kill -9 of ``practice`` then
+``recover()``.)
 """
 
 from __future__ import annotations
