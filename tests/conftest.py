@@ -21,6 +21,22 @@ from voicesim.testing.corpora.jfk import jfk_path as _jfk_path
 from voicesim.testing.rig import PulseRig, running_pulse
 from voicesim.transcribe import Transcriber
 
+# A fixture that needs a marker: ``-m "not audio"`` must never start the audio server and
+# ``-m "not slow"`` must never load Whisper, so a test using one without the mark is refused.
+MARK_OF_FIXTURE = {"pulse": "audio", "transcriber": "slow"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse the run where a test uses a fixture of MARK_OF_FIXTURE without its mark."""
+    missing = [
+        f"{item.nodeid} uses {fixture} but is not marked {mark}"
+        for item in items
+        for fixture, mark in MARK_OF_FIXTURE.items()
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(mark) is None
+    ]
+    if missing:
+        raise pytest.UsageError("\n".join(missing))
+
 
 @pytest.fixture(scope="session")
 def transcriber() -> Transcriber:
