@@ -198,7 +198,7 @@ def test_report_carries_the_debrief(browser: Any, tmp_path: Path) -> None:
     record.answers[2].skipped, record.answers[2].analysis = True, None
     store.save(record)
     out = tmp_path / "report.html"
-    out.write_text(render_report(store.load(record.id)), encoding="utf-8")
+    out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
     context, page, _ = _open(browser, out)
     try:
         items = page.locator("ol.rehearse li").all_text_contents()
