@@ -122,6 +122,17 @@ def test_short_utterance_is_a_command(transcriber: Transcriber, said: str, comma
 
 
 @pytest.mark.slow
+def test_a_command_still_counts_when_silence_ends_the_turn_first(
+    transcriber: Transcriber,
+) -> None:
+    # The end does not wait for the command decode: an end_silence shorter than the
+    # command pause ends the turn by silence first, and "skip" must still be "skip".
+    settings = ListenSettings(endpoint=EndpointSettings(end_silence=0.3))
+    turn = _listen_file(render("skip"), settings, transcriber)
+    assert (turn.ended_by, turn.command) == ("command", "skip")
+
+
+@pytest.mark.slow
 def test_answer_mentioning_stop_is_an_answer(transcriber: Transcriber) -> None:
     answer = compose([Say("I had to stop the release because of a bug in billing.")])
     turn = _listen_file(

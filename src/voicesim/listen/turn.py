@@ -226,6 +226,21 @@ class _Listener:
         probing = self.probed_at == self.last_speech and state.last_words is None
         return probing or (state.text is None and not self.unsent_speech)
 
+    def _late_command(self, ended_by: str, command: str | None) -> tuple[str, str | None]:
+        """A short utterance whose command was decoded only after the silence ended the turn.
+
+        The end no longer waits for the transcriber, so with a short ``end_silence`` (or a
+        busy machine) "skip" can end the turn by silence before its command decode is done;
+        the command still decides what the turn was.
+        """
+        if ended_by != "silence" or self.live is None or not self.settings.commands:
+            return ended_by, command
+        if self.speech_s > self.settings.command_max_speech:
+            return ended_by, command
+        text, found = self.live.tail()
+        found = found or (recognise(text) if text else None)
+        return ("command", found) if found else (ended_by, command)
+
     def finish(self, ended_by: str, command: str | None) -> Turn:
         """Transcribe whatever is left and build the Turn."""
         ended_at = self.now
@@ -238,6 +253,7 @@ class _Listener:
             # stretches done so far are the transcript then.
             self.live.wait(self.settings.final_wait)
             transcript = self.live.transcript()
+            ended_by, command = self._late_command(ended_by, command)
         final = time.monotonic() - t0
         started = self.speech_start is not None and (transcript is None or bool(transcript.words))
         if ended_by == "no_speech" or not started:
