@@ -141,12 +141,19 @@ def load_pack(path: Path | str, known_checks: AbstractSet[str]) -> Pack:
         raise PackError(f"{path}: no [[questions]]")
     questions: list[Question] = []
     seen: set[str] = set()
+    errors: list[str] = []  # every bad question is reported, not only the first
     for n, item in enumerate(items, start=1):
-        q = _question(item, n, path, pack_id, checks)
+        try:
+            q = _question(item, n, path, pack_id, checks)
+        except PackError as exc:
+            errors.append(str(exc))
+            continue
         if q.id in seen:
-            raise PackError(f"{path}: question '{q.id}': duplicate id")
+            errors.append(f"{path}: question '{q.id}': duplicate id")
         seen.add(q.id)
         questions.append(q)
+    if errors:
+        raise PackError("\n".join(errors))
     return Pack(
         pack_id, str(head["title"]), path, tuple(questions), str(head.get("description", ""))
     )
@@ -290,7 +297,9 @@ def select_questions(
     """
     if pack is not None and pack not in packset.packs:
         choices = ", ".join(sorted(packset.packs)) or "none"
-        raise UserError(f"unknown pack '{pack}' (packs: {choices})")
+        raise UserError(
+            f"unknown pack '{pack}' (packs: {choices}){_did_you_mean(pack, packset.packs)}"
+        )
     pool = list(packset.packs[pack].questions) if pack else packset.questions()
     if category is not None:
         categories = sorted({q.category for q in pool})
@@ -298,12 +307,21 @@ def select_questions(
         if not pool:
             raise UserError(
                 f"no questions in category '{category}' (categories: {', '.join(categories)})"
+                + _did_you_mean(category, categories)
             )
     if count is not None and count < 1:
         raise UserError(f"--count must be at least 1, got {count}")
     if shuffle:
         random.Random(seed).shuffle(pool)
     return pool[:count] if count is not None else pool
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ "; did you mean X?" for the closest of ``choices``, or ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.5)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 def categories(questions: Sequence[Question]) -> dict[str, int]:

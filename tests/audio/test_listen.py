@@ -76,12 +76,55 @@ def test_closing_phrase_ends_the_turn_at_once(transcriber: Transcriber) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "closing", ["That's my answer.", "I'm done.", "That's it.", "Next question."]
+)
+def test_closing_phrase_ends_within_a_second_of_its_last_word(
+    transcriber: Transcriber, closing: str
+) -> None:
+    # end_silence 6 s: only the phrase can end the turn inside the 1 s the issue allows.
+    answer = compose([Say("We moved the billing system to the cloud in three months."),
+                      Gap(0.6), Say(closing)])  # fmt: skip
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=6.0)), transcriber
+    )
+    assert turn.ended_by == "phrase"
+    assert turn.speech_end_s is not None
+    assert turn.ended_at_s - turn.speech_end_s <= 1.0
+
+
+@pytest.mark.slow
+def test_a_sentence_ending_on_an_ordinary_word_gets_no_long_wait(
+    transcriber: Transcriber,
+) -> None:
+    # "was" at the end used to hold the turn for the 6 s unfinished-sentence wait.
+    answer = compose([Say("The first thing I changed was the review process")])
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=2.0)), transcriber
+    )
+    assert turn.ended_by == "silence"
+    assert turn.speech_end_s is not None
+    assert turn.ended_at_s - turn.speech_end_s < 2.0 + 0.5
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("said", "command"), [("skip", "skip"), ("repeat", "repeat")])
 def test_short_utterance_is_a_command(transcriber: Transcriber, said: str, command: str) -> None:
     turn = _listen_file(
         render(said), ListenSettings(endpoint=EndpointSettings(end_silence=4.0)), transcriber
     )
     assert (turn.ended_by, turn.command) == ("command", command)
+
+
+@pytest.mark.slow
+def test_a_command_still_counts_when_silence_ends_the_turn_first(
+    transcriber: Transcriber,
+) -> None:
+    # The end does not wait for the command decode: an end_silence shorter than the
+    # command pause ends the turn by silence first, and "skip" must still be "skip".
+    settings = ListenSettings(endpoint=EndpointSettings(end_silence=0.3))
+    turn = _listen_file(render("skip"), settings, transcriber)
+    assert (turn.ended_by, turn.command) == ("command", "skip")
 
 
 @pytest.mark.slow

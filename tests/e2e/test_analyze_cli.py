@@ -137,3 +137,18 @@ def test_help_imports_neither_whisper_nor_librosa() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+@pytest.mark.slow
+def test_one_bad_file_among_several_still_analyses_the_good_ones(
+    answer_wav: Path, silence_wav: Path, voicesim_home: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.wav"
+    proc = _run(
+        "analyze", str(answer_wav), str(missing), str(silence_wav), "--json", home=voicesim_home
+    )
+    assert proc.returncode == 2, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [Path(d["audio"]["path"]).name for d in data] == ["answer.wav", "silence.wav"]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "missing.wav" in lines[0] and "no such file" in lines[0]

@@ -205,6 +205,7 @@ def start_practice(
             "--end-silence",
             "1.0",
             "--no-spoken-feedback",
+            "--no-follow-ups",  # the tests play one answer per question
             "--rate",
             "220",
             *extra,
@@ -364,6 +365,43 @@ def test_ctrl_c_ends_cleanly_keeping_completed_answers(pulse: PulseRig, tmp_path
     first = data["answers"][0]
     assert first["analysis"]["delivery"]["words"] >= 15
     assert wer(ANSWERS[1], first["analysis"]["transcript"]["text"]) < 0.3
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_hangup_mid_answer_keeps_a_rescorable_partial_answer(
+    pulse: PulseRig, tmp_path: Path, sig: signal.Signals
+) -> None:
+    session = start_practice(pulse, tmp_path, count=2)
+    session.wait_tone()
+    play(pulse, answer_audio(ANSWERS[0]))
+    session.wait_tone()
+    player = pulse.play_into_mic(answer_audio(" ".join(ANSWERS)), SR, wait=False)
+    time.sleep(5.0)  # a few sentences into the second answer
+    session.proc.send_signal(sig)
+    code, out, err = finish(session)
+    player.kill()
+    assert code == 130, f"{out}\n{err}"
+    assert "Traceback" not in err
+    data = stored_session(session.home)
+    assert data["status"] == "interrupted"
+    assert [a["index"] for a in data["answers"]] == [0, 1]
+    cut = data["answers"][1]
+    assert cut["analysis"] is None and cut["extra"]["partial"] is True
+    folder = session.home / "sessions" / data["id"]
+    assert (folder / cut["answer_audio"]).is_file()
+
+    env = {**os.environ, "VOICESIM_HOME": str(session.home)}
+    done = subprocess.run(
+        [sys.executable, "-m", "voicesim", "rescore", data["id"]],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "answer 2: partial, analysed now" in done.stdout
+    rescored = stored_session(session.home)["answers"][1]
+    assert rescored["extra"]["partial"] is True
+    heard = rescored["analysis"]["transcript"]["text"]
+    assert rescored["analysis"]["delivery"]["words"] >= 8
+    assert wer(" ".join(ANSWERS)[: len(heard)], heard) < 0.5
 
 
 def test_devices_lists_the_virtual_microphone(pulse: PulseRig) -> None:

@@ -186,3 +186,28 @@ def test_word_being_heard_is_highlighted(browser: Any, report: tuple[Built, Path
         assert outside == []
     finally:
         context.close()
+
+
+def test_report_carries_the_debrief(browser: Any, tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    built = make_session(store, [sample_answer(0), sample_answer(1), sample_answer(2)])
+    record = store.load(built.record.id)
+    weak = record.answers[1]
+    assert weak.analysis is not None
+    weak.analysis.score.overall = 41.0  # weakest; the others score 70 (session_factory)
+    record.answers[2].skipped, record.answers[2].analysis = True, None
+    store.save(record)
+    out = tmp_path / "report.html"
+    out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
+    context, page, _ = _open(browser, out)
+    try:
+        items = page.locator("ol.rehearse li").all_text_contents()
+        # Weakest first: the skipped answer, then the one scored 41; the 70 is not listed.
+        assert len(items) == 2
+        assert items[0].startswith("3. ") and "(skipped)" in items[0]
+        assert items[1].startswith("2. ") and "score 41" in items[1]
+        assert "voicesim practice --question conflict" in items[1]
+        trends = page.locator("ul.trends li").all_text_contents()
+        assert trends[0].startswith("pace") and trends[1].startswith("fillers")
+    finally:
+        context.close()

@@ -105,7 +105,7 @@ def make_session(
     store: SessionStore,
     answers: Sequence[Composition],
     *,
-    mode: str = "demo",
+    mode: str = "standard",
     pack: str | None = "general",
     text_override: str | None = None,
 ) -> Built:
@@ -113,7 +113,7 @@ def make_session(
     writer = store.create(mode=mode, pack=pack, settings={"test": True})
     for i, comp in enumerate(answers):
         question = {**QUESTIONS[i % len(QUESTIONS)], "pack": pack}
-        q_name = writer.save_question_audio(i, render(question["text"]), SR)
+        q_name = writer.save_question_audio(i, render(str(question["text"])), SR)
         with writer.open_answer_audio(i, SR, question=question) as audio:
             for block in np.array_split(comp.audio, max(1, comp.audio.size // 1600)):
                 audio.write(block)

@@ -17,6 +17,7 @@ from voicesim.listen.endpoint import EndpointSettings
 from voicesim.listen.turn import ListenSettings
 from voicesim.packs import Question
 from voicesim.results import Transcript, Word
+from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import SessionStore
 from voicesim.testing.signals import SR, silence
 from voicesim.testing.speech import Say, compose, render
@@ -78,7 +79,7 @@ def test_warning_heard_by_the_microphone_is_not_part_of_the_answer(
         mic=mic,
         store=SessionStore(tmp_path),
         transcriber_factory=lambda: transcriber,
-        settings=PracticeSettings(listen=listen, spoken_feedback=False),
+        settings=PracticeSettings(listen=listen, spoken_feedback=False, follow_ups=False),
         reporter=Reporter(),
     )
     assert interview.run().status == "complete"
@@ -93,3 +94,30 @@ def test_warning_heard_by_the_microphone_is_not_part_of_the_answer(
     text = answer.analysis.transcript.text.lower()
     assert "seconds" not in text
     assert "project" in text and "left the old process" in text
+
+
+def test_closing_phrase_leaves_the_words() -> None:
+    from voicesim.listen.endpoint import without_closing_phrase
+
+    words = _words("We cut costs by ten percent. That's my answer.")
+    kept, cut = without_closing_phrase(Transcript(" ".join(w.text for w in words), words))
+    assert [w.text for w in kept.words] == ["We", "cut", "costs", "by", "ten", "percent."]
+    assert cut == words[-3].start
+    plain_answer = Transcript("We cut costs.", _words("We cut costs."))
+    assert without_closing_phrase(plain_answer) == (plain_answer, None)
+
+
+@pytest.mark.slow
+def test_closing_phrase_is_not_in_the_answers_words_pace_or_length() -> None:
+    from voicesim.analysis.pipeline import analyze_samples
+
+    body = "We moved the billing system to the cloud in three months."
+    with_phrase = compose([Say(body), Say("That's my answer.")])
+    without = compose([Say(body)])
+    t = Transcriber()
+    a = analyze_samples(with_phrase.audio, SR, transcriber=t, rubric=load_rubric())
+    b = analyze_samples(without.audio, SR, transcriber=t, rubric=load_rubric())
+    assert "answer" not in a.transcript.text.lower()
+    assert a.delivery.words == b.delivery.words
+    # The phrase's second and a half is not speaking time: spans agree within a word's slack.
+    assert a.delivery.speaking_span_s == pytest.approx(b.delivery.speaking_span_s, abs=0.35)

@@ -287,3 +287,66 @@ def test_panel_speaks_feedback_and_verdicts_in_the_owners_voices(
         assert outcome.result is not None
         group = top_improvements(outcome.result.score, 1)[0].group
         assert voice == mode.owner_of(group).voice
+
+
+def _said_turn(text: str) -> Callable[[], Turn]:
+    def make() -> Turn:
+        audio = np.concatenate([silence(0.5), compose([Say(text)], wpm=160).audio, silence(1.0)])
+        return Turn(audio, SR, 0.5, len(audio) / SR - 1.0, "silence", None, None)
+
+    return make
+
+
+def test_an_answer_without_a_result_gets_one_spoken_follow_up(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    from voicesim.interview.probes import ASK_RESULT
+
+    scripted += [
+        _said_turn("We talked about it as a team and everyone was happy with the plan."),
+        _said_turn("I cut the delays by a third in two months."),
+    ]
+    run(tmp_path, transcriber, [question("a")])
+    record = stored(tmp_path)
+    assert [a.extra["asked"] for a in record.answers] == ["What about a?", ASK_RESULT]
+    follow = record.answers[1]
+    assert follow.extra["follow_up"] is True and follow.question["id"] == "a"
+    assert follow.analysis is not None and follow.analysis.score.question_id == "a"
+
+
+def test_a_complete_answer_and_no_follow_ups_flag_ask_nothing_more(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    scripted += [answer_turn]  # "I led a small team and we finished the project early."
+    run(tmp_path / "one", transcriber, [question("a")])
+    assert len(stored(tmp_path / "one").answers) == 1
+    scripted += [_said_turn("We talked about it as a team and everyone was happy.")]
+    speaker = RecordingSpeaker()
+    Interview(
+        [question("b")],
+        mode=get_mode("standard", count=1),
+        speaker=speaker,
+        mic=FileMicrophone(speed=0),
+        store=SessionStore(tmp_path / "two"),
+        transcriber_factory=lambda: transcriber,
+        settings=PracticeSettings(spoken_feedback=False, follow_ups=False),
+        reporter=Reporter(),
+    ).run()
+    assert len(stored(tmp_path / "two").answers) == 1
+
+
+def test_the_probe_rule() -> None:
+    from tests.test_feedback import result
+    from voicesim.interview.probes import ASK_OWN_ACTION, ASK_RESULT, probe_for
+    from voicesim.results import Transcript, Word
+
+    def said(text: str) -> Any:
+        r = result(overall=60.0)
+        words = [Word(w, i * 0.4, i * 0.4 + 0.3, 0.9) for i, w in enumerate(text.split())]
+        r.transcript = Transcript(text, words)
+        return r
+
+    assert probe_for(said("We talked and everyone was happy."), "behavioural") == ASK_RESULT
+    assert probe_for(said("The team cut costs by 20%."), "behavioural") == ASK_OWN_ACTION
+    assert probe_for(said("I cut costs by twenty percent."), "behavioural") is None
+    assert probe_for(said("We talked and everyone was happy."), "projective") is None

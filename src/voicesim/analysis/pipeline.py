@@ -6,6 +6,7 @@ Pure: the caller builds the Transcriber and loads the rubric once and passes the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from voicesim.analysis.acoustics import Frames, frame_features
 from voicesim.analysis.delivery import measure_answer
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
+from voicesim.listen.endpoint import without_closing_phrase
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
 from voicesim.scoring.score import score_answer
 
@@ -66,31 +68,41 @@ def analyze_samples(
 def analyze_file(
     path: str | Path,
     *,
-    transcriber: Transcriber,
+    transcriber: Transcriber | None,
     rubric: Rubric,
     question: Question | None = None,
     progress: Progress | None = None,
     long_pause_s: float = 2.0,
+    transcript: Transcript | None = None,
+    response_latency_s: float | None = None,
 ) -> AnalysisResult:
     """Analyse an audio file block by block (bounded memory for hour-long recordings).
 
-    Raises AudioError for a file that cannot be used; ModelError for a model that fails.
+    ``transcript`` may be precomputed (practice's live transcript of the same file, word
+    times from the file's start): then nothing is transcribed (``transcriber`` may be
+    None), and everything else is what ``analyze`` does with the file. Raises AudioError
+    for a file that cannot be used; ModelError for a model that fails.
     """
 
     info = probe(path)
+    if transcript is None and transcriber is None:
+        raise ValueError("analyze_file needs a transcriber or a transcript")
     parts: list[Frames] = []
     words: list[Word] = []
     done = 0.0
     for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
         parts.append(frame_features(block, SAMPLE_RATE, offset=offset))
-        words.extend(transcriber.transcribe(block, offset=offset).words)
+        if transcript is None:
+            assert transcriber is not None
+            words.extend(transcriber.transcribe(block, offset=offset).words)
         done = offset + len(block) / SAMPLE_RATE
         if progress:
             progress(done, max(info.duration_s, done))
-    transcript = Transcript(text=" ".join(w.text for w in words), words=words)
+    if transcript is None:
+        transcript = Transcript(text=" ".join(w.text for w in words), words=words)
     info = AudioInfo(str(path), round(done, 3), info.sample_rate)
     frames = Frames.concat(parts)
-    return _finish(info, frames, transcript, question, rubric, None, long_pause_s)
+    return _finish(info, frames, transcript, question, rubric, response_latency_s, long_pause_s)
 
 
 def _finish(
@@ -102,9 +114,19 @@ def _finish(
     latency: float | None,
     long_pause_s: float,
 ) -> AnalysisResult:
-
+    # "…that's my answer" ends the turn; it is not part of the answer's words or time.
+    transcript, cut = without_closing_phrase(transcript)
+    if cut is not None:
+        frames = _frames_before(frames, cut)
     transcript, delivery = measure_answer(
         frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency
     )
     score = score_answer(transcript, delivery, question=question, rubric=rubric)
     return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
+
+
+def _frames_before(frames: Frames, t: float) -> Frames:
+    """The frames centred before ``t`` seconds."""
+    n = max(0, min(len(frames), int((t - frames.offset) / frames.hop)))
+    fields = ("rms_db", "f0", "clarity", "flux", "peak", "clipped")
+    return replace(frames, **{f: getattr(frames, f)[:n] for f in fields})

@@ -129,7 +129,63 @@ def _resolve(spec: str | int | None, kind: str) -> int:
     partial = [d for d in usable if wanted in d.name.lower()]
     if exact or partial:
         return (exact or partial)[0].index
+    routed = _route_to_pulse(str(spec), kind, usable)
+    if routed is not None:
+        return routed
     raise DeviceError(f"no audio {kind} device matches {spec!r}; see `voicesim devices`")
+
+
+@dataclass(frozen=True)
+class PulseDevice:
+    """A PulseAudio sink (output) or source (input): its name and readable description."""
+
+    kind: str  # "output" or "input"
+    name: str
+    description: str
+
+
+def pulse_devices() -> list[PulseDevice]:
+    """The PulseAudio sinks and sources (monitors left out); empty without ``pactl``."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pactl"):
+        return []
+    found = []
+    for kind, what in (("output", "sinks"), ("input", "sources")):
+        try:
+            text = subprocess.run(
+                ["pactl", "list", what], capture_output=True, text=True, timeout=5, check=True
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        name = ""
+        for line in text.splitlines():
+            key, _, value = line.strip().partition(": ")
+            if key == "Name":
+                name = value
+            elif key == "Description" and name and not name.endswith(".monitor"):
+                found.append(PulseDevice(kind, name, value))
+    return found
+
+
+def _route_to_pulse(spec: str, kind: str, usable: list[DeviceInfo]) -> int | None:
+    """Pick a PulseAudio sink/source by name or description through PortAudio's "pulse".
+
+    PortAudio sees PulseAudio as one ALSA device ("pulse"); which sink or source it uses
+    is chosen by PULSE_SINK / PULSE_SOURCE, read when the stream opens.
+    """
+    wanted = spec.lower()
+    matches = [
+        d
+        for d in pulse_devices()
+        if d.kind == kind and (wanted in d.name.lower() or wanted in d.description.lower())
+    ]
+    bridge = [d for d in usable if d.name.lower() == "pulse"]
+    if not matches or not bridge:
+        return None
+    os.environ["PULSE_SINK" if kind == "output" else "PULSE_SOURCE"] = matches[0].name
+    return bridge[0].index
 
 
 def resolve_input(spec: str | int | None = None) -> int:

@@ -59,8 +59,13 @@ def register(sub: Any) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    """Analyse each file; print summaries or JSON. Bad input raises UserError (exit 2)."""
+    """Analyse each file; print summaries or JSON. Bad input raises UserError (exit 2).
+
+    With several files, a bad one does not stop the others: the good ones are analysed
+    and printed, then each bad one is named on stderr (one line each) and the exit is 2.
+    """
     from voicesim.audio.files import probe
+    from voicesim.errors import AudioError
 
     if args.long_pause <= 0:
         raise UserError(f"--long-pause must be positive, not {args.long_pause}")
@@ -68,19 +73,30 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from voicesim.config import check
 
         check("model.threads", args.threads, "--threads")
+    bad: list[str] = []
     for path in args.files:  # refuse bad files before loading the model
-        probe(path)
+        try:
+            probe(path)
+        except AudioError as exc:
+            if len(args.files) == 1:
+                raise
+            bad.append(str(exc))
+    args.files = [f for f in args.files if not any(str(f) in b for b in bad)]
+    if not args.files:
+        raise UserError("; ".join(bad))
     from voicesim.config import load_config
 
     cfg = load_config()
     question, rubric = _question_and_rubric(args, cfg)
     transcriber = _transcriber(args, cfg)
-    results = _run(args, transcriber, question, rubric)
+    results = _run(args, transcriber, question, rubric, bad)
     if args.json:
         data = [r.to_dict() for r in results]
-        json.dump(data[0] if len(data) == 1 else data, sys.stdout, indent=2)
+        json.dump(data[0] if len(data) == 1 and not bad else data, sys.stdout, indent=2)
         sys.stdout.write("\n")
-    return 0
+    for line in bad:
+        print(f"voicesim: error: {line}", file=sys.stderr)
+    return 2 if bad else 0
 
 
 def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, Any]:
@@ -106,12 +122,13 @@ def _transcriber(args: argparse.Namespace, cfg: Config) -> Any:
 
 
 def _run(
-    args: argparse.Namespace, transcriber: Any, question: Any, rubric: Any
+    args: argparse.Namespace, transcriber: Any, question: Any, rubric: Any, bad: list[str]
 ) -> list[AnalysisResult]:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from voicesim.analysis.pipeline import analyze_file
+    from voicesim.errors import AudioError
 
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True)
@@ -131,19 +148,26 @@ def _run(
             def tick(done: float, total: float, task: Any = task) -> None:
                 progress.update(task, completed=done / max(total, 1e-9))
 
-            result = analyze_file(
-                path,
-                transcriber=transcriber,
-                question=question,
-                rubric=rubric,
-                progress=tick,
-                long_pause_s=args.long_pause,
-            )
+            try:
+                result = analyze_file(
+                    path,
+                    transcriber=transcriber,
+                    question=question,
+                    rubric=rubric,
+                    progress=tick,
+                    long_pause_s=args.long_pause,
+                )
+            except AudioError as exc:  # e.g. decodes fine at first, then is cut short
+                if len(args.files) == 1 and not bad:
+                    raise
+                progress.remove_task(task)
+                bad.append(str(exc))
+                continue
             progress.remove_task(task)
             results.append(result)
             if not args.json:
                 progress.stop()
-                print_summary(result, out, rubric)
+                print_summary(result, out, rubric, question)
                 progress.start()
     return results
 
@@ -151,7 +175,9 @@ def _run(
 # --- readable summary ---------------------------------------------------------------------
 
 
-def print_summary(result: AnalysisResult, console: Console, rubric: Rubric) -> None:
+def print_summary(
+    result: AnalysisResult, console: Console, rubric: Rubric, question: Any = None
+) -> None:
     """Print one result: transcript with fillers and long pauses marked, measures, score."""
     from rich.rule import Rule
 
@@ -165,7 +191,7 @@ def print_summary(result: AnalysisResult, console: Console, rubric: Rubric) -> N
         return
     console.print(marked_transcript(result))
     console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
-    console.print(measures_table(result, rubric))
+    console.print(measures_table(result, rubric, question))
     for w in d.warnings:
         console.print(f"[yellow]warning:[/yellow] {w}")
     _print_score(result, console)
@@ -199,8 +225,11 @@ def _band(value: float, good: tuple[float, float], bad: tuple[float, float]) -> 
     return "[yellow]watch[/yellow]"
 
 
-def measures_table(result: AnalysisResult, rubric: Rubric) -> Any:
-    """The SPEC §1 measures, each with its reference band and a verdict, from ``rubric``."""
+def measures_table(result: AnalysisResult, rubric: Rubric, question: Any = None) -> Any:
+    """The SPEC §1 measures, each with its reference band and a verdict, from ``rubric``.
+
+    The answer length is judged against ``question``'s own target when one is given.
+    """
     from rich.table import Table
 
     d = result.delivery
@@ -224,8 +253,11 @@ def measures_table(result: AnalysisResult, rubric: Rubric) -> Any:
     t.add_row(
         "", f"{len(d.fillers)} ({filled} um/uh)", f"{d.fillers_per_minute:.1f} per minute", ""
     )
-    low, high = rubric.spec("length").pair("behavioural")
-    t.add_row("answer length", f"{d.speaking_span_s:.0f} s", f"{low:g}–{high:g} s (behavioural)",
+    low, high = (
+        question.target_s if question is not None else rubric.spec("length").pair("behavioural")
+    )
+    where = f"target of {question.id}" if question is not None else "behavioural"
+    t.add_row("answer length", f"{d.speaking_span_s:.0f} s", f"{low:g}–{high:g} s ({where})",
               _band(d.speaking_span_s, (low, high), (low / 2, high * 1.5)))  # fmt: skip
     t.add_row("pauses", f"{len(d.pauses)}", "silences ≥ 0.25 s", "")
     n_long = len(d.long_pauses)

@@ -171,6 +171,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         owners.update({q.id: path for q in pack.questions})
         print(f"{path}: ok ({len(pack.questions)} questions, pack '{pack.id}')")
-    for error in errors:
+    for error in (line for e in errors for line in e.splitlines()):
         print(f"voicesim: error: {' '.join(error.split())}", file=sys.stderr)
     return 2 if errors else 0

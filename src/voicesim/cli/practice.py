@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from voicesim.cli.questions import choose_questions, pack_of
 from voicesim.errors import UserError
 
 if TYPE_CHECKING:
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
 MODES = ("standard", "panel", "stress", "rapid")
 EXIT_INTERRUPTED = 130
 EXIT_DEVICE_LOST = 1
-DEFAULT_PACK = "managerial"
-DEFAULT_COUNT = 5
-MODE_PACKS = {"stress": "stress", "rapid": "projective"}
 
 
 def register(sub: Any) -> None:
@@ -33,7 +31,23 @@ def register(sub: Any) -> None:
     p = sub.add_parser("practice", help="a mock interview by voice: asks, listens, coaches")
     _question_flags(p)
     p.add_argument("--category", help="only questions of this category")
-    p.add_argument("--shuffle", action="store_true", help="ask the questions in random order")
+    p.add_argument(
+        "--question",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="ask this question (repeatable; ids in `voicesim packs show PACK`)",
+    )
+    p.add_argument(
+        "--rehearse",
+        action="store_true",
+        help="ask the questions scored lowest or skipped in recent sessions, weakest first",
+    )
+    p.add_argument(
+        "--shuffle",
+        action="store_true",
+        help="random order (default: questions never or least recently practised first)",
+    )
     p.add_argument("--mode", choices=MODES, default="standard", help="interview mode")
     p.add_argument("--input-device", metavar="D", help="microphone: index or name part")
     p.add_argument("--output-device", metavar="D", help="speaker: index or name part")
@@ -49,6 +63,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--no-spoken-feedback", action="store_true", help="do not speak the tip after each answer"
+    )
+    p.add_argument(
+        "--no-follow-ups",
+        action="store_true",
+        help='no "What was the result?" follow-up after an answer without a result or own action',
     )
     p.add_argument(
         "--voice", metavar="V", help="interviewer voice (see `voicesim devices --voices`)"
@@ -86,14 +105,15 @@ def cmd_practice(args: argparse.Namespace) -> int:
     from voicesim.config import load_config
     from voicesim.interview.modes import get_mode
 
+    _interrupt_on_signals()
     cfg = load_config()
     settings = _settings(args, cfg)
-    questions = _questions(args, cfg)
-    settings.pack = _pack_of(questions)
+    store = _store()
+    questions = choose_questions(args, cfg, store)
+    settings.pack = pack_of(questions)
     mode = get_mode(args.mode, voice=settings.voice, count=len(questions))
     if not mode.select(questions):
         raise UserError(f"no questions for {args.mode} mode")
-    store = _store()
     _offer_recovery(store)
     input_device = require_input_device(args.input_device)
     from voicesim.audio.capture import DeviceMicrophone
@@ -115,6 +135,22 @@ def cmd_practice(args: argparse.Namespace) -> int:
         reporter.notice(mode.instructions(len(interview.questions)))
         result = interview.run()
     return _exit_code(result)
+
+
+def _interrupt_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) end the session as Ctrl+C does.
+
+    Their default action kills the process at once, leaving the session "in_progress" and
+    the answer being recorded unconverted; as KeyboardInterrupt the session loop keeps every
+    answer, stores the one cut off, and closes the session as "interrupted".
+    """
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
 
 
 def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
@@ -142,6 +178,7 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
         voice=getattr(args, "voice", None) or p.voice or None,
         rate=rate,
         pack=getattr(args, "pack", None),
+        follow_ups=not getattr(args, "no_follow_ups", False),
     )
 
 
@@ -165,40 +202,6 @@ def _flag(args: argparse.Namespace, key: str, configured: Any) -> Any:
     if value is None:
         return configured  # checked when config.toml was read
     return check(f"practice.{key}", value, "--" + key.replace("_", "-"))
-
-
-def _questions(args: argparse.Namespace, cfg: Config) -> list[Any]:
-    from voicesim.packs import load_packs, select_questions
-    from voicesim.scoring.rubric import load_rubric
-
-    checks = load_rubric().check_names()
-    packset = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=checks)
-    for error in packset.errors:
-        print(f"voicesim: warning: {error}", file=sys.stderr)
-    if not packset.packs:
-        raise UserError("no question packs could be loaded (see `voicesim packs list`)")
-    pack, count = args.pack, args.count
-    category = getattr(args, "category", None)
-    if pack is None and category is None:
-        preferred = MODE_PACKS.get(getattr(args, "mode", "standard"), DEFAULT_PACK)
-        pack = preferred if preferred in packset.packs else None
-    if count is None:
-        count = DEFAULT_COUNT
-    questions = select_questions(
-        packset,
-        pack=pack,
-        category=category,
-        count=count,
-        shuffle=getattr(args, "shuffle", False),
-    )
-    if not questions:
-        raise UserError("no questions selected")
-    return questions
-
-
-def _pack_of(questions: list[Any]) -> str | None:
-    packs = {getattr(q, "pack", None) for q in questions}
-    return packs.pop() if len(packs) == 1 else None
 
 
 def _store() -> SessionStore:
@@ -278,14 +281,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from voicesim.interview.modes import Mode
     from voicesim.interview.session import Interview
 
+    _interrupt_on_signals()
     cfg = load_config()
     if args.count is not None and args.count < 1:
         raise UserError(f"--count must be at least 1, got {args.count}")
     settings = _settings(args, cfg)
     ends = settings.listen.endpoint
     settings.listen.endpoint = replace(ends, end_silence=min(ends.end_silence, 1.5))
-    questions = _questions(args, cfg)
-    settings.pack = _pack_of(questions)
+    settings.demo = True
+    settings.follow_ups = False  # the written answers have no replies to a follow-up
+    questions = choose_questions(args, cfg)
+    settings.pack = pack_of(questions)
     store = _store()
     reporter = _reporter()
     speaker, aloud = _demo_speaker(args.no_audio, cfg, settings, reporter)
@@ -340,8 +346,15 @@ def cmd_devices(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(voices, indent=2))
         else:
-            for v in voices:
-                print(f"{v['id']:<28} {v['name']}")
+            # The language code is what --voice takes (en-gb, en-us, add +f3 for a variant);
+            # the engine's id is its name here, so each voice is shown once.
+            print(f"{'--voice':<18} name")
+            seen: set[str] = set()
+            for v in sorted(voices, key=lambda v: v["language"]):
+                # A second voice of the same language is chosen by its name.
+                code = v["language"] if v["language"] not in seen else f'"{v["name"]}"'
+                seen.add(v["language"])
+                print(f"{code or v['id']:<18} {v['name']}")
         return 0
     from voicesim.audio.devices import list_devices
 

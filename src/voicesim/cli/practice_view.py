@@ -25,6 +25,14 @@ _ENDED = {
 }
 
 
+_ANALYSED = ("silence", "phrase", "max", "interrupted")
+
+
+def _n(count: int, noun: str) -> str:
+    """ "1 filler", "2 fillers"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _fmt(value: float | None, spec: str = ".0f", unit: str = "") -> str:
     return "—" if value is None else f"{value:{spec}}{unit}"
 
@@ -53,8 +61,13 @@ class RichReporter(Reporter):
     def heard(self, turn: Turn) -> None:
         if turn.ended_by == "command":
             self.console.print(f'[dim]heard command: "{turn.command}"[/]')
-        elif turn.ended_by in _ENDED:
+        elif turn.ended_by in _ENDED and turn.ended_by not in _ANALYSED:
+            # An analysed answer's end was shown by analysing(), the moment it ended.
             self.console.print(f"[dim]answer ended: {_ENDED[turn.ended_by]}[/]")
+
+    def analysing(self, ended_by: str) -> None:
+        why = _ENDED.get(ended_by, "")
+        self.console.print(f"[dim]answer ended: {why}[/] · [cyan]analysing…[/]")
 
     def notice(self, text: str) -> None:
         self.console.print(f"[yellow]{text}[/]")
@@ -75,10 +88,13 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
         return
     groups = "  ".join(f"{g} {s:.0f}" for g, s in card.groups.items())
     console.print(f"[bold]Score {card.overall:.0f}/100[/]  [dim]{groups}[/]")
+    # Pace and the length tip count the speaking time (first word to last); the recorded
+    # time adds the thinking before and the silence after, so it is named as such.
     console.print(
-        f"{card.words} words in {card.duration_s:.0f} s · {card.wpm:.0f} wpm · "
-        f"{card.fillers} fillers ({card.fillers_per_100_words:.1f}/100 words) · "
-        f"{card.long_pauses} long pauses · "
+        f"{_n(card.words, 'word')} in {card.speaking_s:.0f} s of speaking "
+        f"({card.duration_s:.0f} s recorded) · {card.wpm:.0f} wpm · "
+        f"{_n(card.fillers, 'filler')} ({card.fillers_per_100_words:.1f}/100 words) · "
+        f"{_n(card.long_pauses, 'long pause')} · "
         f"latency {_fmt(card.response_latency_s, '.1f', ' s')}"
     )
     console.print(f"[dim]“{card.transcript}”[/]")
@@ -124,12 +140,29 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
 
 
 def print_devices(devices: list[dict[str, Any]]) -> None:
-    """A table of audio devices (dicts from ``voicesim.audio.devices.list_devices``)."""
+    """The audio devices: PortAudio's (what --input-device/--output-device take by number
+    or name) and, when PulseAudio runs, its sinks and sources by readable name."""
+    from voicesim.audio.devices import pulse_devices
+
     console = Console(highlight=False)
-    table = Table()
-    keys = list(devices[0].keys())
-    for key in keys:
-        table.add_column(key)
+    table = Table("#", "name", "in", "out", "rate", "default", title="Audio devices")
     for d in devices:
-        table.add_row(*(str(d.get(k, "")) for k in keys))
+        default = " ".join(
+            k for k, flag in (("input", "is_default_input"), ("output", "is_default_output"))
+            if d.get(flag)
+        )  # fmt: skip
+        table.add_row(
+            str(d["index"]), str(d["name"]), str(d["max_input_channels"]),
+            str(d["max_output_channels"]), f"{d['default_samplerate']:.0f}", default,
+        )  # fmt: skip
     console.print(table)
+    pulse = pulse_devices()
+    if pulse:
+        sub = Table("kind", "description", "name", title="PulseAudio (by description or name)")
+        for p in pulse:
+            sub.add_row(p.kind, p.description, p.name)
+        console.print(sub)
+        console.print(
+            '[dim]e.g. --output-device "' + pulse[0].description + '" plays through that '
+            "sink (via the pulse device above)[/]"
+        )

@@ -15,7 +15,8 @@ from voicesim.errors import UserError
 from voicesim.review.export import EXTENSIONS, export_answer, export_session_json
 from voicesim.sessions.files import atomic_write_text
 from voicesim.sessions.history import MEASURES, HistoryRow, overall_trend
-from voicesim.sessions.store import SessionRecord
+from voicesim.sessions.index import Attempt
+from voicesim.sessions.store import AnswerRecord, SessionRecord
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -93,6 +94,29 @@ def history_table(console: Console, rows: list[HistoryRow], pace_band: tuple[flo
         console.print("Trend (first half vs second half): " + "; ".join(verdicts))
 
 
+def attempts_table(console: Console, question_id: str, attempts: list[Attempt]) -> None:
+    """One question's answers over time: when, score, pace, fillers, or why unanswered."""
+    table = Table("session", "answer", "score", "wpm", "fillers", "status", title=question_id)
+    table.columns[0].no_wrap = True
+    for a in attempts:
+        answered = a.analysed and not a.skipped
+        table.add_row(
+            a.session_id,
+            str(a.idx + 1),
+            f"{a.score:.0f}" if answered and a.score is not None else "—",
+            f"{a.wpm:.0f}" if answered and a.wpm is not None else "—",
+            str(a.fillers) if answered else "—",
+            "answered" if answered else ("skipped" if a.skipped else "not analysed"),
+        )
+    console.print(table)
+    scores = [a.score for a in attempts if a.analysed and not a.skipped and a.score is not None]
+    if len(scores) >= 2:
+        change = scores[-1] - scores[0]
+        console.print(
+            f"Score {scores[0]:.0f} → {scores[-1]:.0f} ({change:+.0f}) over {len(scores)} answers"
+        )
+
+
 def run_export(
     record: SessionRecord, fmt: str, *, answer: int | None, out: Path | None
 ) -> list[str]:
@@ -101,6 +125,8 @@ def run_export(
         return _emit(export_session_json(record), out, f"{record.id}.json")
     if answer is not None or len(record.answers) == 1:
         chosen = record.answer(answer or 1)
+        if fmt != "json" and chosen.analysis is None:
+            raise UserError(f"answer {chosen.index + 1} {_unanalysed(chosen)}: no words to export")
         name = f"{record.id}-a{chosen.index + 1:02d}.{EXTENSIONS[fmt]}"
         return _emit(export_answer(chosen, fmt), out, name)
     if not record.answers:
@@ -108,13 +134,28 @@ def run_export(
     folder = out or Path.cwd()
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; with several answers --out must be a folder")
+    if not folder.exists() and folder.suffix.lstrip(".") == EXTENSIONS[fmt]:
+        raise UserError(
+            f"session {record.id} has {len(record.answers)} answers: give --answer N to write "
+            f"one to {folder}, or a folder for all"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for a in record.answers:
+        if fmt != "json" and a.analysis is None:
+            written.append(f"answer {a.index + 1} {_unanalysed(a)}: not exported")
+            continue
         path = folder / f"{record.id}-a{a.index + 1:02d}.{EXTENSIONS[fmt]}"
         atomic_write_text(path, export_answer(a, fmt))
         written.append(f"wrote {path}")
     return written
+
+
+def _unanalysed(a: AnswerRecord) -> str:
+    """Why an answer has no words: "was skipped", "had no speech", "was cut off"…"""
+    if a.skipped:
+        return "had no speech" if a.ended_by == "no_speech" else "was skipped"
+    return "was cut off before it was analysed (run `voicesim rescore` first)"
 
 
 def _emit(text: str, out: Path | None, default_name: str) -> list[str]:

@@ -42,6 +42,10 @@ def register(sub: Any) -> None:
     p.add_argument("--since", help="only sessions since DATE (2026-11-01, or 7d / 2w)")
     p.add_argument("--plot", type=Path, metavar="FILE", help="also write a PNG plot to FILE")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument("--question", metavar="ID", help="one question's attempts over time")
+    p.add_argument(
+        "--include-demo", action="store_true", help="also count `voicesim demo` sessions"
+    )
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("replay", help="play a session back with its transcript annotated")
@@ -101,8 +105,16 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("No stored sessions yet. Try `voicesim demo` or `voicesim practice`.")
         return 0
     # The id starts with the UTC date and time, and is what every other command takes.
-    table = Table("id (UTC time)", "mode", "pack", "status", "answers", "wpm", "score")
-    table.columns[0].no_wrap = True
+    from rich import box
+
+    # No vertical rules and no edge padding: at 80 columns every cell is shown whole
+    # ("managerial", "interrupted" were cut to "manager…", "comple…" in a boxed table).
+    table = Table(
+        "id (UTC date-time)", "mode", "pack", "status", "answers", "wpm", "score",
+        box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+    )  # fmt: skip
+    for column in table.columns:
+        column.no_wrap = True
     for r in rows:
         table.add_row(
             r.id, escape(r.mode), escape(r.pack or ""), r.status,
@@ -163,9 +175,17 @@ def cmd_history(args: argparse.Namespace) -> int:
     from voicesim.sessions.history import history_rows, parse_since, plot_history
     from voicesim.sessions.rescore import load_rubric_file
 
+    if args.question:
+        return _question_history(args)
     since = parse_since(args.since) if args.since else None
     band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")  # the rubric's
-    rows = history_rows(_store(), pace_band=band, since=since, category=args.category)
+    rows = history_rows(
+        _store(),
+        pace_band=band,
+        since=since,
+        category=args.category,
+        include_demo=args.include_demo,
+    )
     if args.plot:
         plot_history(rows, args.plot, pace_band=band)
     if args.json:
@@ -176,6 +196,27 @@ def cmd_history(args: argparse.Namespace) -> int:
         history_table(_console(), rows, band)
     if args.plot:
         print(f"Plot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _question_history(args: argparse.Namespace) -> int:
+    from voicesim.cli.session_views import attempts_table
+    from voicesim.sessions.rehearse import question_attempts
+
+    attempts = question_attempts(_store(), args.question, include_demo=args.include_demo)
+    if args.since:
+        from voicesim.sessions.history import parse_since
+
+        since = parse_since(args.since)
+        attempts = [a for a in attempts if a.created >= since]
+    if args.json:
+        rows = [{**a.__dict__, "wpm": a.wpm} for a in attempts]
+        print(json.dumps(rows, indent=1))
+    elif not attempts:
+        print(f"No answers to {args.question} yet. Ask it with `voicesim practice --question "
+              f"{args.question}`.")  # fmt: skip
+    else:
+        attempts_table(_console(), args.question, attempts)
     return 0
 
 
@@ -227,10 +268,25 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     packset = _packset()
     ids = [r.id for r in store.list()] if args.all else [store.folder(args.id).name]
     for sid in ids:
-        for c in rescore_session(store, sid, rubric=rubric, packset=packset):
-            print(f"{c.session_id} answer {c.answer}: {c.before:.0f} → {c.after:.0f}")
+        changes = rescore_session(
+            store, sid, rubric=rubric, packset=packset, transcriber=_transcriber
+        )
+        for c in changes:
+            if c.before is None:
+                print(f"{c.session_id} answer {c.answer}: partial, analysed now: {c.after:.0f}")
+            else:
+                print(f"{c.session_id} answer {c.answer}: {c.before:.0f} → {c.after:.0f}")
     print(f"Re-scored {len(ids)} session(s).")
     return 0
+
+
+def _transcriber() -> Any:
+    """The configured Whisper model, for answers cut off before they were analysed."""
+    from voicesim.config import load_config
+    from voicesim.transcribe import Transcriber
+
+    cfg = load_config()
+    return Transcriber(cfg.model.name, threads=cfg.model.threads)
 
 
 def _packset() -> Any:

@@ -46,6 +46,31 @@
       card("score", fmt(sum.score))
     );
     box.append(cards);
+    renderDebrief(box, data.debrief || {});
+  }
+
+  // The debrief of the terminal: trends over the answers and what to rehearse again,
+  // each with the command that asks that question again.
+  function renderDebrief(box, d) {
+    box.append(el("h3", {}, "Debrief"));
+    const trends = el("ul", { class: "trends" });
+    for (const t of [d.pace, d.fillers]) if (t) trends.append(el("li", {}, t));
+    box.append(trends);
+    const list = d.rehearse || [];
+    box.append(el("h3", {}, "Rehearse again"));
+    if (!list.length) {
+      box.append(el("p", { class: "rehearse-none" }, "Nothing: every answer scored 65 or more."));
+      return;
+    }
+    const ol = el("ol", { class: "rehearse" });
+    for (const r of list) {
+      const why = r.score === null || r.score === undefined
+        ? r.status : "score " + fmt(r.score) + (r.weakest ? ", weakest: " + r.weakest : "");
+      const li = el("li", {}, r.number + ". " + r.question + " (" + why + ")");
+      if (r.id) li.append(el("code", {}, " voicesim practice --question " + r.id));
+      ol.append(li);
+    }
+    box.append(ol);
   }
 
   function waveform(answer, player) {

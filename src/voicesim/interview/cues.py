@@ -4,6 +4,10 @@ The warning is spoken while the microphone is open (the answer goes on). Through
 speakers the microphone hears it, and Whisper writes it into the answer: "…the budget.
 Fifteen seconds left. So we…". Those words are the program's, not the speaker's, so they
 are taken out of the transcript before the answer is measured and scored.
+
+
+The closing phrase ("…that's my answer") is taken out the same way, in the analysis
+pipeline (``voicesim.listen.endpoint.without_closing_phrase``).
 """
 
 from __future__ import annotations

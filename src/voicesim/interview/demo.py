@@ -219,6 +219,9 @@ class DemoReporter(Reporter):
     def heard(self, turn: Any) -> None:
         self.inner.heard(turn)
 
+    def analysing(self, ended_by: str) -> None:
+        self.inner.analysing(ended_by)
+
     def notice(self, text: str) -> None:
         self.inner.notice(text)
 

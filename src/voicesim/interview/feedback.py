@@ -9,17 +9,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from voicesim.interview.tips import speakable, spoken_tip
 from voicesim.scoring.score import top_improvements
+from voicesim.sessions.rehearse import REHEARSE_BELOW
 
 if TYPE_CHECKING:
     from voicesim.results import AnalysisResult, Criterion
-
-REHEARSE_BELOW = 65.0
-"""An answer scoring under this (0–100) is worth rehearsing again."""
 
 PACE_STEADY_WPM = 8.0
 """A change in pace smaller than this (words per minute) counts as steady."""
@@ -49,6 +47,9 @@ class Scorecard:
     groups: dict[str, float]
     words: int
     duration_s: float
+    """Seconds recorded, with the thinking time before and the silence after the answer."""
+    speaking_s: float
+    """Seconds from the first word to the last, pauses included: what pace and length count."""
     wpm: float
     fillers: int
     fillers_per_100_words: float
@@ -115,7 +116,8 @@ class SessionSummary:
 
 
 def _improvement(c: Criterion) -> Improvement:
-    return Improvement(c.id, c.label or c.id.replace("_", " "), c.group, c.score, c.tip)
+    label = c.label or c.id.replace("_", " ")
+    return Improvement(c.id, label, c.group, c.score, speakable(c.tip))
 
 
 def _top(result: AnalysisResult, n: int) -> list[Criterion]:
@@ -131,6 +133,7 @@ def scorecard(result: AnalysisResult, *, n_improvements: int = 3) -> Scorecard:
         groups=dict(result.score.groups),
         words=d.words,
         duration_s=result.audio.duration_s,
+        speaking_s=d.speaking_span_s,
         wpm=d.wpm,
         fillers=len(d.fillers),
         fillers_per_100_words=d.fillers_per_100_words,
@@ -142,25 +145,14 @@ def scorecard(result: AnalysisResult, *, n_improvements: int = 3) -> Scorecard:
     )
 
 
-_LABEL_PREFIX = re.compile(r"^[A-Za-z ]{1,20}:\s+")  # "Missing: name one…" → "name one…"
+def spoken_feedback(
+    result: AnalysisResult, question: Any = None, checks: dict[str, Any] | None = None
+) -> str:
+    """The one sentence said after an answer: the single change that would help most.
 
-
-def _first_sentence(text: str) -> str:
-    text = " ".join(text.split())
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = match.group(1) if match else text
-    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
-
-
-def spoken_feedback(result: AnalysisResult) -> str:
-    """The one sentence said after an answer: the single change that would help most."""
-    if result.no_speech:
-        return "I did not hear an answer to that one."
-    top = _top(result, 1)
-    if not top or not top[0].tip.strip() or top[0].score >= 90:
-        return "Good answer; keep doing exactly that."
-    tip = _first_sentence(_LABEL_PREFIX.sub("", top[0].tip.strip()))
-    return f"One thing to change: {tip[0].lower()}{tip[1:]}"
+    See :mod:`voicesim.tips` (off-topic first, then the largest expected gain).
+    """
+    return spoken_tip(result, question, checks)
 
 
 def _line(o: AnswerOutcome) -> AnswerLine:

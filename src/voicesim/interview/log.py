@@ -75,10 +75,13 @@ class SessionLog:
         result: AnalysisResult | None = None,
         sentence: str = "",
         ended_by: str = "interrupted",
+        partial: bool = False,
     ) -> AnswerOutcome:
         """Store one question's outcome atomically and add it to :attr:`outcomes`."""
 
         extra: dict[str, Any] = {"asked": ask.text, "follow_up": ask.follow_up}
+        if partial:
+            extra["partial"] = True  # cut off mid-answer: `voicesim rescore` analyses it
         if turn is not None:
             extra["command"] = turn.command
             extra["final_decode_s"] = turn.final_decode_s
@@ -128,6 +131,7 @@ class SessionLog:
                 q_audio=q_audio,
                 a_audio=name,
                 ended_by=ended_by,
+                partial=True,
             )
         except Exception:  # never let the rescue cost the answers already stored
             return

@@ -86,6 +86,8 @@ class Mode:
 
     name = "standard"
     spoken_feedback = True
+    probes = True
+    """Whether the interviewer asks "What was the result?" after an answer without one."""
 
     def __init__(self, voice: str | None = None) -> None:
         self.interviewers = [Interviewer("the interviewer", voice or None)]
@@ -147,6 +149,7 @@ class PanelMode(Mode):
     """Two or three interviewers with their own voices, each judging some criteria."""
 
     name = "panel"
+    probes = False
 
     PANEL = (
         Interviewer("Maria", "en-us+f3", ("clarity",), "how clearly you speak"),
@@ -194,6 +197,7 @@ class StressMode(Mode):
     """Curt follow-ups, and an answer far past its target is cut off."""
 
     name = "stress"
+    probes = False  # its own curt follow-ups come after every answer
 
     CURT = ("Be specific.", "That is vague.", "Really?", "Is that all?")
 
@@ -232,6 +236,7 @@ class RapidMode(Mode):
 
     name = "rapid"
     spoken_feedback = False
+    probes = False
 
     def select(self, questions: list[Any]) -> list[Any]:
         projective = [q for q in questions if _is_projective(q)]

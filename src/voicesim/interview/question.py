@@ -15,7 +15,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from voicesim.analysis.pipeline import analyze_samples
+from voicesim.analysis.pipeline import analyze_file
 from voicesim.errors import DeviceError
 from voicesim.interview.cues import warning_line, without_warning_echo
 from voicesim.interview.feedback import AnswerOutcome, Status, scorecard, spoken_feedback
@@ -90,6 +90,7 @@ class QuestionLoop:
             status: Status = "cut_off" if turn.ended_by == "interrupted" else "answered"
             if status == "cut_off":
                 self._say(self.mode.interrupt_line(), ask.interviewer)
+                self.reporter.analysing(turn.ended_by)
             result = self._analyse(ask, turn, a_audio)
             if result.no_speech:
                 # Sound but no words (a cough, a word the model missed): as a silent turn.
@@ -125,11 +126,16 @@ class QuestionLoop:
                 sink=sink.write,
                 on_time_warning=lambda: self._time_warning(ask.listen.warn_before_end),
                 on_interrupt=(lambda elapsed: elapsed >= limit) if limit else None,
+                on_end=self._turn_ended,
             )
         finally:
             self.mic.stop()
             name = sink.close()
         return turn, name
+
+    def _turn_ended(self, ended_by: str) -> None:
+        if ended_by in ("silence", "phrase", "max"):
+            self.reporter.analysing(ended_by)
 
     def _pause(self) -> None:
         """Wait, listening for commands only, until "continue" (or "stop")."""
@@ -185,7 +191,7 @@ class QuestionLoop:
 
         if result is None:
             result = self._analyse(ask, turn, a_audio)
-        sentence = spoken_feedback(result)
+        sentence = spoken_feedback(result, ask.question, dict(self.rubric.checks))
         outcome = self._log().keep(
             index,
             ask,
@@ -209,14 +215,18 @@ class QuestionLoop:
         return self._log().keep(index, ask, status, turn=turn, q_audio=q_audio, a_audio=a_audio)
 
     def _analyse(self, ask: Ask, turn: Turn, a_audio: str) -> AnalysisResult:
+        """Analyse the answer as stored, through ``analyze``'s own pipeline (one truth).
+
+        The stored file (16-bit FLAC), not the samples in memory: ``voicesim analyze`` and
+        ``rescore`` see that file, and the measures must not depend on who reads it. Only
+        the transcript comes from listening (already decoded while the person spoke).
+        """
         assert self._model is not None
         transcript = turn.transcript
         if transcript is not None:
             transcript = without_warning_echo(transcript, turn.warned_at_s)
-        return analyze_samples(
-            turn.audio,
-            turn.sample_rate,
-            path=str(self._log().writer.path / a_audio),
+        return analyze_file(
+            self._log().writer.path / a_audio,
             question=ask.question,
             rubric=self.rubric,
             transcript=transcript,

@@ -24,9 +24,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from voicesim.analysis.pipeline import analyze_samples
+from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import DeviceError
 from voicesim.interview.feedback import (
     AnswerOutcome,
@@ -37,8 +41,10 @@ from voicesim.interview.feedback import (
 )
 from voicesim.interview.log import SessionLog, question_dict
 from voicesim.interview.modes import Ask, Mode
+from voicesim.interview.probes import probe_for
 from voicesim.interview.question import QuestionLoop, Stop
 from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.results import Transcript, Word
 from voicesim.scoring.rubric import Rubric, load_rubric
 
 if TYPE_CHECKING:
@@ -59,6 +65,10 @@ class PracticeSettings:
     pack: str | None = None
     max_repeats: int = 3
     pause_wait_s: float = 30.0
+    demo: bool = False
+    """Rendered answers (``voicesim demo``): stored with mode "demo", out of the history."""
+    follow_ups: bool = True
+    """Probe an answer without a result or own action with one spoken follow-up."""
 
 
 @dataclass
@@ -88,6 +98,9 @@ class Reporter:
     def heard(self, turn: Turn) -> None:
         """A turn ended (any reason)."""
 
+    def analysing(self, ended_by: str) -> None:
+        """The answer is over (``ended_by``, a Turn.ended_by) and is being analysed."""
+
     def notice(self, text: str) -> None:
         """A one-line message: skipped, paused, device lost, time warning."""
 
@@ -111,6 +124,7 @@ class _ModelLoader:
     def _load(self) -> None:
         try:
             self._value = self._factory()
+            _warm_analysis()
         except BaseException as exc:  # re-raised in the main thread by get()
             self._error = exc
 
@@ -121,6 +135,17 @@ class _ModelLoader:
             raise self._error
         assert self._value is not None
         return self._value
+
+
+def _warm_analysis() -> None:
+    """Run the analysis once on a made-up second of audio while the question plays.
+
+    The first analysis of a process pays for imports and first calls (about 0.5 s here),
+    which would otherwise fall between the end of the first answer and its tip.
+    """
+    noise = (0.1 * np.random.default_rng(0).standard_normal(32000)).astype(np.float32)
+    words = [Word("well", 0.2, 0.5, 0.9), Word("yes.", 0.6, 1.0, 0.9)]
+    analyze_samples(noise, SAMPLE_RATE, rubric=load_rubric(), transcript=Transcript("", words))
 
 
 class Interview(QuestionLoop):
@@ -154,7 +179,9 @@ class Interview(QuestionLoop):
         """Run the whole interview; returns how it ended (Ctrl+C included)."""
         self.store.check_writable()
         writer = self.store.create(
-            mode=self.mode.name, pack=self.settings.pack, settings=self._settings_dict()
+            mode="demo" if self.settings.demo else self.mode.name,
+            pack=self.settings.pack,
+            settings=self._settings_dict(),
         )
         self._model = _ModelLoader(self.factory)
         self.log = SessionLog(writer)
@@ -187,8 +214,19 @@ class Interview(QuestionLoop):
             while ask is not None:
                 self.reporter.asking(i + 1, len(self.questions), ask)
                 outcome = self._question(ask)
-                ask = self.mode.follow_up(ask, outcome.status in ("answered", "cut_off"))
+                answered = outcome.status in ("answered", "cut_off")
+                ask = self.mode.follow_up(ask, answered) or self._probe(ask, outcome)
         self._say(self.mode.closing(), self.mode.interviewers[0])
+
+    def _probe(self, asked: Ask, outcome: AnswerOutcome) -> Ask | None:
+        """The interviewer's follow-up to an answer lacking a result or own action, or None.
+
+        Asked once per question, stored and scored with that question (voicesim.probes).
+        """
+        if not (self.settings.follow_ups and self.mode.probes) or asked.follow_up:
+            return None
+        text = probe_for(outcome.result, str(getattr(asked.question, "kind", "")))
+        return replace(asked, text=text, follow_up=True) if text else None
 
     def _finish(self, status: str, lost: bool) -> SessionResult:
 

@@ -4,12 +4,16 @@ Pure logic, no audio: the listener feeds it what the voice-activity detector and
 transcript say, and it answers "keep listening" or why the turn ended. A fixed silence
 window cuts people off mid-thought, so the words count: after an unfinished sentence
 ("... and, um,") it waits longer; a closing phrase ("that's my answer") ends at once.
+Only words already decoded count: the decision never waits for a transcriber that is
+behind (on a busy machine that added seconds to every answer).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
+from voicesim.results import Transcript
 from voicesim.text import is_filled_pause, words_of
 
 
@@ -18,38 +22,35 @@ def wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# A sentence never ends on these (nor on a filled pause), whatever punctuation follows them.
-ALWAYS_OPEN = wordset(
-    "and but or nor because although whereas unless if whose "
-    "a an the my our your their its i we they he she"
-)
+# The only words a finished sentence never ends on: a filled pause, a conjunction, an
+# article. Ending on anything else ("The first thing I did was") is treated as finished:
+# a wider list (prepositions, auxiliaries, a trailing comma) held 3 of 5 real answers
+# open for the long wait, because Whisper leaves the last words of a stretch unpunctuated.
+OPEN_WORDS = wordset("and but or nor because although whereas unless a an the")
 
-# Mid-clause words that can end a sentence ("the team I worked with."): open only when
-# no full stop, question or exclamation mark follows.
-OPEN_UNLESS_PUNCTUATED = wordset(
-    "so like well then also plus yet which who that than as when where while since "
-    "until after before though to of for with in on at by from into about over under "
-    "between through during without within this these is are was were be been am have "
-    "has had do does did will would could should can may might must not very really "
-    "more most some any each every such"
-)
+# Ends a sentence with a full stop after it ("I think so."), is open without one.
+OPEN_UNLESS_PUNCTUATED = wordset("so")
 
-CLOSING_PHRASES = (
-    "that's my answer",
-    "that is my answer",
-    "that's my final answer",
-    "i'm done",
-    "i am done",
-    "i'm finished",
-    "i am finished",
-    "that's all",
-    "that is all",
-    "end of answer",
+# A closing phrase said as a sentence of its own (after leading "so", "okay", "um"…).
+# Apostrophes are dropped before matching ("that's" → "thats"): Whisper writes both forms.
+WHOLE_CLOSINGS = wordset(
+    "thats_my_answer that_is_my_answer my_answer thats_my_final_answer my_final_answer "
+    "final_answer that_is_my_final_answer thats_the_answer im_done i_am_done done "
+    "im_finished i_am_finished finished thats_it that_is_it thats_all that_is_all "
+    "thats_all_i_have thats_everything next_question end_of_answer end_of_my_answer"
 )
-
-_OPEN_PUNCTUATION = (",", "-", "—", ";", ":")
-# An ellipsis is not a sign on its own: Whisper ends many cut-off stretches with one
-# ("before we changed that..."), so after "..." only the last word decides.
+# Unambiguous closings that may end a longer sentence ("…by ten percent, and that's it").
+TRAILING_CLOSINGS = tuple(
+    tuple(p.split("_"))
+    for p in wordset(
+        "thats_my_answer that_is_my_answer thats_my_final_answer that_is_my_final_answer "
+        "end_of_my_answer and_thats_it and_that_is_it and_thats_all and_that_is_all "
+        "and_im_done"
+    )
+)
+# What Whisper writes for the "that's" of "that's my answer" when it mishears it.
+_THATS_LIKE = wordset("thats that its this is was next and so at as dats thus")
+_LEAD_NOISE = wordset("so and okay ok yeah yes well right alright anyway")
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,11 @@ class TurnState:
 
     ``text`` is the transcript of all speech up to ``last_speech_s`` (None while the
     transcriber has not caught up, or when there is no transcriber at all:
-    ``has_transcriber`` says which). ``command`` is a recognised voice command in a short
-    utterance (see voicesim.listen.voice_commands), already checked by the caller.
+    ``has_transcriber`` says which). ``last_words`` is a quick decode of the last seconds
+    of speech before the current pause (None until it is done): the words end-pointing
+    trusts first, as they are known well before the whole stretch is. ``command`` is a
+    recognised voice command in a short utterance (see voicesim.listen.voice_commands), already
+    checked by the caller.
     """
 
     now_s: float
@@ -80,31 +84,90 @@ class TurnState:
     last_speech_s: float
     text: str | None = None
     has_transcriber: bool = True
+    last_words: str | None = None
     command: str | None = None
 
 
 def ends_unfinished(text: str) -> bool:
-    """True when ``text`` stops mid-thought: on a filler, a conjunction, or mid-clause.
+    """True when ``text`` stops mid-thought: on a filled pause, a conjunction or an article.
 
-    Mid-clause means ending on open punctuation (a comma, a dash), on an article or
-    subject pronoun, or, without a closing full stop, on a preposition, auxiliary or
-    similar word.
+    "so" counts as open only without a full stop after it ("It was hard, so" but not
+    "I think so.").
     """
     stripped = text.strip()
     words = words_of(stripped)
     if not words:
         return False
-    last = words[-1]
-    if stripped.endswith(_OPEN_PUNCTUATION) or last in ALWAYS_OPEN or is_filled_pause(last):
+    if words[-1] in OPEN_WORDS or is_filled_pause(words[-1]):
         return True
     closed = stripped.endswith((".", "?", "!")) and not stripped.endswith(("...", "…"))
     return words[-1] in OPEN_UNLESS_PUNCTUATED and not closed
 
 
+def _key(token: str) -> str:
+    """A token as closing phrases are matched: lower case, no punctuation or apostrophes."""
+    return re.sub(r"[^a-z0-9]+", "", token.lower())
+
+
+def closing_phrase_length(tokens: list[str]) -> int:
+    """How many of the last ``tokens`` (words as written, punctuation attached) form a
+    closing phrase such as "that's my answer"; 0 when they do not end with one.
+
+    Tolerant of how Whisper writes it: "That's my answer." may come out as "My answer.";
+    "that is" and "that's" are the same. A short closing ("done", "that's it") counts
+    only as a sentence of its own, so "I was done with it in May." is an answer.
+    """
+    keys = [_key(t) for t in tokens]
+    sentence = _last_part(tokens, keys, (".", "?", "!"))
+    words = [k for _, k in sentence]
+    for phrase in TRAILING_CLOSINGS:
+        if len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
+            return len(tokens) - sentence[-len(phrase)][0]
+    # "my answer" after a misheard "that's" ("next my answer", "it's my answer").
+    if words[-2:] == ["my", "answer"] and len(words) >= 3 and words[-3] in _THATS_LIKE:
+        return len(tokens) - sentence[-3][0]
+    if _whole(sentence):
+        return len(tokens) - sentence[0][0]
+    clause = _last_part(tokens, keys, (".", "?", "!", ",", ";", ":"))
+    if len(clause) >= 2 and _whole(clause):  # "…three months, that's it."
+        return len(tokens) - clause[0][0]
+    return 0
+
+
+def _last_part(tokens: list[str], keys: list[str], ends: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(index, key) of the words after the last token (before the final one) ending in ``ends``."""
+    begin = 0
+    for i in range(len(tokens) - 2, -1, -1):
+        if tokens[i].rstrip("\"')”’").endswith(ends):
+            begin = i + 1
+            break
+    return [(i, k) for i, k in enumerate(keys[begin:], begin) if k]
+
+
+def _whole(part: list[tuple[int, str]]) -> bool:
+    """True when ``part``, leading "so"/"okay"/"um" aside, is a closing phrase."""
+    core = [k for _, k in part]
+    while len(core) > 1 and (core[0] in _LEAD_NOISE or is_filled_pause(core[0])):
+        core.pop(0)
+    return bool(core) and "_".join(core) in WHOLE_CLOSINGS
+
+
+def without_closing_phrase(transcript: Transcript) -> tuple[Transcript, float | None]:
+    """The transcript without a closing phrase at its end, and where the phrase began (s).
+
+    None for the time when there was no closing phrase (the transcript is returned as is).
+    """
+    n = closing_phrase_length([w.text for w in transcript.words])
+    if n == 0:
+        return transcript, None
+    kept = transcript.words[:-n]
+    cut = transcript.words[-n].start
+    return replace(transcript, text=" ".join(w.text.strip() for w in kept), words=kept), cut
+
+
 def ends_with_closing_phrase(text: str) -> bool:
-    """True when the words end with a closing phrase such as "that's my answer"."""
-    tail = " ".join(words_of(text)[-5:])
-    return any(tail == p or tail.endswith(" " + p) for p in CLOSING_PHRASES)
+    """True when ``text`` ends with a closing phrase such as "that's my answer"."""
+    return closing_phrase_length(text.split()) > 0
 
 
 def decide(state: TurnState, settings: EndpointSettings) -> str | None:
@@ -123,10 +186,11 @@ def decide(state: TurnState, settings: EndpointSettings) -> str | None:
         return "command"
     if not state.has_transcriber:
         return "silence" if silence >= settings.end_silence else None
-    if state.text is None:
-        # Words still being transcribed: do not cut, but never wait past the long wait.
-        return "silence" if silence >= settings.unfinished_wait else None
-    if ends_with_closing_phrase(state.text) and silence >= settings.phrase_silence:
+    known = [t for t in (state.last_words, state.text) if t is not None]
+    if silence >= settings.phrase_silence and any(ends_with_closing_phrase(t) for t in known):
         return "phrase"
-    wait = settings.unfinished_wait if ends_unfinished(state.text) else settings.end_silence
+    # Only words already decoded count: a transcriber that is behind never holds the turn
+    # open past end_silence (on a busy machine it would otherwise add seconds).
+    unfinished = bool(known) and ends_unfinished(known[0])
+    wait = settings.unfinished_wait if unfinished else settings.end_silence
     return "silence" if silence >= wait else None

@@ -4,7 +4,10 @@ Each 32 ms frame goes through the streaming Silero VAD. Speech is cut into stret
 pauses and each stretch is transcribed in a background thread as soon as it is closed,
 so the words are known within a second of any pause: end-pointing reads them
 (voicesim.listen.endpoint), short utterances are checked for voice commands
-(voicesim.listen.voice_commands), and when the answer ends the transcript is already (nearly) done.
+(voicesim.listen.voice_commands), and when the answer ends the transcript is already
+(nearly) done. At every pause the last few seconds are also decoded quickly on their own
+(a "probe", voicesim.listen.live), so a closing phrase ("that's my answer") or a trailing
+"and, um" is known a few hundred milliseconds after it was said.
 """
 
 from __future__ import annotations
@@ -18,10 +21,16 @@ import numpy as np
 
 from voicesim.audio.capture import DeviceLost, Microphone
 from voicesim.listen.endpoint import EndpointSettings, TurnState, decide
+from voicesim.listen.live import LiveTranscriber
 from voicesim.listen.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
-from voicesim.listen.voice_commands import decode_command, recognise
+from voicesim.listen.voice_commands import recognise
 from voicesim.results import Transcript
 from voicesim.transcribe import Transcriber
+
+CATCH_UP_S = 10.0
+"""Longest wait, per pause, for the transcriber when audio comes faster than real time, s."""
+
+ENDED_BY = ("silence", "phrase", "max", "no_speech", "command", "device_lost", "interrupted")
 
 
 @dataclass
@@ -34,6 +43,9 @@ class ListenSettings:
     than ``max_chunk`` is cut at its quietest recent frame, and a short utterance (at most
     ``command_max_speech`` of speech, a possible command) is closed after
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
+    After ``probe_pause`` of silence the last ``probe_window`` seconds are decoded on
+    their own for end-pointing; once the turn has ended, the rest of the transcript is
+    waited for at most ``final_wait``.
     """
 
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)
@@ -46,6 +58,9 @@ class ListenSettings:
     long_pause: float = 1.0
     min_chunk: float = 10.0
     max_chunk: float = 20.0
+    probe_pause: float = 0.25
+    probe_window: float = 3.0
+    final_wait: float = 60.0
 
 
 @dataclass
@@ -70,109 +85,6 @@ class Turn:
         return len(self.audio) / self.sample_rate
 
 
-class LiveTranscriber:
-    """Transcribes closed stretches of a turn in a background thread.
-
-    The newest stretch goes first: end-pointing needs the words just said, and on a busy
-    machine a backlog should delay the full transcript, not the end of the turn.
-    """
-
-    def __init__(self, transcriber: Transcriber) -> None:
-        self._transcriber = transcriber
-        self._jobs: list[tuple[np.ndarray, float, bool]] = []
-        self._offsets: list[float] = []  # every submitted stretch, in order
-        self._results: dict[float, Transcript] = {}
-        self._commands: dict[float, str | None] = {}
-        self._error: BaseException | None = None
-        self._cond = threading.Condition()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="live-transcribe", daemon=True)
-        self._thread.start()
-
-    def submit(self, samples: np.ndarray, offset_s: float, *, command_check: bool) -> None:
-        """Queue 16 kHz samples starting ``offset_s`` seconds into the turn.
-
-        With ``command_check`` the stretch is first decoded as a possible voice command.
-        """
-        with self._cond:
-            self._jobs.append((samples, offset_s, command_check))
-            self._offsets.append(offset_s)
-            self._cond.notify_all()
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: bool(self._jobs) or self._closed)
-                if self._closed:
-                    return
-                samples, offset, command_check = self._jobs.pop()
-            command = None
-            part = Transcript(text="")
-            try:
-                if command_check:
-                    command = decode_command(self._transcriber, samples)
-                if command is None:
-                    part = self._transcriber.transcribe(samples, offset=offset)
-            except Exception as e:  # surfaced to the listener by transcript()
-                self._error = e
-            with self._cond:
-                self._commands[offset] = command
-                self._results[offset] = part
-                self._cond.notify_all()
-
-    def _pending(self) -> int:
-        return len(self._offsets) - len(self._results)
-
-    @property
-    def idle(self) -> bool:
-        """True when every submitted stretch has been transcribed."""
-        with self._cond:
-            return self._pending() == 0
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait until idle (or ``timeout`` seconds); returns whether it is idle."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self._pending() == 0, timeout)
-
-    def tail(self) -> tuple[str | None, str | None]:
-        """The latest words and the command in them, as far as end-pointing needs them.
-
-        The text of the newest stretch that holds words, provided every stretch after it
-        is done; "" when every stretch is done and none holds words; None while unknown.
-        """
-        with self._cond:
-            for offset in reversed(self._offsets):
-                part = self._results.get(offset)
-                if part is None:
-                    return None, None
-                command = self._commands.get(offset)
-                if part.text.strip() or command:
-                    return part.text, command
-        return "", None
-
-    def transcript(self) -> Transcript:
-        """Everything transcribed so far, joined in time order."""
-        if self._error is not None:
-            raise self._error
-        with self._cond:
-            parts = [self._results[o] for o in sorted(self._results)]
-        words = [w for p in parts for w in p.words]
-        text = " ".join(p.text.strip() for p in parts if p.text.strip())
-        return Transcript(text=text, words=words)
-
-    def close(self) -> None:
-        """Let the background thread end and wait for a decode in progress (idempotent).
-
-        Waiting matters when an error ends the session: a thread still inside CTranslate2
-        while the interpreter exits aborts the process ("terminate called…", SIGSEGV).
-        """
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=60)
-
-
 class _Listener:
     """The state of one listen() call (kept out of one long function)."""
 
@@ -193,6 +105,7 @@ class _Listener:
         self.unsent_speech = False
         self.chunks: list[tuple[float, float]] = []
         self.warned_at: float | None = None  # when the time warning was given, s
+        self.probed_at: float | None = None  # last_speech of the latest probe, s
 
     @property
     def now(self) -> float:
@@ -224,7 +137,18 @@ class _Listener:
             self.last_speech = self.now
             self.speech_s += FRAME / SAMPLE_RATE
         self._maybe_cut(speaking)
+        self._maybe_probe(speaking)
         return p
+
+    def _maybe_probe(self, speaking: bool) -> None:
+        s = self.settings
+        if self.live is None or speaking or self.speech_start is None:
+            return
+        if self.probed_at == self.last_speech or self.now - self.last_speech < s.probe_pause:
+            return
+        self.probed_at = self.last_speech
+        start = max(0.0, self.speech_start, self.last_speech - s.probe_window)
+        self.live.probe(self._samples(start, self.now), self.last_speech)
 
     def _maybe_cut(self, speaking: bool) -> None:
         s = self.settings
@@ -281,6 +205,9 @@ class _Listener:
         started = self.speech_start is not None
         if started and text == "" and command is None:
             started = False  # the VAD fired on something that holds no words (a cough)
+        last_words = None
+        if self.live is not None and self.probed_at == self.last_speech:
+            last_words = self.live.probed(self.last_speech)
         return TurnState(
             now_s=self.now,
             speech_started=started,
@@ -289,11 +216,30 @@ class _Listener:
             text=text,
             has_transcriber=self.live is not None,
             command=command,
+            last_words=last_words,
         )
 
     def waiting_for_words(self, state: TurnState) -> bool:
-        """True when the end decision waits only for the transcriber."""
-        return self.live is not None and state.text is None and not self.unsent_speech
+        """True when the transcriber has not yet decoded words the end decision could use."""
+        if self.live is None or state.in_speech:
+            return False
+        probing = self.probed_at == self.last_speech and state.last_words is None
+        return probing or (state.text is None and not self.unsent_speech)
+
+    def _late_command(self, ended_by: str, command: str | None) -> tuple[str, str | None]:
+        """A short utterance whose command was decoded only after the silence ended the turn.
+
+        The end no longer waits for the transcriber, so with a short ``end_silence`` (or a
+        busy machine) "skip" can end the turn by silence before its command decode is done;
+        the command still decides what the turn was.
+        """
+        if ended_by != "silence" or self.live is None or not self.settings.commands:
+            return ended_by, command
+        if self.speech_s > self.settings.command_max_speech:
+            return ended_by, command
+        text, found = self.live.tail()
+        found = found or (recognise(text) if text else None)
+        return ("command", found) if found else (ended_by, command)
 
     def finish(self, ended_by: str, command: str | None) -> Turn:
         """Transcribe whatever is left and build the Turn."""
@@ -303,8 +249,11 @@ class _Listener:
         if self.live is not None:
             if self.unsent_speech and self.chunk_start is not None:
                 self._send(self.now)
-            self.live.wait()
+            # Bounded: a transcriber that never finishes must not hang the session; the
+            # stretches done so far are the transcript then.
+            self.live.wait(self.settings.final_wait)
             transcript = self.live.transcript()
+            ended_by, command = self._late_command(ended_by, command)
         final = time.monotonic() - t0
         started = self.speech_start is not None and (transcript is None or bool(transcript.words))
         if ended_by == "no_speech" or not started:
@@ -333,6 +282,7 @@ def listen(
     on_time_warning: Callable[[], None] | None = None,
     on_interrupt: Callable[[float], bool] | None = None,
     stop: threading.Event | None = None,
+    on_end: Callable[[str], None] | None = None,
 ) -> Turn:
     """Capture from a started ``mic`` until the answer ends; returns the Turn.
 
@@ -340,11 +290,13 @@ def listen(
     called once ``warn_before_end`` seconds before ``max_answer`` (counted from the start
     of listening); ``on_interrupt(elapsed_s)`` returning True cuts the answer (stress
     mode); setting ``stop`` ends the turn too. Both end it with ``ended_by="interrupted"``.
+    ``on_end(ended_by)`` is called the moment end-pointing decides, before the rest of
+    the transcript is waited for (the screen can say "analysing…" at once).
     A dead device ends it with ``"device_lost"`` and keeps the audio captured so far.
     """
     lis = _Listener(settings, transcriber)
     try:
-        return _loop(lis, mic, sink, on_time_warning, on_interrupt, stop)
+        return _loop(lis, mic, sink, on_time_warning, on_interrupt, stop, on_end)
     finally:
         if lis.live is not None:
             lis.live.close()  # ends the background thread even on Ctrl+C
@@ -357,10 +309,12 @@ def _loop(
     on_time_warning: Callable[[], None] | None,
     on_interrupt: Callable[[float], bool] | None,
     stop: threading.Event | None,
+    on_end: Callable[[str], None] | None = None,
 ) -> Turn:
     settings = lis.settings
     ends = settings.endpoint
     warned = not (on_time_warning and ends.max_answer > settings.warn_before_end)
+    started = time.monotonic()
     while True:
         try:
             block = mic.read(0.5)
@@ -383,7 +337,14 @@ def _loop(
         state = lis.state()
         ended_by = decide(state, ends)
         if ended_by is not None:
+            if on_end is not None:
+                on_end(ended_by)
             return lis.finish(ended_by, state.command)
-        if lis.waiting_for_words(state):
-            # Let the transcriber catch up when audio comes faster than real time.
-            lis.live.wait(FRAME / SAMPLE_RATE)  # type: ignore[union-attr]
+        ahead = lis.now - (time.monotonic() - started) > 0.2
+        if ahead and lis.waiting_for_words(state):
+            # Audio from a file comes faster than real time: let the transcriber catch up,
+            # so a file is end-pointed as it would be live. A live microphone is never
+            # ahead, and never waits here for a transcriber that is behind.
+            deadline = time.monotonic() + CATCH_UP_S
+            while lis.waiting_for_words(lis.state()) and time.monotonic() < deadline:
+                lis.live.wait_briefly(0.05)  # type: ignore[union-attr]

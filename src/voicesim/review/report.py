@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from voicesim.interview.feedback import AnswerOutcome, Status, summarize
 from voicesim.paths import package_data
 from voicesim.review.export import timeline
 from voicesim.sessions.store import AnswerRecord, SessionRecord
@@ -125,8 +126,46 @@ def report_data(record: SessionRecord, pace_band: tuple[float, float]) -> dict[s
             "status": record.status,
         },
         "summary": record.summary,
+        "debrief": debrief(record),
         "answers": [_answer_data(record, a) for a in record.answers],
     }
+
+
+def debrief(record: SessionRecord) -> dict[str, Any]:
+    """The session's debrief as the terminal shows it: trends and what to rehearse again."""
+    outcomes = [
+        AnswerOutcome(
+            a.index,
+            str(a.question.get("id", "")),
+            str(a.question.get("text", "")),
+            _status(a),
+            a.analysis,
+        )
+        for a in record.answers
+    ]
+    s = summarize(outcomes)
+    return {
+        "pace": s.pace.text,
+        "fillers": s.fillers.text,
+        "mean_score": s.mean_score,
+        "rehearse": [
+            {
+                "number": a.index + 1,
+                "id": a.question_id,
+                "question": a.question_text,
+                "score": a.overall,
+                "weakest": a.weakest,
+                "status": a.status,
+            }
+            for a in s.rehearse
+        ],
+    }
+
+
+def _status(a: AnswerRecord) -> Status:
+    if a.skipped:
+        return "no_speech" if a.ended_by == "no_speech" else "skipped"
+    return "answered" if a.analysis is not None else "cut_off"
 
 
 def _script_json(data: Any) -> str:

@@ -80,12 +80,18 @@ def history_rows(
     pace_band: Band,
     since: str | None = None,
     category: str | None = None,
+    include_demo: bool = False,
 ) -> list[HistoryRow]:
     """Sessions with answers, oldest first, each with trend arrows against the previous one.
 
-    ``pace_band`` is the rubric's comfortable pace (low, high words per minute).
+    ``pace_band`` is the rubric's comfortable pace (low, high words per minute). Demo
+    sessions (rendered answers, not the user's) are left out unless ``include_demo``.
     """
-    rows = [r for r in store.list(since=since, category=category) if r.answered > 0]
+    rows = [
+        r
+        for r in store.list(since=since, category=category)
+        if r.answered > 0 and (include_demo or r.mode != "demo")
+    ]
     out: list[HistoryRow] = []
     previous: dict[str, float] = {}
     for row in rows:

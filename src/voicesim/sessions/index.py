@@ -80,6 +80,28 @@ class AnswerRow:
 
 
 @dataclass
+class Attempt:
+    """One answer to a question as the index keeps it (score 0–100, seconds of speech)."""
+
+    session_id: str
+    created: str
+    mode: str
+    status: str
+    idx: int
+    question_id: str
+    skipped: bool
+    analysed: bool
+    score: float | None
+    words: int
+    speaking_s: float
+    fillers: int
+
+    @property
+    def wpm(self) -> float | None:
+        return round(self.words / self.speaking_s * 60, 1) if self.speaking_s > 0 else None
+
+
+@dataclass
 class SessionSummaryRow:
     """One session in the history: pace in wpm, fillers per 100 words, pauses per minute."""
 
@@ -271,6 +293,17 @@ class SessionIndex:
             GROUP BY s.id ORDER BY s.created, s.id"""
         with self._connect() as db:
             return [_summary_row(r) for r in db.execute(sql, params)]
+
+    def attempts(self, question_id: str | None = None) -> list[Attempt]:
+        """Every stored answer (of one question, if given), oldest session first."""
+        sql = """
+            SELECT s.id, s.created, s.mode, s.status, a.idx, a.question_id, a.skipped,
+                   a.analysed, a.score, a.words, a.speaking_s, a.fillers
+            FROM answers a JOIN sessions s ON a.session_id = s.id
+            WHERE a.question_id IS NOT NULL AND (? IS NULL OR a.question_id = ?)
+            ORDER BY s.created, s.id, a.idx"""
+        with self._connect() as db:
+            return [Attempt(*r) for r in db.execute(sql, (question_id, question_id))]
 
     def rebuild(self, items: Iterable[tuple[dict[str, Any], list[AnswerRow]]]) -> int:
         """Recreate the index from ``items``; a damaged file is moved aside first."""

@@ -317,7 +317,7 @@ class SessionStore:
                         answer_audio=name,
                         analysis=None,
                         ended_by="interrupted",
-                        extra={"recovered": True},
+                        extra={"recovered": True, "partial": True},
                     )
                 )
             for leftover in (partial, sidecar):

@@ -1,0 +1,90 @@
+"""Which questions ``voicesim practice`` and ``demo`` ask: --question ids, --rehearse, or a
+pack's questions in practice order (least recently practised first unless --shuffle)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from voicesim.errors import UserError
+
+if TYPE_CHECKING:
+    from voicesim.config import Config
+    from voicesim.sessions.store import SessionStore
+
+DEFAULT_PACK = "managerial"
+DEFAULT_COUNT = 5
+MODE_PACKS = {"stress": "stress", "rapid": "projective"}
+
+
+def choose_questions(
+    args: argparse.Namespace, cfg: Config, store: SessionStore | None = None
+) -> list[Any]:
+    """The session's questions: --question ids, --rehearse, or a pack's in practice order."""
+    from voicesim.packs import load_packs, select_questions
+    from voicesim.scoring.rubric import load_rubric
+
+    checks = load_rubric().check_names()
+    packset = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=checks)
+    for error in packset.errors:
+        print(f"voicesim: warning: {error}", file=sys.stderr)
+    if not packset.packs:
+        raise UserError("no question packs could be loaded (see `voicesim packs list`)")
+    if getattr(args, "question", None):
+        return [_question(packset, qid) for qid in args.question]
+    if getattr(args, "rehearse", False):
+        return _rehearse(packset, args, store)
+    pack, count = args.pack, args.count
+    category = getattr(args, "category", None)
+    if pack is None and category is None:
+        preferred = MODE_PACKS.get(getattr(args, "mode", "standard"), DEFAULT_PACK)
+        pack = preferred if preferred in packset.packs else None
+    if count is None:
+        count = DEFAULT_COUNT
+    shuffle = getattr(args, "shuffle", False)
+    pool = select_questions(packset, pack=pack, category=category, count=None, shuffle=shuffle)
+    if not pool:
+        raise UserError("no questions selected")
+    if store is not None and not shuffle:
+        from voicesim.sessions.rehearse import least_recent_first
+
+        pool = least_recent_first(pool, store)
+    if count < 1:
+        raise UserError(f"--count must be at least 1, got {count}")
+    if args.count is not None and count > len(pool):
+        print(
+            f"voicesim: only {len(pool)} questions match; asking all {len(pool)}", file=sys.stderr
+        )
+    return pool[:count]
+
+
+def _question(packset: Any, qid: str) -> Any:
+    """The question ``qid``; UserError with the closest ids when there is none."""
+    import difflib
+
+    question = packset.question(qid)
+    if question is not None:
+        return question
+    ids = [q.id for q in packset.questions()]
+    close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (see `voicesim packs show PACK`)"
+    raise UserError(f"unknown question {qid!r}{hint}")
+
+
+def _rehearse(packset: Any, args: argparse.Namespace, store: SessionStore | None) -> list[Any]:
+    from voicesim.sessions.rehearse import RECENT_SESSIONS, rehearse_ids
+
+    assert store is not None, "--rehearse needs the session store"
+    found = [q for qid in rehearse_ids(store) if (q := packset.question(qid)) is not None]
+    if not found:
+        raise UserError(
+            f"nothing to rehearse: no answer in the last {RECENT_SESSIONS} sessions scored "
+            "under 65 or was skipped (see `voicesim history`)"
+        )
+    return found[: args.count] if args.count else found
+
+
+def pack_of(questions: list[Any]) -> str | None:
+    packs = {getattr(q, "pack", None) for q in questions}
+    return packs.pop() if len(packs) == 1 else None

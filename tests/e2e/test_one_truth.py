@@ -1,0 +1,108 @@
+"""One analysis, one truth: practice analyses the stored answer through analyze's pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from voicesim.analysis.pipeline import analyze_file
+from voicesim.audio.capture import FileMicrophone
+from voicesim.audio.speak import SilentSpeaker
+from voicesim.interview.modes import get_mode
+from voicesim.interview.session import Interview, PracticeSettings, Reporter
+from voicesim.listen.endpoint import EndpointSettings
+from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.packs import find_question
+from voicesim.scoring.rubric import load_rubric
+from voicesim.sessions.store import SessionStore
+from voicesim.testing.speech import SR, Say, compose
+from voicesim.transcribe import Transcriber
+
+QID = "proj-why-people-work"  # a projective question: a 5–20 s target, not 60–120 s
+
+
+class _Keep(Reporter):
+    """Keeps the turn as listening heard it (its live transcript)."""
+
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        self.ended: list[str] = []
+
+    def heard(self, turn: Turn) -> None:
+        self.turns.append(turn)
+
+    def analysing(self, ended_by: str) -> None:
+        self.ended.append(ended_by)
+
+
+@pytest.fixture(scope="module")
+def practised(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Turn, _Keep]:
+    home = tmp_path_factory.mktemp("one-truth")
+    answer = compose(
+        [Say("Most people work because they want their effort to matter to someone."),
+         Say("Money counts, but being trusted counts more."), Say("That's my answer.")]
+    )  # fmt: skip
+    mic = FileMicrophone(speed=0)
+    mic.queue(answer.audio, SR, lead_silence=0.8)
+    transcriber = Transcriber()
+    keep = _Keep()
+    interview = Interview(
+        [find_question(QID, known_checks=load_rubric().check_names())],
+        mode=get_mode("standard", count=1),
+        speaker=SilentSpeaker(),
+        mic=mic,
+        store=SessionStore(home),
+        transcriber_factory=lambda: transcriber,
+        settings=PracticeSettings(
+            listen=ListenSettings(endpoint=EndpointSettings(end_silence=6.0)), spoken_feedback=False
+        ),
+        reporter=keep,
+    )
+    assert interview.run().status == "complete"
+    (turn,) = keep.turns
+    return home, turn, keep
+
+
+def test_practice_stores_what_analyze_computes_from_the_stored_file(
+    practised: tuple[Path, Turn, _Keep],
+) -> None:
+    home, turn, keep = practised
+    record = SessionStore(home).load("last")
+    (stored,) = record.answers
+    assert stored.analysis is not None and stored.answer_audio
+    assert keep.ended == ["phrase"]  # the screen said "analysing…" when the phrase ended it
+    # The same file, question and words through analyze's pipeline: every measure and the
+    # score identical (the floats too — the same code on the same samples).
+    again = analyze_file(
+        record.path / stored.answer_audio,
+        transcriber=None,
+        rubric=load_rubric(),
+        question=find_question(QID, known_checks=load_rubric().check_names()),
+        transcript=turn.transcript,
+        response_latency_s=turn.speech_start_s,
+    )
+    assert again.to_dict() == stored.analysis.to_dict()
+    text = stored.analysis.transcript.text.lower()
+    assert "trusted" in text and "answer" not in text  # the closing phrase is not the answer
+
+
+def test_analyze_question_judges_length_by_that_questions_target(
+    practised: tuple[Path, Turn, _Keep],
+) -> None:
+    home, _, _ = practised
+    record = SessionStore(home).load("last")
+    flac = record.path / str(record.answers[0].answer_audio)
+    env = {**os.environ, "VOICESIM_HOME": str(home), "COLUMNS": "200"}
+    run = [sys.executable, "-m", "voicesim", "analyze", str(flac), "--question", QID]
+    done = subprocess.run([*run, "--json"], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    score = json.loads(done.stdout)["score"]
+    (length,) = [c for c in score["criteria"] if c["id"] == "length"]
+    assert "5–20 s" in length["evidence"][0]["text"]
+    shown = subprocess.run(run, capture_output=True, text=True, env=env, timeout=300).stdout
+    assert f"5–20 s (target of {QID})" in shown and "60–120" not in shown
