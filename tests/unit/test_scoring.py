@@ -70,11 +70,13 @@ def test_structured_answer_beats_rambling_answer_by_20_points() -> None:
     assert crit(good, "structure").score > crit(bad, "structure").score
 
 
-def test_without_question_only_clarity_and_conciseness() -> None:
+def test_without_question_the_question_checks_are_left_out() -> None:
     score = score_answer(*build(GOOD), rubric=RUBRIC)
-    assert set(score.groups) == {"clarity", "conciseness"}
+    assert set(score.groups) == {"clarity", "conciseness", "content"}
+    assert {c.id for c in score.criteria if c.group == "content"} == {
+        "specificity", "elaboration", "we_i_balance",
+    }  # fmt: skip
     assert score.question_id is None
-    assert {c.group for c in score.criteria} == {"clarity", "conciseness"}
 
 
 def test_deterministic() -> None:
@@ -146,23 +148,21 @@ def test_numbers_are_counted_but_years_are_not() -> None:
     assert crit(few, "quantified").score == 0
 
 
-def test_structure_finds_each_part_and_its_share_of_time() -> None:
-    score = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
-    c = crit(score, "structure")
+def test_structure_quotes_each_part_with_its_time_in_order() -> None:
+    c = crit(score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC), "structure")
     assert c.score == 100
-    assert c.evidence[0].text.startswith("time split: circumstances")
-    parts = [e.text.split(":")[0] for e in c.evidence[1:]]
-    assert parts == ["circumstances", "actions", "results"]
-    assert all(e.start is not None and e.end is not None for e in c.evidence[1:])
-    spans = [(e.start, e.end) for e in c.evidence[1:]]
-    assert spans == sorted(spans)
+    roles = [e.text.split(":")[0] for e in c.evidence]
+    assert roles[0] == "situation" and roles[-1] == "result" and "action" in roles
+    assert all(e.start is not None and e.end is not None for e in c.evidence)
+    starts = [e.start or 0.0 for e in c.evidence]
+    assert starts == sorted(starts)
     no_result = score_answer(
         *build("When I joined we had a problem. I decided to fix it."),
         question=QUESTION,
         rubric=RUBRIC,
     )
     assert crit(no_result, "structure").score <= 70
-    assert "no results found" in [e.text for e in crit(no_result, "structure").evidence]
+    assert "no result" in crit(no_result, "structure").evidence[-1].text
 
 
 def test_we_i_balance() -> None:
@@ -176,8 +176,8 @@ def test_we_i_balance() -> None:
 def test_hedges_and_restarts() -> None:
     text = "I I went to the client and we we agreed. I guess it was sort of good, basically."
     score = score_answer(*build(text), rubric=RUBRIC)
-    assert crit(score, "repetition").score < 100
-    restarts = [e.text for e in crit(score, "repetition").evidence[1:] if "restart" in e.text]
+    assert crit(score, "fluency").score < 100
+    restarts = [e.text for e in crit(score, "fluency").evidence[1:]]
     assert restarts == ["restart “i i”", "restart “we we”"]
     hedges = [e.text for e in crit(score, "hedges").evidence[1:]]
     assert hedges == ["“i guess”", "“sort of”", "“basically”"]
@@ -197,7 +197,9 @@ def test_mid_sentence_pause_costs_more_than_one_between_sentences() -> None:
 def test_length_against_target_and_mild_without_question() -> None:
     long_text = " ".join([GOOD] * 5)  # about 6.5 minutes at 150 wpm... well past 90 s
     long = score_answer(*build(long_text), question=QUESTION, rubric=RUBRIC)
-    assert crit(long, "length").score < 50
+    assert crit(long, "length").score < 80  # running long costs a little …
+    assert crit(long, "repetition").score < 40  # … saying it all again costs a lot
+    assert crit(long, "circling").score < 80
     short = "I ran the Berlin office for three years."
     assert crit(score_answer(*build(short), rubric=RUBRIC), "length").score >= 70
     assert crit(score_answer(*build(short), question=QUESTION, rubric=RUBRIC), "length").score < 60

@@ -102,7 +102,10 @@ def test_ten_added_fillers_move_only_the_filler_criterion(
     assert crit(filled.score, "fillers").score < crit(ablation_base.score, "fillers").score - 20
     before, after = content(ablation_base.score), content(filled.score)
     assert before.keys() == after.keys()
-    assert all(abs(after[cid] - before[cid]) <= 2 for cid in before), (before, after)
+    # `elaboration` counts distinct words, about 1.25 points each here: the recogniser
+    # hearing a word or two differently around the added "um"s moves it a little.
+    slack = {"elaboration": 4.0}
+    assert all(abs(after[c] - before[c]) <= slack.get(c, 2.0) for c in before), (before, after)
 
 
 def test_the_same_text_at_230_wpm_lowers_pace(

@@ -17,7 +17,7 @@ from typing import NoReturn
 from voicesim import __version__
 from voicesim.errors import StorageError, UserError
 
-COMMAND_MODULES = ("analyze", "packs", "practice", "sessions")
+COMMAND_MODULES = ("analyze", "packs", "practice", "rubric", "score", "sessions")
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from voicesim.results import Criterion, Delivery, Evidence
+from voicesim.scoring.conciseness import restarts
 from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import Token, piecewise
 
@@ -196,3 +197,16 @@ def pitch_variation(delivery: Delivery, rubric: Rubric) -> Criterion | None:
     return _criterion(
         rubric, "pitch_variation", piecewise(pitch.sd_semitones, spec.curve()), evidence, tip
     )
+
+
+def fluency(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
+    """Restarts and stumbles ("I I went", "we had we had") per 100 words."""
+    spec = rubric.spec("fluency")
+    words = [t for t in tokens if not t.filler]
+    found = restarts(words)
+    rate = 100.0 * len(found) / len(words) if words else 0.0
+    limit = int(spec.num("max_evidence"))
+    evidence = [Evidence(f"{len(found)} restarts ({rate:.1f} per 100 words)")]
+    evidence += [Evidence(f"restart “{text}”", s, e) for text, s, e in found[:limit]]
+    tip = spec.tip("tip_bad", phrase=found[0][0]) if found else spec.tip("tip_ok")
+    return _criterion(rubric, "fluency", piecewise(rate, spec.curve()), evidence, tip)

@@ -19,6 +19,7 @@ from voicesim.scoring.tokens import (
     find_phrases,
     piecewise,
     quote,
+    stem,
 )
 
 
@@ -62,12 +63,10 @@ def length(tokens: Sequence[Token], question: Question | None, rubric: Rubric) -
 
 
 def repetition(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
-    """Repeated word sequences and restarts ("I — I went", "we we"), per 100 words."""
+    """Repeated word sequences (saying a point again), per 100 words; restarts are fluency."""
     spec = rubric.spec("repetition")
     words = [t for t in tokens if not t.filler]
     found: list[Evidence] = []
-    restarts = _restarts(words)
-    found += [Evidence(f"restart “{text}”", s, e) for text, s, e in restarts]
     n = int(spec.num("ngram"))
     seen: dict[tuple[str, ...], int] = {}
     repeats: Counter[tuple[str, ...]] = Counter()
@@ -83,27 +82,43 @@ def repetition(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
                 Evidence(f"repeated “{' '.join(gram)}”", words[i].start, words[i + n - 1].end)
             )
         seen.setdefault(gram, i)
-    count = len(restarts) + sum(repeats.values())
+    count = sum(repeats.values())
     rate = count / len(words) * 100.0 if words else 0.0
-    found.sort(key=lambda e: e.start or 0.0)
     limit = int(spec.num("max_evidence"))
-    evidence = [
-        Evidence(
-            f"{len(restarts)} restarts, {sum(repeats.values())} repeated phrases "
-            f"({rate:.1f} per 100 words)"
-        ),
-        *found[:limit],
-    ]
+    evidence = [Evidence(f"{count} repeated phrases ({rate:.1f} per 100 words)"), *found[:limit]]
     if count:
-        top = repeats.most_common(1)
-        phrase = " ".join(top[0][0]) if top else restarts[0][0]
-        tip = spec.tip("tip_bad", phrase=phrase)
+        tip = spec.tip("tip_bad", phrase=" ".join(repeats.most_common(1)[0][0]))
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "repetition", piecewise(rate, spec.curve()), evidence, tip)
 
 
-def _restarts(words: Sequence[Token]) -> list[tuple[str, float, float]]:
+def circling(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
+    """Coming back to the same few words: the moving-window share of new content words.
+
+    The window keeps the measure independent of length, so a long, complete answer that
+    keeps adding substance is not punished; one that says "communication" ten times is.
+    """
+    spec = rubric.spec("circling")
+    stems = [stem(t.text) for t in content_words(tokens)]
+    window = int(spec.num("window"))
+    if len(stems) <= window:
+        novelty = len(set(stems)) / len(stems) if stems else 1.0
+    else:
+        spans = [stems[i : i + window] for i in range(len(stems) - window + 1)]
+        novelty = sum(len(set(w)) for w in spans) / (len(spans) * window)
+    top = Counter(stems).most_common(3)
+    evidence = [Evidence(f"{novelty:.0%} of content words new within any {window}")]
+    evidence += [Evidence(f"“{w}” × {n}") for w, n in top if n >= 3]
+    score = piecewise(novelty, spec.curve())
+    if score < 80 and top:
+        tip = spec.tip("tip_bad", word=top[0][0], count=top[0][1])
+    else:
+        tip = spec.tip("tip_ok")
+    return _criterion(rubric, "circling", score, evidence, tip)
+
+
+def restarts(words: Sequence[Token]) -> list[tuple[str, float, float]]:
     """A word or word pair said twice in a row ("I I went", "we had we had")."""
     out: list[tuple[str, float, float]] = []
     i = 0

@@ -1,21 +1,28 @@
-"""Content criteria, scored against a question: its expectations and don'ts, the
-circumstances–actions–results structure, quantified results and the "we"/"I" balance.
+"""Content criteria, scored against a question: its expectations and don'ts, quantified
+results, and (from ``scoring.story``) the story's structure and relevance; the "we"/"I" balance.
 
 Times in seconds. Phrase lists live in the rubric.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from voicesim.packs import Question
 from voicesim.results import Criterion, Evidence
 from voicesim.scoring.rubric import BUILTIN_EXPECTATIONS, Check, Rubric, rubric_criterion
-from voicesim.scoring.tokens import Hit, Sentence, Token, find_phrases, piecewise, quote
+from voicesim.scoring.story import relevance, structure
+from voicesim.scoring.tokens import (
+    Hit,
+    Sentence,
+    Token,
+    figures,
+    find_phrases,
+    is_number,
+    piecewise,
+    quote,
+)
 
-PARTS = ("circumstances", "actions", "results")
-_DIGITS = re.compile(r"^\$?£?€?\d[\d,.]*(k|m|%|x)?$")
 _MONEY_CUES = {
     "dollars", "dollar", "euros", "euro", "pounds", "roubles", "rubles", "k", "thousand",
     "grand", "salary", "annually", "gross", "net", "usd", "eur", "bucks",
@@ -32,20 +39,19 @@ def _criterion(
 def content_criteria(
     tokens: Sequence[Token], sentences: Sequence[Sentence], question: Question, rubric: Rubric
 ) -> list[Criterion]:
-    """Every content criterion that applies to ``question``."""
+    """Every content criterion that applies to ``question``: structure, figures, checks."""
     out: list[Criterion] = []
     if "car_structure" in question.expects:
-        out.append(structure(tokens, rubric))
+        out.append(structure(sentences, rubric))
     if "numbers" in question.expects:
         out.append(quantified(tokens, rubric))
-    if "team_language" in question.expects:
-        out.append(we_i_balance(tokens, rubric))
     named = [e for e in question.expects if e not in BUILTIN_EXPECTATIONS and e in rubric.checks]
     if named:
         out.append(expectations(tokens, sentences, [rubric.checks[n] for n in named], rubric))
     donts = [d for d in question.donts if d in rubric.checks]
     if donts:
         out.append(avoided_donts(tokens, [rubric.checks[d] for d in donts], rubric))
+    out.append(relevance(tokens, question, rubric))
     return out
 
 
@@ -110,31 +116,6 @@ def avoided_donts(tokens: Sequence[Token], checks: Sequence[Check], rubric: Rubr
     return _criterion(rubric, "donts", 100.0 - penalty, evidence, tip)
 
 
-def is_number(token: Token, number_words: set[str]) -> bool:
-    """A figure: digits (not a bare year), a percentage, or a number word."""
-    text = token.text
-    if _DIGITS.match(text):
-        bare = text.replace(",", "")
-        return not (bare.isdigit() and len(bare) == 4 and 1900 <= int(bare) <= 2100)
-    return text in number_words or text.endswith("%")
-
-
-def figures(tokens: Sequence[Token], number_words: set[str]) -> list[Hit]:
-    """Consecutive number tokens grouped into figures ("two hundred thousand" is one)."""
-    words = [t for t in tokens if not t.filler]
-    out: list[Hit] = []
-    run: list[Token] = []
-    for tok in [*words, None]:
-        if tok is not None and is_number(tok, number_words):
-            run.append(tok)
-            continue
-        if run:
-            said = " ".join(t.text for t in run)
-            out.append(Hit("number", said, run[0].start, run[-1].end))
-            run = []
-    return out
-
-
 def quantified(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     """How many figures back the answer: numbers, percentages, money, "doubled"."""
     spec = rubric.spec("quantified")
@@ -166,85 +147,6 @@ def money_hits(tokens: Sequence[Token]) -> list[Hit]:
             continue
         hits.append(Hit("money", quote(words[max(0, i - 1) : i + 3], 4), tok.start, tok.end))
     return hits
-
-
-def structure(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
-    """Circumstances → actions → results from cue phrases, with each part's share of time.
-
-    Each cue starts its part, which runs until the next cue of another part; talk before
-    the first cue is background (circumstances). Punctuation is not used, so the split does
-    not depend on where the recogniser put full stops.
-    """
-    spec = rubric.spec("structure")
-    segments, cued = _segments(tokens, {p: spec.words(p) for p in PARTS})
-    total = (tokens[-1].end - tokens[0].start) or 1.0
-    shares = {p: sum(e - s for part, s, e in segments if part == p) / total for p in PARTS}
-    lead_in = segments[0][2] - segments[0][1]
-    present = [p for p in PARTS if p in cued or (p == "circumstances" and lead_in >= 3.0)]
-    score = [0.0, 40.0, 70.0, 100.0][len(present)]
-    evidence = [
-        Evidence("time split: " + " · ".join(f"{p} {shares[p]:.0%}" for p in PARTS)),
-        *(_part_evidence(part, segments, tokens, shares[part]) for part in present),
-    ]
-    centres = [_centre(p, segments) for p in present]
-    if centres != sorted(centres):
-        score -= 15.0
-        evidence.append(Evidence("the parts come out of order"))
-    max_context, min_result = spec.pair("shares")
-    over = min(15.0, max(0.0, shares["circumstances"] - max_context) * 60.0)
-    under = min(10.0, max(0.0, min_result - shares["results"]) * 60.0)
-    under = under if "results" in present else 0.0
-    score -= over + under
-    missing = [p for p in PARTS if p not in present]
-    evidence += [Evidence(f"no {p} found") for p in missing]
-    if missing:
-        tip = spec.tip("tip_missing", missing=" and ".join(missing))
-    elif over or under:
-        part = "circumstances" if over >= under else "results"
-        tip = spec.tip("tip_unbalanced", part=part, share=shares[part])
-    else:
-        tip = spec.tip("tip_ok")
-    return _criterion(rubric, "structure", score, evidence, tip)
-
-
-def _segments(
-    tokens: Sequence[Token], cues: dict[str, list[str]]
-) -> tuple[list[tuple[str, float, float]], set[str]]:
-    """(part, start, end) stretches — background first, then one per run of same-part
-    cues — and the parts that have at least one cue."""
-    part_of: dict[str, str] = {}
-    for part in PARTS:
-        for phrase in cues[part]:
-            part_of.setdefault(phrase, part)
-    # One search over all cues, so overlapping cues resolve to the longest ("since then"
-    # is a result, not the action "then I").
-    hits = [(h.start, part_of[h.phrase]) for h in find_phrases(tokens, list(part_of))]
-    first, last = tokens[0].start, tokens[-1].end
-    marks: list[tuple[str, float]] = [("circumstances", first)]
-    for start, part in hits:
-        if part != marks[-1][0]:
-            marks.append((part, max(start, marks[-1][1])))
-    bounds = [t for _, t in marks[1:]] + [last]
-    segments = [(part, start, end) for (part, start), end in zip(marks, bounds, strict=True)]
-    return segments, {part for _, part in hits}
-
-
-def _centre(part: str, segments: Sequence[tuple[str, float, float]]) -> float:
-    """Time-weighted middle of a part, seconds."""
-    spans = [(s, e) for p, s, e in segments if p == part and e > s]
-    weight = sum(e - s for s, e in spans)
-    return sum((s + e) / 2 * (e - s) for s, e in spans) / weight if weight else 0.0
-
-
-def _part_evidence(
-    part: str, segments: Sequence[tuple[str, float, float]], tokens: Sequence[Token], share: float
-) -> Evidence:
-    spans = [(s, e) for p, s, e in segments if p == part]
-    start, end = spans[0]
-    said = [t for t in tokens if start <= t.start < end and not t.filler]
-    return Evidence(
-        f"{part}: {share:.0%} of the time, from “{quote(said, 8)}”", start, spans[-1][1]
-    )
 
 
 def we_i_balance(tokens: Sequence[Token], rubric: Rubric) -> Criterion:

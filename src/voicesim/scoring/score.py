@@ -1,8 +1,10 @@
 """Stage: transcript + delivery (+ question) → rubric score with evidence and tips.
 
 Pure: no device, CLI, storage or file imports. The result types live in
-``voicesim.results``; the criteria in ``clarity``, ``conciseness`` and ``content``, their
-settings in the rubric (``voicesim.scoring.rubric``), which the caller loads and passes in.
+``voicesim.results``; the criteria in ``clarity``, ``conciseness``, ``content`` and ``story``
+(the story's structure, specificity, substance), their settings in the rubric
+(``voicesim.scoring.rubric``), which the caller loads and passes in. Written answers enter
+through ``written``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import TYPE_CHECKING
 from voicesim.results import Criterion, Evidence, Group, Score
 from voicesim.scoring import clarity
 from voicesim.scoring import conciseness as concise
-from voicesim.scoring.content import content_criteria
+from voicesim.scoring.content import content_criteria, we_i_balance
+from voicesim.scoring.story import elaboration, specificity
 from voicesim.scoring.tokens import sentences_of, tokens_of
 
 if TYPE_CHECKING:
@@ -27,30 +30,40 @@ def score_answer(
     *,
     rubric: Rubric,
     question: Question | None = None,
+    audio: bool = True,
 ) -> Score:
-    """Score one answer: clarity and conciseness always, content when a question is given.
+    """Score one answer (0–100): delivery, conciseness and the story; the question's checks.
 
     Deterministic and pure: the caller loads ``rubric`` once. ``overall`` and ``groups`` are
     weighted means (0–100) of the criteria that apply; criteria whose measure is missing (no
-    pitch, no level) are left out.
+    pitch, no level) are left out, and so are those that need audio (pace, pauses,
+    articulation) when ``audio`` is False.
     """
     qid = question.id if question else None
     tokens = tokens_of(transcript)
     if not [t for t in tokens if not t.filler]:
         return _no_speech(rubric, qid)
     sentences = sentences_of(tokens, rubric.spec("rambling").num("pause_split_s"))
-    found: list[Criterion | None] = [
+    heard: list[Criterion | None] = [
         clarity.pace(tokens, delivery, rubric),
-        clarity.fillers(delivery, rubric),
         clarity.hesitation(tokens, delivery, rubric),
         clarity.articulation(tokens, rubric),
         clarity.audibility(delivery, rubric),
         clarity.pitch_variation(delivery, rubric),
+    ]
+    found: list[Criterion | None] = [
+        *(heard if audio else []),
+        clarity.fillers(delivery, rubric),
+        clarity.fluency(tokens, rubric),
         concise.length(tokens, question, rubric),
         concise.repetition(tokens, rubric),
+        concise.circling(tokens, rubric),
         concise.hedges(tokens, rubric),
         concise.rambling(sentences, rubric),
         concise.to_the_point(sentences, rubric),
+        specificity(tokens, rubric),
+        elaboration(tokens, rubric),
+        we_i_balance(tokens, rubric),
     ]
     if question is not None:
         found += content_criteria(tokens, sentences, question, rubric)

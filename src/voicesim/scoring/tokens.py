@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from voicesim.results import Transcript
 
 _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)]*$")
 _STRIP = re.compile(r"^[^\w$%]+|[^\w%]+$")
 _SPLIT = re.compile(r"[\s\-–—/]+")
+_DIGITS = re.compile(r"^\$?£?€?\d[\d,.]*(k|m|%|x)?$")
 
 _STOP_TEXT = """a an the and or but so of to in on at for with by from as is are was were be been am
     it its this that these those i me my we us our you your he she they them their his her
@@ -37,6 +38,7 @@ class Token:
     question: bool
     probability: float
     index: int  # position among all tokens
+    proper: bool = False  # written capitalised mid-sentence, or an acronym: a name
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,11 @@ def normalise(text: str) -> str:
 def tokens_of(transcript: Transcript) -> list[Token]:
     """Every transcript word as one or more tokens (hyphenated words split)."""
     out: list[Token] = []
+    opens = True  # the next word starts a sentence (its capital says nothing)
     for word in transcript.words:
         raw = word.text.strip()
+        proper = _is_name(raw, opens)
+        opens = bool(_SENTENCE_END.search(raw)) or raw.endswith(":")
         ends = bool(_SENTENCE_END.search(raw))
         question = raw.rstrip("\"'”’)").endswith("?")
         parts = [normalise(p) for p in _SPLIT.split(raw)]
@@ -105,9 +110,25 @@ def tokens_of(transcript: Transcript) -> list[Token]:
                     question=question and last,
                     probability=word.probability,
                     index=len(out),
+                    proper=proper,
                 )
             )
+    if sum(t.proper for t in out) > 0.3 * len(out):
+        # Capitals everywhere (a transcript in upper case): they mark no names.
+        out = [replace(t, proper=False) for t in out]
     return out
+
+
+def _is_name(raw: str, opens_sentence: bool) -> bool:
+    """A capitalised word inside a sentence ("Lisbon", "HubSpot") or an acronym ("CRM")."""
+    word = raw.strip("\"'“”‘’(),.;:!?")
+    if len(word) < 2 or not word[0].isupper() or normalise(word) in _FIRST_PERSON:
+        return False
+    acronym = sum(c.isupper() for c in word) >= 2
+    return acronym or not opens_sentence
+
+
+_FIRST_PERSON = {"i", "i'm", "i'd", "i've", "i'll"}
 
 
 def sentences_of(tokens: Sequence[Token], pause_split_s: float = 0.0) -> list[Sentence]:
@@ -132,6 +153,14 @@ def sentences_of(tokens: Sequence[Token], pause_split_s: float = 0.0) -> list[Se
 def content_words(tokens: Iterable[Token]) -> list[Token]:
     """Non-filler tokens that are not stop words."""
     return [t for t in tokens if not t.filler and t.text not in STOP_WORDS]
+
+
+def stem(word: str) -> str:
+    """A crude stem so "conflicts", "conflict" and "conflicting" count as one word."""
+    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
@@ -189,6 +218,31 @@ def _word_matches(word: str, pattern: str) -> bool:
     if pattern.endswith("*"):
         return word.startswith(pattern[:-1])
     return word == pattern
+
+
+def is_number(token: Token, number_words: Container[str]) -> bool:
+    """A figure: digits (not a bare year), a percentage, or a number word."""
+    text = token.text
+    if _DIGITS.match(text):
+        bare = text.replace(",", "")
+        return not (bare.isdigit() and len(bare) == 4 and 1900 <= int(bare) <= 2100)
+    return text in number_words or text.endswith("%")
+
+
+def figures(tokens: Sequence[Token], number_words: Container[str]) -> list[Hit]:
+    """Consecutive number tokens grouped into figures ("two hundred thousand" is one)."""
+    words = [t for t in tokens if not t.filler]
+    out: list[Hit] = []
+    run: list[Token] = []
+    for tok in [*words, None]:
+        if tok is not None and is_number(tok, number_words):
+            run.append(tok)
+            continue
+        if run:
+            said = " ".join(t.text for t in run)
+            out.append(Hit("number", said, run[0].start, run[-1].end))
+            run = []
+    return out
 
 
 def quote(tokens: Sequence[Token], limit: int = 12) -> str:

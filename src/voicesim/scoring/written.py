@@ -1,0 +1,123 @@
+"""A written answer as the scorer reads a spoken one: words timed evenly, fillers as written.
+
+Pure: text in, Transcript and Delivery out. Times in seconds; the pace is fixed (words are
+not spoken), so nothing that needs audio — pace, pauses, pitch, level — is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from voicesim.analysis.fillers import transcript_fillers
+from voicesim.errors import UserError
+from voicesim.packs import Question
+from voicesim.results import Delivery, Score, Transcript, Word
+from voicesim.scoring.rubric import Rubric
+from voicesim.scoring.score import score_answer
+
+WRITTEN_WPM = 150.0
+"""Words per minute at which a written answer is laid out in time: the middle of the
+comfortable band, so time-based criteria (length, getting to the point) read a written
+answer as it would sound said at an ordinary pace."""
+
+_WORD = re.compile(r"\S+")
+
+
+def transcript_from_text(text: str, wpm: float = WRITTEN_WPM) -> Transcript:
+    """Every whitespace-separated word, one after another at ``wpm``; fillers marked."""
+    step = 60.0 / wpm
+    raw = [
+        Word(
+            text=m.group(0), start=round(n * step, 3), end=round((n + 1) * step, 3), probability=1.0
+        )
+        for n, m in enumerate(_WORD.finditer(text))
+    ]
+    words, _ = transcript_fillers(raw)
+    return Transcript(text=" ".join(text.split()), words=words)
+
+
+def delivery_from_text(transcript: Transcript) -> Delivery:
+    """Word and filler counts of a written answer; no pauses, pitch or level (no audio)."""
+    words, fillers = transcript_fillers(transcript.words)
+    spoken = [w for w in words if not w.filler]
+    span = words[-1].end - words[0].start if words else 0.0
+    minutes = span / 60.0
+    return Delivery(
+        speaking_span_s=span,
+        words=len(spoken),
+        wpm=len(spoken) / minutes if minutes else 0.0,
+        articulation_rate=0.0,
+        syllables=0,
+        phonation_time_s=span,
+        fillers=fillers,
+        fillers_per_100_words=100.0 * len(fillers) / len(spoken) if spoken else 0.0,
+        fillers_per_minute=len(fillers) / minutes if minutes else 0.0,
+    )
+
+
+def score_text(text: str, question: Question | None, rubric: Rubric) -> Score:
+    """Score a written answer (0–100); criteria that need audio are left out."""
+    transcript = transcript_from_text(text)
+    delivery = delivery_from_text(transcript)
+    return score_answer(transcript, delivery, question=question, rubric=rubric, audio=False)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One line of a batch: the answer's id, its question (or None) and its text."""
+
+    line: int
+    id: str
+    question: Question | None
+    text: str
+
+
+def parse_batch(lines: Iterable[str], find: Callable[[str], Question | None]) -> list[BatchItem]:
+    """Every non-blank JSONL line as a BatchItem; the first bad line raises UserError.
+
+    ``find`` maps a question id to its Question (None when unknown). Lines count from 1.
+    """
+    items: list[BatchItem] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        items.append(_batch_item(line, n, find))
+    if not items:
+        raise UserError("the batch holds no answers")
+    return items
+
+
+def _batch_item(line: str, n: int, find: Callable[[str], Question | None]) -> BatchItem:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"line {n}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"line {n}: expected a JSON object with id and text")
+    aid, qid, text = data.get("id"), data.get("question"), data.get("text")
+    if not isinstance(aid, str) or not aid.strip():
+        raise UserError(f"line {n}: 'id' must be a non-empty string")
+    if not isinstance(text, str):
+        raise UserError(f"line {n}: 'text' must be a string")
+    if not text.strip():
+        raise UserError(f"line {n}: 'text' is empty")
+    question = None
+    if qid is not None:
+        if not isinstance(qid, str):
+            raise UserError(f"line {n}: 'question' must be a question id (a string)")
+        question = find(qid)
+        if question is None:
+            raise UserError(f"line {n}: unknown question id '{qid}'")
+    return BatchItem(n, aid, question, text)
+
+
+def score_batch(items: Sequence[BatchItem], rubric: Rubric) -> list[dict[str, Any]]:
+    """One ``{"id", "score"}`` object per item, in input order (SPEC §3b)."""
+    return [
+        {"id": item.id, "score": score_text(item.text, item.question, rubric).to_dict()}
+        for item in items
+    ]

@@ -1,0 +1,117 @@
+"""``voicesim score``: files, stdin, --batch, and bad input (SPEC §3b)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from voicesim.cli.main import main
+
+GOOD = (
+    "Last year two of my developers disagreed about a rewrite, and it blocked three releases. "
+    "I met each of them separately, then I asked them for one proposal each. "
+    "We chose a staged rewrite, and incidents fell from five a month to one."
+)
+POOR = "Um, conflicts, uh, happen. I, like, avoid conflict, you know. It goes away."
+QID = "mgr-problems-conflict-in-team"
+
+
+@pytest.fixture(autouse=True)
+def _home(voicesim_home: Path) -> None:
+    """Each test reads no real user config."""
+
+
+def run(
+    argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = ""
+) -> tuple[int, str, str]:
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(argv)
+    finally:
+        sys.stdin = old
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_file_json_holds_overall_groups_and_criteria(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "answer.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    code, out, _ = run(["score", str(path), "--question", QID, "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert set(data["groups"]) == {"clarity", "conciseness", "content"}
+    assert 0 <= data["overall"] <= 100 and data["question_id"] == QID
+    assert "pace" not in {c["id"] for c in data["criteria"]}
+
+
+def test_stdin_and_a_readable_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["score", "-", "--question", QID], capsys, stdin=GOOD)
+    assert code == 0 and out.startswith("overall ") and "Filler words" in out
+
+
+def test_batch_is_one_line_out_per_line_in_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"id": "b", "question": QID, "text": POOR},
+        {"id": "a", "text": GOOD},
+        {"id": "c", "question": QID, "text": GOOD},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    code, out, _ = run(["score", "--batch", str(path)], capsys)
+    assert code == 0
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [x["id"] for x in lines] == ["b", "a", "c"]
+    assert lines[0]["score"]["overall"] < lines[2]["score"]["overall"]
+    assert lines[1]["score"]["question_id"] is None
+    assert set(lines[2]["score"]["groups"]) == {"clarity", "conciseness", "content"}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("not json", "line 2: not valid JSON"),
+        ('{"id": "x"}', "line 2: 'text' must be a string"),
+        ('{"id": 7, "text": "hi"}', "line 2: 'id' must be a non-empty string"),
+        ('{"id": "x", "text": "  "}', "line 2: 'text' is empty"),
+        ('{"id": "x", "question": "no-such-q", "text": "hi"}', "line 2: unknown question id"),
+        ("[1, 2]", "line 2: expected a JSON object"),
+    ],
+)
+def test_a_bad_batch_line_is_named_and_nothing_is_written(
+    line: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = json.dumps({"id": "ok", "text": GOOD}) + "\n" + line + "\n"
+    code, out, err = run(["score", "--batch", "-"], capsys, stdin=batch)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["score", "/no/such/file.txt"], "file not found"),
+        (["score", "-", "--question", "no-such-q"], "unknown question id"),
+        (["score"], "give a FILE"),
+        (["score", "x.txt", "--batch", "y.jsonl"], "--batch takes the question"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(argv, capsys, stdin=GOOD)
+    assert code == 2 and out == "" and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_empty_answer_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["score", "-"], capsys, stdin="  \n")
+    assert code == 2 and out == "" and "no words to score" in err

@@ -1,0 +1,171 @@
+"""Written answers: each criterion moves the right way on answers composed to differ in one thing.
+
+Every pair below holds the same story told two ways, so the truth of which is better is
+known; the graded answer set (tests/data) checks the whole score against levels written
+before any tuning.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scipy.stats import spearmanr
+
+from tests.support.paths import REPO
+from voicesim.packs import load_packs
+from voicesim.results import Criterion, Score
+from voicesim.scoring.rubric import load_rubric
+from voicesim.scoring.story import (
+    FOLLOW_UP_ACTION,
+    FOLLOW_UP_RESULT,
+    NO_OWN_ACTION,
+    NO_RESULT,
+    needs_follow_up,
+)
+from voicesim.scoring.written import score_text, transcript_from_text
+
+RUBRIC = load_rubric()
+PACKS = load_packs()
+STORY_Q = PACKS.question("mgr-problems-conflict-in-team")
+GRADED = REPO / "tests" / "data" / "graded_answers.jsonl"
+
+SITUATION = (
+    "Last year two of my developers disagreed about a rewrite, and it blocked three releases."
+)
+ACTIONS = (
+    "I met each of them separately. Then I asked them to write one proposal each, "
+    "and I reviewed both with the team."
+)
+RESULT = "We chose a staged rewrite, and incidents fell from five a month to one."
+STORY = f"{SITUATION} {ACTIONS} {RESULT}"
+
+
+def score(text: str, qid: str | None = "mgr-problems-conflict-in-team") -> Score:
+    return score_text(text, PACKS.question(qid) if qid else None, RUBRIC)
+
+
+def crit(s: Score, cid: str) -> Criterion:
+    found = [c for c in s.criteria if c.id == cid]
+    assert found, f"no {cid} in {[c.id for c in s.criteria]}"
+    return found[0]
+
+
+def test_text_leaves_out_what_needs_audio() -> None:
+    ids = {c.id for c in score(STORY).criteria}
+    assert not ids & {"pace", "hesitation", "articulation", "audibility", "pitch_variation"}
+    assert {"fillers", "fluency", "structure", "specificity", "we_i_balance"} <= ids
+
+
+def test_words_are_timed_at_150_wpm_and_written_fillers_count() -> None:
+    t = transcript_from_text("So, um, I think, you know, we shipped it.")
+    assert t.words[-1].end == pytest.approx(9 * 0.4)
+    assert [w.text for w in t.words if w.filler] == ["So,", "um,", "you", "know,"]
+    plain = crit(score(STORY), "fillers").score
+    filled = crit(score(STORY.replace(". ", ". Um, uh, ")), "fillers").score
+    assert filled < plain - 20
+
+
+def test_structure_finds_each_part_in_order_with_its_time() -> None:
+    c = crit(score(STORY), "structure")
+    assert c.score == 100
+    roles = [e.text.split(":")[0] for e in c.evidence]
+    assert roles[0] == "situation" and roles[-1] == "result"
+    assert set(roles[1:-1]) == {"action"} and len(roles) >= 4
+    assert c.evidence[0].text.startswith("situation: “last year two")
+    assert c.evidence[-1].text.startswith("result: “we chose")
+    starts = [e.start for e in c.evidence]
+    assert None not in starts and starts == sorted(starts)
+
+
+def test_structure_out_of_order_costs_the_order_points() -> None:
+    told_backwards = f"{RESULT} {ACTIONS} {SITUATION}"
+    assert crit(score(told_backwards), "structure").score < crit(score(STORY), "structure").score
+
+
+def test_no_own_action_or_no_result_is_found_and_asks_the_follow_up() -> None:
+    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
+    team_only = team_only.replace("and I reviewed", "and we reviewed")
+    s = score(team_only)
+    assert NO_OWN_ACTION in [e.text for e in crit(s, "structure").evidence]
+    assert crit(s, "structure").score < crit(score(STORY), "structure").score
+    assert needs_follow_up(s) == FOLLOW_UP_ACTION
+    no_result = score(f"{SITUATION} {ACTIONS}")
+    assert NO_RESULT in [e.text for e in crit(no_result, "structure").evidence]
+    assert needs_follow_up(no_result) == FOLLOW_UP_RESULT
+    assert needs_follow_up(score(STORY)) is None
+    assert needs_follow_up(score(STORY, qid=None)) is None  # structure not scored
+
+
+def test_a_subordinate_when_i_sets_the_scene_it_is_not_an_action() -> None:
+    s = score("When I joined we had a problem. Nobody owned the releases.")
+    assert NO_OWN_ACTION in [e.text for e in crit(s, "structure").evidence]
+
+
+def test_specific_beats_generic_and_cliches_cost_points() -> None:
+    generic = (
+        "Some time ago two people in my team disagreed about something, and it slowed us "
+        "down. I talked to them and asked them to think about it, and then we discussed "
+        "it. In the end we found a solution and things got better."
+    )
+    assert crit(score(STORY), "specificity").score > crit(score(generic), "specificity").score + 30
+    cliche = crit(score(STORY + " I am a team player and a perfectionist."), "specificity")
+    assert cliche.score < crit(score(STORY), "specificity").score
+    assert "cliché “team player”" in [e.text for e in cliche.evidence]
+
+
+def test_substance_grows_with_distinct_content_not_with_saying_it_again() -> None:
+    short = crit(score(SITUATION), "elaboration").score
+    assert short < crit(score(STORY), "elaboration").score
+    again = crit(score(f"{SITUATION} {SITUATION} {SITUATION}"), "elaboration").score
+    assert again == short
+
+
+def test_circling_back_to_the_same_words_costs_points_length_does_not() -> None:
+    circling = (
+        "Conflicts are normal in teams. When there is a conflict I resolve the conflict by "
+        "communication, because communication resolves conflicts. Communication is how "
+        "conflicts get resolved, so I communicate about the conflict, and the conflict is "
+        "resolved by communication. Conflicts need communication."
+    )
+    assert crit(score(circling), "circling").score < 50
+    assert crit(score(STORY), "circling").score == 100
+
+
+def test_a_complete_100_second_answer_is_not_punished_for_length() -> None:
+    hundred_s = " ".join([STORY] * 4)  # ≈ 250 words ≈ 100 s at 150 wpm, target 60–120 s
+    assert crit(score(hundred_s), "length").score == 100
+
+
+def test_restarts_lower_fluency() -> None:
+    stumbling = STORY.replace("I met", "I I met").replace("I asked", "I, I asked")
+    assert crit(score(stumbling), "fluency").score < crit(score(STORY), "fluency").score
+
+
+def test_we_and_i_in_balance_beat_all_i_and_all_we() -> None:
+    all_i = "I planned it. I hired the people. I built it, I sold it and I closed the deal."
+    mixed = "I planned it and we hired four people. We built it together, and I closed the deal."
+    all_we = "We planned it. We hired the people. We built it, we sold it and we closed the deal."
+    balance = {t: crit(score(t, None), "we_i_balance").score for t in (all_i, mixed, all_we)}
+    assert balance[all_i] < balance[all_we] < balance[mixed] == 100
+
+
+def test_graded_answer_set_is_ranked_by_level() -> None:
+    rows = [json.loads(line) for line in GRADED.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 40 and len({r["question"] for r in rows}) >= 8
+    scores = [score(r["text"], r["question"]) for r in rows]
+    levels = [r["level"] for r in rows]
+    assert spearmanr(levels, [s.overall for s in scores])[0] >= 0.8
+    for group in ("clarity", "conciseness", "content"):
+        assert spearmanr(levels, [s.groups[group] for s in scores])[0] > 0, group
+
+
+def test_names_count_as_details_but_capitals_everywhere_do_not() -> None:
+    named = "I moved our support team to Zendesk and trained Anna and Marek on it."
+    plain = named.replace("Zendesk", "a new tool").replace("Anna and Marek", "two people")
+    assert (
+        crit(score(named, None), "specificity").score
+        > crit(score(plain, None), "specificity").score
+    )
+    shouting = crit(score(plain.upper(), None), "specificity").score
+    assert shouting == crit(score(plain, None), "specificity").score
