@@ -24,8 +24,8 @@ def main() -> None:
     rows = [
         json.loads(x) for x in (ROOT / "tests/data/graded_answers.jsonl").read_text().splitlines()
     ]
-    packs = load_packs()
     rubric = load_rubric()
+    packs = load_packs(known_checks=rubric.check_names())
     levels, overall = [], []
     groups: dict[str, list[tuple[int, float]]] = {}
     crit: dict[str, list[tuple[int, float]]] = {}
@@ -34,18 +34,18 @@ def main() -> None:
         s = score_text(r["text"], q, rubric)
         levels.append(r["level"])
         overall.append(s.overall)
-        for g, v in s.groups.items():
-            groups.setdefault(g, []).append((r["level"], v))
+        for g, value in s.groups.items():
+            groups.setdefault(g, []).append((r["level"], value))
         for c in s.criteria:
             crit.setdefault(c.id, []).append((r["level"], c.score))
     asked = "no" if no_q else "yes"
-    rho = spearmanr(levels, overall)[0]
-    print(f"overall rho {rho:.3f}  (n={len(rows)}, question={asked})")
+    overall_rho = float(spearmanr(levels, overall)[0])
+    print(f"overall rho {overall_rho:.3f}  (n={len(rows)}, question={asked})")
     for name, d in [("group", groups), ("criterion", crit)]:
-        for k, v in sorted(d.items()):
-            a, b = zip(*v, strict=True)
-            rho = spearmanr(a, b)[0]
-            print(f"  {name} {k:16s} rho {rho:+.3f} n={len(v)}")
+        for k, pairs in sorted(d.items()):
+            a, b = zip(*pairs, strict=True)
+            rho = float(spearmanr(a, b)[0])
+            print(f"  {name} {k:16s} rho {rho:+.3f} n={len(pairs)}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.written import score_text
 
 RUBRIC = load_rubric()
-PACKS = load_packs()
+PACKS = load_packs(known_checks=RUBRIC.check_names())
 
 SITUATIONS = [
     "Last year our support queue had grown to 900 open tickets.",

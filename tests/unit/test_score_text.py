@@ -26,7 +26,7 @@ from voicesim.scoring.story import (
 from voicesim.scoring.written import score_text, transcript_from_text
 
 RUBRIC = load_rubric()
-PACKS = load_packs()
+PACKS = load_packs(known_checks=RUBRIC.check_names())
 STORY_Q = PACKS.question("mgr-problems-conflict-in-team")
 GRADED = REPO / "tests" / "data" / "graded_answers.jsonl"
 

@@ -55,7 +55,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         raise UserError(f"{args.ratings}: not UTF-8 text") from None
     cfg = load_config()
     rubric = load_rubric(args.rubric or cfg.rubric_path)
-    packs = load_packs([*cfg.packs_dirs, *args.packs_dir])
+    packs = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=rubric.check_names())
     ratings = read_ratings(
         text,
         str(args.ratings),

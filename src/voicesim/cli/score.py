@@ -51,7 +51,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     cfg = load_config()
     rubric = load_rubric(args.rubric or cfg.rubric_path)
-    packs = load_packs([*cfg.packs_dirs, *args.packs_dir])
+    packs = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=rubric.check_names())
     if args.batch:
         return _batch(args.batch, packs, rubric)
     question = None
