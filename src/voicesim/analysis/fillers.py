@@ -229,7 +229,15 @@ def acoustic_candidates(
         in_gap = _in_gap(content, start, end)
         stable = flux <= opts.max_flux_db or (flux <= opts.gap_flux_db and in_gap)
         clarity = float(np.median(frames.clarity[a:b]))
-        sustained = in_gap and clarity >= opts.sustained_clarity and jitter <= opts.max_jitter_st
+        # Only clear of every word (not even an "and"/"on" Whisper may have made of a hum
+        # overlaps it): a steady pitch alone is weaker evidence than a stable spectrum, and
+        # the tail of a word whose end Whisper placed early ("overtime" 0.2 s early on a
+        # rendered answer) or a monotone voice's "and" has one too.
+        sustained = (
+            not any(w.start < end and start < w.end for w in words)
+            and clarity >= opts.sustained_clarity
+            and jitter <= opts.max_jitter_st
+        )
         voiced_sound = (
             float(np.median(frames.flatness[a:b])) <= opts.max_flatness
             and clarity >= opts.vowel_clarity

@@ -6,6 +6,7 @@ Pure: the caller builds the Transcriber and loads the rubric once and passes the
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,14 +88,18 @@ def analyze_file(
     parts: list[Frames] = []
     words: list[Word] = []
     done = 0.0
-    for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
-        parts.append(frame_features(block, SAMPLE_RATE, offset=offset))
-        # The text so far carries Whisper's context across the cut (as within one decode).
-        prompt = " ".join(w.text for w in words[-60:])[-PROMPT_CHARS:] or None
-        words.extend(transcriber.transcribe(block, offset=offset, prompt=prompt).words)
-        done = offset + len(block) / SAMPLE_RATE
-        if progress:
-            progress(done, max(info.duration_s, done))
+    # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
+    # run in a second thread while Whisper decodes the block, which releases the GIL.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
+            features = pool.submit(frame_features, block, SAMPLE_RATE, offset=offset)
+            # The text so far carries Whisper's context across the cut (as in one decode).
+            prompt = " ".join(w.text for w in words[-60:])[-PROMPT_CHARS:] or None
+            words.extend(transcriber.transcribe(block, offset=offset, prompt=prompt).words)
+            parts.append(features.result())
+            done = offset + len(block) / SAMPLE_RATE
+            if progress:
+                progress(done, max(info.duration_s, done))
     transcript = Transcript(text=" ".join(w.text for w in words), words=words)
     info = AudioInfo(str(path), round(done, 3), info.sample_rate)
     frames = Frames.concat(parts)
