@@ -18,6 +18,7 @@ import pytest
 from tests.analyze_corpus import content_wer
 from tests.conftest import JFK_TEXT, SHARED
 from tests.speech import Fill, Gap, Say, compose
+from voicesim.analysis import delivery
 from voicesim.analysis import pipeline as analysis
 from voicesim.analysis.acoustics import frame_features, levels
 from voicesim.analysis.pipeline import analyze_file
@@ -140,5 +141,5 @@ def test_word_next_to_speech_with_no_duration_is_kept() -> None:
     frames = frame_features(audio, sr)
     touching = Word("but", 0.95, 0.95, 0.9)
     far = Word("thanks", 1.6, 1.7, 0.9)
-    kept = analysis._drop_words_in_silence([touching, far], frames, levels(frames).threshold_db)
+    kept = delivery._drop_words_in_silence([touching, far], frames, levels(frames).threshold_db)
     assert kept == [touching]
