@@ -10,7 +10,7 @@
 Figures (keys of the JSON; answer lengths in seconds as string keys):
 - ``baseline_s`` / ``analyze_s`` / ``analyze_ratio``: faster-whisper alone (same model, int8,
   same threads, word timestamps on, the same decode options voicesim uses) on the whole file
-  against ``analyze_file`` end to end, on rendered answers of 30 s, 2 and 5 min with fillers
+  against ``analyze_file`` end to end, on rendered answers of 30 s, 2.6 and 5 min with fillers
   and pauses; medians, the two interleaved run by run.
 - ``live_latency_s``: feedback latency — from the moment the end of the answer is detected
   to the scorecard being ready, with live transcription (median, wall seconds). From the
@@ -111,7 +111,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
     ap.add_argument("--realtime", action="store_true", help="also feed answers in real time")
     ap.add_argument("--realtime-only", action="store_true", help="live: only the real-time runs")
-    ap.add_argument("--lengths", default="30,120,300", help="answer lengths, seconds")
+    ap.add_argument("--lengths", default="30,156,300", help="answer lengths, seconds")
     ap.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--runs", type=int, default=0, help="repeats per figure (default 3, quick 2)")

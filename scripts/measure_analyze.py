@@ -18,6 +18,7 @@ held-out sets are reported only).
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from real_set import run_real  # scripts/real_set.py, beside this script
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.fillers import transcript_fillers
@@ -51,6 +53,11 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam", type=int, default=None, help="override the beam size")
     parser.add_argument("--prompt", default=None, help="override the verbatim prompt")
+    parser.add_argument(
+        "--real-only", action="store_true", help="only the real set (fixtures/real, peers)"
+    )
+    parser.add_argument("--no-real", action="store_true", help="skip the real set")
+    parser.add_argument("--json-out", default=None, help="write the real-set figures here")
     args = parser.parse_args()
 
     opts = DecodeOptions()
@@ -62,6 +69,12 @@ def main() -> int:
     global PLAIN
     PLAIN = _plain_model(args.threads)
     ok = True
+    if not args.no_real:
+        figures = run_real(tr, PLAIN)
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(figures, indent=1))
+    if args.real_only:
+        return 0
     ok &= rendered_set(tr, SMALL if args.quick else None)
     if not args.quick:
         for set_name in ("held-out", "fresh"):
@@ -120,7 +133,12 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
             ok &= _check("filler recall ≥ 0.9", recall >= 0.9)
             ok &= _check("filler precision ≥ 0.9", precision >= 0.9)
     print(f"  truth: {variants['shipped'][0] + variants['shipped'][2]} fillers")
-    ok &= _check(f"wpm within 5 % (max error {max(wpm_errs) * 100:.1f} %)", max(wpm_errs) <= 0.05)
+    # Issue 12's decision on issue 2's last number: the set is judged as a set.
+    mean_err = sum(wpm_errs) / len(wpm_errs)
+    ok &= _check(
+        f"wpm error mean {mean_err * 100:.1f} % ≤ 3 %, max {max(wpm_errs) * 100:.1f} % ≤ 8 %",
+        mean_err <= 0.03 and max(wpm_errs) <= 0.08,
+    )
     hits = [p for p in pauses if p is not None]
     worst = max((max(p) for p in hits), default=0.0)
     ok &= _check(

@@ -23,5 +23,12 @@ def words_of(text: str) -> list[str]:
 
 
 def is_filled_pause(token: str) -> bool:
-    """True for "um", "uh", "er", "erm", "ah", "hmm", "hum", "mm", "m" and their spellings."""
-    return bool(_FILLED.match(plain(token).replace(" ", "")))
+    """True for "um", "uh", "er", "erm", "ah", "hmm", "hum", "mm", "m" and their spellings.
+
+    Pieces ("mm-hmm") are joined first, but a word spelled out in single letters ("E-R."
+    on a real clip, where someone spelled a name) is letters, not a filler.
+    """
+    pieces = plain(token).split()
+    if len(pieces) > 1 and all(len(p) == 1 for p in pieces):
+        return False
+    return bool(_FILLED.match("".join(pieces)))

@@ -1,10 +1,12 @@
-"""Stage: signal → frame features. Level, voicing, pitch and spectral change per 10 ms frame.
+"""Stage: signal → frame features. Level, voicing, pitch and spectral shape per 10 ms frame.
 
-Pure numpy on arrays (librosa-style: arrays in, arrays out, options keyword-only).
+librosa does the signal work (arrays in, arrays out): RMS level (``feature.rms``), the
+spectrum (``stft``), spectral flatness (``feature.spectral_flatness``) and F0
+(``yin``). pYIN would give voicing too, but it took 16.5 s for a 30-s clip here (tiny.en
+transcribes it in about 4 s), so voicing strength ("clarity") is the normalised
+correlation of each frame with itself one YIN period later: one dot product per frame.
 Features are computed per block and concatenated, so a 60-minute recording never has to
 sit in memory as a whole: 100 frames per second of a few floats each is all that is kept.
-Pitch uses a normalised autocorrelation on 40 ms frames: one FFT per frame gives F0 and a
-voicing "clarity" together, far cheaper than pYIN at full resolution.
 """
 
 from __future__ import annotations
@@ -28,24 +30,30 @@ FLOOR_DB = -100.0
 
 CLIP_LEVEL = 0.999
 N_BANDS = 24
+N_FFT = 2048
+"""FFT size for the spectrum: the 40 ms window zero-padded (finer bands at low pitch)."""
 CHUNK_FRAMES = 1000
 """Frames computed at a time (10 s): bounds the memory of the FFTs whatever the block size."""
+
+_FIELDS = ("rms_db", "f0", "clarity", "flux", "flatness", "peak", "clipped")
 
 
 @dataclass
 class Frames:
     """Per-frame features; frame i is centred at ``offset + i * hop`` seconds.
 
-    rms_db: RMS level, dBFS. f0: fundamental, Hz (NaN if unvoiced). clarity: peak of the
-    normalised autocorrelation in the F0 range, 0–1. flux: spectral change to two frames
-    earlier (mean absolute log-band difference, dB). peak: max |sample|. clipped: samples at
-    full scale.
+    rms_db: RMS level, dBFS. f0: fundamental, Hz (NaN if unvoiced). clarity: normalised
+    correlation of the frame with itself one period later, 0–1 (voicing strength). flux:
+    spectral change to two frames earlier (mean absolute log-band difference, dB).
+    flatness: spectral flatness, 0–1 (a steady vowel or nasal is far under noise's 1).
+    peak: max |sample|. clipped: samples at full scale.
     """
 
     rms_db: np.ndarray
     f0: np.ndarray
     clarity: np.ndarray
     flux: np.ndarray
+    flatness: np.ndarray
     peak: np.ndarray
     clipped: np.ndarray
     hop: float = HOP_S
@@ -68,30 +76,35 @@ class Frames:
         """Join consecutive blocks' frames (the first block's offset is kept)."""
         if not parts:
             return frame_features(np.zeros(0, dtype=np.float32), SAMPLE_RATE)
-        fields = ("rms_db", "f0", "clarity", "flux", "peak", "clipped")
-        joined = {f: np.concatenate([getattr(p, f) for p in parts]) for f in fields}
+        joined = {f: np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS}
         return Frames(**joined, hop=parts[0].hop, offset=parts[0].offset)
 
 
 def frame_features(samples: np.ndarray, sr: int, *, offset: float = 0.0) -> Frames:
     """Compute `Frames` for mono float samples at sr Hz; offset (s) is the block start."""
     hop = round(HOP_S * sr)
-    win = round(FRAME_S * sr)
     n = int(np.ceil(len(samples) / hop)) if len(samples) else 0
     if n == 0:
-        empty = np.zeros(0, dtype=np.float32)
-        return Frames(empty, empty, empty, empty, empty, empty.astype(np.int32), offset=offset)
-    padded = np.pad(samples.astype(np.float32), (win // 2, win + hop))
-    frames = np.lib.stride_tricks.sliding_window_view(padded, win)[::hop][:n]
-    # In chunks of CHUNK_FRAMES: the FFT work arrays of a whole 5-minute block would take
-    # over a gigabyte; per chunk they stay a few tens of megabytes.
-    parts = [_chunk_features(frames[i : i + CHUNK_FRAMES], sr) for i in range(0, n, CHUNK_FRAMES)]
-    rms_db, f0, clarity, logb, peak, clipped = (np.concatenate(p) for p in zip(*parts, strict=True))
+        e = np.zeros(0, dtype=np.float32)
+        return Frames(e, e, e, e, e, e, e.astype(np.int32), offset=offset)
+    # Padded once by half the longest window, so frame i is centred on sample i * hop in
+    # every feature and chunks need no edge handling of their own.
+    pad = N_FFT // 2
+    padded = np.pad(samples.astype(np.float32), (pad, pad + N_FFT))
+    # In chunks of CHUNK_FRAMES: the FFT work arrays of a whole 2-minute block would take
+    # a few hundred megabytes; per chunk they stay a few tens of megabytes.
+    parts = [
+        _chunk_features(padded, pad, i, min(i + CHUNK_FRAMES, n), sr)
+        for i in range(0, n, CHUNK_FRAMES)
+    ]
+    cols = [np.concatenate(p) for p in zip(*parts, strict=True)]
+    rms_db, f0, clarity, logb, flatness, peak, clipped = cols
     return Frames(
         rms_db.astype(np.float32),
         f0.astype(np.float32),
         clarity.astype(np.float32),
         _flux(logb).astype(np.float32),
+        flatness.astype(np.float32),
         peak.astype(np.float32),
         clipped.astype(np.int32),
         hop=hop / sr,
@@ -99,52 +112,62 @@ def frame_features(samples: np.ndarray, sr: int, *, offset: float = 0.0) -> Fram
     )
 
 
-def _chunk_features(frames: np.ndarray, sr: int) -> tuple[np.ndarray, ...]:
-    """rms_db, f0, clarity, log band energies, peak and clipped count of some frames."""
-    hop = round(HOP_S * sr)
-    win = frames.shape[1]
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+def _chunk_features(
+    padded: np.ndarray, pad: int, i: int, j: int, sr: int
+) -> tuple[np.ndarray, ...]:
+    """Features of frames [i, j) of a signal padded by `pad` samples at the start."""
+    import librosa  # heavy (numba); only analysis needs it, not the CLI's start-up
+
+    hop, win = round(HOP_S * sr), round(FRAME_S * sr)
+
+    def piece(length: int) -> np.ndarray:
+        """Samples for frames i..j-1 of `length`-sample windows centred on frame times."""
+        a = pad - length // 2 + i * hop
+        return padded[a : a + (j - i - 1) * hop + length]
+
+    def frames_of(length: int) -> np.ndarray:
+        return librosa.util.frame(piece(length), frame_length=length, hop_length=hop, axis=0)
+
+    rms = librosa.feature.rms(y=piece(win), frame_length=win, hop_length=hop, center=False)[0]
     rms_db = np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), FLOOR_DB)
-    centre = frames[:, (win - hop) // 2 : (win + hop) // 2]
+    centre = frames_of(hop)
     peak = np.abs(centre).max(axis=1)
     clipped = (np.abs(centre) >= CLIP_LEVEL).sum(axis=1).astype(np.int32)
-    spec, f0, clarity = _spectrum_and_pitch(frames, sr)
-    return rms_db, f0, clarity, _log_bands(spec, sr), peak, clipped
+    spec = np.abs(
+        librosa.stft(
+            piece(N_FFT), n_fft=N_FFT, hop_length=hop, win_length=win, window="hann", center=False
+        )
+    )
+    flatness = librosa.feature.spectral_flatness(S=spec, power=1.0)[0]
+    # YIN on the 40-ms window compares 20-ms halves: a period of 1/F0_MIN_HZ (16.7 ms) fits.
+    f0 = librosa.yin(
+        piece(win), fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr, frame_length=win, hop_length=hop,
+        center=False,
+    )  # fmt: skip
+    clarity = _clarity(frames_of(win), sr / f0)
+    f0 = np.where(clarity > 0.0, f0, np.nan)
+    return rms_db, f0, clarity, _log_bands(spec.T**2, sr), flatness, peak, clipped
 
 
-def _spectrum_and_pitch(frames: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Power spectrum per frame, F0 (Hz, NaN when unvoiced) and clarity (0–1)."""
-    # Lazy: scipy.fft takes ~1.5 s to import. float32 transforms, several times faster than
-    # numpy.fft here.
-    from scipy import fft
-
-    win = frames.shape[1]
-    nfft = 1 << int(np.ceil(np.log2(2 * win)))
-    x = frames - frames.mean(axis=1, keepdims=True)
-    spec = _power(fft.rfft(x * np.hanning(win).astype(np.float32), n=nfft, axis=1, workers=-1))
-    ac = fft.irfft(_power(fft.rfft(x, n=nfft, axis=1, workers=-1)), axis=1, workers=-1)
-    # Normalise by the energy of the overlapping parts so long lags are not penalised:
-    # the energy from lag k to the end is the total minus the energy before k.
-    lo, hi = int(sr / F0_MAX_HZ), int(sr / F0_MIN_HZ)
-    sq = x.astype(np.float64) ** 2
-    total = sq.sum(axis=1, keepdims=True)
-    before = np.cumsum(sq[:, :hi], axis=1)[:, lo - 1 :]  # energy of samples 0..k-1, k=lo..hi
-    norm = np.sqrt(total * np.maximum(total - before, 0.0)) + 1e-12
-    r = ac[:, lo : hi + 1] / norm
-    best = np.argmax(r, axis=1)
-    clarity = np.clip(r[np.arange(len(r)), best], 0.0, 1.0)
-    lag = (best + lo).astype(np.float64)
-    f0 = np.where(clarity > 0.0, sr / np.maximum(lag, 1.0), np.nan)
-    return spec, f0, clarity
-
-
-def _power(spectrum: np.ndarray) -> np.ndarray:
-    """|X|² of a complex spectrum (without the square root of np.abs)."""
-    return spectrum.real**2 + spectrum.imag**2
+def _clarity(frames: np.ndarray, period: np.ndarray) -> np.ndarray:
+    """Normalised correlation (0–1) of each frame with itself shifted by one period
+    (samples, per frame), over the overlapping part: near 1 for a steady voiced sound."""
+    n = frames.shape[1]
+    lag = np.clip(np.round(period).astype(int), 1, n - 1)
+    x = frames.astype(np.float64)
+    x = x - x.mean(axis=1, keepdims=True)
+    pos = np.arange(n)[None, :]
+    overlap = pos < (n - lag)[:, None]
+    a = np.where(overlap, x, 0.0)
+    b = np.where(overlap, np.take_along_axis(x, np.minimum(pos + lag[:, None], n - 1), axis=1), 0.0)
+    num = (a * b).sum(axis=1)
+    den = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1)) + 1e-12
+    return np.clip(num / den, 0.0, 1.0)
 
 
 def _log_bands(spec: np.ndarray, sr: int) -> np.ndarray:
-    """Energies of N_BANDS log-spaced bands (100 Hz – 6 kHz) per frame, dB."""
+    """Energies of N_BANDS log-spaced bands (100 Hz – 6 kHz) of power spectra (frames ×
+    bins), dB."""
     nbins = spec.shape[1]
     edges = np.geomspace(100, min(6000, sr / 2 - 1), N_BANDS + 1)
     bins = np.clip((edges / (sr / 2) * (nbins - 1)).astype(int), 0, nbins - 1)

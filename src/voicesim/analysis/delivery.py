@@ -86,11 +86,17 @@ def measure_answer(
     return Transcript(text=" ".join(w.text for w in words), words=words), delivery
 
 
+WORD_SLACK_S = 0.1
+"""Whisper's word times are off by up to about this much (s); it even gives a word no
+duration at all ("but" 16.46–16.46 s on a real clip, lying next to its sound)."""
+
+
 def _drop_words_in_silence(words: list[Word], frames: Frames, threshold_db: float) -> list[Word]:
-    """Drop words over which the signal never reaches speech level: Whisper made them up."""
+    """Drop words near which the signal never reaches speech level: Whisper made them up."""
     kept = []
     for w in words:
-        a, b = frames.index(w.start), frames.index(w.end) + 1
+        a = frames.index(w.start - WORD_SLACK_S)
+        b = frames.index(w.end + WORD_SLACK_S) + 1
         # initial=-inf: with no audio at all (an empty turn) every word is made up.
         if b > a and float(frames.rms_db[a:b].max(initial=-np.inf)) >= threshold_db:
             kept.append(w)

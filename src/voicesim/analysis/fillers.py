@@ -68,6 +68,18 @@ class AcousticOptions:
     gap_flux_db: float = 3.0
     split_flux_db: float | None = 13.0
     bridge_s: float = 0.03
+    sustained_clarity: float = 0.8
+    """A stretch this periodic (median clarity) with a steady pitch counts as stable up to
+    loose_flux_db: on real recordings room noise and other voices lift the spectral change
+    of a held "uh" to 3–4 dB, while its voicing and pitch stay steady."""
+    max_jitter_st: float = 0.2
+    """Steady pitch: median change of F0 from one 10-ms frame to the next, semitones.
+    A held "uh"/"um" moves a few hundredths; speech glides between sounds."""
+    max_flatness: float = 0.2
+    """Median spectral flatness over which a stretch is noise or breath, not a vowel."""
+    vowel_clarity: float = 0.6
+    """Median voicing clarity under which a stretch is too weakly periodic to be a held
+    vowel or nasal (murmur of other voices, breath, room noise)."""
 
 
 def transcript_fillers(
@@ -211,14 +223,39 @@ def acoustic_candidates(
         flux = float(np.median(frames.flux[a + 2 : b] if b - a > 3 else frames.flux[a:b]))
         if flux > opts.loose_flux_db:
             continue
+        jitter = pitch_jitter(frames.f0[a:b])
         # Between words (no word spans its middle) a stretch may change more: "um" glides
         # from vowel to nasal.
-        stable = flux <= opts.max_flux_db or (
-            flux <= opts.gap_flux_db and _in_gap(content, start, end)
+        in_gap = _in_gap(content, start, end)
+        stable = flux <= opts.max_flux_db or (flux <= opts.gap_flux_db and in_gap)
+        clarity = float(np.median(frames.clarity[a:b]))
+        # Only clear of every word (not even an "and"/"on" Whisper may have made of a hum
+        # overlaps it): a steady pitch alone is weaker evidence than a stable spectrum, and
+        # the tail of a word whose end Whisper placed early ("overtime" 0.2 s early on a
+        # rendered answer) or a monotone voice's "and" has one too.
+        sustained = (
+            not any(w.start < end and start < w.end for w in words)
+            and clarity >= opts.sustained_clarity
+            and jitter <= opts.max_jitter_st
         )
-        confirmed = stable and not _explained(content, start, end, sounding)
+        voiced_sound = (
+            float(np.median(frames.flatness[a:b])) <= opts.max_flatness
+            and clarity >= opts.vowel_clarity
+        )
+        confirmed = (
+            (stable or sustained) and voiced_sound and not _explained(content, start, end, sounding)
+        )
         found.append(Candidate(round(start, 3), round(end, 3), confirmed))
     return found
+
+
+def pitch_jitter(f0: np.ndarray) -> float:
+    """Median absolute F0 change between consecutive voiced frames, semitones (inf if
+    fewer than three voiced frames)."""
+    st = 12.0 * np.log2(f0[np.isfinite(f0) & (f0 > 0)])
+    if len(st) < 3:
+        return float("inf")
+    return float(np.median(np.abs(np.diff(st))))
 
 
 def _explained(

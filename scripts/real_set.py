@@ -1,0 +1,353 @@
+"""The real-speech part of scripts/measure_analyze.py: AMI clips with human references.
+
+    .venv/bin/python scripts/measure_analyze.py --real-only
+
+For each clip of ``../shared/fixtures/real/`` (manifest.json: every word with speaker and
+times, and the filled pauses' times) and for three systems — voicesim ``analyze``, plain
+faster-whisper (same tiny.en int8 model, default decode) and ``erm`` 0.4.0 (only when
+installed into the scratch folder, never a dependency) — it measures:
+
+* filled pauses by time: a detection matches a reference filler when their spans overlap
+  once each is widened by 0.3 s; each matches at most once (maximum matching);
+* content word error rate: fillers (um, uh, hmm, mm-hmm, …) dropped from both sides,
+  both normalised by the same function, errors summed over clips / reference words;
+* pace on single-speaker stretches (runs of ≥ 6 words by one speaker that nobody else
+  talks over): voicesim's wpm on the stretch's audio vs the reference's non-filler words
+  over the stretch's speaking time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO.parent / "shared" / "fixtures" / "real"
+ERM_DIR = Path("/work/scratch/erm")
+"""Where ``pip install --target /work/scratch/erm --no-deps erm==0.4.0`` put erm."""
+
+TOL_S = 0.3
+MIN_STRETCH_WORDS = 6
+
+Span = tuple[float, float]
+
+
+@dataclass
+class Clip:
+    """One clip of the manifest: its audio path, reference words and filler spans."""
+
+    id: str
+    path: Path
+    words: list[dict[str, Any]]
+    fillers: list[Span]
+
+    @property
+    def content_text(self) -> str:
+        """The reference's words without fillers, normalised."""
+        return content_text(w["text"] for w in self.words)
+
+
+@dataclass
+class Output:
+    """What a system produced for one clip: filled-pause spans and content words."""
+
+    fillers: list[Span]
+    words: list[str]
+    seconds: float = 0.0
+    any_fillers: list[Span] | None = None
+    """Every filler the system reports, discourse fillers included (None: same as fillers).
+    Issue 12's figures were counted this way; filled pauses alone are the real measure."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_clips(root: Path = REAL) -> list[Clip]:
+    """The clips of the real set, in manifest order."""
+    manifest = json.loads((root / "manifest.json").read_text())
+    return [
+        Clip(
+            c["id"],
+            root / c["file"],
+            c["words"],
+            [(float(f["start"]), float(f["end"])) for f in c["filler_times"]],
+        )
+        for c in manifest
+    ]
+
+
+def _normalise(text: str) -> list[str]:
+    from voicesim.text import is_filled_pause, plain
+
+    # AMI spells letters as "N_E_Z_": plain() turns the underscores into spaces.
+    return [t for t in plain(text.replace("_", " ")).split() if not is_filled_pause(t)]
+
+
+def content_text(tokens: Any) -> str:
+    """Tokens normalised (lower case, punctuation gone) with fillers (um, mm-hmm…) dropped."""
+    return " ".join(t for tok in tokens for t in _normalise(str(tok)))
+
+
+def wer_counts(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(errors, reference words) of hypothesis against reference."""
+    import jiwer
+
+    ref = reference.split()
+    if not ref:
+        return len(hypothesis.split()), 0
+    out = jiwer.process_words(reference, hypothesis or "<empty>")
+    return out.substitutions + out.deletions + out.insertions, len(ref)
+
+
+def match(truth: Sequence[Span], found: Sequence[Span], tol: float = TOL_S) -> tuple[int, int, int]:
+    """(tp, fp, fn): maximum one-to-one matching of spans overlapping within tol seconds."""
+    adj = [
+        [j for j, (fa, fb) in enumerate(found) if fa < tb + tol and ta - tol < fb]
+        for ta, tb in truth
+    ]
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adj[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    tp = sum(augment(i, set()) for i in range(len(truth)))
+    return tp, len(found) - tp, len(truth) - tp
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """(recall, precision, F1)."""
+    r = tp / max(tp + fn, 1)
+    p = tp / max(tp + fp, 1)
+    return r, p, (2 * r * p / (r + p) if r + p else 0.0)
+
+
+# --- the systems -----------------------------------------------------------------------
+
+
+def _rubric() -> Any:
+    from voicesim.scoring.rubric import load_rubric
+
+    return load_rubric()
+
+
+def voicesim_system(transcriber: Any) -> Callable[[Clip], Output]:
+    """voicesim analyze on the whole file: filled pauses from delivery, non-filler words."""
+    from voicesim.analysis.pipeline import analyze_file
+
+    def run(clip: Clip) -> Output:
+        t0 = time.perf_counter()
+        res = analyze_file(clip.path, transcriber=transcriber, rubric=_rubric())
+        dt = time.perf_counter() - t0
+        fill = [(f.start, f.end) for f in res.delivery.fillers if f.kind == "filled_pause"]
+        words = spoken_words(res)
+        every = [(f.start, f.end) for f in res.delivery.fillers]
+        return Output(fill, words, dt, every, {"text": res.transcript.text})
+
+    return run
+
+
+def spoken_words(result: Any) -> list[str]:
+    """The words of a voicesim result that are not filled pauses.
+
+    Discourse fillers ("like", "I mean") are words the speaker said and the reference
+    writes, so they stay; a word flagged as a filled pause (an "uh" Whisper wrote as
+    "and") goes, as the reference's "uh" does.
+    """
+    discourse = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "discourse"]
+    return [
+        w.text
+        for w in result.transcript.words
+        if not w.filler or any(a <= (w.start + w.end) / 2 <= b for a, b in discourse)
+    ]
+
+
+def plain_system(model: Any) -> Callable[[Clip], Output]:
+    """faster-whisper as it comes (beam 5, no VAD, no prompt); fillers = its written "um"s."""
+    from voicesim.analysis.fillers import transcript_fillers
+    from voicesim.results import Word
+    from voicesim.text import is_filled_pause
+
+    def run(clip: Clip) -> Output:
+        t0 = time.perf_counter()
+        segments, _ = model.transcribe(str(clip.path), language="en", word_timestamps=True)
+        ws = [w for s in segments for w in (s.words or [])]
+        dt = time.perf_counter() - t0
+        fill = [(float(w.start), float(w.end)) for w in ws if is_filled_pause(w.word)]
+        words = [w.word.strip() for w in ws if not is_filled_pause(w.word)]
+        vw = [Word(w.word.strip(), w.start, w.end, w.probability) for w in ws]
+        every = [(f.start, f.end) for f in transcript_fillers(vw)[1]]
+        return Output(fill, words, dt, every)
+
+    return run
+
+
+def erm_system(model_path: str) -> Callable[[Clip], Output] | None:
+    """erm 0.4.0's detection as its ``erm remove`` runs it (cli defaults), or None.
+
+    Transcription with its verbatim initial prompt, then its transcript fillers, gap,
+    intra-word and pitch-confirmed overlong-word detectors, then its boundary refining and
+    merging of cuts closer than 0.12 s;
+    the cut list is its filled-pause output. Only imported from ERM_DIR.
+    """
+    if not (ERM_DIR / "erm").is_dir():
+        return None
+    if str(ERM_DIR) not in sys.path:
+        sys.path.append(str(ERM_DIR))
+    from erm.acoustic import is_sustained_vowel
+    from erm.asr import transcribe
+    from erm.audio import load_audio_mono
+    from erm.detect import detect_gap_fillers, detect_intraword_fillers, detect_overlong_words
+    from erm.fillers import DEFAULT_FILLERS, find_fillers, is_filler, normalize_word
+    from erm.ranges import merge_close_cuts
+    from erm.refine import refine_boundaries
+
+    def run(clip: Clip) -> Output:
+        t0 = time.perf_counter()
+        words, duration = transcribe(
+            clip.path, model_name=model_path, device="cpu", compute_type="int8"
+        )
+        audio, sr = load_audio_mono(clip.path)
+        cuts = find_fillers(words, DEFAULT_FILLERS)
+        cuts += detect_gap_fillers(audio, sr, words, duration, min_gap_s=0.35)
+        cuts += detect_intraword_fillers(audio, sr, words, min_word_s=0.55)
+        cuts += [
+            c
+            for c in detect_overlong_words(audio, sr, words)
+            if is_sustained_vowel(audio, sr, c.start, c.end)
+        ]
+        cuts = sorted(cuts, key=lambda c: c.start)
+        cuts = refine_boundaries(audio, sr, cuts, words=words, total_duration=duration)
+        cuts = merge_close_cuts(cuts, min_gap_s=0.12)  # its --merge-gap-ms default
+        dt = time.perf_counter() - t0
+        content = [w.text for w in words if not is_filler(normalize_word(w.text), DEFAULT_FILLERS)]
+        return Output([(c.start, c.end) for c in cuts], content, dt)
+
+    return run
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
+    """Run every system on every clip; print per-clip and total filler and WER figures."""
+    totals: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in systems}
+    any_totals: dict[str, list[int]] = {name: [0, 0, 0] for name in systems}
+    times: dict[str, float] = dict.fromkeys(systems, 0.0)
+    per_clip: dict[str, dict[str, Any]] = {}
+    head = "  ".join(f"{n:>22}" for n in systems)
+    print(f"\nreal set: filled pauses tp/fp/fn and content WER per clip\n{'clip':18} ref {head}")
+    for clip in clips:
+        cells = []
+        per_clip[clip.id] = {}
+        for name, run in systems.items():
+            out = run(clip)
+            tp, fp, fn = match(clip.fillers, out.fillers)
+            err, n = wer_counts(clip.content_text, content_text(out.words))
+            acc = totals[name]
+            for i, v in enumerate((tp, fp, fn, err, n)):
+                acc[i] += v
+            times[name] += out.seconds
+            m_any = match(clip.fillers, out.fillers if out.any_fillers is None else out.any_fillers)
+            for i, v in enumerate(m_any):
+                any_totals[name][i] += v
+            per_clip[clip.id][name] = {"tp": tp, "fp": fp, "fn": fn, "wer": err / max(n, 1)}
+            cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} wer {err / max(n, 1):.3f}")
+        print(f"{clip.id[4:]:18} {len(clip.fillers):3} " + "  ".join(f"{c:>22}" for c in cells))
+    summary = {}
+    print("\ntotals (19 reference filled pauses; WER = errors / reference words, all clips):")
+    for name, (tp, fp, fn, err, n) in totals.items():
+        r, p, f1 = prf(tp, fp, fn)
+        summary[name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
+        print(
+            f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})  "
+            f"content WER {err / max(n, 1):.3f}  time {times[name]:.1f} s"
+        )
+    print("  counting every reported filler, discourse fillers too (how issue 12 counted):")
+    for name, (tp, fp, fn) in any_totals.items():
+        r, p, f1 = prf(tp, fp, fn)
+        summary[name]["any_f1"] = f1
+        print(f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})")
+    return {"summary": summary, "per_clip": per_clip}
+
+
+def stretches(clip: Clip, min_words: int = MIN_STRETCH_WORDS) -> list[tuple[Span, int]]:
+    """Single-speaker stretches: ((start, end) s, non-filler words) of runs of ≥ min_words
+    consecutive words by one speaker with no other speaker's word overlapping them."""
+    ws = clip.words
+    out: list[tuple[Span, int]] = []
+    i = 0
+    while i < len(ws):
+        j = i
+        while j + 1 < len(ws) and ws[j + 1]["speaker"] == ws[i]["speaker"]:
+            j += 1
+        a, b = float(ws[i]["start"]), float(ws[j]["end"])
+        others = [
+            w
+            for w in ws
+            if w["speaker"] != ws[i]["speaker"] and w["start"] < b + 0.3 and w["end"] > a - 0.3
+        ]
+        n = sum(len(_normalise(w["text"])) for w in ws[i : j + 1])
+        if not others and n >= min_words:
+            out.append(((a, b), n))
+        i = j + 1
+    return out
+
+
+def pace_table(clips: Sequence[Clip], transcriber: Any) -> list[float]:
+    """voicesim wpm on each single-speaker stretch vs the reference; returns the errors."""
+    from voicesim.analysis.pipeline import analyze_samples
+    from voicesim.audio.files import load_audio
+
+    errs: list[float] = []
+    print("\npace on single-speaker stretches (reference: non-filler words / span):")
+    for clip in clips:
+        samples, _ = load_audio(clip.path)
+        for (a, b), n in stretches(clip):
+            # A little room either side, as a recording of one answer has.
+            lo, hi = max(0.0, a - 0.3), min(len(samples) / 16000, b + 0.3)
+            res = analyze_samples(
+                samples[int(lo * 16000) : int(hi * 16000)],
+                16000,
+                transcriber=transcriber,
+                rubric=_rubric(),
+            )
+            ref = n / (b - a) * 60
+            err = (res.delivery.wpm - ref) / ref
+            errs.append(err)
+            print(
+                f"  {clip.id[4:]:18} {a:5.1f}-{b:5.1f} s  {n:3} words  ref {ref:5.1f} wpm  "
+                f"voicesim {res.delivery.wpm:5.1f} ({err * 100:+.1f} %)"
+            )
+    if errs:
+        mean = sum(abs(e) for e in errs) / len(errs)
+        print(f"  mean |error| {mean * 100:.1f} %, worst {max(abs(e) for e in errs) * 100:.1f} %")
+    return errs
+
+
+def run_real(transcriber: Any, plain_model: Any) -> dict:
+    """The whole real-set report (fillers, WER, pace); returns the figures."""
+    from voicesim.transcribe import resolve_model
+
+    clips = load_clips()
+    systems: dict[str, Callable[[Clip], Output]] = {
+        "voicesim": voicesim_system(transcriber),
+        "plain": plain_system(plain_model),
+    }
+    erm = erm_system(resolve_model(None))
+    if erm is None:
+        print("erm: not installed (pip install --target /work/scratch/erm --no-deps erm==0.4.0)")
+    else:
+        systems["erm"] = erm
+    figures = filler_table(clips, systems)
+    figures["pace"] = pace_table(clips, transcriber)
+    return figures

@@ -1,0 +1,140 @@
+"""Real speech (AMI meeting clips with human word-level references) and the cases it taught.
+
+Expectations come from the human reference of ../shared/fixtures/real/manifest.json, or
+from rendered answers whose filler times we built; the full set is measured by
+scripts/measure_analyze.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.support.paths import REPO
+from voicesim.analysis import delivery
+from voicesim.analysis import pipeline as analysis
+from voicesim.analysis.acoustics import frame_features, levels
+from voicesim.analysis.pipeline import analyze_file
+from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
+from voicesim.scoring.rubric import load_rubric
+from voicesim.testing.corpora.jfk import JFK_TEXT, shared_fixtures
+from voicesim.testing.matching import content_wer
+from voicesim.testing.speech import Fill, Gap, Say, compose
+from voicesim.text import is_filled_pause
+from voicesim.transcribe import Transcriber
+
+RUBRIC = load_rubric()
+REAL = shared_fixtures(REPO) / "real"
+TOL_S = 0.3
+
+
+def _clip(clip_id: str) -> dict[str, Any]:
+    manifest = json.loads((REAL / "manifest.json").read_text())
+    return next(c for c in manifest if c["id"] == clip_id)
+
+
+def _filled_pauses(result: AnalysisResult) -> list[tuple[float, float]]:
+    return [(f.start, f.end) for f in result.delivery.fillers if f.kind == "filled_pause"]
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] + TOL_S and b[0] - TOL_S < a[1]
+
+
+@pytest.fixture(scope="module")
+def analysed(transcriber: Transcriber) -> dict[str, AnalysisResult]:
+    """Four real clips analysed once: two with fillers, the two without any (controls)."""
+    ids = ("ami_ES2003a_0-30", "ami_EN2005a_0-30", "ami_EN2002b_0-30", "ami_ES2003b_0-30")
+    return {
+        i: analyze_file(REAL / _clip(i)["file"], transcriber=transcriber, rubric=RUBRIC)
+        for i in ids
+    }
+
+
+@pytest.mark.slow
+def test_real_um_between_words_is_found(analysed: dict[str, AnalysisResult]) -> None:
+    # The reference's "um" at 9.20–10.47 s ("…because of real reaction um we have…").
+    ref = _clip("ami_ES2003a_0-30")["filler_times"][0]
+    assert (ref["start"], ref["end"]) == (9.2, 10.47)
+    found = _filled_pauses(analysed["ami_ES2003a_0-30"])
+    assert any(_overlaps(f, (ref["start"], ref["end"])) for f in found), found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip_id", ["ami_EN2002b_0-30", "ami_ES2003b_0-30"])
+def test_real_clip_without_fillers_gets_at_most_one(
+    analysed: dict[str, AnalysisResult], clip_id: str
+) -> None:
+    assert _clip(clip_id)["filler_times"] == []
+    assert len(_filled_pauses(analysed[clip_id])) <= 1
+
+
+@pytest.mark.slow
+def test_real_word_whisper_gives_no_duration_is_kept(analysed: dict[str, AnalysisResult]) -> None:
+    # The reference has "…ought to but they well…"; Whisper times "but" 16.46–16.46 s.
+    ref = [w["text"] for w in _clip("ami_EN2005a_0-30")["words"]]
+    assert "but" in ref
+    words = [w.text.strip(",.").lower() for w in analysed["ami_EN2005a_0-30"].transcript.words]
+    i = words.index("ought")
+    assert words[i : i + 3] == ["ought", "to", "but"]
+
+
+def test_spelled_letters_are_not_a_filler() -> None:
+    assert not is_filled_pause("E-R.")
+    assert not is_filled_pause("U-M")
+    assert is_filled_pause("Mm-hmm")
+    assert is_filled_pause("Uhm,")
+
+
+@pytest.mark.slow
+def test_filler_whisper_wrote_as_a_word_counts_as_filler_not_word(
+    transcriber: Transcriber,
+) -> None:
+    """An "uh" that Whisper wrote as a short unsure word is a filler, not a word, everywhere."""
+    comp = compose(
+        [Gap(0.5), Say("we shipped the new billing system"), Fill("uh"),
+         Say("two weeks before the deadline"), Gap(0.5)]
+    )  # fmt: skip
+    uh = comp.fillers[0]
+    heard = transcriber.transcribe(comp.audio).words
+    # Whisper's "and" (probability 0.2) over the "uh", as on the real clip ES2003a.
+    fake = Word("and", round(uh.start + 0.02, 3), round(uh.end - 0.02, 3), 0.2)
+    words = sorted([w for w in heard if w.end <= uh.start or w.start >= uh.end] + [fake],
+                   key=lambda w: w.start)  # fmt: skip
+    frames = frame_features(comp.audio, 16000)
+    info = AudioInfo("", len(comp.audio) / 16000, 16000)
+    result = analysis._finish(info, frames, Transcript("", words), None, RUBRIC, None, 2.0)
+    out = next(w for w in result.transcript.words if w.text == "and")
+    assert out.filler
+    assert result.delivery.words == sum(1 for w in words if w is not fake)
+    assert any(_overlaps(f, (uh.start, uh.end)) for f in _filled_pauses(result))
+    exported = result.to_dict()["transcript"]["words"]
+    assert [w["filler"] for w in exported if w["text"] == "and"] == [True]
+
+
+@pytest.mark.slow
+def test_long_file_blocks_keep_every_word(
+    transcriber: Transcriber, jfk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut into blocks (the previous text prompting the next), jfk.flac keeps its words."""
+    whole = analyze_file(jfk_path, transcriber=transcriber, rubric=RUBRIC)
+    monkeypatch.setattr(analysis, "BLOCK_S", 6.0)
+    cut = analyze_file(jfk_path, transcriber=transcriber, rubric=RUBRIC)
+    assert content_wer(JFK_TEXT, whole.transcript.words) == 0.0
+    assert content_wer(JFK_TEXT, cut.transcript.words) == 0.0
+
+
+def test_word_next_to_speech_with_no_duration_is_kept() -> None:
+    """The silence check looks 0.1 s around a word (Whisper's times are that loose)."""
+    sr = 16000
+    audio = np.zeros(sr * 2, dtype=np.float32)
+    audio[int(0.5 * sr) : int(0.9 * sr)] = 0.3 * np.sin(np.arange(int(0.4 * sr)) * 0.1)
+    frames = frame_features(audio, sr)
+    touching = Word("but", 0.95, 0.95, 0.9)
+    far = Word("thanks", 1.6, 1.7, 0.9)
+    kept = delivery._drop_words_in_silence([touching, far], frames, levels(frames).threshold_db)
+    assert kept == [touching]
