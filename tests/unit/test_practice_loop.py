@@ -16,15 +16,19 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.unit.test_feedback import result
 from voicesim.audio.capture import FileMicrophone
 from voicesim.audio.speak import SilentSpeaker
 from voicesim.errors import StorageError
 from voicesim.interview import question as question_loop
 from voicesim.interview import session as practice
 from voicesim.interview.modes import get_mode
+from voicesim.interview.probes import ASK_OWN_ACTION, ASK_RESULT, probe_for
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
 from voicesim.listen.turn import ListenSettings, Turn
 from voicesim.packs import Question
+from voicesim.scoring.rubric import load_rubric
+from voicesim.scoring.written import score_text, transcript_from_text
 from voicesim.sessions.store import SessionStore
 from voicesim.testing.signals import silence, white_noise
 from voicesim.testing.speech import Say, compose
@@ -34,6 +38,17 @@ pytestmark = pytest.mark.slow  # real speech, real Whisper: a few seconds per te
 
 SR = 16000
 ANSWER = "I led a small team and we finished the project early."
+
+RUBRIC = load_rubric()
+STORY_QUESTION = Question(
+    id="story",
+    text="Tell me about a delay you fixed.",
+    category="test",
+    kind="behavioural",
+    target_s=(60.0, 120.0),
+    tip="",
+    expects=("car_structure",),
+)
 
 
 def question(qid: str, **kw: Any) -> Question:
@@ -300,13 +315,11 @@ def _said_turn(text: str) -> Callable[[], Turn]:
 def test_an_answer_without_a_result_gets_one_spoken_follow_up(
     scripted: Script, tmp_path: Path, transcriber: Transcriber
 ) -> None:
-    from voicesim.interview.probes import ASK_RESULT
-
     scripted += [
-        _said_turn("We talked about it as a team and everyone was happy with the plan."),
-        _said_turn("I cut the delays by a third in two months."),
+        _said_turn("Last year our releases slipped. I met each developer and I moved the reviews."),
+        _said_turn("We cut the delays by a third in two months."),
     ]
-    run(tmp_path, transcriber, [question("a")])
+    run(tmp_path, transcriber, [question("a", expects=("car_structure",))])
     record = stored(tmp_path)
     assert [a.extra["asked"] for a in record.answers] == ["What about a?", ASK_RESULT]
     follow = record.answers[1]
@@ -318,12 +331,12 @@ def test_a_complete_answer_and_no_follow_ups_flag_ask_nothing_more(
     scripted: Script, tmp_path: Path, transcriber: Transcriber
 ) -> None:
     scripted += [answer_turn]  # "I led a small team and we finished the project early."
-    run(tmp_path / "one", transcriber, [question("a")])
+    run(tmp_path / "one", transcriber, [question("a", expects=("car_structure",))])
     assert len(stored(tmp_path / "one").answers) == 1
     scripted += [_said_turn("We talked about it as a team and everyone was happy.")]
     speaker = RecordingSpeaker()
     Interview(
-        [question("b")],
+        [question("b", expects=("car_structure",))],
         mode=get_mode("standard", count=1),
         speaker=speaker,
         mic=FileMicrophone(speed=0),
@@ -336,17 +349,20 @@ def test_a_complete_answer_and_no_follow_ups_flag_ask_nothing_more(
 
 
 def test_the_probe_rule() -> None:
-    from tests.test_feedback import result
-    from voicesim.interview.probes import ASK_OWN_ACTION, ASK_RESULT, probe_for
-    from voicesim.results import Transcript, Word
+    """The interviewer asks exactly what the scorer finds missing: own action, then result."""
 
     def said(text: str) -> Any:
         r = result(overall=60.0)
-        words = [Word(w, i * 0.4, i * 0.4 + 0.3, 0.9) for i, w in enumerate(text.split())]
-        r.transcript = Transcript(text, words)
+        r.transcript = transcript_from_text(text)
+        r.score = score_text(text, STORY_QUESTION, RUBRIC)
         return r
 
-    assert probe_for(said("We talked and everyone was happy."), "behavioural") == ASK_RESULT
-    assert probe_for(said("The team cut costs by 20%."), "behavioural") == ASK_OWN_ACTION
-    assert probe_for(said("I cut costs by twenty percent."), "behavioural") is None
-    assert probe_for(said("We talked and everyone was happy."), "projective") is None
+    no_result = "Last year our releases slipped. I met each developer and I moved the reviews."
+    no_action = (
+        "Last year our releases slipped. The team changed the process and we cut delays by 30%."
+    )
+    full = "Last year our releases slipped. I moved the reviews to Monday and we cut delays by 30%."
+    assert probe_for(said(no_result), "behavioural") == ASK_RESULT
+    assert probe_for(said(no_action), "behavioural") == ASK_OWN_ACTION
+    assert probe_for(said(full), "behavioural") is None
+    assert probe_for(said(no_result), "projective") is None
