@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, frame_features
+from voicesim.analysis.acoustics import Frames, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
+from voicesim.analysis.filler_judge import Judged, judge
+from voicesim.analysis.fillers import acoustic_candidates, transcript_fillers
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
@@ -63,11 +65,15 @@ def analyze_samples(
         raise ValueError("analyze_samples needs a transcriber or a transcript")
     samples = to_mono(samples, sr)
     frames = frame_features(samples, SAMPLE_RATE)
+    judged: list[Judged] = []
     if transcript is None:
         assert transcriber is not None
         transcript = transcriber.transcribe(samples)
+        judged = _judge_block(transcriber, samples, frames, transcript.words, 0.0)
     info = AudioInfo(path, round(len(samples) / SAMPLE_RATE, 3), sr)
-    return _finish(info, frames, transcript, question, rubric, response_latency_s, long_pause_s)
+    return _finish(
+        info, frames, transcript, question, rubric, response_latency_s, long_pause_s, judged
+    )
 
 
 def analyze_file(
@@ -87,6 +93,7 @@ def analyze_file(
     info = probe(path)
     parts: list[Frames] = []
     words: list[Word] = []
+    judged: list[Judged] = []
     done = 0.0
     # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
     # run in a second thread while Whisper decodes the block, which releases the GIL.
@@ -95,15 +102,30 @@ def analyze_file(
             features = pool.submit(frame_features, block, SAMPLE_RATE, offset=offset)
             # The text so far carries Whisper's context across the cut (as in one decode).
             prompt = " ".join(w.text for w in words[-60:])[-PROMPT_CHARS:] or None
-            words.extend(transcriber.transcribe(block, offset=offset, prompt=prompt).words)
+            block_words = transcriber.transcribe(block, offset=offset, prompt=prompt).words
+            words.extend(block_words)
             parts.append(features.result())
+            judged += _judge_block(transcriber, block, parts[-1], block_words, offset)
             done = offset + len(block) / SAMPLE_RATE
             if progress:
                 progress(done, max(info.duration_s, done))
     transcript = Transcript(text=" ".join(w.text for w in words), words=words)
     info = AudioInfo(str(path), round(done, 3), info.sample_rate)
     frames = Frames.concat(parts)
-    return _finish(info, frames, transcript, question, rubric, None, long_pause_s)
+    return _finish(info, frames, transcript, question, rubric, None, long_pause_s, judged)
+
+
+def _judge_block(
+    transcriber: Transcriber, samples: np.ndarray, frames: Frames, words: list[Word], offset: float
+) -> list[Judged]:
+    """Filled-pause candidates of one block judged by Whisper, the detector's own
+    filled pauses among them (so the decision can veto those Whisper hears as words)."""
+    if not words:
+        return []
+    marked, _ = transcript_fillers(words)
+    found = acoustic_candidates(frames, levels(frames).threshold_db, marked)
+    spans = [(c.start, c.end) for c in found if c.confirmed]
+    return judge(transcriber, samples, frames, words, offset=offset, extra=spans)
 
 
 def _finish(
@@ -114,10 +136,11 @@ def _finish(
     rubric: Rubric,
     latency: float | None,
     long_pause_s: float,
+    judged: list[Judged] | None = None,
 ) -> AnalysisResult:
 
     transcript, delivery = measure_answer(
-        frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency
+        frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency, judged=judged
     )
     score = score_answer(transcript, delivery, question=question, rubric=rubric)
     return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
