@@ -18,7 +18,8 @@ from tests.conftest import SHARED
 from tests.speech import Fill, Gap, Say, compose
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
-from voicesim.analysis.filler_judge import THRESHOLD, Judged, candidates, decide, flag_words
+from voicesim.analysis.filler_judge import THRESHOLD, Judged, candidates, decide
+from voicesim.analysis.fillers import absorb_lookalikes
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word
@@ -111,7 +112,7 @@ def test_candidates_cover_a_voiced_gap_and_an_unsure_short_word() -> None:
     assert not any(c.start >= 1.25 and c.end <= 1.95 for c in found), found
 
 
-def test_decision_adds_judged_vetoes_detector_and_flags_the_word() -> None:
+def test_decision_adds_judged_vetoes_detector_and_absorbs_a_lookalike() -> None:
     detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
     written = Filler("um", 3.0, 3.2, "filled_pause", "transcript")
     judged = [
@@ -122,5 +123,6 @@ def test_decision_adds_judged_vetoes_detector_and_flags_the_word() -> None:
     kept = decide([detector, written], judged, veto=0.05)
     assert [(f.start, f.source) for f in kept] == [(2.0, "acoustic"), (3.0, "transcript")]
     assert decide([detector], judged, veto=None)[0] == detector
+    # The unsure "a" lying in the judged filled pause is that filler; "it" after it is a word.
     words = [Word("a", 2.0, 2.5, 0.2), Word("it", 2.6, 2.9, 0.9)]
-    assert [w.filler for w in flag_words(words, judged)] == [True, False]
+    assert [w.filler for w in absorb_lookalikes(words, kept)] == [True, False]

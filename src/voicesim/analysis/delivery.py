@@ -14,7 +14,7 @@ from voicesim.analysis.acoustics import (
     silent_runs,
     voiced_mask,
 )
-from voicesim.analysis.filler_judge import Judged, decide, flag_words
+from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import (
     absorb_lookalikes,
     acoustic_candidates,
@@ -94,9 +94,6 @@ def measure_answer(
     """
     lv = levels(frames)
     kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
-    # A short unsure word Whisper wrote over a filler it heard as one ("Yeah," over an
-    # "uh") is that filler: flagged, it leaves the word count and the content words.
-    kept = flag_words(kept, judged or [])
     words, delivery = _measure(frames, lv, kept, long_pause_s, response_latency_s, True, judged)
     return Transcript(text=" ".join(w.text for w in words), words=words), delivery
 

@@ -63,8 +63,15 @@ folds of the prototype)."""
 
 @dataclass(frozen=True)
 class Judged:
-    """A candidate span (s), its judge score (0–1) and the low-probability words it
-    covers (their start times, s): judged a filler, those words were the filler."""
+    """A candidate span (s), its judge score (0–1) and the start times (s) of the
+    low-probability words it covers.
+
+    A judged filler does not by itself remove those words: on the real set all three
+    such words judged ≥ THRESHOLD were real words next to the filler ("um if", "uh
+    yeah", "um the"; Whisper stretched them over it), and dropping them raised the
+    content WER. A filler lookalike ("a", "and", "oh") lying inside a judged filled
+    pause is still flagged, by fillers.absorb_lookalikes, as for the detector's.
+    """
 
     start: float
     end: float
@@ -212,9 +219,3 @@ def _vetoed(f: Filler, judged: Sequence[Judged], veto: float) -> bool:
         return False
     own = [j.score for j in judged if abs(j.start - f.start) < 0.01 and abs(j.end - f.end) < 0.01]
     return bool(own) and max(own) < veto
-
-
-def flag_words(words: Sequence[Word], judged: Sequence[Judged]) -> list[Word]:
-    """Words a judged filled pause replaced, flagged as fillers (out of count and content)."""
-    starts = {t for j in judged if j.score >= THRESHOLD for t in j.words}
-    return [replace(w, filler=True) if w.start in starts else w for w in words]
