@@ -14,6 +14,7 @@ from voicesim.analysis.acoustics import (
     silent_runs,
     voiced_mask,
 )
+from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import (
     absorb_lookalikes,
     acoustic_candidates,
@@ -32,6 +33,8 @@ from voicesim.results import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from voicesim.analysis.acoustics import Frames, Levels
 
 QUIET_DBFS = -32.0
@@ -49,6 +52,12 @@ average speech-to-noise ratio of about 12–16 dB (babble or a fan at 10 dB warn
 MONOTONE_ST = 2.0
 """Pitch spread (SD, semitones) under which delivery is called monotone (SPEC §1)."""
 
+JUDGE_VETO: float | None = 0.1
+"""A filled pause found by the acoustic detector alone is dropped when Whisper, asked on
+that stretch alone (filler_judge), gives a filler less than this probability: it heard a
+word or a noise there. Round value; real set 10/5/9 → 9/2/10 (P 0.67 → 0.82), rendered
+sets unchanged (espeak's "uhh", heard as "who", still scores 0.23)."""
+
 
 def measure_frames(
     frames: Frames,
@@ -57,6 +66,7 @@ def measure_frames(
     long_pause_s: float = 2.0,
     response_latency_s: float | None = None,
     acoustic: bool = True,
+    judged: Sequence[Judged] | None = None,
 ) -> Delivery:
     """Delivery measures from per-frame features and the transcript (times in seconds).
 
@@ -72,17 +82,19 @@ def measure_answer(
     *,
     long_pause_s: float = 2.0,
     response_latency_s: float | None = None,
+    judged: Sequence[Judged] | None = None,
 ) -> tuple[Transcript, Delivery]:
     """The transcript with every filler flagged, and the delivery measures (seconds).
 
     Levels and filler classification run once, and the words returned are the ones the
     measures counted: words the signal never backs are dropped (Whisper made them up), and
     a lookalike ("or") lying in an acoustic filled pause is flagged as filler, so the score
-    and the timeline read the same fillers as the delivery measures.
+    and the timeline read the same fillers as the delivery measures. ``judged``: the
+    filler judge's verdicts (filler_judge), which add and veto filled pauses.
     """
     lv = levels(frames)
     kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
-    words, delivery = _measure(frames, lv, kept, long_pause_s, response_latency_s, True)
+    words, delivery = _measure(frames, lv, kept, long_pause_s, response_latency_s, True, judged)
     return Transcript(text=" ".join(w.text for w in words), words=words), delivery
 
 
@@ -110,6 +122,7 @@ def _measure(
     long_pause_s: float,
     response_latency_s: float | None,
     acoustic: bool,
+    judged: Sequence[Judged] | None = None,
 ) -> tuple[list[Word], Delivery]:
     """The words with their filler flags, and the measures computed from them."""
     words, lexical = transcript_fillers(heard)
@@ -117,6 +130,10 @@ def _measure(
         return words, _no_speech(frames, lv, long_pause_s, response_latency_s)
     found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
     fillers = merge_fillers(lexical, found)
+    if judged is not None:
+        # Whisper's verdict on candidate windows adds the fillers the detector cannot
+        # see (quiet, fused, written as a word); see filler_judge.
+        fillers = decide(fillers, judged, veto=JUDGE_VETO)
     words = absorb_lookalikes(words, fillers)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)

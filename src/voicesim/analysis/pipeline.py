@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, frame_features
+from voicesim.analysis.acoustics import Frames, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
+from voicesim.analysis.filler_judge import Judged, judge
+from voicesim.analysis.fillers import acoustic_candidates, transcript_fillers
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.listen.endpoint import without_closing_phrase
@@ -65,11 +67,16 @@ def analyze_samples(
         raise ValueError("analyze_samples needs a transcriber or a transcript")
     samples = to_mono(samples, sr)
     frames = frame_features(samples, SAMPLE_RATE)
+    judged: list[Judged] = []
     if transcript is None:
         assert transcriber is not None
         transcript = transcriber.transcribe(samples)
+    if transcriber is not None:  # precomputed words are judged the same way
+        judged = _judge_block(transcriber, samples, frames, transcript.words, 0.0)
     info = AudioInfo(path, round(len(samples) / SAMPLE_RATE, 3), sr)
-    return _finish(info, frames, transcript, question, rubric, response_latency_s, long_pause_s)
+    return _finish(
+        info, frames, transcript, question, rubric, response_latency_s, long_pause_s, judged
+    )
 
 
 def analyze_file(
@@ -96,6 +103,7 @@ def analyze_file(
         raise ValueError("analyze_file needs a transcriber or a transcript")
     parts: list[Frames] = []
     words: list[Word] = []
+    judged: list[Judged] = []
     done = 0.0
     # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
     # run in a second thread while Whisper decodes the block, which releases the GIL.
@@ -106,8 +114,14 @@ def analyze_file(
                 assert transcriber is not None
                 # The text so far carries Whisper's context across the cut (as in one decode).
                 prompt = " ".join(w.text for w in words[-60:])[-PROMPT_CHARS:] or None
-                words.extend(transcriber.transcribe(block, offset=offset, prompt=prompt).words)
+                block_words = transcriber.transcribe(block, offset=offset, prompt=prompt).words
+                words.extend(block_words)
+            else:
+                end = offset + len(block) / SAMPLE_RATE
+                block_words = [w for w in transcript.words if offset <= w.start < end]
             parts.append(features.result())
+            if transcriber is not None:  # practice's live words are judged the same way
+                judged += _judge_block(transcriber, block, parts[-1], block_words, offset)
             done = offset + len(block) / SAMPLE_RATE
             if progress:
                 progress(done, max(info.duration_s, done))
@@ -115,7 +129,22 @@ def analyze_file(
         transcript = Transcript(text=" ".join(w.text for w in words), words=words)
     info = AudioInfo(str(path), round(done, 3), info.sample_rate)
     frames = Frames.concat(parts)
-    return _finish(info, frames, transcript, question, rubric, response_latency_s, long_pause_s)
+    return _finish(
+        info, frames, transcript, question, rubric, response_latency_s, long_pause_s, judged
+    )
+
+
+def _judge_block(
+    transcriber: Transcriber, samples: np.ndarray, frames: Frames, words: list[Word], offset: float
+) -> list[Judged]:
+    """Filled-pause candidates of one block judged by Whisper, the detector's own
+    filled pauses among them (so the decision can veto those Whisper hears as words)."""
+    if not words:
+        return []
+    marked, _ = transcript_fillers(words)
+    found = acoustic_candidates(frames, levels(frames).threshold_db, marked)
+    spans = [(c.start, c.end) for c in found if c.confirmed]
+    return judge(transcriber, samples, frames, words, offset=offset, extra=spans)
 
 
 def _finish(
@@ -126,13 +155,14 @@ def _finish(
     rubric: Rubric,
     latency: float | None,
     long_pause_s: float,
+    judged: list[Judged] | None = None,
 ) -> AnalysisResult:
     # "…that's my answer" ends the turn; it is not part of the answer's words or time.
     transcript, cut = without_closing_phrase(transcript)
     if cut is not None:
         frames = _frames_before(frames, cut)
     transcript, delivery = measure_answer(
-        frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency
+        frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency, judged=judged
     )
     score = score_answer(transcript, delivery, question=question, rubric=rubric)
     return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
