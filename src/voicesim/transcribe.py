@@ -41,9 +41,6 @@ JUDGE_PROMPT = "Um... uh... um, uh, hmm, uh... um."
 """Previous text for the filler judge: after it Whisper writes a filled pause it hears
 (real fillers score 0.5–0.96); with no prompt, or "Umm, let me think, uh, hmm.", it
 almost never gives one over 0.3 (measured on the 11 real clips)."""
-JUDGE_FILLERS = ("um", "uh", "hmm", "er", "erm", "umm", "uhh", "ah")
-"""Filled-pause spellings whose single-token forms count for the judge (not "mm"/"mm-hmm":
-backchannels are not hesitations)."""
 JUDGE_WINDOW_S = 2.0
 JUDGE_LEAD_S = 0.1
 JUDGE_TAIL_S = 0.1
@@ -240,14 +237,15 @@ class Transcriber:
             tok = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", "en")
             prompt = [tok.sot_prev, *tok.encode(" " + JUDGE_PROMPT)]
             prompt += [*tok.sot_sequence, tok.no_timestamps]
-            ids = set()
-            for word in JUDGE_FILLERS:
-                for spelling in (word, word.capitalize()):
-                    for pre in (" ", ""):
-                        t = tok.encode(pre + spelling)
-                        if len(t) == 1:
-                            ids.add(t[0])
-            self._judge = (prompt, sorted(ids))
+            # Every single-token spelling of a filled pause by the one definition
+            # (text.is_filled_pause), except the "mm" family: backchannels such as "mm-hmm"
+            # are not hesitations.
+            ids = []
+            for token_id in range(tok.eot):
+                text = tok.decode([token_id]).strip()
+                if text.isalpha() and is_filled_pause(text) and not text.lower().startswith("m"):
+                    ids.append(token_id)
+            self._judge = (prompt, ids)
         return self._judge
 
     def transcribe(

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.session_factory import make_session, sample_answer
 from tests.unit.test_rehearse import _session
 from voicesim.sessions.store import SessionStore
@@ -91,6 +93,7 @@ def test_misspelt_pack_and_category_get_a_suggestion(tmp_path: Path) -> None:
     assert done.returncode == 2 and "did you mean leadership?" in done.stderr
 
 
+@pytest.mark.audio
 def test_pulseaudio_devices_are_listed_and_chosen_by_name(
     pulse: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
