@@ -32,13 +32,14 @@ from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
+from voicesim.models import resolve_model
 from voicesim.results import Transcript, Word
 from voicesim.scoring.rubric import load_rubric
 from voicesim.testing.corpora.analyze import SMALL, answers
 from voicesim.testing.corpora.jfk import JFK_TEXT, JFK_WPM, jfk_path
 from voicesim.testing.matching import content_wer, match_fillers, pause_errors
 from voicesim.testing.signals import SR, silence, tone, white_noise
-from voicesim.transcribe import DecodeOptions, Transcriber, resolve_model
+from voicesim.transcribe import DecodeOptions, Transcriber
 
 REPO = Path(__file__).resolve().parents[1]
 JFK = jfk_path(REPO)

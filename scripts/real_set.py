@@ -336,7 +336,7 @@ def pace_table(clips: Sequence[Clip], transcriber: Any) -> list[float]:
 
 def run_real(transcriber: Any, plain_model: Any) -> dict:
     """The whole real-set report (fillers, WER, pace); returns the figures."""
-    from voicesim.transcribe import resolve_model
+    from voicesim.models import resolve_model
 
     clips = load_clips()
     systems: dict[str, Callable[[Clip], Output]] = {

@@ -16,8 +16,9 @@ from faster_whisper import WhisperModel
 
 from benchmarks.common import log, spread_note
 from voicesim.analysis.pipeline import analyze_file
+from voicesim.models import resolve_model
 from voicesim.scoring.rubric import load_rubric
-from voicesim.transcribe import Transcriber, resolve_model
+from voicesim.transcribe import Transcriber
 
 
 @dataclass

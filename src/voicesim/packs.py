@@ -318,8 +318,6 @@ def select_questions(
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     """ "; did you mean X?" for the closest of ``choices``, or ""."""
-    import difflib
-
     close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.5)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 

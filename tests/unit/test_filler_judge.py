@@ -16,8 +16,8 @@ import pytest
 from tests.support.paths import REPO
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
+from voicesim.analysis.filled_pauses import absorb_lookalikes
 from voicesim.analysis.filler_judge import THRESHOLD, Judged, candidates, decide
-from voicesim.analysis.fillers import absorb_lookalikes
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word

@@ -14,13 +14,9 @@ from voicesim.analysis.acoustics import (
     silent_runs,
     voiced_mask,
 )
+from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
 from voicesim.analysis.filler_judge import Judged, decide
-from voicesim.analysis.fillers import (
-    absorb_lookalikes,
-    acoustic_candidates,
-    merge_fillers,
-    transcript_fillers,
-)
+from voicesim.analysis.fillers import transcript_fillers
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
     Delivery,

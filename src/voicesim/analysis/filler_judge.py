@@ -70,7 +70,7 @@ class Judged:
     such words judged ≥ THRESHOLD were real words next to the filler ("um if", "uh
     yeah", "um the"; Whisper stretched them over it), and dropping them raised the
     content WER. A filler lookalike ("a", "and", "oh") lying inside a judged filled
-    pause is still flagged, by fillers.absorb_lookalikes, as for the detector's.
+    pause is still flagged, by filled_pauses.absorb_lookalikes, as for the detector's.
     """
 
     start: float

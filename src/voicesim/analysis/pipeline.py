@@ -15,8 +15,9 @@ import numpy as np
 
 from voicesim.analysis.acoustics import Frames, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
+from voicesim.analysis.filled_pauses import acoustic_candidates
 from voicesim.analysis.filler_judge import Judged, judge
-from voicesim.analysis.fillers import acoustic_candidates, transcript_fillers
+from voicesim.analysis.fillers import transcript_fillers
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.listen.endpoint import without_closing_phrase

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -146,9 +148,6 @@ class PulseDevice:
 
 def pulse_devices() -> list[PulseDevice]:
     """The PulseAudio sinks and sources (monitors left out); empty without ``pactl``."""
-    import shutil
-    import subprocess
-
     if not shutil.which("pactl"):
         return []
     found = []

@@ -12,46 +12,14 @@ import threading
 
 import numpy as np
 
-from voicesim.listen.vad import SAMPLE_RATE
 from voicesim.listen.voice_commands import decode_command
 from voicesim.results import Transcript
 from voicesim.transcribe import Transcriber
 
-PROBE_PAD_S = 1.5
-"""Silence after a probe's audio in the window it is decoded in, seconds."""
-
 
 def quick_decode(transcriber: Transcriber, samples: np.ndarray) -> str:
-    """The words in a few seconds of 16 kHz audio, decoded fast (greedy, no timestamps).
-
-    Whisper's encoder is run on a window just longer than the audio (at least 5 s), not
-    on the usual 30 s: on this machine that cut a 3-s probe from 0.65 to 0.15 CPU-seconds,
-    and it heard "That's my answer" as well or better (30 s of padding once made it hear
-    "I'm a cloud in 3 months." instead). No prompt: priming Whisper with the closing
-    phrases would make it hear them.
-    """
-    model = getattr(transcriber, "_model", None)  # the loaded faster-whisper model
-    if model is None:
-        return transcriber.transcribe(samples).text
-    import ctranslate2  # lazy: heavy, and only needed once a model is loaded
-    from faster_whisper.tokenizer import Tokenizer
-
-    x = np.asarray(samples, dtype=np.float32)
-    seconds = min(30.0, max(5.0, len(x) / SAMPLE_RATE + PROBE_PAD_S))
-    frames = int(seconds * 100)  # Whisper's mel frames are 10 ms
-    window = np.zeros(frames * 160, dtype=np.float32)
-    window[: min(len(x), len(window))] = x[: len(window)]
-    features = model.feature_extractor(window)[:, :frames]
-    encoded = model.model.encode(
-        ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])), to_cpu=False
-    )
-    tokenizer = Tokenizer(
-        model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
-    )
-    prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
-    result = model.model.generate(encoded, [prompt], beam_size=1, max_length=96)
-    tokens = [t for t in result[0].sequences_ids[0] if t < tokenizer.eot]
-    return str(tokenizer.decode(tokens)).strip()
+    """The words in a few seconds of 16 kHz audio, decoded fast (``Transcriber.quick_text``)."""
+    return transcriber.quick_text(samples)
 
 
 class LiveTranscriber:

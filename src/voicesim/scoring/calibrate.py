@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import nnls
+from scipy.stats import spearmanr
 
 from voicesim.errors import UserError
 from voicesim.packs import Question
@@ -135,8 +137,6 @@ def fit_weights(x: np.ndarray, present: np.ndarray, y: np.ndarray, penalty: floa
     filled = np.where(present, x, means)
     xc = filled - filled.mean(axis=0)
     yc = (y - y.mean()) / (y.std() or 1.0)
-    from scipy.optimize import nnls  # lazy: scipy's import costs about a second
-
     k = x.shape[1]
     a = np.vstack([xc, np.sqrt(penalty * len(y)) * np.eye(k)])
     b = np.concatenate([yc, np.zeros(k)])
@@ -145,8 +145,6 @@ def fit_weights(x: np.ndarray, present: np.ndarray, y: np.ndarray, penalty: floa
 
 
 def _rho(a: np.ndarray, b: np.ndarray) -> float:
-    from scipy.stats import spearmanr  # lazy: scipy's import costs about a second
-
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         return 0.0
     return float(spearmanr(a, b)[0])
