@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from voicesim.interview.tips import speakable, spoken_tip
 from voicesim.scoring.score import top_improvements
 from voicesim.sessions.rehearse import REHEARSE_BELOW
+from voicesim.sessions.trend import Direction, change, direction
 
 if TYPE_CHECKING:
     from voicesim.results import AnalysisResult, Criterion
@@ -94,7 +95,7 @@ class Trend:
 
     measure: str
     values: list[float]
-    direction: Literal["rising", "falling", "steady", "n/a"]
+    direction: Direction
     change: float
     text: str
 
@@ -174,18 +175,16 @@ def _line(o: AnswerOutcome) -> AnswerLine:
 
 
 def trend(measure: str, values: list[float], *, steady: float, unit: str) -> Trend:
-    """Direction of ``values`` over the session: last third against first third."""
+    """Direction of ``values`` over the session (sessions.trend: last third against first third)."""
     if len(values) < 2:
         return Trend(measure, values, "n/a", 0.0, f"{measure}: too few answers for a trend")
-    k = max(1, len(values) // 3)
-    change = sum(values[-k:]) / k - sum(values[:k]) / k
-    if abs(change) < steady:
-        direction: Literal["rising", "falling", "steady"] = "steady"
+    delta = change(values)
+    heading = direction(values, steady=steady)
+    if heading == "steady":
         text = f"{measure} steady (within {steady:g} {unit})"
     else:
-        direction = "rising" if change > 0 else "falling"
-        text = f"{measure} {direction} by {abs(change):.1f} {unit} from first to last answers"
-    return Trend(measure, values, direction, change, text)
+        text = f"{measure} {heading} by {abs(delta):.1f} {unit} from first to last answers"
+    return Trend(measure, values, heading, delta, text)
 
 
 def summarize(

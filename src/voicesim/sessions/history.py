@@ -16,6 +16,7 @@ from pathlib import Path
 from voicesim.errors import UserError
 from voicesim.sessions.index import SessionSummaryRow
 from voicesim.sessions.store import SessionStore
+from voicesim.sessions.trend import direction
 
 # Changes smaller than these are shown as steady ("→"), units as the measure.
 STEADY = {"wpm": 3.0, "fillers_per_100": 0.5, "pauses_per_min": 0.5, "score": 2.0}
@@ -63,9 +64,10 @@ def _pace_distance(wpm: float, band: Band) -> float:
 
 
 def _judge(measure: str, old: float, new: float, pace_band: Band) -> tuple[str, bool | None]:
-    if abs(new - old) < STEADY[measure]:
+    heading = direction([old, new], steady=STEADY[measure])
+    if heading == "steady":
         return "→", None
-    arrow = "↑" if new > old else "↓"
+    arrow = "↑" if heading == "rising" else "↓"
     if measure == "wpm":
         gap_old, gap_new = _pace_distance(old, pace_band), _pace_distance(new, pace_band)
         return arrow, None if gap_old == gap_new else gap_new < gap_old
