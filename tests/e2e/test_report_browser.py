@@ -176,7 +176,7 @@ def test_word_being_heard_is_highlighted(browser: Any, report: tuple[Built, Path
         now = audio.evaluate("a => a.currentTime")
         analysis = built.record.answers[0].analysis
         assert analysis is not None
-        from voicesim.review.export import timeline
+        from voicesim.analysis.timeline import timeline
 
         # The page's rule: the latest word begun by now (10 ms slack) and not yet over.
         begun = [t for t in timeline(analysis) if t.kind != "pause" and t.start <= now + 0.01]

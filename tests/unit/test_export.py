@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.session_factory import Built, make_session, sample_answer
+from voicesim.analysis.timeline import timeline
 from voicesim.cli.main import main
-from voicesim.review.export import export_answer, timeline
+from voicesim.review.export import export_answer
 from voicesim.sessions.store import AnswerRecord, SessionStore
 
 

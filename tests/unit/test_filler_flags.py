@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from voicesim.analysis.pipeline import analyze_samples
+from voicesim.analysis.timeline import timeline
 from voicesim.results import Transcript, Word
-from voicesim.review.export import timeline
 from voicesim.scoring.rubric import Rubric
 from voicesim.scoring.tokens import tokens_of
 from voicesim.testing.signals import SR

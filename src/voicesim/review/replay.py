@@ -23,9 +23,9 @@ import soxr
 from rich.live import Live
 from rich.text import Text
 
+from voicesim.analysis.timeline import Token, cues, timeline
 from voicesim.audio.devices import resolve_output, sounddevice
 from voicesim.errors import DeviceError
-from voicesim.review.export import Token, cues, timeline
 from voicesim.sessions.store import AnswerRecord, SessionRecord
 
 JUMP_S = 5.0

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from voicesim.analysis.timeline import timeline
 from voicesim.interview.feedback import AnswerOutcome, Status, summarize
 from voicesim.paths import package_data
-from voicesim.review.export import timeline
 from voicesim.sessions.store import AnswerRecord, SessionRecord
 
 ENVELOPE_POINTS = 600
