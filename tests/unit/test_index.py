@@ -9,7 +9,8 @@ import pytest
 
 from tests.support.session_factory import make_session, sample_answer
 from voicesim.errors import StorageError
-from voicesim.sessions.index import MIGRATIONS, SessionIndex
+from voicesim.sessions.index import SessionIndex
+from voicesim.sessions.migrations import MIGRATIONS
 from voicesim.sessions.store import SessionStore
 
 

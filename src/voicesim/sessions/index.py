@@ -1,64 +1,26 @@
 """The SQLite history index: one row per session and per answer, rebuilt from the folders.
 
-The session folders are the truth; this index only makes history queries fast. Schema
-changes are a list of numbered migration functions applied in order (``PRAGMA user_version``
-holds how many ran). A locked or damaged index raises :class:`StorageError` with one line;
-``SessionIndex.rebuild`` moves a damaged file aside and starts afresh.
+The session folders are the truth; this index only makes history queries fast. Its schema
+steps live in :mod:`voicesim.sessions.migrations`. A locked or damaged index raises
+:class:`StorageError` with one line; ``SessionIndex.rebuild`` moves a damaged file aside
+and starts afresh.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from voicesim.errors import StorageError
+from voicesim.sessions.migrations import migrate
 
 INDEX_NAME = "index.sqlite3"
 LOCK_TIMEOUT_S = 2.0
-
-
-def _m1_create(db: sqlite3.Connection) -> None:
-    db.execute(
-        """CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            created TEXT NOT NULL,
-            mode TEXT NOT NULL,
-            pack TEXT,
-            status TEXT NOT NULL,
-            n_answers INTEGER NOT NULL DEFAULT 0
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE answers (
-            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            idx INTEGER NOT NULL,
-            question_id TEXT,
-            category TEXT,
-            skipped INTEGER NOT NULL DEFAULT 0,
-            analysed INTEGER NOT NULL DEFAULT 0,
-            words INTEGER NOT NULL DEFAULT 0,
-            speaking_s REAL NOT NULL DEFAULT 0,
-            fillers INTEGER NOT NULL DEFAULT 0,
-            pauses INTEGER NOT NULL DEFAULT 0,
-            long_pauses INTEGER NOT NULL DEFAULT 0,
-            score REAL,
-            PRIMARY KEY (session_id, idx)
-        )"""
-    )
-    db.execute("CREATE INDEX sessions_created ON sessions(created)")
-    db.execute("CREATE INDEX answers_category ON answers(category)")
-
-
-def _m2_latency(db: sqlite3.Connection) -> None:
-    db.execute("ALTER TABLE answers ADD COLUMN response_latency_s REAL")
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_create, _m2_latency]
 
 
 @dataclass
@@ -164,27 +126,12 @@ class SessionIndex:
             raise _damaged(self.path, exc) from exc
         try:
             db.execute("PRAGMA foreign_keys = ON")
-            self._migrate(db)
+            migrate(db)
             yield db
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # a mangled text cell is damage too
             raise _damaged(self.path, exc) from exc
         finally:
             db.close()
-
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version >= len(MIGRATIONS):
-            return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-                migration(db)
-                db.execute(f"PRAGMA user_version = {number}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

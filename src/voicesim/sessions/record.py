@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # numpy loads lazily: `voicesim history` never needs it
     import numpy as np
 
 FORMAT_VERSION = 1
+SESSION_FILE = "session.json"
 
 
 def utc_now() -> str:

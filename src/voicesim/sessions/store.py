@@ -10,14 +10,14 @@ Layout under the data directory (``VOICESIM_HOME`` overrides)::
 ``session.json`` is rewritten atomically (temp file, fsync, ``os.replace``), so a full or
 read-only disk raises :class:`StorageError` and leaves the previous version intact.
 Answer audio streams to ``aNN.partial.wav`` while it is recorded, so a killed process
-leaves everything recorded so far on disk for :meth:`SessionStore.recover`.
+leaves everything recorded so far on disk for :meth:`SessionStore.recover`
+(:mod:`voicesim.sessions.recovery`).
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -28,16 +28,23 @@ from typing import TYPE_CHECKING, Any
 
 from voicesim import paths
 from voicesim.errors import SessionError, StorageError
+from voicesim.sessions import recovery
 from voicesim.sessions.files import (
     AnswerAudioWriter,
     atomic_write_text,
-    partial_sample_rate,
-    read_partial,
     storage_error,
     write_flac,
 )
 from voicesim.sessions.index import INDEX_NAME, SessionIndex, SessionSummaryRow
-from voicesim.sessions.record import FORMAT_VERSION, AnswerRecord, SessionRecord, summarize, utc_now
+from voicesim.sessions.record import (
+    FORMAT_VERSION,
+    SESSION_FILE,
+    AnswerRecord,
+    SessionRecord,
+    summarize,
+    utc_now,
+)
+from voicesim.sessions.recovery import hold_lock, release_lock
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,7 +60,6 @@ __all__ = [
     "utc_now",
 ]
 
-SESSION_FILE = "session.json"
 ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{4}$")
 STATUSES = ("in_progress", "complete", "interrupted")
 
@@ -65,7 +71,7 @@ class SessionWriter:
         self.store, self.record = store, record
         self.id, self.path = record.id, record.path
         self.warnings: list[str] = []
-        self._lock = _hold_lock(self.path)
+        self._lock = hold_lock(self.path)
 
     def save_question_audio(self, index: int, samples: np.ndarray, sample_rate: int) -> str:
         """Store the spoken question as ``qNN.flac``; returns the file name. Rate in Hz."""
@@ -100,7 +106,7 @@ class SessionWriter:
         self.record.status = status
         self.record.summary = {**summarize(self.record.answers), **(summary or {})}
         self._save()
-        _release_lock(self.path, self._lock)
+        release_lock(self.path, self._lock)
         self._lock = None
         return self.record
 
@@ -185,7 +191,7 @@ class SessionStore:
     def folder(self, session_id: str) -> Path:
         """The folder of an existing session; SessionError for a malformed or unknown id."""
         if session_id in ("last", "latest"):
-            ids = self._folder_ids()
+            ids = self.folder_ids()
             if not ids:
                 raise SessionError("there are no stored sessions yet")
             return self.sessions_dir / ids[-1]
@@ -233,7 +239,8 @@ class SessionStore:
             raise SessionError(f"session {folder.name}: bad audio file name {name!r}")
         return folder / name
 
-    def _folder_ids(self) -> list[str]:
+    def folder_ids(self) -> list[str]:
+        """Ids of the session folders on disk (named like 20261126-131500-3fa2), sorted."""
         if not self.sessions_dir.is_dir():
             return []
         return sorted(
@@ -250,7 +257,7 @@ class SessionStore:
     def _sync_index(self) -> None:
         # Folders are the truth: add sessions the index missed (e.g. it was locked meanwhile)
         # and forget deleted ones. A missing index file is simply rebuilt this way.
-        on_disk = set(self._folder_ids())
+        on_disk = set(self.folder_ids())
         known = self.index.ids()
         for sid in sorted(on_disk - known):
             with contextlib.suppress(SessionError):
@@ -272,7 +279,7 @@ class SessionStore:
     def reindex(self) -> int:
         """Rebuild the index from the session folders; returns how many sessions it holds."""
         entries, self.skipped = [], []
-        for sid in self._folder_ids():
+        for sid in self.folder_ids():
             try:
                 entries.append(self.load(sid, check_audio=False).index_entry())
             except SessionError as exc:
@@ -282,107 +289,8 @@ class SessionStore:
 
     def unfinished(self) -> builtins.list[str]:
         """Ids of sessions left "in_progress" (the process was killed): offer :meth:`recover`."""
-        found = []
-        for sid in self._folder_ids():
-            try:
-                data = json.loads((self.sessions_dir / sid / SESSION_FILE).read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            running = _lock_is_held(self.sessions_dir / sid)
-            if isinstance(data, dict) and data.get("status") == "in_progress" and not running:
-                found.append(sid)
-        return found
+        return recovery.unfinished(self)
 
     def recover(self, session_id: str) -> SessionRecord:
         """Keep what a killed session recorded: partial answers become FLAC; status interrupted."""
-        record = self.load(session_id, check_audio=False)
-        if _lock_is_held(record.path):
-            raise SessionError(f"session {record.id} is still being recorded by another voicesim")
-        done = {a.index for a in record.answers}
-        for partial in sorted(record.path.glob("a[0-9][0-9].partial.wav")):
-            index = int(partial.name[1:3]) - 1
-            samples = read_partial(partial)
-            name = partial.name.replace(".partial.wav", ".flac")
-            if samples.size:
-                write_flac(record.path / name, samples, partial_sample_rate(partial))
-            sidecar = partial.with_name(partial.name.replace(".wav", ".json"))
-            if index not in done and samples.size:
-                question = _read_sidecar(sidecar)
-                record.answers.append(
-                    AnswerRecord(
-                        index=index,
-                        question=question,
-                        asked_at="",
-                        question_audio=_existing(record.path, f"q{index + 1:02d}.flac"),
-                        answer_audio=name,
-                        analysis=None,
-                        ended_by="interrupted",
-                        extra={"recovered": True, "partial": True},
-                    )
-                )
-            for leftover in (partial, sidecar):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-        with contextlib.suppress(OSError):
-            (record.path / LOCK_FILE).unlink()
-        record.answers.sort(key=lambda a: a.index)
-        record.status = "interrupted"
-        record.summary = summarize(record.answers)
-        self.save(record)
-        self.try_index(record)
-        return record
-
-
-def _read_sidecar(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        return dict(data.get("question") or {})
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
-
-
-def _existing(folder: Path, name: str) -> str | None:
-    return name if (folder / name).is_file() else None
-
-
-LOCK_FILE = ".writer.lock"
-
-
-def _hold_lock(folder: Path) -> int | None:
-    """Hold an flock on the session while a writer runs (the kernel drops it if we die)."""
-
-    try:
-        fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _release_lock(folder: Path, fd: int | None) -> None:
-    if fd is None:
-        return
-    with contextlib.suppress(OSError):
-        (folder / LOCK_FILE).unlink()
-    with contextlib.suppress(OSError):
-        os.close(fd)
-
-
-def _lock_is_held(folder: Path) -> bool:
-    """True while a live writer holds the session's lock."""
-
-    try:
-        fd = os.open(folder / LOCK_FILE, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+        return recovery.recover(self, session_id)
