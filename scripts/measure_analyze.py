@@ -46,6 +46,7 @@ JFK = jfk_path(REPO)
 
 
 RUBRIC = load_rubric()  # loaded once, as a caller of the pure stages does
+MONOTONE_ST = RUBRIC.spec("pitch_variation").num("monotone_semitones")
 
 
 def main() -> int:
@@ -112,7 +113,9 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
             ("plain+lexical", plain, False),
             ("decode+lexical", verbatim, False),
         ):
-            found = measure_frames(frames, transcript, acoustic=acoustic).fillers
+            found = measure_frames(
+                frames, transcript, monotone_st=MONOTONE_ST, acoustic=acoustic
+            ).fillers
             _add(variants[name], match_fillers(comp.fillers, found))
         m = match_fillers(comp.fillers, result.delivery.fillers)
         _add(variants["shipped"], m)

@@ -10,9 +10,15 @@ import pytest
 from voicesim.analysis.acoustics import frame_features, levels, silent_runs
 from voicesim.analysis.delivery import count_syllables, measure_frames
 from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.pipeline import analyze_samples
 from voicesim.results import Transcript, Word
+from voicesim.scoring.rubric import Rubric, load_rubric
 from voicesim.testing.signals import SR, silence, tone, white_noise
 from voicesim.text import is_filled_pause
+
+RUBRIC = load_rubric()
+FLAT_ST = RUBRIC.spec("pitch_variation").num("monotone_semitones")
+"""The built-in rubric's monotone threshold (semitones): the rubric owns it."""
 
 
 def _words(text: str, start: float = 0.0, step: float = 0.3) -> list[Word]:
@@ -122,7 +128,9 @@ def test_um_written_as_and_is_a_filler_but_a_spoken_and_is_a_word() -> None:
     um = comp.fillers[0]
     spoken = [Word(w.text, w.start, w.end, 0.9) for w in comp.words if not w.filler]
     written = [*spoken[:10], Word("and", um.start - 0.02, um.start + 0.12, 0.5), *spoken[10:]]
-    delivery = measure_frames(frame_features(comp.audio, SR), Transcript("", written))
+    delivery = measure_frames(
+        frame_features(comp.audio, SR), Transcript("", written), monotone_st=FLAT_ST
+    )
     assert [(round(f.start, 1), f.source) for f in delivery.fillers] == [
         (round(um.start, 1), "acoustic")
     ]
@@ -178,7 +186,7 @@ def test_delivery_of_a_known_signal() -> None:
     transcript = Transcript(
         "hello there", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)]
     )
-    d = measure_frames(frame_features(audio, SR), transcript, long_pause_s=0.9)
+    d = measure_frames(frame_features(audio, SR), transcript, monotone_st=FLAT_ST, long_pause_s=0.9)
     assert d.speaking_span_s == pytest.approx(3.0, abs=0.03)
     assert d.wpm == pytest.approx(40.0, rel=0.02)
     assert len(d.pauses) == 1 and len(d.long_pauses) == 1
@@ -197,14 +205,22 @@ def test_delivery_of_a_known_signal() -> None:
 def test_clipped_and_quiet_recordings_warn() -> None:
     words = Transcript("a b", [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.5, 3.5, 0.9)])
     loud = np.clip(np.concatenate([silence(0.5), tone(3.0, level_dbfs=6), silence(0.5)]), -1, 1)
-    assert any("clipped" in w for w in measure_frames(frame_features(loud, SR), words).warnings)
+    assert any(
+        "clipped" in w
+        for w in measure_frames(frame_features(loud, SR), words, monotone_st=FLAT_ST).warnings
+    )
     quiet = np.concatenate([silence(0.5), tone(3.0, level_dbfs=-55), silence(0.5)])
     quiet += white_noise(4.0, level_dbfs=-90)
-    assert any("quiet" in w for w in measure_frames(frame_features(quiet, SR), words).warnings)
+    assert any(
+        "quiet" in w
+        for w in measure_frames(frame_features(quiet, SR), words, monotone_st=FLAT_ST).warnings
+    )
 
 
 def test_no_words_means_no_speech() -> None:
-    d = measure_frames(frame_features(white_noise(3.0), SR), Transcript("", []))
+    d = measure_frames(
+        frame_features(white_noise(3.0), SR), Transcript("", []), monotone_st=FLAT_ST
+    )
     assert d.words == 0 and d.wpm == 0 and d.fillers == []
     assert "no speech detected" in d.warnings
 
@@ -215,3 +231,38 @@ def test_no_words_means_no_speech() -> None:
 )
 def test_syllables(word: str, n: int) -> None:
     assert count_syllables(word) == n
+
+
+def _two_pitches() -> tuple[np.ndarray, Transcript]:
+    """Two "words": a 200 Hz tone, a pause, a 300 Hz tone (7 semitones up); seconds."""
+    audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(0.5),
+                            tone(1.0, hz=300, level_dbfs=-6), silence(0.5)])  # fmt: skip
+    words = [Word("hello", 0.5, 1.5, 0.9), Word("there", 2.0, 3.0, 0.9)]
+    return audio, Transcript("hello there", words)
+
+
+def _with_monotone_under(rubric: Rubric, semitones: float) -> Rubric:
+    spec = rubric.spec("pitch_variation")
+    wider = replace(spec, params={**spec.params, "monotone_semitones": semitones})
+    return replace(rubric, criteria={**rubric.criteria, "pitch_variation": wider})
+
+
+def test_the_monotone_flag_follows_the_threshold_the_caller_passes() -> None:
+    audio, transcript = _two_pitches()
+    frames = frame_features(audio, SR)
+    # Half the voiced frames 7 semitones above the other half: SD about 3.5 semitones.
+    pitch = measure_frames(frames, transcript, monotone_st=FLAT_ST).pitch
+    assert pitch is not None and pitch.sd_semitones == pytest.approx(3.5, abs=0.5)
+    assert not pitch.monotone
+    wide = measure_frames(frames, transcript, monotone_st=pitch.sd_semitones + 0.5).pitch
+    assert wide is not None and wide.monotone
+
+
+def test_the_rubric_decides_the_monotone_flag_of_an_analysis() -> None:
+    audio, transcript = _two_pitches()
+    built_in = analyze_samples(audio, SR, transcript=transcript, rubric=RUBRIC)
+    assert built_in.delivery.pitch is not None and not built_in.delivery.pitch.monotone
+    strict = _with_monotone_under(RUBRIC, 5.0)
+    result = analyze_samples(audio, SR, transcript=transcript, rubric=strict)
+    assert result.delivery.pitch is not None and result.delivery.pitch.monotone
+    assert result.delivery.pitch.sd_semitones == built_in.delivery.pitch.sd_semitones

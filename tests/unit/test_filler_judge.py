@@ -60,7 +60,8 @@ def test_real_filler_found_by_the_judge_not_the_detector(transcriber: Transcribe
     result = analyze_file(REAL / clip["file"], transcriber=transcriber, rubric=RUBRIC)
     found = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "filled_pause"]
     samples, _ = load_audio(REAL / clip["file"])
-    alone = measure_frames(frame_features(samples, 16000), result.transcript)
+    flat = RUBRIC.spec("pitch_variation").num("monotone_semitones")
+    alone = measure_frames(frame_features(samples, 16000), result.transcript, monotone_st=flat)
     by_detector = [(f.start, f.end) for f in alone.fillers if f.kind == "filled_pause"]
     judged_hits = [r for r in refs if any(_near(f, r) for f in found)]
     detector_hits = [r for r in refs if any(_near(f, r) for f in by_detector)]

@@ -45,9 +45,6 @@ MIN_SNR_DB = 22.0
 pauses and pitch unreliable. Speech peaks sit 6–10 dB over its average, so 22 here is an
 average speech-to-noise ratio of about 12–16 dB (babble or a fan at 10 dB warns)."""
 
-MONOTONE_ST = 2.0
-"""Pitch spread (SD, semitones) under which delivery is called monotone (SPEC §1)."""
-
 JUDGE_VETO: float | None = 0.1
 """A filled pause found by the acoustic detector alone is dropped when Whisper, asked on
 that stretch alone (filler_judge), gives a filler less than this probability: it heard a
@@ -59,6 +56,7 @@ def measure_frames(
     frames: Frames,
     transcript: Transcript,
     *,
+    monotone_st: float,
     long_pause_s: float = 2.0,
     response_latency_s: float | None = None,
     acoustic: bool = True,
@@ -66,16 +64,21 @@ def measure_frames(
 ) -> Delivery:
     """Delivery measures from per-frame features and the transcript (times in seconds).
 
-    ``acoustic=False`` counts only the fillers written in the transcript (for comparison).
+    ``monotone_st`` is the pitch spread (SD, semitones) under which ``pitch.monotone`` is
+    set: the rubric's ``pitch_variation.monotone_semitones``, which the caller reads (the
+    rubric owns the threshold). ``acoustic=False`` counts only the fillers written in the
+    transcript (for comparison).
     """
     lv = levels(frames)
-    return _measure(frames, lv, transcript.words, long_pause_s, response_latency_s, acoustic)[1]
+    words = transcript.words
+    return _measure(frames, lv, words, long_pause_s, response_latency_s, acoustic, monotone_st)[1]
 
 
 def measure_answer(
     frames: Frames,
     transcript: Transcript,
     *,
+    monotone_st: float,
     long_pause_s: float = 2.0,
     response_latency_s: float | None = None,
     judged: Sequence[Judged] | None = None,
@@ -85,12 +88,15 @@ def measure_answer(
     Levels and filler classification run once, and the words returned are the ones the
     measures counted: words the signal never backs are dropped (Whisper made them up), and
     a lookalike ("or") lying in an acoustic filled pause is flagged as filler, so the score
-    and the timeline read the same fillers as the delivery measures. ``judged``: the
-    filler judge's verdicts (filler_judge), which add and veto filled pauses.
+    and the timeline read the same fillers as the delivery measures. ``monotone_st``: as
+    in :func:`measure_frames` (semitones, from the rubric). ``judged``: the filler judge's
+    verdicts (filler_judge), which add and veto filled pauses.
     """
     lv = levels(frames)
     kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
-    words, delivery = _measure(frames, lv, kept, long_pause_s, response_latency_s, True, judged)
+    words, delivery = _measure(
+        frames, lv, kept, long_pause_s, response_latency_s, True, monotone_st, judged
+    )
     return Transcript(text=" ".join(w.text for w in words), words=words), delivery
 
 
@@ -118,6 +124,7 @@ def _measure(
     long_pause_s: float,
     response_latency_s: float | None,
     acoustic: bool,
+    monotone_st: float,
     judged: Sequence[Judged] | None = None,
 ) -> tuple[list[Word], Delivery]:
     """The words with their filler flags, and the measures computed from them."""
@@ -151,7 +158,7 @@ def _measure(
         fillers=fillers,
         fillers_per_100_words=round(len(fillers) / max(n_words, 1) * 100.0, 2),
         fillers_per_minute=round(len(fillers) / span * 60.0, 2),
-        pitch=_pitch(frames, lv.threshold_db, start, end),
+        pitch=_pitch(frames, lv.threshold_db, start, end, monotone_st),
         loudness=_loudness(frames, lv.threshold_db, start, end),
         response_latency_s=response_latency_s,
         warnings=_warnings(frames, lv),
@@ -208,7 +215,9 @@ def _pauses(frames: Frames, threshold_db: float, start: float, end: float) -> li
     ]
 
 
-def _pitch(frames: Frames, threshold_db: float, start: float, end: float) -> PitchStats | None:
+def _pitch(
+    frames: Frames, threshold_db: float, start: float, end: float, monotone_st: float
+) -> PitchStats | None:
 
     a, b = frames.index(start), frames.index(end) + 1
     speech = frames.rms_db[a:b] >= threshold_db
@@ -223,7 +232,7 @@ def _pitch(frames: Frames, threshold_db: float, start: float, end: float) -> Pit
     return PitchStats(
         median_hz=round(float(np.median(f0)), 1),
         sd_semitones=round(sd, 2),
-        monotone=sd < MONOTONE_ST,
+        monotone=sd < monotone_st,
         voiced_ratio=round(float(voiced.sum() / max(speech.sum(), 1)), 3),
     )
 

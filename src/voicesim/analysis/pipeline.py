@@ -163,7 +163,13 @@ def _finish(
     if cut is not None:
         frames = _frames_before(frames, cut)
     transcript, delivery = measure_answer(
-        frames, transcript, long_pause_s=long_pause_s, response_latency_s=latency, judged=judged
+        frames,
+        transcript,
+        # The rubric owns the monotone threshold; the delivery's flag follows it.
+        monotone_st=rubric.spec("pitch_variation").num("monotone_semitones"),
+        long_pause_s=long_pause_s,
+        response_latency_s=latency,
+        judged=judged,
     )
     score = score_answer(transcript, delivery, question=question, rubric=rubric)
     return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
