@@ -12,9 +12,19 @@ import re
 _FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*m*|hm+|mm+hm+)$")
 
 
-def plain(text: str) -> str:
-    """Lower case, punctuation stripped (apostrophes kept, curly ones made straight)."""
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
+def plain(text: str, *, keep: str = "") -> str:
+    """Lower case, curly apostrophes made straight, punctuation stripped; no units.
+
+    Without ``keep``, ``text`` is a phrase: every mark but the apostrophe becomes a space
+    ("mm-hmm." → "mm hmm"). With ``keep`` (the scorer's tokens use "$%"), ``text`` is one
+    word: only the marks around it go, except the characters in ``keep``, and marks inside
+    stay, so figures keep their shape ("$10,000," → "$10,000", "5.2%" → "5.2%").
+    """
+    if not keep:
+        return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
+    text = text.strip().lower().replace("’", "'").replace("‘", "'")
+    edge = rf"[^\w{re.escape(keep)}]+"
+    return re.sub(rf"^{edge}|{edge}$", "", text)
 
 
 def words_of(text: str) -> list[str]:

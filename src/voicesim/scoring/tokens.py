@@ -11,9 +11,11 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from voicesim.results import Transcript
+from voicesim.text import plain
 
 _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)]*$")
-_STRIP = re.compile(r"^[^\w$%]+|[^\w%]+$")
+KEEP = "$%"
+"""Marks a scored word keeps: money and percentages count as figures (quantified)."""
 _SPLIT = re.compile(r"[\s\-–—/]+")
 _DIGITS = re.compile(r"^\$?£?€?\d[\d,.]*(k|m|%|x)?$")
 
@@ -78,12 +80,6 @@ class Hit:
     end: float
 
 
-def normalise(text: str) -> str:
-    """Lower case, curly apostrophes made straight, surrounding punctuation removed."""
-    text = text.strip().lower().replace("’", "'").replace("‘", "'")
-    return _STRIP.sub("", text)
-
-
 def tokens_of(transcript: Transcript) -> list[Token]:
     """Every transcript word as one or more tokens (hyphenated words split)."""
     out: list[Token] = []
@@ -94,7 +90,7 @@ def tokens_of(transcript: Transcript) -> list[Token]:
         opens = bool(_SENTENCE_END.search(raw)) or raw.endswith(":")
         ends = bool(_SENTENCE_END.search(raw))
         question = raw.rstrip("\"'”’)").endswith("?")
-        parts = [normalise(p) for p in _SPLIT.split(raw)]
+        parts = [plain(p, keep=KEEP) for p in _SPLIT.split(raw)]
         parts = [p for p in parts if p]
         if raw.endswith("%") and parts and not parts[-1].endswith("%"):
             parts[-1] += "%"
@@ -122,7 +118,7 @@ def tokens_of(transcript: Transcript) -> list[Token]:
 def _is_name(raw: str, opens_sentence: bool) -> bool:
     """A capitalised word inside a sentence ("Lisbon", "HubSpot") or an acronym ("CRM")."""
     word = raw.strip("\"'“”‘’(),.;:!?")
-    if len(word) < 2 or not word[0].isupper() or normalise(word) in _FIRST_PERSON:
+    if len(word) < 2 or not word[0].isupper() or plain(word, keep=KEEP) in _FIRST_PERSON:
         return False
     acronym = sum(c.isupper() for c in word) >= 2
     return acronym or not opens_sentence
@@ -206,7 +202,7 @@ def _pattern(phrase: str) -> list[str]:
     out = []
     for part in _SPLIT.split(phrase.strip().lower()):
         star = part.endswith("*")
-        word = normalise(part.rstrip("*")) or part.rstrip("*")
+        word = plain(part.rstrip("*"), keep=KEEP) or part.rstrip("*")
         if word:
             out.append(word + ("*" if star else ""))
     return out
