@@ -136,6 +136,7 @@ def run(
         transcriber_factory=lambda: transcriber,
         settings=PracticeSettings(spoken_feedback=spoken_feedback),
         reporter=Reporter(),
+        rubric=RUBRIC,  # not the one a developer's own config.toml may name
     )
     return interview.run(), speaker
 
@@ -366,3 +367,47 @@ def test_the_probe_rule() -> None:
     assert probe_for(said(no_action), "behavioural") == ASK_OWN_ACTION
     assert probe_for(said(full), "behavioural") is None
     assert probe_for(said(no_result), "projective") is None
+
+
+def _configure_rubric(home: Path) -> Path:
+    """A user rubric that renames the pace criterion, named by ``[rubric] path`` in config.toml."""
+    path = home / "my-rubric.toml"
+    path.write_text('[clarity.pace]\nlabel = "Speed (my rubric)"\n', encoding="utf-8")
+    (home / "config.toml").write_text(f"[rubric]\npath = {str(path)!r}\n", encoding="utf-8")
+    return path
+
+
+def _interview(home: Path, transcriber: Transcriber, **kw: Any) -> Interview:
+    return Interview(
+        [question("a")],
+        mode=get_mode("standard", count=1),
+        speaker=RecordingSpeaker(),
+        mic=FileMicrophone(speed=0),
+        store=SessionStore(home),
+        transcriber_factory=lambda: transcriber,
+        settings=PracticeSettings(spoken_feedback=False),
+        reporter=Reporter(),
+        **kw,
+    )
+
+
+def test_practice_scores_with_the_rubric_config_toml_names(
+    scripted: Script, voicesim_home: Path, transcriber: Transcriber
+) -> None:
+    path = _configure_rubric(voicesim_home)
+    interview = _interview(voicesim_home, transcriber)
+    assert interview.rubric.source == str(path)
+    scripted.append(answer_turn)
+    assert interview.run().status == "complete"
+    (answer,) = stored(voicesim_home).answers
+    assert answer.analysis is not None
+    labels = {c.id: c.label for c in answer.analysis.score.criteria}
+    assert labels["pace"] == "Speed (my rubric)"
+
+
+def test_a_rubric_passed_in_wins_over_config_and_no_config_means_built_in(
+    voicesim_home: Path, transcriber: Transcriber
+) -> None:
+    assert _interview(voicesim_home, transcriber).rubric.spec("pace").label == "Pace"
+    _configure_rubric(voicesim_home)
+    assert _interview(voicesim_home, transcriber, rubric=RUBRIC).rubric is RUBRIC

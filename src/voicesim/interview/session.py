@@ -31,6 +31,7 @@ import numpy as np
 
 from voicesim.analysis.pipeline import analyze_samples
 from voicesim.audio import SAMPLE_RATE
+from voicesim.config import load_config
 from voicesim.errors import DeviceError
 from voicesim.interview.feedback import (
     AnswerOutcome,
@@ -114,8 +115,9 @@ class Reporter:
 class _ModelLoader:
     """Builds the transcriber in a background thread (while the first question is spoken)."""
 
-    def __init__(self, factory: Callable[[], Transcriber]) -> None:
+    def __init__(self, factory: Callable[[], Transcriber], rubric: Rubric) -> None:
         self._factory = factory
+        self._rubric = rubric
         self._value: Transcriber | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, name="voicesim-model", daemon=True)
@@ -124,7 +126,7 @@ class _ModelLoader:
     def _load(self) -> None:
         try:
             self._value = self._factory()
-            _warm_analysis()
+            _warm_analysis(self._rubric)
         except BaseException as exc:  # re-raised in the main thread by get()
             self._error = exc
 
@@ -137,7 +139,7 @@ class _ModelLoader:
         return self._value
 
 
-def _warm_analysis() -> None:
+def _warm_analysis(rubric: Rubric) -> None:
     """Run the analysis once on a made-up second of audio while the question plays.
 
     The first analysis of a process pays for imports and first calls (about 0.5 s here),
@@ -145,7 +147,7 @@ def _warm_analysis() -> None:
     """
     noise = (0.1 * np.random.default_rng(0).standard_normal(32000)).astype(np.float32)
     words = [Word("well", 0.2, 0.5, 0.9), Word("yes.", 0.6, 1.0, 0.9)]
-    analyze_samples(noise, SAMPLE_RATE, rubric=load_rubric(), transcript=Transcript("", words))
+    analyze_samples(noise, SAMPLE_RATE, rubric=rubric, transcript=Transcript("", words))
 
 
 class Interview(QuestionLoop):
@@ -169,7 +171,9 @@ class Interview(QuestionLoop):
         self.factory = transcriber_factory
         self.settings = settings or PracticeSettings()
         self.reporter = reporter or Reporter()
-        self.rubric = rubric or load_rubric()  # loaded once, not per answer
+        # Loaded once, not per answer: the caller's, else the one config.toml's [rubric] path
+        # names (the built-in when unset), as analyze and rescore score with.
+        self.rubric = rubric if rubric is not None else load_rubric(load_config().rubric_path)
         self._next_index = 0
         self._model: _ModelLoader | None = None
         self.log: SessionLog | None = None
@@ -183,7 +187,7 @@ class Interview(QuestionLoop):
             pack=self.settings.pack,
             settings=self._settings_dict(),
         )
-        self._model = _ModelLoader(self.factory)
+        self._model = _ModelLoader(self.factory, self.rubric)
         self.log = SessionLog(writer)
         self.reporter.session_started(writer.id, self.mode, len(self.questions))
         status, lost = "complete", False
