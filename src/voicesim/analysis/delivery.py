@@ -67,11 +67,14 @@ def measure_frames(
     ``monotone_st`` is the pitch spread (SD, semitones) under which ``pitch.monotone`` is
     set: the rubric's ``pitch_variation.monotone_semitones``, which the caller reads (the
     rubric owns the threshold). ``acoustic=False`` counts only the fillers written in the
-    transcript (for comparison).
+    transcript (for comparison); ``judged``: the filler judge's verdicts, as in
+    :func:`measure_answer`.
     """
     lv = levels(frames)
     words = transcript.words
-    return _measure(frames, lv, words, long_pause_s, response_latency_s, acoustic, monotone_st)[1]
+    return _measure(
+        frames, lv, words, long_pause_s, response_latency_s, acoustic, monotone_st, judged
+    )[1]
 
 
 def measure_answer(
