@@ -1,8 +1,10 @@
 """Entry point of the ``voicesim`` command.
 
-Each sub-command lives in its own module under ``voicesim.cli`` with a ``register(subparsers)``
-function. Modules import only the standard library at import time, so ``voicesim --help``
-stays instant; heavy imports happen inside the command functions.
+A lazy command dispatch, as pipx does: each command group has a parser module in
+``voicesim.cli`` (``register(subparsers)``: flags and help texts, standard library only) and a
+command module in ``voicesim.cli.commands`` (the code that runs, its imports at the top). A
+parser sets ``func="module.function"``; :func:`main` imports that command module only when
+the command runs, so ``voicesim --help`` never loads numpy or the pipeline.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from voicesim import __version__
+from voicesim.cli import analyze, packs, practice, rubric, score, sessions
 from voicesim.errors import StorageError, UserError
 
-COMMAND_MODULES = ("analyze", "packs", "practice", "rubric", "score", "sessions")
+PARSER_MODULES = (analyze, packs, practice, rubric, score, sessions)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -35,10 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"voicesim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"voicesim.cli.{name}")
+    for module in PARSER_MODULES:
         module.register(sub)
     return parser
+
+
+def command(target: str) -> Callable[[argparse.Namespace], int | None]:
+    """The function named by a parser's ``func="module.function"`` default."""
+    module_name, _, name = target.rpartition(".")
+    # Imported here, not at the top: the command modules load numpy and the pipeline.
+    module = importlib.import_module(f"voicesim.cli.commands.{module_name}")
+    func: Callable[[argparse.Namespace], int | None] = getattr(module, name)
+    return func
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        return int(command(args.func)(args) or 0)
     except (UserError, StorageError) as exc:
         print(f"voicesim: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2

@@ -1,17 +1,13 @@
-"""CLI: ``voicesim packs list | show PACK | validate FILE…`` — the question packs.
+"""Flags of ``voicesim packs list | show PACK | validate FILE…``: the question packs.
 
-Only the standard library is imported at module level.
+Standard library only; the commands run in :mod:`voicesim.cli.commands.packs`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
-
-from voicesim.errors import UserError
 
 
 def register(sub: Any) -> None:
@@ -21,16 +17,16 @@ def register(sub: Any) -> None:
 
     q = psub.add_parser("list", help="every loaded pack with its questions per category")
     _common(q)
-    q.set_defaults(func=cmd_list)
+    q.set_defaults(func="packs.cmd_list")
 
     q = psub.add_parser("show", help="the questions of one pack")
     q.add_argument("pack", metavar="PACK", help="pack id (see `voicesim packs list`)")
     _common(q)
-    q.set_defaults(func=cmd_show)
+    q.set_defaults(func="packs.cmd_show")
 
     q = psub.add_parser("validate", help="check pack files; exit 2 with exact errors")
     q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="pack TOML files")
-    q.set_defaults(func=cmd_validate)
+    q.set_defaults(func="packs.cmd_validate")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -43,134 +39,3 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="also load the packs in DIR (overrides built-ins with the same pack id; repeatable)",
     )
-
-
-def _packset(args: argparse.Namespace) -> Any:
-    from voicesim.config import load_config
-    from voicesim.packs import load_packs
-    from voicesim.scoring.rubric import load_rubric
-
-    checks = load_rubric().check_names()
-    return load_packs([*load_config().packs_dirs, *args.packs_dir], known_checks=checks)
-
-
-def _warn(errors: list[str]) -> None:
-    for error in errors:
-        print(f"voicesim: warning: {error}", file=sys.stderr)
-
-
-def _question_rows(questions: Any) -> list[dict[str, Any]]:
-    return [
-        {"id": q.id, "pack": q.pack, "category": q.category, "kind": q.kind, "text": q.text}
-        for q in questions
-    ]
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    """Print every pack: id, title, file, question count and categories."""
-    from voicesim.packs import categories
-
-    packset = _packset(args)
-    if args.json:
-        out = {
-            "packs": [
-                {
-                    "id": pack.id,
-                    "title": pack.title,
-                    "path": str(pack.path),
-                    "questions": len(pack.questions),
-                    "categories": categories(pack.questions),
-                }
-                for pack in packset.packs.values()
-            ],
-            "questions": _question_rows(packset.questions()),
-            "errors": list(packset.errors),
-        }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
-        return 2 if packset.errors else 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(packset.questions())} questions in {len(packset.packs)} packs")
-    table.add_column("pack", style="bold cyan", no_wrap=True)
-    table.add_column("questions", justify="right")
-    table.add_column("title · categories (questions)")
-    for pack in packset.packs.values():
-        cats = ", ".join(f"{c} ({n})" for c, n in categories(pack.questions).items())
-        table.add_row(pack.id, str(len(pack.questions)), f"{pack.title}\n[dim]{cats}[/dim]")
-    Console().print(table)
-    _warn(packset.errors)
-    return 2 if packset.errors else 0
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    """Print one pack's questions with their kind, target length, tip and checks."""
-    packset = _packset(args)
-    pack = packset.packs.get(args.pack)
-    if pack is None:
-        import difflib
-
-        close = difflib.get_close_matches(args.pack, list(packset.packs), n=3, cutoff=0.4)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        known = ", ".join(sorted(packset.packs)) or "none"
-        raise UserError(f"unknown pack '{args.pack}' (packs: {known}){hint}")
-    if args.json:
-        out = {
-            "id": pack.id,
-            "title": pack.title,
-            "description": pack.description,
-            "path": str(pack.path),
-            "questions": [q.to_dict() for q in pack.questions],
-        }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
-        return 0
-    _print_pack(pack)
-    _warn(packset.errors)
-    return 0
-
-
-def _print_pack(pack: Any) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console()
-    console.print(f"[bold]{escape(pack.title)}[/bold] ({pack.id}, {pack.path})")
-    if pack.description:
-        console.print(escape(pack.description))
-    for q in pack.questions:
-        low, high = q.target_s
-        console.print(
-            f"\n[bold cyan]{q.id}[/bold cyan]  {q.category} · {q.kind} · {low:g}–{high:g} s"
-        )
-        console.print(f"  {escape(q.text)}")
-        console.print(f"  [dim]tip:[/dim] {escape(q.tip)}")
-        if q.expects:
-            console.print(f"  [dim]expects:[/dim] {', '.join(q.expects)}")
-        if q.donts:
-            console.print(f"  [dim]don'ts:[/dim] {', '.join(q.donts)}")
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate each file; print every error (one line each) and exit 2 if any failed."""
-    from voicesim.errors import PackError
-    from voicesim.packs import load_pack
-    from voicesim.scoring.rubric import load_rubric
-
-    checks = load_rubric().check_names()
-    errors: list[str] = []
-    owners: dict[str, Path] = {}
-    for path in args.files:
-        try:
-            pack = load_pack(path, checks)
-        except PackError as exc:
-            errors.append(str(exc))
-            continue
-        clash = next((q.id for q in pack.questions if q.id in owners), None)
-        if clash:
-            errors.append(f"{path}: question '{clash}': duplicate id (also in {owners[clash]})")
-            continue
-        owners.update({q.id: path for q in pack.questions})
-        print(f"{path}: ok ({len(pack.questions)} questions, pack '{pack.id}')")
-    for error in (line for e in errors for line in e.splitlines()):
-        print(f"voicesim: error: {' '.join(error.split())}", file=sys.stderr)
-    return 2 if errors else 0

@@ -1,0 +1,250 @@
+"""``voicesim analyze``: transcribe recorded answers and measure delivery.
+
+Readable summary by default (Rich); ``--json`` prints the SPEC §3 object on stdout, or a
+JSON list of such objects when several files are given. Progress goes to stderr, and only
+when stderr is a terminal, so stdout stays clean JSON. Flags: :mod:`voicesim.cli.analyze`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.rule import Rule
+from rich.table import Table
+
+from voicesim.analysis.pipeline import analyze_file
+from voicesim.audio.files import probe
+from voicesim.config import Config, check, load_config
+from voicesim.errors import AudioError, UserError
+from voicesim.packs import find_question
+from voicesim.results import AnalysisResult
+from voicesim.scoring.rubric import Rubric, load_rubric
+from voicesim.scoring.score import top_improvements
+from voicesim.transcribe import Transcriber
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Analyse each file; print summaries or JSON. Bad input raises UserError (exit 2).
+
+    With several files, a bad one does not stop the others: the good ones are analysed
+    and printed, then each bad one is named on stderr (one line each) and the exit is 2.
+    """
+
+    if args.long_pause <= 0:
+        raise UserError(f"--long-pause must be positive, not {args.long_pause}")
+    if args.threads is not None:
+        check("model.threads", args.threads, "--threads")
+    bad: list[str] = []
+    for path in args.files:  # refuse bad files before loading the model
+        try:
+            probe(path)
+        except AudioError as exc:
+            if len(args.files) == 1:
+                raise
+            bad.append(str(exc))
+    args.files = [f for f in args.files if not any(str(f) in b for b in bad)]
+    if not args.files:
+        raise UserError("; ".join(bad))
+
+    cfg = load_config()
+    question, rubric = _question_and_rubric(args, cfg)
+    transcriber = _transcriber(args, cfg)
+    results = _run(args, transcriber, question, rubric, bad)
+    if args.json:
+        data = [r.to_dict() for r in results]
+        json.dump(data[0] if len(data) == 1 and not bad else data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    for line in bad:
+        print(f"voicesim: error: {line}", file=sys.stderr)
+    return 2 if bad else 0
+
+
+def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, Any]:
+
+    question = None
+    if args.question:
+        # Questions are checked against the built-in rubric's checks, as everywhere.
+        checks = load_rubric().check_names()
+        extra = [*cfg.packs_dirs, *args.packs_dir]
+        question = find_question(args.question, known_checks=checks, extra_dirs=extra)
+    return question, load_rubric(args.rubric or cfg.rubric_path)  # None: the built-in one
+
+
+def _transcriber(args: argparse.Namespace, cfg: Config) -> Any:
+
+    threads = args.threads if args.threads is not None else cfg.model.threads
+    return Transcriber(
+        args.model or cfg.model.name, threads=threads, compute_type=cfg.model.compute_type
+    )
+
+
+def _run(
+    args: argparse.Namespace, transcriber: Any, question: Any, rubric: Any, bad: list[str]
+) -> list[AnalysisResult]:
+
+    out = Console(highlight=False, soft_wrap=False)
+    err = Console(stderr=True)
+    results = []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    ) as progress:
+        for path in args.files:
+            task = progress.add_task(f"analysing {path.name}", total=1.0)
+
+            def tick(done: float, total: float, task: Any = task) -> None:
+                progress.update(task, completed=done / max(total, 1e-9))
+
+            try:
+                result = analyze_file(
+                    path,
+                    transcriber=transcriber,
+                    question=question,
+                    rubric=rubric,
+                    progress=tick,
+                    long_pause_s=args.long_pause,
+                )
+            except AudioError as exc:  # e.g. decodes fine at first, then is cut short
+                if len(args.files) == 1 and not bad:
+                    raise
+                progress.remove_task(task)
+                bad.append(str(exc))
+                continue
+            progress.remove_task(task)
+            results.append(result)
+            if not args.json:
+                progress.stop()
+                print_summary(result, out, rubric, question)
+                progress.start()
+    return results
+
+
+# --- readable summary ---------------------------------------------------------------------
+
+
+def print_summary(
+    result: AnalysisResult, console: Console, rubric: Rubric, question: Any = None
+) -> None:
+    """Print one result: transcript with fillers and long pauses marked, measures, score."""
+    d = result.delivery
+    console.print(Rule(f"{result.audio.path}  ({result.audio.duration_s:.1f} s)"))
+    if result.no_speech:
+        console.print("[bold]no speech detected[/bold]")
+        for w in d.warnings:
+            if w != "no speech detected":
+                console.print(f"[yellow]warning:[/yellow] {w}")
+        return
+    console.print(marked_transcript(result))
+    console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
+    console.print(measures_table(result, rubric, question))
+    for w in d.warnings:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+    _print_score(result, console)
+
+
+def marked_transcript(result: AnalysisResult) -> str:
+    """Rich markup of the transcript: fillers in {braces}; long pauses and filled
+    pauses nobody wrote down inserted where they happened."""
+    d = result.delivery
+    events: list[tuple[float, str]] = []
+    for w in result.transcript.words:
+        text = escape(w.text)
+        events.append((w.start, f"[bold yellow]{{{text}}}[/bold yellow]" if w.filler else text))
+    for f in d.fillers:
+        if f.source == "acoustic":
+            events.append((f.start, "[bold yellow]{(um)}[/bold yellow]"))
+    for p in d.long_pauses:
+        events.append((p.start, f"[magenta]⏸{p.duration:.1f}s[/magenta]"))
+    events.sort(key=lambda e: e[0])
+    return " ".join(text for _, text in events)
+
+
+def _band(value: float, good: tuple[float, float], bad: tuple[float, float]) -> str:
+    lo, hi = good
+    if lo <= value <= hi:
+        return "[green]good[/green]"
+    if value < bad[0] or value > bad[1]:
+        return "[red]problem[/red]"
+    return "[yellow]watch[/yellow]"
+
+
+def measures_table(result: AnalysisResult, rubric: Rubric, question: Any = None) -> Any:
+    """The SPEC §1 measures, each with its reference band and a verdict, from ``rubric``.
+
+    The answer length is judged against ``question``'s own target when one is given.
+    """
+
+    d = result.delivery
+    t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_column("reference")
+    t.add_column("")
+    pace = rubric.spec("pace")
+    (good_lo, good_hi), (bad_lo, bad_hi) = pace.pair("band"), pace.pair("problem")
+    t.add_row("pace", f"{d.wpm:.0f} wpm",
+              f"{good_lo:g}–{good_hi:g}; <{bad_lo:g} or >{bad_hi:g} a problem",
+              _band(d.wpm, (good_lo, good_hi), (bad_lo, bad_hi)))  # fmt: skip
+    rate = d.fillers_per_100_words
+    fine, work = rubric.spec("fillers").pair("band")
+    verdict = "[green]excellent[/green]" if rate < fine else (
+        "[yellow]fine[/yellow]" if rate <= work else "[red]needs work[/red]")  # fmt: skip
+    filled = sum(f.kind == "filled_pause" for f in d.fillers)
+    t.add_row("fillers", f"{rate:.1f} / 100 words",
+              f"<{fine:g} excellent, {fine:g}–{work:g} fine, >{work:g} work", verdict)  # fmt: skip
+    t.add_row(
+        "", f"{len(d.fillers)} ({filled} um/uh)", f"{d.fillers_per_minute:.1f} per minute", ""
+    )
+    low, high = (
+        question.target_s if question is not None else rubric.spec("length").pair("behavioural")
+    )
+    where = f"target of {question.id}" if question is not None else "behavioural"
+    t.add_row("answer length", f"{d.speaking_span_s:.0f} s", f"{low:g}–{high:g} s ({where})",
+              _band(d.speaking_span_s, (low, high), (low / 2, high * 1.5)))  # fmt: skip
+    t.add_row("pauses", f"{len(d.pauses)}", "silences ≥ 0.25 s", "")
+    n_long = len(d.long_pauses)
+    t.add_row("long pauses", f"{n_long}", f"≥ {d.long_pause_s:g} s",
+              "[green]none[/green]" if not n_long else "[yellow]check[/yellow]")  # fmt: skip
+    t.add_row(
+        "articulation", f"{d.articulation_rate:.1f} syl/s", "speaking time without pauses", ""
+    )
+    if d.pitch:
+        sd = d.pitch.sd_semitones
+        verdict = "[red]monotone[/red]" if d.pitch.monotone else "[green]varied[/green]"
+        flat = rubric.spec("pitch_variation").num("monotone_semitones")
+        t.add_row("pitch variation", f"{sd:.1f} st", f"monotone under {flat:g} st (SD)", verdict)
+    if d.loudness:
+        ld = d.loudness
+        clip = "[red]clipped[/red]" if ld.clipping_ratio > 0.001 else ""
+        level = f"{ld.mean_dbfs:.0f} dBFS ± {ld.sd_db:.0f}"
+        peak = f"peak {ld.peak_dbfs:.0f} dBFS, clipped {ld.clipping_ratio:.2%}"
+        t.add_row("loudness", level, peak, clip)
+    if d.response_latency_s is not None:
+        t.add_row("response latency", f"{d.response_latency_s:.1f} s", "question end → speech", "")
+    return t
+
+
+def _print_score(result: AnalysisResult, console: Console) -> None:
+
+    score = result.score
+    groups = ", ".join(f"{g} {v:.0f}" for g, v in score.groups.items())
+    console.print(
+        f"\n[bold]score {score.overall:.0f}/100[/bold]" + (f"  ({groups})" if groups else "")
+    )
+    tips = top_improvements(score, 3)
+    if tips:
+        console.print("[bold]three changes that would raise it most:[/bold]")
+        for i, c in enumerate(tips, 1):
+            label = c.label or c.id
+            console.print(f"  {i}. {escape(label)} ({c.score:.0f}): {escape(c.tip)}")

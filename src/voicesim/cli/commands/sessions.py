@@ -1,0 +1,233 @@
+"""Stored sessions: sessions list/show/delete/reindex/recover, history, replay, report,
+export and rescore. Flags: :mod:`voicesim.cli.sessions`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from voicesim.cli.session_views import attempts_table, history_table, run_export, show_session
+from voicesim.config import load_config
+from voicesim.errors import UserError
+from voicesim.packs import load_packs
+from voicesim.review.replay import print_transcript, replay_session
+from voicesim.review.report import render_report
+from voicesim.scoring.rubric import load_rubric
+from voicesim.sessions.files import atomic_write_text
+from voicesim.sessions.history import history_rows, parse_since, plot_history
+from voicesim.sessions.rehearse import question_attempts
+from voicesim.sessions.rescore import load_rubric_file, rescore_session
+from voicesim.sessions.store import SessionStore
+from voicesim.transcribe import Transcriber
+
+
+def _store() -> Any:
+
+    return SessionStore()
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _console() -> Any:
+
+    return Console(highlight=False)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+
+    since = parse_since(args.since) if args.since else None
+    rows = _store().list(since=since, category=args.category)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], indent=1))
+        return 0
+    if not rows:
+        print("No stored sessions yet. Try `voicesim demo` or `voicesim practice`.")
+        return 0
+    # The id starts with the UTC date and time, and is what every other command takes.
+
+    # No vertical rules and no edge padding: at 80 columns every cell is shown whole
+    # ("managerial", "interrupted" were cut to "manager…", "comple…" in a boxed table).
+    table = Table(
+        "id (UTC date-time)", "mode", "pack", "status", "answers", "wpm", "score",
+        box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+    )  # fmt: skip
+    for column in table.columns:
+        column.no_wrap = True
+    for r in rows:
+        table.add_row(
+            r.id, escape(r.mode), escape(r.pack or ""), r.status,
+            f"{r.answered}/{r.n_answers}", _fmt(r.wpm), _fmt(r.score),
+        )  # fmt: skip
+    _console().print(table)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+
+    record = _store().load(args.id, check_audio=False)
+    if args.json:
+        print(json.dumps({**record.to_dict(), "path": str(record.path)}, indent=1))
+        return 0
+    show_session(_console(), record)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = _store()
+    folder = store.folder(args.id)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("not deleting without confirmation: add --yes")
+        reply = input(f"Delete session {folder.name} and its audio? [y/N] ")
+        if reply.strip().lower() not in ("y", "yes"):
+            print("Kept.")
+            return 0
+    store.delete(folder.name)
+    print(f"Deleted session {folder.name}.")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    store = _store()
+    count = store.reindex()
+    for line in store.skipped:
+        print(f"skipped: {line}", file=sys.stderr)
+    print(f"Indexed {count} session(s) in {store.index.path}.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    store = _store()
+    ids = [store.folder(args.id).name] if args.id else store.unfinished()
+    if not ids:
+        print("No unfinished sessions.")
+    for sid in ids:
+        record = store.recover(sid)
+        print(f"Recovered {sid}: {len(record.answers)} answer(s), marked interrupted.")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+
+    if args.question:
+        return _question_history(args)
+    since = parse_since(args.since) if args.since else None
+    band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")  # the rubric's
+    rows = history_rows(
+        _store(),
+        pace_band=band,
+        since=since,
+        category=args.category,
+        include_demo=args.include_demo,
+    )
+    if args.plot:
+        plot_history(rows, args.plot, pace_band=band)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], indent=1))
+    elif not rows:
+        print("No analysed answers yet. Try `voicesim demo` or `voicesim practice`.")
+    else:
+        history_table(_console(), rows, band)
+    if args.plot:
+        print(f"Plot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _question_history(args: argparse.Namespace) -> int:
+
+    attempts = question_attempts(_store(), args.question, include_demo=args.include_demo)
+    if args.since:
+        since = parse_since(args.since)
+        attempts = [a for a in attempts if a.created >= since]
+    if args.json:
+        rows = [{**a.__dict__, "wpm": a.wpm} for a in attempts]
+        print(json.dumps(rows, indent=1))
+    elif not attempts:
+        print(f"No answers to {args.question} yet. Ask it with `voicesim practice --question "
+              f"{args.question}`.")  # fmt: skip
+    else:
+        attempts_table(_console(), args.question, attempts)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+
+    record = _store().load(args.id)
+    start = args.answer or 1
+    record.answer(start)  # SessionError early if there is no such answer
+    if args.no_audio:
+        print_transcript(_console(), record, start=start, only=args.answer is not None)
+        return 0
+    replay_session(_console(), record, start=start, device=args.output_device)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+
+    record = _store().load(args.id)
+    out = args.out or Path(f"voicesim-{record.id}.html")
+    if out.is_dir():
+        out = out / f"voicesim-{record.id}.html"
+    band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")
+    html = render_report(record, pace_band=band)
+    atomic_write_text(out, html)
+    print(f"Report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+
+    record = _store().load(args.id, check_audio=False)
+    for line in run_export(record, args.format, answer=args.answer, out=args.out):
+        print(line)
+    return 0
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+
+    if bool(args.id) == bool(args.all):
+        raise UserError("give a session id or --all (not both)")
+    store = _store()
+    rubric = load_rubric_file(args.rubric or _configured_rubric())
+    packset = _packset()
+    ids = [r.id for r in store.list()] if args.all else [store.folder(args.id).name]
+    for sid in ids:
+        changes = rescore_session(
+            store, sid, rubric=rubric, packset=packset, transcriber=_transcriber
+        )
+        for c in changes:
+            if c.before is None:
+                print(f"{c.session_id} answer {c.answer}: partial, analysed now: {c.after:.0f}")
+            else:
+                print(f"{c.session_id} answer {c.answer}: {c.before:.0f} → {c.after:.0f}")
+    print(f"Re-scored {len(ids)} session(s).")
+    return 0
+
+
+def _transcriber() -> Any:
+    """The configured Whisper model, for answers cut off before they were analysed."""
+    cfg = load_config()
+    return Transcriber(cfg.model.name, threads=cfg.model.threads)
+
+
+def _packset() -> Any:
+    """The question packs (built-in + configured); None when they cannot be loaded."""
+    try:
+        return load_packs(load_config().packs_dirs, known_checks=load_rubric().check_names())
+    except UserError:
+        return None
+
+
+def _configured_rubric() -> Path | None:
+
+    return load_config().rubric_path
