@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from voicesim.audio.devices import pulse_devices
 from voicesim.interview.session import Reporter
 
 if TYPE_CHECKING:
@@ -142,8 +143,6 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
 def print_devices(devices: list[dict[str, Any]]) -> None:
     """The audio devices: PortAudio's (what --input-device/--output-device take by number
     or name) and, when PulseAudio runs, its sinks and sources by readable name."""
-    from voicesim.audio.devices import pulse_devices
-
     console = Console(highlight=False)
     table = Table("#", "name", "in", "out", "rate", "default", title="Audio devices")
     for d in devices:

@@ -4,10 +4,14 @@ pack's questions in practice order (least recently practised first unless --shuf
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from typing import TYPE_CHECKING, Any
 
 from voicesim.errors import UserError
+from voicesim.packs import load_packs, select_questions
+from voicesim.scoring.rubric import load_rubric
+from voicesim.sessions.rehearse import RECENT_SESSIONS, least_recent_first, rehearse_ids
 
 if TYPE_CHECKING:
     from voicesim.config import Config
@@ -22,9 +26,6 @@ def choose_questions(
     args: argparse.Namespace, cfg: Config, store: SessionStore | None = None
 ) -> list[Any]:
     """The session's questions: --question ids, --rehearse, or a pack's in practice order."""
-    from voicesim.packs import load_packs, select_questions
-    from voicesim.scoring.rubric import load_rubric
-
     checks = load_rubric().check_names()
     packset = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=checks)
     for error in packset.errors:
@@ -47,8 +48,6 @@ def choose_questions(
     if not pool:
         raise UserError("no questions selected")
     if store is not None and not shuffle:
-        from voicesim.sessions.rehearse import least_recent_first
-
         pool = least_recent_first(pool, store)
     if count < 1:
         raise UserError(f"--count must be at least 1, got {count}")
@@ -61,8 +60,6 @@ def choose_questions(
 
 def _question(packset: Any, qid: str) -> Any:
     """The question ``qid``; UserError with the closest ids when there is none."""
-    import difflib
-
     question = packset.question(qid)
     if question is not None:
         return question
@@ -73,7 +70,6 @@ def _question(packset: Any, qid: str) -> Any:
 
 
 def _rehearse(packset: Any, args: argparse.Namespace, store: SessionStore | None) -> list[Any]:
-    from voicesim.sessions.rehearse import RECENT_SESSIONS, rehearse_ids
 
     assert store is not None, "--rehearse needs the session store"
     found = [q for qid in rehearse_ids(store) if (q := packset.question(qid)) is not None]
