@@ -73,11 +73,14 @@ def register(sub: Any) -> None:
     v.set_defaults(func="practice.cmd_devices")
 
 
-def _question_flags(p: argparse.ArgumentParser, default_count: int | None = None) -> None:
+def _question_flags(p: argparse.ArgumentParser, default_count: int = 5) -> None:
     p.add_argument("--pack", help="question pack id (see `voicesim packs list`)")
+    # --count stays None unless given, so only an explicit count too large for the
+    # selection is worth a notice; the command's own default applies otherwise.
     p.add_argument(
-        "--count", type=int, default=default_count, metavar="N", help="number of questions"
+        "--count", type=int, metavar="N", help=f"number of questions (default {default_count})"
     )
+    p.set_defaults(default_count=default_count)
     p.add_argument(
         "--packs-dir", action="append", default=[], metavar="DIR", help="extra packs directory"
     )

@@ -42,7 +42,7 @@ def choose_questions(
         preferred = MODE_PACKS.get(getattr(args, "mode", "standard"), DEFAULT_PACK)
         pack = preferred if preferred in packset.packs else None
     if count is None:
-        count = DEFAULT_COUNT
+        count = getattr(args, "default_count", DEFAULT_COUNT)
     shuffle = getattr(args, "shuffle", False)
     pool = select_questions(packset, pack=pack, category=category, count=None, shuffle=shuffle)
     if not pool:
@@ -52,9 +52,12 @@ def choose_questions(
     if count < 1:
         raise UserError(f"--count must be at least 1, got {count}")
     if args.count is not None and count > len(pool):
-        print(
-            f"voicesim: only {len(pool)} questions match; asking all {len(pool)}", file=sys.stderr
+        only = (
+            "only 1 question matches; asking it"
+            if len(pool) == 1
+            else (f"only {len(pool)} questions match; asking all {len(pool)}")
         )
+        print(f"voicesim: {only}", file=sys.stderr)
     return pool[:count]
 
 
