@@ -64,8 +64,8 @@ expects = ["car_structure"]
 
 NO_RESULT = "Last spring our project was late. I called every engineer and I changed the plan."
 """Situation in the past and two own actions, then nothing that came of them."""
-REPLY = "We cut the delays by a third in two months."
-"""The reply to the follow-up: a change with a figure and a time frame."""
+REPLY = "We finished the project three weeks early."
+"""The reply to the follow-up: an outcome with a figure (the scorer finds it as "3 weeks" too)."""
 COMPLETE = f"{NO_RESULT} {REPLY}"
 """Situation, own actions and a measurable result, in that order: nothing to probe."""
 
