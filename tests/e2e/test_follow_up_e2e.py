@@ -9,6 +9,7 @@ the candidate into the virtual microphone and listens to the virtual speaker, as
   one spoken follow-up, "What was the result — can you put a number on it?": heard on the
   speaker (transcribed back from the monitor) before a second "your turn" tone; the reply is
   stored as a second answer to the same question id, marked ``extra.follow_up``, and scored;
+- an answer where only the team acts is asked "What did you do yourself?" the same way;
 - an answer with a situation, own actions and a measurable result gets no follow-up;
 - ``--no-follow-ups`` asks none even after an answer without a result.
 
@@ -39,7 +40,7 @@ from tests.e2e.test_practice_e2e import (
     wer,
     words_of,
 )
-from voicesim.interview.probes import ASK_RESULT
+from voicesim.interview.probes import ASK_OWN_ACTION, ASK_RESULT
 from voicesim.scoring import story
 from voicesim.testing.rig import PulseRig
 from voicesim.transcribe import Transcriber
@@ -68,6 +69,11 @@ REPLY = "We finished the project three weeks early."
 """The reply to the follow-up: an outcome with a figure (the scorer finds it as "3 weeks" too)."""
 COMPLETE = f"{NO_RESULT} {REPLY}"
 """Situation, own actions and a measurable result, in that order: nothing to probe."""
+NO_OWN_ACTION = (
+    "Last spring our project was late. The team met every morning and the engineers "
+    "changed the plan."
+)
+"""Only the team acts: the interviewer asks what the candidate did."""
 
 
 def start(pulse: PulseRig, tmp: Path, *extra: str) -> Session:
@@ -187,3 +193,22 @@ def test_no_follow_ups_flag_asks_none(
 ) -> None:
     parts = one_answer_asked_once(pulse, tmp_path, transcriber, NO_RESULT, "--no-follow-ups")
     assert story.NO_RESULT in parts  # without the flag this answer would have been probed
+
+
+def test_an_answer_without_own_action_is_asked_what_you_did(
+    pulse: PulseRig, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    session = start(pulse, tmp_path)
+    session.wait_tone()
+    play(pulse, answer_audio(NO_OWN_ACTION))
+    session.wait_tone()  # the follow-up has been said
+    play(pulse, answer_audio("I called every engineer and I changed the plan."))
+    code, out, err = finish(session)
+    assert code == 0, f"{out}\n{err}"
+    first, second = session.tones
+    heard = spoken(transcriber, session.rec.samples, first.end, second.start)  # type: ignore[attr-defined]
+    assert {"what", "you", "do", "yourself"} <= set(heard), heard
+    answers = stored_session(session.home)["answers"]
+    assert answers[1]["extra"]["asked"] == ASK_OWN_ACTION
+    assert [a["extra"]["follow_up"] for a in answers] == [False, True]
+    assert story.NO_OWN_ACTION in structure(answers[0])
