@@ -85,12 +85,16 @@ def iter_audio_blocks(
 
 
 def to_mono(samples: np.ndarray, sr: int) -> np.ndarray:
-    """Mono float32 samples at SAMPLE_RATE from samples at sr Hz (channels averaged, NaN → 0)."""
+    """Mono float32 samples at SAMPLE_RATE from samples at sr Hz (channels averaged, NaN → 0).
+
+    Values beyond full scale are clipped to ±1, as a file's are when it is read: a sample of
+    1e30 in memory would otherwise overflow the frame features into Inf.
+    """
 
     x = np.asarray(samples, dtype=np.float32)
     if x.ndim > 1:
         x = x.mean(axis=1 if x.shape[1] <= 8 else 0)
-    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    x = _sanitize(x)
     if sr != SAMPLE_RATE:
         x = soxr.resample(x, sr, SAMPLE_RATE).astype(np.float32)
     return x
