@@ -1,6 +1,6 @@
 """Stage: words + signal → judged filled pauses. Recall-rich candidates, Whisper as judge.
 
-The acoustic detector (fillers.py) needs a stable, sustained vowel; on real recordings many
+The acoustic detector (filled_pauses.py) needs a stable, sustained vowel; on real recordings many
 "uh"s are quiet, overlapped or fused into a word, and Whisper writes some of them as a
 short real word ("right", "a", "yeah") stretched over the hum. Here candidates are taken
 generously from the frame features and the words, and each is judged by asking Whisper,
