@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -91,6 +92,78 @@ def test_closing_phrase_ends_within_a_second_of_its_last_word(
     assert turn.ended_by == "phrase"
     assert turn.speech_end_s is not None
     assert turn.ended_at_s - turn.speech_end_s <= 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("body", "closing"),
+    [
+        ("My team plans the work together every Monday.", "I'm done."),
+        ("When two colleagues disagreed, I met each of them, then both together, and we "
+         "agreed on one goal.", "That is my answer."),
+    ],
+)  # fmt: skip
+def test_a_closing_phrase_said_alone_is_heard_by_the_probe(
+    transcriber: Transcriber, body: str, closing: str
+) -> None:
+    # Through the rig these ended the turn only after the full decode (1.6-2.4 s): in the
+    # probe's 3-s window Whisper dropped the short last sentence ("...every Monday.").
+    answer = compose([Say(body), Gap(0.5), Say(closing)], wpm=160)
+    turn = _listen_file(
+        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=6.0)), transcriber
+    )
+    assert turn.ended_by == "phrase"
+    assert turn.speech_end_s is not None
+    assert turn.ended_at_s - turn.speech_end_s <= 1.0
+
+
+class _StuckTranscriber:
+    """A transcriber that never finishes a decode while the test runs (released after)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
+        self.release.wait(30)
+        return ""
+
+    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+        self.release.wait(30)
+        from voicesim.results import Transcript
+
+        return Transcript(text="")
+
+
+def test_audio_buffered_while_the_model_loaded_is_not_waited_for() -> None:
+    # The microphone opens before the model is ready (it loads during the first question):
+    # reading that backlog fast is not "faster than real time", and the end must not wait
+    # for a transcriber that is behind. It once held a first answer open for 16 s.
+    speech = render("We cut the deploy time in half.")
+    mic = FileMicrophone(speed=1.0)
+    mic.queue(np.concatenate([speech, silence(2.0)]), SR, lead_silence=0.3)
+    mic.start()
+    time.sleep(0.3 + len(speech) / SR + 1.6)  # all of it buffered: speech and 1.6 s after
+    stuck = _StuckTranscriber()
+    ended: list[float] = []
+    t0 = time.monotonic()
+    try:
+        turn = listen(
+            mic,
+            ListenSettings(endpoint=EndpointSettings(end_silence=1.5), final_wait=0.1),
+            transcriber=stuck,  # type: ignore[arg-type]
+            on_end=lambda _: ended.append(time.monotonic() - t0),
+        )
+    finally:
+        stuck.release.set()
+    assert turn.ended_by == "silence"
+    # The catch-up wait for a file is up to 10 s per pause; a microphone gets none.
+    assert ended and ended[0] < 3.0
+
+
+def test_only_a_file_read_at_speed_is_faster_than_real_time() -> None:
+    assert FileMicrophone(speed=0).faster_than_real_time
+    assert FileMicrophone(speed=2.0).faster_than_real_time
+    assert not FileMicrophone(speed=1.0).faster_than_real_time
 
 
 @pytest.mark.slow

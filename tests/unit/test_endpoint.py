@@ -92,6 +92,9 @@ def test_finished_sentences(text: str) -> None:
         ("Being trusted counts more at my answer.", True),
         ("We moved it to the cloud, that's it.", True),
         ("That shaped my answer.", False),
+        # "That is my answer." decoded on its own, as the probe does (through the rig).
+        ("That's it my answer", True),
+        ("Here's my answer.", False),
         ("When it was over, I was done.", False),
     ],
 )

@@ -41,6 +41,15 @@ class Microphone(ABC):
 
     sample_rate: int = SAMPLE_RATE
 
+    @property
+    def faster_than_real_time(self) -> bool:
+        """True when audio can come faster than it was spoken (a file read at speed).
+
+        A device never does: audio buffered while the program was busy (the model
+        loading during the first question) is behind real time, not ahead of it.
+        """
+        return False
+
     @abstractmethod
     def start(self) -> None:
         """Begin delivering audio; anything captured before is dropped."""
@@ -218,6 +227,10 @@ class FileMicrophone(Microphone):
             audio = soxr.resample(audio, sample_rate, SAMPLE_RATE).astype(np.float32)
         lead = np.zeros(round(lead_silence * SAMPLE_RATE), dtype=np.float32)
         self._pending = np.concatenate([lead, audio])
+
+    @property
+    def faster_than_real_time(self) -> bool:
+        return self.speed == 0 or self.speed > 1
 
     @property
     def delivered_s(self) -> float:

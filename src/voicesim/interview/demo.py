@@ -190,6 +190,10 @@ class CandidateMicrophone(Microphone):
         with contextlib.suppress(Exception):  # a failed playback must not end the demo
             self.speaker.play(np.concatenate([pad, audio.astype(np.float32)]), sample_rate)
 
+    @property
+    def faster_than_real_time(self) -> bool:
+        return self.inner.faster_than_real_time
+
     def stop(self) -> None:
         self.inner.stop()
 

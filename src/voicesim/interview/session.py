@@ -113,26 +113,33 @@ class Reporter:
 
 
 class _ModelLoader:
-    """Builds the transcriber in a background thread (while the first question is spoken)."""
+    """Builds the transcriber in a background thread (while the first question is spoken),
+    then warms the analysis there. :meth:`get` waits for the transcriber only: the first
+    answer is heard while the warm-up finishes."""
 
     def __init__(self, factory: Callable[[], Transcriber], rubric: Rubric) -> None:
         self._factory = factory
         self._rubric = rubric
         self._value: Transcriber | None = None
         self._error: BaseException | None = None
+        self._ready = threading.Event()
         self._thread = threading.Thread(target=self._load, name="voicesim-model", daemon=True)
         self._thread.start()
 
     def _load(self) -> None:
         try:
             self._value = self._factory()
-            _warm_analysis(self._rubric)
         except BaseException as exc:  # re-raised in the main thread by get()
             self._error = exc
+            return
+        finally:
+            self._ready.set()
+        with contextlib.suppress(Exception):  # only a head start; analysis itself reports
+            _warm_analysis(self._rubric)
 
     def get(self) -> Transcriber:
-        """The transcriber, waiting for the load to finish; re-raises its error."""
-        self._thread.join()
+        """The transcriber, waiting for it to be built; re-raises its error."""
+        self._ready.wait()
         if self._error is not None:
             raise self._error
         assert self._value is not None

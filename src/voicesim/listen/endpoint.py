@@ -123,9 +123,12 @@ def closing_phrase_length(tokens: list[str]) -> int:
     for phrase in TRAILING_CLOSINGS:
         if len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
             return len(tokens) - sentence[-len(phrase)][0]
-    # "my answer" after a misheard "that's" ("next my answer", "it's my answer").
+    # "my answer" after a misheard "that's" ("next my answer", "it's my answer", and
+    # "that's it my answer" for "that is my answer", heard alone).
     if words[-2:] == ["my", "answer"] and len(words) >= 3 and words[-3] in _THATS_LIKE:
         return len(tokens) - sentence[-3][0]
+    if words[-3:] == ["it", "my", "answer"] and len(words) >= 4 and words[-4] in _THATS_LIKE:
+        return len(tokens) - sentence[-4][0]
     if _whole(sentence):
         return len(tokens) - sentence[0][0]
     clause = _last_part(tokens, keys, (".", "?", "!", ",", ";", ":"))

@@ -44,8 +44,10 @@ class ListenSettings:
     ``command_max_speech`` of speech, a possible command) is closed after
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
     After ``probe_pause`` of silence the last ``probe_window`` seconds are decoded on
-    their own for end-pointing; once the turn has ended, the rest of the transcript is
-    waited for at most ``final_wait``.
+    their own for end-pointing, and before them the last utterance alone (speech after a
+    pause of at least ``utterance_gap``) when it lasts at most ``probe_utterance``: a
+    closing phrase said as a sentence of its own. Once the turn has ended, the rest of
+    the transcript is waited for at most ``final_wait``.
     """
 
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)
@@ -60,6 +62,8 @@ class ListenSettings:
     max_chunk: float = 20.0
     probe_pause: float = 0.25
     probe_window: float = 3.0
+    utterance_gap: float = 0.3
+    probe_utterance: float = 2.5
     final_wait: float = 60.0
 
 
@@ -106,6 +110,7 @@ class _Listener:
         self.chunks: list[tuple[float, float]] = []
         self.warned_at: float | None = None  # when the time warning was given, s
         self.probed_at: float | None = None  # last_speech of the latest probe, s
+        self.utterance_start: float | None = None  # where the latest utterance began, s
 
     @property
     def now(self) -> float:
@@ -128,9 +133,13 @@ class _Listener:
         self.frames += 1
         self.probs.append(p)
         if speaking:
-            if not was and self.speech_start is None:
+            if not was:
                 need = round(self.gate.min_speech_s * SAMPLE_RATE / FRAME)
-                self.speech_start = max(0.0, self.now - (need + 1) * FRAME / SAMPLE_RATE)
+                onset = max(0.0, self.now - (need + 1) * FRAME / SAMPLE_RATE)
+                if self.speech_start is None:
+                    self.speech_start = self.utterance_start = onset
+                elif onset - self.last_speech >= self.settings.utterance_gap:
+                    self.utterance_start = onset
             if self.chunk_start is None:
                 self.chunk_start = max(0.0, self.now - 0.5)
             self.unsent_speech = True
@@ -148,7 +157,13 @@ class _Listener:
             return
         self.probed_at = self.last_speech
         start = max(0.0, self.speech_start, self.last_speech - s.probe_window)
-        self.live.probe(self._samples(start, self.now), self.last_speech)
+        alone = None
+        begun = self.utterance_start
+        if begun is not None and begun > start and self.last_speech - begun <= s.probe_utterance:
+            # Cut 0.2 s before the onset the gate reports: the gate needs a few frames of
+            # speech to open, and Whisper hears "I'm done" as "I don't" without them.
+            alone = self._samples(max(0.0, begun - 0.2), self.now)
+        self.live.probe(self._samples(start, self.now), self.last_speech, alone=alone)
 
     def _maybe_cut(self, speaking: bool) -> None:
         s = self.settings
@@ -340,11 +355,12 @@ def _loop(
             if on_end is not None:
                 on_end(ended_by)
             return lis.finish(ended_by, state.command)
-        ahead = lis.now - (time.monotonic() - started) > 0.2
+        ahead = mic.faster_than_real_time and lis.now - (time.monotonic() - started) > 0.2
         if ahead and lis.waiting_for_words(state):
             # Audio from a file comes faster than real time: let the transcriber catch up,
-            # so a file is end-pointed as it would be live. A live microphone is never
-            # ahead, and never waits here for a transcriber that is behind.
+            # so a file is end-pointed as it would be live. A microphone never waits here
+            # for a transcriber that is behind, not even while it reads what it buffered
+            # during the model load (that once held a first answer open for 16 s).
             deadline = time.monotonic() + CATCH_UP_S
             while lis.waiting_for_words(lis.state()) and time.monotonic() < deadline:
                 lis.live.wait_briefly(0.05)  # type: ignore[union-attr]
