@@ -94,6 +94,7 @@ def test_finished_sentences(text: str) -> None:
         ("That shaped my answer.", False),
         # "That is my answer." decoded on its own, as the probe does (through the rig).
         ("That's it my answer", True),
+        ("Let's my answer", True),  # the same, through the rig
         ("Here's my answer.", False),
         ("When it was over, I was done.", False),
     ],

@@ -49,7 +49,7 @@ TRAILING_CLOSINGS = tuple(
     )
 )
 # What Whisper writes for the "that's" of "that's my answer" when it mishears it.
-_THATS_LIKE = wordset("thats that its this is was next and so at as dats thus")
+_THATS_LIKE = wordset("thats that its this is was next and so at as dats thus lets")
 _LEAD_NOISE = wordset("so and okay ok yeah yes well right alright anyway")
 
 
