@@ -117,23 +117,6 @@ def test_a_closing_phrase_said_alone_is_heard_by_the_probe(
     assert turn.ended_at_s - turn.speech_end_s <= 1.0
 
 
-@pytest.mark.slow
-def test_a_free_transcriber_gets_each_sentence_at_its_pause(transcriber: Transcriber) -> None:
-    # With nothing to decode, the stretch is closed at a 0.4-s pause (not after 10 s of
-    # speech): when "That's my answer." ends the turn, only the phrase is left to decode
-    # before the analysis and the tip (the whole answer took 0.5-1.8 s through the rig).
-    body = "The hardest part of the move was the data migration of the billing system."
-    answer = compose([Say(body), Gap(0.6), Say("That's my answer.")], wpm=160)
-    turn = _listen_file(
-        answer.audio, ListenSettings(endpoint=EndpointSettings(end_silence=6.0)), transcriber
-    )
-    assert turn.ended_by == "phrase"
-    assert len(turn.chunks) == 2
-    body_end = LEAD + next(w.end for w in answer.words if w.text.startswith("system"))
-    assert body_end < turn.chunks[0][1] < body_end + 0.6
-    assert turn.transcript is not None and "migration" in turn.transcript.text
-
-
 class _StuckTranscriber:
     """A transcriber that never finishes a decode while the test runs (released after)."""
 

@@ -39,9 +39,7 @@ class ListenSettings:
 
     Live transcription cuts speech into stretches at pauses: a ``long_pause`` closes any
     stretch (a possible end of the answer, whose words end-pointing needs), a
-    ``cut_pause`` closes one that already holds ``min_chunk`` seconds (``eager_chunk``
-    when the transcriber has no stretch to decode: its words are then ready when the
-    answer ends, and on a busy machine stretches stay long), a stretch longer
+    ``cut_pause`` closes one that already holds ``min_chunk`` seconds, a stretch longer
     than ``max_chunk`` is cut at its quietest recent frame, and a short utterance (at most
     ``command_max_speech`` of speech, a possible command) is closed after
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
@@ -61,7 +59,6 @@ class ListenSettings:
     cut_pause: float = 0.4
     long_pause: float = 1.0
     min_chunk: float = 10.0
-    eager_chunk: float = 2.0
     max_chunk: float = 20.0
     probe_pause: float = 0.25
     probe_window: float = 3.0
@@ -176,10 +173,9 @@ class _Listener:
         if not speaking:
             pause = self.now - self.last_speech
             short = s.commands and self.speech_s <= s.command_max_speech
-            enough = s.eager_chunk if self.live is not None and self.live.idle else s.min_chunk
             if (
                 pause >= s.long_pause
-                or (pause >= s.cut_pause and length >= enough)
+                or (pause >= s.cut_pause and length >= s.min_chunk)
                 or (short and pause >= s.command_pause)
             ):
                 self._send(self.now)
