@@ -118,12 +118,16 @@ def test_a_closing_phrase_said_alone_is_heard_by_the_probe(
 
 
 class _StuckTranscriber:
-    """A transcriber that never finishes a decode while the test runs (released after)."""
+    """A transcriber whose decodes do not finish until ``release`` is set."""
 
     def __init__(self) -> None:
         self.release = threading.Event()
 
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
+        self.release.wait(30)
+        return ""
+
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
         self.release.wait(30)
         return ""
 
@@ -146,12 +150,17 @@ def test_audio_buffered_while_the_model_loaded_is_not_waited_for() -> None:
     stuck = _StuckTranscriber()
     ended: list[float] = []
     t0 = time.monotonic()
+
+    def on_end(_: str) -> None:
+        ended.append(time.monotonic() - t0)
+        stuck.release.set()  # the decision is made; let the decodes finish
+
     try:
         turn = listen(
             mic,
-            ListenSettings(endpoint=EndpointSettings(end_silence=1.5), final_wait=0.1),
+            ListenSettings(endpoint=EndpointSettings(end_silence=1.5)),
             transcriber=stuck,  # type: ignore[arg-type]
-            on_end=lambda _: ended.append(time.monotonic() - t0),
+            on_end=on_end,
         )
     finally:
         stuck.release.set()
