@@ -36,12 +36,12 @@ class LiveTranscriber:
 
     def __init__(self, transcriber: Transcriber) -> None:
         self._transcriber = transcriber
-        self._jobs: list[tuple[np.ndarray, float, str]] = []  # samples, offset, kind
+        # samples, offset (a probe: its key), kind, and a probe's last utterance alone
+        self._jobs: list[tuple[np.ndarray, float, str, np.ndarray | None]] = []
         self._offsets: list[float] = []  # every submitted stretch, in order
         self._results: dict[float, Transcript] = {}
         self._commands: dict[float, str | None] = {}
         self._probes: dict[float, str] = {}
-        self._alone: tuple[float, np.ndarray | None] = (-1.0, None)
         self._error: BaseException | None = None
         self._cond = threading.Condition()
         self._closed = False
@@ -54,7 +54,8 @@ class LiveTranscriber:
         With ``command_check`` the stretch is first decoded as a possible voice command.
         """
         with self._cond:
-            self._jobs.append((samples, offset_s, "command" if command_check else "stretch"))
+            kind = "command" if command_check else "stretch"
+            self._jobs.append((samples, offset_s, kind, None))
             self._offsets.append(offset_s)
             self._cond.notify_all()
 
@@ -74,8 +75,7 @@ class LiveTranscriber:
         """
         with self._cond:
             self._jobs = [j for j in self._jobs if j[2] != "probe"]
-            self._jobs.append((samples, key, "probe"))
-            self._alone = (key, alone)
+            self._jobs.append((samples, key, "probe", alone))
             self._cond.notify_all()
 
     def probed(self, key: float) -> str | None:
@@ -89,9 +89,9 @@ class LiveTranscriber:
                 self._cond.wait_for(lambda: bool(self._jobs) or self._closed)
                 if self._closed:
                     return
-                samples, offset, kind = self._jobs.pop(self._next_job())
+                samples, offset, kind, alone = self._jobs.pop(self._next_job())
             if kind == "probe":
-                self._run_probe(samples, offset)
+                self._run_probe(samples, offset, alone)
                 continue
             command = None
             part = Transcript(text="")
@@ -117,12 +117,10 @@ class LiveTranscriber:
         probes = [i for i, job in enumerate(self._jobs) if job[2] == "probe"]
         return probes[-1] if probes else len(self._jobs) - 1
 
-    def _run_probe(self, samples: np.ndarray, key: float) -> None:
-        with self._cond:
-            owner, alone = self._alone
+    def _run_probe(self, samples: np.ndarray, key: float, alone: np.ndarray | None) -> None:
         text = None
         try:
-            if alone is not None and owner == key:
+            if alone is not None:
                 said = quick_decode(self._transcriber, alone, max_tokens=UTTERANCE_TOKENS)
                 if closing_phrase_length(said.split()) >= 2:
                     text = said
