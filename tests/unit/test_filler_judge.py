@@ -108,6 +108,20 @@ def test_candidates_cover_a_voiced_gap_and_an_unsure_short_word() -> None:
     assert not any(c.start >= 1.25 and c.end <= 1.95 for c in found), found
 
 
+def test_candidates_judge_the_tail_of_a_word_too_long_for_its_letters() -> None:
+    sr = 16000
+    t = np.arange(int(4.0 * sr)) / sr
+    frames = frame_features((0.3 * np.sin(2 * np.pi * 120 * t)).astype(np.float32), sr)
+    # "understanding" typically takes 0.12 + 13 × 0.08 = 1.16 s; here 1.8 s: Whisper
+    # stretched it over the "um" after it. Its tail is judged on its own window.
+    stretched = [Word("understanding", 0.2, 2.0, 0.99), Word("it", 3.5, 3.7, 0.99)]
+    found = candidates(frames, stretched)
+    assert any(abs(c.start - 1.36) < 0.02 and c.end == 2.0 for c in found), found
+    # The same word at an ordinary length (1.1 s) has no tail to judge.
+    ordinary = [Word("understanding", 0.2, 1.3, 0.99), Word("it", 3.5, 3.7, 0.99)]
+    assert not any(c.start >= 0.2 and c.end <= 1.3 for c in candidates(frames, ordinary))
+
+
 def test_decision_adds_judged_vetoes_detector_and_absorbs_a_lookalike() -> None:
     detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
     written = Filler("um", 3.0, 3.2, "filled_pause", "transcript")

@@ -65,6 +65,18 @@ def test_real_um_between_words_is_found(analysed: dict[str, AnalysisResult]) -> 
 
 
 @pytest.mark.slow
+def test_real_um_fused_into_a_long_word_is_found(analysed: dict[str, AnalysisResult]) -> None:
+    # The reference's "…understanding um the intricacies…": Whisper writes no "um" and
+    # stretches "understanding" over it, so no word gap holds it.
+    clip = _clip("ami_EN2005a_0-30")
+    i = [w["text"] for w in clip["words"]].index("understanding")
+    um = clip["words"][i + 1]
+    assert um["text"] == "um"
+    found = _filled_pauses(analysed["ami_EN2005a_0-30"])
+    assert any(_overlaps(f, (um["start"], um["end"])) for f in found), found
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("clip_id", ["ami_EN2002b_0-30", "ami_ES2003b_0-30"])
 def test_real_clip_without_fillers_gets_at_most_one(
     analysed: dict[str, AnalysisResult], clip_id: str
