@@ -316,7 +316,7 @@ def main() -> int:
     os.environ.setdefault("VOICESIM_HOME", f"/tmp/measure-turns-{os.getpid()}")
     results: dict[str, Any] = {"load_before": os.getloadavg()}
     with running_pulse("vs-measure-") as rig:
-        transcriber = Transcriber()
+        transcriber = Transcriber(workers=2)  # as practice builds it
         real = [] if args.no_real else real_clips()
         for condition in ("idle", "busy"):
             if args.only and condition != args.only:

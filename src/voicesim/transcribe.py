@@ -84,8 +84,13 @@ class Transcriber:
         compute_type: str = "int8",
         options: DecodeOptions | None = None,
         allow_download: bool = False,
+        workers: int = 1,
     ) -> None:
         """Load `model` (see resolve_model) on CPU with `compute_type` and `threads` (0 = auto).
+
+        ``workers``: decodes that can run at once from different threads (CTranslate2
+        replicas; on one device they share the weights). Listening live uses 2, so the quick
+        decode of the last words never waits behind the decode of a stretch.
 
         A model name not already cached raises ModelError unless allow_download is set
         (or ``VOICESIM_ALLOW_DOWNLOAD=1``): nothing is fetched from the network by default.
@@ -105,6 +110,7 @@ class Transcriber:
                 device="cpu",
                 compute_type=compute_type,
                 cpu_threads=threads,
+                num_workers=max(1, workers),
                 local_files_only=not allow_download,
             )
         except Exception as exc:
@@ -145,25 +151,38 @@ class Transcriber:
         "I'm a cloud in 3 months." instead). No prompt: priming Whisper with the closing
         phrases would make it hear them.
         """
+        return self.quick_texts([samples], max_tokens=max_tokens)[0]
+
+    def quick_texts(self, pieces: Sequence[np.ndarray], *, max_tokens: int = 92) -> list[str]:
+        """``quick_text`` of several pieces, decoded as one batch (one encoder call)."""
         import ctranslate2  # heavy; loaded with faster_whisper already when a model is
 
+        if not pieces:
+            return []
         model = self._model
-        x = np.asarray(samples, dtype=np.float32)
-        seconds = min(30.0, max(5.0, len(x) / SAMPLE_RATE + QUICK_PAD_S))
+        longest = max(len(x) for x in pieces)
+        seconds = min(30.0, max(5.0, longest / SAMPLE_RATE + QUICK_PAD_S))
         frames = int(seconds * 100)  # Whisper's mel frames are 10 ms
-        window = np.zeros(frames * 160, dtype=np.float32)
-        window[: min(len(x), len(window))] = x[: len(window)]
-        features = model.feature_extractor(window)[:, :frames]
+        feats = []
+        for piece in pieces:
+            x = np.asarray(piece, dtype=np.float32)
+            window = np.zeros(frames * 160, dtype=np.float32)
+            window[: min(len(x), len(window))] = x[: len(window)]
+            feats.append(model.feature_extractor(window)[:, :frames])
         encoded = model.model.encode(
-            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])), to_cpu=False
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(feats))),
+            to_cpu=False,
         )
         tokenizer = self._tokenizer()
         prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
-        result = model.model.generate(
-            encoded, [prompt], beam_size=1, max_length=len(prompt) + max_tokens
+        results = model.model.generate(
+            encoded, [prompt] * len(feats), beam_size=1, max_length=len(prompt) + max_tokens
         )
-        tokens = [t for t in result[0].sequences_ids[0] if t < tokenizer.eot]
-        return str(tokenizer.decode(tokens)).strip()
+        texts = []
+        for r in results:
+            tokens = [t for t in r.sequences_ids[0] if t < tokenizer.eot]
+            texts.append(str(tokenizer.decode(tokens)).strip())
+        return texts
 
     def _tokenizer(self) -> Any:
         """faster-whisper's English transcription tokenizer for the loaded model."""

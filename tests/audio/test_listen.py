@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
-from voicesim.listen.endpoint import EndpointSettings
+from voicesim.listen.endpoint import EndpointSettings, without_closing_phrase
+from voicesim.listen.live import LiveTranscriber, Probed
 from voicesim.listen.turn import ListenSettings, Turn, listen
+from voicesim.results import Transcript
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import brown_noise, keyboard_clicks, silence
 from voicesim.testing.speech import Fill, Gap, Say, compose, render
@@ -126,6 +128,10 @@ class _StuckTranscriber:
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
         self.release.wait(30)
         return ""
+
+    def quick_texts(self, pieces: list[np.ndarray], *, max_tokens: int = 92) -> list[str]:
+        self.release.wait(30)
+        return [""] * len(pieces)
 
     def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
         self.release.wait(30)
@@ -363,3 +369,118 @@ def test_killed_audio_server_mid_answer_keeps_the_audio(
     assert 1.5 < turn.duration_s < 3.5  # what arrived before the kill, nothing after
     assert _last_sound_s(turn.audio) > 1.0
     assert turn.transcript is not None and "migration" in turn.transcript.text.lower()
+
+
+class _Spy:
+    """The real transcriber, recording the span (s into the turn) of every full decode."""
+
+    def __init__(self, inner: Transcriber) -> None:
+        self.inner = inner
+        self.decoded: list[tuple[float, float]] = []
+
+    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+        self.decoded.append((offset, offset + len(samples) / SR))
+        return self.inner.transcribe(samples, offset=offset)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.slow
+def test_a_closing_phrase_heard_alone_is_not_decoded_again(transcriber: Transcriber) -> None:
+    # Decoding the phrase with the last stretch held the tip 0.45-1.2 s after the end;
+    # decoded alone by the full transcriber it came out as words ("I don't.").
+    answer = compose([Say("We moved the billing system to the cloud in three months."),
+                      Gap(0.6), Say("That's my answer.")])  # fmt: skip
+    phrase_at = LEAD + answer.words[-3].start  # "that's"
+    spy = _Spy(transcriber)
+    turn = _listen_file(
+        answer.audio,
+        ListenSettings(endpoint=EndpointSettings(end_silence=6.0)),
+        spy,  # type: ignore[arg-type]
+    )
+    assert turn.ended_by == "phrase"
+    assert spy.decoded and all(end <= phrase_at for _, end in spy.decoded), (spy.decoded, phrase_at)
+    assert turn.transcript is not None
+    body, cut = without_closing_phrase(turn.transcript)
+    assert cut is not None and abs(cut - phrase_at) < 0.3
+    assert "cloud" in body.text.lower() and "answer" not in body.text.lower()
+
+
+@pytest.mark.slow
+def test_a_stretch_drafted_at_a_short_pause_is_not_decoded_again(
+    transcriber: Transcriber,
+) -> None:
+    # With nothing waiting to be decoded, the stretch is decoded at a 0.4-s pause; when
+    # only silence follows, that draft is its transcript, ready before the answer ends.
+    answer = compose([Say("We moved the billing system to the cloud in three months.")])
+    spy = _Spy(transcriber)
+    turn = _listen_file(
+        answer.audio,
+        ListenSettings(endpoint=EndpointSettings(end_silence=2.0)),
+        spy,  # type: ignore[arg-type]
+    )
+    assert turn.speech_end_s is not None and turn.transcript is not None
+    ((_, end),) = spy.decoded
+    assert end == pytest.approx(turn.speech_end_s + 0.4, abs=0.1), (spy.decoded, turn.speech_end_s)
+    assert "cloud" in turn.transcript.text.lower()
+
+
+@pytest.mark.slow
+def test_a_draft_is_dropped_when_the_speaker_goes_on(transcriber: Transcriber) -> None:
+    # The speaker goes on after the draft: the stretch is decoded whole (the words keep
+    # their context) and nothing of the draft is in the transcript twice.
+    answer = compose([Say("We moved the whole billing system to the cloud last spring."),
+                      Gap(0.6), Say("It took three months and saved a fifth of the cost.")],
+                     )  # fmt: skip
+    spy = _Spy(transcriber)
+    turn = _listen_file(
+        answer.audio,
+        ListenSettings(endpoint=EndpointSettings(end_silence=2.0)),
+        spy,  # type: ignore[arg-type]
+    )
+    assert turn.transcript is not None
+    assert len(spy.decoded) == 2 and spy.decoded[0][0] == spy.decoded[1][0], spy.decoded
+    said = [w.text.strip(",.").lower() for w in turn.transcript.words]
+    assert said.count("cloud") == 1 and "months" in said, said
+    assert len(turn.chunks) == 1
+
+
+class _SlowStretches:
+    """Stretch decodes block until released; quick decodes answer at once."""
+
+    def __init__(self, lone: list[str]) -> None:
+        self.release = threading.Event()
+        self.lone = lone
+
+    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+        self.release.wait(30)
+        return Transcript(text="")
+
+    def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
+        return "every Monday."
+
+    def quick_texts(self, pieces: list[np.ndarray], *, max_tokens: int = 92) -> list[str]:
+        return self.lone[: len(pieces)]
+
+
+def test_a_probe_is_heard_while_a_stretch_is_still_decoding() -> None:
+    slow = _SlowStretches(["I don't.", "I'm done."])
+    live = LiveTranscriber(slow)  # type: ignore[arg-type]
+    try:
+        live.submit(np.zeros(SR * 5, dtype=np.float32), 0.0, command_check=False)
+        cut = np.zeros(SR, dtype=np.float32)
+        live.probe(np.zeros(SR * 3, dtype=np.float32), 5.0, alone=[cut, cut])
+        deadline = time.monotonic() + 5
+        while live.probed(5.0) is None and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        # One of the two cuts heard the closing phrase; the stretch is still decoding.
+        assert live.probed(5.0) == Probed("I'm done.", closing_alone=True)
+        assert not live.idle
+        live.probe(np.zeros(SR * 3, dtype=np.float32), 9.0, alone=[cut])  # "I don't."
+        while live.probed(9.0) is None and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        assert live.probed(9.0) == Probed("every Monday.", closing_alone=False)
+    finally:
+        slow.release.set()
+        live.close()

@@ -20,11 +20,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voicesim.audio.capture import DeviceLost, Microphone
-from voicesim.listen.endpoint import EndpointSettings, TurnState, decide
-from voicesim.listen.live import LiveTranscriber
+from voicesim.listen.endpoint import (
+    EndpointSettings,
+    TurnState,
+    closing_phrase_length,
+    decide,
+    without_closing_phrase,
+)
+from voicesim.listen.live import LiveTranscriber, Probed
 from voicesim.listen.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
 from voicesim.listen.voice_commands import recognise
-from voicesim.results import Transcript
+from voicesim.results import Transcript, Word
 from voicesim.transcribe import Transcriber
 
 CATCH_UP_S = 10.0
@@ -43,11 +49,16 @@ class ListenSettings:
     than ``max_chunk`` is cut at its quietest recent frame, and a short utterance (at most
     ``command_max_speech`` of speech, a possible command) is closed after
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
+    At a ``cut_pause`` in a stretch of at least ``draft_chunk`` seconds, when no stretch is
+    waiting for the transcriber, the stretch so far is decoded as a draft: if nothing but
+    silence (or a closing phrase) follows, that is its transcript, ready when the answer
+    ends.
     After ``probe_pause`` of silence the last ``probe_window`` seconds are decoded on
     their own for end-pointing, and before them the last utterance alone (speech after a
     pause of at least ``utterance_gap``) when it lasts at most ``probe_utterance``: a
-    closing phrase said as a sentence of its own. Once the turn has ended, the rest of
-    the transcript is waited for at most ``final_wait``.
+    closing phrase said as a sentence of its own, which then is not decoded again (its
+    words are the probe's). Once the turn has ended, the rest of the transcript is waited
+    for at most ``final_wait``.
     """
 
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)
@@ -59,6 +70,7 @@ class ListenSettings:
     cut_pause: float = 0.4
     long_pause: float = 1.0
     min_chunk: float = 10.0
+    draft_chunk: float = 2.0
     max_chunk: float = 20.0
     probe_pause: float = 0.25
     probe_window: float = 3.0
@@ -111,6 +123,8 @@ class _Listener:
         self.warned_at: float | None = None  # when the time warning was given, s
         self.probed_at: float | None = None  # last_speech of the latest probe, s
         self.utterance_start: float | None = None  # where the latest utterance began, s
+        self.utterance_after: float | None = None  # end of the speech before it, s
+        self.draft_end: float | None = None  # end of the current stretch's draft, s
 
     @property
     def now(self) -> float:
@@ -140,6 +154,7 @@ class _Listener:
                     self.speech_start = self.utterance_start = onset
                 elif onset - self.last_speech >= self.settings.utterance_gap:
                     self.utterance_start = onset
+                    self.utterance_after = self.last_speech
             if self.chunk_start is None:
                 self.chunk_start = max(0.0, self.now - 0.5)
             self.unsent_speech = True
@@ -160,9 +175,15 @@ class _Listener:
         alone = None
         begun = self.utterance_start
         if begun is not None and begun > start and self.last_speech - begun <= s.probe_utterance:
-            # Cut 0.2 s before the onset the gate reports: the gate needs a few frames of
-            # speech to open, and Whisper hears "I'm done" as "I don't" without them.
-            alone = self._samples(max(0.0, begun - 0.2), self.now)
+            # Cut 0.2 s before the onset the gate reports (the gate needs a few frames of
+            # speech to open, and Whisper hears "I'm done" as "I don't" without them), and
+            # again 0.15 s earlier where the pause allows: Whisper's reading of a short
+            # utterance depends on where its audio starts (see LiveTranscriber.probe).
+            before = 0.0 if self.utterance_after is None else self.utterance_after + 0.05
+            cuts = sorted({max(0.0, begun - 0.2), max(0.0, before, begun - 0.35)}, reverse=True)
+            if cuts[-1] > cuts[0] - 0.05:
+                cuts = cuts[:1]
+            alone = [self._samples(c, self.now) for c in cuts]
         self.live.probe(self._samples(start, self.now), self.last_speech, alone=alone)
 
     def _maybe_cut(self, speaking: bool) -> None:
@@ -179,18 +200,43 @@ class _Listener:
                 or (short and pause >= s.command_pause)
             ):
                 self._send(self.now)
+            elif pause >= s.cut_pause and length >= s.draft_chunk and not short:
+                self._maybe_draft()
         elif length >= s.max_chunk:
             # Cut at the least speech-like frame of the last 3 s, to split between words.
             recent = np.array(self.probs[-round(3.0 * SAMPLE_RATE / FRAME) :])
             back = len(recent) - int(np.argmin(recent)) - 1
             self._send(self.now - back * FRAME / SAMPLE_RATE)
 
-    def _send(self, end_s: float) -> None:
+    def _maybe_draft(self) -> None:
+        """Decode the stretch so far early, if the transcriber has nothing else to do."""
+        live = self.live
+        if live is None or self.chunk_start is None or self.draft_end is not None:
+            return
+        if not live.idle or live.drafting:
+            return
+        live.draft(self._samples(self.chunk_start, self.now), self.chunk_start)
+        self.draft_end = self.now
+
+    def _send(
+        self, end_s: float, *, spoken_until: float | None = None, resumed_at: float | None = None
+    ) -> None:
+        """Close the stretch at ``end_s``. Its draft is its transcript when the speech in it
+        (up to ``spoken_until``, by default the last speech) ended before the draft did, and
+        the draft ends before the speech after it (from ``resumed_at``, by default end_s)."""
         assert self.chunk_start is not None
         start = self.chunk_start
+        drafted, self.draft_end = self.draft_end, None
+        spoken = self.last_speech if spoken_until is None else spoken_until
+        limit = end_s if resumed_at is None else resumed_at
         if self.live is not None and end_s > start:
-            short = self.settings.commands and self.speech_s <= self.settings.command_max_speech
-            self.live.submit(self._samples(start, end_s), start, command_check=short)
+            if drafted is not None and spoken <= drafted <= limit and self.live.promote(start):
+                pass  # the draft heard everything said in the stretch
+            else:
+                if drafted is not None:
+                    self.live.drop_draft()
+                short = self.settings.commands and self.speech_s <= self.settings.command_max_speech
+                self.live.submit(self._samples(start, end_s), start, command_check=short)
         self.chunks.append((start, end_s))
         self.chunk_start = end_s
         self.unsent_speech = self.gate.speaking
@@ -220,9 +266,7 @@ class _Listener:
         started = self.speech_start is not None
         if started and text == "" and command is None:
             started = False  # the VAD fired on something that holds no words (a cough)
-        last_words = None
-        if self.live is not None and self.probed_at == self.last_speech:
-            last_words = self.live.probed(self.last_speech)
+        probed = self._probed()
         return TurnState(
             now_s=self.now,
             speech_started=started,
@@ -231,8 +275,14 @@ class _Listener:
             text=text,
             has_transcriber=self.live is not None,
             command=command,
-            last_words=last_words,
+            last_words=probed.text if probed is not None else None,
         )
+
+    def _probed(self) -> Probed | None:
+        """What the probe of the current pause heard (None: no probe, or not done yet)."""
+        if self.live is None or self.probed_at != self.last_speech:
+            return None
+        return self.live.probed(self.last_speech)
 
     def waiting_for_words(self, state: TurnState) -> bool:
         """True when the transcriber has not yet decoded words the end decision could use."""
@@ -256,18 +306,74 @@ class _Listener:
         found = found or (recognise(text) if text else None)
         return ("command", found) if found else (ended_by, command)
 
+    def _closing_heard_alone(self) -> tuple[float, list[Word]] | None:
+        """(where to cut, the closing phrase's words) when the turn ends on a closing phrase
+        the probe heard in the last utterance alone; None otherwise.
+
+        The phrase is then not decoded again: only the speech before it is (if any is
+        still unsent), and the phrase's words are the probe's, spread over the utterance.
+        Decoding it with the answer's last stretch held the tip 0.45-1.2 s after the end
+        (through the rig, idle), and decoded alone by the full transcriber it came out as
+        words ("I don't.", "That did my answer.") that stayed in the answer.
+        """
+        probed = self._probed()
+        begun, after = self.utterance_start, self.utterance_after
+        if probed is None or not probed.closing_alone or begun is None:
+            return None
+        tokens = probed.text.split()
+        n = closing_phrase_length(tokens)
+        if n == 0 or self.last_speech <= begun:
+            return None
+        step = (self.last_speech - begun) / n
+        words = [
+            Word(t, round(begun + i * step, 3), round(begun + (i + 1) * step, 3), 1.0)
+            for i, t in enumerate(tokens[-n:])
+        ]
+        # In the pause before the phrase (at least utterance_gap long): the gate's onset is
+        # a frame or a few late, so its middle is clear of both the answer and the phrase.
+        cut = max(0.0, begun - 0.3) if after is None else (after + begun) / 2
+        return cut, words
+
+    def _finish_before_closing(self, cut: float, closing: list[Word]) -> Transcript:
+        """The transcript of the speech before ``cut`` (decoding what is unsent of it),
+        followed by the closing phrase's words, as the analysis will read it."""
+        assert self.live is not None
+        after = self.utterance_after
+        spoke_before = after is not None and after > (self.chunk_start or 0.0)
+        if self.chunk_start is not None and spoke_before and cut > self.chunk_start:
+            self._send(cut, spoken_until=after, resumed_at=closing[0].start)
+        self.live.wait(self.settings.final_wait)
+        body = self.live.transcript()
+        for words in (body.words, _end_sentence(body.words)):
+            joined = Transcript(
+                text=" ".join(w.text.strip() for w in [*words, *closing]),
+                words=[*words, *closing],
+            )
+            kept, at = without_closing_phrase(joined)
+            if at == closing[0].start and len(kept.words) == len(words):
+                return joined
+        # Not read back as a closing after these words: decode the utterance after all.
+        if self.chunk_start is not None and self.now > self.chunk_start:
+            self._send(self.now)
+        self.live.wait(self.settings.final_wait)
+        return self.live.transcript()
+
     def finish(self, ended_by: str, command: str | None) -> Turn:
         """Transcribe whatever is left and build the Turn."""
         ended_at = self.now
         t0 = time.monotonic()
         transcript = None
         if self.live is not None:
-            if self.unsent_speech and self.chunk_start is not None:
-                self._send(self.now)
-            # Bounded: a transcriber that never finishes must not hang the session; the
-            # stretches done so far are the transcript then.
-            self.live.wait(self.settings.final_wait)
-            transcript = self.live.transcript()
+            closing = self._closing_heard_alone() if ended_by == "phrase" else None
+            if closing is not None:
+                transcript = self._finish_before_closing(*closing)
+            else:
+                if self.unsent_speech and self.chunk_start is not None:
+                    self._send(self.now)
+                # Bounded: a transcriber that never finishes must not hang the session;
+                # the stretches done so far are the transcript then.
+                self.live.wait(self.settings.final_wait)
+                transcript = self.live.transcript()
             ended_by, command = self._late_command(ended_by, command)
         final = time.monotonic() - t0
         started = self.speech_start is not None and (transcript is None or bool(transcript.words))
@@ -286,6 +392,16 @@ class _Listener:
             chunks=list(self.chunks),
             warned_at_s=self.warned_at,
         )
+
+
+def _end_sentence(words: list[Word]) -> list[Word]:
+    """``words`` with a full stop after the last one (the speaker paused before the
+    closing phrase: the sentence before it ended there)."""
+    if not words or words[-1].text.rstrip().endswith((".", "?", "!")):
+        return words
+    last = words[-1]
+    return [*words[:-1], Word(last.text.rstrip(",;:") + ".", last.start, last.end,
+                              last.probability, last.filler)]  # fmt: skip
 
 
 def listen(

@@ -167,8 +167,12 @@ def _speaker(device: str | None, cfg: Config, settings: PracticeSettings, report
 def _transcriber_factory(cfg: Config) -> Any:
     def build() -> Any:
 
+        # Two workers: the quick decode of the last words runs beside a stretch's decode.
         return Transcriber(
-            cfg.model.name, threads=cfg.model.threads, compute_type=cfg.model.compute_type
+            cfg.model.name,
+            threads=cfg.model.threads,
+            compute_type=cfg.model.compute_type,
+            workers=2,
         )
 
     return build
