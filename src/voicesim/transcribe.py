@@ -301,6 +301,29 @@ class Transcriber:
         )
         return self.words_of(segments, offset=offset)
 
+    def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> Transcript | None:
+        """``transcribe`` in one pass at temperature 0, or None where that pass would fall
+        back to sampling (repetitive or improbable text).
+
+        For a decode that may be thrown away (the live listener's drafts): on murmur or
+        crosstalk the fallbacks took up to 8 s of a stretch's decode. When it returns a
+        transcript, it is the one ``transcribe`` gives (its first pass is this one).
+        """
+        if len(samples) < SAMPLE_RATE // 10:
+            return Transcript(text="", words=[])
+        segments, _ = self._model.transcribe(
+            np.asarray(samples, dtype=np.float32),
+            **{**self.decode_kwargs(), "temperature": 0.0},
+        )
+        opts = self.options
+        done = list(segments)
+        for seg in done:
+            silent = seg.no_speech_prob > opts.no_speech_threshold
+            improbable = seg.avg_logprob < opts.log_prob_threshold and not silent
+            if seg.compression_ratio > opts.compression_ratio_threshold or improbable:
+                return None
+        return self.words_of(done, offset=offset)
+
     def words_of(self, segments: Iterable[Any], *, offset: float = 0.0) -> Transcript:
         """The transcript of faster-whisper segments, guarded; word times in s plus `offset`."""
         words: list[Word] = []

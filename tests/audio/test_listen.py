@@ -11,7 +11,7 @@ import pytest
 
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
 from voicesim.listen.endpoint import EndpointSettings, without_closing_phrase
-from voicesim.listen.live import LiveTranscriber, Probed
+from voicesim.listen.live import LiveTranscriber, Probed, unlooped
 from voicesim.listen.turn import ListenSettings, Turn, listen
 from voicesim.results import Transcript
 from voicesim.testing.rig import PulseRig
@@ -382,6 +382,10 @@ class _Spy:
         self.decoded.append((offset, offset + len(samples) / SR))
         return self.inner.transcribe(samples, offset=offset)
 
+    def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+        self.decoded.append((offset, offset + len(samples) / SR))
+        return self.inner.transcribe_once(samples, offset=offset)
+
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
@@ -484,3 +488,20 @@ def test_a_probe_is_heard_while_a_stretch_is_still_decoding() -> None:
     finally:
         slow.release.set()
         live.close()
+
+
+@pytest.mark.slow
+def test_a_draft_pass_is_the_full_decode_when_it_needs_no_fallback(
+    transcriber: Transcriber,
+) -> None:
+    speech = compose([Say("We moved the billing system to the cloud in three months.")]).audio
+    once = transcriber.transcribe_once(speech, offset=1.0)
+    assert once is not None
+    assert once == transcriber.transcribe(speech, offset=1.0)
+
+
+def test_a_closing_phrase_whisper_looped_on_is_read_once() -> None:
+    assert unlooped("Next question. Next question. Next question. Next") == "Next question."
+    assert unlooped("That's it. That's it.") == "That's it."
+    assert unlooped("I'm done. Thank you.") == "I'm done. Thank you."
+    assert unlooped("Next question.") == "Next question."

@@ -9,6 +9,7 @@ the two run at once, so a probe never waits behind a stretch's decode.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ class _Draft:
     offset: float
     started: bool = False
     promoted: bool = False
+    unusable: bool = False
     result: Transcript | None = None
 
 
@@ -44,6 +46,18 @@ class Probed:
 
     text: str
     closing_alone: bool = False
+
+
+def unlooped(text: str) -> str:
+    """``text`` without Whisper's loop on it: "Next question. Next question. Next" (a short
+    utterance decoded alone, cut at the token bound) is "Next question."; else as is."""
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    first = sentences[0]
+    key = re.sub(r"[^a-z ]+", "", first.lower()).strip()
+    rest = [re.sub(r"[^a-z ]+", "", t.lower()).strip() for t in sentences[1:]]
+    if len(sentences) > 1 and key and all(t and key.startswith(t) for t in rest):
+        return first
+    return text
 
 
 class LiveTranscriber:
@@ -105,10 +119,11 @@ class LiveTranscriber:
 
     def promote(self, offset_s: float) -> bool:
         """Take the draft starting ``offset_s`` as the stretch's transcript (it may still be
-        decoding: the stretch is pending until it is). False when there is no such draft."""
+        decoding: the stretch is pending until it is). False when there is no such draft,
+        or when its one pass was not good enough (the stretch is then decoded in full)."""
         with self._cond:
             d = self._draft
-            if d is None or d.offset != offset_s:
+            if d is None or d.offset != offset_s or d.unusable:
                 return False
             self._draft = None
             self._offsets.append(offset_s)
@@ -187,17 +202,22 @@ class LiveTranscriber:
         return self._draft is not None and not self._draft.started
 
     def _run_draft(self, d: _Draft) -> None:
+        # One pass, no fallbacks: a draft may be thrown away, and on murmur the fallbacks
+        # held the stretch worker for seconds.
         try:
-            part = self._transcriber.transcribe(d.samples, offset=d.offset)
-        except Exception as e:  # surfaced by transcript() if the draft is used
+            part = self._transcriber.transcribe_once(d.samples, offset=d.offset)
+        except Exception:  # as if unusable: the stretch is decoded in full, errors and all
             part = None
-            if d.promoted:
-                self._error = e
         with self._cond:
-            d.result = part if part is not None else Transcript(text="")
-            if d.promoted:
-                self._results[d.offset] = d.result
-                self._commands[d.offset] = None
+            if part is None:
+                d.unusable = True
+                if d.promoted:  # decode the stretch (all of it is in the draft) in full
+                    self._jobs.append((d.samples, d.offset, False))
+            else:
+                d.result = part
+                if d.promoted:
+                    self._results[d.offset] = part
+                    self._commands[d.offset] = None
             self._cond.notify_all()
 
     def _run_probes(self) -> None:
@@ -218,7 +238,7 @@ class LiveTranscriber:
         try:
             if alone:
                 said = self._transcriber.quick_texts(alone, max_tokens=UTTERANCE_TOKENS)
-                for text in said:
+                for text in map(unlooped, said):
                     if closing_phrase_length(text.split()) >= 2:
                         return Probed(text, closing_alone=True)
             return Probed(quick_decode(self._transcriber, samples))

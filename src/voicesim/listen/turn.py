@@ -200,7 +200,7 @@ class _Listener:
                 or (short and pause >= s.command_pause)
             ):
                 self._send(self.now)
-            elif pause >= s.cut_pause and length >= s.draft_chunk and not short:
+            elif pause >= s.cut_pause and length >= s.draft_chunk:
                 self._maybe_draft()
         elif length >= s.max_chunk:
             # Cut at the least speech-like frame of the last 3 s, to split between words.
@@ -219,24 +219,34 @@ class _Listener:
         self.draft_end = self.now
 
     def _send(
-        self, end_s: float, *, spoken_until: float | None = None, resumed_at: float | None = None
+        self,
+        end_s: float,
+        *,
+        spoken_until: float | None = None,
+        resumed_at: float | None = None,
+        command_check: bool | None = None,
     ) -> None:
         """Close the stretch at ``end_s``. Its draft is its transcript when the speech in it
         (up to ``spoken_until``, by default the last speech) ended before the draft did, and
-        the draft ends before the speech after it (from ``resumed_at``, by default end_s)."""
+        the draft ends before the speech after it (from ``resumed_at``, by default end_s),
+        unless it must be checked for a voice command (by default: a short utterance)."""
         assert self.chunk_start is not None
         start = self.chunk_start
         drafted, self.draft_end = self.draft_end, None
         spoken = self.last_speech if spoken_until is None else spoken_until
         limit = end_s if resumed_at is None else resumed_at
+        if command_check is None:
+            command_check = (
+                self.settings.commands and self.speech_s <= self.settings.command_max_speech
+            )
         if self.live is not None and end_s > start:
-            if drafted is not None and spoken <= drafted <= limit and self.live.promote(start):
+            covered = drafted is not None and spoken <= drafted <= limit and not command_check
+            if covered and self.live.promote(start):
                 pass  # the draft heard everything said in the stretch
             else:
                 if drafted is not None:
                     self.live.drop_draft()
-                short = self.settings.commands and self.speech_s <= self.settings.command_max_speech
-                self.live.submit(self._samples(start, end_s), start, command_check=short)
+                self.live.submit(self._samples(start, end_s), start, command_check=command_check)
         self.chunks.append((start, end_s))
         self.chunk_start = end_s
         self.unsent_speech = self.gate.speaking
@@ -341,7 +351,8 @@ class _Listener:
         after = self.utterance_after
         spoke_before = after is not None and after > (self.chunk_start or 0.0)
         if self.chunk_start is not None and spoke_before and cut > self.chunk_start:
-            self._send(cut, spoken_until=after, resumed_at=closing[0].start)
+            # Not a voice command: the answer ended on a closing phrase.
+            self._send(cut, spoken_until=after, resumed_at=closing[0].start, command_check=False)
         self.live.wait(self.settings.final_wait)
         body = self.live.transcript()
         for words in (body.words, _end_sentence(body.words)):
