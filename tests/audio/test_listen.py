@@ -11,7 +11,7 @@ import pytest
 
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
 from voicesim.listen.endpoint import EndpointSettings, without_closing_phrase
-from voicesim.listen.live import LiveTranscriber, Probed, unlooped
+from voicesim.listen.live import LOOP_RATIO, LiveTranscriber, Probed, compression_ratio, unlooped
 from voicesim.listen.turn import ListenSettings, Turn, listen
 from voicesim.results import Transcript
 from voicesim.testing.rig import PulseRig
@@ -505,3 +505,25 @@ def test_a_closing_phrase_whisper_looped_on_is_read_once() -> None:
     assert unlooped("That's it. That's it.") == "That's it."
     assert unlooped("I'm done. Thank you.") == "I'm done. Thank you."
     assert unlooped("Next question.") == "Next question."
+
+
+class _Looping(_SlowStretches):
+    def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
+        return "any z, any z, any z, er, any z, er, any z, er, any z, er, er, er, er, er, er,"
+
+
+def test_a_probe_that_went_round_in_a_loop_is_not_read_as_the_last_words() -> None:
+    # On a real clip's murmur the quick decode looped and ended on "er": read as the last
+    # words, it held a finished answer open for the 6-s unfinished-sentence wait.
+    live = LiveTranscriber(_Looping([]))  # type: ignore[arg-type]
+    try:
+        live.probe(np.zeros(SR * 3, dtype=np.float32), 2.0)
+        deadline = time.monotonic() + 5
+        while live.probed(2.0) is None and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        probed = live.probed(2.0)
+        assert probed is not None and probed.looped
+    finally:
+        live.close()
+    assert compression_ratio("We have a group. We have a group.") < LOOP_RATIO
+    assert compression_ratio("I've been using a demo, so I like to spoil it.") < LOOP_RATIO

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,10 +43,27 @@ class _Draft:
 @dataclass(frozen=True)
 class Probed:
     """What a probe heard: the last words, and whether they are a closing phrase heard in
-    the last utterance decoded alone (then the phrase is all that utterance held)."""
+    the last utterance decoded alone (then the phrase is all that utterance held).
+
+    ``looped``: the quick decode went round in a loop ("any z, er, any z, er, er, er, …"
+    on a real clip's murmur): Whisper would reject it (compression ratio over 2.4), and
+    end-pointing reads the stretches' words instead. Its trailing "er" once held a
+    finished answer open for the 6-s unfinished-sentence wait.
+    """
 
     text: str
     closing_alone: bool = False
+    looped: bool = False
+
+
+LOOP_RATIO = 2.4
+"""Whisper's own compression-ratio threshold for text that went round in a loop."""
+
+
+def compression_ratio(text: str) -> float:
+    """Length of ``text`` over its zlib-compressed length, as Whisper measures repetition."""
+    raw = text.encode("utf-8")
+    return len(raw) / len(zlib.compress(raw)) if raw else 0.0
 
 
 def unlooped(text: str) -> str:
@@ -241,7 +259,8 @@ class LiveTranscriber:
                 for text in map(unlooped, said):
                     if closing_phrase_length(text.split()) >= 2:
                         return Probed(text, closing_alone=True)
-            return Probed(quick_decode(self._transcriber, samples))
+            text = quick_decode(self._transcriber, samples)
+            return Probed(text, looped=compression_ratio(text) > LOOP_RATIO)
         except Exception:  # a failed probe only means end-pointing waits for the stretch
             return None
 

@@ -285,7 +285,7 @@ class _Listener:
             text=text,
             has_transcriber=self.live is not None,
             command=command,
-            last_words=probed.text if probed is not None else None,
+            last_words=probed.text if probed is not None and not probed.looped else None,
         )
 
     def _probed(self) -> Probed | None:
@@ -298,7 +298,7 @@ class _Listener:
         """True when the transcriber has not yet decoded words the end decision could use."""
         if self.live is None or state.in_speech:
             return False
-        probing = self.probed_at == self.last_speech and state.last_words is None
+        probing = self.probed_at == self.last_speech and self._probed() is None
         return probing or (state.text is None and not self.unsent_speech)
 
     def _late_command(self, ended_by: str, command: str | None) -> tuple[str, str | None]:
