@@ -225,8 +225,16 @@ def start_practice(
         stderr=subprocess.PIPE,
         text=True,
         env=full_env,
+        # Ctrl+C as in a terminal, however the suite was started: a suite run in the
+        # background of a shell without job control inherits SIGINT ignored, and Python
+        # then installs no KeyboardInterrupt handler (the Ctrl+C test's CI failure).
+        preexec_fn=_default_sigint,
     )
     return Session(proc, rec, home, launched=time.monotonic())
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def answer_audio(text: str) -> np.ndarray:
