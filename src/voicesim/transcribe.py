@@ -291,14 +291,8 @@ class Transcriber:
         previous block of a long file), given to Whisper as its initial prompt.
         Silence, noise and tones give an empty transcript (VAD plus segment guards).
         """
-
-        if len(samples) < SAMPLE_RATE // 10:
-            return Transcript(text="", words=[])
-        segments, _ = self._model.transcribe(
-            np.asarray(samples, dtype=np.float32),
-            initial_prompt=prompt,
-            **self.decode_kwargs(verbatim=verbatim),
-        )
+        kwargs = self.decode_kwargs(verbatim=verbatim)
+        segments = self._segments(samples, initial_prompt=prompt, **kwargs)
         return self.words_of(segments, offset=offset)
 
     def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> Transcript | None:
@@ -309,20 +303,21 @@ class Transcriber:
         crosstalk the fallbacks took up to 8 s of a stretch's decode. When it returns a
         transcript, it is the one ``transcribe`` gives (its first pass is this one).
         """
-        if len(samples) < SAMPLE_RATE // 10:
-            return Transcript(text="", words=[])
-        segments, _ = self._model.transcribe(
-            np.asarray(samples, dtype=np.float32),
-            **{**self.decode_kwargs(), "temperature": 0.0},
-        )
         opts = self.options
-        done = list(segments)
+        done = list(self._segments(samples, **{**self.decode_kwargs(), "temperature": 0.0}))
         for seg in done:
             silent = seg.no_speech_prob > opts.no_speech_threshold
             improbable = seg.avg_logprob < opts.log_prob_threshold and not silent
             if seg.compression_ratio > opts.compression_ratio_threshold or improbable:
                 return None
         return self.words_of(done, offset=offset)
+
+    def _segments(self, samples: np.ndarray, **kwargs: Any) -> Iterable[Any]:
+        """faster-whisper's segments of the samples (none for under 0.1 s of audio)."""
+        if len(samples) < SAMPLE_RATE // 10:
+            return []
+        segments, _ = self._model.transcribe(np.asarray(samples, dtype=np.float32), **kwargs)
+        return segments
 
     def words_of(self, segments: Iterable[Any], *, offset: float = 0.0) -> Transcript:
         """The transcript of faster-whisper segments, guarded; word times in s plus `offset`."""

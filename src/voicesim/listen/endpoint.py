@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from voicesim.results import Transcript
+from voicesim.results import Transcript, Word
 from voicesim.text import is_filled_pause, words_of
 
 
@@ -166,6 +166,40 @@ def without_closing_phrase(transcript: Transcript) -> tuple[Transcript, float | 
     kept = transcript.words[:-n]
     cut = transcript.words[-n].start
     return replace(transcript, text=" ".join(w.text.strip() for w in kept), words=kept), cut
+
+
+def closing_words(said: str, start: float, end: float) -> list[Word]:
+    """The closing phrase that ends ``said`` as words spread evenly over [start, end] s
+    (a closing heard by a quick decode, which gives no word times); [] when there is none."""
+    tokens = said.split()
+    n = closing_phrase_length(tokens)
+    if n == 0 or end <= start:
+        return []
+    step = (end - start) / n
+    return [
+        Word(t, round(start + i * step, 3), round(start + (i + 1) * step, 3), 1.0)
+        for i, t in enumerate(tokens[-n:])
+    ]
+
+
+def with_closing(words: list[Word], closing: list[Word]) -> Transcript | None:
+    """``words`` followed by ``closing``, as a transcript whose closing phrase is exactly
+    ``closing`` when read back (the last word ends its sentence with a full stop if that is
+    what it takes: the speaker paused before the phrase); None when it is not."""
+    ended = words
+    if words and not words[-1].text.rstrip().endswith((".", "?", "!")):
+        last = words[-1]
+        stop = Word(last.text.rstrip(",;:") + ".", last.start, last.end, last.probability,
+                    last.filler)  # fmt: skip
+        ended = [*words[:-1], stop]
+    for body in (words, ended):
+        joined = Transcript(
+            text=" ".join(w.text.strip() for w in [*body, *closing]), words=[*body, *closing]
+        )
+        kept, at = without_closing_phrase(joined)
+        if at == closing[0].start and len(kept.words) == len(body):
+            return joined
+    return None
 
 
 def ends_with_closing_phrase(text: str) -> bool:

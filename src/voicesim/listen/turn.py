@@ -23,9 +23,9 @@ from voicesim.audio.capture import DeviceLost, Microphone
 from voicesim.listen.endpoint import (
     EndpointSettings,
     TurnState,
-    closing_phrase_length,
+    closing_words,
     decide,
-    without_closing_phrase,
+    with_closing,
 )
 from voicesim.listen.live import LiveTranscriber, Probed
 from voicesim.listen.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
@@ -330,15 +330,9 @@ class _Listener:
         begun, after = self.utterance_start, self.utterance_after
         if probed is None or not probed.closing_alone or begun is None:
             return None
-        tokens = probed.text.split()
-        n = closing_phrase_length(tokens)
-        if n == 0 or self.last_speech <= begun:
+        words = closing_words(probed.text, begun, self.last_speech)
+        if not words:
             return None
-        step = (self.last_speech - begun) / n
-        words = [
-            Word(t, round(begun + i * step, 3), round(begun + (i + 1) * step, 3), 1.0)
-            for i, t in enumerate(tokens[-n:])
-        ]
         # In the pause before the phrase (at least utterance_gap long): the gate's onset is
         # a frame or a few late, so its middle is clear of both the answer and the phrase.
         cut = max(0.0, begun - 0.3) if after is None else (after + begun) / 2
@@ -354,15 +348,9 @@ class _Listener:
             # Not a voice command: the answer ended on a closing phrase.
             self._send(cut, spoken_until=after, resumed_at=closing[0].start, command_check=False)
         self.live.wait(self.settings.final_wait)
-        body = self.live.transcript()
-        for words in (body.words, _end_sentence(body.words)):
-            joined = Transcript(
-                text=" ".join(w.text.strip() for w in [*words, *closing]),
-                words=[*words, *closing],
-            )
-            kept, at = without_closing_phrase(joined)
-            if at == closing[0].start and len(kept.words) == len(words):
-                return joined
+        joined = with_closing(self.live.transcript().words, closing)
+        if joined is not None:
+            return joined
         # Not read back as a closing after these words: decode the utterance after all.
         if self.chunk_start is not None and self.now > self.chunk_start:
             self._send(self.now)
@@ -403,16 +391,6 @@ class _Listener:
             chunks=list(self.chunks),
             warned_at_s=self.warned_at,
         )
-
-
-def _end_sentence(words: list[Word]) -> list[Word]:
-    """``words`` with a full stop after the last one (the speaker paused before the
-    closing phrase: the sentence before it ended there)."""
-    if not words or words[-1].text.rstrip().endswith((".", "?", "!")):
-        return words
-    last = words[-1]
-    return [*words[:-1], Word(last.text.rstrip(",;:") + ".", last.start, last.end,
-                              last.probability, last.filler)]  # fmt: skip
 
 
 def listen(
