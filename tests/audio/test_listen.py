@@ -13,7 +13,7 @@ from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
 from voicesim.listen.endpoint import EndpointSettings, without_closing_phrase
 from voicesim.listen.live import LOOP_RATIO, LiveTranscriber, Probed, compression_ratio, unlooped
 from voicesim.listen.turn import ListenSettings, Turn, listen
-from voicesim.results import Transcript
+from voicesim.results import Transcript, Word
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import brown_noise, keyboard_clicks, silence
 from voicesim.testing.speech import Fill, Gap, Say, compose, render
@@ -527,3 +527,36 @@ def test_a_probe_that_went_round_in_a_loop_is_not_read_as_the_last_words() -> No
         live.close()
     assert compression_ratio("We have a group. We have a group.") < LOOP_RATIO
     assert compression_ratio("I've been using a demo, so I like to spoil it.") < LOOP_RATIO
+
+
+class _Gated:
+    """Full decodes wait for ``release``; drafts and stretches alike return one word."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+        self.release.wait(30)
+        return Transcript(text="shipped", words=[Word("shipped", offset, offset + 0.5, 0.9)])
+
+    def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+        return self.transcribe(samples, offset=offset)
+
+
+def test_a_draft_promoted_before_it_started_is_still_decoded() -> None:
+    # Under load the draft can still be queued behind a stretch when the listener takes
+    # it as the next stretch's transcript: it must then be decoded, not left pending (a
+    # CI run waited the whole final_wait, 60 s, for it).
+    gated = _Gated()
+    live = LiveTranscriber(gated)  # type: ignore[arg-type]
+    try:
+        live.submit(np.zeros(SR, dtype=np.float32), 0.0, command_check=False)
+        time.sleep(0.1)  # the stretch worker is now inside the first decode
+        live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
+        assert live.promote(1.0)
+        gated.release.set()
+        assert live.wait(5.0)
+        assert [w.start for w in live.transcript().words] == [0.0, 1.0]
+    finally:
+        gated.release.set()
+        live.close()

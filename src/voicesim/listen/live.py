@@ -148,6 +148,8 @@ class LiveTranscriber:
             if d.result is not None:
                 self._results[offset_s] = d.result
                 self._commands[offset_s] = None
+            elif not d.started:  # still queued: it is the stretch, decoded as one
+                self._jobs.append((d.samples, offset_s, False))
             else:
                 d.promoted = True  # _run_draft files its result under the stretch
             self._cond.notify_all()
