@@ -393,7 +393,10 @@ def test_sigterm_or_hangup_mid_answer_keeps_a_rescorable_partial_answer(
     session.wait_tone()
     play(pulse, answer_audio(ANSWERS[0]))
     session.wait_tone()
-    player = pulse.play_into_mic(answer_audio(" ".join(ANSWERS)), SR, wait=False)
+    # The cut answer opens with the sentences tiny.en hears best in espeak's voice ("I led
+    # the redesign" comes out "I land and re-denide" in about half the runs).
+    spoken = " ".join(ANSWERS[1:] + ANSWERS[:1])
+    player = pulse.play_into_mic(answer_audio(spoken), SR, wait=False)
     time.sleep(5.0)  # a few sentences into the second answer
     session.proc.send_signal(sig)
     code, out, err = finish(session)
@@ -419,7 +422,7 @@ def test_sigterm_or_hangup_mid_answer_keeps_a_rescorable_partial_answer(
     assert rescored["extra"]["partial"] is True
     heard = rescored["analysis"]["transcript"]["text"]
     assert rescored["analysis"]["delivery"]["words"] >= 8
-    assert wer(" ".join(ANSWERS)[: len(heard)], heard) < 0.5
+    assert wer(spoken[: len(heard)], heard) < 0.5
 
 
 def test_devices_lists_the_virtual_microphone(pulse: PulseRig) -> None:
