@@ -42,7 +42,7 @@ import soundfile as sf
 
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
 from voicesim.listen.endpoint import OPEN_WORDS, EndpointSettings
-from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.packs import Question
 from voicesim.testing.rig import PulseRig, running_pulse
 from voicesim.testing.speech import SR, Gap, Say, compose, silence

@@ -41,7 +41,8 @@ from voicesim.analysis.pipeline import analyze_samples
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone, Microphone
 from voicesim.interview.feedback import scorecard, spoken_feedback
 from voicesim.listen.endpoint import EndpointSettings
-from voicesim.listen.turn import ListenSettings, listen
+from voicesim.listen.listener import ListenSettings
+from voicesim.listen.turn import listen
 from voicesim.scoring.rubric import Rubric
 from voicesim.testing.rig import PulseRig
 from voicesim.transcribe import Transcriber

@@ -1,6 +1,9 @@
 """Stage: speech → words. Offline Whisper transcription with word timings.
 
-(Contract part written first; the transcriber itself follows below.)
+One loaded model (Transcriber) serves every decode: the analysed transcript (transcribe),
+a stretch decoded live in one pass (transcribe_once), the quick decode of the last words
+(quick_text) and a voice command primed with its words (decode_prompted). The filler
+judge's one-token question to the same model is in voicesim.analysis.filler_judge.
 """
 
 from __future__ import annotations
@@ -20,12 +23,6 @@ from voicesim.text import is_filled_pause, plain
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    import numpy as np
-
-
-# --- the transcriber -------------------------------------------------------------------
-
-
 VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """A filler-rich prompt: Whisper copies the prompt's style, so it writes more of the
 "um"/"uh" it otherwise drops (SPEC §2). Not used by default (see DecodeOptions)."""
@@ -34,18 +31,6 @@ _ECHO_WORDS = {"so", "well", "yeah"}
 """With the filled pauses, the words Whisper hallucinates alone from a filler-rich context."""
 QUICK_PAD_S = 1.5
 """Silence after the audio of a quick decode (``Transcriber.quick_text``), seconds."""
-JUDGE_PROMPT = "Um... uh... um, uh, hmm, uh... um."
-"""Previous text for the filler judge: after it Whisper writes a filled pause it hears
-(real fillers score 0.5–0.96); with no prompt, or "Umm, let me think, uh, hmm.", it
-almost never gives one over 0.3 (measured on the 11 real clips)."""
-JUDGE_WINDOW_S = 2.0
-JUDGE_LEAD_S = 0.1
-JUDGE_TAIL_S = 0.1
-"""A judged span is cut out with this much audio before and after it (s) and padded with
-silence to the window: audio after a filler (the next word) drowns it in Whisper's first
-token (isolated windows: 8 hits / 0 false on the real set; 2 s of context: 8 / 5)."""
-JUDGE_BATCH = 16
-
 _HALLUCINATIONS = {"thank you", "thanks for watching", "thank you for watching", "you", "bye"}
 
 
@@ -120,7 +105,6 @@ class Transcriber:
                     "and not already downloaded (voicesim never downloads at run time)"
                 ) from exc
             raise ModelError(f"cannot load Whisper model {model or 'default'!r}: {exc}") from exc
-        self._judge: tuple[list[int], list[int]] | None = None
 
     def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
         """Greedy text of a short 16 kHz utterance decoded after ``prompt`` (no word times).
@@ -173,7 +157,7 @@ class Transcriber:
             ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(feats))),
             to_cpu=False,
         )
-        tokenizer = self._tokenizer()
+        tokenizer = self.tokenizer()
         prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         results = model.model.generate(
             encoded, [prompt] * len(feats), beam_size=1, max_length=len(prompt) + max_tokens
@@ -184,97 +168,17 @@ class Transcriber:
             texts.append(str(tokenizer.decode(tokens)).strip())
         return texts
 
-    def _tokenizer(self) -> Any:
+    @property
+    def model(self) -> Any:
+        """The loaded faster_whisper.WhisperModel."""
+        return self._model
+
+    def tokenizer(self) -> Any:
         """faster-whisper's English transcription tokenizer for the loaded model."""
         from faster_whisper.tokenizer import Tokenizer  # loaded with the model already
 
         model = self._model
         return Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", "en")
-
-    def filler_probabilities(
-        self,
-        samples: np.ndarray,
-        spans: Sequence[tuple[float, float]],
-        *,
-        offset: float = 0.0,
-    ) -> list[float]:
-        """For each span (start, end; s, minus ``offset`` into samples), the probability
-        (0–1) that Whisper opens it with a filled pause ("um", "uh", "hmm", "er"…).
-
-        Each span is cut out alone (JUDGE_LEAD_S before, JUDGE_TAIL_S after, zero-padded
-        to JUDGE_WINDOW_S), all windows are encoded in batches, and Whisper is asked for
-        one token after a prompt of fillers: the softmax mass of the filled-pause tokens.
-        Short windows: the encoder's attention is quadratic, so ten 2-s windows cost
-        about a sixth of one 30-s window (measured 0.11 vs 0.67 CPU-s with tiny.en).
-        """
-        import ctranslate2  # heavy; loaded with faster_whisper already when a model is
-
-        if not spans:
-            return []
-        model = self._model
-        hop = model.feature_extractor.hop_length
-        frames = round(JUDGE_WINDOW_S * SAMPLE_RATE / hop)
-        x = np.asarray(samples, dtype=np.float32)
-        prompt, filler_ids = self._judge_tokens()
-        scores: list[float] = []
-        for i in range(0, len(spans), JUDGE_BATCH):
-            feats = []
-            for a, b in spans[i : i + JUDGE_BATCH]:
-                s = max(0, round((a - offset - JUDGE_LEAD_S) * SAMPLE_RATE))
-                e = min(s + frames * hop, max(s, round((b - offset + JUDGE_TAIL_S) * SAMPLE_RATE)))
-                feats.append(self._window_mel(x[s:e], frames))
-            batch = np.ascontiguousarray(np.stack(feats))
-            enc = model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
-            results = model.model.generate(
-                enc,
-                [prompt] * len(feats),
-                beam_size=1,
-                max_length=len(prompt) + 1,
-                suppress_blank=False,
-                return_logits_vocab=True,
-            )
-            for r in results:
-                logits = np.asarray(r.logits[0][0], dtype=np.float64).ravel()
-                p = np.exp(logits - logits.max())
-                scores.append(float(p[filler_ids].sum() / p.sum()))
-        return scores
-
-    def _window_mel(self, audio: np.ndarray, frames: int) -> np.ndarray:
-        """Whisper's normalised log-mel of ``audio`` followed by silence, ``frames`` long.
-
-        The same as the feature extractor on the zero-padded window, but the spectrum is
-        computed over the audio only (a candidate is about 0.5 s of a 2-s window): past
-        the audio every frame is silence, log10(1e-10) = -10 before normalisation.
-        """
-        fe = self._model.feature_extractor
-        buf = np.zeros(len(audio) + fe.n_fft + fe.hop_length, dtype=np.float32)
-        buf[: len(audio)] = audio
-        window = np.hanning(fe.n_fft + 1)[:-1].astype(np.float32)
-        spec = fe.stft(buf, fe.n_fft, fe.hop_length, window=window, return_complex=True)
-        power = np.abs(spec[..., :-1]) ** 2
-        mel = np.log10(np.clip(fe.mel_filters @ power, 1e-10, None))
-        out = np.full((mel.shape[0], frames), -10.0, dtype=np.float32)
-        k = min(frames, mel.shape[1])
-        out[:, :k] = mel[:, :k]
-        out = np.maximum(out, out.max() - 8.0)
-        return (out + 4.0) / 4.0
-
-    def _judge_tokens(self) -> tuple[list[int], list[int]]:
-        """The judge's prompt tokens and the filled-pause token ids (built once)."""
-        if self._judge is None:
-            tok = self._tokenizer()
-            prompt = [tok.sot_prev, *tok.encode(" " + JUDGE_PROMPT)]
-            prompt += [*tok.sot_sequence, tok.no_timestamps]
-            # Every single-token spelling of a filled pause by the one definition
-            # (text.is_filled_pause), except the "mm" family: backchannels such as "mm-hmm"
-            # are not hesitations.
-            ids = []
-            for token_id in range(tok.eot):
-                text = tok.decode([token_id]).strip()
-                if text.isalpha() and is_filled_pause(text) and not text.lower().startswith("m"):
-                    ids.append(token_id)
-            self._judge = (prompt, ids)
-        return self._judge
 
     def transcribe(
         self,

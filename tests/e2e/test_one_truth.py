@@ -16,7 +16,7 @@ from voicesim.audio.speak import SilentSpeaker
 from voicesim.interview.modes import get_mode
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
 from voicesim.listen.endpoint import EndpointSettings
-from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.packs import find_question
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import SessionStore

@@ -14,7 +14,7 @@ from voicesim.interview.cues import warning_line, without_warning_echo
 from voicesim.interview.modes import get_mode
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
 from voicesim.listen.endpoint import EndpointSettings
-from voicesim.listen.turn import ListenSettings
+from voicesim.listen.listener import ListenSettings
 from voicesim.packs import Question
 from voicesim.results import Transcript, Word
 from voicesim.scoring.rubric import load_rubric

@@ -17,7 +17,13 @@ from tests.support.paths import REPO
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.filled_pauses import absorb_lookalikes
-from voicesim.analysis.filler_judge import THRESHOLD, Judged, candidates, decide
+from voicesim.analysis.filler_judge import (
+    THRESHOLD,
+    Judged,
+    candidates,
+    decide,
+    filler_probabilities,
+)
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word
@@ -45,11 +51,11 @@ def test_judge_scores_rendered_um_high_and_a_word_low(transcriber: Transcriber) 
     um = compose([Gap(0.3), Fill("um"), Gap(0.3)])
     word = compose([Gap(0.3), Say("table"), Gap(0.3)])
     spans = [(f.start, f.end) for f in um.fillers]
-    (p_um,) = transcriber.filler_probabilities(um.audio, spans)
+    (p_um,) = filler_probabilities(transcriber, um.audio, spans)
     w = word.words[0]
-    (p_word,) = transcriber.filler_probabilities(word.audio, [(w.start, w.end)])
+    (p_word,) = filler_probabilities(transcriber, word.audio, [(w.start, w.end)])
     assert p_um >= THRESHOLD > p_word, (p_um, p_word)
-    assert transcriber.filler_probabilities(um.audio, []) == []
+    assert filler_probabilities(transcriber, um.audio, []) == []
 
 
 @pytest.mark.slow

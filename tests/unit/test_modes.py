@@ -7,7 +7,7 @@ import pytest
 from voicesim.errors import UserError
 from voicesim.interview.modes import MODES, get_mode
 from voicesim.listen.endpoint import EndpointSettings
-from voicesim.listen.turn import ListenSettings
+from voicesim.listen.listener import ListenSettings
 from voicesim.packs import Question
 
 

@@ -25,7 +25,7 @@ from voicesim.interview import session as practice
 from voicesim.interview.modes import get_mode
 from voicesim.interview.probes import ASK_OWN_ACTION, ASK_RESULT, probe_for
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
-from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.packs import Question
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.written import score_text, transcript_from_text

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from voicesim.interview.feedback import Scorecard, SessionSummary
     from voicesim.interview.modes import Ask, Mode
     from voicesim.interview.session import SessionResult
-    from voicesim.listen.turn import Turn
+    from voicesim.listen.listener import Turn
 
 _ENDED = {
     "silence": "you stopped talking",

@@ -19,7 +19,7 @@ from voicesim.sessions.store import AnswerRecord, utc_now
 
 if TYPE_CHECKING:
     from voicesim.interview.modes import Ask
-    from voicesim.listen.turn import Turn
+    from voicesim.listen.listener import Turn
     from voicesim.results import AnalysisResult
     from voicesim.sessions.files import AnswerAudioWriter
     from voicesim.sessions.store import SessionWriter

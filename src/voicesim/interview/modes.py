@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from voicesim.errors import UserError
 
 if TYPE_CHECKING:
-    from voicesim.listen.turn import ListenSettings
+    from voicesim.listen.listener import ListenSettings
 
 MODES = ("standard", "panel", "stress", "rapid")
 

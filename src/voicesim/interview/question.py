@@ -21,7 +21,8 @@ from voicesim.interview.cues import warning_line, without_warning_echo
 from voicesim.interview.feedback import AnswerOutcome, Status, scorecard, spoken_feedback
 from voicesim.interview.log import SessionLog
 from voicesim.interview.modes import Ask, Interviewer, Mode
-from voicesim.listen.turn import Turn, listen
+from voicesim.listen.listener import Turn
+from voicesim.listen.turn import listen
 from voicesim.scoring.score import top_improvements
 
 if TYPE_CHECKING:

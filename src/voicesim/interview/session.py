@@ -44,7 +44,7 @@ from voicesim.interview.log import SessionLog, question_dict
 from voicesim.interview.modes import Ask, Mode
 from voicesim.interview.probes import probe_for
 from voicesim.interview.question import QuestionLoop, Stop
-from voicesim.listen.turn import ListenSettings, Turn
+from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.results import Transcript, Word
 from voicesim.scoring.rubric import Rubric, load_rubric
 

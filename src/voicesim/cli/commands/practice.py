@@ -25,7 +25,7 @@ from voicesim.errors import DeviceError, UserError
 from voicesim.interview.demo import CandidateMicrophone, DemoReporter
 from voicesim.interview.modes import Mode, get_mode
 from voicesim.interview.session import Interview, PracticeSettings, SessionResult
-from voicesim.listen.turn import ListenSettings
+from voicesim.listen.listener import ListenSettings
 from voicesim.sessions.store import SessionStore
 from voicesim.transcribe import Transcriber
 
