@@ -31,6 +31,14 @@ _ECHO_WORDS = {"so", "well", "yeah"}
 """With the filled pauses, the words Whisper hallucinates alone from a filler-rich context."""
 QUICK_PAD_S = 1.5
 """Silence after the audio of a quick decode (``Transcriber.quick_text``), seconds."""
+TOKENS_PER_S = 12.0
+TOKEN_SLACK = 32
+"""A bounded decode (``transcribe(..., bounded=True)``) writes at most this many tokens per
+second of audio, plus the slack: about twice the densest real speech (4 words/s ≈ 6 tokens
+with punctuation and timestamps). A decode that goes round in a loop ("er, er, er, …") ran
+on to Whisper's 448-token limit, and each temperature fallback again: 4.6 s for one
+7-s pass, 8.2 s for a 10-s stretch on a real clip's murmur (idle machine)."""
+
 _HALLUCINATIONS = {"thank you", "thanks for watching", "thank you for watching", "you", "bye"}
 
 
@@ -187,19 +195,34 @@ class Transcriber:
         offset: float = 0.0,
         verbatim: bool = True,
         prompt: str | None = None,
+        bounded: bool = False,
     ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples; word times in seconds plus `offset`.
 
         ``verbatim`` adds the filler prompt when the options carry one (off by default);
         False always decodes plain. ``prompt``: text said just before these samples (the
         previous block of a long file), given to Whisper as its initial prompt.
+        ``bounded`` (at most 30 s of audio, no ``prompt``): no more tokens than the audio
+        could hold (TOKENS_PER_S), so a pass that loops ends early; for live decodes,
+        where the wait is the user's.
         Silence, noise and tones give an empty transcript (VAD plus segment guards).
         """
         kwargs = self.decode_kwargs(verbatim=verbatim)
+        if bounded:
+            kwargs["max_new_tokens"] = self._token_bound(samples)
         segments = self._segments(samples, initial_prompt=prompt, **kwargs)
         return self.words_of(segments, offset=offset)
 
-    def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> Transcript | None:
+    def _token_bound(self, samples: np.ndarray) -> int:
+        """Most new tokens a bounded decode of these samples may write."""
+        seconds = min(30.0, len(samples) / SAMPLE_RATE)
+        # The prompt (the window's previous text, or hotwords) is cut to 223 tokens, and
+        # prompt plus new tokens must fit in Whisper's 448.
+        return min(220, int(TOKENS_PER_S * seconds) + TOKEN_SLACK)
+
+    def transcribe_once(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> Transcript | None:
         """``transcribe`` in one pass at temperature 0, or None where that pass would fall
         back to sampling (repetitive or improbable text).
 
@@ -208,7 +231,10 @@ class Transcriber:
         transcript, it is the one ``transcribe`` gives (its first pass is this one).
         """
         opts = self.options
-        done = list(self._segments(samples, **{**self.decode_kwargs(), "temperature": 0.0}))
+        kwargs = {**self.decode_kwargs(), "temperature": 0.0}
+        if bounded:
+            kwargs["max_new_tokens"] = self._token_bound(samples)
+        done = list(self._segments(samples, **kwargs))
         for seg in done:
             silent = seg.no_speech_prob > opts.no_speech_threshold
             improbable = seg.avg_logprob < opts.log_prob_threshold and not silent

@@ -138,7 +138,9 @@ class _StuckTranscriber:
         self.release.wait(30)
         return ""
 
-    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
         self.release.wait(30)
         from voicesim.results import Transcript
 
@@ -379,13 +381,17 @@ class _Spy:
         self.inner = inner
         self.decoded: list[tuple[float, float]] = []
 
-    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
         self.decoded.append((offset, offset + len(samples) / SR))
-        return self.inner.transcribe(samples, offset=offset)
+        return self.inner.transcribe(samples, offset=offset, bounded=bounded)
 
-    def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+    def transcribe_once(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
         self.decoded.append((offset, offset + len(samples) / SR))
-        return self.inner.transcribe_once(samples, offset=offset)
+        return self.inner.transcribe_once(samples, offset=offset, bounded=bounded)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
@@ -458,7 +464,9 @@ class _SlowStretches:
         self.release = threading.Event()
         self.lone = lone
 
-    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
         self.release.wait(30)
         return Transcript(text="")
 
@@ -501,6 +509,25 @@ def test_a_draft_pass_is_the_full_decode_when_it_needs_no_fallback(
     assert once == transcriber.transcribe(speech, offset=1.0)
 
 
+@pytest.mark.slow
+def test_a_bounded_live_decode_keeps_every_word_of_fast_speech(transcriber: Transcriber) -> None:
+    # Live decodes stop at TOKENS_PER_S tokens per second of audio, so a pass that loops on
+    # murmur ends early; 15 s of speech at 240 wpm (faster than people talk) loses nothing.
+    speech = compose(
+        [Say("We moved the billing system to the cloud in three months, and it cut costs."),
+         Say("I asked each person on the team what blocked them, and we fixed that first."),
+         Say("Then we wrote down every decision, who made it, and why, in one shared page."),
+         Say("Support calls went down by a third, and the release took half as long."),
+         Say("Next time I would bring the finance team in at the start, not at the end.")],
+        wpm=240,
+    ).audio  # fmt: skip
+    assert 12.0 < len(speech) / SR <= 30.0
+    once = transcriber.transcribe_once(speech)
+    assert once is not None and len(once.words) >= 65  # one pass: no sampled fallbacks
+    assert transcriber.transcribe_once(speech, bounded=True) == once
+    assert transcriber.transcribe(speech, bounded=True) == once
+
+
 def test_a_closing_phrase_whisper_looped_on_is_read_once() -> None:
     assert unlooped("Next question. Next question. Next question. Next") == "Next question."
     assert unlooped("That's it. That's it.") == "That's it."
@@ -536,11 +563,15 @@ class _Gated:
     def __init__(self) -> None:
         self.release = threading.Event()
 
-    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
         self.release.wait(30)
         return Transcript(text="shipped", words=[Word("shipped", offset, offset + 0.5, 0.9)])
 
-    def transcribe_once(self, samples: np.ndarray, *, offset: float = 0.0) -> object:
+    def transcribe_once(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
         return self.transcribe(samples, offset=offset)
 
 

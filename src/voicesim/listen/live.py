@@ -210,7 +210,7 @@ class LiveTranscriber:
                 if command_check:
                     command = decode_command(self._transcriber, samples)
                 if command is None:
-                    part = self._transcriber.transcribe(samples, offset=offset)
+                    part = self._transcriber.transcribe(samples, offset=offset, bounded=True)
             except Exception as e:  # surfaced to the listener by transcript()
                 self._error = e
             with self._cond:
@@ -225,7 +225,7 @@ class LiveTranscriber:
         # One pass, no fallbacks: a draft may be thrown away, and on murmur the fallbacks
         # held the stretch worker for seconds.
         try:
-            part = self._transcriber.transcribe_once(d.samples, offset=d.offset)
+            part = self._transcriber.transcribe_once(d.samples, offset=d.offset, bounded=True)
         except Exception:  # as if unusable: the stretch is decoded in full, errors and all
             part = None
         with self._cond:
