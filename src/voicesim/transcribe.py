@@ -202,9 +202,8 @@ class Transcriber:
         ``verbatim`` adds the filler prompt when the options carry one (off by default);
         False always decodes plain. ``prompt``: text said just before these samples (the
         previous block of a long file), given to Whisper as its initial prompt.
-        ``bounded`` (at most 30 s of audio, no ``prompt``): no more tokens than the audio
-        could hold (TOKENS_PER_S), so a pass that loops ends early; for live decodes,
-        where the wait is the user's.
+        ``bounded``: no more tokens per window than its audio could hold (TOKENS_PER_S),
+        so a pass that loops ends early; for live decodes, where the wait is the user's.
         Silence, noise and tones give an empty transcript (VAD plus segment guards).
         """
         kwargs = self.decode_kwargs(verbatim=verbatim)
