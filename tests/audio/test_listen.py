@@ -575,6 +575,80 @@ class _Gated:
         return self.transcribe(samples, offset=offset)
 
 
+class _Drafting:
+    """Drafts hear ``heard`` once released; full and command decodes are recorded."""
+
+    def __init__(self, heard: str) -> None:
+        self.heard = heard
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.calls: list[str] = []
+
+    def _words(self, text: str, offset: float) -> Transcript:
+        words = [
+            Word(w, offset + 0.3 * i, offset + 0.3 * i + 0.2, 0.9)
+            for i, w in enumerate(text.split())
+        ]
+        return Transcript(text=text, words=words)
+
+    def transcribe_once(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
+        self.entered.set()
+        self.release.wait(30)
+        return self._words(self.heard, offset)
+
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
+        self.calls.append("transcribe")
+        return self._words(self.heard, offset)
+
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
+        self.calls.append("command")
+        return self.heard
+
+
+@pytest.mark.parametrize("done_first", [True, False])
+def test_a_short_answer_drafted_whole_is_not_decoded_again_as_a_command(done_first: bool) -> None:
+    # "The hardest part was the data migration." holds 2.1 s of speech, so it may be a
+    # voice command; its draft was dropped for a command decode and a full decode, which
+    # held the tip after "That's it." 0.5-0.7 s past the end (timing run 9, idle).
+    fake = _Drafting("The hardest part was the data migration.")
+    live = LiveTranscriber(fake)  # type: ignore[arg-type]
+    try:
+        live.draft(np.zeros(SR * 3, dtype=np.float32), 0.2)
+        assert fake.entered.wait(5)
+        if done_first:
+            fake.release.set()
+            deadline = time.monotonic() + 5
+            while live._draft is not None and live._draft.result is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        assert live.promote(0.2, command_check=True)
+        fake.release.set()
+        assert live.wait(5.0)
+        assert live.transcript().text == fake.heard and fake.calls == []
+    finally:
+        fake.release.set()
+        live.close()
+
+
+def test_a_short_draft_that_may_be_a_command_is_decoded_as_one() -> None:
+    fake = _Drafting("Skip.")
+    live = LiveTranscriber(fake)  # type: ignore[arg-type]
+    try:
+        live.draft(np.zeros(SR, dtype=np.float32), 0.2)
+        assert fake.entered.wait(5)
+        assert live.promote(0.2, command_check=True)  # still decoding: decided when done
+        fake.release.set()
+        assert live.wait(5.0)
+        assert fake.calls == ["command"] and live.tail() == ("", "skip")
+    finally:
+        fake.release.set()
+        live.close()
+
+
 def test_a_draft_promoted_before_it_started_is_still_decoded() -> None:
     # Under load the draft can still be queued behind a stretch when the listener takes
     # it as the next stretch's transcript: it must then be decoded, not left pending (a
