@@ -216,9 +216,8 @@ class Listener:
     ) -> None:
         """Close the stretch at ``end_s``. Its draft is its transcript when the speech in it
         (up to ``spoken_until``, by default the last speech) ended before the draft did, and
-        the draft ends before the speech after it (from ``resumed_at``, by default end_s);
-        a stretch that may be a voice command (by default: a short utterance) keeps its draft
-        only if the draft heard more words than a command (LiveTranscriber.promote)."""
+        the draft ends before the speech after it (from ``resumed_at``, by default end_s),
+        unless it must be checked for a voice command (by default: a short utterance)."""
         assert self.chunk_start is not None
         start = self.chunk_start
         drafted, self.draft_end = self.draft_end, None
@@ -229,8 +228,8 @@ class Listener:
                 self.settings.commands and self.speech_s <= self.settings.command_max_speech
             )
         if self.live is not None and end_s > start:
-            covered = drafted is not None and spoken <= drafted <= limit
-            if covered and self.live.promote(start, command_check=command_check):
+            covered = drafted is not None and spoken <= drafted <= limit and not command_check
+            if covered and self.live.promote(start):
                 pass  # the draft heard everything said in the stretch
             else:
                 if drafted is not None:

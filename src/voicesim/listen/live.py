@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voicesim.listen.endpoint import closing_phrase_length
-from voicesim.listen.voice_commands import MAX_WORDS, decode_command
+from voicesim.listen.voice_commands import decode_command
 from voicesim.results import Transcript
 from voicesim.transcribe import Transcriber
 
@@ -36,15 +36,8 @@ class _Draft:
     offset: float
     started: bool = False
     promoted: bool = False
-    command_check: bool = False
     unusable: bool = False
     result: Transcript | None = None
-
-
-def _answer_words(part: Transcript) -> bool:
-    """True when a decode heard more words than a voice command holds: an answer, which
-    needs no decode as a possible command (see LiveTranscriber.promote)."""
-    return len(part.words) > MAX_WORDS
 
 
 @dataclass(frozen=True)
@@ -142,22 +135,13 @@ class LiveTranscriber:
         with self._cond:
             return self._draft is not None
 
-    def promote(self, offset_s: float, *, command_check: bool = False) -> bool:
+    def promote(self, offset_s: float) -> bool:
         """Take the draft starting ``offset_s`` as the stretch's transcript (it may still be
         decoding: the stretch is pending until it is). False when there is no such draft,
-        or when its one pass was not good enough (the stretch is then decoded in full).
-
-        ``command_check``: the stretch is short enough to be a voice command. The draft
-        serves only if it heard more words than a command holds; else the stretch is
-        decoded as a possible command after all. Dropping such drafts made a one-sentence
-        answer before "That's it." ("The hardest part was the data migration.", 2.1 s of
-        speech) wait for a command decode and a full decode after the turn had ended.
-        """
+        or when its one pass was not good enough (the stretch is then decoded in full)."""
         with self._cond:
             d = self._draft
             if d is None or d.offset != offset_s or d.unusable:
-                return False
-            if command_check and d.result is not None and not _answer_words(d.result):
                 return False
             self._draft = None
             self._offsets.append(offset_s)
@@ -165,10 +149,9 @@ class LiveTranscriber:
                 self._results[offset_s] = d.result
                 self._commands[offset_s] = None
             elif not d.started:  # still queued: it is the stretch, decoded as one
-                self._jobs.append((d.samples, offset_s, command_check))
+                self._jobs.append((d.samples, offset_s, False))
             else:
                 d.promoted = True  # _run_draft files its result under the stretch
-                d.command_check = command_check
             self._cond.notify_all()
             return True
 
@@ -249,12 +232,10 @@ class LiveTranscriber:
             if part is None:
                 d.unusable = True
                 if d.promoted:  # decode the stretch (all of it is in the draft) in full
-                    self._jobs.append((d.samples, d.offset, d.command_check))
+                    self._jobs.append((d.samples, d.offset, False))
             else:
                 d.result = part
-                if d.promoted and d.command_check and not _answer_words(part):
-                    self._jobs.append((d.samples, d.offset, True))  # maybe a command
-                elif d.promoted:
+                if d.promoted:
                     self._results[d.offset] = part
                     self._commands[d.offset] = None
             self._cond.notify_all()
