@@ -207,17 +207,8 @@ class Transcriber:
         Silence, noise and tones give an empty transcript (VAD plus segment guards).
         """
         kwargs = self.decode_kwargs(verbatim=verbatim)
-        if bounded:
-            kwargs["max_new_tokens"] = self._token_bound(samples)
-        segments = self._segments(samples, initial_prompt=prompt, **kwargs)
+        segments = self._segments(samples, bounded, initial_prompt=prompt, **kwargs)
         return self.words_of(segments, offset=offset)
-
-    def _token_bound(self, samples: np.ndarray) -> int:
-        """Most new tokens a bounded decode of these samples may write."""
-        seconds = min(30.0, len(samples) / SAMPLE_RATE)
-        # The prompt (the window's previous text, or hotwords) is cut to 223 tokens, and
-        # prompt plus new tokens must fit in Whisper's 448.
-        return min(220, int(TOKENS_PER_S * seconds) + TOKEN_SLACK)
 
     def transcribe_once(
         self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
@@ -231,9 +222,7 @@ class Transcriber:
         """
         opts = self.options
         kwargs = {**self.decode_kwargs(), "temperature": 0.0}
-        if bounded:
-            kwargs["max_new_tokens"] = self._token_bound(samples)
-        done = list(self._segments(samples, **kwargs))
+        done = list(self._segments(samples, bounded, **kwargs))
         for seg in done:
             silent = seg.no_speech_prob > opts.no_speech_threshold
             improbable = seg.avg_logprob < opts.log_prob_threshold and not silent
@@ -241,10 +230,18 @@ class Transcriber:
                 return None
         return self.words_of(done, offset=offset)
 
-    def _segments(self, samples: np.ndarray, **kwargs: Any) -> Iterable[Any]:
-        """faster-whisper's segments of the samples (none for under 0.1 s of audio)."""
+    def _segments(self, samples: np.ndarray, bounded: bool, **kwargs: Any) -> Iterable[Any]:
+        """faster-whisper's segments of the samples (none for under 0.1 s of audio).
+
+        ``bounded``: at most TOKENS_PER_S new tokens per second of audio (per 30-s window)
+        plus TOKEN_SLACK, and 220 in all: the prompt (the window's previous text, or
+        hotwords) is cut to 223 tokens, and prompt plus new tokens must fit in Whisper's 448.
+        """
         if len(samples) < SAMPLE_RATE // 10:
             return []
+        if bounded:
+            seconds = min(30.0, len(samples) / SAMPLE_RATE)
+            kwargs["max_new_tokens"] = min(220, int(TOKENS_PER_S * seconds) + TOKEN_SLACK)
         segments, _ = self._model.transcribe(np.asarray(samples, dtype=np.float32), **kwargs)
         return segments
 

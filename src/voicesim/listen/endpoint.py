@@ -186,13 +186,13 @@ def with_closing(words: list[Word], closing: list[Word]) -> Transcript | None:
     """``words`` followed by ``closing``, as a transcript whose closing phrase is exactly
     ``closing`` when read back (the last word ends its sentence with a full stop if that is
     what it takes: the speaker paused before the phrase); None when it is not."""
-    ended = words
+    bodies = [words]
     if words and not words[-1].text.rstrip().endswith((".", "?", "!")):
         last = words[-1]
         stop = Word(last.text.rstrip(",;:") + ".", last.start, last.end, last.probability,
                     last.filler)  # fmt: skip
-        ended = [*words[:-1], stop]
-    for body in (words, ended):
+        bodies.append([*words[:-1], stop])
+    for body in bodies:
         joined = Transcript(
             text=" ".join(w.text.strip() for w in [*body, *closing]), words=[*body, *closing]
         )
