@@ -592,3 +592,138 @@ def test_a_draft_promoted_before_it_started_is_still_decoded() -> None:
     finally:
         gated.release.set()
         live.close()
+
+
+class _Recording:
+    """Records every decode (kind, seconds of audio, bounded); drafts hear a sentence."""
+
+    def __init__(self, command: str = "") -> None:
+        self.calls: list[tuple[str, float, bool]] = []
+        self.command = command
+        self.probe_done = threading.Event()
+        self.probe_done.set()
+
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
+        self.calls.append(("full", len(samples) / SR, bounded))
+        return Transcript(text="full", words=[Word("full", offset, offset + 0.5, 0.9)])
+
+    def transcribe_once(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
+        self.calls.append(("draft", len(samples) / SR, bounded))
+        words = [
+            Word("The", offset, offset + 0.3, 0.9),
+            Word("migration.", offset + 1, offset + 2, 0.9),
+        ]
+        return Transcript(text="The hardest part was the data migration.", words=words)
+
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
+        self.calls.append(("command", len(samples) / SR, False))
+        return self.command
+
+    def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
+        self.probe_done.wait(30)
+        return "the data migration."
+
+    def quick_texts(self, pieces: list[np.ndarray], *, max_tokens: int = 92) -> list[str]:
+        return ["the data migration."] * len(pieces)
+
+
+def _settle(live: LiveTranscriber) -> None:
+    assert live.wait(5.0)
+
+
+@pytest.mark.parametrize(("heard", "command"), [("", None), ("Skip.", "skip")])
+def test_a_short_answers_draft_is_its_transcript_after_the_command_check(
+    heard: str, command: str | None
+) -> None:
+    # A one-sentence answer (under command_max_speech) is closed as a possible command:
+    # it is decoded as one, but its finished draft is its transcript, not decoded again.
+    fake = _Recording(command=heard)
+    live = LiveTranscriber(fake)  # type: ignore[arg-type]
+    try:
+        live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
+        deadline = time.monotonic() + 5
+        while not fake.calls and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        time.sleep(0.05)
+        assert live.promote(1.0, command_samples=np.zeros(SR * 3, dtype=np.float32))
+        _settle(live)
+        assert [(k, s) for k, s, _ in fake.calls] == [("draft", 2.0), ("command", 3.0)]
+        text, found = live.tail()
+        assert found == command  # a command is no answer: its stretch holds no words
+        assert text == ("" if command else "The hardest part was the data migration.")
+    finally:
+        live.close()
+
+
+def test_a_draft_still_queued_when_promoted_as_a_command_is_decoded_in_full() -> None:
+    gated = _Gated()
+    live = LiveTranscriber(gated)  # type: ignore[arg-type]
+    recorded = _Recording()
+    try:
+        live.submit(np.zeros(SR, dtype=np.float32), 0.0, command_check=False)
+        time.sleep(0.1)  # the stretch worker is inside the first decode; the draft waits
+        live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
+        gated.decode_prompted = recorded.decode_prompted  # type: ignore[attr-defined]
+        assert live.promote(1.0, command_samples=np.zeros(SR * 3, dtype=np.float32))
+        gated.release.set()
+        _settle(live)
+        # The whole closed stretch (3 s) was checked for a command, then decoded in full.
+        assert recorded.calls == [("command", 3.0, False)]
+        assert [w.start for w in live.transcript().words] == [0.0, 1.0]
+    finally:
+        gated.release.set()
+        live.close()
+
+
+def test_live_stretches_and_drafts_are_bounded_decodes() -> None:
+    fake = _Recording()
+    live = LiveTranscriber(fake)  # type: ignore[arg-type]
+    try:
+        live.submit(np.zeros(SR * 4, dtype=np.float32), 0.0, command_check=False)
+        _settle(live)
+        live.draft(np.zeros(SR * 3, dtype=np.float32), 4.0)
+        deadline = time.monotonic() + 5
+        while len(fake.calls) < 2 and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        assert [(k, b) for k, _, b in fake.calls] == [("full", True), ("draft", True)]
+    finally:
+        live.close()
+
+
+def test_a_draft_waits_for_the_probe_of_its_pause() -> None:
+    # The probe decides whether the answer ended; a draft decoded beside it on two cores
+    # slows it down, so the stretch is drafted only once the probe is done.
+    from voicesim.listen.listener import Listener
+
+    fake = _Recording()
+    fake.probe_done.clear()
+    listener = Listener(ListenSettings(), fake)  # type: ignore[arg-type]
+    try:
+        speech = compose([Say("We moved the billing system to the cloud in three months.")])
+        audio = np.concatenate([silence(0.3), speech.audio, silence(1.5)])
+        step = 512
+        pause_end = round((0.3 + speech.duration_s + 0.9) * SR)  # 0.9 s into the pause
+        for i in range(0, pause_end, step):
+            listener.feed(audio[i : i + step])
+        time.sleep(0.3)
+        assert listener.probed_at is not None  # the pause was probed...
+        assert not [c for c in fake.calls if c[0] == "draft"]  # ...and nothing drafted yet
+        fake.probe_done.set()
+        deadline = time.monotonic() + 5
+        while listener._probed() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        listener.feed(audio[pause_end : pause_end + step])
+        # Drafted at the next frame, 0.9 s into the pause (not at the 0.4-s cut_pause).
+        assert listener.draft_end is not None
+        assert listener.draft_end - listener.last_speech == pytest.approx(0.9, abs=0.05)
+        while not [c for c in fake.calls if c[0] == "draft"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [c[0] for c in fake.calls] == ["draft"]
+    finally:
+        fake.probe_done.set()
+        assert listener.live is not None
+        listener.live.close()

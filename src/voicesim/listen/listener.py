@@ -38,7 +38,8 @@ class ListenSettings:
     ``command_max_speech`` of speech, a possible command) is closed after
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
     At a ``cut_pause`` in a stretch of at least ``draft_chunk`` seconds, when no stretch is
-    waiting for the transcriber, the stretch so far is decoded as a draft: if nothing but
+    waiting for the transcriber and the pause's probe is done, the stretch so far is
+    decoded as a draft: if nothing but
     silence (or a closing phrase) follows, that is its transcript, ready when the answer
     ends.
     After ``probe_pause`` of silence the last ``probe_window`` seconds are decoded on
@@ -203,6 +204,10 @@ class Listener:
             return
         if not live.idle or live.drafting:
             return
+        if self.probed_at == self.last_speech and self._probed() is None:
+            # The probe of this pause first: it decides whether the answer ended, and a
+            # draft decoded beside it takes half the cores from it (each decode uses all).
+            return
         live.draft(self._samples(self.chunk_start, self.now), self.chunk_start)
         self.draft_end = self.now
 
@@ -216,8 +221,9 @@ class Listener:
     ) -> None:
         """Close the stretch at ``end_s``. Its draft is its transcript when the speech in it
         (up to ``spoken_until``, by default the last speech) ended before the draft did, and
-        the draft ends before the speech after it (from ``resumed_at``, by default end_s),
-        unless it must be checked for a voice command (by default: a short utterance)."""
+        the draft ends before the speech after it (from ``resumed_at``, by default end_s).
+        A stretch to check for a voice command (by default: a short utterance) is decoded
+        as a possible command either way."""
         assert self.chunk_start is not None
         start = self.chunk_start
         drafted, self.draft_end = self.draft_end, None
@@ -228,13 +234,15 @@ class Listener:
                 self.settings.commands and self.speech_s <= self.settings.command_max_speech
             )
         if self.live is not None and end_s > start:
-            covered = drafted is not None and spoken <= drafted <= limit and not command_check
-            if covered and self.live.promote(start):
+            samples = self._samples(start, end_s)
+            covered = drafted is not None and spoken <= drafted <= limit
+            checked = samples if command_check else None
+            if covered and self.live.promote(start, command_samples=checked):
                 pass  # the draft heard everything said in the stretch
             else:
                 if drafted is not None:
                     self.live.drop_draft()
-                self.live.submit(self._samples(start, end_s), start, command_check=command_check)
+                self.live.submit(samples, start, command_check=command_check)
         self.chunks.append((start, end_s))
         self.chunk_start = end_s
         self.unsent_speech = self.gate.speaking

@@ -38,6 +38,18 @@ class _Draft:
     promoted: bool = False
     unusable: bool = False
     result: Transcript | None = None
+    command_samples: np.ndarray | None = None  # promoted as a possible voice command
+
+
+@dataclass
+class _Job:
+    """A closed stretch to decode. With ``command_check`` it is first decoded as a possible
+    voice command; ``drafted`` (its draft's words) is then its transcript when it is none."""
+
+    samples: np.ndarray
+    offset: float
+    command_check: bool
+    drafted: Transcript | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,7 @@ class LiveTranscriber:
 
     def __init__(self, transcriber: Transcriber) -> None:
         self._transcriber = transcriber
-        self._jobs: list[tuple[np.ndarray, float, bool]] = []  # samples, offset, command check
+        self._jobs: list[_Job] = []
         self._probe_job: tuple[np.ndarray, float, list[np.ndarray]] | None = None
         self._offsets: list[float] = []  # every submitted stretch, in order
         self._results: dict[float, Transcript] = {}
@@ -118,7 +130,7 @@ class LiveTranscriber:
         With ``command_check`` the stretch is first decoded as a possible voice command.
         """
         with self._cond:
-            self._jobs.append((samples, offset_s, command_check))
+            self._jobs.append(_Job(samples, offset_s, command_check))
             self._offsets.append(offset_s)
             self._cond.notify_all()
 
@@ -135,10 +147,16 @@ class LiveTranscriber:
         with self._cond:
             return self._draft is not None
 
-    def promote(self, offset_s: float) -> bool:
+    def promote(self, offset_s: float, *, command_samples: np.ndarray | None = None) -> bool:
         """Take the draft starting ``offset_s`` as the stretch's transcript (it may still be
         decoding: the stretch is pending until it is). False when there is no such draft,
-        or when its one pass was not good enough (the stretch is then decoded in full)."""
+        or when its one pass was not good enough (the stretch is then decoded in full).
+
+        ``command_samples``: the stretch as closed, a short utterance that may be a voice
+        command: it is still decoded as one (decode_command), but when it is none the
+        draft's words are its transcript, not a second full decode of the same speech
+        (that decode held the tip 0.5-0.7 s after a one-sentence answer and "That's it.").
+        """
         with self._cond:
             d = self._draft
             if d is None or d.offset != offset_s or d.unusable:
@@ -146,14 +164,26 @@ class LiveTranscriber:
             self._draft = None
             self._offsets.append(offset_s)
             if d.result is not None:
-                self._results[offset_s] = d.result
-                self._commands[offset_s] = None
+                self._file_draft(d.result, offset_s, command_samples)
             elif not d.started:  # still queued: it is the stretch, decoded as one
-                self._jobs.append((d.samples, offset_s, False))
+                checked = command_samples is not None
+                samples = command_samples if command_samples is not None else d.samples
+                self._jobs.append(_Job(samples, offset_s, checked))
             else:
                 d.promoted = True  # _run_draft files its result under the stretch
+                d.command_samples = command_samples
             self._cond.notify_all()
             return True
+
+    def _file_draft(
+        self, words: Transcript, offset: float, command_samples: np.ndarray | None
+    ) -> None:
+        """File a promoted draft's words under its stretch (caller holds the lock)."""
+        if command_samples is not None:
+            self._jobs.append(_Job(command_samples, offset, True, drafted=words))
+        else:
+            self._results[offset] = words
+            self._commands[offset] = None
 
     def drop_draft(self) -> None:
         """Forget the draft (the speaker went on: the stretch will be decoded whole)."""
@@ -200,22 +230,26 @@ class LiveTranscriber:
                     draft.started = True
                 else:
                     draft = None
-                    samples, offset, command_check = self._jobs.pop()  # the newest stretch
+                    job = self._jobs.pop()  # the newest stretch
             if draft is not None:
                 self._run_draft(draft)
                 continue
             command = None
             part = Transcript(text="")
             try:
-                if command_check:
-                    command = decode_command(self._transcriber, samples)
-                if command is None:
-                    part = self._transcriber.transcribe(samples, offset=offset, bounded=True)
+                if job.command_check:
+                    command = decode_command(self._transcriber, job.samples)
+                if command is None and job.drafted is not None:
+                    part = job.drafted
+                elif command is None:
+                    part = self._transcriber.transcribe(
+                        job.samples, offset=job.offset, bounded=True
+                    )
             except Exception as e:  # surfaced to the listener by transcript()
                 self._error = e
             with self._cond:
-                self._commands[offset] = command
-                self._results[offset] = part
+                self._commands[job.offset] = command
+                self._results[job.offset] = part
                 self._cond.notify_all()
 
     def _draft_due(self) -> bool:
@@ -232,12 +266,13 @@ class LiveTranscriber:
             if part is None:
                 d.unusable = True
                 if d.promoted:  # decode the stretch (all of it is in the draft) in full
-                    self._jobs.append((d.samples, d.offset, False))
+                    checked = d.command_samples is not None
+                    samples = d.command_samples if d.command_samples is not None else d.samples
+                    self._jobs.append(_Job(samples, d.offset, checked))
             else:
                 d.result = part
                 if d.promoted:
-                    self._results[d.offset] = part
-                    self._commands[d.offset] = None
+                    self._file_draft(part, d.offset, d.command_samples)
             self._cond.notify_all()
 
     def _run_probes(self) -> None:
