@@ -493,7 +493,7 @@ def test_a_probe_is_heard_while_a_stretch_is_still_decoding() -> None:
         live.probe(np.zeros(SR * 3, dtype=np.float32), 9.0, alone=[cut])  # "I don't."
         while live.probed(9.0) is None and time.monotonic() < deadline:
             live.wait_briefly(0.05)
-        assert live.probed(9.0) == Probed("every Monday.", closing_alone=False)
+        assert live.probed(9.0) == Probed("every Monday.", closing_alone=False, alone=("I don't.",))
     finally:
         slow.release.set()
         live.close()
@@ -597,9 +597,12 @@ def test_a_draft_promoted_before_it_started_is_still_decoded() -> None:
 class _Recording:
     """Records every decode (kind, seconds of audio, bounded); drafts hear a sentence."""
 
-    def __init__(self, command: str = "") -> None:
+    def __init__(
+        self, command: str = "", drafted: str = "The hardest part was the data migration."
+    ) -> None:
         self.calls: list[tuple[str, float, bool]] = []
         self.command = command
+        self.drafted = drafted
         self.probe_done = threading.Event()
         self.probe_done.set()
 
@@ -613,11 +616,9 @@ class _Recording:
         self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
     ) -> object:
         self.calls.append(("draft", len(samples) / SR, bounded))
-        words = [
-            Word("The", offset, offset + 0.3, 0.9),
-            Word("migration.", offset + 1, offset + 2, 0.9),
-        ]
-        return Transcript(text="The hardest part was the data migration.", words=words)
+        words = [Word(w, offset + i * 0.3, offset + i * 0.3 + 0.25, 0.9)
+                 for i, w in enumerate(self.drafted.split())]  # fmt: skip
+        return Transcript(text=self.drafted, words=words)
 
     def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
         self.calls.append(("command", len(samples) / SR, False))
@@ -635,13 +636,22 @@ def _settle(live: LiveTranscriber) -> None:
     assert live.wait(5.0)
 
 
-@pytest.mark.parametrize(("heard", "command"), [("", None), ("Skip.", "skip")])
+@pytest.mark.parametrize(
+    ("drafted", "heard", "command", "decodes"),
+    [
+        # More words than a command holds: the draft is the transcript, nothing more.
+        ("The hardest part was the data migration.", "", None, ["draft"]),
+        # Few enough to be one: decoded as a possible command, then the draft serves.
+        ("Could you skip it, please?", "", None, ["draft", "command"]),
+        ("Could you skip it, please?", "Skip.", "skip", ["draft", "command"]),
+    ],
+)
 def test_a_short_answers_draft_is_its_transcript_after_the_command_check(
-    heard: str, command: str | None
+    drafted: str, heard: str, command: str | None, decodes: list[str]
 ) -> None:
-    # A one-sentence answer (under command_max_speech) is closed as a possible command:
-    # it is decoded as one, but its finished draft is its transcript, not decoded again.
-    fake = _Recording(command=heard)
+    # A one-sentence answer (under command_max_speech) is closed as a possible command;
+    # its finished draft is its transcript, not decoded again in full.
+    fake = _Recording(command=heard, drafted=drafted)
     live = LiveTranscriber(fake)  # type: ignore[arg-type]
     try:
         live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
@@ -651,10 +661,11 @@ def test_a_short_answers_draft_is_its_transcript_after_the_command_check(
         time.sleep(0.05)
         assert live.promote(1.0, command_samples=np.zeros(SR * 3, dtype=np.float32))
         _settle(live)
-        assert [(k, s) for k, s, _ in fake.calls] == [("draft", 2.0), ("command", 3.0)]
+        assert [k for k, _, _ in fake.calls] == decodes
+        assert [s for _, s, _ in fake.calls] == [2.0, 3.0][: len(decodes)]  # command: all 3 s
         text, found = live.tail()
         assert found == command  # a command is no answer: its stretch holds no words
-        assert text == ("" if command else "The hardest part was the data migration.")
+        assert text == ("" if command else drafted)
     finally:
         live.close()
 
@@ -717,13 +728,67 @@ def test_a_draft_waits_for_the_probe_of_its_pause() -> None:
         while listener._probed() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         listener.feed(audio[pause_end : pause_end + step])
-        # Drafted at the next frame, 0.9 s into the pause (not at the 0.4-s cut_pause).
-        assert listener.draft_end is not None
-        assert listener.draft_end - listener.last_speech == pytest.approx(0.9, abs=0.05)
+        # Drafted at the next frame, 0.9 s into the pause; the draft still ends cut_pause
+        # after the last word (cut later it could reach into the next utterance's onset).
+        assert listener.draft_end == pytest.approx(listener.last_speech + 0.4, abs=0.001)
         while not [c for c in fake.calls if c[0] == "draft"] and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert [c[0] for c in fake.calls] == ["draft"]
+        ((kind, seconds, _),) = fake.calls
+        assert kind == "draft"
+        assert listener.chunk_start is not None
+        assert seconds == pytest.approx(listener.draft_end - listener.chunk_start, abs=0.001)
     finally:
         fake.probe_done.set()
         assert listener.live is not None
         listener.live.close()
+
+
+def test_a_closing_phrase_misheard_alone_is_taken_from_the_probe_window() -> None:
+    from voicesim.listen.listener import _misheard
+
+    window = "the work together every Monday. I'm done."
+    # Alone, the utterance read as two words: it was the two-word phrase, misheard.
+    assert _misheard(Probed(window, alone=("I turn.", "I turn.")))
+    # It held more than the phrase ("It worked. I'm done." said as one utterance).
+    assert not _misheard(Probed(window, alone=("It worked, I turn.",)))
+    assert not _misheard(Probed(window))  # not decoded alone (a long utterance)
+    assert not _misheard(Probed("every Monday.", alone=("Monday.",)))  # no closing phrase
+    assert not _misheard(Probed("every Monday. Done.", alone=("Done.",)))  # one-word closing
+    assert not _misheard(Probed(window, looped=True, alone=("I turn.",)))
+
+
+class _MishearsAlone(_Recording):
+    """The window hears the phrase once the last utterance is short enough to be decoded
+    alone (the phrase); alone, it reads "I turn."."""
+
+    heard_alone = False
+
+    def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
+        return "in three months. I'm done." if self.heard_alone else "in three months."
+
+    def quick_texts(self, pieces: list[np.ndarray], *, max_tokens: int = 92) -> list[str]:
+        self.heard_alone = True
+        return ["I turn."] * len(pieces)
+
+
+@pytest.mark.parametrize("mishears", [False, True])
+def test_a_closing_phrase_ends_the_turn_without_decoding_it_again(mishears: bool) -> None:
+    # Heard alone, or heard in the window while the utterance alone read as two other
+    # words: the phrase's words are the probe's; the answer before it is its draft.
+    body = "We moved the billing system to the cloud in three months."
+    fake = (_MishearsAlone if mishears else _Recording)(drafted=body)
+    if not mishears:
+        fake.quick_texts = lambda pieces, max_tokens=92: ["I'm done."] * len(pieces)  # type: ignore[method-assign]
+    answer = compose([Say(body), Gap(0.6), Say("I'm done.")])
+    turn = _listen_file(
+        answer.audio,
+        ListenSettings(endpoint=EndpointSettings(end_silence=6.0)),
+        fake,  # type: ignore[arg-type]
+    )
+    assert turn.ended_by == "phrase"
+    assert [c[0] for c in fake.calls] == ["draft"]  # neither the body nor the phrase again
+    assert turn.transcript is not None
+    assert turn.transcript.text == body + " I'm done."
+    body_words, cut = without_closing_phrase(turn.transcript)
+    assert cut is not None and cut > LEAD + answer.words[-3].end
+    assert body_words.text == body

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voicesim.listen.endpoint import EndpointSettings, TurnState, closing_words, with_closing
+from voicesim.listen.endpoint import (
+    EndpointSettings,
+    TurnState,
+    closing_phrase_length,
+    closing_words,
+    with_closing,
+)
 from voicesim.listen.live import LiveTranscriber, Probed
 from voicesim.listen.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
 from voicesim.listen.voice_commands import recognise
@@ -88,6 +94,20 @@ class Turn:
     @property
     def duration_s(self) -> float:
         return len(self.audio) / self.sample_rate
+
+
+def _misheard(probed: Probed) -> bool:
+    """True when the probe's window ends on a closing phrase of two words or more and the
+    last utterance, decoded alone, held no more words than that phrase: it was the phrase,
+    misheard alone ("I'm done." read "I turn." in both cuts, through the rig). Decoding
+    the utterance again with the answer's last stretch held the tip 0.9 s after the end."""
+    n = closing_phrase_length(probed.text.split())
+    return (
+        n >= 2
+        and not probed.looped
+        and bool(probed.alone)
+        and all(len(t.split()) <= n for t in probed.alone)
+    )
 
 
 class Listener:
@@ -208,8 +228,12 @@ class Listener:
             # The probe of this pause first: it decides whether the answer ended, and a
             # draft decoded beside it takes half the cores from it (each decode uses all).
             return
-        live.draft(self._samples(self.chunk_start, self.now), self.chunk_start)
-        self.draft_end = self.now
+        # Up to cut_pause after the last word, however long it waited for the probe: a
+        # draft cut later can reach into the next utterance's onset (a closing phrase 0.4 s
+        # on), and then it no longer covers the stretch before it.
+        end = min(self.now, self.last_speech + self.settings.cut_pause)
+        live.draft(self._samples(self.chunk_start, end), self.chunk_start)
+        self.draft_end = end
 
     def _send(
         self,
@@ -314,7 +338,8 @@ class Listener:
 
     def _closing_heard_alone(self) -> tuple[float, list[Word]] | None:
         """(where to cut, the closing phrase's words) when the turn ends on a closing phrase
-        the probe heard in the last utterance alone; None otherwise.
+        the probe heard in the last utterance alone (or in its window, the utterance alone
+        misheard: :func:`_misheard`); None otherwise.
 
         The phrase is then not decoded again: only the speech before it is (if any is
         still unsent), and the phrase's words are the probe's, spread over the utterance.
@@ -324,7 +349,7 @@ class Listener:
         """
         probed = self._probed()
         begun, after = self.utterance_start, self.utterance_after
-        if probed is None or not probed.closing_alone or begun is None:
+        if probed is None or begun is None or not (probed.closing_alone or _misheard(probed)):
             return None
         words = closing_words(probed.text, begun, self.last_speech)
         if not words:

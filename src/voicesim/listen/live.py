@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voicesim.listen.endpoint import closing_phrase_length
-from voicesim.listen.voice_commands import decode_command
+from voicesim.listen.voice_commands import could_be_command, decode_command
 from voicesim.results import Transcript
 from voicesim.transcribe import Transcriber
 
@@ -66,6 +66,8 @@ class Probed:
     text: str
     closing_alone: bool = False
     looped: bool = False
+    alone: tuple[str, ...] = ()
+    """What the last utterance decoded alone read as (each cut), when it was no closing."""
 
 
 LOOP_RATIO = 2.4
@@ -153,9 +155,10 @@ class LiveTranscriber:
         or when its one pass was not good enough (the stretch is then decoded in full).
 
         ``command_samples``: the stretch as closed, a short utterance that may be a voice
-        command: it is still decoded as one (decode_command), but when it is none the
-        draft's words are its transcript, not a second full decode of the same speech
-        (that decode held the tip 0.5-0.7 s after a one-sentence answer and "That's it.").
+        command. Unless the draft heard more words than a command holds, it is still
+        decoded as one (decode_command); when it is none, the draft's words are its
+        transcript, not a second full decode of the same speech. Both decodes after a
+        one-sentence answer held the tip 0.4-0.7 s after "That's it." ended the turn.
         """
         with self._cond:
             d = self._draft
@@ -179,7 +182,7 @@ class LiveTranscriber:
         self, words: Transcript, offset: float, command_samples: np.ndarray | None
     ) -> None:
         """File a promoted draft's words under its stretch (caller holds the lock)."""
-        if command_samples is not None:
+        if command_samples is not None and could_be_command(words.text):
             self._jobs.append(_Job(command_samples, offset, True, drafted=words))
         else:
             self._results[offset] = words
@@ -291,13 +294,15 @@ class LiveTranscriber:
 
     def _probe(self, samples: np.ndarray, alone: list[np.ndarray]) -> Probed | None:
         try:
+            lone: list[str] = []
             if alone:
                 said = self._transcriber.quick_texts(alone, max_tokens=UTTERANCE_TOKENS)
-                for text in map(unlooped, said):
+                lone = [unlooped(t) for t in said]
+                for text in lone:
                     if closing_phrase_length(text.split()) >= 2:
                         return Probed(text, closing_alone=True)
             text = quick_decode(self._transcriber, samples)
-            return Probed(text, looped=compression_ratio(text) > LOOP_RATIO)
+            return Probed(text, looped=compression_ratio(text) > LOOP_RATIO, alone=tuple(lone))
         except Exception:  # a failed probe only means end-pointing waits for the stretch
             return None
 

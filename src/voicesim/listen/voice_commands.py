@@ -64,6 +64,13 @@ _NOISE = wordset("please okay ok oh can could would will you let's lets just now
 _LOOKUP = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
 
 
+def could_be_command(text: str) -> bool:
+    """False when ``text`` (a decode of the utterance) holds more words than any command,
+    politeness and fillers aside: no other reading of the same audio would be one."""
+    core = [w for w in words_of(text) if w not in _NOISE and not is_filled_pause(w)]
+    return len(core) <= MAX_WORDS
+
+
 def recognise(text: str) -> str | None:
     """The command a whole utterance is, or None.
 
