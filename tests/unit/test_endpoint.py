@@ -11,7 +11,11 @@ from voicesim.listen.endpoint import (
     decide,
     ends_unfinished,
     ends_with_closing_phrase,
+    heard_twice,
+    with_closing,
+    without_closing_phrase,
 )
+from voicesim.results import Word
 
 S = EndpointSettings(end_silence=2.5, unfinished_wait=6.0, first_word_wait=8.0, max_answer=60)
 
@@ -165,3 +169,33 @@ def test_speaking_never_ends_except_at_max() -> None:
     assert decide(talking, S) is None
     over = TurnState(now_s=60.0, speech_started=True, in_speech=True, last_speech_s=60.0)
     assert decide(over, S) == "max"
+
+
+def _words(text: str, start: float, step: float = 0.3) -> list[Word]:
+    return [
+        Word(t, start + i * step, start + i * step + 0.25, 0.9) for i, t in enumerate(text.split())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "twice"),
+    [
+        ("I learned to write shorter reports.", 0),
+        ("I learned to write shorter reports. Next.", 1),  # the VAD split "Next" off
+        ("I learned to write shorter reports. Next question.", 2),
+        ("We planned the next release.", 0),  # "next" not at the end: an answer's word
+    ],
+)
+def test_a_closing_phrase_the_answers_decode_heard_too_is_in_the_transcript_once(
+    body: str, twice: int
+) -> None:
+    words = _words(body, 1.0)
+    closing = _words("Next question.", 4.0)
+    assert heard_twice(words, closing) == twice
+    joined = with_closing(words, closing)
+    assert joined is not None
+    assert joined.text.lower().count("next question") == 1
+    kept, cut = without_closing_phrase(joined)
+    assert len(kept.words) == len(words) - twice
+    # The phrase begins where the answer's decode heard its first word.
+    assert cut == pytest.approx(words[-twice].start if twice else 4.0)

@@ -182,10 +182,31 @@ def closing_words(said: str, start: float, end: float) -> list[Word]:
     ]
 
 
+def heard_twice(words: list[Word], closing: list[Word]) -> int:
+    """How many of the last ``words`` are the first words of ``closing`` heard again: the
+    decode of the answer reached into the phrase ("…reports. Next." + "Next question.",
+    when the VAD split "Next" from "question" and the phrase was heard from before both)."""
+    keys = [_key(w.text) for w in words]
+    heads = [_key(w.text) for w in closing]
+    for k in range(min(len(keys), len(heads)), 0, -1):
+        if keys[-k:] == heads[:k]:
+            return k
+    return 0
+
+
 def with_closing(words: list[Word], closing: list[Word]) -> Transcript | None:
     """``words`` followed by ``closing``, as a transcript whose closing phrase is exactly
     ``closing`` when read back (the last word ends its sentence with a full stop if that is
-    what it takes: the speaker paused before the phrase); None when it is not."""
+    what it takes: the speaker paused before the phrase); None when it is not. Words of the
+    phrase the answer's decode heard too are the phrase's (:func:`heard_twice`), which then
+    begins where they did."""
+    twice = heard_twice(words, closing)
+    if twice:
+        start, end = words[-twice].start, closing[-1].end
+        step = (end - start) / len(closing)
+        at = [round(start + i * step, 3) for i in range(len(closing) + 1)]
+        closing = [replace(w, start=at[i], end=at[i + 1]) for i, w in enumerate(closing)]
+        words = words[:-twice]
     bodies = [words]
     if words and not words[-1].text.rstrip().endswith((".", "?", "!")):
         last = words[-1]

@@ -44,10 +44,9 @@ class ListenSettings:
     ``command_max_speech`` of speech, a possible command) is closed after
     ``command_pause``. Longer stretches give Whisper more context and cost fewer passes.
     At a ``cut_pause`` in a stretch of at least ``draft_chunk`` seconds, when no stretch is
-    waiting for the transcriber and the pause's probe is done, the stretch so far is
-    decoded as a draft: if nothing but
-    silence (or a closing phrase) follows, that is its transcript, ready when the answer
-    ends.
+    waiting for the transcriber and the pause's probe is done, the stretch up to
+    ``cut_pause`` after its last word is decoded as a draft: if nothing but silence (or a
+    closing phrase) follows, that is its transcript, ready when the answer ends.
     After ``probe_pause`` of silence the last ``probe_window`` seconds are decoded on
     their own for end-pointing, and before them the last utterance alone (speech after a
     pause of at least ``utterance_gap``) when it lasts at most ``probe_utterance``: a
