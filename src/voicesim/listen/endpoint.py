@@ -204,8 +204,8 @@ def with_closing(words: list[Word], closing: list[Word]) -> Transcript | None:
     if twice:
         start, end = words[-twice].start, closing[-1].end
         step = (end - start) / len(closing)
-        at = [round(start + i * step, 3) for i in range(len(closing) + 1)]
-        closing = [replace(w, start=at[i], end=at[i + 1]) for i, w in enumerate(closing)]
+        times = [round(start + i * step, 3) for i in range(len(closing) + 1)]
+        closing = [replace(w, start=times[i], end=times[i + 1]) for i, w in enumerate(closing)]
         words = words[:-twice]
     bodies = [words]
     if words and not words[-1].text.rstrip().endswith((".", "?", "!")):
