@@ -190,7 +190,7 @@ def test_a_closing_phrase_the_answers_decode_heard_too_is_in_the_transcript_once
     body: str, twice: int
 ) -> None:
     words = _words(body, 1.0)
-    closing = _words("Next question.", 4.0)
+    closing = _words("Next question.", words[-1].end + 0.3)
     assert heard_twice(words, closing) == twice
     joined = with_closing(words, closing)
     assert joined is not None
@@ -198,4 +198,11 @@ def test_a_closing_phrase_the_answers_decode_heard_too_is_in_the_transcript_once
     kept, cut = without_closing_phrase(joined)
     assert len(kept.words) == len(words) - twice
     # The phrase begins where the answer's decode heard its first word.
-    assert cut == pytest.approx(words[-twice].start if twice else 4.0)
+    assert cut == pytest.approx(words[-twice].start if twice else closing[0].start)
+
+
+def test_a_closing_phrases_word_said_well_before_it_is_the_answers() -> None:
+    # "…what to do next." and, after a pause, "Next question.": the answer keeps its "next".
+    words = _words("We agreed on what to do next.", 1.0)  # "next." ends at 3.05 s
+    assert heard_twice(words, _words("Next question.", 3.7)) == 0  # a 0.65-s pause
+    assert heard_twice(words, _words("Next question.", 3.4)) == 1  # within the alone cut

@@ -182,14 +182,22 @@ def closing_words(said: str, start: float, end: float) -> list[Word]:
     ]
 
 
+HEARD_TWICE_S = 0.55
+"""How far before a closing phrase its decode alone can reach: the earliest cut starts
+0.35 s before the phrase (voicesim.listen.listener), and Whisper's word times are off by up
+to about 0.2 s."""
+
+
 def heard_twice(words: list[Word], closing: list[Word]) -> int:
     """How many of the last ``words`` are the first words of ``closing`` heard again: the
     decode of the answer reached into the phrase ("…reports. Next." + "Next question.",
-    when the VAD split "Next" from "question" and the phrase was heard from before both)."""
+    when the VAD split "Next" from "question" and the phrase was heard from before both).
+    Words that ended more than HEARD_TWICE_S before the phrase were said before it ("…what
+    to do next." then "Next question.")."""
     keys = [_key(w.text) for w in words]
     heads = [_key(w.text) for w in closing]
     for k in range(min(len(keys), len(heads)), 0, -1):
-        if keys[-k:] == heads[:k]:
+        if keys[-k:] == heads[:k] and words[-1].end >= closing[0].start - HEARD_TWICE_S:
             return k
     return 0
 
