@@ -744,7 +744,8 @@ def test_a_draft_waits_for_the_probe_of_its_pause() -> None:
 
 
 def test_a_closing_phrase_misheard_alone_is_taken_from_the_probe_window() -> None:
-    from voicesim.listen.listener import _misheard
+    def _misheard(probed: Probed) -> bool:
+        return probed.misheard_closing
 
     window = "the work together every Monday. I'm done."
     # Alone, the utterance read as two words: it was the two-word phrase, misheard.

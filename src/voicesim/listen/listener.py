@@ -17,13 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voicesim.listen.endpoint import (
-    EndpointSettings,
-    TurnState,
-    closing_phrase_length,
-    closing_words,
-    with_closing,
-)
+from voicesim.listen.endpoint import EndpointSettings, TurnState, closing_words, with_closing
 from voicesim.listen.live import LiveTranscriber, Probed
 from voicesim.listen.vad import FRAME, SAMPLE_RATE, SileroVAD, SpeechGate
 from voicesim.listen.voice_commands import recognise
@@ -93,20 +87,6 @@ class Turn:
     @property
     def duration_s(self) -> float:
         return len(self.audio) / self.sample_rate
-
-
-def _misheard(probed: Probed) -> bool:
-    """True when the probe's window ends on a closing phrase of two words or more and the
-    last utterance, decoded alone, held no more words than that phrase: it was the phrase,
-    misheard alone ("I'm done." read "I turn." in both cuts, through the rig). Decoding
-    the utterance again with the answer's last stretch held the tip 0.9 s after the end."""
-    n = closing_phrase_length(probed.text.split())
-    return (
-        n >= 2
-        and not probed.looped
-        and bool(probed.alone)
-        and all(len(t.split()) <= n for t in probed.alone)
-    )
 
 
 class Listener:
@@ -338,7 +318,7 @@ class Listener:
     def _closing_heard_alone(self) -> tuple[float, list[Word]] | None:
         """(where to cut, the closing phrase's words) when the turn ends on a closing phrase
         the probe heard in the last utterance alone (or in its window, the utterance alone
-        misheard: :func:`_misheard`); None otherwise.
+        misheard: ``Probed.misheard_closing``); None otherwise.
 
         The phrase is then not decoded again: only the speech before it is (if any is
         still unsent), and the phrase's words are the probe's, spread over the utterance.
@@ -348,7 +328,7 @@ class Listener:
         """
         probed = self._probed()
         begun, after = self.utterance_start, self.utterance_after
-        if probed is None or begun is None or not (probed.closing_alone or _misheard(probed)):
+        if probed is None or begun is None or not (probed.closing_alone or probed.misheard_closing):
             return None
         words = closing_words(probed.text, begun, self.last_speech)
         if not words:

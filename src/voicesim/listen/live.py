@@ -40,6 +40,13 @@ class _Draft:
     result: Transcript | None = None
     command_samples: np.ndarray | None = None  # promoted as a possible voice command
 
+    def full_job(self) -> _Job:
+        """The promoted stretch decoded in full (the draft's one pass unusable or not yet
+        run): all of it, checked as a command first when it was promoted as one."""
+        if self.command_samples is not None:
+            return _Job(self.command_samples, self.offset, True)
+        return _Job(self.samples, self.offset, False)
+
 
 @dataclass
 class _Job:
@@ -68,6 +75,20 @@ class Probed:
     looped: bool = False
     alone: tuple[str, ...] = ()
     """What the last utterance decoded alone read as (each cut), when it was no closing."""
+
+    @property
+    def misheard_closing(self) -> bool:
+        """True when the window ends on a closing phrase of two words or more and the last
+        utterance, decoded alone, held no more words than that phrase: it was the phrase,
+        misheard alone ("I'm done." read "I turn." in both cuts, through the rig). Decoding
+        the utterance again with the answer's last stretch held the tip 0.9 s after the end."""
+        n = closing_phrase_length(self.text.split())
+        return (
+            n >= 2
+            and not self.looped
+            and bool(self.alone)
+            and all(len(t.split()) <= n for t in self.alone)
+        )
 
 
 LOOP_RATIO = 2.4
@@ -169,9 +190,8 @@ class LiveTranscriber:
             if d.result is not None:
                 self._file_draft(d.result, offset_s, command_samples)
             elif not d.started:  # still queued: it is the stretch, decoded as one
-                checked = command_samples is not None
-                samples = command_samples if command_samples is not None else d.samples
-                self._jobs.append(_Job(samples, offset_s, checked))
+                d.command_samples = command_samples
+                self._jobs.append(d.full_job())
             else:
                 d.promoted = True  # _run_draft files its result under the stretch
                 d.command_samples = command_samples
@@ -269,9 +289,7 @@ class LiveTranscriber:
             if part is None:
                 d.unusable = True
                 if d.promoted:  # decode the stretch (all of it is in the draft) in full
-                    checked = d.command_samples is not None
-                    samples = d.command_samples if d.command_samples is not None else d.samples
-                    self._jobs.append(_Job(samples, d.offset, checked))
+                    self._jobs.append(d.full_job())
             else:
                 d.result = part
                 if d.promoted:
