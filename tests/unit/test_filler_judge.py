@@ -142,3 +142,16 @@ def test_decision_adds_judged_vetoes_detector_and_absorbs_a_lookalike() -> None:
     # The unsure "a" lying in the judged filled pause is that filler; "it" after it is a word.
     words = [Word("a", 2.0, 2.5, 0.2), Word("it", 2.6, 2.9, 0.9)]
     assert [w.filler for w in absorb_lookalikes(words, kept)] == [True, False]
+
+
+def test_a_judged_filled_pause_inside_a_discourse_filler_is_counted_too() -> None:
+    # EN2006a: "sort of <hmm> interaction" — Whisper stretched "of" over the filled pause
+    # (reference 28.87–29.13 s). "sort of" is a discourse filler; the filled pause is
+    # another filler, not the same one counted twice.
+    sort_of = Filler("sort of", 28.76, 29.38, "discourse", "transcript")
+    judged = [Judged(29.04, 29.38, 0.61)]
+    kept = decide([sort_of], judged, veto=0.1)
+    assert [(f.kind, f.start) for f in kept] == [("discourse", 28.76), ("filled_pause", 29.04)]
+    # A filled pause already counted there (Whisper wrote "um") is not counted again.
+    um = Filler("um", 29.0, 29.3, "filled_pause", "transcript")
+    assert decide([sort_of, um], judged, veto=0.1) == [sort_of, um]

@@ -245,12 +245,16 @@ def decide(
 ) -> list[Filler]:
     """The detector's fillers plus the judged filled pauses not already counted.
 
-    A judged span scoring ≥ THRESHOLD is a filled pause. With ``veto``, an acoustic filled
-    pause whose own span Whisper judged under ``veto`` is dropped.
+    A judged span scoring ≥ THRESHOLD is a filled pause unless a filled pause is already
+    counted there; a discourse filler over it ("sort of" with the "hmm" in its "of") does
+    not hide it. With ``veto``, an acoustic filled pause whose own span Whisper judged
+    under ``veto`` is dropped.
     """
     kept = [f for f in fillers if not (veto is not None and _vetoed(f, judged, veto))]
     for j in judged:
-        if j.score < THRESHOLD or any(f.start < j.end and j.start < f.end for f in kept):
+        if j.score < THRESHOLD or any(
+            f.kind == "filled_pause" and f.start < j.end and j.start < f.end for f in kept
+        ):
             continue
         kept.append(Filler("(filled pause)", j.start, j.end, "filled_pause", "acoustic"))
     return sorted(kept, key=lambda f: f.start)
