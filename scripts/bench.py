@@ -12,6 +12,9 @@ Figures (keys of the JSON; answer lengths in seconds as string keys):
   same threads, word timestamps on, the same decode options voicesim uses) on the whole file
   against ``analyze_file`` end to end, on rendered answers of 30 s, 2.6 and 5 min with fillers
   and pauses; medians, the two interleaved run by run.
+- ``real_baseline_s`` / ``real_analyze_s`` / ``real_analyze_ratio`` / ``real_analyze_cpu_ratio``:
+  the same comparison on the real set's 30-s meeting clips (../shared/fixtures/real), medians
+  over every clip and run; real speech gives the filler judge the most windows to score.
 - ``live_latency_s``: feedback latency — from the moment the end of the answer is detected
   to the scorecard being ready, with live transcription (median, wall seconds). From the
   real-time runs with ``--realtime``, else from the fast runs (``live_method`` says which).
@@ -45,6 +48,9 @@ from benchmarks import analyze, first_question, history, live, memory, startup
 from benchmarks.answers import write_answers
 from benchmarks.common import log, machine
 from benchmarks.report import print_table
+
+REAL_CLIPS = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "real" / "ami"
+"""The real set's clips (../shared/fixtures/real): timed in "analyze" when present."""
 
 SECTIONS = ("analyze", "live", "help", "first", "memory", "history")
 
@@ -82,6 +88,10 @@ def run(args: argparse.Namespace, out: dict[str, Any], workdir: Path) -> None:
     if "analyze" in only:
         log("transcription: faster-whisper alone vs voicesim analyze")
         merge(out, analyze.run(files, runs, args.threads, warm=not args.smoke))
+        real = sorted(REAL_CLIPS.glob("*.flac"))
+        if real and not args.smoke:
+            log("the same on the real set's 30-s meeting clips")
+            merge(out, analyze.run_real(real, runs, args.threads))
     if "live" in only:
         log("live feedback latency")
         live_files = files if args.smoke else {n: p for n, p in files.items() if n >= 120}

@@ -349,11 +349,11 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
             plain_wpm = len(counted) / span * 60 if span > 0 else 0.0
             row = {
                 "clip": clip.id,
-                "span": [a, b],
-                "ref_wpm": round(ref, 1),
-                "ref_same_rules_wpm": round(same, 1),
-                "voicesim_wpm": res.delivery.wpm,
-                "plain_wpm": round(plain_wpm, 1),
+                "span": [float(a), float(b)],
+                "ref_wpm": round(float(ref), 1),
+                "ref_same_rules_wpm": round(float(same), 1),
+                "voicesim_wpm": float(res.delivery.wpm),
+                "plain_wpm": round(float(plain_wpm), 1),
             }
             rows.append(row)
             print(

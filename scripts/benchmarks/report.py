@@ -40,6 +40,14 @@ def print_table(out: dict[str, Any], file: TextIO) -> None:
         "DeviceMicrophone",
         "",
     ]
+    if out.get("real_analyze_ratio") is not None:
+        lines += [
+            f"real set ({out['real_clips']} AMI clips of 30 s, medians over clips and runs): "
+            f"whisper {fmt(out['real_baseline_s'], ' s')}, "
+            f"analyze {fmt(out['real_analyze_s'], ' s')}, "
+            f"ratio {fmt(out['real_analyze_ratio'])}, cpu {fmt(out['real_analyze_cpu_ratio'])}",
+            "",
+        ]
     for k, v in out["peak_rss_mb"].items():
         lines.append(f"peak RSS {k}: {v:.0f} MB")
     if out.get("long_analyze_s"):
