@@ -114,6 +114,18 @@ def test_candidates_cover_a_voiced_gap_and_an_unsure_short_word() -> None:
     assert not any(c.start >= 1.25 and c.end <= 1.95 for c in found), found
 
 
+def test_candidates_include_a_fast_speakers_short_filler() -> None:
+    sr = 16000
+    t = np.arange(int(2.0 * sr)) / sr
+    hum = 0.3 * np.sin(2 * np.pi * 120 * t)
+    # Two words, and between them, alone, 0.24 s of voice: a quick "um" at 210 wpm.
+    voiced = ((t >= 0.2) & (t < 0.76)) | ((t >= 0.9) & (t < 1.14)) | ((t >= 1.3) & (t < 1.5))
+    frames = frame_features(np.where(voiced, hum, 0.0).astype(np.float32), sr)
+    words = [Word("product", 0.2, 0.76, 0.99), Word("I", 1.3, 1.5, 0.99)]
+    found = candidates(frames, words)
+    assert any(abs(c.start - 0.9) < 0.05 and abs(c.end - 1.14) < 0.05 for c in found), found
+
+
 def test_candidates_judge_the_tail_of_a_word_too_long_for_its_letters() -> None:
     sr = 16000
     t = np.arange(int(4.0 * sr)) / sr
