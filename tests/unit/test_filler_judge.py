@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from tests.support.paths import REPO
+from voicesim.analysis import filler_judge
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.filled_pauses import absorb_lookalikes
@@ -23,6 +24,7 @@ from voicesim.analysis.filler_judge import (
     candidates,
     decide,
     filler_probabilities,
+    judge,
 )
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
@@ -124,6 +126,34 @@ def test_candidates_include_a_fast_speakers_short_filler() -> None:
     words = [Word("product", 0.2, 0.76, 0.99), Word("I", 1.3, 1.5, 0.99)]
     found = candidates(frames, words)
     assert any(abs(c.start - 0.9) < 0.05 and abs(c.end - 1.14) < 0.05 for c in found), found
+
+
+def test_judge_scores_no_candidate_where_a_filled_pause_is_already_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Which windows reach Whisper is the point here, not Whisper's answer: a stand-in
+    # records the spans sent and scores each 0.9.
+    sent: list[tuple[float, float]] = []
+
+    def scores(_tr: object, _x: object, spans: list[tuple[float, float]], **_: object):
+        sent.extend(spans)
+        return [0.9] * len(spans)
+
+    monkeypatch.setattr(filler_judge, "filler_probabilities", scores)
+    sr = 16000
+    t = np.arange(int(3.0 * sr)) / sr
+    frames = frame_features((0.3 * np.sin(2 * np.pi * 120 * t)).astype(np.float32), sr)
+    words = [Word("we", 0.0, 0.4, 0.9), Word("shipped", 1.2, 1.6, 0.9), Word("it", 2.6, 2.9, 0.9)]
+    x = np.zeros(len(t), dtype=np.float32)
+    free = judge(None, x, frames, words)  # type: ignore[arg-type]
+    assert any(j.start <= 0.45 and j.end >= 1.15 for j in free), free
+    assert any(j.start <= 1.65 and j.end >= 2.55 for j in free), free
+    # The detector's filled pause over the first gap is scored (for its veto) in place of
+    # the gap's candidate; Whisper's written "um" over the second takes its candidate away.
+    sent.clear()
+    taken = judge(None, x, frames, words, extra=[(0.5, 1.0)], known=[(1.8, 2.4)])  # type: ignore[arg-type]
+    assert [(j.start, j.end) for j in taken] == [(0.5, 1.0)], taken
+    assert sent == [(0.5, 1.0)], sent
 
 
 def test_candidates_judge_the_tail_of_a_word_too_long_for_its_letters() -> None:

@@ -222,12 +222,20 @@ def judge(
     *,
     offset: float = 0.0,
     extra: Sequence[tuple[float, float]] = (),
+    known: Sequence[tuple[float, float]] = (),
 ) -> list[Judged]:
     """Candidates of these samples (block starting at ``offset`` s) with their scores.
 
     ``extra``: further spans to score (the detector's filled pauses, for its veto).
+    ``known``: filled pauses Whisper wrote. A candidate overlapping either is not scored:
+    a filled pause is already counted there, so decide() would not add it (on a rendered
+    5-min answer that is 19 of 77 windows).
     """
-    cands = candidates(frames, words) + [Judged(a, b, 0.0) for a, b in extra]
+    taken = [*extra, *known]
+    cands = [
+        c for c in candidates(frames, words) if not any(c.start < b and a < c.end for a, b in taken)
+    ]
+    cands += [Judged(a, b, 0.0) for a, b in extra]
     wins: list[tuple[float, float]] = []
     owner: list[int] = []
     for k, c in enumerate(cands):

@@ -142,10 +142,11 @@ def _judge_block(
     filled pauses among them (so the decision can veto those Whisper hears as words)."""
     if not words:
         return []
-    marked, _ = transcript_fillers(words)
+    marked, written = transcript_fillers(words)
     found = acoustic_candidates(frames, levels(frames).threshold_db, marked)
     spans = [(c.start, c.end) for c in found if c.confirmed]
-    return judge(transcriber, samples, frames, words, offset=offset, extra=spans)
+    known = [(f.start, f.end) for f in written if f.kind == "filled_pause"]
+    return judge(transcriber, samples, frames, words, offset=offset, extra=spans, known=known)
 
 
 def _finish(
