@@ -18,7 +18,8 @@ from tests.support.paths import REPO
 from voicesim.analysis import delivery
 from voicesim.analysis import pipeline as analysis
 from voicesim.analysis.acoustics import frame_features, levels
-from voicesim.analysis.pipeline import analyze_file
+from voicesim.analysis.pipeline import analyze_file, analyze_samples
+from voicesim.audio.files import load_audio
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
 from voicesim.scoring.rubric import load_rubric
 from voicesim.testing.corpora.jfk import JFK_TEXT, shared_fixtures
@@ -111,6 +112,43 @@ def test_real_word_whisper_gives_no_duration_is_kept(analysed: dict[str, Analysi
     words = [w.text.strip(",.").lower() for w in analysed["ami_EN2005a_0-30"].transcript.words]
     i = words.index("ought")
     assert words[i : i + 3] == ["ought", "to", "but"]
+
+
+def _one_speaker_words(clip: dict[str, Any], a: float, b: float) -> int:
+    """Words (filled pauses left out) of the reference run spanning exactly [a, b] s,
+    checked to be one speaker's alone: no other speaker talks within 0.3 s of it."""
+    run = [w for w in clip["words"] if w["start"] >= a and w["end"] <= b]
+    assert (run[0]["start"], run[-1]["end"]) == (a, b)
+    (speaker,) = {w["speaker"] for w in run}
+    others = [
+        w
+        for w in clip["words"]
+        if w["speaker"] != speaker and w["start"] < b + 0.3 and w["end"] > a - 0.3
+    ]
+    assert others == []
+    return sum(not is_filled_pause(w["text"]) for w in run)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("clip_id", "a", "b"), [("ami_EN2005a_0-30", 22.54, 29.71), ("ami_EN2002b_0-30", 24.23, 28.51)]
+)
+def test_real_pace_on_one_speakers_stretch_is_within_5_percent(
+    transcriber: Transcriber, clip_id: str, a: float, b: float
+) -> None:
+    # The real set's two single-speaker stretches longer than 4 s ("So they're not really
+    # the sort of people…", "Okay. Who wants to take notes today"): wpm against the human
+    # reference's words over the speaker's own span.
+    clip = _clip(clip_id)
+    n = _one_speaker_words(clip, a, b)
+    samples, _ = load_audio(REAL / clip["file"])
+    piece = samples[int((a - 0.3) * 16000) : int((b + 0.3) * 16000)]  # room, as an answer has
+    result = analyze_samples(piece, 16000, transcriber=transcriber, rubric=RUBRIC)
+    reference = n / (b - a) * 60
+    assert abs(result.delivery.wpm - reference) <= 0.05 * reference, (
+        result.delivery.wpm,
+        reference,
+    )
 
 
 def test_spelled_letters_are_not_a_filler() -> None:
