@@ -187,14 +187,13 @@ class LiveTranscriber:
                 return False
             self._draft = None
             self._offsets.append(offset_s)
+            d.command_samples = command_samples
             if d.result is not None:
                 self._file_draft(d.result, offset_s, command_samples)
             elif not d.started:  # still queued: it is the stretch, decoded as one
-                d.command_samples = command_samples
                 self._jobs.append(d.full_job())
             else:
                 d.promoted = True  # _run_draft files its result under the stretch
-                d.command_samples = command_samples
             self._cond.notify_all()
             return True
 
