@@ -171,21 +171,31 @@ def spoken_words(result: Any) -> list[str]:
     ]
 
 
-def plain_system(model: Any) -> Callable[[Clip], Output]:
-    """faster-whisper as it comes (beam 5, no VAD, no prompt); fillers = its written "um"s."""
-    from voicesim.analysis.fillers import transcript_fillers
+def plain_words(model: Any, audio: Any) -> list[Any]:
+    """faster-whisper as it comes (beam 5, no VAD, no prompt) on a path or 16-kHz samples:
+    its words with their times, as voicesim Words."""
     from voicesim.results import Word
+
+    segments, _ = model.transcribe(audio, language="en", word_timestamps=True)
+    return [
+        Word(w.word.strip(), float(w.start), float(w.end), w.probability)
+        for seg in segments
+        for w in seg.words or []
+    ]
+
+
+def plain_system(model: Any) -> Callable[[Clip], Output]:
+    """faster-whisper as it comes (plain_words); fillers = its written "um"s."""
+    from voicesim.analysis.fillers import transcript_fillers
     from voicesim.text import is_filled_pause
 
     def run(clip: Clip) -> Output:
         t0 = time.perf_counter()
-        segments, _ = model.transcribe(str(clip.path), language="en", word_timestamps=True)
-        ws = [w for s in segments for w in (s.words or [])]
+        ws = plain_words(model, str(clip.path))
         dt = time.perf_counter() - t0
-        fill = [(float(w.start), float(w.end)) for w in ws if is_filled_pause(w.word)]
-        words = [w.word.strip() for w in ws if not is_filled_pause(w.word)]
-        vw = [Word(w.word.strip(), w.start, w.end, w.probability) for w in ws]
-        every = [(f.start, f.end) for f in transcript_fillers(vw)[1]]
+        fill = [(w.start, w.end) for w in ws if is_filled_pause(w.text)]
+        words = [w.text for w in ws if not is_filled_pause(w.text)]
+        every = [(f.start, f.end) for f in transcript_fillers(ws)[1]]
         return Output(fill, words, dt, every)
 
     return run
@@ -338,12 +348,7 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
                 for t in _normalise(w["text"])
             ]
             same = sum(not w.filler for w in transcript_fillers(said)[0]) / (b - a) * 60
-            segments, _ = plain_model.transcribe(piece, language="en", word_timestamps=True)
-            pw = [
-                Word(w.word.strip(), w.start, w.end, w.probability)
-                for seg in segments
-                for w in seg.words or []
-            ]
+            pw = plain_words(plain_model, piece)
             counted = [w for w in transcript_fillers(pw)[0] if not w.filler]
             span = (pw[-1].end - pw[0].start) if pw else 0.0
             plain_wpm = len(counted) / span * 60 if span > 0 else 0.0
