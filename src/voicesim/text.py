@@ -38,6 +38,8 @@ def is_filled_pause(token: str) -> bool:
     Pieces ("mm-hmm") are joined first, but a word spelled out in single letters ("E-R."
     on a real clip, where someone spelled a name) is letters, not a filler.
     """
+    if token.isascii() and token.isalpha():  # one plain word already: the quick path
+        return bool(_FILLED.match(token.lower()))
     pieces = plain(token).split()
     if len(pieces) > 1 and all(len(p) == 1 for p in pieces):
         return False

@@ -32,6 +32,7 @@ from voicesim.results import Filler, Word
 from voicesim.scoring.rubric import load_rubric
 from voicesim.testing.corpora.jfk import shared_fixtures
 from voicesim.testing.speech import Fill, Gap, Say, compose
+from voicesim.text import is_filled_pause
 from voicesim.transcribe import Transcriber
 
 RUBRIC = load_rubric()
@@ -58,6 +59,24 @@ def test_judge_scores_rendered_um_high_and_a_word_low(transcriber: Transcriber) 
     (p_word,) = filler_probabilities(transcriber, word.audio, [(w.start, w.end)])
     assert p_um >= THRESHOLD > p_word, (p_um, p_word)
     assert filler_probabilities(transcriber, um.audio, []) == []
+
+
+@pytest.mark.slow
+def test_judge_tokens_are_every_single_token_filled_pause_but_the_mm_family(
+    transcriber: Transcriber,
+) -> None:
+    # The definition, token by token through the tokenizer's own decode (slow: 50k tokens).
+    tok = transcriber.tokenizer()
+    expected = set()
+    for token_id in range(tok.eot):
+        text = tok.decode([token_id]).strip()
+        if text.isalpha() and is_filled_pause(text) and not text.lower().startswith("m"):
+            expected.add(token_id)
+    _, ids = filler_judge._judge_tokens(transcriber)
+    assert set(ids) == expected
+    spelled = {tok.decode([i]) for i in ids}
+    assert {" um", " uh", " Um", " Uh", " er", " Hmm"} <= spelled
+    assert not any(s.strip().lower().startswith("m") for s in spelled)
 
 
 @pytest.mark.slow

@@ -362,11 +362,15 @@ def _judge_tokens(transcriber: Transcriber) -> tuple[list[int], list[int]]:
         prompt += [*tok.sot_sequence, tok.no_timestamps]
         # Every single-token spelling of a filled pause by the one definition
         # (text.is_filled_pause), except the "mm" family: backchannels such as "mm-hmm"
-        # are not hesitations.
+        # are not hesitations. Read from the vocabulary's byte-level strings ("Ġum" is " um";
+        # a letter is its own byte): decoding each of the 50k tokens took 0.4 s of a cold
+        # `voicesim analyze`, this 0.06 s, with the same 45 ids.
         ids = []
-        for token_id in range(tok.eot):
-            text = tok.decode([token_id]).strip()
-            if text.isalpha() and is_filled_pause(text) and not text.lower().startswith("m"):
+        for piece, token_id in tok.tokenizer.get_vocab().items():
+            text = piece.removeprefix("Ġ")
+            word = token_id < tok.eot and text.isascii() and text.isalpha()
+            if word and is_filled_pause(text) and not text.lower().startswith("m"):
                 ids.append(token_id)
+        ids.sort()
         _TOKENS[transcriber] = (prompt, ids)
     return _TOKENS[transcriber]
