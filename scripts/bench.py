@@ -15,6 +15,10 @@ Figures (keys of the JSON; answer lengths in seconds as string keys):
 - ``real_baseline_s`` / ``real_analyze_s`` / ``real_analyze_ratio`` / ``real_analyze_cpu_ratio``:
   the same comparison on the real set's 30-s meeting clips (../shared/fixtures/real), medians
   over every clip and run; real speech gives the filler judge the most windows to score.
+- ``cold_baseline_s`` / ``cold_analyze_s`` / ``cold_ratio`` / ``cold_cpu_ratio``: the same
+  answers, each path a fresh process as a user runs it (``voicesim analyze FILE --json``
+  against a plain faster-whisper script: imports, model load and librosa's first import
+  included); medians, alternating.
 - ``live_latency_s``: feedback latency — from the moment the end of the answer is detected
   to the scorecard being ready, with live transcription (median, wall seconds). From the
   real-time runs with ``--realtime``, else from the fast runs (``live_method`` says which).
@@ -44,7 +48,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import analyze, first_question, history, live, memory, startup
+from benchmarks import analyze, cold, first_question, history, live, memory, startup
 from benchmarks.answers import write_answers
 from benchmarks.common import log, machine
 from benchmarks.report import print_table
@@ -52,7 +56,7 @@ from benchmarks.report import print_table
 REAL_CLIPS = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "real" / "ami"
 """The real set's clips (../shared/fixtures/real): timed in "analyze" when present."""
 
-SECTIONS = ("analyze", "live", "help", "first", "memory", "history")
+SECTIONS = ("analyze", "cold", "live", "help", "first", "memory", "history")
 
 
 def merge(out: dict[str, Any], figures: Any) -> None:
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace, out: dict[str, Any], workdir: Path) -> None:
     only = set(args.only.split(",")) if args.only else set(SECTIONS)
     lengths = [10] if args.smoke else [int(n) for n in args.lengths.split(",")]
     files: dict[int, Path] = {}
-    if only & {"analyze", "live", "memory"}:
+    if only & {"analyze", "cold", "live", "memory"}:
         log("rendering answers")
         files = write_answers(workdir, lengths)
     if "analyze" in only:
@@ -92,6 +96,9 @@ def run(args: argparse.Namespace, out: dict[str, Any], workdir: Path) -> None:
         if real and not args.smoke:
             log("the same on the real set's 30-s meeting clips")
             merge(out, analyze.run_real(real, runs, args.threads))
+    if "cold" in only:
+        log("fresh processes: plain faster-whisper vs voicesim analyze")
+        merge(out, cold.run(files, runs, args.threads))
     if "live" in only:
         log("live feedback latency")
         live_files = files if args.smoke else {n: p for n, p in files.items() if n >= 120}
@@ -142,6 +149,10 @@ def main() -> int:
         "analyze_s": {},
         "analyze_ratio": {},
         "analyze_cpu_ratio": {},
+        "cold_baseline_s": {},
+        "cold_analyze_s": {},
+        "cold_ratio": {},
+        "cold_cpu_ratio": {},
         "live_latency_s": {},
         "live_method": None,
         "live": {},

@@ -48,6 +48,15 @@ def print_table(out: dict[str, Any], file: TextIO) -> None:
             f"ratio {fmt(out['real_analyze_ratio'])}, cpu {fmt(out['real_analyze_cpu_ratio'])}",
             "",
         ]
+    if out.get("cold_ratio"):
+        lines.append("fresh processes (voicesim analyze FILE --json; plain faster-whisper script):")
+        lines += [
+            f"{n + ' s':>7} plain {fmt(out['cold_baseline_s'][n], ' s')}, "
+            f"analyze {fmt(out['cold_analyze_s'][n], ' s')}, ratio {fmt(out['cold_ratio'][n])}, "
+            f"cpu {fmt(out['cold_cpu_ratio'][n])}"
+            for n in sorted(out["cold_ratio"], key=int)
+        ]
+        lines.append("")
     for k, v in out["peak_rss_mb"].items():
         lines.append(f"peak RSS {k}: {v:.0f} MB")
     if out.get("long_analyze_s"):

@@ -1,0 +1,95 @@
+"""Section "cold": ``voicesim analyze FILE --json`` as a fresh process, as a user runs it.
+
+The "analyze" section times warm paths inside one process. A user's ``voicesim analyze``
+is a new process each time: Python starts, the model loads, and the measures pay
+librosa's first import (scipy.signal and numba's cached functions, about 2.4 CPU-s here).
+The baseline is a fresh process running plain faster-whisper on the same file: the same
+model (int8), threads and decode options, word timestamps on. The two alternate run by
+run; medians of wall time and of the child processes' CPU time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.common import VOICESIM, log, spread_note
+from voicesim.models import resolve_model
+from voicesim.transcribe import Transcriber
+
+PLAIN = """\
+import json, sys
+from faster_whisper import WhisperModel
+model_dir, threads, path, kwargs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)
+segments, _ = model.transcribe(path, **json.loads(kwargs))
+for _ in segments:
+    pass
+"""
+
+
+@dataclass
+class ColdFigures:
+    """Medians per answer length (string keys): wall seconds of each fresh process, and
+    the wall and CPU ratios of ``voicesim analyze`` to plain faster-whisper."""
+
+    cold_baseline_s: dict[str, float] = field(default_factory=dict)
+    cold_analyze_s: dict[str, float] = field(default_factory=dict)
+    cold_ratio: dict[str, float] = field(default_factory=dict)
+    cold_cpu_ratio: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run `cmd` to completion (it must succeed): wall seconds and its CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def run(files: dict[int, Path], runs: int, threads: int) -> ColdFigures:
+    """Both fresh processes `runs` times on each file, alternating (each once untimed)."""
+    kwargs = json.dumps(Transcriber(threads=threads).decode_kwargs())
+    plain = [sys.executable, "-c", PLAIN, str(resolve_model(None)), str(threads)]
+    out = ColdFigures()
+    with tempfile.TemporaryDirectory(prefix="voicesim-cold-") as home:
+        env = {**os.environ, "VOICESIM_HOME": home, "VOICESIM_THREADS": str(threads)}
+        first = str(files[min(files)])
+        _timed([*plain, first, kwargs], env)  # page cache and disk warm for both
+        _timed([VOICESIM, "analyze", first, "--json"], env)
+        for n, path in files.items():
+            base, ours, cpu = [], [], []
+            for _ in range(runs):
+                b = _timed([*plain, str(path), kwargs], env)
+                o = _timed([VOICESIM, "analyze", str(path), "--json"], env)
+                base.append(b[0])
+                ours.append(o[0])
+                cpu.append(o[1] / b[1])
+            key = str(n)
+            ratios = [o / b for o, b in zip(ours, base, strict=True)]
+            out.cold_baseline_s[key] = round(statistics.median(base), 3)
+            out.cold_analyze_s[key] = round(statistics.median(ours), 3)
+            out.cold_ratio[key] = round(statistics.median(ratios), 3)
+            out.cold_cpu_ratio[key] = round(statistics.median(cpu), 3)
+            spread_note(f"cold baseline {n}s", base, out.notes)
+            spread_note(f"cold analyze {n}s", ours, out.notes)
+            log(
+                f"  {n:>4} s: plain process {statistics.median(base):.2f} s, "
+                f"voicesim analyze {statistics.median(ours):.2f} s, "
+                f"ratio {out.cold_ratio[key]:.2f} "
+                f"(runs {', '.join(f'{r:.2f}' for r in ratios)}), "
+                f"CPU-time ratio {out.cold_cpu_ratio[key]:.2f}"
+            )
+    return out
