@@ -179,6 +179,13 @@ def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:
         assert abs(a - ta) <= 0.02 and abs(b - tb) <= 0.02
 
 
+def test_frame_features_refuse_a_multichannel_array() -> None:
+    # Padded on both axes, an 11-s stereo array at 44.1 kHz grew past 24 GB (OOM) before this.
+    stereo = np.stack([tone(0.5), tone(0.5)], axis=1)
+    with pytest.raises(ValueError, match="mono"):
+        frame_features(stereo, SR)
+
+
 def test_delivery_of_a_known_signal() -> None:
     # Two "words" of 200 Hz tone with a 1 s pause: span 3 s, 2 words → 40 wpm.
     audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(1.0),
