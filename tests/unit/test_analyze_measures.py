@@ -186,6 +186,18 @@ def test_frame_features_refuse_a_multichannel_array() -> None:
         frame_features(stereo, SR)
 
 
+def test_frame_features_in_threads_are_the_same_frames() -> None:
+    # 25 s: three 10-s chunks, computed two at a time must equal one at a time exactly.
+    rng = np.random.default_rng(7)
+    audio = np.concatenate([tone(8.0, hz=140), silence(2.0), tone(7.0, hz=220), silence(1.0)])
+    audio = audio + white_noise(18.0, level_dbfs=-45) + 0.01 * rng.standard_normal(len(audio))
+    audio = np.concatenate([audio, tone(7.0, hz=180)]).astype(np.float32)
+    one, two = frame_features(audio, SR), frame_features(audio, SR, threads=2)
+    assert len(one) == len(two) == 2500
+    for field in ("rms_db", "f0", "clarity", "flux", "flatness", "peak", "clipped"):
+        np.testing.assert_array_equal(getattr(one, field), getattr(two, field), err_msg=field)
+
+
 def test_delivery_of_a_known_signal() -> None:
     # Two "words" of 200 Hz tone with a 1 s pause: span 3 s, 2 words → 40 wpm.
     audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(1.0),

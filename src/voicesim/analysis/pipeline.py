@@ -5,6 +5,7 @@ Pure: the caller builds the Transcriber and loads the rubric once and passes the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -40,6 +41,11 @@ moment near each 10 minutes, and each block's decode is prompted with the end of
 before it. Memory stays bounded by the block: 10 min of 16 kHz float32 is 38 MB, its
 log-mel spectrogram 19 MB; frame features are computed 10 s at a time."""
 
+FEATURE_THREADS = min(4, os.cpu_count() or 1)
+"""Threads for the frame features when nothing else runs beside them: a practice answer
+whose words were decoded while it was spoken, or samples analysed in memory. Beside a
+Whisper decode they take one thread, since the decode keeps the cores busy."""
+
 PROMPT_CHARS = 200
 """How much of the previous block's text (characters) prompts the next block's decode."""
 
@@ -67,7 +73,7 @@ def analyze_samples(
     if transcript is None and transcriber is None:
         raise ValueError("analyze_samples needs a transcriber or a transcript")
     samples = to_mono(samples, sr)
-    frames = frame_features(samples, SAMPLE_RATE)
+    frames = frame_features(samples, SAMPLE_RATE, threads=FEATURE_THREADS)  # before any decode
     judged: list[Judged] = []
     if transcript is None:
         assert transcriber is not None
@@ -110,7 +116,10 @@ def analyze_file(
     # run in a second thread while Whisper decodes the block, which releases the GIL.
     with ThreadPoolExecutor(max_workers=1) as pool:
         for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
-            features = pool.submit(frame_features, block, SAMPLE_RATE, offset=offset)
+            threads = 1 if transcript is None else FEATURE_THREADS
+            features = pool.submit(
+                frame_features, block, SAMPLE_RATE, offset=offset, threads=threads
+            )
             if transcript is None:
                 assert transcriber is not None
                 # The text so far carries Whisper's context across the cut (as in one decode).
