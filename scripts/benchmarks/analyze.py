@@ -12,11 +12,12 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from faster_whisper import WhisperModel
 
-from benchmarks.common import log, spread_note
+from benchmarks.common import log, paired_runs
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.models import resolve_model
 from voicesim.scoring.rubric import load_rubric
@@ -79,26 +80,10 @@ def run(files: dict[int, Path], runs: int, threads: int, *, warm: bool = True) -
         paths.plain(files[min(files)])
         paths.ours(files[min(files)])
     for n, path in files.items():
-        base_v, ours_v, cpu_v = [], [], []
-        for _ in range(runs):
-            (base, base_cpu), (ours, ours_cpu) = paths.plain(path), paths.ours(path)
-            base_v.append(base)
-            ours_v.append(ours)
-            cpu_v.append(ours_cpu / base_cpu)
-        key = str(n)
-        ratios = [o / b for o, b in zip(ours_v, base_v, strict=True)]
-        out.baseline_s[key] = round(statistics.median(base_v), 3)
-        out.analyze_s[key] = round(statistics.median(ours_v), 3)
-        out.analyze_ratio[key] = round(statistics.median(ratios), 3)
-        out.analyze_cpu_ratio[key] = round(statistics.median(cpu_v), 3)
-        spread_note(f"baseline {n}s", base_v, out.notes)
-        spread_note(f"analyze {n}s", ours_v, out.notes)
-        log(
-            f"  {n:>4} s: baseline {statistics.median(base_v):.2f} s, "
-            f"analyze {statistics.median(ours_v):.2f} s, "
-            f"ratio {out.analyze_ratio[key]:.2f} (runs {', '.join(f'{r:.2f}' for r in ratios)}), "
-            f"CPU-time ratio {out.analyze_cpu_ratio[key]:.2f}"
-        )
+        plain, ours = partial(paths.plain, path), partial(paths.ours, path)
+        p = paired_runs(plain, ours, runs, f"{n} s", out.notes, ("baseline", "analyze"))
+        figures = (out.baseline_s, out.analyze_s, out.analyze_ratio, out.analyze_cpu_ratio)
+        p.put(str(n), *figures)
     return out
 
 

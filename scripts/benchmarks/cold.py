@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from benchmarks.common import VOICESIM, log, spread_note
+from benchmarks.common import VOICESIM, paired_runs
 from voicesim.models import resolve_model
 from voicesim.transcribe import Transcriber
 
@@ -70,26 +70,15 @@ def run(files: dict[int, Path], runs: int, threads: int) -> ColdFigures:
         _timed([*plain, first, kwargs], env)  # page cache and disk warm for both
         _timed([VOICESIM, "analyze", first, "--json"], env)
         for n, path in files.items():
-            base, ours, cpu = [], [], []
-            for _ in range(runs):
-                b = _timed([*plain, str(path), kwargs], env)
-                o = _timed([VOICESIM, "analyze", str(path), "--json"], env)
-                base.append(b[0])
-                ours.append(o[0])
-                cpu.append(o[1] / b[1])
-            key = str(n)
-            ratios = [o / b for o, b in zip(ours, base, strict=True)]
-            out.cold_baseline_s[key] = round(statistics.median(base), 3)
-            out.cold_analyze_s[key] = round(statistics.median(ours), 3)
-            out.cold_ratio[key] = round(statistics.median(ratios), 3)
-            out.cold_cpu_ratio[key] = round(statistics.median(cpu), 3)
-            spread_note(f"cold baseline {n}s", base, out.notes)
-            spread_note(f"cold analyze {n}s", ours, out.notes)
-            log(
-                f"  {n:>4} s: plain process {statistics.median(base):.2f} s, "
-                f"voicesim analyze {statistics.median(ours):.2f} s, "
-                f"ratio {out.cold_ratio[key]:.2f} "
-                f"(runs {', '.join(f'{r:.2f}' for r in ratios)}), "
-                f"CPU-time ratio {out.cold_cpu_ratio[key]:.2f}"
+            p = paired_runs(
+                partial(_timed, [*plain, str(path), kwargs], env),
+                partial(_timed, [VOICESIM, "analyze", str(path), "--json"], env),
+                runs,
+                f"cold {n} s",
+                out.notes,
+                ("plain process", "voicesim analyze"),
+            )
+            p.put(
+                str(n), out.cold_baseline_s, out.cold_analyze_s, out.cold_ratio, out.cold_cpu_ratio
             )
     return out

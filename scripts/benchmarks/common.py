@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,58 @@ def spread_note(name: str, values: list[float], notes: list[str]) -> None:
     if len(values) > 1 and lo > 0 and hi / lo > 1.3 and hi - lo > 0.1:
         shown = ", ".join(f"{v:.2f}" for v in values)
         notes.append(f"{name}: runs disagree by more than 30 % ({shown})")
+
+
+Timed = Callable[[], tuple[float, float]]
+"""A path under test: runs once, returns (wall seconds, CPU seconds)."""
+
+
+@dataclass
+class Paired:
+    """Medians of a baseline path and ours run alternately: seconds, wall and CPU ratios."""
+
+    base_s: float
+    ours_s: float
+    ratio: float
+    cpu_ratio: float
+    ratios: list[float]
+    """Every run's wall ratio, in order."""
+
+    def put(self, key: str, *figures: dict[str, float]) -> None:
+        """Store base_s, ours_s, ratio and cpu_ratio under `key` in these four dicts."""
+        values = (self.base_s, self.ours_s, self.ratio, self.cpu_ratio)
+        for figure, value in zip(figures, values, strict=True):
+            figure[key] = value
+
+
+def paired_runs(
+    base: Timed, ours: Timed, runs: int, name: str, notes: list[str], labels: tuple[str, str]
+) -> Paired:
+    """Run `base` then `ours`, `runs` times over, so a slow spell of the machine hits both;
+    a note (named from `name`) where either path's runs disagree by over 30 %, and one log
+    line naming the two paths by `labels`."""
+    base_v, ours_v, cpu_v = [], [], []
+    for _ in range(runs):
+        (b, b_cpu), (o, o_cpu) = base(), ours()
+        base_v.append(b)
+        ours_v.append(o)
+        cpu_v.append(o_cpu / b_cpu)
+    ratios = [o / b for o, b in zip(ours_v, base_v, strict=True)]
+    spread_note(f"{name} {labels[0]}", base_v, notes)
+    spread_note(f"{name} {labels[1]}", ours_v, notes)
+    p = Paired(
+        round(statistics.median(base_v), 3),
+        round(statistics.median(ours_v), 3),
+        round(statistics.median(ratios), 3),
+        round(statistics.median(cpu_v), 3),
+        ratios,
+    )
+    log(
+        f"  {name:>6}: {labels[0]} {p.base_s:.2f} s, {labels[1]} {p.ours_s:.2f} s, "
+        f"ratio {p.ratio:.2f} (runs {', '.join(f'{r:.2f}' for r in p.ratios)}), "
+        f"CPU-time ratio {p.cpu_ratio:.2f}"
+    )
+    return p
 
 
 def run_rss(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
