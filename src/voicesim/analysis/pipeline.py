@@ -114,9 +114,9 @@ def analyze_file(
     done = 0.0
     # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
     # run in a second thread while Whisper decodes the block, which releases the GIL.
+    threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
         for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
-            threads = 1 if transcript is None else FEATURE_THREADS
             features = pool.submit(
                 frame_features, block, SAMPLE_RATE, offset=offset, threads=threads
             )
