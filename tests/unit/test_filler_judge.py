@@ -175,6 +175,23 @@ def test_judge_scores_no_candidate_where_a_filled_pause_is_already_counted(
     assert sent == [(0.5, 1.0)], sent
 
 
+def test_a_score_just_under_the_threshold_is_not_a_filled_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The decision reads Whisper's probability as it is: 0.49987 must not round up to a
+    # filler. A stand-in gives the scores; the threshold is the point, not Whisper.
+    monkeypatch.setattr(
+        filler_judge, "filler_probabilities", lambda _t, _x, spans, **_: [0.49987] * len(spans)
+    )
+    sr = 16000
+    t = np.arange(int(3.0 * sr)) / sr
+    frames = frame_features((0.3 * np.sin(2 * np.pi * 120 * t)).astype(np.float32), sr)
+    words = [Word("we", 0.0, 0.4, 0.9), Word("shipped", 1.2, 1.6, 0.9), Word("it", 2.6, 2.9, 0.9)]
+    judged = judge(None, np.zeros(len(t), dtype=np.float32), frames, words)  # type: ignore[arg-type]
+    assert judged and all(j.score < filler_judge.THRESHOLD for j in judged), judged
+    assert decide([], judged) == []
+
+
 def test_candidates_judge_the_tail_of_a_word_too_long_for_its_letters() -> None:
     sr = 16000
     t = np.arange(int(4.0 * sr)) / sr

@@ -248,7 +248,9 @@ def judge(
     scores = filler_probabilities(transcriber, samples, wins, offset=offset)
     for k, s in zip(owner, scores, strict=True):
         best[k] = max(best[k], s)
-    return [replace(c, score=round(s, 3)) for c, s in zip(cands, best, strict=True)]
+    # Not rounded: a score of 0.49987 rounded to 0.500 passed THRESHOLD (a drawn-out "the"
+    # on a real clip, on one machine and not on another).
+    return [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
 
 
 def decide(
