@@ -322,7 +322,9 @@ def filler_probabilities(
             enc,
             [prompt] * len(feats),
             beam_size=1,
-            max_length=len(prompt) + 1,
+            # Measured: this length returns exactly one generated token's logits (the same
+            # values); len(prompt) + 1 ran a second decoder step in some windows.
+            max_length=len(prompt),
             suppress_blank=False,
             return_logits_vocab=True,
         )
