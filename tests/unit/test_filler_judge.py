@@ -210,13 +210,21 @@ def test_decision_adds_judged_vetoes_detector_and_absorbs_a_lookalike() -> None:
     detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
     written = Filler("um", 3.0, 3.2, "filled_pause", "transcript")
     judged = [
-        Judged(1.0, 1.4, 0.02),  # the detector's span: Whisper hears a word there
+        Judged(1.0, 1.4, 0.02, detector=True),  # the detector's span: Whisper hears a word
         Judged(2.0, 2.5, 0.8, (2.0,)),  # an unsure "a" Whisper, asked again, calls "uh"
         Judged(4.0, 4.5, 0.3),  # not a filler
     ]
     kept = decide([detector, written], judged, veto=0.05)
     assert [(f.start, f.source) for f in kept] == [(2.0, "acoustic"), (3.0, "transcript")]
     assert decide([detector], judged, veto=None)[0] == detector
+    # Judged per block, the detector's span may differ a little from the whole answer's
+    # (another level threshold, a word dropped by the silence check): still its own span.
+    shifted = [Judged(1.03, 1.42, 0.02, detector=True)]
+    assert decide([detector], shifted, veto=0.05) == []
+    # A span the detector did not give is a candidate's verdict, not a veto of it;
+    # nor is a detector span covering less than half of it.
+    assert decide([detector], [Judged(1.0, 1.4, 0.02)], veto=0.05) == [detector]
+    assert decide([detector], [Judged(1.25, 1.6, 0.02, detector=True)], veto=0.05) == [detector]
     # The unsure "a" lying in the judged filled pause is that filler; "it" after it is a word.
     words = [Word("a", 2.0, 2.5, 0.2), Word("it", 2.6, 2.9, 0.9)]
     assert [w.filler for w in absorb_lookalikes(words, kept)] == [True, False]

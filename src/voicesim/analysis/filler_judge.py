@@ -108,6 +108,8 @@ class Judged:
     end: float
     score: float
     words: tuple[float, ...] = ()
+    detector: bool = False
+    """A filled pause of the acoustic detector's own, scored for its veto."""
 
 
 def expected_s(text: str) -> float:
@@ -235,7 +237,7 @@ def judge(
     cands = [
         c for c in candidates(frames, words) if not any(c.start < b and a < c.end for a, b in taken)
     ]
-    cands += [Judged(a, b, 0.0) for a, b in extra]
+    cands += [Judged(a, b, 0.0, detector=True) for a, b in extra]
     wins: list[tuple[float, float]] = []
     owner: list[int] = []
     for k, c in enumerate(cands):
@@ -274,10 +276,20 @@ def decide(
 
 
 def _vetoed(f: Filler, judged: Sequence[Judged], veto: float) -> bool:
-    """True if f is an acoustic filled pause whose own span the judge scored under veto."""
+    """True if f is an acoustic filled pause whose own span the judge scored under veto.
+
+    Its own span: a detector span judged over most of f. The judge scores the detector's
+    spans of each block while the block's samples are at hand, and the measures run the
+    detector again over the whole answer, with the whole answer's level threshold and the
+    words kept after the silence check; the spans can then differ a little (a file of
+    several blocks, a dropped word), and an exact match would let the filler through.
+    """
     if f.source != "acoustic":
         return False
-    own = [j.score for j in judged if abs(j.start - f.start) < 0.01 and abs(j.end - f.end) < 0.01]
+    half = (f.end - f.start) / 2
+    own = [
+        j.score for j in judged if j.detector and min(j.end, f.end) - max(j.start, f.start) > half
+    ]
     return bool(own) and max(own) < veto
 
 
