@@ -1,9 +1,11 @@
 """Feeding a rendered answer to ``listen`` as practice does, and timing the feedback.
 
 Both variants run the real code paths. Live latency feeds a rendered answer through
-``listen`` (the capture path of ``voicesim practice``, live transcription on) and then does
-what practice does when an answer ends (``analyze_samples`` with the live transcript, the
-scorecard):
+``listen`` (the capture path of ``voicesim practice``, live transcription on) into what
+practice records it with (the answer's file, ``AnswerAudioWriter``, and a ``FeatureStream``
+computing the frame features as the blocks arrive), and then does what practice does when
+an answer ends (the file closed, ``analyze_file`` of it with the live transcript and the
+streamed frames, the scorecard):
 
 - fast variant: a ``FileMicrophone`` delivering the answer at ``speed`` × real time;
 - real-time variant: a ``DeviceMicrophone`` on the private PulseAudio server of the audio
@@ -17,9 +19,11 @@ figures come from what the program actually received, not from what ``listen`` r
   decode it reports), in seconds of audio (wall seconds × speed); by design about
   ``end_silence`` (longer after an unfinished sentence).
 - ``processing_s``: that decision → the scorecard ready (the final decode inside ``listen``,
-  ``analyze_samples`` with the live transcript, the scorecard and spoken tip text), wall
-  seconds. This is the feedback latency.
-- ``batch_s``: the same analysis of the same turn with everything transcribed after the end.
+  the file closed, ``analyze_file`` with the live transcript and streamed frames, the
+  scorecard and spoken tip text), wall seconds. This is the feedback latency.
+- ``unstreamed_s``: the same analysis with the frame features computed from the file after
+  the end (practice before the stream, 2026-12-02): the baseline of the stream's gain.
+- ``batch_s``: the same analysis of the same file with everything transcribed after the end.
 - ``final_decode_s``: what ``listen`` itself reports as transcription after the end.
 - ``analysis_cpu_s``: CPU seconds of the analysis and scorecard after ``listen`` returned
   (with ``final_decode_s``, what the processing costs on an idle machine).
@@ -28,6 +32,7 @@ figures come from what the program actually received, not from what ``listen`` r
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,13 +42,15 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
-from voicesim.analysis.pipeline import analyze_samples
+from voicesim.analysis.acoustics import FeatureStream
+from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone, Microphone
 from voicesim.interview.feedback import scorecard, spoken_feedback
 from voicesim.listen.endpoint import EndpointSettings
 from voicesim.listen.listener import ListenSettings
 from voicesim.listen.turn import listen
 from voicesim.scoring.rubric import Rubric
+from voicesim.sessions.files import AnswerAudioWriter
 from voicesim.testing.rig import PulseRig
 from voicesim.transcribe import Transcriber
 
@@ -106,6 +113,7 @@ class LiveFigures:
     final_decode_s: float
     ended_by: str
     analysis_cpu_s: float = 0.0
+    unstreamed_s: float = 0.0
 
 
 def measure_live(
@@ -123,27 +131,47 @@ def measure_live(
         ),
         commands=False,
     )
-    mic.start()
-    feed()
-    turn = listen(mic, settings, transcriber=transcriber)
-    detected = time.perf_counter() - float(turn.final_decode_s)  # listen decided the end
-    cpu = time.process_time()  # (the final decode's CPU is not in here: another thread ran it)
-    mic.stop()
-    result = analyze_samples(
-        turn.audio,
-        turn.sample_rate,
-        transcript=turn.transcript,
-        transcriber=transcriber,
-        response_latency_s=turn.speech_start_s,
-        rubric=rubric,
-    )
-    scorecard(result)
-    spoken_feedback(result)
-    ready = time.perf_counter()
-    cpu = time.process_time() - cpu
-    t = time.perf_counter()
-    analyze_samples(turn.audio, turn.sample_rate, transcriber=transcriber, rubric=rubric)
-    batch = time.perf_counter() - t
+    with tempfile.TemporaryDirectory(prefix="voicesim-live-") as tmp:
+        writer = AnswerAudioWriter(Path(tmp), 0, mic.sample_rate)
+        features = FeatureStream()
+
+        def record(block: np.ndarray) -> None:  # practice's QuestionLoop._recorder
+            writer.write(block)
+            features.push(block)
+
+        mic.start()
+        feed()
+        turn = listen(mic, settings, transcriber=transcriber, sink=record)
+        detected = time.perf_counter() - float(turn.final_decode_s)  # listen decided the end
+        cpu = time.process_time()  # (the final decode's CPU is not in here: another thread)
+        mic.stop()
+        path = Path(tmp) / writer.close()
+
+        def analyse(frames: Any) -> Any:
+            return analyze_file(
+                path,
+                transcript=turn.transcript,
+                transcriber=transcriber,
+                response_latency_s=turn.speech_start_s,
+                rubric=rubric,
+                frames=frames,
+            )
+
+        started = time.perf_counter()
+        result = analyse(features.frames())
+        scorecard(result)
+        spoken_feedback(result)
+        ready = time.perf_counter()
+        cpu = time.process_time() - cpu
+        t = time.perf_counter()
+        again = analyse(None)
+        scorecard(again)
+        spoken_feedback(again)
+        # The same feedback had the frames been computed from the file after the end.
+        unstreamed = (started - detected) + (time.perf_counter() - t)
+        t = time.perf_counter()
+        analyze_file(path, transcriber=transcriber, rubric=rubric)
+        batch = time.perf_counter() - t
     return LiveFigures(
         end_detect_s=(detected - mic.due(mic.last_speech_pos)) * mic.speed,
         processing_s=ready - detected,
@@ -151,6 +179,7 @@ def measure_live(
         batch_s=batch,
         final_decode_s=float(turn.final_decode_s),
         ended_by=str(turn.ended_by),
+        unstreamed_s=unstreamed,
     )
 
 

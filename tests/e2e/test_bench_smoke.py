@@ -39,7 +39,14 @@ def test_bench_smoke_json_has_the_stable_keys() -> None:
     assert set(_seconds_by_length(out["live_latency_s"])) == {"10"}
     assert out["live_method"] == "4x"
     live = out["live"]["4x"]["10"]
-    for key in ("end_detect_s", "processing_s", "total_s", "batch_s", "final_decode_s"):
+    for key in (
+        "end_detect_s",
+        "processing_s",
+        "unstreamed_s",
+        "total_s",
+        "batch_s",
+        "final_decode_s",
+    ):
         assert isinstance(live[key], float) and live[key] >= 0, (key, live)
     rss = out["peak_rss_mb"]
     assert rss and all(isinstance(v, float) and v > 0 for v in rss.values()), rss

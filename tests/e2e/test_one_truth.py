@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
+from voicesim.analysis import pipeline
+from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.capture import FileMicrophone
 from voicesim.audio.speak import SilentSpeaker
@@ -32,6 +35,7 @@ class _Keep(Reporter):
     def __init__(self) -> None:
         self.turns: list[Turn] = []
         self.ended: list[str] = []
+        self.computed: list[int] = []  # samples of each frame_features call of the pipeline
 
     def heard(self, turn: Turn) -> None:
         self.turns.append(turn)
@@ -63,7 +67,18 @@ def practised(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Turn, _Ke
         ),
         reporter=keep,
     )
-    assert interview.run().status == "complete"
+    # Practice measures the frames while the answer is spoken (FeatureStream); analyze
+    # computes them from the stored file. Count the pipeline's own computations.
+    computed: list[int] = []
+
+    def counted(samples: object, sr: int, **kw: object) -> object:
+        computed.append(len(samples))  # type: ignore[arg-type]
+        return frame_features(samples, sr, **kw)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "frame_features", counted)
+        assert interview.run().status == "complete"
+    keep.computed = computed
     (turn,) = keep.turns
     return home, turn, keep
 
@@ -76,8 +91,13 @@ def test_practice_stores_what_analyze_computes_from_the_stored_file(
     (stored,) = record.answers
     assert stored.analysis is not None and stored.answer_audio
     assert keep.ended == ["phrase"]  # the screen said "analysing…" when the phrase ended it
-    # The same file, question and words through analyze's pipeline: every measure and the
-    # score identical (the floats too — the same code on the same samples).
+    # Practice used the frames streamed while the answer was spoken: the pipeline never
+    # computed the stored answer's (only the model warm-up's 2 s of noise, if any).
+    samples = sf.info(str(record.path / stored.answer_audio)).frames
+    assert samples > 5 * SR and samples not in keep.computed, keep.computed
+    # The same file, question and words through analyze's pipeline (its frames computed
+    # from the file, practice's while the answer was spoken): every measure and the score
+    # identical (the floats too — the same code on the same samples).
     again = analyze_file(
         record.path / stored.answer_audio,
         transcriber=None,

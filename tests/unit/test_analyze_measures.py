@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 
-from voicesim.analysis.acoustics import frame_features, levels, silent_runs
+from voicesim.analysis.acoustics import FeatureStream, frame_features, levels, pcm16, silent_runs
 from voicesim.analysis.delivery import count_syllables, measure_frames
 from voicesim.analysis.fillers import transcript_fillers
-from voicesim.analysis.pipeline import analyze_samples
+from voicesim.analysis.pipeline import analyze_file, analyze_samples
+from voicesim.audio.files import iter_audio_blocks
 from voicesim.results import Transcript, Word
 from voicesim.scoring.rubric import Rubric, load_rubric
+from voicesim.sessions.files import AnswerAudioWriter, write_flac
 from voicesim.testing.signals import SR, silence, tone, white_noise
 from voicesim.text import is_filled_pause
 
@@ -285,3 +290,89 @@ def test_the_rubric_decides_the_monotone_flag_of_an_analysis() -> None:
     result = analyze_samples(audio, SR, transcript=transcript, rubric=strict)
     assert result.delivery.pitch is not None and result.delivery.pitch.monotone
     assert result.delivery.pitch.sd_semitones == built_in.delivery.pitch.sd_semitones
+
+
+def test_pcm16_is_what_a_16_bit_flac_gives_back() -> None:
+    # Every 16-bit level, the half-way points between them (rounding), beyond full scale
+    # (clipping) and random speech-like samples: as soundfile writes and reads them.
+    rng = np.random.default_rng(3)
+    levels16 = np.arange(-32768, 32768) / 32768
+    x = np.concatenate(
+        [levels16, levels16 + 0.5 / 32768, rng.uniform(-1.2, 1.2, 200_000),
+         rng.normal(0, 0.01, 200_000)]
+    ).astype(np.float32)  # fmt: skip
+    buf = io.BytesIO()
+    sf.write(buf, np.clip(x, -1, 1), SR, format="FLAC", subtype="PCM_16")
+    buf.seek(0)
+    back, _ = sf.read(buf, dtype="float32")
+    np.testing.assert_array_equal(pcm16(x), back)
+
+
+def test_a_non_finite_sample_is_stored_as_silence_not_a_lost_answer(tmp_path: Path) -> None:
+    # libsndfile's FLAC encoder failed on a NaN with a bare AssertionError, so the answer
+    # never reached its FLAC. Stored as 0, as a file's NaN is read, and the stream agrees.
+    x = tone(1.0).astype(np.float32)
+    x[[100, 200, 300]] = [np.nan, np.inf, -np.inf]
+    write_flac(tmp_path / "a.flac", x, SR)
+    back, _ = sf.read(tmp_path / "a.flac", dtype="float32")
+    assert back[100] == back[200] == back[300] == 0.0
+    np.testing.assert_array_equal(pcm16(x), back)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "block"),
+    [(0.5, 160), (9.99, 1024), (10.0, 512), (10.02, 4000), (23.7, 1600), (31.3, 16000)],
+)
+def test_features_streamed_while_recording_are_those_of_the_stored_file(
+    seconds: float, block: int, tmp_path: Path
+) -> None:
+    # Blocks of a microphone's size, chunk edges (10 s) just before, at and after the end:
+    # the stream must give exactly the frames of the answer's FLAC read back.
+    rng = np.random.default_rng(int(seconds * 100))
+    t = np.arange(int(seconds * SR)) / SR
+    x = 0.3 * np.sin(2 * np.pi * 140 * t) * (1 + np.sin(2 * np.pi * 0.5 * t))
+    x = (x + rng.normal(0, 0.02, len(t))).astype(np.float32)
+    stream = FeatureStream()
+    with AnswerAudioWriter(tmp_path, 0, SR) as writer:
+        for i in range(0, len(x), block):
+            writer.write(x[i : i + block])
+            stream.push(x[i : i + block])
+    streamed = stream.frames()
+    ((offset, stored),) = iter_audio_blocks(tmp_path / writer.name, block_s=None)
+    read_back = frame_features(stored, SR)
+    assert offset == 0.0 and len(streamed) == len(read_back) == int(np.ceil(len(x) / 160))
+    for field in ("rms_db", "f0", "clarity", "flux", "flatness", "peak", "clipped"):
+        np.testing.assert_array_equal(
+            getattr(streamed, field), getattr(read_back, field), err_msg=field
+        )
+
+
+def test_analyze_file_uses_streamed_frames_only_when_they_fit_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesim.analysis import pipeline
+
+    x = np.concatenate([tone(3.0, hz=150), silence(1.0), tone(2.0, hz=190)])
+    stream = FeatureStream()
+    with AnswerAudioWriter(tmp_path, 0, SR) as writer:
+        for i in range(0, len(x), 1600):
+            writer.write(x[i : i + 1600])
+            stream.push(x[i : i + 1600])
+    path, streamed = tmp_path / writer.name, stream.frames()
+    words = Transcript("we shipped it", _words("we shipped it", start=0.5, step=1.5))
+    computed: list[int] = []
+
+    def counted(samples: np.ndarray, sr: int, **kw: object) -> object:
+        computed.append(len(samples))
+        return frame_features(samples, sr, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "frame_features", counted)
+    plain = analyze_file(path, transcriber=None, rubric=RUBRIC, transcript=words)
+    assert computed == [len(x)]
+    given = analyze_file(path, transcriber=None, rubric=RUBRIC, transcript=words, frames=streamed)
+    assert computed == [len(x)]  # not computed again
+    assert given.to_dict() == plain.to_dict()
+    # Frames of other samples (a file that lost its end) are not used: computed from the file.
+    short = replace(streamed, rms_db=streamed.rms_db[:-1])
+    analyze_file(path, transcriber=None, rubric=RUBRIC, transcript=words, frames=short)
+    assert computed == [len(x), len(x)]

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, frame_features, levels
+from voicesim.analysis.acoustics import HOP_S, Frames, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
 from voicesim.analysis.filler_judge import Judged, judge
@@ -96,13 +96,17 @@ def analyze_file(
     long_pause_s: float = 2.0,
     transcript: Transcript | None = None,
     response_latency_s: float | None = None,
+    frames: Frames | None = None,
 ) -> AnalysisResult:
     """Analyse an audio file block by block (bounded memory for hour-long recordings).
 
     ``transcript`` may be precomputed (practice's live transcript of the same file, word
     times from the file's start): then nothing is transcribed (``transcriber`` may be
-    None), and everything else is what ``analyze`` does with the file. Raises AudioError
-    for a file that cannot be used; ModelError for a model that fails.
+    None), and everything else is what ``analyze`` does with the file. ``frames`` may be
+    too (practice's :class:`~voicesim.analysis.acoustics.FeatureStream` of the samples
+    the file was written from): they are used when the file is one block of exactly that
+    many frames, and computed from the file otherwise. Raises AudioError for a file that
+    cannot be used; ModelError for a model that fails.
     """
 
     info = probe(path)
@@ -117,9 +121,12 @@ def analyze_file(
     threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
         for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
-            features = pool.submit(
-                frame_features, block, SAMPLE_RATE, offset=offset, threads=threads
-            )
+            if offset == 0 and frames is not None and len(frames) == _frame_count(block):
+                features = _done(frames)  # a second block would not match the whole file's
+            else:
+                features = pool.submit(
+                    frame_features, block, SAMPLE_RATE, offset=offset, threads=threads
+                )
             if transcript is None:
                 assert transcriber is not None
                 # The text so far carries Whisper's context across the cut (as in one decode).
@@ -138,10 +145,29 @@ def analyze_file(
     if transcript is None:
         transcript = Transcript(text=" ".join(w.text for w in words), words=words)
     info = AudioInfo(str(path), round(done, 3), info.sample_rate)
-    frames = Frames.concat(parts)
     return _finish(
-        info, frames, transcript, question, rubric, response_latency_s, long_pause_s, judged
+        info,
+        Frames.concat(parts),
+        transcript,
+        question,
+        rubric,
+        response_latency_s,
+        long_pause_s,
+        judged,
     )
+
+
+def _frame_count(block: np.ndarray) -> int:
+    """How many frames frame_features gives for a block of samples at SAMPLE_RATE."""
+    hop = round(HOP_S * SAMPLE_RATE)
+    return -(-len(block) // hop)
+
+
+def _done(frames: Frames) -> Future[Frames]:
+    """Frames already computed, in the shape of a submitted computation."""
+    done: Future[Frames] = Future()
+    done.set_result(frames)
+    return done
 
 
 def _judge_block(

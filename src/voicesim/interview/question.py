@@ -15,7 +15,9 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from voicesim.analysis.acoustics import FeatureStream
 from voicesim.analysis.pipeline import analyze_file
+from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import DeviceError
 from voicesim.interview.cues import warning_line, without_warning_echo
 from voicesim.interview.feedback import AnswerOutcome, Status, scorecard, spoken_feedback
@@ -26,6 +28,10 @@ from voicesim.listen.turn import listen
 from voicesim.scoring.score import top_improvements
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
+
     from voicesim.audio.capture import Microphone
     from voicesim.audio.speak import Speaker
     from voicesim.interview.session import PracticeSettings, Reporter, _ModelLoader
@@ -54,6 +60,8 @@ class QuestionLoop:
     log: SessionLog | None
     _model: _ModelLoader | None
     _next_index: int
+    _features: FeatureStream | None = None
+    """The frame features of the answer being recorded, computed as it is spoken."""
 
     def _question(self, ask: Ask) -> AnswerOutcome:
         index = self._next_index
@@ -114,6 +122,7 @@ class QuestionLoop:
     def _listen(self, index: int, ask: Ask, q_audio: str | None) -> tuple[Turn, str]:
         assert self._model is not None
         sink = self._log().open_answer(index, ask, q_audio, self.mic.sample_rate)
+        record = self._recorder(sink.write)
         limit = ask.interrupt_after_s
         try:
             # Open the microphone first: it buffers while the model finishes loading.
@@ -124,7 +133,7 @@ class QuestionLoop:
                 self.mic,
                 ask.listen,
                 transcriber=transcriber,
-                sink=sink.write,
+                sink=record,
                 on_time_warning=lambda: self._time_warning(ask.listen.warn_before_end),
                 on_interrupt=(lambda elapsed: elapsed >= limit) if limit else None,
                 on_end=self._turn_ended,
@@ -133,6 +142,25 @@ class QuestionLoop:
             self.mic.stop()
             name = sink.close()
         return turn, name
+
+    def _recorder(self, write: Callable[[np.ndarray], None]) -> Callable[[np.ndarray], None]:
+        """What each recorded block goes to: the answer's file, and (at the analysis' own
+        rate) a FeatureStream, so the frame features are ready when the answer ends."""
+        self._drop_features()
+        if self.mic.sample_rate != SAMPLE_RATE:
+            return write
+        features = self._features = FeatureStream()
+
+        def record(block: np.ndarray) -> None:
+            write(block)
+            features.push(block)
+
+        return record
+
+    def _drop_features(self) -> None:
+        if self._features is not None:
+            self._features.close()
+            self._features = None
 
     def _turn_ended(self, ended_by: str) -> None:
         if ended_by in ("silence", "phrase", "max"):
@@ -226,6 +254,13 @@ class QuestionLoop:
         transcript = turn.transcript
         if transcript is not None:
             transcript = without_warning_echo(transcript, turn.warned_at_s)
+        frames = None
+        if self._features is not None:
+            # Computed from the same samples, rounded as the file stores them; analyze_file
+            # checks they fit the file. Should the stream have failed, the file is measured.
+            with contextlib.suppress(Exception):
+                frames = self._features.frames()
+            self._drop_features()
         return analyze_file(
             self._log().writer.path / a_audio,
             question=ask.question,
@@ -233,6 +268,7 @@ class QuestionLoop:
             transcript=transcript,
             transcriber=self._model.get(),
             response_latency_s=turn.speech_start_s,
+            frames=frames,
         )
 
     def _log(self) -> SessionLog:

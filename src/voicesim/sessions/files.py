@@ -57,7 +57,10 @@ def _fsync_dir(directory: Path) -> None:
 def write_flac(path: Path, samples: np.ndarray, sample_rate: int) -> None:
     """Write mono float samples (−1…1) as 16-bit FLAC, atomically; StorageError on failure."""
 
-    data = np.clip(np.asarray(samples, dtype=np.float32).reshape(-1), -1.0, 1.0)
+    data = np.asarray(samples, dtype=np.float32).reshape(-1)
+    if not np.all(np.isfinite(data)):  # libsndfile's FLAC encoder fails on NaN (Assertion)
+        data = np.nan_to_num(data, nan=0.0, posinf=0.0, neginf=0.0)  # as files are read
+    data = np.clip(data, -1.0, 1.0)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.flac")
     try:
         sf.write(tmp, data, int(sample_rate), format="FLAC", subtype="PCM_16")
