@@ -116,23 +116,31 @@ def _cut_blocks(
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Re-slice decoded chunks into blocks cut at quiet points."""
     if block_s is None:
-        parts = list(chunks)
-        if parts:
-            yield 0.0, np.concatenate(parts)
+        whole = list(chunks)
+        if whole:
+            yield 0.0, np.concatenate(whole)
         return
     target = int(block_s * SAMPLE_RATE)
     slack = min(int(5 * SAMPLE_RATE), target // 4)
-    buf = np.zeros(0, dtype=np.float32)
+    # Chunks are gathered in a list and joined once a block is due: joining each chunk onto
+    # the buffer copied it again and again (0.09 s of a 5-min answer's 0.13 s read).
+    parts: list[np.ndarray] = []
+    held = 0
     done = 0
     for chunk in chunks:
-        buf = np.concatenate([buf, chunk])
+        parts.append(chunk)
+        held += len(chunk)
+        if held < target + slack:
+            continue
+        buf = np.concatenate(parts)
         while len(buf) >= target + slack:
             cut = _quiet_cut(buf, target - slack, target + slack)
             yield done / SAMPLE_RATE, buf[:cut]
             done += cut
             buf = buf[cut:]
-    if len(buf):
-        yield done / SAMPLE_RATE, buf
+        parts, held = [buf], len(buf)
+    if held:
+        yield done / SAMPLE_RATE, np.concatenate(parts)
 
 
 def _quiet_cut(buf: np.ndarray, lo: int, hi: int) -> int:
