@@ -35,6 +35,11 @@ N_FFT = 2048
 """FFT size for the spectrum: the 40 ms window zero-padded (finer bands at low pitch)."""
 CHUNK_FRAMES = 1000
 """Frames computed at a time (10 s): bounds the memory of the FFTs whatever the block size."""
+LEAD_PAD = N_FFT // 2
+END_PAD = LEAD_PAD + N_FFT
+"""Zeros before and after the signal (samples): padded once by half the longest window, so
+frame i is centred on sample i * hop in every feature and chunks need no edge handling of
+their own. ``frame_features`` and ``FeatureStream`` pad alike, so their frames are equal."""
 
 _FIELDS = ("rms_db", "f0", "clarity", "flux", "flatness", "peak", "clipped")
 
@@ -94,20 +99,17 @@ def frame_features(
     if samples.ndim != 1:  # np.pad below would pad a (samples, channels) array on both axes
         raise ValueError(f"frame_features needs mono samples, not shape {samples.shape}")
     hop = round(HOP_S * sr)
-    n = int(np.ceil(len(samples) / hop)) if len(samples) else 0
+    n = frame_count(len(samples), sr)
     if n == 0:
         e = np.zeros(0, dtype=np.float32)
         return Frames(e, e, e, e, e, e, e.astype(np.int32), offset=offset)
-    # Padded once by half the longest window, so frame i is centred on sample i * hop in
-    # every feature and chunks need no edge handling of their own.
-    pad = N_FFT // 2
-    padded = np.pad(samples.astype(np.float32), (pad, pad + N_FFT))
+    padded = np.pad(samples.astype(np.float32), (LEAD_PAD, END_PAD))
     # In chunks of CHUNK_FRAMES: the FFT work arrays of a whole 2-minute block would take
     # a few hundred megabytes; per chunk they stay a few tens of megabytes.
     starts = range(0, n, CHUNK_FRAMES)
 
     def chunk(i: int) -> tuple[np.ndarray, ...]:
-        return _chunk_features(padded, pad, i, min(i + CHUNK_FRAMES, n), sr)
+        return _chunk_features(padded, LEAD_PAD, i, min(i + CHUNK_FRAMES, n), sr)
 
     if threads > 1 and len(starts) > 1:
         with ThreadPoolExecutor(max_workers=min(threads, len(starts))) as pool:
@@ -115,6 +117,11 @@ def frame_features(
     else:
         parts = [chunk(i) for i in starts]
     return _assemble(parts, hop, sr, offset)
+
+
+def frame_count(samples: int, sr: int) -> int:
+    """How many frames :func:`frame_features` gives for this many samples at sr Hz."""
+    return -(-samples // round(HOP_S * sr))
 
 
 def _assemble(parts: list[tuple[np.ndarray, ...]], hop: int, sr: int, offset: float) -> Frames:
@@ -186,8 +193,8 @@ class FeatureStream:
         self.sr = sr
         self.hop = round(HOP_S * sr)
         self.samples = 0
-        self._pending: list[np.ndarray] = [np.zeros(N_FFT // 2, dtype=np.float32)]
-        self._have = N_FFT // 2  # samples in _pending, the leading pad included
+        self._pending: list[np.ndarray] = [np.zeros(LEAD_PAD, dtype=np.float32)]
+        self._have = LEAD_PAD  # samples in _pending, the leading pad included
         self._next = 0  # first frame not yet sent to a chunk
         self._parts: list[Future[tuple[np.ndarray, ...]]] = []
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="features")
@@ -207,19 +214,18 @@ class FeatureStream:
     def _send(self, frames: int, buf: np.ndarray) -> None:
         """Compute ``frames`` frames from the start of ``buf`` (in the background) and keep
         the samples from the next chunk's first window on."""
-        self._parts.append(self._pool.submit(_chunk_features, buf, N_FFT // 2, 0, frames, self.sr))
+        self._parts.append(self._pool.submit(_chunk_features, buf, LEAD_PAD, 0, frames, self.sr))
         self._next += frames
         rest = buf[frames * self.hop :]
         self._pending, self._have = [rest], len(rest)
 
     def frames(self, offset: float = 0.0) -> Frames:
         """The frames of everything pushed (waits for the chunks still being computed)."""
-        n = int(np.ceil(self.samples / self.hop)) if self.samples else 0
+        n = frame_count(self.samples, self.sr)
         if n == 0:
             self.close()
             return frame_features(np.zeros(0, dtype=np.float32), self.sr, offset=offset)
-        end = np.zeros(N_FFT // 2 + N_FFT, dtype=np.float32)  # frame_features' end padding
-        buf = np.concatenate([*self._pending, end])
+        buf = np.concatenate([*self._pending, np.zeros(END_PAD, dtype=np.float32)])
         while self._next < n:
             self._send(min(CHUNK_FRAMES, n - self._next), buf)
             buf = self._pending[0]

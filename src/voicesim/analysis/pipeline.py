@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import HOP_S, Frames, frame_features, levels
+from voicesim.analysis.acoustics import Frames, frame_count, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
 from voicesim.analysis.filler_judge import Judged, judge
@@ -121,7 +121,11 @@ def analyze_file(
     threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
         for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
-            if offset == 0 and frames is not None and len(frames) == _frame_count(block):
+            if (
+                offset == 0
+                and frames is not None
+                and len(frames) == frame_count(len(block), SAMPLE_RATE)
+            ):
                 features = _done(frames)  # a second block would not match the whole file's
             else:
                 features = pool.submit(
@@ -155,12 +159,6 @@ def analyze_file(
         long_pause_s,
         judged,
     )
-
-
-def _frame_count(block: np.ndarray) -> int:
-    """How many frames frame_features gives for a block of samples at SAMPLE_RATE."""
-    hop = round(HOP_S * SAMPLE_RATE)
-    return -(-len(block) // hop)
 
 
 def _done(frames: Frames) -> Future[Frames]:
