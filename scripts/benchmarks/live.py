@@ -21,8 +21,10 @@ FIGURES = (
     "batch_s",
     "final_decode_s",
     "analysis_cpu_s",
+    "ahead_windows",
+    "end_windows",
 )
-"""The per-run figures whose medians make a row (seconds)."""
+"""The per-run figures whose medians make a row (seconds; windows: counts)."""
 
 
 @dataclass
@@ -59,7 +61,8 @@ def run(files: dict[int, Path], runs: int, threads: int, variant: str) -> LiveTa
                 f"  {n:>4} s {variant}: end detected {row['end_detect_s']:.2f} s after the end, "
                 f"scorecard {row['processing_s']:.2f} s later "
                 f"({row['unstreamed_s']:.2f} s with the frames computed after the end, "
-                f"batch {row['batch_s']:.2f} s), "
+                f"batch {row['batch_s']:.2f} s; judge windows {row['ahead_windows']:.0f} "
+                f"scored ahead, {row['end_windows']:.0f} after), "
                 f"ended by {'/'.join(row['ended_by'])}"
             )
     return table

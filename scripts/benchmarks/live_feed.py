@@ -3,9 +3,10 @@
 Both variants run the real code paths. Live latency feeds a rendered answer through
 ``listen`` (the capture path of ``voicesim practice``, live transcription on) into what
 practice records it with (the answer's file, ``AnswerAudioWriter``, and a ``FeatureStream``
-computing the frame features as the blocks arrive), and then does what practice does when
-an answer ends (the file closed, ``analyze_file`` of it with the live transcript and the
-streamed frames, the scorecard):
+computing the frame features as the blocks arrive, with a ``JudgeAhead`` scoring the filler
+judge's windows as the words come), and then does what practice does when an answer ends
+(the file closed, ``analyze_file`` of it with the live transcript, the streamed frames and
+the scores so far, the scorecard):
 
 - fast variant: a ``FileMicrophone`` delivering the answer at ``speed`` × real time;
 - real-time variant: a ``DeviceMicrophone`` on the private PulseAudio server of the audio
@@ -21,8 +22,11 @@ figures come from what the program actually received, not from what ``listen`` r
 - ``processing_s``: that decision → the scorecard ready (the final decode inside ``listen``,
   the file closed, ``analyze_file`` with the live transcript and streamed frames, the
   scorecard and spoken tip text), wall seconds. This is the feedback latency.
-- ``unstreamed_s``: the same analysis with the frame features computed from the file after
-  the end (practice before the stream, 2026-12-02): the baseline of the stream's gain.
+- ``unstreamed_s``: the same analysis with the frame features computed and the judge's
+  windows scored from the file after the end (practice before the stream, 2026-12-02): the
+  baseline of the gain of both.
+- ``ahead_windows`` / ``end_windows``: judge windows scored while the answer was spoken,
+  and after its end.
 - ``batch_s``: the same analysis of the same file with everything transcribed after the end.
 - ``final_decode_s``: what ``listen`` itself reports as transcription after the end.
 - ``analysis_cpu_s``: CPU seconds of the analysis and scorecard after ``listen`` returned
@@ -43,6 +47,7 @@ import numpy as np
 import soundfile as sf
 
 from voicesim.analysis.acoustics import FeatureStream
+from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone, Microphone
 from voicesim.interview.feedback import scorecard, spoken_feedback
@@ -114,6 +119,8 @@ class LiveFigures:
     ended_by: str
     analysis_cpu_s: float = 0.0
     unstreamed_s: float = 0.0
+    ahead_windows: int = 0
+    end_windows: int = 0
 
 
 def measure_live(
@@ -134,6 +141,7 @@ def measure_live(
     with tempfile.TemporaryDirectory(prefix="voicesim-live-") as tmp:
         writer = AnswerAudioWriter(Path(tmp), 0, mic.sample_rate)
         features = FeatureStream()
+        ahead = JudgeAhead(transcriber, features)
 
         def record(block: np.ndarray) -> None:  # practice's QuestionLoop._recorder
             writer.write(block)
@@ -141,13 +149,13 @@ def measure_live(
 
         mic.start()
         feed()
-        turn = listen(mic, settings, transcriber=transcriber, sink=record)
+        turn = listen(mic, settings, transcriber=transcriber, sink=record, on_words=ahead.words)
         detected = time.perf_counter() - float(turn.final_decode_s)  # listen decided the end
         cpu = time.process_time()  # (the final decode's CPU is not in here: another thread)
         mic.stop()
         path = Path(tmp) / writer.close()
 
-        def analyse(frames: Any) -> Any:
+        def analyse(frames: Any, scores: Any) -> Any:
             return analyze_file(
                 path,
                 transcript=turn.transcript,
@@ -155,16 +163,19 @@ def measure_live(
                 response_latency_s=turn.speech_start_s,
                 rubric=rubric,
                 frames=frames,
+                scores=scores,
             )
 
         started = time.perf_counter()
-        result = analyse(features.frames())
+        scores = ahead.finish()
+        ahead_windows = len(scores)
+        result = analyse(features.frames(), scores)
         scorecard(result)
         spoken_feedback(result)
         ready = time.perf_counter()
         cpu = time.process_time() - cpu
         t = time.perf_counter()
-        again = analyse(None)
+        again = analyse(None, None)
         scorecard(again)
         spoken_feedback(again)
         # The same feedback had the frames been computed from the file after the end.
@@ -180,6 +191,8 @@ def measure_live(
         final_decode_s=float(turn.final_decode_s),
         ended_by=str(turn.ended_by),
         unstreamed_s=unstreamed,
+        ahead_windows=ahead_windows,
+        end_windows=len(scores) - ahead_windows,
     )
 
 

@@ -594,6 +594,48 @@ def test_a_draft_promoted_before_it_started_is_still_decoded() -> None:
         live.close()
 
 
+class _PerStretch:
+    """Each stretch's decode waits for its own release; it hears one word at its start."""
+
+    def __init__(self, offsets: list[float]) -> None:
+        self.release = {o: threading.Event() for o in offsets}
+
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
+    ) -> object:
+        self.release[offset].wait(30)
+        return Transcript(text="word", words=[Word("word", offset, offset + 0.5, 0.9)])
+
+
+def test_settled_words_wait_for_every_stretch_before_them() -> None:
+    # The newest stretch is decoded first; the filler judge that scores ahead
+    # (analysis.ahead) must get words only once no stretch before them is pending.
+    offsets = [0.0, 5.0, 10.0]
+    fake = _PerStretch(offsets)
+    live = LiveTranscriber(fake)  # type: ignore[arg-type]
+    try:
+        for o in offsets:
+            live.submit(np.zeros(SR, dtype=np.float32), o, command_check=False)
+        for o in (10.0, 5.0):
+            fake.release[o].set()
+        deadline = time.monotonic() + 5
+        while len(live.transcript().words) < 2 and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        assert [w.start for w in live.transcript().words] == [5.0, 10.0]
+        assert live.settled() is None  # the stretch at 0 s is still pending
+        fake.release[0.0].set()
+        _settle(live)
+        got = live.settled()
+        assert got is not None
+        n, last, words = got
+        assert (n, last, [w.start for w in words]) == (3, 10.0, offsets)
+        assert live.settled(known=3) is None  # nothing new since
+    finally:
+        for e in fake.release.values():
+            e.set()
+        live.close()
+
+
 class _Recording:
     """Records every decode (kind, seconds of audio, bounded); drafts hear a sentence."""
 

@@ -13,9 +13,13 @@ import soundfile as sf
 
 from voicesim.analysis import pipeline
 from voicesim.analysis.acoustics import frame_features
+from voicesim.analysis.ahead import JudgeAhead
+from voicesim.analysis.filler_judge import score_windows
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.capture import FileMicrophone
+from voicesim.audio.files import load_audio
 from voicesim.audio.speak import SilentSpeaker
+from voicesim.interview import question
 from voicesim.interview.modes import get_mode
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
 from voicesim.listen.endpoint import EndpointSettings
@@ -23,7 +27,7 @@ from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.packs import find_question
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import SessionStore
-from voicesim.testing.speech import SR, Say, compose
+from voicesim.testing.speech import SR, Fill, Gap, Say, compose
 from voicesim.transcribe import Transcriber
 
 QID = "proj-why-people-work"  # a projective question: a 5–20 s target, not 60–120 s
@@ -36,6 +40,8 @@ class _Keep(Reporter):
         self.turns: list[Turn] = []
         self.ended: list[str] = []
         self.computed: list[int] = []  # samples of each frame_features call of the pipeline
+        self.ahead: list[JudgeAhead] = []  # the judge scoring ahead, one per answer
+        self.transcriber: Transcriber | None = None
 
     def heard(self, turn: Turn) -> None:
         self.turns.append(turn)
@@ -47,11 +53,16 @@ class _Keep(Reporter):
 @pytest.fixture(scope="module")
 def practised(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Turn, _Keep]:
     home = tmp_path_factory.mktemp("one-truth")
+    # Over 10 s before the last sentence: the judge scores ahead once the first 10-s chunk
+    # of frame features is in.
     answer = compose(
         [Say("Most people work because they want their effort to matter to someone."),
-         Say("Money counts, but being trusted counts more."), Say("That's my answer.")]
+         Gap(0.6), Fill("um"), Gap(0.6),
+         Say("They want to see what their hands and their ideas changed by the end of a week."),
+         Gap(0.8), Say("Money counts, but being trusted counts more."), Gap(0.8),
+         Say("Being trusted with something hard is what keeps them."), Say("That's my answer.")]
     )  # fmt: skip
-    mic = FileMicrophone(speed=0)
+    mic = FileMicrophone(speed=2.0)  # time for the judge to score ahead, as live
     mic.queue(answer.audio, SR, lead_silence=0.8)
     transcriber = Transcriber()
     keep = _Keep()
@@ -75,10 +86,17 @@ def practised(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Turn, _Ke
         computed.append(len(samples))  # type: ignore[arg-type]
         return frame_features(samples, sr, **kw)  # type: ignore[arg-type]
 
+    class Kept(JudgeAhead):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            keep.ahead.append(self)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "frame_features", counted)
+        patch.setattr(question, "JudgeAhead", Kept)
         assert interview.run().status == "complete"
     keep.computed = computed
+    keep.transcriber = transcriber
     (turn,) = keep.turns
     return home, turn, keep
 
@@ -96,11 +114,12 @@ def test_practice_stores_what_analyze_computes_from_the_stored_file(
     samples = sf.info(str(record.path / stored.answer_audio)).frames
     assert samples > 5 * SR and samples not in keep.computed, keep.computed
     # The same file, question and words through analyze's pipeline (its frames computed
-    # from the file, practice's while the answer was spoken): every measure and the score
-    # identical (the floats too — the same code on the same samples).
+    # from the file and its filler judge's windows scored from it; practice's while the
+    # answer was spoken): every measure and the score identical (the floats too — the
+    # same code on the same samples).
     again = analyze_file(
         record.path / stored.answer_audio,
-        transcriber=None,
+        transcriber=keep.transcriber,
         rubric=load_rubric(),
         question=find_question(QID, known_checks=load_rubric().check_names()),
         transcript=turn.transcript,
@@ -109,6 +128,23 @@ def test_practice_stores_what_analyze_computes_from_the_stored_file(
     assert again.to_dict() == stored.analysis.to_dict()
     text = stored.analysis.transcript.text.lower()
     assert "trusted" in text and "answer" not in text  # the closing phrase is not the answer
+    assert [f.kind for f in stored.analysis.delivery.fillers] == ["filled_pause"]  # the "um"
+
+
+def test_practice_scored_the_filler_judge_ahead_from_the_stored_samples(
+    practised: tuple[Path, Turn, _Keep],
+) -> None:
+    home, _, keep = practised
+    record = SessionStore(home).load("last")
+    (ahead,) = keep.ahead
+    assert ahead.scored > 0  # windows of the first sentence, scored while the rest was spoken
+    # Every window scored ahead scores the same, bit for bit, cut from the stored file.
+    samples, _ = load_audio(record.path / str(record.answers[0].answer_audio))
+    scores = ahead.finish()
+    assert len(scores) == ahead.scored
+    assert keep.transcriber is not None
+    for cut, score in scores.items():
+        assert score_windows(keep.transcriber, samples, [cut]) == [score], cut
 
 
 def test_analyze_question_judges_length_by_that_questions_target(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -337,6 +338,12 @@ def test_features_streamed_while_recording_are_those_of_the_stored_file(
         for i in range(0, len(x), block):
             writer.write(x[i : i + block])
             stream.push(x[i : i + block])
+    # While recording: the samples so far as stored, and the frames of the chunks done.
+    deadline = time.monotonic() + 60
+    early = stream.so_far()
+    while early[1] is None and seconds > 10.1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+        early = stream.so_far()
     streamed = stream.frames()
     ((offset, stored),) = iter_audio_blocks(tmp_path / writer.name, block_s=None)
     read_back = frame_features(stored, SR)
@@ -345,6 +352,16 @@ def test_features_streamed_while_recording_are_those_of_the_stored_file(
         np.testing.assert_array_equal(
             getattr(streamed, field), getattr(read_back, field), err_msg=field
         )
+    samples_so_far, frames_so_far = early
+    np.testing.assert_array_equal(samples_so_far, stored)
+    if seconds > 10.1:  # a whole 10-s chunk's window was in
+        assert frames_so_far is not None and len(frames_so_far) % 1000 == 0
+        for field in ("rms_db", "f0", "clarity", "flux", "flatness", "peak", "clipped"):
+            np.testing.assert_array_equal(
+                getattr(frames_so_far, field),
+                getattr(read_back, field)[: len(frames_so_far)],
+                err_msg=field,
+            )
 
 
 def test_analyze_file_uses_streamed_frames_only_when_they_fit_the_file(

@@ -8,6 +8,8 @@ scripts/measure_analyze.py.
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,21 +17,25 @@ import pytest
 
 from tests.support.paths import REPO
 from voicesim.analysis import filler_judge
-from voicesim.analysis.acoustics import frame_features
+from voicesim.analysis.acoustics import FeatureStream, frame_features
+from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.filled_pauses import absorb_lookalikes
 from voicesim.analysis.filler_judge import (
     THRESHOLD,
     Judged,
+    WindowScores,
     candidates,
     decide,
     filler_probabilities,
     judge,
+    window_cuts,
 )
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word
 from voicesim.scoring.rubric import load_rubric
+from voicesim.sessions.files import AnswerAudioWriter
 from voicesim.testing.corpora.jfk import shared_fixtures
 from voicesim.testing.speech import Fill, Gap, Say, compose
 from voicesim.text import is_filled_pause
@@ -241,3 +247,88 @@ def test_a_judged_filled_pause_inside_a_discourse_filler_is_counted_too() -> Non
     # A filled pause already counted there (Whisper wrote "um") is not counted again.
     um = Filler("um", 29.0, 29.3, "filled_pause", "transcript")
     assert decide([sort_of, um], judged, veto=0.1) == [sort_of, um]
+
+
+@pytest.mark.slow
+def test_a_window_scores_the_same_alone_as_in_any_batch(transcriber: Transcriber) -> None:
+    # What lets practice score windows while the answer is spoken (analysis.ahead) and
+    # the analysis reuse them: a window's score does not depend on its batch, bit for bit.
+    samples, _ = load_audio(REAL / _clip("ami_EN2009b_0-30")["file"])
+    spans = [(t, t + 0.3 + 0.05 * (i % 7)) for i, t in enumerate(np.arange(0.5, 28.0, 1.3))]
+    batched = filler_probabilities(transcriber, samples, spans)
+    alone = [filler_probabilities(transcriber, samples, [s])[0] for s in spans]
+    threes = [p for i in range(0, len(spans), 3)
+              for p in filler_probabilities(transcriber, samples, spans[i : i + 3])]  # fmt: skip
+    assert alone == batched and threes == batched
+    assert len(set(batched)) > len(spans) // 2  # real, different scores
+
+
+def test_windows_already_scored_are_not_scored_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Which windows reach Whisper is the point, not its answer: a stand-in scores each
+    # window by its first sample and records the batches it gets.
+    batches: list[list[tuple[int, int]]] = []
+
+    def scorer(_tr: object, _x: object, cuts: list[tuple[int, int]]) -> list[float]:
+        batches.append(list(cuts))
+        return [a / 1e6 for a, _ in cuts]
+
+    monkeypatch.setattr(filler_judge, "score_windows", scorer)
+    x = np.zeros(16000 * 5, dtype=np.float32)
+    spans = [(0.5, 0.9), (1.5, 2.0), (3.0, 3.4), (1.5, 2.0)]  # the last: the second again
+    cuts = window_cuts(spans, len(x))
+    assert cuts[0] == (round(0.4 * 16000), round(1.0 * 16000))  # 0.1 s either side
+    known = WindowScores({cuts[1]: 0.75})
+    got = filler_probabilities(None, x, spans, scores=known)  # type: ignore[arg-type]
+    assert got == [cuts[0][0] / 1e6, 0.75, cuts[2][0] / 1e6, 0.75]
+    assert batches == [[cuts[0], cuts[2]]]  # once each, none of those already known
+    assert set(known) == set(cuts)  # the new scores are kept for the next call
+    filler_probabilities(None, x, spans, scores=known)  # type: ignore[arg-type]
+    assert len(batches) == 1
+
+
+@pytest.mark.slow
+def test_judging_ahead_gives_the_analysis_the_same_result_sooner(
+    transcriber: Transcriber, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An answer recorded as practice records it (file + FeatureStream); the judge scores
+    # ahead on the words of its first part, up to where they are settled.
+    comp = compose(
+        [Say("In my last role I ran the support team for our billing product"), Gap(0.5),
+         Fill("um"), Gap(0.5), Say("and we cut the time to answer a ticket by half"),
+         Gap(0.7), Fill("uh"), Gap(0.4), Say("mostly by writing down what we already knew"),
+         Gap(0.8), Say("and by letting the newest people answer the easy questions first")]
+    )  # fmt: skip
+    stream = FeatureStream()
+    with AnswerAudioWriter(tmp_path, 0, 16000) as writer:
+        for i in range(0, len(comp.audio), 1600):
+            writer.write(comp.audio[i : i + 1600])
+            stream.push(comp.audio[i : i + 1600])
+    path = tmp_path / writer.name
+    transcript = transcriber.transcribe(load_audio(path)[0])
+    until = 12.0
+    deadline = time.monotonic() + 60
+    while stream.so_far()[1] is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the first 10-s chunk of frames (librosa's first import)
+    ahead = JudgeAhead(transcriber, stream)
+    ahead.words([w for w in transcript.words if w.end <= until], until)
+    while ahead.scored == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    early = ahead.finish()
+    assert early and all(e <= 10.0 * 16000 for _, e in early)  # what was settled and framed
+    frames = stream.frames()
+    ends: list[int] = []
+    scorer = filler_judge.score_windows
+
+    def counted(tr: Transcriber, x: np.ndarray, cuts: list[tuple[int, int]]) -> list[float]:
+        ends.append(len(cuts))
+        return scorer(tr, x, cuts)
+
+    monkeypatch.setattr(filler_judge, "score_windows", counted)
+    kw: dict[str, Any] = {"transcriber": transcriber, "rubric": RUBRIC, "transcript": transcript}
+    sooner = analyze_file(path, frames=frames, scores=WindowScores(early), **kw)
+    at_end = sum(ends)
+    ends.clear()
+    plain = analyze_file(path, **kw)
+    assert sooner.to_dict() == plain.to_dict()
+    assert sum(f.kind == "filled_pause" for f in plain.delivery.fillers) == 2  # "um", "uh"
+    assert at_end <= sum(ends) - len(early)  # the windows scored ahead, not again

@@ -11,8 +11,10 @@ sit in memory as a whole: 100 frames per second of a few floats each is all that
 
 from __future__ import annotations
 
+import itertools
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -76,6 +78,11 @@ class Frames:
         """Frame index nearest to time t (seconds), clamped to the valid range."""
         # Plain Python: called per word and per pause, where np.clip's overhead dominated.
         return min(max(round((t - self.offset) / self.hop), 0), max(len(self) - 1, 0))
+
+    def before(self, t: float) -> Frames:
+        """The frames centred before ``t`` seconds."""
+        n = max(0, min(len(self), int((t - self.offset) / self.hop)))
+        return replace(self, **{f: getattr(self, f)[:n] for f in _FIELDS})
 
     @staticmethod
     def concat(parts: list[Frames]) -> Frames:
@@ -186,7 +193,8 @@ class FeatureStream:
     returns what :func:`frame_features` gives for the whole recording as stored: the
     samples are first rounded as a 16-bit file stores them (``pcm16``), so the frames are
     those of the answer's FLAC read back. Practice hands them to ``analyze_file``, which
-    then does not compute them again once the answer has ended.
+    then does not compute them again once the answer has ended. ``so_far`` gives the
+    rounded samples and the frames of the chunks done while the recording goes on.
     """
 
     def __init__(self, sr: int = SAMPLE_RATE) -> None:
@@ -198,11 +206,15 @@ class FeatureStream:
         self._next = 0  # first frame not yet sent to a chunk
         self._parts: list[Future[tuple[np.ndarray, ...]]] = []
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="features")
+        self._kept: list[np.ndarray] = []  # every rounded block, for so_far
+        self._lock = threading.Lock()  # _kept and _parts, read by so_far from another thread
 
     def push(self, block: np.ndarray) -> None:
         """Add recorded samples (float, mono or frames × channels mixed to mono)."""
         x = np.asarray(block, dtype=np.float32)
         x = pcm16(x.mean(axis=1) if x.ndim == 2 else x)
+        with self._lock:
+            self._kept.append(x)
         self._pending.append(x)
         self._have += len(x)
         self.samples += len(x)
@@ -214,7 +226,9 @@ class FeatureStream:
     def _send(self, frames: int, buf: np.ndarray) -> None:
         """Compute ``frames`` frames from the start of ``buf`` (in the background) and keep
         the samples from the next chunk's first window on."""
-        self._parts.append(self._pool.submit(_chunk_features, buf, LEAD_PAD, 0, frames, self.sr))
+        part = self._pool.submit(_chunk_features, buf, LEAD_PAD, 0, frames, self.sr)
+        with self._lock:
+            self._parts.append(part)
         self._next += frames
         rest = buf[frames * self.hop :]
         self._pending, self._have = [rest], len(rest)
@@ -232,6 +246,18 @@ class FeatureStream:
         parts = [f.result() for f in self._parts]
         self.close()
         return _assemble(parts, self.hop, self.sr, offset)
+
+    def so_far(self) -> tuple[np.ndarray, Frames | None]:
+        """The samples pushed so far, rounded as stored, and the frames of the 10-s chunks
+        already computed (None before the first): the values ``frames`` will give there.
+        Safe to call from another thread than ``push``'s."""
+        with self._lock:
+            if len(self._kept) > 1:
+                self._kept = [np.concatenate(self._kept)]
+            samples = self._kept[0] if self._kept else np.zeros(0, dtype=np.float32)
+            parts = list(self._parts)
+        done = [f.result() for f in itertools.takewhile(lambda f: f.done(), parts)]
+        return samples, _assemble(done, self.hop, self.sr, 0.0) if done else None
 
     def close(self) -> None:
         """Stop the background thread (chunks already sent are still computed)."""

@@ -225,14 +225,35 @@ def judge(
     offset: float = 0.0,
     extra: Sequence[tuple[float, float]] = (),
     known: Sequence[tuple[float, float]] = (),
+    scores: WindowScores | None = None,
 ) -> list[Judged]:
     """Candidates of these samples (block starting at ``offset`` s) with their scores.
 
     ``extra``: further spans to score (the detector's filled pauses, for its veto).
     ``known``: filled pauses Whisper wrote. A candidate overlapping either is not scored:
     a filled pause is already counted there, so decide() would not add it (on a rendered
-    5-min answer that is 19 of 77 windows).
+    5-min answer that is 19 of 77 windows). ``scores``: windows of these samples already
+    scored (see :class:`WindowScores`).
     """
+    cands, wins, owner = plan(frames, words, extra=extra, known=known)
+    best = [0.0] * len(cands)
+    got = filler_probabilities(transcriber, samples, wins, offset=offset, scores=scores)
+    for k, s in zip(owner, got, strict=True):
+        best[k] = max(best[k], s)
+    # Not rounded: a score of 0.49987 rounded to 0.500 passed THRESHOLD (a drawn-out "the"
+    # on a real clip, on one machine and not on another).
+    return [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
+
+
+def plan(
+    frames: Frames,
+    words: Sequence[Word],
+    *,
+    extra: Sequence[tuple[float, float]] = (),
+    known: Sequence[tuple[float, float]] = (),
+) -> tuple[list[Judged], list[tuple[float, float]], list[int]]:
+    """What :func:`judge` scores: the candidates (unscored), their windows' spans (s) and
+    the candidate each window belongs to."""
     taken = [*extra, *known]
     cands = [
         c for c in candidates(frames, words) if not any(c.start < b and a < c.end for a, b in taken)
@@ -246,13 +267,7 @@ def judge(
         if c.end - c.start >= SPLIT_S:
             wins.append(((c.start + c.end) / 2, c.end))
             owner.append(k)
-    best = [0.0] * len(cands)
-    scores = filler_probabilities(transcriber, samples, wins, offset=offset)
-    for k, s in zip(owner, scores, strict=True):
-        best[k] = max(best[k], s)
-    # Not rounded: a score of 0.49987 rounded to 0.500 passed THRESHOLD (a drawn-out "the"
-    # on a real clip, on one machine and not on another).
-    return [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
+    return cands, wins, owner
 
 
 def decide(
@@ -299,6 +314,8 @@ def filler_probabilities(
     spans: Sequence[tuple[float, float]],
     *,
     offset: float = 0.0,
+    scores: WindowScores | None = None,
+    batch_size: int = JUDGE_BATCH,
 ) -> list[float]:
     """For each span (start, end; s, minus ``offset`` into samples), the probability
     (0–1) that Whisper opens it with a filled pause ("um", "uh", "hmm", "er"…).
@@ -308,42 +325,76 @@ def filler_probabilities(
     one token after a prompt of fillers: the softmax mass of the filled-pause tokens.
     Short windows: the encoder's attention is quadratic, so ten 2-s windows cost
     about a sixth of one 30-s window (measured 0.11 vs 0.67 CPU-s with tiny.en).
+    A window found in ``scores`` is not scored again; the others are added to it.
     """
+    if not spans:
+        return []
+    x = np.asarray(samples, dtype=np.float32)
+    cuts = window_cuts(spans, len(x), offset=offset)
+    known = scores if scores is not None else WindowScores()
+    todo = sorted({c for c in cuts if c not in known})
+    for i in range(0, len(todo), batch_size):
+        part = todo[i : i + batch_size]
+        known.update(zip(part, score_windows(transcriber, x, part), strict=True))
+    return [known[c] for c in cuts]
+
+
+def window_cuts(
+    spans: Sequence[tuple[float, float]], n_samples: int, *, offset: float = 0.0
+) -> list[tuple[int, int]]:
+    """The samples [first, end) each span's window is cut from, of ``n_samples`` samples
+    starting ``offset`` s into the recording: JUDGE_LEAD_S before the span to JUDGE_TAIL_S
+    after it, at most JUDGE_WINDOW_S."""
+    most = round(JUDGE_WINDOW_S * SAMPLE_RATE)
+    cuts = []
+    for a, b in spans:
+        s = max(0, round((a - offset - JUDGE_LEAD_S) * SAMPLE_RATE))
+        e = min(s + most, max(s, round((b - offset + JUDGE_TAIL_S) * SAMPLE_RATE)), n_samples)
+        cuts.append((min(s, e), e))
+    return cuts
+
+
+class WindowScores(dict[tuple[int, int], float]):
+    """Judge scores of one recording's windows, by (first, end) sample.
+
+    A window's score depends only on its samples: the same window scores the same alone or
+    in any batch (checked bit for bit by the tests). So practice scores the windows of
+    the stretches already transcribed while the person is still speaking
+    (:class:`voicesim.analysis.ahead.JudgeAhead`), and the analysis of the stored file
+    scores only the windows left: the same scores, sooner.
+    """
+
+
+def score_windows(
+    transcriber: Transcriber, samples: np.ndarray, cuts: Sequence[tuple[int, int]]
+) -> list[float]:
+    """The filled-pause probability of each window ``samples[first:end]``, in one batch."""
     import ctranslate2  # heavy; loaded with faster_whisper already when a model is
 
-    if not spans:
+    if not cuts:
         return []
     model = transcriber.model
     fe = model.feature_extractor
     frames = round(JUDGE_WINDOW_S * SAMPLE_RATE / fe.hop_length)
-    x = np.asarray(samples, dtype=np.float32)
     prompt, filler_ids = _judge_tokens(transcriber)
     scores: list[float] = []
-    for i in range(0, len(spans), JUDGE_BATCH):
-        feats = []
-        for a, b in spans[i : i + JUDGE_BATCH]:
-            s = max(0, round((a - offset - JUDGE_LEAD_S) * SAMPLE_RATE))
-            e = min(
-                s + frames * fe.hop_length,
-                max(s, round((b - offset + JUDGE_TAIL_S) * SAMPLE_RATE)),
-            )
-            feats.append(_window_mel(fe, x[s:e], frames))
-        batch = np.ascontiguousarray(np.stack(feats))
-        enc = model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
-        results = model.model.generate(
-            enc,
-            [prompt] * len(feats),
-            beam_size=1,
-            # Measured: this length returns exactly one generated token's logits (the same
-            # values); len(prompt) + 1 ran a second decoder step in some windows.
-            max_length=len(prompt),
-            suppress_blank=False,
-            return_logits_vocab=True,
-        )
-        for r in results:
-            logits = np.asarray(r.logits[0][0], dtype=np.float64).ravel()
-            p = np.exp(logits - logits.max())
-            scores.append(float(p[filler_ids].sum() / p.sum()))
+    feats = [_window_mel(fe, samples[a:b], frames) for a, b in cuts]
+    batch = np.ascontiguousarray(np.stack(feats))
+    enc = model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
+    results = model.model.generate(
+        enc,
+        [prompt] * len(feats),
+        beam_size=1,
+        # Measured: this length returns exactly one generated token's logits (the same
+        # values); len(prompt) + 1 ran a second decoder step in some windows.
+        max_length=len(prompt),
+        suppress_blank=False,
+        return_logits_vocab=True,
+    )
+    for r in results:
+        logits = np.asarray(r.logits[0][0], dtype=np.float64).ravel()
+        p = np.exp(logits - logits.max())
+        scores.append(float(p[filler_ids].sum() / p.sum()))
     return scores
 
 

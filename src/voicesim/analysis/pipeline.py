@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,7 @@ import numpy as np
 from voicesim.analysis.acoustics import Frames, frame_count, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
-from voicesim.analysis.filler_judge import Judged, judge
+from voicesim.analysis.filler_judge import Judged, WindowScores, judge
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
@@ -97,6 +96,7 @@ def analyze_file(
     transcript: Transcript | None = None,
     response_latency_s: float | None = None,
     frames: Frames | None = None,
+    scores: WindowScores | None = None,
 ) -> AnalysisResult:
     """Analyse an audio file block by block (bounded memory for hour-long recordings).
 
@@ -105,8 +105,10 @@ def analyze_file(
     None), and everything else is what ``analyze`` does with the file. ``frames`` may be
     too (practice's :class:`~voicesim.analysis.acoustics.FeatureStream` of the samples
     the file was written from): they are used when the file is one block of exactly that
-    many frames, and computed from the file otherwise. Raises AudioError for a file that
-    cannot be used; ModelError for a model that fails.
+    many frames, and computed from the file otherwise. ``scores``: the filler judge's
+    windows already scored from those samples (practice's
+    :class:`~voicesim.analysis.ahead.JudgeAhead`), used on the same condition. Raises
+    AudioError for a file that cannot be used; ModelError for a model that fails.
     """
 
     info = probe(path)
@@ -121,12 +123,14 @@ def analyze_file(
     threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
         for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
+            known = None
             if (
                 offset == 0
                 and frames is not None
                 and len(frames) == frame_count(len(block), SAMPLE_RATE)
             ):
                 features = _done(frames)  # a second block would not match the whole file's
+                known = scores
             else:
                 features = pool.submit(
                     frame_features, block, SAMPLE_RATE, offset=offset, threads=threads
@@ -142,7 +146,7 @@ def analyze_file(
                 block_words = [w for w in transcript.words if offset <= w.start < end]
             parts.append(features.result())
             if transcriber is not None:  # practice's live words are judged the same way
-                judged += _judge_block(transcriber, block, parts[-1], block_words, offset)
+                judged += _judge_block(transcriber, block, parts[-1], block_words, offset, known)
             done = offset + len(block) / SAMPLE_RATE
             if progress:
                 progress(done, max(info.duration_s, done))
@@ -169,17 +173,33 @@ def _done(frames: Frames) -> Future[Frames]:
 
 
 def _judge_block(
-    transcriber: Transcriber, samples: np.ndarray, frames: Frames, words: list[Word], offset: float
+    transcriber: Transcriber,
+    samples: np.ndarray,
+    frames: Frames,
+    words: list[Word],
+    offset: float,
+    scores: WindowScores | None = None,
 ) -> list[Judged]:
     """Filled-pause candidates of one block judged by Whisper, the detector's own
     filled pauses among them (so the decision can veto those Whisper hears as words)."""
     if not words:
         return []
+    extra, known = judge_spans(frames, words)
+    return judge(
+        transcriber, samples, frames, words, offset=offset, extra=extra, known=known, scores=scores
+    )
+
+
+def judge_spans(
+    frames: Frames, words: list[Word]
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """The block's spans the judge treats apart: the acoustic detector's filled pauses
+    (scored for its veto) and the filled pauses Whisper wrote (not scored)."""
     marked, written = transcript_fillers(words)
     found = acoustic_candidates(frames, levels(frames).threshold_db, marked)
-    spans = [(c.start, c.end) for c in found if c.confirmed]
+    extra = [(c.start, c.end) for c in found if c.confirmed]
     known = [(f.start, f.end) for f in written if f.kind == "filled_pause"]
-    return judge(transcriber, samples, frames, words, offset=offset, extra=spans, known=known)
+    return extra, known
 
 
 def _finish(
@@ -195,7 +215,7 @@ def _finish(
     # "…that's my answer" ends the turn; it is not part of the answer's words or time.
     transcript, cut = without_closing_phrase(transcript)
     if cut is not None:
-        frames = _frames_before(frames, cut)
+        frames = frames.before(cut)
     transcript, delivery = measure_answer(
         frames,
         transcript,
@@ -207,10 +227,3 @@ def _finish(
     )
     score = score_answer(transcript, delivery, question=question, rubric=rubric)
     return AnalysisResult(audio=info, transcript=transcript, delivery=delivery, score=score)
-
-
-def _frames_before(frames: Frames, t: float) -> Frames:
-    """The frames centred before ``t`` seconds."""
-    n = max(0, min(len(frames), int((t - frames.offset) / frames.hop)))
-    fields = ("rms_db", "f0", "clarity", "flux", "peak", "clipped")
-    return replace(frames, **{f: getattr(frames, f)[:n] for f in fields})

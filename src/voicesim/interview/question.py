@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from voicesim.analysis.acoustics import FeatureStream
+from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import DeviceError
@@ -62,6 +63,8 @@ class QuestionLoop:
     _next_index: int
     _features: FeatureStream | None = None
     """The frame features of the answer being recorded, computed as it is spoken."""
+    _ahead: JudgeAhead | None = None
+    """The filler judge's windows of that answer, scored as it is spoken."""
 
     def _question(self, ask: Ask) -> AnswerOutcome:
         index = self._next_index
@@ -129,6 +132,8 @@ class QuestionLoop:
             self.mic.start()
             self.reporter.listening(ask)
             transcriber = self._model.get()
+            if self._features is not None:
+                self._ahead = JudgeAhead(transcriber, self._features)
             turn = listen(
                 self.mic,
                 ask.listen,
@@ -137,6 +142,7 @@ class QuestionLoop:
                 on_time_warning=lambda: self._time_warning(ask.listen.warn_before_end),
                 on_interrupt=(lambda elapsed: elapsed >= limit) if limit else None,
                 on_end=self._turn_ended,
+                on_words=self._ahead.words if self._ahead is not None else None,
             )
         finally:
             self.mic.stop()
@@ -158,6 +164,9 @@ class QuestionLoop:
         return record
 
     def _drop_features(self) -> None:
+        if self._ahead is not None:
+            self._ahead.finish()
+            self._ahead = None
         if self._features is not None:
             self._features.close()
             self._features = None
@@ -254,13 +263,15 @@ class QuestionLoop:
         transcript = turn.transcript
         if transcript is not None:
             transcript = without_warning_echo(transcript, turn.warned_at_s)
-        frames = None
+        frames = scores = None
+        if self._ahead is not None:
+            scores = self._ahead.finish()  # the judge's windows scored while it was spoken
         if self._features is not None:
             # Computed from the same samples, rounded as the file stores them; analyze_file
             # checks they fit the file. Should the stream have failed, the file is measured.
             with contextlib.suppress(Exception):
                 frames = self._features.frames()
-            self._drop_features()
+        self._drop_features()
         return analyze_file(
             self._log().writer.path / a_audio,
             question=ask.question,
@@ -269,6 +280,7 @@ class QuestionLoop:
             transcriber=self._model.get(),
             response_latency_s=turn.speech_start_s,
             frames=frames,
+            scores=scores,
         )
 
     def _log(self) -> SessionLog:

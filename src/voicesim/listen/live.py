@@ -18,7 +18,7 @@ import numpy as np
 
 from voicesim.listen.endpoint import closing_phrase_length
 from voicesim.listen.voice_commands import could_be_command, decode_command
-from voicesim.results import Transcript
+from voicesim.results import Transcript, Word
 from voicesim.transcribe import Transcriber
 
 UTTERANCE_TOKENS = 24
@@ -357,6 +357,21 @@ class LiveTranscriber:
                 if part.text.strip() or command:
                     return part.text, command
         return "", None
+
+    def settled(self, known: int = 0) -> tuple[int, float, list[Word]] | None:
+        """The stretches decoded so far with none before them still pending: how many, the
+        start of the last (s) and their words; None while that is still ``known`` of them."""
+        with self._cond:
+            n = 0
+            for offset in self._offsets:
+                if offset not in self._results:
+                    break
+                n += 1
+            if n <= known:
+                return None
+            settled = self._offsets[:n]
+            words = [w for offset in settled for w in self._results[offset].words]
+        return n, settled[-1], words
 
     def transcript(self) -> Transcript:
         """Everything transcribed so far, joined in time order."""

@@ -17,6 +17,7 @@ import numpy as np
 from voicesim.audio.capture import DeviceLost, Microphone
 from voicesim.listen.endpoint import decide
 from voicesim.listen.listener import Listener, ListenSettings, Turn
+from voicesim.results import Word
 from voicesim.transcribe import Transcriber
 
 CATCH_UP_S = 10.0
@@ -33,6 +34,7 @@ def listen(
     on_interrupt: Callable[[float], bool] | None = None,
     stop: threading.Event | None = None,
     on_end: Callable[[str], None] | None = None,
+    on_words: Callable[[list[Word], float], None] | None = None,
 ) -> Turn:
     """Capture from a started ``mic`` until the answer ends; returns the Turn.
 
@@ -42,11 +44,13 @@ def listen(
     mode); setting ``stop`` ends the turn too. Both end it with ``ended_by="interrupted"``.
     ``on_end(ended_by)`` is called the moment end-pointing decides, before the rest of
     the transcript is waited for (the screen can say "analysing…" at once).
+    ``on_words(words, until_s)`` gets the words transcribed so far up to ``until_s`` seconds,
+    each time more are (called from this loop: it should only hand them on).
     A dead device ends it with ``"device_lost"`` and keeps the audio captured so far.
     """
     lis = Listener(settings, transcriber)
     try:
-        return _loop(lis, mic, sink, on_time_warning, on_interrupt, stop, on_end)
+        return _loop(lis, mic, sink, on_time_warning, on_interrupt, stop, on_end, on_words)
     finally:
         if lis.live is not None:
             lis.live.close()  # ends the background thread even on Ctrl+C
@@ -60,6 +64,7 @@ def _loop(
     on_interrupt: Callable[[float], bool] | None,
     stop: threading.Event | None,
     on_end: Callable[[str], None] | None = None,
+    on_words: Callable[[list[Word], float], None] | None = None,
 ) -> Turn:
     settings = lis.settings
     ends = settings.endpoint
@@ -90,6 +95,8 @@ def _loop(
             if on_end is not None:
                 on_end(ended_by)
             return lis.finish(ended_by, state.command)
+        if on_words is not None and (settled := lis.settled()) is not None:
+            on_words(*settled)
         ahead = mic.faster_than_real_time and lis.now - (time.monotonic() - started) > 0.2
         if ahead and lis.waiting_for_words(state):
             # Audio from a file comes faster than real time: let the transcriber catch up,
