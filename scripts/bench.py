@@ -25,9 +25,11 @@ Figures (keys of the JSON; answer lengths in seconds as string keys):
   ``live`` holds every variant: ``end_detect_s`` (the answer's real end → end detected, audio
   seconds: the ``end_silence`` wait), ``processing_s`` (= live latency), ``total_s`` (their
   sum: real end → scorecard at real time), ``unstreamed_s`` (the same feedback with the
-  frame features computed from the file after the end, not while the answer was spoken),
-  ``batch_s`` (the same answer transcribed only after the end), ``final_decode_s``
-  (transcription after the end, as listen reports it).
+  frame features computed and the filler judge's windows scored from the file after the
+  end, not while the answer was spoken), ``ahead_windows`` / ``end_windows`` (judge
+  windows scored while it was spoken / after), ``batch_s`` (the same answer transcribed
+  only after the end), ``final_decode_s`` (transcription after the end, as listen reports
+  it).
 - ``peak_rss_mb``: peak resident memory of ``voicesim demo`` (a real practice session with
   rendered answers) and of ``voicesim analyze`` on a long file.
 - ``help_s``: ``voicesim --help``; ``first_question_s``: launch of ``voicesim practice`` →

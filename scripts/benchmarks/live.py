@@ -60,7 +60,7 @@ def run(files: dict[int, Path], runs: int, threads: int, variant: str) -> LiveTa
             log(
                 f"  {n:>4} s {variant}: end detected {row['end_detect_s']:.2f} s after the end, "
                 f"scorecard {row['processing_s']:.2f} s later "
-                f"({row['unstreamed_s']:.2f} s with the frames computed after the end, "
+                f"({row['unstreamed_s']:.2f} s with frames and judge computed after the end, "
                 f"batch {row['batch_s']:.2f} s; judge windows {row['ahead_windows']:.0f} "
                 f"scored ahead, {row['end_windows']:.0f} after), "
                 f"ended by {'/'.join(row['ended_by'])}"
