@@ -59,6 +59,11 @@ def main() -> int:
         "--real-only", action="store_true", help="only the real set (fixtures/real, peers)"
     )
     parser.add_argument("--no-real", action="store_true", help="skip the real set")
+    parser.add_argument(
+        "--conditions",
+        action="store_true",
+        help="also the real set quieter, louder and with pink noise (voicesim and plain)",
+    )
     parser.add_argument("--json-out", default=None, help="write the real-set figures here")
     args = parser.parse_args()
 
@@ -72,7 +77,7 @@ def main() -> int:
     PLAIN = _plain_model(args.threads)
     ok = True
     if not args.no_real:
-        figures = run_real(tr, PLAIN)
+        figures = run_real(tr, PLAIN, conditions=args.conditions)
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(figures, indent=1))
     if args.real_only:

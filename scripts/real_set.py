@@ -391,8 +391,79 @@ def _pct(value: float, *refs: float) -> str:
     return "/".join(f"{(value - r) / r * 100:+.1f}%" for r in refs)
 
 
-def run_real(transcriber: Any, plain_model: Any) -> dict:
-    """The whole real-set report (fillers, WER, pace); returns the figures."""
+CONDITIONS: dict[str, Callable[[Any, int], Any]] = {
+    "-12 dB": lambda x, _: x * 10 ** (-12 / 20),
+    "+6 dB": lambda x, _: x * 2.0,
+    "pink noise 20 dB under the clip": lambda x, i: x + 0.1 * _rms(x) * _pink(len(x), i),
+}
+"""Recording conditions a user's set-up changes, applied to each real clip: a quieter or
+louder microphone (the clips' 95th-percentile frame levels are -22 to -38 dBFS), and a fan
+or room hum: pink noise at a tenth of the clip's RMS (the clip's speech, quiet fillers and
+silences together; a quiet filler then sits about 13 dB over the noise). Samples are
+clipped to ±1 and written as 16-bit FLAC, as the clips are: faster-whisper reads a file
+through PyAV as 16-bit samples, so a float file would give plain faster-whisper other
+samples than voicesim (their decodes then differed on most clips)."""
+
+
+def _rms(x: Any) -> float:
+    import numpy as np
+
+    return float(np.sqrt(np.mean(np.square(x))))
+
+
+def _pink(n: int, seed: int) -> Any:
+    """n samples of unit-RMS pink (1/f power) noise, the same for the same seed."""
+    import numpy as np
+
+    spectrum = np.fft.rfft(np.random.default_rng(seed).standard_normal(n))
+    k = np.arange(len(spectrum), dtype=float)
+    k[0] = 1.0
+    x = np.fft.irfft(spectrum / np.sqrt(k), n)
+    return x / np.sqrt(np.mean(np.square(x)))
+
+
+def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
+    """Filled-pause and content-WER totals of every system with the clips' audio changed
+    by each of CONDITIONS; prints one row per condition."""
+    import tempfile
+    from dataclasses import replace
+
+    import numpy as np
+    import soundfile as sf
+
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    head = "  ".join(f"{n:>30}" for n in systems)
+    print("\nreal set in other recording conditions (filled pauses tp/fp/fn, F1; content WER)")
+    print(f"{'condition':32} {head}")
+    with tempfile.TemporaryDirectory(prefix="voicesim-conditions-") as tmp:
+        for cname, change in CONDITIONS.items():
+            changed = []
+            for i, clip in enumerate(clips):
+                x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
+                y = np.clip(change(x.mean(axis=1), i), -1.0, 1.0)
+                path = Path(tmp) / f"{clip.id}.flac"
+                sf.write(str(path), y, sr, subtype="PCM_16")
+                changed.append(replace(clip, path=path))
+            cells = []
+            out[cname] = {}
+            for name, run in systems.items():
+                tp = fp = fn = err = n = 0
+                for clip in changed:
+                    got = run(clip)
+                    m = match(clip.fillers, got.fillers)
+                    tp, fp, fn = tp + m[0], fp + m[1], fn + m[2]
+                    e, k = wer_counts(clip.content_text, content_text(got.words))
+                    err, n = err + e, n + k
+                r, p, f1 = prf(tp, fp, fn)
+                out[cname][name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
+                cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {f1:.2f} wer {err / max(n, 1):.3f}")
+            print(f"{cname:32} " + "  ".join(f"{c:>30}" for c in cells))
+    return out
+
+
+def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) -> dict:
+    """The whole real-set report (fillers, WER, pace; with ``conditions`` also the fillers
+    and WER in other recording conditions, voicesim and plain); returns the figures."""
     from voicesim.models import resolve_model
 
     clips = load_clips()
@@ -407,4 +478,7 @@ def run_real(transcriber: Any, plain_model: Any) -> dict:
         systems["erm"] = erm
     figures = filler_table(clips, systems)
     figures["pace"] = pace_table(clips, transcriber, plain_model)
+    if conditions:
+        peers = {name: systems[name] for name in ("voicesim", "plain")}
+        figures["conditions"] = condition_table(clips, peers)
     return figures
