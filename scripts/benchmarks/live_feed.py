@@ -178,7 +178,8 @@ def measure_live(
         again = analyse(None, None)
         scorecard(again)
         spoken_feedback(again)
-        # The same feedback had the frames been computed from the file after the end.
+        # The same feedback had the frames and the judge been computed from the file after
+        # the end.
         unstreamed = (started - detected) + (time.perf_counter() - t)
         t = time.perf_counter()
         analyze_file(path, transcriber=transcriber, rubric=rubric)

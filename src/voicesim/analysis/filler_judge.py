@@ -315,7 +315,6 @@ def filler_probabilities(
     *,
     offset: float = 0.0,
     scores: WindowScores | None = None,
-    batch_size: int = JUDGE_BATCH,
 ) -> list[float]:
     """For each span (start, end; s, minus ``offset`` into samples), the probability
     (0–1) that Whisper opens it with a filled pause ("um", "uh", "hmm", "er"…).
@@ -333,8 +332,8 @@ def filler_probabilities(
     cuts = window_cuts(spans, len(x), offset=offset)
     known = scores if scores is not None else WindowScores()
     todo = sorted({c for c in cuts if c not in known})
-    for i in range(0, len(todo), batch_size):
-        part = todo[i : i + batch_size]
+    for i in range(0, len(todo), JUDGE_BATCH):
+        part = todo[i : i + JUDGE_BATCH]
         known.update(zip(part, score_windows(transcriber, x, part), strict=True))
     return [known[c] for c in cuts]
 
