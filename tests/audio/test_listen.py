@@ -595,14 +595,17 @@ def test_a_draft_promoted_before_it_started_is_still_decoded() -> None:
 
 
 class _PerStretch:
-    """Each stretch's decode waits for its own release; it hears one word at its start."""
+    """Each stretch's decode says it started and waits for its own release; it hears one
+    word at its start."""
 
     def __init__(self, offsets: list[float]) -> None:
+        self.entered = {o: threading.Event() for o in offsets}
         self.release = {o: threading.Event() for o in offsets}
 
     def transcribe(
         self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
     ) -> object:
+        self.entered[offset].set()
         self.release[offset].wait(30)
         return Transcript(text="word", words=[Word("word", offset, offset + 0.5, 0.9)])
 
@@ -613,22 +616,30 @@ def test_settled_words_wait_for_every_stretch_before_them() -> None:
     offsets = [0.0, 5.0, 10.0]
     fake = _PerStretch(offsets)
     live = LiveTranscriber(fake)  # type: ignore[arg-type]
+
+    def settled(known: int) -> tuple[int, float, list[float]] | None:
+        deadline = time.monotonic() + 5
+        while (got := live.settled(known)) is None and time.monotonic() < deadline:
+            live.wait_briefly(0.05)
+        return None if got is None else (got[0], got[1], [w.start for w in got[2]])
+
     try:
-        for o in offsets:
+        live.submit(np.zeros(SR, dtype=np.float32), 0.0, command_check=False)
+        assert fake.entered[0.0].wait(5)  # the worker is inside the first stretch's decode
+        for o in offsets[1:]:
             live.submit(np.zeros(SR, dtype=np.float32), o, command_check=False)
-        for o in (10.0, 5.0):
-            fake.release[o].set()
+        assert live.settled() is None
+        fake.release[0.0].set()
+        assert settled(0) == (1, 0.0, [0.0])
+        assert fake.entered[10.0].wait(5)  # then the newest, 10 s, before 5 s
+        fake.release[10.0].set()
         deadline = time.monotonic() + 5
         while len(live.transcript().words) < 2 and time.monotonic() < deadline:
             live.wait_briefly(0.05)
-        assert [w.start for w in live.transcript().words] == [5.0, 10.0]
-        assert live.settled() is None  # the stretch at 0 s is still pending
-        fake.release[0.0].set()
-        _settle(live)
-        got = live.settled()
-        assert got is not None
-        n, last, words = got
-        assert (n, last, [w.start for w in words]) == (3, 10.0, offsets)
+        assert [w.start for w in live.transcript().words] == [0.0, 10.0]
+        assert live.settled(known=1) is None  # 10 s is done, but 5 s before it is not
+        fake.release[5.0].set()
+        assert settled(1) == (3, 10.0, offsets)
         assert live.settled(known=3) is None  # nothing new since
     finally:
         for e in fake.release.values():
