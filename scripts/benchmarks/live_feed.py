@@ -46,8 +46,8 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
-from voicesim.analysis.acoustics import FeatureStream
 from voicesim.analysis.ahead import JudgeAhead
+from voicesim.analysis.feature_stream import FeatureStream
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone, Microphone
 from voicesim.interview.feedback import scorecard, spoken_feedback

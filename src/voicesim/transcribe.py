@@ -3,7 +3,7 @@
 One loaded model (Transcriber) serves every decode: the analysed transcript (transcribe),
 a stretch decoded live in one pass (transcribe_once), the quick decode of the last words
 (quick_text) and a voice command primed with its words (decode_prompted). The filler
-judge's one-token question to the same model is in voicesim.analysis.filler_judge.
+judge's one-token question to the same model is in voicesim.analysis.judge_windows.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import soundfile as sf
 from voicesim.analysis import pipeline
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.ahead import JudgeAhead
-from voicesim.analysis.filler_judge import score_windows
+from voicesim.analysis.judge_windows import score_windows
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.capture import FileMicrophone
 from voicesim.audio.files import load_audio

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voicesim.analysis.acoustics import FeatureStream, frame_features, levels, pcm16, silent_runs
+from voicesim.analysis.acoustics import frame_features, levels, silent_runs
 from voicesim.analysis.delivery import count_syllables, measure_frames
+from voicesim.analysis.feature_stream import FeatureStream, pcm16
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import iter_audio_blocks

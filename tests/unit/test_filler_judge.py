@@ -16,21 +16,20 @@ import numpy as np
 import pytest
 
 from tests.support.paths import REPO
-from voicesim.analysis import filler_judge
-from voicesim.analysis.acoustics import FeatureStream, frame_features
+from voicesim.analysis import filler_judge, judge_windows
+from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
+from voicesim.analysis.feature_stream import FeatureStream
 from voicesim.analysis.filled_pauses import absorb_lookalikes
 from voicesim.analysis.filler_judge import (
     THRESHOLD,
     Judged,
-    WindowScores,
     candidates,
     decide,
-    filler_probabilities,
     judge,
-    window_cuts,
 )
+from voicesim.analysis.judge_windows import WindowScores, filler_probabilities, window_cuts
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word
@@ -78,7 +77,7 @@ def test_judge_tokens_are_every_single_token_filled_pause_but_the_mm_family(
         text = tok.decode([token_id]).strip()
         if text.isalpha() and is_filled_pause(text) and not text.lower().startswith("m"):
             expected.add(token_id)
-    _, ids = filler_judge._judge_tokens(transcriber)
+    _, ids = judge_windows._judge_tokens(transcriber)
     assert set(ids) == expected
     spelled = {tok.decode([i]) for i in ids}
     assert {" um", " uh", " Um", " Uh", " er", " Hmm"} <= spelled
@@ -272,7 +271,7 @@ def test_windows_already_scored_are_not_scored_again(monkeypatch: pytest.MonkeyP
         batches.append(list(cuts))
         return [a / 1e6 for a, _ in cuts]
 
-    monkeypatch.setattr(filler_judge, "score_windows", scorer)
+    monkeypatch.setattr(judge_windows, "score_windows", scorer)
     x = np.zeros(16000 * 5, dtype=np.float32)
     spans = [(0.5, 0.9), (1.5, 2.0), (3.0, 3.4), (1.5, 2.0)]  # the last: the second again
     cuts = window_cuts(spans, len(x))
@@ -317,13 +316,13 @@ def test_judging_ahead_gives_the_analysis_the_same_result_sooner(
     assert early and all(e <= 10.0 * 16000 for _, e in early)  # what was settled and framed
     frames = stream.frames()
     ends: list[int] = []
-    scorer = filler_judge.score_windows
+    scorer = judge_windows.score_windows
 
     def counted(tr: Transcriber, x: np.ndarray, cuts: list[tuple[int, int]]) -> list[float]:
         ends.append(len(cuts))
         return scorer(tr, x, cuts)
 
-    monkeypatch.setattr(filler_judge, "score_windows", counted)
+    monkeypatch.setattr(judge_windows, "score_windows", counted)
     kw: dict[str, Any] = {"transcriber": transcriber, "rubric": RUBRIC, "transcript": transcript}
     sooner = analyze_file(path, frames=frames, scores=WindowScores(early), **kw)
     at_end = sum(ends)

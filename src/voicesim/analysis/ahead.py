@@ -1,6 +1,6 @@
 """Stage run early: the filler judge's windows scored while the answer is spoken (practice).
 
-Once practice had the frame features streamed (``acoustics.FeatureStream``), the filler
+Once practice had the frame features streamed (``feature_stream.FeatureStream``), the filler
 judge was most of the wait for feedback: 0.67 of 0.92 s after a 2.6-min answer, realtime
 through the audio rig. Its windows are cut from the recording's samples alone, and a
 window scores the same whatever else is in its batch (bit for bit; a test checks it), so
@@ -19,13 +19,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from voicesim.analysis.filler_judge import WindowScores, plan, score_windows, window_cuts
+from voicesim.analysis.filler_judge import plan
+from voicesim.analysis.judge_windows import WindowScores, score_windows, window_cuts
 from voicesim.analysis.pipeline import judge_spans
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import Word
 
 if TYPE_CHECKING:
-    from voicesim.analysis.acoustics import FeatureStream
+    from voicesim.analysis.feature_stream import FeatureStream
     from voicesim.transcribe import Transcriber
 
 AHEAD_BATCH = 4

@@ -16,8 +16,9 @@ import numpy as np
 from voicesim.analysis.acoustics import Frames, frame_count, frame_features, levels
 from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
-from voicesim.analysis.filler_judge import Judged, WindowScores, judge
+from voicesim.analysis.filler_judge import Judged, judge
 from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.listen.endpoint import without_closing_phrase
@@ -103,7 +104,7 @@ def analyze_file(
     ``transcript`` may be precomputed (practice's live transcript of the same file, word
     times from the file's start): then nothing is transcribed (``transcriber`` may be
     None), and everything else is what ``analyze`` does with the file. ``frames`` may be
-    too (practice's :class:`~voicesim.analysis.acoustics.FeatureStream` of the samples
+    too (practice's :class:`~voicesim.analysis.feature_stream.FeatureStream` of the samples
     the file was written from): they are used when the file is one block of exactly that
     many frames, and computed from the file otherwise. ``scores``: the filler judge's
     windows already scored from those samples (practice's

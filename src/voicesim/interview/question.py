@@ -15,8 +15,8 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from voicesim.analysis.acoustics import FeatureStream
 from voicesim.analysis.ahead import JudgeAhead
+from voicesim.analysis.feature_stream import FeatureStream
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import DeviceError

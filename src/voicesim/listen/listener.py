@@ -113,7 +113,6 @@ class Listener:
         self.utterance_start: float | None = None  # where the latest utterance began, s
         self.utterance_after: float | None = None  # end of the speech before it, s
         self.draft_end: float | None = None  # end of the current stretch's draft, s
-        self.settled_stretches = 0  # stretches reported by settled()
 
     @property
     def now(self) -> float:
@@ -250,18 +249,6 @@ class Listener:
         self.chunks.append((start, end_s))
         self.chunk_start = end_s
         self.unsent_speech = self.gate.speaking
-
-    def settled(self) -> tuple[list[Word], float] | None:
-        """The words of the stretches transcribed so far, with none before them still
-        pending, and where the last of them ends (s); None when no more are than at the
-        last call."""
-        if self.live is None:
-            return None
-        got = self.live.settled(self.settled_stretches)
-        if got is None:
-            return None
-        self.settled_stretches, last, words = got
-        return words, dict(self.chunks)[last]
 
     def _samples(self, start_s: float, end_s: float) -> np.ndarray:
         audio = self.all_audio()

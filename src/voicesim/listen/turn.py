@@ -17,6 +17,7 @@ import numpy as np
 from voicesim.audio.capture import DeviceLost, Microphone
 from voicesim.listen.endpoint import decide
 from voicesim.listen.listener import Listener, ListenSettings, Turn
+from voicesim.listen.live import LiveTranscriber
 from voicesim.results import Word
 from voicesim.transcribe import Transcriber
 
@@ -70,6 +71,7 @@ def _loop(
     ends = settings.endpoint
     warned = not (on_time_warning and ends.max_answer > settings.warn_before_end)
     started = time.monotonic()
+    reported = 0  # stretches whose words on_words has had
     while True:
         try:
             block = mic.read(0.5)
@@ -95,8 +97,8 @@ def _loop(
             if on_end is not None:
                 on_end(ended_by)
             return lis.finish(ended_by, state.command)
-        if on_words is not None and (settled := lis.settled()) is not None:
-            on_words(*settled)
+        if on_words is not None and lis.live is not None:
+            reported = _report_settled(lis.live, lis.chunks, reported, on_words)
         ahead = mic.faster_than_real_time and lis.now - (time.monotonic() - started) > 0.2
         if ahead and lis.waiting_for_words(state):
             # Audio from a file comes faster than real time: let the transcriber catch up,
@@ -106,3 +108,20 @@ def _loop(
             deadline = time.monotonic() + CATCH_UP_S
             while lis.waiting_for_words(lis.state()) and time.monotonic() < deadline:
                 lis.live.wait_briefly(0.05)  # type: ignore[union-attr]
+
+
+def _report_settled(
+    live: LiveTranscriber,
+    chunks: list[tuple[float, float]],
+    reported: int,
+    on_words: Callable[[list[Word], float], None],
+) -> int:
+    """Hand ``on_words`` the words of the stretches transcribed so far, with none before
+    them still pending, and where the last of them ends (s), when more are than the
+    ``reported`` stretches; returns how many have been reported."""
+    got = live.settled(reported)
+    if got is None:
+        return reported
+    n, last, words = got
+    on_words(words, dict(chunks)[last])
+    return n
