@@ -36,6 +36,7 @@ from voicesim.results import Filler, Word
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.files import AnswerAudioWriter
 from voicesim.testing.corpora.jfk import shared_fixtures
+from voicesim.testing.signals import pink_noise
 from voicesim.testing.speech import Fill, Gap, Say, compose
 from voicesim.text import is_filled_pause
 from voicesim.transcribe import Transcriber
@@ -125,9 +126,7 @@ def test_rendered_answer_without_fillers_gets_none(transcriber: Transcriber) -> 
 
 def test_candidates_cover_a_voiced_gap_and_an_unsure_short_word() -> None:
     sr = 16000
-    t = np.arange(int(3.0 * sr)) / sr
-    hum = (0.3 * np.sin(2 * np.pi * 120 * t)).astype(np.float32)  # voiced throughout
-    frames = frame_features(hum, sr)
+    frames = frame_features(_hum(3.0), sr)  # voiced throughout the words and gaps
     words = [
         Word("we", 0.0, 0.4, 0.9),
         Word("shipped", 1.2, 1.6, 0.9),  # 0.4–1.2 s: a voiced gap with no word
@@ -138,6 +137,29 @@ def test_candidates_cover_a_voiced_gap_and_an_unsure_short_word() -> None:
     assert any(c.start <= 0.45 and c.end >= 1.15 and c.words == () for c in found), found
     assert any(c.words == (2.0,) for c in found), found
     assert not any(c.start >= 1.25 and c.end <= 1.95 for c in found), found
+
+
+def _hum(seconds: float) -> np.ndarray:
+    """A 120-Hz voice-like hum for ``seconds``, then 1 s of silence: the recording's
+    quiet end gives it a noise floor far under the hum, as a real recording has."""
+    t = np.arange(round(seconds * 16000)) / 16000
+    hum = 0.3 * np.sin(2 * np.pi * 120 * t)
+    return np.concatenate([hum, np.zeros(16000)]).astype(np.float32)
+
+
+def test_candidates_stand_out_of_a_noise_floor_near_the_peak() -> None:
+    # A fan's hum 27 dB under the voice: every frame is within 40 dB of the loudest, so only
+    # the noise floor tells the gap's "um" (2.3-2.8 s) from the noise around it. Counted
+    # voiced, the whole 2-s gap was one run, too long for a filled pause, and no candidate.
+    sr = 16000
+    t = np.arange(4 * sr) / sr
+    voice = (t < 1.6) | ((t >= 2.3) & (t < 2.8)) | (t >= 3.6)
+    x = np.where(voice, 0.3 * np.sin(2 * np.pi * 120 * t), 0.0) + pink_noise(4.0, level_dbfs=-40)
+    frames = frame_features(x.astype(np.float32), sr)
+    words = [Word("we", 0.0, 0.4, 0.9), Word("shipped", 1.2, 1.6, 0.9), Word("it", 3.6, 3.9, 0.9)]
+    found = candidates(frames, words)
+    assert any(abs(c.start - 2.3) < 0.05 and abs(c.end - 2.8) < 0.05 for c in found), found
+    assert not any(c.start < 2.2 and c.end > 1.7 for c in found), found  # noise alone
 
 
 def test_candidates_include_a_fast_speakers_short_filler() -> None:
@@ -166,7 +188,7 @@ def test_judge_scores_no_candidate_where_a_filled_pause_is_already_counted(
     monkeypatch.setattr(filler_judge, "filler_probabilities", scores)
     sr = 16000
     t = np.arange(int(3.0 * sr)) / sr
-    frames = frame_features((0.3 * np.sin(2 * np.pi * 120 * t)).astype(np.float32), sr)
+    frames = frame_features(_hum(3.0), sr)
     words = [Word("we", 0.0, 0.4, 0.9), Word("shipped", 1.2, 1.6, 0.9), Word("it", 2.6, 2.9, 0.9)]
     x = np.zeros(len(t), dtype=np.float32)
     free = judge(None, x, frames, words)  # type: ignore[arg-type]
@@ -190,7 +212,7 @@ def test_a_score_just_under_the_threshold_is_not_a_filled_pause(
     )
     sr = 16000
     t = np.arange(int(3.0 * sr)) / sr
-    frames = frame_features((0.3 * np.sin(2 * np.pi * 120 * t)).astype(np.float32), sr)
+    frames = frame_features(_hum(3.0), sr)
     words = [Word("we", 0.0, 0.4, 0.9), Word("shipped", 1.2, 1.6, 0.9), Word("it", 2.6, 2.9, 0.9)]
     judged = judge(None, np.zeros(len(t), dtype=np.float32), frames, words)  # type: ignore[arg-type]
     assert judged and all(j.score < filler_judge.THRESHOLD for j in judged), judged
