@@ -40,8 +40,9 @@ FLOOR_BELOW_PEAK_DB = 40.0
 frame: far below voicesim's speech threshold, because quiet fillers (a speaker away from
 the mic) are what the detector misses. The judge supplies the precision."""
 OVER_NOISE_DB = 6.0
-"""...and at least this much over the recording's noise floor (``acoustics.levels``). On the
-real clips as recorded the floor sits 45-60 dB under the peak, so this changes nothing there.
+"""A voiced frame must also stand this much over the recording's noise floor
+(``acoustics.levels``). On the real clips as recorded the floor sits 45-60 dB under the
+peak, so this changes nothing there.
 With a fan's hum (pink noise at a tenth of the clip's RMS, ``measure_analyze --conditions``)
 the floor came within 40 dB of the peak: every frame counted as voiced, the gaps' runs
 merged past RUN_MAX_S and most candidates were gone, though the judge still scored the
