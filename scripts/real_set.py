@@ -412,14 +412,11 @@ def _rms(x: Any) -> float:
 
 
 def _pink(n: int, seed: int) -> Any:
-    """n samples of unit-RMS pink (1/f power) noise, the same for the same seed."""
-    import numpy as np
+    """n samples of unit-RMS pink (1/f power) noise, the same for the same seed (the
+    tests' ``voicesim.testing.signals.pink_noise``)."""
+    from voicesim.testing.signals import SR, pink_noise
 
-    spectrum = np.fft.rfft(np.random.default_rng(seed).standard_normal(n))
-    k = np.arange(len(spectrum), dtype=float)
-    k[0] = 1.0
-    x = np.fft.irfft(spectrum / np.sqrt(k), n)
-    return x / np.sqrt(np.mean(np.square(x)))
+    return pink_noise(n / SR, level_dbfs=0.0, seed=seed)
 
 
 def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:

@@ -18,6 +18,7 @@ from tests.support.paths import REPO
 from voicesim.analysis import delivery
 from voicesim.analysis import pipeline as analysis
 from voicesim.analysis.acoustics import frame_features, levels
+from voicesim.analysis.feature_stream import pcm16
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.files import load_audio
@@ -115,8 +116,7 @@ def test_real_ums_are_found_with_a_fan_humming(transcriber: Transcriber) -> None
     x, sr = load_audio(REAL / clip["file"])[0], SAMPLE_RATE
     rms_db = 20 * np.log10(np.sqrt(np.mean(np.square(x))))
     noisy = x + pink_noise(len(x) / sr, level_dbfs=rms_db - 20)[: len(x)]
-    noisy = np.clip(np.rint(noisy * 32768), -32768, 32767).astype(np.float32) / 32768
-    result = analyze_samples(noisy, sr, transcriber=transcriber, rubric=RUBRIC)
+    result = analyze_samples(pcm16(noisy), sr, transcriber=transcriber, rubric=RUBRIC)
     found = _filled_pauses(result)
     refs = [(f["start"], f["end"]) for f in clip["filler_times"]]
     assert refs[0] == (9.2, 10.47) and refs[2] == (20.58, 20.8)  # "reaction um", "Um N_E_Z"
