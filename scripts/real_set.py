@@ -395,11 +395,14 @@ CONDITIONS: dict[str, Callable[[Any, int], Any]] = {
     "-12 dB": lambda x, _: x * 10 ** (-12 / 20),
     "+6 dB": lambda x, _: x * 2.0,
     "pink noise 20 dB under the clip": lambda x, i: x + 0.1 * _rms(x) * _pink(len(x), i),
+    "room reverb (RT60 0.5 s)": lambda x, i: _room(x, 300 + i),
 }
 """Recording conditions a user's set-up changes, applied to each real clip: a quieter or
 louder microphone (the clips' 95th-percentile frame levels are -22 to -38 dBFS), and a fan
 or room hum: pink noise at a tenth of the clip's RMS (the clip's speech, quiet fillers and
-silences together; a quiet filler then sits about 13 dB over the noise). Samples are
+silences together; a quiet filler then sits about 13 dB over the noise). The AMI clips are
+headset recordings; a laptop's microphone an arm's length away also hears the room: an
+office's reverberation (RT60 0.5 s, as much reflected as direct sound, _room). Samples are
 clipped to ±1 and written as 16-bit FLAC, as the clips are: faster-whisper reads a file
 through PyAV as 16-bit samples, so a float file would give plain faster-whisper other
 samples than voicesim (their decodes then differed on most clips)."""
@@ -417,6 +420,26 @@ def _pink(n: int, seed: int) -> Any:
     from voicesim.testing.signals import SR, pink_noise
 
     return pink_noise(n / SR, level_dbfs=0.0, seed=seed)
+
+
+def _room(x: Any, seed: int, *, rt60_s: float = 0.5, drr_db: float = 0.0) -> Any:
+    """x as heard in a room: convolved with a statistical impulse response (the direct
+    sound, then from 3 ms on Gaussian noise decaying by 60 dB over ``rt60_s``, carrying
+    ``drr_db`` dB less energy than the direct sound), cut to x's length and scaled back to
+    x's RMS so that only the room, not the level, changes. The clips are 16 kHz (SR)."""
+    import numpy as np
+
+    from voicesim.testing.signals import SR
+
+    n = int(1.2 * rt60_s * SR)
+    t = np.arange(n) / SR
+    h = np.random.default_rng(seed).standard_normal(n) * np.exp(-6.9 * t / rt60_s)
+    h[: int(0.003 * SR)] = 0.0
+    h *= 10 ** (-drr_db / 20) / np.sqrt(np.sum(h**2))
+    h[0] = 1.0
+    size = len(x) + n - 1
+    y = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(h, size), size)[: len(x)]
+    return y * _rms(x) / _rms(y)
 
 
 def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
