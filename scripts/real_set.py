@@ -483,7 +483,7 @@ def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], O
 
 def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) -> dict:
     """The whole real-set report (fillers, WER, pace; with ``conditions`` also the fillers
-    and WER in other recording conditions, voicesim and plain); returns the figures."""
+    and WER of every system in other recording conditions); returns the figures."""
     from voicesim.models import resolve_model
 
     clips = load_clips()
@@ -499,6 +499,5 @@ def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) ->
     figures = filler_table(clips, systems)
     figures["pace"] = pace_table(clips, transcriber, plain_model)
     if conditions:
-        peers = {name: systems[name] for name in ("voicesim", "plain")}
-        figures["conditions"] = condition_table(clips, peers)
+        figures["conditions"] = condition_table(clips, systems)
     return figures
