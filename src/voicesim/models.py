@@ -7,10 +7,13 @@ faster-whisper's WhisperModel with one change to its fallback (whisper_model_cla
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,13 +94,26 @@ def whisper_model_class() -> type[Any]:
 
     class PromptedFallbackModel(WhisperModel):
         fallback_prompt: str | None = None
+        _own = threading.local()
+
+        @contextlib.contextmanager
+        def own_fallback(self) -> Iterator[None]:
+            """Whisper's own fallback for the decodes of this block, in this thread: a decode
+            its caller primed with the words it expects keeps that prompt when it falls back.
+            Consume the segments inside the block (faster-whisper decodes lazily)."""
+            self._own.on = True
+            try:
+                yield
+            finally:
+                self._own.on = False
 
         def generate_with_fallback(
             self, encoder_output: Any, prompt: list[int], tokenizer: Any, options: Any
         ) -> tuple[Any, float, float, float]:
             temperatures = list(options.temperatures)
-            if not self.fallback_prompt or len(temperatures) < 2 or temperatures[0] != 0:
-                # One pass asked for (a draft's), or no prompt: Whisper's own fallback.
+            own = getattr(self._own, "on", False)
+            if own or not self.fallback_prompt or len(temperatures) < 2 or temperatures[0] != 0:
+                # Asked for, one pass asked for (a draft's), or no prompt: Whisper's own.
                 return super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
             first = dataclasses.replace(options, temperatures=[0.0])
             tried = [super().generate_with_fallback(encoder_output, prompt, tokenizer, first)]

@@ -152,17 +152,20 @@ class Transcriber:
         """Greedy text of a short 16 kHz utterance decoded after ``prompt`` (no word times).
 
         Priming with the expected words keeps a lone word ("skip") that a plain decode drops.
+        A decode that fails Whisper's checks falls back to sampling after the same prompt,
+        not to the verbatim prompt (DecodeOptions.fallback_prompt).
         """
-        segments, _ = self._model.transcribe(
-            np.asarray(samples, dtype=np.float32),
-            language="en",
-            beam_size=1,
-            initial_prompt=prompt,
-            without_timestamps=True,
-            condition_on_previous_text=False,
-            vad_filter=False,
-        )
-        return " ".join(s.text for s in segments)
+        with self._model.own_fallback():
+            segments, _ = self._model.transcribe(
+                np.asarray(samples, dtype=np.float32),
+                language="en",
+                beam_size=1,
+                initial_prompt=prompt,
+                without_timestamps=True,
+                condition_on_previous_text=False,
+                vad_filter=False,
+            )
+            return " ".join(s.text for s in segments)
 
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
         """The words in a few seconds of 16 kHz audio, decoded fast (greedy, no timestamps).

@@ -14,6 +14,7 @@ from voicesim.audio.files import load_audio
 from voicesim.models import PromptedZero
 from voicesim.testing.corpora.jfk import JFK_TEXT
 from voicesim.testing.matching import content_wer
+from voicesim.text import plain
 from voicesim.transcribe import Transcriber
 
 # Whisper's defaults, as DecodeOptions passes them to faster-whisper.
@@ -66,6 +67,25 @@ def test_a_window_whose_plain_decode_fails_is_decoded_after_the_prompt(
     assert segments and all(isinstance(s.temperature, PromptedZero) for s in segments)
     words = transcriber.words_of(segments).words
     assert content_wer(JFK_TEXT, words) == 0.0  # every word, and none of the prompt's
+
+
+@pytest.mark.slow
+def test_a_decode_primed_by_its_caller_keeps_its_prompt_when_it_falls_back(
+    transcriber: Transcriber, jfk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A voice command is decoded after the words it may be; the verbatim prompt must not
+    # replace them. The check is never asked: Whisper's own fallback runs.
+    judged: list[float] = []
+
+    def never_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
+        judged.append(decoded[2])
+        return False
+
+    monkeypatch.setattr(models, "passes_checks", never_passes)
+    samples, _ = load_audio(jfk_path)
+    text = transcriber.decode_prompted(samples[: 5 * 16000], "And so, my fellow Americans.")
+    assert judged == []
+    assert "my fellow americans" in plain(text)
 
 
 def _segment(text: str, probability: float, temperature: float) -> SimpleNamespace:
