@@ -101,11 +101,12 @@ def whisper_model_class() -> type[Any]:
             """Whisper's own fallback for the decodes of this block, in this thread: a decode
             its caller primed with the words it expects keeps that prompt when it falls back.
             Consume the segments inside the block (faster-whisper decodes lazily)."""
+            before = getattr(self._own, "on", False)
             self._own.on = True
             try:
                 yield
             finally:
-                self._own.on = False
+                self._own.on = before
 
         def generate_with_fallback(
             self, encoder_output: Any, prompt: list[int], tokenizer: Any, options: Any
