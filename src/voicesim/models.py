@@ -63,10 +63,11 @@ def hub_offline() -> None:
         setattr(constants, "HF_HUB_OFFLINE", True)  # noqa: B010 - a module, not typed
 
 
-class PromptedZero(float):
-    """Temperature 0.0, for a window decoded after the fallback prompt: faster-whisper
-    passes the window's temperature to its segments unchanged, so the segments of a
-    prompted window can be told apart (``isinstance(seg.temperature, PromptedZero)``)."""
+class PromptedTemperature(float):
+    """The temperature of a window whose words come from the decode after the fallback
+    prompt (0.0, or the last one tried if every decode failed and that one was the most
+    probable): faster-whisper passes it to the window's segments unchanged, so they can be
+    told apart (``isinstance(seg.temperature, PromptedTemperature)``)."""
 
 
 def passes_checks(decoded: tuple[Any, float, float, float], options: Any) -> bool:
@@ -128,7 +129,7 @@ def whisper_model_class() -> type[Any]:
             result, logprob, _, ratio = super().generate_with_fallback(
                 encoder_output, primed, tokenizer, first
             )
-            tried.append((result, logprob, PromptedZero(0.0), ratio))
+            tried.append((result, logprob, PromptedTemperature(0.0), ratio))
             if passes_checks(tried[1], options):
                 return tried[1]
             rest = dataclasses.replace(options, temperatures=temperatures[1:])
@@ -139,7 +140,8 @@ def whisper_model_class() -> type[Any]:
             # with the last temperature tried (a high one resets the carried text).
             threshold = options.compression_ratio_threshold
             unrepeated = [t for t in tried if threshold is None or t[3] <= threshold]
-            result, logprob, _, ratio = max(unrepeated or tried, key=lambda t: t[1])
-            return result, logprob, tried[-1][2], ratio
+            best = max(unrepeated or tried, key=lambda t: t[1])
+            last = PromptedTemperature(tried[-1][2]) if best is tried[1] else tried[-1][2]
+            return best[0], best[1], last, best[3]
 
     return PromptedFallbackModel

@@ -21,7 +21,7 @@ from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import ModelError
 from voicesim.models import (
     ALLOW_DOWNLOAD_ENV,
-    PromptedZero,
+    PromptedTemperature,
     hub_offline,
     resolve_model,
     whisper_model_class,
@@ -339,7 +339,7 @@ class Transcriber:
         # A segment of nothing but low-confidence filler echoes is the prompt talking; with
         # no prompt it is real talk ("Yeah, yeah, yeah, yeah." at p 0.20 on a real clip).
         echo = all(is_filled_pause(w.word) or plain(w.word) in _ECHO_WORDS for w in words)
-        prompted = opts.verbatim_prompt or isinstance(seg.temperature, PromptedZero)
+        prompted = opts.verbatim_prompt or isinstance(seg.temperature, PromptedTemperature)
         if prompted and echo and mean_p < 0.3:
             return False
         return mean_p >= opts.min_segment_probability
