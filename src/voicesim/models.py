@@ -70,10 +70,12 @@ class PromptedTemperature(float):
     told apart (``isinstance(seg.temperature, PromptedTemperature)``)."""
 
 
-def passes_checks(decoded: tuple[Any, float, float, float], options: Any) -> bool:
+def passes_checks(
+    no_speech_prob: float, avg_logprob: float, compression_ratio: float, options: Any
+) -> bool:
     """faster-whisper's own test of a window's decode (``generate_with_fallback``): not too
-    repetitive and not improbable, unless Whisper hears no speech there."""
-    result, avg_logprob, _, compression_ratio = decoded
+    repetitive and not improbable, unless Whisper hears no speech there. ``options``: any
+    object with its three thresholds (faster-whisper's options, or DecodeOptions)."""
     repetitive = (
         options.compression_ratio_threshold is not None
         and compression_ratio > options.compression_ratio_threshold
@@ -81,10 +83,17 @@ def passes_checks(decoded: tuple[Any, float, float, float], options: Any) -> boo
     improbable = options.log_prob_threshold is not None and avg_logprob < options.log_prob_threshold
     silent = (
         options.no_speech_threshold is not None
-        and result.no_speech_prob > options.no_speech_threshold
+        and no_speech_prob > options.no_speech_threshold
         and improbable
     )
     return silent or not (repetitive or improbable)
+
+
+def window_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
+    """passes_checks of one window's decode as ``generate_with_fallback`` returns it
+    (result, mean log-probability, temperature, compression ratio)."""
+    result, avg_logprob, _, compression_ratio = decoded
+    return passes_checks(result.no_speech_prob, avg_logprob, compression_ratio, options)
 
 
 @functools.cache
@@ -119,7 +128,7 @@ def whisper_model_class() -> type[Any]:
                 return super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
             first = dataclasses.replace(options, temperatures=[0.0])
             tried = [super().generate_with_fallback(encoder_output, prompt, tokenizer, first)]
-            if passes_checks(tried[0], options):
+            if window_passes(tried[0], options):
                 return tried[0]
             primed = self.get_prompt(
                 tokenizer,
@@ -130,11 +139,11 @@ def whisper_model_class() -> type[Any]:
                 encoder_output, primed, tokenizer, first
             )
             tried.append((result, logprob, PromptedTemperature(0.0), ratio))
-            if passes_checks(tried[1], options):
+            if window_passes(tried[1], options):
                 return tried[1]
             rest = dataclasses.replace(options, temperatures=temperatures[1:])
             tried.append(super().generate_with_fallback(encoder_output, prompt, tokenizer, rest))
-            if passes_checks(tried[2], options):
+            if window_passes(tried[2], options):
                 return tried[2]
             # All failed: as faster-whisper, the most probable decode that is not repetitive,
             # with the last temperature tried (a high one resets the carried text).

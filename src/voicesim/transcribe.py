@@ -23,6 +23,7 @@ from voicesim.models import (
     ALLOW_DOWNLOAD_ENV,
     PromptedTemperature,
     hub_offline,
+    passes_checks,
     resolve_model,
     whisper_model_class,
 )
@@ -261,9 +262,7 @@ class Transcriber:
         kwargs = {**self.decode_kwargs(), "temperature": 0.0}
         done = list(self._segments(samples, bounded, **kwargs))
         for seg in done:
-            silent = seg.no_speech_prob > opts.no_speech_threshold
-            improbable = seg.avg_logprob < opts.log_prob_threshold and not silent
-            if seg.compression_ratio > opts.compression_ratio_threshold or improbable:
+            if not passes_checks(seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, opts):
                 return None
         return self.words_of(done, offset=offset)
 

@@ -31,11 +31,11 @@ def test_a_window_passes_by_faster_whispers_own_rule() -> None:
     # faster-whisper's generate_with_fallback: fall back when the text compresses over 2.4
     # (it repeats) or its tokens average under -1.0 log-probability, except where Whisper
     # hears no speech (no-speech probability over 0.6 and improbable): silence is kept.
-    assert models.passes_checks(_decoded(-0.4, 1.6), OPTIONS)
-    assert not models.passes_checks(_decoded(-0.4, 2.6), OPTIONS)
-    assert not models.passes_checks(_decoded(-1.3, 1.6), OPTIONS)
-    assert models.passes_checks(_decoded(-1.3, 1.6, no_speech=0.9), OPTIONS)
-    assert not models.passes_checks(_decoded(-0.4, 2.6, no_speech=0.9), OPTIONS)  # probable
+    assert models.window_passes(_decoded(-0.4, 1.6), OPTIONS)
+    assert not models.window_passes(_decoded(-0.4, 2.6), OPTIONS)
+    assert not models.window_passes(_decoded(-1.3, 1.6), OPTIONS)
+    assert models.window_passes(_decoded(-1.3, 1.6, no_speech=0.9), OPTIONS)
+    assert not models.window_passes(_decoded(-0.4, 2.6, no_speech=0.9), OPTIONS)  # probable
 
 
 @pytest.mark.slow
@@ -54,13 +54,13 @@ def test_a_window_whose_plain_decode_fails_is_decoded_after_the_prompt(
     # The check fails the first pass only (a fake for the check; the model is real): the
     # window is decoded again at temperature 0 after the prompt, and nothing is sampled.
     judged: list[float] = []
-    real = models.passes_checks
+    real = models.window_passes
 
     def first_fails(decoded: tuple[Any, float, float, float], options: Any) -> bool:
         judged.append(decoded[2])
         return len(judged) > 1 and real(decoded, options)
 
-    monkeypatch.setattr(models, "passes_checks", first_fails)
+    monkeypatch.setattr(models, "window_passes", first_fails)
     samples, _ = load_audio(jfk_path)
     decoded, _ = transcriber.model.transcribe(samples, **transcriber.decode_kwargs())
     segments = list(decoded)
@@ -84,7 +84,7 @@ def test_where_every_decode_fails_the_most_probable_is_kept_with_the_last_temper
         judged.append((decoded[2], decoded[1], decoded[3]))
         return False
 
-    monkeypatch.setattr(models, "passes_checks", never_passes)
+    monkeypatch.setattr(models, "window_passes", never_passes)
     samples, _ = load_audio(jfk_path)  # 11 s: one window
     decoded, _ = transcriber.model.transcribe(samples, **transcriber.decode_kwargs())
     segments = list(decoded)
@@ -110,7 +110,7 @@ def test_a_decode_primed_by_its_caller_keeps_its_prompt_when_it_falls_back(
         judged.append(decoded[2])
         return False
 
-    monkeypatch.setattr(models, "passes_checks", never_passes)
+    monkeypatch.setattr(models, "window_passes", never_passes)
     samples, _ = load_audio(jfk_path)
     text = transcriber.decode_prompted(samples[: 5 * 16000], "And so, my fellow Americans.")
     assert judged == []
