@@ -281,3 +281,46 @@ def test_wildcard_phrases_match_word_beginnings() -> None:
     )
     said = [e.text for e in crit(score, "donts").evidence]
     assert any("avoid conflicts" in s for s in said), said
+
+
+def filler_tip(*fillers: tuple[str, str, str], rate: float = 6.0) -> str:
+    """The filler criterion's tip for an answer with these (text, kind, source) fillers."""
+    from dataclasses import replace
+
+    from voicesim.results import Filler
+    from voicesim.scoring.clarity import fillers as filler_criterion
+
+    _, delivery = build(GOOD)
+    found = [Filler(t, 1.0 + i, 1.4 + i, k, s) for i, (t, k, s) in enumerate(fillers)]  # type: ignore[arg-type]
+    return filler_criterion(
+        replace(delivery, fillers=found, fillers_per_100_words=rate), RUBRIC
+    ).tip
+
+
+def test_filler_tip_names_the_habit_heard_most_in_words() -> None:
+    # Two filled pauses, one heard only in the signal, and one "like": the habit is the
+    # filled pause, named as Whisper spelt the other one, never by its placeholder text.
+    tip = filler_tip(
+        ("(filled pause)", "filled_pause", "acoustic"),
+        ("like", "discourse", "transcript"),
+        ("Uh,", "filled_pause", "transcript"),
+    )
+    assert tip.startswith("3 fillers (6.0 per 100 words), mostly “uh”"), tip
+    assert "(filled pause)" not in tip
+    only_heard = filler_tip(("(filled pause)", "filled_pause", "acoustic"))
+    assert "mostly “um”" in only_heard and "(filled pause)" not in only_heard, only_heard
+
+
+def test_filler_tip_without_a_majority_says_mostly_nothing() -> None:
+    tip = filler_tip(
+        ("like", "discourse", "transcript"),
+        ("you know", "discourse", "transcript"),
+        ("um", "filled_pause", "transcript"),
+    )
+    assert "mostly" not in tip, tip
+    assert "of several kinds (“like”, “you know”, “um”)" in tip, tip
+
+
+def test_one_filler_is_one_filler() -> None:
+    tip = filler_tip(("um", "filled_pause", "transcript"), rate=2.5)
+    assert tip.startswith("1 filler (2.5 per 100 words)"), tip

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from voicesim.results import Criterion, Delivery, Evidence
+from voicesim.results import Criterion, Delivery, Evidence, Filler
 from voicesim.scoring.conciseness import restarts
 from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import Token, piecewise
+from voicesim.text import plain
 
 
 def _criterion(
@@ -90,10 +91,34 @@ def fillers(delivery: Delivery, rubric: Rubric) -> Criterion:
     evidence += [Evidence(f"“{f.text}”", f.start, f.end) for f in delivery.fillers[:limit]]
     if count > limit:
         evidence.append(Evidence(f"… and {count - limit} more"))
-    top = Counter(f.text.lower() for f in delivery.fillers).most_common(1)
-    tip_key = "tip_ok" if rate < excellent else "tip_bad"
-    tip = spec.tip(tip_key, rate=rate, count=count, top=top[0][0] if top else "um")
+    habits = filler_habits(delivery.fillers).most_common()
+    top, most = habits[0] if habits else ("um", 0)
+    tip_key = "tip_ok" if rate < excellent else "tip_bad" if 2 * most > count else "tip_mixed"
+    tip = spec.tip(
+        tip_key,
+        rate=rate,
+        count=count,
+        fillers=f"{count} filler{'' if count == 1 else 's'}",
+        top=top,
+        kinds=", ".join(f"“{name}”" for name, _ in habits[:3]),
+    )
     return _criterion(rubric, "fillers", piecewise(rate, spec.curve()), evidence, tip)
+
+
+def filler_habits(found: Sequence[Filler]) -> Counter[str]:
+    """How often the person says each filler, by the name they would recognise.
+
+    Every filled pause counts as one habit, named by its most common written spelling
+    ("um", "uh", "hmm"; "um" when Whisper wrote none): the ones the signal found have no
+    spelling of their own (SPEC: "(filled pause)"), and "um" and "uh" are the same habit to
+    break. Discourse fillers count by their words ("like", "you know").
+    """
+    pauses = [f for f in found if f.kind == "filled_pause"]
+    spelt = Counter(plain(f.text) for f in pauses if f.source == "transcript" and plain(f.text))
+    habits = Counter(plain(f.text) or f.text for f in found if f.kind != "filled_pause")
+    if pauses:
+        habits[spelt.most_common(1)[0][0] if spelt else "um"] += len(pauses)
+    return habits
 
 
 def hesitation(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> Criterion:
