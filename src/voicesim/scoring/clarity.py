@@ -115,10 +115,15 @@ def filler_habits(found: Sequence[Filler]) -> Counter[str]:
     """
     pauses = [f for f in found if f.kind == "filled_pause"]
     spelt = Counter(plain(f.text) for f in pauses if f.source == "transcript" and plain(f.text))
-    habits = Counter(plain(f.text) or f.text for f in found if f.kind != "filled_pause")
+    habits = Counter(_said(f.text) for f in found if f.kind != "filled_pause")
     if pauses:
         habits[spelt.most_common(1)[0][0] if spelt else "um"] += len(pauses)
     return habits
+
+
+def _said(text: str) -> str:
+    """A filler's words as said, for the tip: "I mean," → "I mean", "Like," → "like"."""
+    return " ".join("I" if w == "i" else w for w in plain(text).split()) or text
 
 
 def hesitation(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> Criterion:
