@@ -108,9 +108,9 @@ def fillers(delivery: Delivery, rubric: Rubric) -> Criterion:
 def filler_habits(found: Sequence[Filler]) -> Counter[str]:
     """How often the person says each filler, by the name they would recognise.
 
-    Every filled pause counts as one habit, named by its most common written spelling
-    ("um", "uh", "hmm"; "um" when Whisper wrote none): the ones the signal found have no
-    spelling of their own (SPEC: "(filled pause)"), and "um" and "uh" are the same habit to
+    The filled pauses count together, as one habit named by their most common written
+    spelling ("um", "uh", "hmm"; "um" when Whisper wrote none): the ones the signal found have
+    no spelling of their own (SPEC: "(filled pause)"), and "um" and "uh" are the same habit to
     break. Discourse fillers count by their words ("like", "you know").
     """
     pauses = [f for f in found if f.kind == "filled_pause"]
