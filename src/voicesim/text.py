@@ -27,6 +27,11 @@ def plain(text: str, *, keep: str = "") -> str:
     return re.sub(rf"^{edge}|{edge}$", "", text)
 
 
+def counted(count: int, noun: str) -> str:
+    """ "1 filler", "2 fillers": a count with its noun, grammatical."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def words_of(text: str) -> list[str]:
     """The words of ``text`` in :func:`plain` form."""
     return plain(text).split()

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from voicesim.audio.devices import pulse_devices
 from voicesim.interview.session import Reporter
+from voicesim.text import counted
 
 if TYPE_CHECKING:
     from voicesim.interview.feedback import Scorecard, SessionSummary
@@ -27,11 +28,6 @@ _ENDED = {
 
 
 _ANALYSED = ("silence", "phrase", "max", "interrupted")
-
-
-def _n(count: int, noun: str) -> str:
-    """ "1 filler", "2 fillers"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _fmt(value: float | None, spec: str = ".0f", unit: str = "") -> str:
@@ -92,10 +88,10 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
     # Pace and the length tip count the speaking time (first word to last); the recorded
     # time adds the thinking before and the silence after, so it is named as such.
     console.print(
-        f"{_n(card.words, 'word')} in {card.speaking_s:.0f} s of speaking "
+        f"{counted(card.words, 'word')} in {card.speaking_s:.0f} s of speaking "
         f"({card.duration_s:.0f} s recorded) · {card.wpm:.0f} wpm · "
-        f"{_n(card.fillers, 'filler')} ({card.fillers_per_100_words:.1f}/100 words) · "
-        f"{_n(card.long_pauses, 'long pause')} · "
+        f"{counted(card.fillers, 'filler')} ({card.fillers_per_100_words:.1f}/100 words) · "
+        f"{counted(card.long_pauses, 'long pause')} · "
         f"latency {_fmt(card.response_latency_s, '.1f', ' s')}"
     )
     console.print(f"[dim]“{card.transcript}”[/]")

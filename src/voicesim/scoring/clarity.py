@@ -13,7 +13,7 @@ from voicesim.results import Criterion, Delivery, Evidence, Filler
 from voicesim.scoring.conciseness import restarts
 from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import Token, piecewise
-from voicesim.text import plain
+from voicesim.text import counted, plain
 
 
 def _criterion(
@@ -98,7 +98,7 @@ def fillers(delivery: Delivery, rubric: Rubric) -> Criterion:
         tip_key,
         rate=rate,
         count=count,
-        fillers=f"{count} filler{'' if count == 1 else 's'}",
+        fillers=counted(count, "filler"),
         top=top,
         kinds=", ".join(f"“{name}”" for name, _ in habits[:3]),
     )
