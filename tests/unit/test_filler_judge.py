@@ -174,6 +174,27 @@ def test_candidates_include_a_fast_speakers_short_filler() -> None:
     assert any(abs(c.start - 0.9) < 0.05 and abs(c.end - 1.14) < 0.05 for c in found), found
 
 
+def test_candidates_keep_a_voiced_run_merged_with_an_unvoiced_word() -> None:
+    # A pink-noise copy of a real clip (EN2003a): the "um" (a voiced run) lies 0.12 s before
+    # an unsure "if" Whisper wrote over breath and noise. Merged, the span's median clarity
+    # fell under MIN_CLARITY and the "um" was never judged; a span is judged when any of
+    # its pieces is voiced.
+    sr = 16000
+    t = np.arange(4 * sr) / sr
+    hum = 0.3 * np.sin(2 * np.pi * 120 * t)
+    hiss = 0.1 * np.random.default_rng(7).standard_normal(len(t))
+    x = np.where((t < 0.4) | ((t >= 1.0) & (t < 1.3)) | ((t >= 2.6) & (t < 2.9)), hum, 0.0)
+    x = np.where((t >= 1.4) & (t < 2.2), hiss, x)
+    frames = frame_features(x.astype(np.float32), sr)
+    words = [Word("we", 0.0, 0.4, 0.9), Word("if", 1.4, 2.2, 0.1), Word("it", 2.6, 2.9, 0.9)]
+    found = candidates(frames, words)
+    assert any(c.start <= 1.05 and c.end >= 1.25 for c in found), found
+    # The unvoiced word alone is not judged: nothing in it is voiced.
+    alone = [Word("we", 0.0, 0.4, 0.9), Word("if", 1.4, 2.2, 0.1), Word("it", 2.6, 2.9, 0.9)]
+    y = np.where((t >= 1.0) & (t < 1.3), 0.0, x)
+    assert candidates(frame_features(y.astype(np.float32), sr), alone) == []
+
+
 def test_judge_scores_no_candidate_where_a_filled_pause_is_already_counted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
