@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +31,18 @@ def test_render_gives_speech_of_plausible_length() -> None:
     # 8 words at 170 wpm is about 2.8 s; espeak adds a short end pause.
     assert 1.5 < seconds < 5.0
     assert float(np.abs(audio).max()) > 0.1
+
+
+def test_rendering_leaves_nothing_in_the_temp_folder(tmp_path: Path) -> None:
+    # Each process that spoke used to leave a voicesim-tts-* folder with its last question.
+    code = (
+        "from voicesim.audio.speak import SilentSpeaker\n"
+        "s = SilentSpeaker()\n"
+        "assert len(s.render('One question.')) > 0 and len(s.render('And another.')) > 0\n"
+    )
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_rate_and_volume_change_the_rendering() -> None:

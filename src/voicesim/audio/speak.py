@@ -54,7 +54,6 @@ class _Engine:
         self.lock = threading.Lock()
         self._done = threading.Event()
         self.engine.connect("finished-utterance", self._finished)
-        self._tmp = Path(tempfile.mkdtemp(prefix="voicesim-tts-"))
         self.sample_rate = 22050
 
     @classmethod
@@ -102,9 +101,10 @@ class _Engine:
         if shutil.which("ffmpeg") is None:
             raise DeviceError("speech rendering needs ffmpeg (pyttsx3 2.91 writes through it)")
         voice = self.voice_id(voice)
-        with self.lock:
-            out = self._tmp / "say.wav"
-            out.unlink(missing_ok=True)
+        # A folder per text, removed once read: one kept for the process was left in the
+        # temp folder by every run (658 of them on a test machine after two days).
+        with self.lock, tempfile.TemporaryDirectory(prefix="voicesim-tts-") as tmp:
+            out = Path(tmp) / "say.wav"
             self._done.clear()
             self.engine.proxy.setBusy(True)  # queue the commands until runAndWait (see above)
             self.engine.setProperty("voice", voice)
