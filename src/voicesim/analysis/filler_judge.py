@@ -204,7 +204,8 @@ def _runs(
 
 
 Piece = tuple[float, float, tuple[float, ...], bool]
-"""A candidate's span (s), the low-probability words it covers and whether it is voiced."""
+"""A candidate's span (s), the start times (s) of the low-probability words it covers, and
+whether it is voiced."""
 
 
 def _merge(spans: list[Piece]) -> list[Piece]:
