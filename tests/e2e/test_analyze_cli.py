@@ -7,10 +7,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import soundfile as sf
+from rich.console import Console
 
+from voicesim.cli.commands.analyze import _print_score
+from voicesim.results import Criterion, Score
 from voicesim.testing.signals import silence
 from voicesim.testing.speech import Fill, Gap, Say, compose
 
@@ -74,6 +78,25 @@ def test_summary_marks_pauses_and_says_no_speech(
     assert "three changes that would raise it most" in out
     assert "no speech detected" in out
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_a_long_tip_wraps_under_its_own_text() -> None:
+    tip = "when you feel one coming, close your mouth and pause silently instead. " * 2
+    score = Score(
+        71.0,
+        [
+            Criterion("fillers", "clarity", 48.0, 2.0, tip=tip, label="Filler words"),
+            Criterion("specificity", "content", 20.0, 1.0, tip="Name the tool.", label="Specific"),
+        ],
+    )
+    console = Console(width=60, record=True, color_system=None)
+    _print_score(SimpleNamespace(score=score), console)  # type: ignore[arg-type]
+    lines = console.export_text().splitlines()
+    tips = lines[lines.index("three changes that would raise it most:") + 1 :]
+    assert tips[0].startswith("  1. Filler words (48): when you feel"), tips
+    assert len(tips) > 3 and tips[-1].startswith("  2. Specific (20): Name the tool."), tips
+    for line in tips[1:-1]:  # the first tip's continuation lines, under its text
+        assert line.startswith("     ") and line[5] != " ", tips
 
 
 @pytest.mark.slow

@@ -245,6 +245,11 @@ def _print_score(result: AnalysisResult, console: Console) -> None:
     tips = top_improvements(score, 3)
     if tips:
         console.print("[bold]three changes that would raise it most:[/bold]")
+        # A grid, so a tip that wraps continues under its own text, not under the number.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column()
         for i, c in enumerate(tips, 1):
             label = c.label or c.id
-            console.print(f"  {i}. {escape(label)} ({c.score:.0f}): {escape(c.tip)}")
+            grid.add_row(f"  {i}.", f"{escape(label)} ({c.score:.0f}): {escape(c.tip)}")
+        console.print(grid)
