@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+
+from voicesim.cli.practice_view import print_scorecard
 from voicesim.interview.feedback import AnswerOutcome, scorecard, spoken_feedback, summarize, trend
 from voicesim.results import (
     AnalysisResult,
@@ -78,6 +81,21 @@ def test_scorecard_carries_the_measures_and_three_improvements() -> None:
     assert card.fillers == 1 and card.long_pauses == 1  # 2.5 s pause is long, 0.4 s is not
     assert card.response_latency_s == 1.2
     assert [i.criterion for i in card.improvements] == ["c0", "c1", "c2"]
+
+
+def test_scorecard_tips_print_as_written_and_wrap_under_their_text() -> None:
+    # A user's rubric may write brackets; Rich must not read them as markup. A long tip
+    # wraps under its own text, not back to column 0.
+    tip = "Say [pause] in your head where the um comes, then go on. " * 2
+    criteria = [Criterion("fillers", "clarity", 20.0, 2.0, tip=tip, label="Filler words")]
+    console = Console(width=60, record=True, color_system=None)
+    print_scorecard(console, scorecard(result(overall=40, criteria=criteria)), "")
+    lines = console.export_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if "▲" in line)
+    assert lines[first].startswith("  ▲ Filler words (20): Say [pause] in"), lines
+    rest = lines[first + 1 :]
+    assert rest and all(line.startswith("    ") and line[4] != " " for line in rest), lines
+    assert "".join(lines).count("[pause]") == 2
 
 
 def test_trend_directions() -> None:

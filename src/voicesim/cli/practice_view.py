@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from voicesim.audio.devices import pulse_devices
+from voicesim.cli.view import hanging
 from voicesim.interview.session import Reporter
 from voicesim.text import counted
 
@@ -95,8 +97,12 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
         f"latency {_fmt(card.response_latency_s, '.1f', ' s')}"
     )
     console.print(f"[dim]“{card.transcript}”[/]")
-    for tip in card.improvements:
-        console.print(f"  [magenta]▲ {tip.label}[/] ({tip.score:.0f}): {tip.tip}")
+    # Escaped: a tip of the user's rubric may hold brackets, which Rich reads as markup.
+    rows = (
+        ("  [magenta]▲[/]", f"[magenta]{escape(t.label)}[/] ({t.score:.0f}): {escape(t.tip)}")
+        for t in card.improvements
+    )
+    console.print(hanging(rows))
     if spoken:
         console.print(f"[italic]{spoken}[/]")
 

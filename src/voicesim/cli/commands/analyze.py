@@ -20,6 +20,7 @@ from rich.table import Table
 
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.files import probe
+from voicesim.cli.view import hanging
 from voicesim.config import Config, check, load_config
 from voicesim.errors import AudioError, UserError
 from voicesim.packs import find_question
@@ -245,11 +246,8 @@ def _print_score(result: AnalysisResult, console: Console) -> None:
     tips = top_improvements(score, 3)
     if tips:
         console.print("[bold]three changes that would raise it most:[/bold]")
-        # A grid, so a tip that wraps continues under its own text, not under the number.
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column()
-        for i, c in enumerate(tips, 1):
-            label = c.label or c.id
-            grid.add_row(f"  {i}.", f"{escape(label)} ({c.score:.0f}): {escape(c.tip)}")
-        console.print(grid)
+        rows = (
+            (f"  {i}.", f"{escape(c.label or c.id)} ({c.score:.0f}): {escape(c.tip)}")
+            for i, c in enumerate(tips, 1)
+        )
+        console.print(hanging(rows))
