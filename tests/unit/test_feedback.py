@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from voicesim.cli.practice_view import print_scorecard
+from voicesim.cli.practice_view import print_scorecard, print_summary
 from voicesim.interview.feedback import AnswerOutcome, scorecard, spoken_feedback, summarize, trend
 from voicesim.results import (
     AnalysisResult,
@@ -117,6 +117,21 @@ def test_summary_lists_weak_and_skipped_answers_to_rehearse() -> None:
     assert summary.mean_score == (82 + 48 + 70) / 3
     assert summary.pace.direction == "rising"  # 120 -> 170 wpm
     assert summary.answered == 3
+
+
+def test_debrief_prints_a_bracketed_question_as_written() -> None:
+    # A question of the user's own pack, and a transcript, may hold brackets ("[BLANK_AUDIO]"
+    # is Whisper's own); Rich must not read them as markup and drop them.
+    question = "Your plan [first 90 days]?"
+    answered = result(overall=40)
+    answered.transcript = Transcript("[BLANK_AUDIO] we [hired] two", answered.transcript.words)
+    outcomes = [AnswerOutcome(0, "q1", question, "answered", answered)]
+    console = Console(width=120, record=True, color_system=None)
+    print_scorecard(console, scorecard(answered), "")
+    print_summary(console, summarize(outcomes), "s1", "completed")
+    text = console.export_text()
+    assert "[BLANK_AUDIO] we [hired] two" in text
+    assert text.count("[first 90 days]") == 2, text  # the table and "Rehearse again"
 
 
 def test_panel_verdicts_average_each_members_groups() -> None:

@@ -246,3 +246,20 @@ def test_validate_flags_an_id_used_in_two_files(
     assert main(["packs", "validate", str(first), str(second)]) == 2
     err = capsys.readouterr().err
     assert f"{second}: question 'my-q1': duplicate id (also in {first})" in err
+
+
+def test_list_and_show_print_bracketed_text_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], voicesim_home: Path
+) -> None:
+    # A pack is the user's text: Rich must not read "[draft]" as markup and drop it.
+    user = tmp_path / "user-packs"
+    user.mkdir()
+    bracketed = GOOD.replace('"My pack"', '"My pack [draft]"').replace(
+        "What did you ship last?", "What [exactly] did you ship?"
+    )
+    write(user, "mine.toml", bracketed)
+    assert main(["packs", "list", "--packs-dir", str(user)]) == 0
+    assert "My pack [draft]" in capsys.readouterr().out
+    assert main(["packs", "show", "mine", "--packs-dir", str(user)]) == 0
+    out = capsys.readouterr().out
+    assert "My pack [draft]" in out and "What [exactly] did you ship?" in out

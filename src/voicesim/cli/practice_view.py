@@ -49,7 +49,10 @@ class RichReporter(Reporter):
         who = f"{ask.interviewer.name}: " if ask.interviewer.name != "the interviewer" else ""
         tag = "follow-up" if ask.follow_up else f"Q{number}/{total}"
         category = getattr(ask.question, "category", "")
-        self.console.print(f"\n[bold cyan]{tag}[/] [dim]{category}[/]\n{who}{ask.text}")
+        # Packs are the user's text: a bracket in a question is not Rich markup.
+        self.console.print(
+            f"\n[bold cyan]{tag}[/] [dim]{escape(category)}[/]\n{escape(who + ask.text)}"
+        )
 
     def listening(self, ask: Ask) -> None:
         self.console.print(
@@ -96,7 +99,7 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
         f"{counted(card.long_pauses, 'long pause')} · "
         f"latency {_fmt(card.response_latency_s, '.1f', ' s')}"
     )
-    console.print(f"[dim]“{card.transcript}”[/]")
+    console.print(f"[dim]“{escape(card.transcript)}”[/]")
     # Escaped: a tip of the user's rubric may hold brackets, which Rich reads as markup.
     rows = (
         ("  [magenta]▲[/]", f"[magenta]{escape(t.label)}[/] ({t.score:.0f}): {escape(t.tip)}")
@@ -104,7 +107,7 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
     )
     console.print(hanging(rows))
     if spoken:
-        console.print(f"[italic]{spoken}[/]")
+        console.print(f"[italic]{escape(spoken)}[/]")
 
 
 def print_summary(console: Console, summary: SessionSummary, session_id: str, status: str) -> None:
@@ -115,7 +118,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
     for a in summary.answers:
         table.add_row(
             str(a.index + 1),
-            a.question_text if len(a.question_text) <= 48 else a.question_text[:47] + "…",
+            escape(a.question_text if len(a.question_text) <= 48 else a.question_text[:47] + "…"),
             a.status,
             _fmt(a.overall),
             _fmt(a.wpm),
@@ -136,7 +139,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
                 if a.overall is not None
                 else a.status
             )
-            console.print(f"  {a.index + 1}. {a.question_text} [dim]({why})[/]")
+            console.print(f"  {a.index + 1}. {escape(a.question_text)} [dim]({escape(why)})[/]")
     console.print(
         f"[dim]Replay: voicesim replay {session_id} · report: voicesim report {session_id}[/]"
     )

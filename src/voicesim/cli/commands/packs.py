@@ -67,7 +67,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     table.add_column("title · categories (questions)")
     for pack in packset.packs.values():
         cats = ", ".join(f"{c} ({n})" for c, n in categories(pack.questions).items())
-        table.add_row(pack.id, str(len(pack.questions)), f"{pack.title}\n[dim]{cats}[/dim]")
+        title = f"{escape(pack.title)}\n[dim]{escape(cats)}[/dim]"
+        table.add_row(pack.id, str(len(pack.questions)), title)
     Console().print(table)
     _warn(packset.errors)
     return 2 if packset.errors else 0
@@ -106,14 +107,14 @@ def _print_pack(pack: Any) -> None:
     for q in pack.questions:
         low, high = q.target_s
         console.print(
-            f"\n[bold cyan]{q.id}[/bold cyan]  {q.category} · {q.kind} · {low:g}–{high:g} s"
+            f"\n[bold cyan]{q.id}[/bold cyan]  {escape(q.category)} · {q.kind} · {low:g}–{high:g} s"
         )
         console.print(f"  {escape(q.text)}")
         console.print(f"  [dim]tip:[/dim] {escape(q.tip)}")
         if q.expects:
-            console.print(f"  [dim]expects:[/dim] {', '.join(q.expects)}")
+            console.print(f"  [dim]expects:[/dim] {escape(', '.join(q.expects))}")
         if q.donts:
-            console.print(f"  [dim]don'ts:[/dim] {', '.join(q.donts)}")
+            console.print(f"  [dim]don'ts:[/dim] {escape(', '.join(q.donts))}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
