@@ -9,6 +9,7 @@ import pytest
 
 from voicesim.audio.capture import BLOCK, DeviceLost, DeviceMicrophone, FileMicrophone
 from voicesim.audio.devices import list_devices, resolve_input, resolve_output
+from voicesim.cli.practice_view import print_devices
 from voicesim.errors import DeviceError
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import silence
@@ -68,6 +69,24 @@ def test_devices_are_listed_and_resolved(pulse: PulseRig) -> None:
     assert resolve_output("pulse") >= 0
     with pytest.raises(DeviceError):
         resolve_input("no such microphone")
+
+
+@pytest.mark.audio
+def test_devices_view_prints_a_bracketed_device_name_as_written(
+    pulse: PulseRig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Device names are the system's text: Rich must not read "[usb]" as markup and drop it,
+    # or the name shown is not the one --output-device takes.
+    module = pulse.pactl(
+        "load-module", "module-null-sink", "sink_name=vs_bracket",
+        "sink_properties=\"device.description='Desk speaker [usb]'\"",
+    ).strip()  # fmt: skip
+    try:
+        print_devices([])
+        out = capsys.readouterr().out
+    finally:
+        pulse.pactl("unload-module", module)
+    assert "Desk speaker [usb]" in out, out
 
 
 @pytest.mark.audio

@@ -155,8 +155,9 @@ def print_devices(devices: list[dict[str, Any]]) -> None:
             k for k, flag in (("input", "is_default_input"), ("output", "is_default_output"))
             if d.get(flag)
         )  # fmt: skip
+        # Device names are the system's text: a bracket in one is not Rich markup.
         table.add_row(
-            str(d["index"]), str(d["name"]), str(d["max_input_channels"]),
+            str(d["index"]), escape(str(d["name"])), str(d["max_input_channels"]),
             str(d["max_output_channels"]), f"{d['default_samplerate']:.0f}", default,
         )  # fmt: skip
     console.print(table)
@@ -164,9 +165,9 @@ def print_devices(devices: list[dict[str, Any]]) -> None:
     if pulse:
         sub = Table("kind", "description", "name", title="PulseAudio (by description or name)")
         for p in pulse:
-            sub.add_row(p.kind, p.description, p.name)
+            sub.add_row(p.kind, escape(p.description), escape(p.name))
         console.print(sub)
         console.print(
-            '[dim]e.g. --output-device "' + pulse[0].description + '" plays through that '
+            '[dim]e.g. --output-device "' + escape(pulse[0].description) + '" plays through that '
             "sink (via the pulse device above)[/]"
         )
