@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 from rich.console import Console
 
-from voicesim.cli.commands.analyze import _print_score
+from voicesim.cli.commands.analyze import _print_score, print_summary
 from voicesim.results import Criterion, Score
 from voicesim.testing.signals import silence
 from voicesim.testing.speech import Fill, Gap, Say, compose
@@ -97,6 +97,19 @@ def test_a_long_tip_wraps_under_its_own_text() -> None:
     assert len(tips) > 3 and tips[-1].startswith("  2. Specific (20): Name the tool."), tips
     for line in tips[1:-1]:  # the first tip's continuation lines, under its text
         assert line.startswith("     ") and line[5] != " ", tips
+
+
+def test_a_bracketed_file_name_heads_its_summary_as_written() -> None:
+    # The file name is the user's text: Rich must not read "[take 2]" as markup and drop it.
+    result = SimpleNamespace(
+        audio=SimpleNamespace(path=Path("mock [take 2].wav"), duration_s=3.0),
+        no_speech=True,
+        delivery=SimpleNamespace(warnings=["no speech detected"]),
+    )
+    console = Console(width=80, record=True, color_system=None)
+    print_summary(result, console, None)  # type: ignore[arg-type]
+    head = console.export_text().splitlines()[0]
+    assert "mock [take 2].wav  (3.0 s)" in head, head
 
 
 @pytest.mark.slow

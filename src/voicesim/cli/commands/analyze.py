@@ -139,7 +139,8 @@ def print_summary(
 ) -> None:
     """Print one result: transcript with fillers and long pauses marked, measures, score."""
     d = result.delivery
-    console.print(Rule(f"{result.audio.path}  ({result.audio.duration_s:.1f} s)"))
+    name = escape(str(result.audio.path))  # the user's file name, not Rich markup
+    console.print(Rule(f"{name}  ({result.audio.duration_s:.1f} s)"))
     if result.no_speech:
         console.print("[bold]no speech detected[/bold]")
         for w in d.warnings:
