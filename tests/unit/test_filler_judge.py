@@ -21,7 +21,7 @@ from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.feature_stream import FeatureStream
-from voicesim.analysis.filled_pauses import absorb_lookalikes
+from voicesim.analysis.filled_pauses import Candidate, absorb_lookalikes, merge_fillers
 from voicesim.analysis.filler_judge import (
     THRESHOLD,
     Judged,
@@ -288,6 +288,65 @@ def test_a_judged_filled_pause_inside_a_discourse_filler_is_counted_too() -> Non
     # A filled pause already counted there (Whisper wrote "um") is not counted again.
     um = Filler("um", 29.0, 29.3, "filled_pause", "transcript")
     assert decide([sort_of, um], judged, veto=0.1) == [sort_of, um]
+
+
+def test_a_written_um_and_the_hum_judged_in_its_gap_are_one_filler() -> None:
+    # EN2009b as Whisper writes it when it spells the fillers (verbatim prompt): "that,
+    # um, the need" with "that" stretched to 7.72 s and the "um" given no duration at
+    # 7.80 s; the reference's "um" is 7.09–7.55 s, where the judge hears it (7.32–7.72).
+    words = [
+        Word("that,", 6.66, 7.72, 0.99),
+        Word("um,", 7.8, 7.8, 0.9, filler=True),
+        Word("the", 7.84, 7.92, 0.9),
+        Word("need", 7.92, 8.36, 0.99),
+    ]
+    um = Filler("um", 7.8, 7.8, "filled_pause", "transcript")
+    judged = [Judged(7.32, 7.72, 0.8)]
+    kept = decide([um], judged, veto=0.1, words=words)
+    assert kept == [Filler("um", 7.32, 7.72, "filled_pause", "transcript")]
+    # A word between them ("that, uh, so um, the need"): two fillers, one on each side.
+    so = Word("so", 7.74, 7.78, 0.9)
+    kept = decide([um], judged, veto=0.1, words=[*words[:1], so, *words[1:]])
+    assert [(f.text, f.start) for f in kept] == [("(filled pause)", 7.32), ("um", 7.8)]
+    # Two hums judged in the gap where Whisper wrote one "um": the nearer is that "um",
+    # the other is a second filler.
+    two = [Judged(7.2, 7.4, 0.7), Judged(7.5, 7.76, 0.8)]
+    kept = decide([um], two, veto=0.1, words=words)
+    assert [(f.text, f.start, f.end) for f in kept] == [
+        ("(filled pause)", 7.2, 7.4),
+        ("um", 7.5, 7.76),
+    ]
+    # A written "um" already on a judged span stays there.
+    placed = Filler("um", 7.5, 7.76, "filled_pause", "transcript")
+    assert decide([placed], two, veto=0.1, words=words) == [
+        Filler("(filled pause)", 7.2, 7.4, "filled_pause", "acoustic"),
+        placed,
+    ]
+    # Without the words there is no telling gaps apart: both are kept, as before.
+    assert len(decide([um], judged, veto=0.1)) == 2
+
+
+def test_a_written_um_does_not_move_past_a_word_to_a_hum() -> None:
+    # EN2006a as Whisper writes it with the fillers spelt: "sort of, um, interaction on"
+    # with the "um" at 29.36 s and "interaction" at 29.70 s; a voiced stretch at
+    # 29.73–29.96 s lies after "interaction", so it is not the "um".
+    words = [
+        Word("of,", 28.8, 29.36, 1.0, filler=True),
+        Word("um,", 29.36, 29.36, 0.8, filler=True),
+        Word("interaction", 29.7, 29.7, 0.77),
+        Word("on.", 29.7, 29.98, 0.9),
+    ]
+    um = Filler("um", 29.36, 29.36, "filled_pause", "transcript")
+    after = Candidate(29.73, 29.96, confirmed=False)
+    assert merge_fillers([um], [after], words) == [um]
+    # In its own gap the nearest stretch places it.
+    before = Candidate(29.08, 29.36, confirmed=False)
+    assert merge_fillers([um], [after, before], words) == [
+        Filler("um", 29.08, 29.36, "filled_pause", "transcript")
+    ]
+    # Without the words the nearest stretch takes it, wherever it lies.
+    moved = Filler("um", 29.73, 29.96, "filled_pause", "transcript")
+    assert merge_fillers([um], [after]) == [moved]
 
 
 @pytest.mark.slow

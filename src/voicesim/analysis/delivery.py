@@ -135,11 +135,11 @@ def _measure(
     if not words:
         return words, _no_speech(frames, lv, long_pause_s, response_latency_s)
     found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
-    fillers = merge_fillers(lexical, found)
+    fillers = merge_fillers(lexical, found, words)
     if judged is not None:
         # Whisper's verdict on candidate windows adds the fillers the detector cannot
         # see (quiet, fused, written as a word); see filler_judge.
-        fillers = decide(fillers, judged, veto=JUDGE_VETO)
+        fillers = decide(fillers, judged, veto=JUDGE_VETO, words=words)
     words = absorb_lookalikes(words, fillers)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)

@@ -9,6 +9,7 @@ no transcribed word accounts for, is a filled pause; a short word Whisper wrote 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -227,22 +228,48 @@ def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
     return out
 
 
+def word_slots(words: Sequence[Word]) -> Callable[[float], int]:
+    """Which gap between the spoken words a time falls in: the number of non-filler
+    words whose middle comes before it.
+
+    Whisper writes what was said between two words in order, so a filled pause it wrote
+    and a hum heard in the same gap are one event, and a hum on the far side of a word is
+    another. Middles, not edges: Whisper stretches a word over the hum beside it ("see,"
+    11.76–12.86 s over an "um" at 12.08–13.02 s on a real clip) and may give a word no
+    duration at all.
+    """
+    mids = sorted(_mid(w) for w in words if not w.filler)
+    return lambda t: bisect.bisect_left(mids, t)
+
+
 def merge_fillers(
-    lexical: Sequence[Filler], candidates: Sequence[Candidate], *, max_shift_s: float = 0.7
+    lexical: Sequence[Filler],
+    candidates: Sequence[Candidate],
+    words: Sequence[Word] | None = None,
+    *,
+    max_shift_s: float = 0.7,
 ) -> list[Filler]:
     """All fillers in time order, each filled pause counted once.
 
     Whisper places a written "um" late or early (its neighbours' timestamps swallow it),
     so a transcript filled pause takes the times of the nearest acoustic candidate within
-    ``max_shift_s`` seconds, and that candidate is used up. Confirmed candidates left over
-    are filled pauses nobody wrote down (source "acoustic"), unless they overlap a
-    discourse filler.
+    ``max_shift_s`` seconds, and that candidate is used up. Given the ``words``, only a
+    candidate in the same gap between words (word_slots) can take it: on a real clip
+    Whisper wrote "of, um, interaction" with the "um" at 29.36 s, and the nearest
+    candidate lay after "interaction", past the word Whisper had put after the "um".
+    Confirmed candidates left over are filled pauses nobody wrote down (source
+    "acoustic"), unless they overlap a discourse filler.
     """
+    slot = word_slots(words or [])
     free = sorted(candidates, key=lambda c: c.start)
     merged: list[Filler] = []
     for f in lexical:
         if f.kind == "filled_pause":
-            near = [c for c in free if abs(_mid(c) - _mid(f)) <= max_shift_s]
+            near = [
+                c
+                for c in free
+                if abs(_mid(c) - _mid(f)) <= max_shift_s and slot(_mid(c)) == slot(_mid(f))
+            ]
             if near:
                 best = min(near, key=lambda c: (not c.confirmed, abs(_mid(c) - _mid(f))))
                 free.remove(best)
@@ -254,7 +281,7 @@ def merge_fillers(
     return sorted([*merged, *extra], key=lambda f: f.start)
 
 
-def _mid(f: Filler | Candidate) -> float:
+def _mid(f: Filler | Candidate | Word) -> float:
     return (f.start + f.end) / 2
 
 

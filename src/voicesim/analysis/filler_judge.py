@@ -21,13 +21,14 @@ Candidates (spans, seconds):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
+from voicesim.analysis.filled_pauses import word_slots
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
 from voicesim.results import Filler, Word
 from voicesim.text import plain
@@ -285,8 +286,17 @@ def plan(
     return cands, wins, owner
 
 
+MATE_S = 1.0
+"""How far (s, middle to middle) a judged filled pause may lie from the "um" Whisper wrote
+in the same gap between words for the two to be one filler."""
+
+
 def decide(
-    fillers: Sequence[Filler], judged: Sequence[Judged], *, veto: float | None = None
+    fillers: Sequence[Filler],
+    judged: Sequence[Judged],
+    *,
+    veto: float | None = None,
+    words: Sequence[Word] | None = None,
 ) -> list[Filler]:
     """The detector's fillers plus the judged filled pauses not already counted.
 
@@ -294,15 +304,52 @@ def decide(
     counted there; a discourse filler over it ("sort of" with the "hmm" in its "of") does
     not hide it. With ``veto``, an acoustic filled pause whose own span Whisper judged
     under ``veto`` is dropped.
+
+    Given the ``words``, a filled pause Whisper wrote takes the nearest judged span in the
+    same gap between words (word_slots, within MATE_S) unless one already covers it: that
+    span is where the written "um" sounds, not a second filler. Whisper's times for a
+    written filler lag the hum or shrink to nothing ("that, um, the need" with the "um" at
+    7.80–7.80 s for a reference "um" at 7.09–7.55 s, judged at 7.32–7.72 s), so the two did
+    not overlap and each such "um" was counted twice. Other judged spans in that gap are
+    further fillers.
     """
     kept = [f for f in fillers if not (veto is not None and _vetoed(f, judged, veto))]
-    for j in judged:
-        if j.score < THRESHOLD or any(
-            f.kind == "filled_pause" and f.start < j.end and j.start < f.end for f in kept
-        ):
+    heard = [j for j in judged if j.score >= THRESHOLD]
+    if words is not None:
+        heard = _place_written(kept, heard, word_slots(words))
+    for j in heard:
+        if any(f.kind == "filled_pause" and f.start < j.end and j.start < f.end for f in kept):
             continue
         kept.append(Filler("(filled pause)", j.start, j.end, "filled_pause", "acoustic"))
     return sorted(kept, key=lambda f: f.start)
+
+
+def _place_written(
+    kept: list[Filler], heard: list[Judged], slot: Callable[[float], int]
+) -> list[Judged]:
+    """Move each written filled pause in kept onto its judged span (see decide); the
+    judged spans not used."""
+    free = list(heard)
+    for i, f in enumerate(kept):
+        if f.kind != "filled_pause" or f.source != "transcript":
+            continue
+        if any(j.start < f.end and f.start < j.end for j in heard):
+            continue  # already where a judged span says it sounds
+        mid = (f.start + f.end) / 2
+        mates = [
+            j
+            for j in free
+            if slot((j.start + j.end) / 2) == slot(mid)
+            and abs((j.start + j.end) / 2 - mid) <= MATE_S
+            and not any(
+                g.kind == "filled_pause" and g.start < j.end and j.start < g.end for g in kept
+            )
+        ]
+        if mates:
+            j = min(mates, key=lambda j: abs((j.start + j.end) / 2 - mid))
+            free.remove(j)
+            kept[i] = replace(f, start=j.start, end=j.end)
+    return free
 
 
 def _vetoed(f: Filler, judged: Sequence[Judged], veto: float) -> bool:
