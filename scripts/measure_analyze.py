@@ -62,7 +62,8 @@ def main() -> int:
     parser.add_argument(
         "--conditions",
         action="store_true",
-        help="also the real set quieter, louder, in pink noise and in a room's echo (every system)",
+        help="also the real set quieter, louder, in pink noise and in a room's echo (every "
+        "system), and with Whisper spelling the fillers",
     )
     parser.add_argument("--json-out", default=None, help="write the real-set figures here")
     args = parser.parse_args()
