@@ -324,6 +324,19 @@ def test_a_written_um_and_the_hum_judged_in_its_gap_are_one_filler() -> None:
     ]
     # Without the words there is no telling gaps apart: both are kept, as before.
     assert len(decide([um], judged, veto=0.1)) == 2
+    # The detector's filled pause in the gap is that "um" too. ES2003a spelt: "reaction.
+    # Um, we have", the "um" written at 10.18–10.56 s, the hum found at 9.21–9.90 s
+    # (reference 9.20–10.47 s).
+    around = [
+        Word("reaction.", 8.56, 9.12, 0.9),
+        Word("Um,", 10.18, 10.56, 0.9, filler=True),
+        Word("we", 10.56, 10.74, 0.9),
+    ]
+    hum = Filler("(filled pause)", 9.21, 9.9, "filled_pause", "acoustic")
+    late = Filler("um", 10.18, 10.56, "filled_pause", "transcript")
+    assert decide([hum, late], [], words=around) == [
+        Filler("um", 9.21, 9.9, "filled_pause", "transcript")
+    ]
 
 
 def test_a_written_um_does_not_move_past_a_word_to_a_hum() -> None:

@@ -21,7 +21,7 @@ Candidates (spans, seconds):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -287,8 +287,8 @@ def plan(
 
 
 MATE_S = 1.0
-"""How far (s, middle to middle) a judged filled pause may lie from the "um" Whisper wrote
-in the same gap between words for the two to be one filler."""
+"""How far (s, middle to middle) an acoustic filled pause may lie from the "um" Whisper
+wrote in the same gap between words for the two to be one filler (place_written)."""
 
 
 def decide(
@@ -303,53 +303,66 @@ def decide(
     A judged span scoring ≥ THRESHOLD is a filled pause unless a filled pause is already
     counted there; a discourse filler over it ("sort of" with the "hmm" in its "of") does
     not hide it. With ``veto``, an acoustic filled pause whose own span Whisper judged
-    under ``veto`` is dropped.
-
-    Given the ``words``, a filled pause Whisper wrote takes the nearest judged span in the
-    same gap between words (word_slots, within MATE_S) unless one already covers it: that
-    span is where the written "um" sounds, not a second filler. Whisper's times for a
-    written filler lag the hum or shrink to nothing ("that, um, the need" with the "um" at
-    7.80–7.80 s for a reference "um" at 7.09–7.55 s, judged at 7.32–7.72 s), so the two did
-    not overlap and each such "um" was counted twice. Other judged spans in that gap are
-    further fillers.
+    under ``veto`` is dropped. Given the ``words``, a filled pause Whisper wrote is then
+    placed on the hum heard in its gap between words (place_written).
     """
     kept = [f for f in fillers if not (veto is not None and _vetoed(f, judged, veto))]
     heard = [j for j in judged if j.score >= THRESHOLD]
-    if words is not None:
-        heard = _place_written(kept, heard, word_slots(words))
     for j in heard:
         if any(f.kind == "filled_pause" and f.start < j.end and j.start < f.end for f in kept):
             continue
         kept.append(Filler("(filled pause)", j.start, j.end, "filled_pause", "acoustic"))
+    if words is not None:
+        kept = place_written(kept, heard, words)
     return sorted(kept, key=lambda f: f.start)
 
 
-def _place_written(
-    kept: list[Filler], heard: list[Judged], slot: Callable[[float], int]
-) -> list[Judged]:
-    """Move each written filled pause in kept onto its judged span (see decide); the
-    judged spans not used."""
-    free = list(heard)
-    for i, f in enumerate(kept):
-        if f.kind != "filled_pause" or f.source != "transcript":
+def place_written(
+    fillers: Sequence[Filler], heard: Sequence[Judged], words: Sequence[Word]
+) -> list[Filler]:
+    """A filled pause Whisper wrote, with no judged span or acoustic filled pause of its
+    own, takes the nearest acoustic filled pause in the same gap between words
+    (filled_pauses.word_slots) within MATE_S: that is where it sounds, not a second filler.
+
+    Whisper's times for a written filler lag the hum or shrink to nothing: on a real clip
+    "that, um, the need" had the "um" at 7.80–7.80 s for a reference "um" at 7.09–7.55 s,
+    which the judge heard at 7.32–7.72 s. The two did not overlap, so each such "um" was
+    counted twice. Other acoustic filled pauses in that gap stay further fillers, and one
+    across a word from the written "um" is another filler.
+    """
+    slot = word_slots(words)
+    out = list(fillers)
+    used: set[int] = set()
+
+    def mid(f: Filler | Judged) -> float:
+        return (f.start + f.end) / 2
+
+    def heard_at(f: Filler) -> bool:
+        return any(j.start < f.end and f.start < j.end for j in heard) or any(
+            g.source == "acoustic"
+            and g.kind == "filled_pause"
+            and g.start < f.end
+            and f.start < g.end
+            for g in out
+        )
+
+    for i, f in enumerate(out):
+        if f.kind != "filled_pause" or f.source != "transcript" or heard_at(f):
             continue
-        if any(j.start < f.end and f.start < j.end for j in heard):
-            continue  # already where a judged span says it sounds
-        mid = (f.start + f.end) / 2
         mates = [
-            j
-            for j in free
-            if slot((j.start + j.end) / 2) == slot(mid)
-            and abs((j.start + j.end) / 2 - mid) <= MATE_S
-            and not any(
-                g.kind == "filled_pause" and g.start < j.end and j.start < g.end for g in kept
-            )
+            k
+            for k, g in enumerate(out)
+            if k not in used
+            and g.kind == "filled_pause"
+            and g.source == "acoustic"
+            and slot(mid(g)) == slot(mid(f))
+            and abs(mid(g) - mid(f)) <= MATE_S
         ]
         if mates:
-            j = min(mates, key=lambda j: abs((j.start + j.end) / 2 - mid))
-            free.remove(j)
-            kept[i] = replace(f, start=j.start, end=j.end)
-    return free
+            k = min(mates, key=lambda k: abs(mid(out[k]) - mid(f)))
+            used.add(k)
+            out[i] = replace(f, start=out[k].start, end=out[k].end)
+    return [f for k, f in enumerate(out) if k not in used]
 
 
 def _vetoed(f: Filler, judged: Sequence[Judged], veto: float) -> bool:
