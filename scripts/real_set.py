@@ -468,18 +468,25 @@ def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], O
             cells = []
             out[cname] = {}
             for name, run in systems.items():
-                tp = fp = fn = err = n = 0
-                for clip in changed:
-                    got = run(clip)
-                    m = match(clip.fillers, got.fillers)
-                    tp, fp, fn = tp + m[0], fp + m[1], fn + m[2]
-                    e, k = wer_counts(clip.content_text, content_text(got.words))
-                    err, n = err + e, n + k
+                tp, fp, fn, err, n = _set_counts(changed, run)
                 r, p, f1 = prf(tp, fp, fn)
                 out[cname][name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
                 cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {f1:.2f} wer {err / max(n, 1):.3f}")
             print(f"{cname:32} " + "  ".join(f"{c:>30}" for c in cells))
     return out
+
+
+def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[int, ...]:
+    """One system over the clips: filled pauses tp, fp, fn, then content word errors and
+    reference words."""
+    tp = fp = fn = err = n = 0
+    for clip in clips:
+        got = run(clip)
+        m = match(clip.fillers, got.fillers)
+        tp, fp, fn = tp + m[0], fp + m[1], fn + m[2]
+        e, k = wer_counts(clip.content_text, content_text(got.words))
+        err, n = err + e, n + k
+    return tp, fp, fn, err, n
 
 
 def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
@@ -501,13 +508,7 @@ def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
     out: dict[str, dict[str, float]] = {}
     print("\nreal set, Whisper spelling the fillers (both decode after the filler prompt)")
     for name, run in systems.items():
-        tp = fp = fn = err = n = 0
-        for clip in clips:
-            got = run(clip)
-            m = match(clip.fillers, got.fillers)
-            tp, fp, fn = tp + m[0], fp + m[1], fn + m[2]
-            e, k = wer_counts(clip.content_text, content_text(got.words))
-            err, n = err + e, n + k
+        tp, fp, fn, err, n = _set_counts(clips, run)
         r, p, f1 = prf(tp, fp, fn)
         out[name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
         print(
