@@ -13,6 +13,7 @@ import bisect
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -238,7 +239,7 @@ def word_slots(words: Sequence[Word]) -> Callable[[float], int]:
     11.76–12.86 s over an "um" at 12.08–13.02 s on a real clip) and may give a word no
     duration at all.
     """
-    mids = sorted(_mid(w) for w in words if not w.filler)
+    mids = sorted(mid(w) for w in words if not w.filler)
     return lambda t: bisect.bisect_left(mids, t)
 
 
@@ -265,13 +266,10 @@ def merge_fillers(
     merged: list[Filler] = []
     for f in lexical:
         if f.kind == "filled_pause":
-            near = [
-                c
-                for c in free
-                if abs(_mid(c) - _mid(f)) <= max_shift_s and slot(_mid(c)) == slot(_mid(f))
-            ]
+            at, gap = mid(f), slot(mid(f))
+            near = [c for c in free if abs(mid(c) - at) <= max_shift_s and slot(mid(c)) == gap]
             if near:
-                best = min(near, key=lambda c: (not c.confirmed, abs(_mid(c) - _mid(f))))
+                best = min(near, key=lambda c: (not c.confirmed, abs(mid(c) - at)))
                 free.remove(best)
                 f = replace(f, start=best.start, end=best.end)
         else:
@@ -281,7 +279,19 @@ def merge_fillers(
     return sorted([*merged, *extra], key=lambda f: f.start)
 
 
-def _mid(f: Filler | Candidate | Word) -> float:
+class Span(Protocol):
+    """Anything with a start and an end in seconds (a word, a filler, a candidate, a
+    judged span)."""
+
+    @property
+    def start(self) -> float: ...
+
+    @property
+    def end(self) -> float: ...
+
+
+def mid(f: Span) -> float:
+    """The middle of a span, seconds."""
     return (f.start + f.end) / 2
 
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
-from voicesim.analysis.filled_pauses import word_slots
+from voicesim.analysis.filled_pauses import mid, word_slots
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
 from voicesim.results import Filler, Word
 from voicesim.text import plain
@@ -334,9 +334,6 @@ def place_written(
     out = list(fillers)
     used: set[int] = set()
 
-    def mid(f: Filler | Judged) -> float:
-        return (f.start + f.end) / 2
-
     def heard_at(f: Filler) -> bool:
         return any(j.start < f.end and f.start < j.end for j in heard) or any(
             g.source == "acoustic"
@@ -349,17 +346,18 @@ def place_written(
     for i, f in enumerate(out):
         if f.kind != "filled_pause" or f.source != "transcript" or heard_at(f):
             continue
+        at, gap = mid(f), slot(mid(f))
         mates = [
             k
             for k, g in enumerate(out)
             if k not in used
             and g.kind == "filled_pause"
             and g.source == "acoustic"
-            and slot(mid(g)) == slot(mid(f))
-            and abs(mid(g) - mid(f)) <= MATE_S
+            and slot(mid(g)) == gap
+            and abs(mid(g) - at) <= MATE_S
         ]
         if mates:
-            k = min(mates, key=lambda k: abs(mid(out[k]) - mid(f)))
+            k = min(mates, key=lambda k: abs(mid(out[k]) - at))
             used.add(k)
             out[i] = replace(f, start=out[k].start, end=out[k].end)
     return [f for k, f in enumerate(out) if k not in used]
