@@ -277,11 +277,10 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
     summary = {}
     print("\ntotals (19 reference filled pauses; WER = errors / reference words, all clips):")
     for name, (tp, fp, fn, err, n) in totals.items():
-        r, p, f1 = prf(tp, fp, fn)
-        summary[name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
+        summary[name] = fig = _figures(tp, fp, fn, err, n)
         print(
-            f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})  "
-            f"content WER {err / max(n, 1):.3f}  time {times[name]:.1f} s"
+            f"  {name:10} F1 {fig['f1']:.2f}  R {fig['recall']:.2f}  P {fig['precision']:.2f}"
+            f"  ({tp}/{fp}/{fn})  content WER {fig['wer']:.3f}  time {times[name]:.1f} s"
         )
     print("  counting every reported filler, discourse fillers too (how issue 12 counted):")
     for name, (tp, fp, fn) in any_totals.items():
@@ -469,11 +468,16 @@ def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], O
             out[cname] = {}
             for name, run in systems.items():
                 tp, fp, fn, err, n = _set_counts(changed, run)
-                r, p, f1 = prf(tp, fp, fn)
-                out[cname][name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
-                cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {f1:.2f} wer {err / max(n, 1):.3f}")
+                out[cname][name] = fig = _figures(tp, fp, fn, err, n)
+                cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {fig['f1']:.2f} wer {fig['wer']:.3f}")
             print(f"{cname:32} " + "  ".join(f"{c:>30}" for c in cells))
     return out
+
+
+def _figures(tp: int, fp: int, fn: int, err: int, n: int) -> dict[str, float]:
+    """Recall, precision and F1 of filled pauses, and the content WER, from the counts."""
+    r, p, f1 = prf(tp, fp, fn)
+    return {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
 
 
 def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[int, ...]:
@@ -509,11 +513,10 @@ def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
     print("\nreal set, Whisper spelling the fillers (both decode after the filler prompt)")
     for name, run in systems.items():
         tp, fp, fn, err, n = _set_counts(clips, run)
-        r, p, f1 = prf(tp, fp, fn)
-        out[name] = {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
+        out[name] = fig = _figures(tp, fp, fn, err, n)
         print(
-            f"  {name:10} {tp:>2}/{fp:<2}/{fn:<2} F1 {f1:.2f} (R {r:.2f}, P {p:.2f})"
-            f"  content WER {err / max(n, 1):.3f}"
+            f"  {name:10} {tp:>2}/{fp:<2}/{fn:<2} F1 {fig['f1']:.2f} (R {fig['recall']:.2f},"
+            f" P {fig['precision']:.2f})  content WER {fig['wer']:.3f}"
         )
     return out
 
