@@ -33,6 +33,8 @@ ERM_DIR = Path("/work/scratch/erm")
 
 TOL_S = 0.3
 MIN_STRETCH_WORDS = 6
+TARGET_F1 = 0.70
+"""Issue 12's acceptance figure for the real set's filled pauses."""
 
 Span = tuple[float, float]
 
@@ -287,7 +289,44 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
         r, p, f1 = prf(tp, fp, fn)
         summary[name]["any_f1"] = f1
         print(f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})")
+    _uncertainty(per_clip, summary)
     return {"summary": summary, "per_clip": per_clip}
+
+
+def _uncertainty(per_clip: dict[str, dict[str, Any]], summary: dict[str, Any]) -> None:
+    """Print (and add to ``summary``) how far each F1 could move on other clips like these:
+    90 % clip-bootstrap intervals, and voicesim against each peer on the same draws."""
+    import numpy as np
+
+    from voicesim.testing.matching import f1_draws, interval
+
+    names = list(summary)
+    draws = {
+        n: f1_draws([(c[n]["tp"], c[n]["fp"], c[n]["fn"]) for c in per_clip.values()], seed=0)
+        for n in names
+    }
+    print(
+        f"  F1 on the clips drawn again ({len(per_clip)} clips with replacement, "
+        f"{len(draws[names[0]])} draws; 90 % intervals):"
+    )
+    for n in names:
+        lo, hi = interval(draws[n])
+        summary[n]["f1_interval"] = [lo, hi]
+        summary[n]["f1_share_at_target"] = float(np.mean(draws[n] >= TARGET_F1))
+        print(
+            f"  {n:10} {lo:.2f}–{hi:.2f}; at or over {TARGET_F1:.2f} in "
+            f"{summary[n]['f1_share_at_target']:.0%} of draws"
+        )
+    for peer in names:
+        if peer == "voicesim" or "voicesim" not in draws:
+            continue
+        diff = draws["voicesim"] - draws[peer]
+        lo, hi = interval(diff)
+        summary["voicesim"][f"f1_minus_{peer}"] = [lo, hi]
+        print(
+            f"  voicesim − {peer}: {lo:+.2f} to {hi:+.2f}; voicesim ahead in "
+            f"{np.mean(diff > 0):.0%} of draws"
+        )
 
 
 def stretches(clip: Clip, min_words: int = MIN_STRETCH_WORDS) -> list[tuple[Span, int]]:

@@ -1,0 +1,45 @@
+"""The clip bootstrap the real-set benchmark reports its F1 intervals with."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voicesim.testing.matching import f1_draws, interval
+
+
+def test_identical_clips_give_no_spread() -> None:
+    # Every draw pools the same counts: 3 tp, 1 fp, 1 fn → F1 = 6 / 8.
+    draws = f1_draws([(3, 1, 1)] * 5, draws=500)
+    assert interval(draws) == pytest.approx((0.75, 0.75))
+
+
+def test_two_clips_give_the_three_pooled_outcomes_in_their_proportions() -> None:
+    # A clip with its one filler found and a clip with its one filler missed: a draw of
+    # two clips is both found (F1 1, p 1/4), one of each (2 / 3, p 1/2) or both missed
+    # (0, p 1/4).
+    draws = f1_draws([(1, 0, 0), (0, 0, 1)], draws=20_000, seed=3)
+    assert set(np.round(draws, 6)) == {0.0, round(2 / 3, 6), 1.0}
+    assert np.mean(draws == 1.0) == pytest.approx(0.25, abs=0.02)
+    assert np.mean(draws == 0.0) == pytest.approx(0.25, abs=0.02)
+    assert interval(draws) == (0.0, 1.0)
+    assert interval(draws, level=0.4) == pytest.approx((2 / 3, 2 / 3))
+
+
+def test_a_draw_with_nothing_in_it_scores_zero() -> None:
+    draws = f1_draws([(0, 0, 0), (2, 0, 0)], draws=2_000, seed=1)
+    assert set(np.round(draws, 6)) == {0.0, 1.0}
+
+
+def test_two_systems_on_the_same_clips_are_paired_draw_by_draw() -> None:
+    a = [(2, 0, 1), (0, 1, 0), (1, 0, 3), (3, 0, 0)]
+    better = [(tp + fn, fp, 0) for tp, fp, fn in a]  # the same clips, every filler found
+    da, db = f1_draws(a, draws=3_000), f1_draws(better, draws=3_000)
+    assert np.all(db >= da)
+    assert np.any(db > da)
+    np.testing.assert_array_equal(f1_draws(a, draws=3_000), da)
+
+
+def test_no_clips_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least one clip"):
+        f1_draws([])
