@@ -325,7 +325,7 @@ def _uncertainty(per_clip: dict[str, dict[str, Any]], summary: dict[str, Any]) -
         summary["voicesim"][f"f1_minus_{peer}"] = [lo, hi]
         print(
             f"  voicesim − {peer}: {lo:+.2f} to {hi:+.2f}; voicesim ahead in "
-            f"{np.mean(diff > 0):.0%} of draws"
+            f"{int(np.sum(diff > 0))} of {len(diff)} draws"
         )
 
 
