@@ -148,7 +148,9 @@ def assemble(parts: list[tuple[np.ndarray, ...]], hop: int, sr: int, offset: flo
 
 def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tuple[np.ndarray, ...]:
     """Features of frames [i, j) of a signal padded by `pad` samples at the start."""
-    import librosa  # heavy (numba); only analysis needs it, not the CLI's start-up
+    from voicesim.analysis.librosa_guard import librosa as load_librosa
+
+    librosa = load_librosa()  # heavy (numba); not the CLI's start-up; see librosa_guard
 
     hop, win = round(HOP_S * sr), round(FRAME_S * sr)
 

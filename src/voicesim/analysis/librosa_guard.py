@@ -1,0 +1,83 @@
+"""librosa, imported once per process under a file lock, so numba's cache stays sound.
+
+librosa compiles its numba kernels (``util._localmin``, ``pitch._pi_wrapper``…) when it is
+imported, and writes them to numba's on-disk cache. Each generalised ufunc is two cache
+entries, written one after the other. When two processes compile the same kernel at the
+same moment, one entry can come from each, and every later process that loads them
+crashes with a segmentation fault (numba issue #10128). On a fresh install that is what
+happened when the test suite's two workers first imported librosa together. After that,
+every ``voicesim analyze`` died with exit -11 and no message until the cache was deleted.
+Two processes importing librosa on an empty cache, started together, left it broken in 2
+of 20 trials.
+
+So the first import in a process, and one small call of the pitch tracker, run under an
+exclusive lock on a file in the temporary directory. A process that finds the cache
+complete loads it in about a second. The lock only makes processes queue for that second,
+and only while they start at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+LOCK_NAME = "voicesim-librosa-import.lock"
+
+_module: ModuleType | None = None
+_in_process = threading.Lock()
+
+
+def lock_path() -> Path:
+    """The file whose lock serialises librosa's first import across processes."""
+    return Path(tempfile.gettempdir()) / LOCK_NAME
+
+
+def librosa() -> ModuleType:
+    """The librosa module, its numba kernels compiled or loaded under the file lock."""
+    global _module
+    if _module is not None:
+        return _module
+    with _in_process:
+        if _module is None:
+            fd = _open_lock()
+            try:
+                if fd is not None:
+                    _flock(fd)
+                import librosa as lib  # heavy (numba): only the analysis needs it
+
+                # The kernels the measures call lazily are compiled here too.
+                noise = np.random.default_rng(0).standard_normal(2048).astype(np.float32)
+                lib.yin(noise, fmin=60.0, fmax=400.0, sr=16000, frame_length=640, hop_length=160)
+                _module = lib
+            finally:
+                if fd is not None:
+                    os.close(fd)  # closing the file releases the lock
+    return _module
+
+
+def _open_lock() -> int | None:
+    """A descriptor of the lock file, or None where none can be opened (then no lock)."""
+    path = lock_path()
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            return os.open(path, flags, 0o666)
+        except OSError:
+            continue
+    return None
+
+
+def _flock(fd: int) -> None:
+    """Wait for the exclusive lock on fd (no-op where the platform has no flock)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        return

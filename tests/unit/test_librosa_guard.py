@@ -1,0 +1,65 @@
+"""librosa's first import waits for the lock other voicesim processes hold (librosa_guard).
+
+Two processes compiling librosa's numba kernels at once can leave numba's cache broken, and
+every later analysis then crashes. The guard makes them take turns; here a real second
+process is seen waiting on the lock, and going on once it is released.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from voicesim.analysis.librosa_guard import librosa, lock_path
+
+CHILD = """
+import sys
+from voicesim.analysis import librosa_guard
+print("ready", flush=True)
+librosa_guard.librosa()
+print("loaded" if "librosa" in sys.modules else "missing", flush=True)
+"""
+
+
+def _waiting_on_flock(pid: int) -> bool:
+    """True if /proc/locks shows process pid blocked waiting for a FLOCK."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if "->" in fields and "FLOCK" in fields and str(pid) in fields:
+            return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
+def test_first_import_waits_for_the_lock_another_process_holds() -> None:
+    fd = os.open(lock_path(), os.O_RDWR | os.O_CREAT, 0o666)
+    child = None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        child = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while not _waiting_on_flock(child.pid):
+            assert child.poll() is None, "the child loaded librosa without waiting"
+            assert time.monotonic() < deadline, "the child never waited on the lock"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert child.poll() is None  # still waiting while the lock is held
+    finally:
+        os.close(fd)  # releases the lock
+    out, _ = child.communicate(timeout=120)
+    assert child.returncode == 0
+    assert out.strip() == "loaded"
+
+
+def test_librosa_is_loaded_once_per_process() -> None:
+    first = librosa()
+    assert librosa() is first
+    assert first.__name__ == "librosa"
