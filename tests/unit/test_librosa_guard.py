@@ -27,6 +27,26 @@ print("loaded" if "librosa" in sys.modules else "missing", flush=True)
 """
 
 
+WARM_CHILD = """
+import os
+from pathlib import Path
+from voicesim.analysis import librosa_guard
+
+def holds_flock():
+    pid = str(os.getpid())
+    lines = Path("/proc/locks").read_text().splitlines()
+    return any("FLOCK" in f and pid in f and "->" not in f for f in map(str.split, lines))
+
+calls = []
+def warm(lib):
+    calls.append((lib.__name__, holds_flock()))
+
+first = librosa_guard.librosa(warm)
+again = librosa_guard.librosa(warm)
+print(calls, first is again, holds_flock())
+"""
+
+
 def _waiting_on_flock(pid: int) -> bool:
     """True if /proc/locks shows process pid blocked waiting for a FLOCK."""
     for line in Path("/proc/locks").read_text().splitlines():
@@ -63,3 +83,13 @@ def test_librosa_is_loaded_once_per_process() -> None:
     first = librosa()
     assert librosa() is first
     assert first.__name__ == "librosa"
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
+def test_warm_up_runs_once_under_the_lock() -> None:
+    """The caller's warm-up (acoustics compiles its pitch kernels there) runs while the
+    process holds the lock, once: a later call in the process only returns the module."""
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_CHILD], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert out.strip() == "[('librosa', True)] True False"

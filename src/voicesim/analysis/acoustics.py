@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from types import ModuleType
 
 import numpy as np
 
@@ -150,7 +151,7 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
     """Features of frames [i, j) of a signal padded by `pad` samples at the start."""
     from voicesim.analysis.librosa_guard import librosa as load_librosa
 
-    librosa = load_librosa()  # heavy (numba); not the CLI's start-up; see librosa_guard
+    librosa = load_librosa(_warm_up)  # heavy (numba); not the CLI's start-up; see librosa_guard
 
     hop, win = round(HOP_S * sr), round(FRAME_S * sr)
 
@@ -173,14 +174,27 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
         )
     )
     flatness = librosa.feature.spectral_flatness(S=spec, power=1.0)[0]
-    # YIN on the 40-ms window compares 20-ms halves: a period of 1/F0_MIN_HZ (16.7 ms) fits.
-    f0 = librosa.yin(
-        piece(win), fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr, frame_length=win, hop_length=hop,
-        center=False,
-    )  # fmt: skip
+    f0 = _yin(librosa, piece(win), sr)
     clarity = _clarity(frames_of(win), sr / f0)
     f0 = np.where(clarity > 0.0, f0, np.nan)
     return rms_db, f0, clarity, _log_bands(spec.T**2, sr), flatness, peak, clipped
+
+
+def _yin(librosa: ModuleType, x: np.ndarray, sr: int) -> np.ndarray:
+    """F0 (Hz) of each 40-ms window of x, one per hop, not centred (``librosa.yin``).
+
+    YIN on the 40-ms window compares 20-ms halves: a period of 1/F0_MIN_HZ (16.7 ms) fits."""
+    hop, win = round(HOP_S * sr), round(FRAME_S * sr)
+    return librosa.yin(
+        x, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr, frame_length=win, hop_length=hop, center=False
+    )
+
+
+def _warm_up(librosa: ModuleType) -> None:
+    """The pitch tracker run once on a little noise when librosa is first loaded, under
+    librosa_guard's lock: its numba kernels are compiled and cached there, not by two
+    processes at once."""
+    _yin(librosa, np.random.default_rng(0).standard_normal(N_FFT).astype(np.float32), SAMPLE_RATE)
 
 
 def _clarity(frames: np.ndarray, period: np.ndarray) -> np.ndarray:

@@ -10,8 +10,9 @@ every ``voicesim analyze`` died with exit -11 and no message until the cache was
 Two processes importing librosa on an empty cache, started together, left it broken in 2
 of 20 trials.
 
-So the first import in a process, and one small call of the pitch tracker, run under an
-exclusive lock on a file in the temporary directory. A process that finds the cache
+So the first import in a process, and the caller's warm-up (``acoustics`` runs its pitch
+tracker once on a little noise, so the kernels compiled at first call are cached too), run
+under an exclusive lock on a file in the temporary directory. A process that finds the cache
 complete loads it in about a second. The lock only makes processes queue for that second,
 and only while they start at the same time.
 """
@@ -21,10 +22,9 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-
-import numpy as np
 
 LOCK_NAME = "voicesim-librosa-import.lock"
 
@@ -37,8 +37,12 @@ def lock_path() -> Path:
     return Path(tempfile.gettempdir()) / LOCK_NAME
 
 
-def librosa() -> ModuleType:
-    """The librosa module, its numba kernels compiled or loaded under the file lock."""
+def librosa(warm_up: Callable[[ModuleType], object] | None = None) -> ModuleType:
+    """The librosa module, its numba kernels compiled or loaded under the file lock.
+
+    ``warm_up`` is called with the module, still under the lock, by the call that imports
+    it (the first in the process); later calls return the module and ignore it.
+    """
     global _module
     if _module is not None:
         return _module
@@ -50,9 +54,8 @@ def librosa() -> ModuleType:
                     _flock(fd)
                 import librosa as lib  # heavy (numba): only the analysis needs it
 
-                # The kernels the measures call lazily are compiled here too.
-                noise = np.random.default_rng(0).standard_normal(2048).astype(np.float32)
-                lib.yin(noise, fmin=60.0, fmax=400.0, sr=16000, frame_length=640, hop_length=160)
+                if warm_up is not None:
+                    warm_up(lib)
                 _module = lib
             finally:
                 if fd is not None:
