@@ -8,7 +8,7 @@ crashes with a segmentation fault (numba issue #10128). On a fresh install that 
 happened when the test suite's two workers first imported librosa together. After that,
 every ``voicesim analyze`` died with exit -11 and no message until the cache was deleted.
 Two processes importing librosa on an empty cache, started together, left it broken in 2
-of 20 trials.
+of 20 trials, and in 3 of 20 in a later run; through this module, 0 of 20 (twice).
 
 So the first import in a process, and the caller's warm-up (``acoustics`` runs its pitch
 tracker once on a little noise, so the kernels compiled at first call are cached too), run
