@@ -49,6 +49,11 @@ class Clip:
     fillers: list[Span]
 
     @property
+    def timed_words(self) -> list[tuple[str, float, float]]:
+        """The reference's words as (text, start, end), seconds."""
+        return [(w["text"], float(w["start"]), float(w["end"])) for w in self.words]
+
+    @property
     def content_text(self) -> str:
         """The reference's words without fillers, normalised."""
         return content_text(w["text"] for w in self.words)
@@ -65,6 +70,8 @@ class Output:
     """Every filler the system reports, discourse fillers included (None: same as fillers).
     Issue 12's figures were counted this way; filled pauses alone are the real measure."""
     extra: dict[str, Any] = field(default_factory=dict)
+    timed: list[tuple[str, float, float]] | None = None
+    """Every word the system wrote with its start and end (s), for the word-time figures."""
 
 
 def load_clips(root: Path = REAL) -> list[Clip]:
@@ -126,6 +133,25 @@ def match(truth: Sequence[Span], found: Sequence[Span], tol: float = TOL_S) -> t
     return tp, len(found) - tp, len(truth) - tp
 
 
+def _time_figures(errors: Sequence[Span]) -> dict[str, float]:
+    """Median absolute start and end error (s), their median signed errors, and the share of
+    starts and ends within 0.1 s."""
+    import numpy as np
+
+    e = np.asarray(errors, dtype=float).reshape(-1, 2)
+    if not len(e):
+        return {"words": 0}
+    return {
+        "words": len(e),
+        "start_median_abs_s": round(float(np.median(np.abs(e[:, 0]))), 3),
+        "end_median_abs_s": round(float(np.median(np.abs(e[:, 1]))), 3),
+        "start_median_s": round(float(np.median(e[:, 0])), 3),
+        "end_median_s": round(float(np.median(e[:, 1])), 3),
+        "start_within_100ms": round(float(np.mean(np.abs(e[:, 0]) <= 0.1)), 3),
+        "end_within_100ms": round(float(np.mean(np.abs(e[:, 1]) <= 0.1)), 3),
+    }
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     """(recall, precision, F1)."""
     r = tp / max(tp + fn, 1)
@@ -153,7 +179,8 @@ def voicesim_system(transcriber: Any) -> Callable[[Clip], Output]:
         fill = [(f.start, f.end) for f in res.delivery.fillers if f.kind == "filled_pause"]
         words = spoken_words(res)
         every = [(f.start, f.end) for f in res.delivery.fillers]
-        return Output(fill, words, dt, every, {"text": res.transcript.text})
+        timed = [(w.text, w.start, w.end) for w in res.transcript.words]
+        return Output(fill, words, dt, every, {"text": res.transcript.text}, timed)
 
     return run
 
@@ -199,7 +226,7 @@ def plain_system(model: Any, hotwords: str | None = None) -> Callable[[Clip], Ou
         fill = [(w.start, w.end) for w in ws if is_filled_pause(w.text)]
         words = [w.text for w in ws if not is_filled_pause(w.text)]
         every = [(f.start, f.end) for f in transcript_fillers(ws)[1]]
-        return Output(fill, words, dt, every)
+        return Output(fill, words, dt, every, timed=[(w.text, w.start, w.end) for w in ws])
 
     return run
 
@@ -243,7 +270,8 @@ def erm_system(model_path: str) -> Callable[[Clip], Output] | None:
         cuts = merge_close_cuts(cuts, min_gap_s=0.12)  # its --merge-gap-ms default
         dt = time.perf_counter() - t0
         content = [w.text for w in words if not is_filler(normalize_word(w.text), DEFAULT_FILLERS)]
-        return Output([(c.start, c.end) for c in cuts], content, dt)
+        timed = [(w.text, w.start, w.end) for w in words]
+        return Output([(c.start, c.end) for c in cuts], content, dt, timed=timed)
 
     return run
 
@@ -256,7 +284,10 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
     totals: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in systems}
     any_totals: dict[str, list[int]] = {name: [0, 0, 0] for name in systems}
     times: dict[str, float] = dict.fromkeys(systems, 0.0)
+    timing: dict[str, list[Span]] = {name: [] for name in systems}
     per_clip: dict[str, dict[str, Any]] = {}
+    from voicesim.testing.matching import word_time_errors
+
     head = "  ".join(f"{n:>22}" for n in systems)
     print(f"\nreal set: filled pauses tp/fp/fn and content WER per clip\n{'clip':18} ref {head}")
     for clip in clips:
@@ -270,13 +301,15 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             for i, v in enumerate((tp, fp, fn, err, n)):
                 acc[i] += v
             times[name] += out.seconds
+            if out.timed is not None:
+                timing[name] += word_time_errors(clip.timed_words, out.timed)
             m_any = match(clip.fillers, out.fillers if out.any_fillers is None else out.any_fillers)
             for i, v in enumerate(m_any):
                 any_totals[name][i] += v
             per_clip[clip.id][name] = {"tp": tp, "fp": fp, "fn": fn, "wer": err / max(n, 1)}
             cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} wer {err / max(n, 1):.3f}")
         print(f"{clip.id[4:]:18} {len(clip.fillers):3} " + "  ".join(f"{c:>22}" for c in cells))
-    summary = {}
+    summary: dict[str, dict[str, Any]] = {}
     print("\ntotals (19 reference filled pauses; WER = errors / reference words, all clips):")
     for name, (tp, fp, fn, err, n) in totals.items():
         summary[name] = fig = _figures(tp, fp, fn, err, n)
@@ -289,6 +322,17 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
         r, p, f1 = prf(tp, fp, fn)
         summary[name]["any_f1"] = f1
         print(f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})")
+    print("  word times against the reference's (words matched by text; s = system − reference):")
+    for name, errors in timing.items():
+        t = summary[name]["word_times"] = _time_figures(errors)
+        if t["words"]:
+            print(
+                f"  {name:10} {t['words']} words: start |error| median"
+                f" {t['start_median_abs_s']:.3f} s"
+                f" (signed {t['start_median_s']:+.3f}), within 0.1 s {t['start_within_100ms']:.0%};"
+                f" end {t['end_median_abs_s']:.3f} s ({t['end_median_s']:+.3f}),"
+                f" within 0.1 s {t['end_within_100ms']:.0%}"
+            )
     _uncertainty(per_clip, summary)
     return {"summary": summary, "per_clip": per_clip}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voicesim.testing.matching import f1_draws, interval
+from voicesim.testing.matching import f1_draws, interval, word_time_errors
 
 
 def test_identical_clips_give_no_spread() -> None:
@@ -43,3 +43,14 @@ def test_two_systems_on_the_same_clips_are_paired_draw_by_draw() -> None:
 def test_no_clips_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least one clip"):
         f1_draws([])
+
+
+def test_word_time_errors_pair_words_by_text_in_order() -> None:
+    reference = [("Hello", 0.0, 0.5), ("um", 0.5, 0.8), ("big", 0.8, 1.0), ("world", 1.0, 1.4)]
+    found = [("hello,", 0.1, 0.6), ("bag", 0.85, 1.0), ("World.", 1.2, 1.3), ("again", 1.4, 2.0)]
+    # "um" is a filled pause and "bag" matches nothing: two pairs, found minus reference.
+    assert word_time_errors(reference, found) == [
+        (pytest.approx(0.1), pytest.approx(0.1)),
+        (pytest.approx(0.2), pytest.approx(-0.1)),
+    ]
+    assert word_time_errors(reference, []) == []

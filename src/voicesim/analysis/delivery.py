@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,6 +18,7 @@ from voicesim.analysis.acoustics import (
 from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.word_times import to_signal_time
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
     Delivery,
@@ -94,12 +96,18 @@ def measure_answer(
     and the timeline read the same fillers as the delivery measures. ``monotone_st``: as
     in :func:`measure_frames` (semitones, from the rubric). ``judged``: the filler judge's
     verdicts (filler_judge), which add and veto filled pauses.
+    The measures are taken on Whisper's word times; the words and written fillers
+    returned are on the signal's (analysis.word_times: Whisper's lag removed, no word
+    edge inside a silence).
     """
     lv = levels(frames)
     kept = _drop_words_in_silence(transcript.words, frames, lv.threshold_db)
     words, delivery = _measure(
         frames, lv, kept, long_pause_s, response_latency_s, True, monotone_st, judged
     )
+    # Measured on Whisper's times; shown and stored on the signal's (word_times).
+    words, fillers = to_signal_time(words, delivery.fillers, frames, lv.threshold_db)
+    delivery = replace(delivery, fillers=fillers)
     return Transcript(text=" ".join(w.text for w in words), words=words), delivery
 
 

@@ -5,6 +5,7 @@ Shared by the tests and ``scripts/measure_analyze.py`` so both count a hit the s
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 import jiwer
@@ -12,7 +13,7 @@ import numpy as np
 
 from voicesim.results import Filler, Pause, Word
 from voicesim.testing.speech import TrueFiller
-from voicesim.text import plain
+from voicesim.text import is_filled_pause, plain
 
 
 def match_fillers(
@@ -45,6 +46,32 @@ def pause_errors(
         p = max(hits, key=lambda p: min(p.end, b) - max(p.start, a))
         out.append((abs(p.start - a), abs(p.end - b)))
     return out
+
+
+TimedWord = tuple[str, float, float]
+"""A word as (text, start s, end s)."""
+
+
+def word_time_errors(
+    reference: Sequence[TimedWord], found: Sequence[TimedWord]
+) -> list[tuple[float, float]]:
+    """(start error, end error) in seconds, found minus reference, of each found word that
+    matches a reference word by its plain text. Words are paired along the longest matching
+    runs, in order (difflib); filled pauses and punctuation-only tokens are left out."""
+
+    def key(text: str) -> str:
+        return " ".join(t for t in plain(text.replace("_", " ")).split() if not is_filled_pause(t))
+
+    ref = [w for w in reference if key(w[0])]
+    hyp = [w for w in found if key(w[0])]
+    runs = difflib.SequenceMatcher(
+        a=[key(w[0]) for w in ref], b=[key(w[0]) for w in hyp], autojunk=False
+    ).get_matching_blocks()
+    return [
+        (hyp[r.b + k][1] - ref[r.a + k][1], hyp[r.b + k][2] - ref[r.a + k][2])
+        for r in runs
+        for k in range(r.size)
+    ]
 
 
 def content_wer(reference: str, words: Sequence[Word]) -> float:
