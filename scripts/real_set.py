@@ -280,14 +280,15 @@ def erm_system(model_path: str) -> Callable[[Clip], Output] | None:
 
 
 def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
-    """Run every system on every clip; print per-clip and total filler and WER figures."""
+    """Run every system on every clip; print per-clip and total filler and WER figures,
+    and the word times of every system that gives them."""
+    from voicesim.testing.matching import word_time_errors
+
     totals: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in systems}
     any_totals: dict[str, list[int]] = {name: [0, 0, 0] for name in systems}
     times: dict[str, float] = dict.fromkeys(systems, 0.0)
     timing: dict[str, list[Span]] = {name: [] for name in systems}
     per_clip: dict[str, dict[str, Any]] = {}
-    from voicesim.testing.matching import word_time_errors
-
     head = "  ".join(f"{n:>22}" for n in systems)
     print(f"\nreal set: filled pauses tp/fp/fn and content WER per clip\n{'clip':18} ref {head}")
     for clip in clips:

@@ -28,7 +28,8 @@ from voicesim.results import Filler, Word
 WHISPER_LAG_S = 0.08
 """Seconds by which Whisper's word times (tiny.en) trail the sound: round, and under every
 measured median above. Real set (median |error| of word starts against the reference):
-110 ms as Whisper gives them, 60 ms with this lag removed."""
+110 ms as Whisper gives them, 60 ms with this lag removed, 50 ms with the silences' edges
+as well (``scripts/measure_analyze.py``)."""
 SILENCE_S = 0.25
 """A silent stretch this long (the SPEC's shortest pause) is no part of any word."""
 
