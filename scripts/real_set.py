@@ -89,10 +89,9 @@ def load_clips(root: Path = REAL) -> list[Clip]:
 
 
 def _normalise(text: str) -> list[str]:
-    from voicesim.text import is_filled_pause, plain
+    from voicesim.testing.matching import spoken_tokens
 
-    # AMI spells letters as "N_E_Z_": plain() turns the underscores into spaces.
-    return [t for t in plain(text.replace("_", " ")).split() if not is_filled_pause(t)]
+    return spoken_tokens(text)
 
 
 def content_text(tokens: Any) -> str:

@@ -19,6 +19,7 @@ this, on Whisper's own times: the filler detector's rules were set and measured 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -53,15 +54,20 @@ def to_signal_time(
     stretches, judged spans) keep theirs.
     """
     silences = silent_runs(frames, threshold_db, min_s=SILENCE_S)
+    opens = [s for s, _ in silences]  # in time order, none overlapping
     first = frames.offset
 
     def move(start: float, end: float) -> tuple[float, float]:
         a, b = max(start - lag_s, first), max(end - lag_s, first)
-        for s, e in silences:
-            if s <= a < e < b:
-                a = e
-            if a < s < b <= e:
-                b = s
+        # The silence a lies in (s <= a < e), found by bisection: a long file has
+        # thousands of words and silences.
+        i = bisect.bisect_right(opens, a) - 1
+        if i >= 0 and a < silences[i][1] < b:
+            a = silences[i][1]
+        # The silence b lies in (s < b <= e), wholly after a.
+        j = bisect.bisect_left(opens, b) - 1
+        if j >= 0 and a < silences[j][0] and b <= silences[j][1]:
+            b = silences[j][0]
         return round(a, 3), round(b, 3)
 
     starts = {w.start for w in words}

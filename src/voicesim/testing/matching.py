@@ -48,6 +48,12 @@ def pause_errors(
     return out
 
 
+def spoken_tokens(text: str) -> list[str]:
+    """A reference's or a system's text as plain tokens without filled pauses. AMI spells
+    letters as "N_E_Z_": the underscores become spaces."""
+    return [t for t in plain(text.replace("_", " ")).split() if not is_filled_pause(t)]
+
+
 TimedWord = tuple[str, float, float]
 """A word as (text, start s, end s)."""
 
@@ -60,7 +66,7 @@ def word_time_errors(
     runs, in order (difflib); filled pauses and punctuation-only tokens are left out."""
 
     def key(text: str) -> str:
-        return " ".join(t for t in plain(text.replace("_", " ")).split() if not is_filled_pause(t))
+        return " ".join(spoken_tokens(text))
 
     ref = [w for w in reference if key(w[0])]
     hyp = [w for w in found if key(w[0])]
