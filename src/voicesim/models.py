@@ -89,6 +89,19 @@ def passes_checks(
     return silent or not (repetitive or improbable)
 
 
+def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bool:
+    """True if Whisper's no-speech probability for the window is over its threshold."""
+    threshold = options.no_speech_threshold
+    return threshold is not None and decoded[0].no_speech_prob > threshold
+
+
+DECODE_SEED = 20261204
+"""CTranslate2's sampling seed, set before a model is loaded: the sampling that remains (a
+window whose greedy decodes loop on speech; decode_prompted's fallback) then gives the same
+words in every run of the same work. CTranslate2 seeds each of its threads' generators once,
+at its first sampling, so two files decoded in one process in another order can still differ."""
+
+
 def window_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
     """passes_checks of one window's decode as ``generate_with_fallback`` returns it
     (result, mean log-probability, temperature, compression ratio)."""
@@ -99,7 +112,8 @@ def window_passes(decoded: tuple[Any, float, float, float], options: Any) -> boo
 @functools.cache
 def whisper_model_class() -> type[Any]:
     """faster-whisper's WhisperModel, with the fallback prompt (DecodeOptions.fallback_prompt)
-    tried before sampling. Built on first use: faster_whisper loads in seconds."""
+    tried before sampling, and sampling kept for loops on speech (generate_with_fallback).
+    Built on first use: faster_whisper loads in seconds."""
     from faster_whisper import WhisperModel
 
     class PromptedFallbackModel(WhisperModel):
@@ -121,6 +135,22 @@ def whisper_model_class() -> type[Any]:
         def generate_with_fallback(
             self, encoder_output: Any, prompt: list[int], tokenizer: Any, options: Any
         ) -> tuple[Any, float, float, float]:
+            """One window's decode: greedy; if that fails Whisper's checks, greedy after the
+            fallback prompt; if that fails too, sampling (temperatures 0.2, 0.4, …) only when
+            both greedy decodes are loops (compression ratio over the threshold) on what
+            Whisper takes for speech. Otherwise the more probable greedy decode is kept, and
+            the transcript's segment guards judge it.
+
+            Sampling made a file's words change from one run to the next: ES2003b, analysed
+            four times, once gained "You have to go to the desktop." in its last, mostly
+            silent window (no-speech probability 0.70; both greedy decodes loop). Measured on
+            the real set through ``analyze`` (11 clips, three recording conditions,
+            2026-12-04), one window per condition reached sampling. Sampled, three runs each:
+            as recorded content WER 0.400/0.400/0.407, filled pauses 11/2/8 each time; pink
+            noise 0.467 each, 9/5/10, 10/4/9, 9/5/10; room 0.460 each, 10/4/9, 9/5/10,
+            9/5/10. Not sampled, two runs each, the same in every run: 0.400 and 11/2/8;
+            0.467 and 10/4/9; 0.460 and 10/4/9.
+            """
             temperatures = list(options.temperatures)
             own = getattr(self._own, "on", False)
             if own or not self.fallback_prompt or len(temperatures) < 2 or temperatures[0] != 0:
@@ -141,13 +171,19 @@ def whisper_model_class() -> type[Any]:
             tried.append((result, logprob, PromptedTemperature(0.0), ratio))
             if window_passes(tried[1], options):
                 return tried[1]
+            threshold = options.compression_ratio_threshold
+            unrepeated = [t for t in tried if threshold is None or t[3] <= threshold]
+            if unrepeated or _likely_silent(tried[0], options):
+                # Both greedy decodes failed, but one is not a loop, or Whisper takes the
+                # window for silence: keep the more probable (faster-whisper's choice among
+                # failed decodes) rather than sample.
+                return max(unrepeated or tried, key=lambda t: t[1])
             rest = dataclasses.replace(options, temperatures=temperatures[1:])
             tried.append(super().generate_with_fallback(encoder_output, prompt, tokenizer, rest))
             if window_passes(tried[2], options):
                 return tried[2]
             # All failed: as faster-whisper, the most probable decode that is not repetitive,
             # with the last temperature tried (a high one resets the carried text).
-            threshold = options.compression_ratio_threshold
             unrepeated = [t for t in tried if threshold is None or t[3] <= threshold]
             best = max(unrepeated or tried, key=lambda t: t[1])
             last = PromptedTemperature(tried[-1][2]) if best is tried[1] else tried[-1][2]

@@ -21,6 +21,7 @@ from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import ModelError
 from voicesim.models import (
     ALLOW_DOWNLOAD_ENV,
+    DECODE_SEED,
     PromptedTemperature,
     hub_offline,
     passes_checks,
@@ -91,8 +92,9 @@ class DecodeOptions:
     fallback_prompt: str | None = VERBATIM_PROMPT
     """Where a 30-s window's decode at temperature 0 fails Whisper's checks (repetitive or
     improbable text), the window is decoded again at temperature 0 after this prompt, in
-    place of the text before it; only if that fails too does Whisper fall back to sampling
-    (temperatures 0.2, 0.4, …). None: Whisper's own fallback.
+    place of the text before it; if that fails too, Whisper samples (temperatures 0.2, 0.4,
+    …) only where both decodes loop on speech, and otherwise the more probable decode is kept
+    (models.whisper_model_class). None: Whisper's own fallback.
     Sampling is random, so a file's words changed from one run to the next, and on murmur
     or echo it cost the most time. Measured on the real set, faster-whisper alone, four runs
     each (2026-12-03): in a room (RT60 0.5 s) content WER 0.464–0.482 sampled, 0.458 in
@@ -132,7 +134,11 @@ class Transcriber:
             hub_offline()
         try:
             # Lazy: faster_whisper pulls in ctranslate2 (seconds); only loading a model needs it.
-            self._model = whisper_model_class()(
+            model_class = whisper_model_class()
+            import ctranslate2  # loaded with faster_whisper just now
+
+            ctranslate2.set_random_seed(DECODE_SEED)
+            self._model = model_class(
                 self.model_ref,
                 device="cpu",
                 compute_type=compute_type,
