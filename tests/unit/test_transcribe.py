@@ -74,13 +74,11 @@ def test_a_window_whose_plain_decode_fails_is_decoded_after_the_prompt(
     assert content_wer(JFK_TEXT, words) == 0.0  # every word, and none of the prompt's
 
 
-@pytest.mark.slow
-def test_where_both_greedy_decodes_fail_without_looping_the_more_probable_is_kept(
-    transcriber: Transcriber, jfk_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Improbable but not a loop: the more probable of the two greedy decodes is kept, and
-    # nothing is sampled (sampling made a file's words change from run to run). The check
-    # is faked to fail everything; the model is real.
+def _decode_failing_every_check(
+    transcriber: Transcriber, path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any
+) -> tuple[list[tuple[float, float, float]], list[Any]]:
+    """jfk's segments decoded with Whisper's check faked to fail every decode (the model is
+    real), and each judged decode's (temperature, mean log-probability, compression ratio)."""
     judged: list[tuple[float, float, float]] = []
 
     def never_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
@@ -88,9 +86,18 @@ def test_where_both_greedy_decodes_fail_without_looping_the_more_probable_is_kep
         return False
 
     monkeypatch.setattr(models, "window_passes", never_passes)
-    samples, _ = load_audio(jfk_path)  # 11 s: one window
-    decoded, _ = transcriber.model.transcribe(samples, **transcriber.decode_kwargs())
-    segments = list(decoded)
+    samples, _ = load_audio(path)  # 11 s: one window
+    decoded, _ = transcriber.model.transcribe(samples, **{**transcriber.decode_kwargs(), **options})
+    return judged, list(decoded)
+
+
+@pytest.mark.slow
+def test_where_both_greedy_decodes_fail_without_looping_the_more_probable_is_kept(
+    transcriber: Transcriber, jfk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Improbable but not a loop: the more probable of the two greedy decodes is kept, and
+    # nothing is sampled (sampling made a file's words change from run to run).
+    judged, segments = _decode_failing_every_check(transcriber, jfk_path, monkeypatch)
     assert all(ratio <= 2.4 for _, _, ratio in judged)  # jfk's text is no loop
     assert [t for t, _, _ in judged] == [0.0, 0.0]  # two greedy decodes, no sample
     best = max((0, 1), key=lambda i: judged[i][1])
@@ -107,17 +114,9 @@ def test_where_both_greedy_decodes_loop_on_speech_whisper_samples(
     # Every decode counts as a loop (compression threshold 0.5) and Whisper hears speech:
     # its sampling runs. Where every decode fails, as faster-whisper, the most probable is
     # kept with the last temperature tried, so a high one resets the text carried on.
-    judged: list[tuple[float, float, float]] = []
-
-    def never_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
-        judged.append((decoded[2], decoded[1], decoded[3]))
-        return False
-
-    monkeypatch.setattr(models, "window_passes", never_passes)
-    samples, _ = load_audio(jfk_path)
-    kwargs = {**transcriber.decode_kwargs(), "compression_ratio_threshold": 0.5}
-    decoded, _ = transcriber.model.transcribe(samples, **kwargs)
-    segments = list(decoded)
+    judged, segments = _decode_failing_every_check(
+        transcriber, jfk_path, monkeypatch, compression_ratio_threshold=0.5
+    )
     assert [t for t, _, _ in judged[:2]] == [0.0, 0.0] and len(judged) == 3
     last = judged[2][0]
     assert last > 0  # sampled
