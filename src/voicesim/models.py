@@ -142,14 +142,14 @@ def whisper_model_class() -> type[Any]:
             the transcript's segment guards judge it.
 
             Sampling made a file's words change from one run to the next: ES2003b, analysed
-            four times, once gained "You have to go to the desktop." in its last, mostly
-            silent window (no-speech probability 0.70; both greedy decodes loop). Measured on
-            the real set through ``analyze`` (11 clips, three recording conditions,
-            2026-12-04), one window per condition reached sampling. Sampled, three runs each:
-            as recorded content WER 0.400/0.400/0.407, filled pauses 11/2/8 each time; pink
-            noise 0.467 each, 9/5/10, 10/4/9, 9/5/10; room 0.460 each, 10/4/9, 9/5/10,
-            9/5/10. Not sampled, two runs each, the same in every run: 0.400 and 11/2/8;
-            0.467 and 10/4/9; 0.460 and 10/4/9.
+            four times, once gained "You have to go to the desktop." in the window over its
+            last, mostly silent seconds (no-speech probability 0.70; both greedy decodes
+            loop). Measured on the real set through ``analyze`` (11 clips, three recording
+            conditions, 2026-12-04), one window per condition reached sampling. Sampled,
+            three runs each: as recorded content WER 0.400/0.400/0.407, filled pauses 11/2/8
+            each time; pink noise 0.467 each, 9/5/10, 10/4/9, 9/5/10; room 0.460 each,
+            10/4/9, 9/5/10, 9/5/10. Not sampled, two runs each, the same in every run: 0.400
+            and 11/2/8; 0.467 and 10/4/9; 0.460 and 10/4/9.
             """
             temperatures = list(options.temperatures)
             own = getattr(self._own, "on", False)
