@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import soundfile as sf
 from rich.console import Console
@@ -137,7 +138,11 @@ def test_bad_input_is_one_line_and_exit_2(
     empty = tmp_path / "empty.wav"
     empty.touch()
     noise = tmp_path / "random.wav"
-    noise.write_bytes(os.urandom(4000))
+    noise.write_bytes(np.random.default_rng(0).bytes(4000))
+    # FFmpeg takes these bytes for a subtitle file: a container with no audio stream in it.
+    # (os.urandom gave this about once in 300 runs, and the test failed on its wording.)
+    subtitles = tmp_path / "lyrics.wav"
+    subtitles.write_bytes(np.random.default_rng(289).bytes(4000))
     truncated = tmp_path / "cut.flac"
     truncated.write_bytes(jfk_path.read_bytes()[:30000])
     short = tmp_path / "short.wav"
@@ -147,6 +152,7 @@ def test_bad_input_is_one_line_and_exit_2(
         ([str(tmp_path)], "directory"),
         ([str(empty)], "empty"),
         ([str(noise)], "not a readable audio file"),
+        ([str(subtitles)], "not a readable audio file (no audio stream"),
         ([str(truncated), "--json"], "cannot decode"),
         ([str(short)], "too short"),
         ([str(answer_wav), "--bogus"], "unrecognized arguments"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voicesim.audio.files import iter_audio_blocks, load_audio
+from voicesim.audio.files import iter_audio_blocks, load_audio, probe
 from voicesim.errors import AudioError
 from voicesim.testing.signals import SR, silence
 from voicesim.testing.speech import render
@@ -111,3 +111,17 @@ def test_bad_files_raise_one_line_audio_errors(tmp_path: Path, jfk_path: Path) -
         message = str(err.value)
         assert expected[name] in message, (name, message)
         assert "\n" not in message
+
+
+def test_random_bytes_are_never_audio_and_always_say_so(tmp_path: Path) -> None:
+    # Seed 289's bytes are a valid LRC subtitle file to FFmpeg: a container with no audio
+    # stream, which once had its own wording and broke the CLI's "not a readable" contract.
+    path = tmp_path / "random.wav"
+    for seed in range(300):
+        path.write_bytes(np.random.default_rng(seed).bytes(4000))
+        for read in (probe, load_audio):
+            with pytest.raises(AudioError) as err:
+                read(path)
+            message = str(err.value)
+            assert "not a readable audio file" in message, (seed, read.__name__, message)
+            assert "\n" not in message

@@ -186,7 +186,7 @@ def _decode_av(p: Path) -> Iterator[np.ndarray]:
         ) from exc
     with container:
         if not container.streams.audio:
-            raise AudioError(f"{p}: no audio stream in file")
+            raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
         _check_rate(p, _stream_rate(container.streams.audio[0]))
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         try:
@@ -204,7 +204,7 @@ def _probe_av(p: Path) -> AudioInfo:
     try:
         with av.open(str(p)) as container:
             if not container.streams.audio:
-                raise AudioError(f"{p}: no audio stream in file")
+                raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
             stream = container.streams.audio[0]
             rate = int(stream.rate or stream.codec_context.sample_rate or 0)
             duration = float(container.duration or 0) / 1e6
