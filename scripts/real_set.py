@@ -47,6 +47,8 @@ class Clip:
     path: Path
     words: list[dict[str, Any]]
     fillers: list[Span]
+    alone: list[bool] = field(default_factory=list)
+    """For each filler: said with no other speaker's word over it (matching.said_alone)."""
 
     @property
     def timed_words(self) -> list[tuple[str, float, float]]:
@@ -76,6 +78,11 @@ class Output:
 
 def load_clips(root: Path = REAL) -> list[Clip]:
     """The clips of the real set, in manifest order."""
+    from voicesim.testing.matching import said_alone
+
+    def spoken(items: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
+        return [(i["speaker"], float(i["start"]), float(i["end"])) for i in items]
+
     manifest = json.loads((root / "manifest.json").read_text())
     return [
         Clip(
@@ -83,6 +90,7 @@ def load_clips(root: Path = REAL) -> list[Clip]:
             root / c["file"],
             c["words"],
             [(float(f["start"]), float(f["end"])) for f in c["filler_times"]],
+            said_alone(spoken(c["filler_times"]), spoken(c["words"])),
         )
         for c in manifest
     ]
@@ -285,6 +293,7 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
 
     totals: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in systems}
     any_totals: dict[str, list[int]] = {name: [0, 0, 0] for name in systems}
+    alone_totals: dict[str, list[int]] = {name: [0, 0, 0] for name in systems}
     times: dict[str, float] = dict.fromkeys(systems, 0.0)
     timing: dict[str, list[Span]] = {name: [] for name in systems}
     per_clip: dict[str, dict[str, Any]] = {}
@@ -306,6 +315,10 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             m_any = match(clip.fillers, out.fillers if out.any_fillers is None else out.any_fillers)
             for i, v in enumerate(m_any):
                 any_totals[name][i] += v
+            alone = [span for span, said in zip(clip.fillers, clip.alone, strict=True) if said]
+            a_tp, _, a_fn = match(alone, out.fillers)
+            for i, v in enumerate((a_tp, fp, a_fn)):
+                alone_totals[name][i] += v
             per_clip[clip.id][name] = {"tp": tp, "fp": fp, "fn": fn, "wer": err / max(n, 1)}
             cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} wer {err / max(n, 1):.3f}")
         print(f"{clip.id[4:]:18} {len(clip.fillers):3} " + "  ".join(f"{c:>22}" for c in cells))
@@ -321,6 +334,22 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
     for name, (tp, fp, fn) in any_totals.items():
         r, p, f1 = prf(tp, fp, fn)
         summary[name]["any_f1"] = f1
+        print(f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})")
+    n_alone = sum(sum(c.alone) for c in clips)
+    print(
+        f"  the {n_alone} filled pauses said with no one else talking, as in an interview answer"
+        " (a filler found under another speaker's talk is neither a hit nor a false one):"
+    )
+    for name, (tp, fp, fn) in alone_totals.items():
+        r, p, f1 = prf(tp, fp, fn)
+        summary[name]["alone"] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "f1": f1,
+            "recall": r,
+            "precision": p,
+        }
         print(f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})")
     print("  word times against the reference's (words matched by text; s = system − reference):")
     for name, errors in timing.items():

@@ -1,11 +1,12 @@
-"""The clip bootstrap the real-set benchmark reports its F1 intervals with."""
+"""The clip bootstrap the real-set benchmark reports its F1 intervals with, and which of the
+reference's fillers were said with no one else talking."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from voicesim.testing.matching import f1_draws, interval, word_time_errors
+from voicesim.testing.matching import f1_draws, interval, said_alone, word_time_errors
 
 
 def test_identical_clips_give_no_spread() -> None:
@@ -54,3 +55,16 @@ def test_word_time_errors_pair_words_by_text_in_order() -> None:
         (pytest.approx(0.2), pytest.approx(-0.1)),
     ]
     assert word_time_errors(reference, []) == []
+
+
+def test_a_filler_is_said_alone_unless_another_speaker_talks_over_it() -> None:
+    words = [("A", 0.0, 1.0), ("B", 1.5, 2.5), ("A", 3.0, 3.4), ("B", 4.0, 4.5)]
+    fillers = [
+        ("A", 1.2, 1.6),  # B's word starts under it
+        ("A", 2.5, 2.9),  # B's word ends as it starts: touching, not over it
+        ("A", 3.1, 3.3),  # inside A's own word
+        ("C", 0.2, 0.4),  # a third speaker's "hmm" under A's word
+        ("B", 4.1, 4.2),  # B's own word around it
+        ("A", 5.0, 5.5),  # nothing near
+    ]
+    assert said_alone(fillers, words) == [False, True, True, False, True, True]

@@ -57,6 +57,19 @@ def spoken_tokens(text: str) -> list[str]:
 TimedWord = tuple[str, float, float]
 """A word as (text, start s, end s)."""
 
+SpokenSpan = tuple[str, float, float]
+"""A reference word or filler as (speaker, start s, end s)."""
+
+
+def said_alone(fillers: Sequence[SpokenSpan], words: Sequence[SpokenSpan]) -> list[bool]:
+    """For each reference filler: True when no word of another speaker overlaps it, as an
+    interview answer's fillers are said. A word that only touches it (one ends as the other
+    starts) does not overlap."""
+    return [
+        not any(who != speaker and start < end and stop > begin for who, start, stop in words)
+        for speaker, begin, end in fillers
+    ]
+
 
 def word_time_errors(
     reference: Sequence[TimedWord], found: Sequence[TimedWord]
