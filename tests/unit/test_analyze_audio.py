@@ -114,7 +114,7 @@ def test_bad_files_raise_one_line_audio_errors(tmp_path: Path, jfk_path: Path) -
 
 
 def test_random_bytes_are_never_audio_and_always_say_so(tmp_path: Path) -> None:
-    # Seed 289's bytes are a valid LRC subtitle file to FFmpeg: a container with no audio
+    # FFmpeg reads seed 289's bytes as an LRC subtitle file: a container with no audio
     # stream, which once had its own wording and broke the CLI's "not a readable" contract.
     path = tmp_path / "random.wav"
     for seed in range(300):
