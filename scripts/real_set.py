@@ -341,16 +341,11 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
         " (a filler found under another speaker's talk is neither a hit nor a false one):"
     )
     for name, (tp, fp, fn) in alone_totals.items():
-        r, p, f1 = prf(tp, fp, fn)
-        summary[name]["alone"] = {
-            "tp": tp,
-            "fp": fp,
-            "fn": fn,
-            "f1": f1,
-            "recall": r,
-            "precision": p,
-        }
-        print(f"  {name:10} F1 {f1:.2f}  R {r:.2f}  P {p:.2f}  ({tp}/{fp}/{fn})")
+        fig = summary[name]["alone"] = {"tp": tp, "fp": fp, "fn": fn, **_filler_figures(tp, fp, fn)}
+        print(
+            f"  {name:10} F1 {fig['f1']:.2f}  R {fig['recall']:.2f}  P {fig['precision']:.2f}"
+            f"  ({tp}/{fp}/{fn})"
+        )
     print("  word times against the reference's (words matched by text; s = system − reference):")
     for name, errors in timing.items():
         t = summary[name]["word_times"] = _time_figures(errors)
@@ -586,10 +581,15 @@ def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], O
     return out
 
 
+def _filler_figures(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Recall, precision and F1 of filled pauses from the counts."""
+    r, p, f1 = prf(tp, fp, fn)
+    return {"recall": r, "precision": p, "f1": f1}
+
+
 def _figures(tp: int, fp: int, fn: int, err: int, n: int) -> dict[str, float]:
     """Recall, precision and F1 of filled pauses, and the content WER, from the counts."""
-    r, p, f1 = prf(tp, fp, fn)
-    return {"recall": r, "precision": p, "f1": f1, "wer": err / max(n, 1)}
+    return {**_filler_figures(tp, fp, fn), "wer": err / max(n, 1)}
 
 
 def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[int, ...]:
