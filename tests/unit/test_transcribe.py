@@ -77,8 +77,9 @@ def test_a_window_whose_plain_decode_fails_is_decoded_after_the_prompt(
 def _decode_failing_every_check(
     transcriber: Transcriber, path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any
 ) -> tuple[list[tuple[float, float, float]], list[Any]]:
-    """jfk's segments decoded with Whisper's check faked to fail every decode (the model is
-    real), and each judged decode's (temperature, mean log-probability, compression ratio)."""
+    """The segments of ``path`` (one 30-s window at most) decoded with Whisper's check faked
+    to fail every decode (the model is real), and each judged decode's (temperature, mean
+    log-probability, compression ratio)."""
     judged: list[tuple[float, float, float]] = []
 
     def never_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
@@ -86,7 +87,7 @@ def _decode_failing_every_check(
         return False
 
     monkeypatch.setattr(models, "window_passes", never_passes)
-    samples, _ = load_audio(path)  # 11 s: one window
+    samples, _ = load_audio(path)
     decoded, _ = transcriber.model.transcribe(samples, **{**transcriber.decode_kwargs(), **options})
     return judged, list(decoded)
 
