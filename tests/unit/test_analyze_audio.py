@@ -48,6 +48,55 @@ def test_formats_decode_to_16k_mono_of_the_same_length(
     assert np.sqrt(np.mean(samples**2)) > 0.01
 
 
+WHISPER_FORMATS = {
+    "jfk.flac as it is (44.1 kHz stereo, 24-bit)": (),
+    "flac 16 kHz mono": ("flac", "-ar", "16000", "-ac", "1"),
+    "wav 44.1 kHz stereo": ("wav", "-ar", "44100", "-ac", "2"),
+    "wav 48 kHz float": ("wav", "-ar", "48000", "-c:a", "pcm_f32le"),
+    "wav 8 kHz": ("wav", "-ar", "8000"),
+    "wav 22.05 kHz 24-bit 5.1": ("wav", "-ar", "22050", "-ac", "6", "-c:a", "pcm_s24le"),
+    "mp3 64 kbit/s": ("mp3", "-b:a", "64k"),
+    "m4a (AAC)": ("m4a", "-c:a", "aac"),
+    "ogg (Vorbis)": ("ogg", "-c:a", "libvorbis"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WHISPER_FORMATS))
+def test_whisper_hears_the_samples_plain_faster_whisper_hears(
+    tmp_path: Path, jfk_path: Path, name: str
+) -> None:
+    """Every format decodes to exactly faster-whisper's own samples for the file, so a
+    decode in voicesim starts from what plain faster-whisper's does (real speech, jfk.flac).
+    libsndfile + soxr differed on anything not already 16 kHz mono, and lost words there."""
+    from faster_whisper.audio import decode_audio
+
+    path = jfk_path
+    if WHISPER_FORMATS[name]:
+        ext, *args = WHISPER_FORMATS[name]
+        path = _ffmpeg(jfk_path, tmp_path / f"jfk.{ext}", *args)
+    samples, _ = load_audio(path)
+    expected = decode_audio(str(path))
+    assert samples.dtype == expected.dtype == np.float32
+    assert len(samples) == len(expected)
+    assert np.array_equal(samples, expected)
+    blocks = np.concatenate([b for _, b in iter_audio_blocks(path, block_s=4.0)])
+    assert np.array_equal(blocks, expected)
+
+
+def test_out_of_range_float_samples_are_clipped_not_wrapped(tmp_path: Path) -> None:
+    """1e30 in a float file is full scale positive, -1e30 negative (16-bit conversion of
+    such values is undefined in FFmpeg: they came out as noise of either sign)."""
+    x = np.zeros(SR, dtype=np.float32)
+    x[1000:1100], x[2000:2100], x[3000:3100] = 1e30, -1e30, 0.5
+    path = tmp_path / "loud.wav"
+    sf.write(str(path), x, SR, subtype="FLOAT")
+    samples, _ = load_audio(path)
+    assert np.all(samples[1000:1100] == 32767 / 32768)
+    assert np.all(samples[2000:2100] == -1.0)
+    assert np.all(samples[3000:3100] == 0.5)
+    assert np.all(samples[:1000] == 0.0)
+
+
 def test_non_finite_samples_are_zeroed(tmp_path: Path, speech: np.ndarray) -> None:
     bad = speech.copy()
     bad[100:200] = np.nan
