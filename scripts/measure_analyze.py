@@ -62,8 +62,9 @@ def main() -> int:
     parser.add_argument(
         "--conditions",
         action="store_true",
-        help="also the real set quieter, louder, in pink noise and in a room's echo (every "
-        "system), and with Whisper spelling the fillers",
+        help="also the real set quieter, louder, in pink noise, in a room's echo and as MP3, "
+        "48 kHz stereo and telephone-band files (every system), and with Whisper spelling "
+        "the fillers",
     )
     parser.add_argument("--json-out", default=None, help="write the real-set figures here")
     args = parser.parse_args()

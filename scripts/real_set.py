@@ -515,6 +515,17 @@ through PyAV as 16-bit samples, so a float file would give plain faster-whisper 
 samples than voicesim (their decodes then differed on most clips)."""
 
 
+FORMATS: dict[str, tuple[str, ...]] = {
+    "MP3 64 kbit/s": ("mp3", "-b:a", "64k"),
+    "WAV 48 kHz stereo": ("wav", "-ar", "48000", "-ac", "2"),
+    "telephone band (8 kHz WAV)": ("wav", "-af", "highpass=f=300,lowpass=f=3400", "-ar", "8000"),
+}
+"""Files a user brings that are not 16 kHz mono: a phone's or a recorder's compressed file,
+a 48 kHz stereo recording, a telephone interview (300–3400 Hz, 8 kHz). Converted from each
+clip by FFmpeg (extension first, then FFmpeg's output options); the speech is the same, so
+every system must still hear the same words."""
+
+
 def _rms(x: Any) -> float:
     import numpy as np
 
@@ -551,7 +562,8 @@ def _room(x: Any, seed: int, *, rt60_s: float = 0.5, drr_db: float = 0.0) -> Any
 
 def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
     """Filled-pause and content-WER totals of every system with the clips' audio changed
-    by each of CONDITIONS; prints one row per condition."""
+    by each of CONDITIONS, then converted to each of FORMATS; prints one row per condition."""
+    import subprocess
     import tempfile
     from dataclasses import replace
 
@@ -563,13 +575,19 @@ def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], O
     print("\nreal set in other recording conditions (filled pauses tp/fp/fn, F1; content WER)")
     print(f"{'condition':32} {head}")
     with tempfile.TemporaryDirectory(prefix="voicesim-conditions-") as tmp:
-        for cname, change in CONDITIONS.items():
+        for cname in [*CONDITIONS, *FORMATS]:
             changed = []
             for i, clip in enumerate(clips):
-                x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
-                y = np.clip(change(x.mean(axis=1), i), -1.0, 1.0)
-                path = Path(tmp) / f"{clip.id}.flac"
-                sf.write(str(path), y, sr, subtype="PCM_16")
+                if cname in FORMATS:
+                    ext, *args = FORMATS[cname]
+                    path = Path(tmp) / f"{clip.id}.{ext}"
+                    ffmpeg = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip.path)]
+                    subprocess.run([*ffmpeg, *args, str(path)], check=True)
+                else:
+                    x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
+                    y = np.clip(CONDITIONS[cname](x.mean(axis=1), i), -1.0, 1.0)
+                    path = Path(tmp) / f"{clip.id}.flac"
+                    sf.write(str(path), y, sr, subtype="PCM_16")
                 changed.append(replace(clip, path=path))
             cells = []
             out[cname] = {}
