@@ -510,9 +510,8 @@ or room hum: pink noise at a tenth of the clip's RMS (the clip's speech, quiet f
 silences together; a quiet filler then sits about 13 dB over the noise). The AMI clips are
 headset recordings; a laptop's microphone an arm's length away also hears the room: an
 office's reverberation (RT60 0.5 s, as much reflected as direct sound, _room). Samples are
-clipped to ±1 and written as 16-bit FLAC, as the clips are: faster-whisper reads a file
-through PyAV as 16-bit samples, so a float file would give plain faster-whisper other
-samples than voicesim (their decodes then differed on most clips)."""
+clipped to ±1 and written as 16-bit FLAC, as the clips are (faster-whisper, and voicesim
+since it reads files as faster-whisper does, would round a float file to 16 bits anyway)."""
 
 
 FORMATS: dict[str, tuple[str, ...]] = {

@@ -84,8 +84,8 @@ def test_whisper_hears_the_samples_plain_faster_whisper_hears(
 
 
 def test_out_of_range_float_samples_are_clipped_not_wrapped(tmp_path: Path) -> None:
-    """1e30 in a float file is full scale positive, -1e30 negative (16-bit conversion of
-    such values is undefined in FFmpeg: they came out as noise of either sign)."""
+    """1e30 in a float file is full scale positive, -1e30 negative (FFmpeg's conversion to
+    16 bits turned 1e30, -1e30, NaN and Inf alike into -1.0)."""
     x = np.zeros(SR, dtype=np.float32)
     x[1000:1100], x[2000:2100], x[3000:3100] = 1e30, -1e30, 0.5
     path = tmp_path / "loud.wav"
