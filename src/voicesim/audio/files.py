@@ -176,11 +176,6 @@ def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
         raise AudioError(
             f"{p}: not a readable audio file (unknown format or corrupt data)"
         ) from exc
-    return _decode_av(p, container)
-
-
-def _decode_av(p: Path, container: Any) -> Iterator[np.ndarray]:
-
     with container:
         if not container.streams.audio:
             raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
@@ -207,7 +202,7 @@ def _mended(frame: Any) -> Any:
     x = frame.to_ndarray()
     if np.isfinite(x).all() and np.abs(x).max(initial=0.0) <= 1.0:
         return frame
-    x = np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), -1.0, 1.0).astype(x.dtype)
+    x = _finite_in_range(x)  # in the frame's own float type
     mended = av.AudioFrame.from_ndarray(x, format=frame.format.name, layout=frame.layout.name)
     mended.sample_rate, mended.pts, mended.time_base = (
         frame.sample_rate,
@@ -290,7 +285,11 @@ def _check_rate(p: Path, rate: int) -> int:
 
 def _sanitize(x: np.ndarray) -> np.ndarray:
     """float32 with NaN/Inf replaced by 0 and values clipped to ±1."""
-    x = np.asarray(x, dtype=np.float32)
+    return _finite_in_range(np.asarray(x, dtype=np.float32))
+
+
+def _finite_in_range(x: np.ndarray) -> np.ndarray:
+    """x (its float type kept) with NaN/Inf replaced by 0 and values clipped to ±1."""
     if not np.all(np.isfinite(x)):
         x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     return np.clip(x, -1.0, 1.0)
