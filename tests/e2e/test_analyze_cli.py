@@ -153,7 +153,7 @@ def test_bad_input_is_one_line_and_exit_2(
         ([str(empty)], "empty"),
         ([str(noise)], "not a readable audio file"),
         ([str(subtitles)], "not a readable audio file (no audio stream"),
-        ([str(truncated), "--json"], "cannot decode"),
+        ([str(truncated), "--json"], "before the file is cut off"),
         ([str(short)], "too short"),
         ([str(answer_wav), "--bogus"], "unrecognized arguments"),
         ([str(answer_wav), "--model", str(tmp_path / "no-model")], "model path"),
@@ -194,3 +194,22 @@ def test_one_bad_file_among_several_still_analyses_the_good_ones(
     assert [Path(d["audio"]["path"]).name for d in data] == ["answer.wav", "silence.wav"]
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "missing.wav" in lines[0] and "no such file" in lines[0]
+
+
+@pytest.mark.slow
+def test_a_cut_off_recording_is_analysed_up_to_the_cut_and_says_so(
+    jfk_path: Path, voicesim_home: Path, tmp_path: Path
+) -> None:
+    """jfk.flac cut at 60 % of its bytes, mid-frame: the words before the cut, a warning
+    with where it is cut off, exit 0 (it was refused whole: "cannot decode audio")."""
+    cut = tmp_path / "cut.flac"
+    data = jfk_path.read_bytes()
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    proc = _run("analyze", str(cut), "--json", home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    seconds = result["audio"]["duration_s"]
+    assert 5.0 < seconds < 8.0  # 60 % of 11 s
+    text = result["transcript"]["text"].lower()
+    assert "fellow americans" in text and "for you" not in text  # the end (10 s) is gone
+    assert f"recording is cut off at {seconds:.1f} s" in " ".join(result["delivery"]["warnings"])

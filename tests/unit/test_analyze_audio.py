@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voicesim.audio.files import iter_audio_blocks, load_audio, probe
+from voicesim.audio.files import Damage, iter_audio_blocks, load_audio, probe
 from voicesim.errors import AudioError
 from voicesim.testing.signals import SR, silence
 from voicesim.testing.speech import render
@@ -83,6 +83,114 @@ def test_whisper_hears_the_samples_plain_faster_whisper_hears(
     assert np.array_equal(blocks, expected)
 
 
+def _read(path: Path) -> tuple[np.ndarray, Damage]:
+    damage = Damage()
+    blocks = [b for _, b in iter_audio_blocks(path, block_s=4.0, damage=damage)]
+    return np.concatenate(blocks), damage
+
+
+@pytest.mark.parametrize("ext", ["flac", "mp3", "wav"])
+def test_a_cut_off_recording_is_read_up_to_the_cut(
+    tmp_path: Path, jfk_path: Path, ext: str
+) -> None:
+    """A file that stops part-way (a recorder that crashed, a copy that stopped) gives the
+    audio before the cut: exactly the samples faster-whisper decodes from it. A FLAC cut
+    mid-frame was refused whole ("cannot decode audio"); now it says where it is cut off."""
+    from faster_whisper.audio import decode_audio
+
+    whole = _ffmpeg(jfk_path, tmp_path / f"whole.{ext}", "-ar", "16000", "-ac", "1")
+    data = whole.read_bytes()
+    cut = tmp_path / f"cut.{ext}"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    samples, damage = _read(cut)
+    expected = decode_audio(str(cut))
+    assert np.array_equal(samples, expected)
+    full, _ = _read(whole)
+    assert 0.5 * len(full) < len(samples) < 0.7 * len(full)
+    assert np.array_equal(samples[: len(samples) - SR // 10], full[: len(samples) - SR // 10])
+    if ext == "flac":  # its last frame is incomplete: damage at the end, said so
+        assert damage.cut_at_s == len(samples) / SR
+        assert damage.stretches == 0
+        assert any(
+            w.startswith(f"recording is cut off at {len(samples) / SR:.1f} s")
+            for w in damage.warnings()
+        )
+
+
+def test_damage_mid_file_is_heard_as_silence_and_the_rest_is_kept(
+    tmp_path: Path, jfk_path: Path
+) -> None:
+    """200 scrambled bytes in the middle of an AAC file: the packet FFmpeg cannot decode
+    becomes silence of its length and every sample after it is the undamaged file's, at
+    the same time. (faster-whisper stops at that packet: it keeps 5.7 s of the 11.)"""
+    whole = _ffmpeg(jfk_path, tmp_path / "whole.m4a", "-ar", "16000", "-ac", "1")
+    data = bytearray(whole.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 200] = bytes(b ^ 0x5A for b in data[middle : middle + 200])
+    damaged = tmp_path / "damaged.m4a"
+    damaged.write_bytes(bytes(data))
+    samples, damage = _read(damaged)
+    full, clean = _read(whole)
+    assert clean == Damage(samples=len(full))
+    assert len(samples) == len(full)
+    differ = np.flatnonzero(samples != full)
+    assert differ.size and differ[-1] - differ[0] < 0.2 * SR  # one short stretch
+    assert 0.4 * len(full) < differ[0] < 0.6 * len(full)
+    assert damage.stretches == 1 and 0.0 < damage.silence_s < 0.2 and damage.cut_at_s is None
+    silent = samples[differ[0] : differ[-1] + 1]
+    assert np.count_nonzero(silent) <= 2048  # AAC frames overlap: the one after is partial
+    assert damage.warnings() == [
+        f"recording has 1 damaged stretch ({damage.silence_s:.2f} s) that could not be "
+        "decoded: counted as silence"
+    ]
+
+
+def _latin1_title_wav(path: Path, wav: Path) -> Path:
+    """The 16-bit mono WAV with a LIST/INFO title in Latin-1 ("Café"), as Windows tools
+    write it."""
+    import struct
+
+    pcm = sf.read(str(wav), dtype="int16")[0].astype("<i2").tobytes()
+    info = b"INFO" + b"INAM" + struct.pack("<I", 6) + b"Caf\xe9\xff\x00"
+    chunks = [
+        b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, SR, SR * 2, 2, 16),
+        b"LIST" + struct.pack("<I", len(info)) + info,
+        b"data" + struct.pack("<I", len(pcm)) + pcm,
+    ]
+    body = b"WAVE" + b"".join(chunks)
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return path
+
+
+def _bad_utf8_title_mp3(path: Path, mp3: Path) -> Path:
+    """The MP3 with an ID3v2.3 title declared UTF-8 that is not."""
+    import struct
+
+    text = b"\x03" + b"Caf\xe9 \xff"
+    frame = b"TIT2" + struct.pack(">I", len(text)) + b"\x00\x00" + text
+    n = len(frame)
+    size = bytes([(n >> 21) & 0x7F, (n >> 14) & 0x7F, (n >> 7) & 0x7F, n & 0x7F])
+    path.write_bytes(b"ID3\x03\x00\x00" + size + frame + mp3.read_bytes())
+    return path
+
+
+def test_a_title_that_is_not_utf8_does_not_make_the_file_unreadable(
+    tmp_path: Path, speech: np.ndarray
+) -> None:
+    """A Latin-1 title in a WAV, a bad UTF-8 title in an MP3: FFmpeg reads the audio, and
+    so does faster-whisper; voicesim refused both as "not a readable audio file"."""
+    plain = tmp_path / "plain.wav"
+    sf.write(str(plain), speech, SR, subtype="PCM_16")
+    tagged = _latin1_title_wav(tmp_path / "tagged.wav", plain)
+    mp3 = _ffmpeg(plain, tmp_path / "plain.mp3", "-write_xing", "0", "-id3v2_version", "0")
+    tagged_mp3 = _bad_utf8_title_mp3(tmp_path / "tagged.mp3", mp3)
+    for untagged, path in ((plain, tagged), (mp3, tagged_mp3)):
+        samples, info = load_audio(path)
+        assert np.array_equal(samples, load_audio(untagged)[0])
+        assert info.sample_rate == SR
+        assert probe(path).sample_rate == SR
+
+
 def test_out_of_range_float_samples_are_clipped_not_wrapped(tmp_path: Path) -> None:
     """1e30 in a float file is full scale positive, -1e30 negative (FFmpeg's conversion to
     16 bits turned 1e30, -1e30, NaN and Inf alike into -1.0)."""
@@ -151,7 +259,7 @@ def test_bad_files_raise_one_line_audio_errors(tmp_path: Path, jfk_path: Path) -
         "directory": "directory",
         "empty": "empty",
         "random bytes": "not a readable audio file",
-        "truncated": "cannot decode",
+        "truncated": "before the file is cut off",
         "too short": "too short",
     }
     for name, path in _bad_files(tmp_path, jfk_path).items():

@@ -20,7 +20,7 @@ from voicesim.analysis.filler_judge import Judged, judge
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio import SAMPLE_RATE
-from voicesim.audio.files import iter_audio_blocks, probe, to_mono
+from voicesim.audio.files import Damage, iter_audio_blocks, probe, to_mono
 from voicesim.listen.endpoint import without_closing_phrase
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
 from voicesim.scoring.score import score_answer
@@ -119,11 +119,12 @@ def analyze_file(
     words: list[Word] = []
     judged: list[Judged] = []
     done = 0.0
+    damage = Damage()
     # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
     # run in a second thread while Whisper decodes the block, which releases the GIL.
     threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for offset, block in iter_audio_blocks(path, block_s=BLOCK_S):
+        for offset, block in iter_audio_blocks(path, block_s=BLOCK_S, damage=damage):
             known = None
             if (
                 offset == 0
@@ -154,7 +155,7 @@ def analyze_file(
     if transcript is None:
         transcript = Transcript(text=" ".join(w.text for w in words), words=words)
     info = AudioInfo(str(path), round(done, 3), info.sample_rate)
-    return _finish(
+    result = _finish(
         info,
         Frames.concat(parts),
         transcript,
@@ -164,6 +165,8 @@ def analyze_file(
         long_pause_s,
         judged,
     )
+    result.delivery.warnings.extend(damage.warnings())  # a cut-off or damaged file
+    return result
 
 
 def _done(frames: Frames) -> Future[Frames]:

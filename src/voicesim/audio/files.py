@@ -20,6 +20,7 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,55 @@ MIN_SAMPLE_RATE = 4000
 kilobytes up into gigabytes of resampled audio, so such files are refused."""
 
 
+@dataclass
+class Damage:
+    """What of a file could not be decoded, filled in while the file is read: a recording
+    cut off mid-frame (a recorder that crashed, a copy that stopped), or damaged mid-way."""
+
+    samples: int = 0
+    """Samples (16 kHz) read so far, silence for damaged stretches included."""
+    stretches: int = 0
+    """Damaged stretches inside the file, each heard as silence of its length."""
+    silence_s: float = 0.0
+    """Their total length, seconds."""
+    cut_at_s: float | None = None
+    """Where the file ends in damage (the audio stops there), seconds; None if it does not."""
+
+    def read(self, chunk: np.ndarray, *, silence: bool = False) -> np.ndarray:
+        """Count a chunk about to be handed on (a damaged stretch's silence if ``silence``)."""
+        self.samples += len(chunk)
+        if silence:
+            self.stretches += 1
+            self.silence_s += len(chunk) / SAMPLE_RATE
+        return chunk
+
+    def cut_off(self) -> None:
+        """The file ends in damage where its audio read so far ends."""
+        self.cut_at_s = self.samples / SAMPLE_RATE
+
+    def warnings(self) -> list[str]:
+        """One line per kind of damage, for the analysis's warnings."""
+        out = []
+        if self.stretches:
+            what = "stretch" if self.stretches == 1 else "stretches"
+            out.append(
+                f"recording has {self.stretches} damaged {what} ({self.silence_s:.2f} s) that "
+                "could not be decoded: counted as silence"
+            )
+        if self.cut_at_s is not None:
+            out.append(
+                f"recording is cut off at {self.cut_at_s:.1f} s (the rest of the file is "
+                "damaged or missing): analysed up to there"
+            )
+        return out
+
+
 def load_audio(path: str | Path) -> tuple[np.ndarray, AudioInfo]:
     """Read a whole file: 16 kHz mono float32 samples and where they came from.
 
-    Raises AudioError (one line) for a missing file, a directory, an empty, corrupt
-    or truncated file, or a clip shorter than 0.5 s.
+    Raises AudioError (one line) for a missing file, a directory, an empty file, one with
+    no decodable audio, or a clip shorter than 0.5 s. A damaged file gives what can be
+    read of it (``Damage``; the analysis warns about it).
     """
     blocks = [block for _, block in iter_audio_blocks(path, block_s=None)]
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
@@ -70,23 +115,26 @@ def probe(path: str | Path) -> AudioInfo:
 
 
 def iter_audio_blocks(
-    path: str | Path, block_s: float | None = 30.0
+    path: str | Path, block_s: float | None = 30.0, damage: Damage | None = None
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (offset in seconds, 16 kHz mono float32 block) pairs covering the file.
 
     Blocks are about `block_s` seconds long and cut at the quietest 50 ms within ±5 s of
     the target, so a word is rarely split. ``block_s=None`` yields the whole file at once.
-    Non-finite samples are replaced by zeros.
+    Non-finite samples are replaced by zeros. ``damage``, if given, is filled in with what
+    of the file could not be decoded (see :class:`Damage`).
     """
     p = _check_path(path)
-    chunks = _decode_chunks(p)
+    damage = damage if damage is not None else Damage()
+    chunks = _decode_chunks(p, damage)
     total = 0
     for offset, block in _cut_blocks(chunks, block_s):
         total += len(block)
         yield offset, block
     if total < MIN_DURATION_S * SAMPLE_RATE:
+        where = " before the file is cut off" if damage.cut_at_s is not None else ""
         raise AudioError(
-            f"{p}: too short ({total / SAMPLE_RATE:.2f} s; an answer needs at least "
+            f"{p}: too short ({total / SAMPLE_RATE:.2f} s{where}; an answer needs at least "
             f"{MIN_DURATION_S} s)"
         )
 
@@ -162,16 +210,24 @@ def _quiet_cut(buf: np.ndarray, lo: int, hi: int) -> int:
     return lo + int(np.argmin(energy)) * win + win // 2
 
 
-def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
+def _decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
     """Decoded 16 kHz mono float32 chunks, as faster-whisper's ``decode_audio`` gives them.
 
     The same resampler settings (16-bit, mono, 16 kHz) fed frame by frame instead of in
     groups of 500 000 samples: FFmpeg's resampler keeps its state between calls, so the
     samples are the same (equal bit for bit on WAV, FLAC, OGG, MP3 and M4A at 8–48 kHz,
     mono to 5.1, 16-bit to float), and memory stays that of one frame.
+
+    Damaged data is not a reason to refuse the rest (``Damage``). A packet FFmpeg cannot
+    decode counts as silence of its length once audio follows it, so later times stay
+    true; damage at the end (a recording cut off mid-frame) ends the audio there.
+    faster-whisper stops at the first such packet, so a cut-off file gives the same samples
+    in both, and a file damaged mid-way gives faster-whisper only the audio before it.
+    Metadata that is not UTF-8 (a Latin-1 title a Windows recorder wrote) is ignored, as
+    faster-whisper ignores it.
     """
     try:
-        container = av.open(str(p))
+        container = av.open(str(p), metadata_errors="ignore")
     except Exception as exc:
         raise AudioError(
             f"{p}: not a readable audio file (unknown format or corrupt data)"
@@ -179,16 +235,72 @@ def _decode_chunks(p: Path) -> Iterator[np.ndarray]:
     with container:
         if not container.streams.audio:
             raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
-        _check_rate(p, _stream_rate(container.streams.audio[0]))
+        stream = container.streams.audio[0]
+        _check_rate(p, _stream_rate(stream))
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        lost_s = 0.0  # undecodable packets since the last decoded frame, seconds
+        lost = False
+        heard: float | None = None  # where the last decoded frame ends, stream seconds
         try:
-            for frame in container.decode(audio=0):
-                for out in resampler.resample(_mended(frame)):
-                    yield _from_s16(out)
+            for packet in _packets(container, stream, damage):
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    lost, lost_s = True, lost_s + _seconds(packet)
+                    continue
+                for frame in frames:
+                    at = _start_s(frame)
+                    if lost:
+                        # The frames' own times say how much is missing (a decoder may
+                        # also drop a frame after a damaged one); else the packets' lengths.
+                        if at is not None and heard is not None:
+                            lost_s = max(at - heard, 0.0)
+                        gap = np.zeros(round(lost_s * SAMPLE_RATE), dtype=np.float32)
+                        yield damage.read(gap, silence=True)
+                        lost, lost_s = False, 0.0
+                    if at is not None:
+                        heard = at + frame.samples / frame.sample_rate
+                    for out in resampler.resample(_mended(frame)):
+                        yield damage.read(_from_s16(out))
             for out in resampler.resample(None):
-                yield _from_s16(out)
+                yield damage.read(_from_s16(out))
         except Exception as exc:
             raise AudioError(f"{p}: cannot decode audio ({_short(exc)})") from exc
+        if lost:
+            damage.cut_off()
+        if damage.samples == 0 and damage.cut_at_s is not None:
+            raise AudioError(f"{p}: not a readable audio file (none of its audio can be decoded)")
+
+
+def _packets(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
+    """The stream's packets until the end, or until the container itself is damaged
+    (then the file counts as cut off where its audio ends)."""
+    packets = container.demux(stream)
+    while True:
+        try:
+            packet = next(packets)
+        except StopIteration:
+            return
+        except av.error.InvalidDataError:
+            damage.cut_off()
+            return
+        yield packet
+
+
+def _start_s(frame: Any) -> float | None:
+    """A decoded frame's start in the stream (s), None when it carries no time."""
+    try:
+        return float(frame.pts * frame.time_base) if frame.pts is not None else None
+    except Exception:
+        return None
+
+
+def _seconds(packet: Any) -> float:
+    """A packet's duration (s), 0 when the container does not say."""
+    try:
+        return float(packet.duration * packet.time_base) if packet.duration else 0.0
+    except Exception:
+        return 0.0
 
 
 _FLOAT_FORMATS = frozenset({"flt", "fltp", "dbl", "dblp"})
@@ -220,7 +332,7 @@ def _from_s16(frame: Any) -> np.ndarray:
 def _probe_av(p: Path) -> AudioInfo:
 
     try:
-        with av.open(str(p)) as container:
+        with av.open(str(p), metadata_errors="ignore") as container:
             if not container.streams.audio:
                 raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
             stream = container.streams.audio[0]
