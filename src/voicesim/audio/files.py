@@ -240,7 +240,7 @@ def _decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         lost_s = 0.0  # undecodable packets since the last decoded frame, seconds
         lost = False
-        heard: float | None = None  # where the last decoded frame ends, stream seconds
+        last = None  # the last decoded frame
         try:
             for packet in _packets(container, stream, damage):
                 try:
@@ -249,17 +249,15 @@ def _decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
                     lost, lost_s = True, lost_s + _seconds(packet)
                     continue
                 for frame in frames:
-                    at = _start_s(frame)
                     if lost:
                         # The frames' own times say how much is missing (a decoder may
                         # also drop a frame after a damaged one); else the packets' lengths.
-                        if at is not None and heard is not None:
-                            lost_s = max(at - heard, 0.0)
-                        gap = np.zeros(round(lost_s * SAMPLE_RATE), dtype=np.float32)
+                        gap_s = _between(last, frame)
+                        gap_s = lost_s if gap_s is None else gap_s
+                        gap = np.zeros(round(gap_s * SAMPLE_RATE), dtype=np.float32)
                         yield damage.read(gap, silence=True)
                         lost, lost_s = False, 0.0
-                    if at is not None:
-                        heard = at + frame.samples / frame.sample_rate
+                    last = frame
                     for out in resampler.resample(_mended(frame)):
                         yield damage.read(_from_s16(out))
             for out in resampler.resample(None):
@@ -287,11 +285,13 @@ def _packets(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
         yield packet
 
 
-def _start_s(frame: Any) -> float | None:
-    """A decoded frame's start in the stream (s), None when it carries no time."""
+def _between(before: Any, after: Any) -> float | None:
+    """Seconds from the end of one decoded frame to the start of a later one, by their
+    own times (≥ 0); None when either is missing or carries no time."""
     try:
-        return float(frame.pts * frame.time_base) if frame.pts is not None else None
-    except Exception:
+        end = float(before.pts * before.time_base) + before.samples / before.sample_rate
+        return max(float(after.pts * after.time_base) - end, 0.0)
+    except Exception:  # no frame before the damage, or no pts / time base
         return None
 
 
