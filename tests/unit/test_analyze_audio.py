@@ -145,6 +145,29 @@ def test_damage_mid_file_is_heard_as_silence_and_the_rest_is_kept(
     ]
 
 
+def test_recordings_joined_end_to_end_are_read_whole(tmp_path: Path, jfk_path: Path) -> None:
+    """Two MP3s of other rates and channels joined byte for byte (``cat a.mp3 b.mp3``): the
+    frames change rate mid-stream, which stopped the resampler ("Frame does not match
+    AudioResampler setup"; faster-whisper stops at the second file's header and keeps the
+    first). Each part now comes out as it does alone, one after the other."""
+    first = _ffmpeg(jfk_path, tmp_path / "a.mp3", "-ar", "44100", "-ac", "2", "-b:a", "128k")
+    second = _ffmpeg(jfk_path, tmp_path / "b.mp3", "-ar", "16000", "-ac", "1", "-b:a", "32k")
+    joined = tmp_path / "joined.mp3"
+    joined.write_bytes(first.read_bytes() + second.read_bytes())
+    samples, _ = _read(joined)
+    a, _ = _read(first)
+    b, _ = _read(second)
+    # Alone, each file's encoder delay and padding are trimmed; joined, the second's
+    # priming and the first's padding are decoded too (0.12 s here).
+    assert 0 <= len(samples) - (len(a) + len(b)) < 0.2 * SR
+    assert np.array_equal(samples[: len(a) - SR // 10], a[: len(a) - SR // 10])
+    piece = b[len(b) // 2 : len(b) // 2 + 2 * SR]  # 2 s of the second part, as it is alone
+    rest = samples[len(a) :]
+    at = int(np.argmax(np.correlate(rest, piece, mode="valid")))
+    assert np.array_equal(rest[at : at + len(piece)], piece)
+    assert abs(at - len(b) // 2) < 0.2 * SR  # where it is in the second part
+
+
 def _latin1_title_wav(path: Path, wav: Path) -> Path:
     """The 16-bit mono WAV with a LIST/INFO title in Latin-1 ("Café"), as Windows tools
     write it."""

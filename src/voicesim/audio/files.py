@@ -52,8 +52,8 @@ class Damage:
     """Damaged stretches inside the file, each heard as silence of its length."""
     silence_s: float = 0.0
     """Their total length, seconds."""
-    cut_at_s: float | None = None
-    """Where the file ends in damage (the audio stops there), seconds; None if it does not."""
+    cut: bool = False
+    """The file ends in damage: its audio stops where it could no longer be decoded."""
 
     def read(self, chunk: np.ndarray, *, silence: bool = False) -> np.ndarray:
         """Count a chunk about to be handed on (a damaged stretch's silence if ``silence``)."""
@@ -63,9 +63,10 @@ class Damage:
             self.silence_s += len(chunk) / SAMPLE_RATE
         return chunk
 
-    def cut_off(self) -> None:
-        """The file ends in damage where its audio read so far ends."""
-        self.cut_at_s = self.samples / SAMPLE_RATE
+    @property
+    def cut_at_s(self) -> float | None:
+        """Where a file that ends in damage is cut off (s; once read); None if it is not."""
+        return self.samples / SAMPLE_RATE if self.cut else None
 
     def warnings(self) -> list[str]:
         """One line per kind of damage, for the analysis's warnings."""
@@ -237,37 +238,66 @@ def _decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
             raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
         stream = container.streams.audio[0]
         _check_rate(p, _stream_rate(stream))
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        lost_s = 0.0  # undecodable packets since the last decoded frame, seconds
-        lost = False
-        last = None  # the last decoded frame
         try:
-            for packet in _packets(container, stream, damage):
-                try:
-                    frames = packet.decode()
-                except av.error.InvalidDataError:
-                    lost, lost_s = True, lost_s + _seconds(packet)
-                    continue
-                for frame in frames:
-                    if lost:
-                        # The frames' own times say how much is missing (a decoder may
-                        # also drop a frame after a damaged one); else the packets' lengths.
-                        gap_s = _between(last, frame)
-                        gap_s = lost_s if gap_s is None else gap_s
-                        gap = np.zeros(round(gap_s * SAMPLE_RATE), dtype=np.float32)
-                        yield damage.read(gap, silence=True)
-                        lost, lost_s = False, 0.0
-                    last = frame
-                    for out in resampler.resample(_mended(frame)):
-                        yield damage.read(_from_s16(out))
-            for out in resampler.resample(None):
-                yield damage.read(_from_s16(out))
+            yield from _resampled(_frames(container, stream, damage), damage)
         except Exception as exc:
             raise AudioError(f"{p}: cannot decode audio ({_short(exc)})") from exc
-        if lost:
-            damage.cut_off()
-        if damage.samples == 0 and damage.cut_at_s is not None:
+        if damage.samples == 0 and damage.cut:
             raise AudioError(f"{p}: not a readable audio file (none of its audio can be decoded)")
+
+
+def _frames(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
+    """The stream's decoded frames in order, and where packets could not be decoded, the
+    seconds they held (a float) once a frame follows them. Damage at the end marks the
+    file cut off."""
+    lost_s = 0.0  # undecodable packets since the last decoded frame, seconds
+    lost = False
+    last = None  # the last decoded frame
+    for packet in _packets(container, stream, damage):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            lost, lost_s = True, lost_s + _seconds(packet)
+            continue
+        for frame in frames:
+            if lost:
+                # The frames' own times say how much is missing (a decoder may also drop
+                # a frame after a damaged one); else the packets' lengths.
+                gap_s = _between(last, frame)
+                yield lost_s if gap_s is None else gap_s
+                lost, lost_s = False, 0.0
+            last = frame
+            yield frame
+    if lost:
+        damage.cut = True
+
+
+def _resampled(items: Iterator[Any], damage: Damage) -> Iterator[np.ndarray]:
+    """16 kHz mono float32 chunks of decoded frames, silence for the damaged seconds.
+
+    FFmpeg's resampler to 16-bit mono keeps its state from frame to frame; a new one
+    starts where the frames' rate, layout or sample format changes (recordings joined end
+    to end, as ``cat a.mp3 b.mp3`` joins them), after the old one hands over the rest."""
+    resampler: av.AudioResampler | None = None
+    source = None
+    for item in items:
+        if isinstance(item, float):
+            yield damage.read(np.zeros(round(item * SAMPLE_RATE), dtype=np.float32), silence=True)
+            continue
+        shape = (item.format.name, item.layout.name, item.sample_rate)
+        if resampler is None or shape != source:
+            yield from _rest(resampler, damage)
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+            source = shape
+        for out in resampler.resample(_mended(item)):
+            yield damage.read(_from_s16(out))
+    yield from _rest(resampler, damage)
+
+
+def _rest(resampler: Any, damage: Damage) -> Iterator[np.ndarray]:
+    """What a resampler still holds (nothing for None)."""
+    for out in resampler.resample(None) if resampler is not None else ():
+        yield damage.read(_from_s16(out))
 
 
 def _packets(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
@@ -280,7 +310,7 @@ def _packets(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
         except StopIteration:
             return
         except av.error.InvalidDataError:
-            damage.cut_off()
+            damage.cut = True
             return
         yield packet
 
