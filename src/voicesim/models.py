@@ -140,7 +140,8 @@ def whisper_model_class() -> type[Any]:
             both greedy decodes are loops (compression ratio over the threshold) on what
             Whisper takes for speech. Otherwise the more probable greedy decode is kept, and
             the transcript's segment guards judge it: a kept loop's segments carry its
-            compression ratio, so Transcriber drops them all (ES2003b's "Okay. Okay. …").
+            compression ratio, so Transcriber cuts their words where the loop starts
+            (ES2003b's "Okay. Okay. …" goes whole; a sentence said twice stays).
 
             Sampling made a file's words change from one run to the next: ES2003b, analysed
             four times, once gained "You have to go to the desktop." in the window over its

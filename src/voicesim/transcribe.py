@@ -11,7 +11,9 @@ voicesim.models.whisper_model_class).
 
 from __future__ import annotations
 
+import itertools
 import os
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,7 @@ from voicesim.results import Transcript, Word
 from voicesim.text import is_filled_pause, plain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """A filler-rich prompt: Whisper copies the prompt's style, so it writes more of the
@@ -290,10 +292,7 @@ class Transcriber:
     def words_of(self, segments: Iterable[Any], *, offset: float = 0.0) -> Transcript:
         """The transcript of faster-whisper segments, guarded; word times in s plus `offset`."""
         words: list[Word] = []
-        for seg in segments:
-            seg_words = [w for w in (seg.words or []) if plain(w.word)]
-            if not seg_words or not self._keep_segment(seg, seg_words):
-                continue
+        for seg_words in self._guarded(segments):
             words.extend(
                 join_hyphenated(
                     Word(
@@ -328,6 +327,33 @@ class Transcriber:
             "compression_ratio_threshold": opts.compression_ratio_threshold,
         }
 
+    def _guarded(self, segments: Iterable[Any]) -> Iterator[list[Any]]:
+        """The words of each segment kept: a window's decode cut where it starts going
+        round in a loop, then the segments Whisper makes up on noise dropped.
+
+        A window whose decode failed Whisper's repetition check (its text compresses over
+        ``compression_ratio_threshold``) and was kept all the same, as faster-whisper keeps
+        the best of its failed decodes, had every segment dropped. That removed the loops
+        ("Okay. Okay. Okay. …" over a real clip's silence), and also real words: jfk.flac's
+        sentence said twice with no pause compresses 2.51 times, and the whole answer came
+        out "no speech detected", where plain faster-whisper wrote both; words said before
+        a loop went with it. Now, where the window's segments show the repetition (their
+        own text compresses over the threshold too), the words stop where a loop starts
+        (``loop_start``), and a sentence said twice stays. Where they do not, the loop is in
+        text faster-whisper left out of the segments (ES2003b as MP3: a decode of "Okay. Okay.
+        …" compressing 9.5 times gave two segments, "Okay." and "Okay."), and the window
+        goes, as before.
+        """
+        threshold = self.options.compression_ratio_threshold
+        for window in _windows(segments):
+            pieces = [(seg, [w for w in (seg.words or []) if plain(w.word)]) for seg in window]
+            if threshold is not None and window[0].compression_ratio > threshold:
+                shown = compression_ratio("".join(seg.text for seg in window))
+                pieces = _before_loop(pieces) if shown > threshold else []
+            for seg, seg_words in pieces:
+                if seg_words and self._keep_segment(seg, seg_words):
+                    yield seg_words
+
     def _keep_segment(self, seg: Any, words: list[Any]) -> bool:
         """Reject the segments Whisper makes up on noise: likely no speech, or junk text."""
         opts = self.options
@@ -336,8 +362,6 @@ class Transcriber:
             seg.no_speech_prob > opts.no_speech_threshold
             and mean_p < opts.silent_segment_probability
         ):
-            return False
-        if seg.compression_ratio > opts.compression_ratio_threshold:
             return False
         if plain(seg.text) in _HALLUCINATIONS and mean_p < 0.8:
             return False
@@ -348,6 +372,57 @@ class Transcriber:
         if prompted and echo and mean_p < 0.3:
             return False
         return mean_p >= opts.min_segment_probability
+
+
+LOOP_REPEATS = 3
+"""A unit of words said this many times in a row, in a window whose text Whisper's check
+found repetitive, is where its decode went round in a loop. A sentence said twice is not
+a loop; Whisper's loops repeat one to a few words dozens of times (to its token limit)."""
+LOOP_UNIT_WORDS = 8
+"""The longest unit looked for, words."""
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's repetition measure, as faster-whisper computes it: the text's bytes over
+    the bytes of its zlib compression."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def loop_start(texts: Sequence[str]) -> int | None:
+    """Index of the first word of the first run of LOOP_REPEATS or more back-to-back
+    repeats of a unit of 1–LOOP_UNIT_WORDS words (compared as ``plain`` text), or None."""
+    words = [plain(t) for t in texts]
+    n = len(words)
+    for i in range(n):
+        for size in range(1, LOOP_UNIT_WORDS + 1):
+            if i + LOOP_REPEATS * size > n:
+                break
+            unit = words[i : i + size]
+            if all(
+                words[i + k * size : i + (k + 1) * size] == unit for k in range(1, LOOP_REPEATS)
+            ):
+                return i
+    return None
+
+
+def _windows(segments: Iterable[Any]) -> Iterator[list[Any]]:
+    """faster-whisper's segments grouped by the 30-s window they were decoded in (their
+    ``seek``; the window's compression ratio is that of its whole decode)."""
+    for _, window in itertools.groupby(segments, key=lambda seg: getattr(seg, "seek", None)):
+        yield list(window)
+
+
+def _before_loop(pieces: list[tuple[Any, list[Any]]]) -> list[tuple[Any, list[Any]]]:
+    """A window's (segment, words) cut before the first word of its loop (if it has one)."""
+    at = loop_start([w.word for _, seg_words in pieces for w in seg_words])
+    if at is None:
+        return pieces
+    out = []
+    for seg, seg_words in pieces:
+        out.append((seg, seg_words[: max(at, 0)]))
+        at -= len(seg_words)
+    return out
 
 
 def join_hyphenated(raw: Iterable[Word]) -> list[Word]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 
 from tests.support.paths import REPO
@@ -19,7 +20,7 @@ from voicesim.models import PromptedTemperature
 from voicesim.testing.corpora.jfk import JFK_TEXT, shared_fixtures
 from voicesim.testing.matching import content_wer
 from voicesim.text import plain
-from voicesim.transcribe import Transcriber
+from voicesim.transcribe import Transcriber, loop_start
 
 # Whisper's defaults, as DecodeOptions passes them to faster-whisper.
 OPTIONS = SimpleNamespace(
@@ -197,14 +198,16 @@ def test_a_decode_primed_by_its_caller_keeps_its_prompt_when_it_falls_back(
     assert "my fellow americans" in plain(text)
 
 
-def _segment(text: str, probability: float, temperature: float) -> SimpleNamespace:
+def _segment(
+    text: str, probability: float, temperature: float, *, ratio: float = 1.2, seek: int = 0
+) -> SimpleNamespace:
     words = [
         SimpleNamespace(word=f" {w}", start=i * 0.4, end=i * 0.4 + 0.3, probability=probability)
         for i, w in enumerate(text.split())
     ]
     return SimpleNamespace(
-        words=words, text=f" {text}", no_speech_prob=0.2, compression_ratio=1.2,
-        temperature=temperature,
+        words=words, text=f" {text}", no_speech_prob=0.2, compression_ratio=ratio,
+        temperature=temperature, seek=seek,
     )  # fmt: skip
 
 
@@ -220,3 +223,57 @@ def test_filler_echoes_of_the_prompt_are_dropped_and_real_talk_is_kept(
     assert [w.text for w in kept] == ["Um,", "yeah,", "yeah,", "um."]
     sure = transcriber.words_of([_segment(echo, 0.6, PromptedTemperature(0.0))]).words
     assert len(sure) == 4
+
+
+def test_a_loop_starts_at_the_third_back_to_back_repeat_of_a_short_unit() -> None:
+    def start(text: str) -> int | None:
+        return loop_start(text.split(" "))
+
+    assert start("Okay. Okay. okay") == 0
+    assert start("I wonder how many Yeah, yeah, yeah, yeah,") == 4
+    assert start("so the plan so the plan so the plan") == 0
+    assert start("we then a b c d e f g h a b c d e f g h a b c d e f g h") == 2
+    assert start("no, no, we did") is None  # said twice: no loop
+    sentence = "and so my fellow Americans ask not what your country can do for you"
+    assert start(f"{sentence} {sentence}") is None
+    assert start(" ".join(["a b c d e f g h i"] * 3)) is None  # units over LOOP_UNIT_WORDS
+
+
+@pytest.mark.slow
+def test_a_repetitive_window_keeps_its_words_up_to_the_loop(transcriber: Transcriber) -> None:
+    # Windows whose decodes failed Whisper's repetition check (compression ratio over 2.4)
+    # and were kept, as faster-whisper keeps the best failed decode.
+    def texts(*segments: SimpleNamespace) -> list[str]:
+        return [w.text for w in transcriber.words_of(segments).words]
+
+    twice = _segment(f"{JFK_TEXT} {JFK_TEXT}", 0.9, 0.0, ratio=2.54)  # its own ratio
+    assert texts(twice) == f"{JFK_TEXT} {JFK_TEXT}".split()
+    looped = [
+        _segment("I wonder how many meetings.", 0.9, 0.0, ratio=6.1, seek=0),
+        _segment("Yeah, yeah,", 0.8, 0.0, ratio=6.1, seek=0),
+        _segment("yeah, " * 40, 0.8, 0.0, ratio=6.1, seek=0),
+    ]
+    assert texts(*looped) == ["I", "wonder", "how", "many", "meetings."]
+    assert texts(_segment("Okay. " * 20, 0.8, 0.0, ratio=7.1)) == []
+    # The loop left out of the segments: a decode compressing 9.5 times that shows two
+    # "Okay."s (ES2003b as MP3) is dropped whole.
+    hidden = [_segment("Okay.", 0.8, 0.0, ratio=9.5), _segment("Okay.", 0.8, 0.0, ratio=9.5)]
+    assert texts(*hidden) == []
+    # A loop in one window leaves the next window's words alone.
+    assert texts(
+        _segment("Okay. " * 20, 0.8, 0.0, ratio=7.1, seek=0),
+        _segment("Then we started.", 0.9, 0.0, ratio=1.3, seek=3000),
+    ) == ["Then", "we", "started."]
+
+
+@pytest.mark.slow
+def test_a_sentence_said_twice_is_transcribed_twice(
+    transcriber: Transcriber, jfk_path: Path
+) -> None:
+    # jfk.flac twice, back to back: every decode of the window compresses 2.5 times (over
+    # Whisper's 2.4), faster-whisper keeps the best, and plain faster-whisper writes both
+    # sentences. voicesim dropped the whole window: "no speech detected".
+    samples, _ = load_audio(jfk_path)
+    twice = np.concatenate([samples, samples])
+    words = transcriber.transcribe(twice).words
+    assert content_wer(f"{JFK_TEXT} {JFK_TEXT}", words) <= 0.1
