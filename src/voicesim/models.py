@@ -185,9 +185,14 @@ def whisper_model_class() -> type[Any]:
             if window_passes(tried[2], options):
                 return tried[2]
             # All failed: as faster-whisper, the most probable decode that is not repetitive,
-            # with the last temperature tried (a high one resets the carried text).
+            # with the last temperature tried (a high one resets the carried text). If all
+            # are repetitive, the most probable of faster-whisper's own decodes: the prompted
+            # one's probability is not comparable (it follows another prompt), and it won
+            # on jfk.flac said three times with a fourth made-up copy, where plain
+            # faster-whisper's choice wrote the three.
             unrepeated = [t for t in tried if threshold is None or t[3] <= threshold]
-            best = max(unrepeated or tried, key=lambda t: t[1])
+            own = [t for t in tried if t is not tried[1]]
+            best = max(unrepeated or own, key=lambda t: t[1])
             last = PromptedTemperature(tried[-1][2]) if best is tried[1] else tried[-1][2]
             return best[0], best[1], last, best[3]
 

@@ -114,18 +114,18 @@ def test_where_both_greedy_decodes_loop_on_speech_whisper_samples(
     transcriber: Transcriber, jfk_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every decode counts as a loop (compression threshold 0.5) and Whisper hears speech:
-    # its sampling runs. Where every decode fails, as faster-whisper, the most probable is
-    # kept with the last temperature tried, so a high one resets the text carried on.
+    # its sampling runs. Where every decode fails, as faster-whisper, the most probable of
+    # faster-whisper's own decodes (not the prompted one) is kept with the last temperature
+    # tried, so a high one resets the text carried on.
     judged, segments = _decode_failing_every_check(
         transcriber, jfk_path, monkeypatch, compression_ratio_threshold=0.5
     )
     assert [t for t, _, _ in judged[:2]] == [0.0, 0.0] and len(judged) == 3
     last = judged[2][0]
     assert last > 0  # sampled
-    best = max(range(3), key=lambda i: judged[i][1])
     assert segments and all(s.temperature == last for s in segments)
-    prompted = [isinstance(s.temperature, PromptedTemperature) for s in segments]
-    assert prompted == [best == 1] * len(segments), (judged, best)
+    assert not any(isinstance(s.temperature, PromptedTemperature) for s in segments)
+    assert content_wer(JFK_TEXT, transcriber.words_of(segments).words) <= 0.1
 
 
 @pytest.mark.slow
@@ -267,13 +267,15 @@ def test_a_repetitive_window_keeps_its_words_up_to_the_loop(transcriber: Transcr
 
 
 @pytest.mark.slow
-def test_a_sentence_said_twice_is_transcribed_twice(
-    transcriber: Transcriber, jfk_path: Path
+@pytest.mark.parametrize("times", [2, 3])
+def test_a_sentence_said_again_is_transcribed_each_time(
+    transcriber: Transcriber, jfk_path: Path, times: int
 ) -> None:
-    # jfk.flac twice, back to back: every decode of the window compresses 2.5 times (over
-    # Whisper's 2.4), faster-whisper keeps the best, and plain faster-whisper writes both
-    # sentences. voicesim dropped the whole window: "no speech detected".
+    # jfk.flac two and three times, back to back: every decode of the first window is
+    # repetitive (compression ratio 2.5 and 3.3, over Whisper's 2.4), and plain
+    # faster-whisper keeps its most probable one, which writes every sentence. voicesim
+    # dropped the whole window ("no speech detected" for two); for three it then kept its
+    # prompted decode, which wrote the sentence a fourth time.
     samples, _ = load_audio(jfk_path)
-    twice = np.concatenate([samples, samples])
-    words = transcriber.transcribe(twice).words
-    assert content_wer(f"{JFK_TEXT} {JFK_TEXT}", words) <= 0.1
+    words = transcriber.transcribe(np.concatenate([samples] * times)).words
+    assert content_wer(" ".join([JFK_TEXT] * times), words) <= 0.1
