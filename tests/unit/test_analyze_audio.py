@@ -147,9 +147,10 @@ def test_damage_mid_file_is_heard_as_silence_and_the_rest_is_kept(
 
 def test_recordings_joined_end_to_end_are_read_whole(tmp_path: Path, jfk_path: Path) -> None:
     """Two MP3s of other rates and channels joined byte for byte (``cat a.mp3 b.mp3``): the
-    frames change rate mid-stream, which stopped the resampler ("Frame does not match
-    AudioResampler setup"; faster-whisper stops at the second file's header and keeps the
-    first). Each part now comes out as it does alone, one after the other."""
+    second file's header is a packet FFmpeg cannot decode, and after it the frames change
+    rate. voicesim refused the file there ("cannot decode audio"; faster-whisper stops there
+    and keeps the first part), and read past it the resampler stopped ("Frame does not
+    match AudioResampler setup"). Each part now comes out as it does alone, in turn."""
     first = _ffmpeg(jfk_path, tmp_path / "a.mp3", "-ar", "44100", "-ac", "2", "-b:a", "128k")
     second = _ffmpeg(jfk_path, tmp_path / "b.mp3", "-ar", "16000", "-ac", "1", "-b:a", "32k")
     joined = tmp_path / "joined.mp3"
