@@ -169,6 +169,31 @@ def test_recordings_joined_end_to_end_are_read_whole(tmp_path: Path, jfk_path: P
     assert abs(at - len(b) // 2) < 0.2 * SR  # where it is in the second part
 
 
+def test_a_wav_its_recorder_never_closed_is_read_to_the_end(
+    tmp_path: Path, speech: np.ndarray
+) -> None:
+    """A recorder that stops without closing its WAV leaves the RIFF and data sizes at 0 (or
+    at 0xFFFFFFFF while it streams). FFmpeg reads the samples all the same, as
+    faster-whisper does; voicesim refused the file ("no audio in file"), trusting
+    libsndfile's frame count. A header with no data after it still says so."""
+    closed = tmp_path / "closed.wav"
+    sf.write(str(closed), speech, SR, subtype="PCM_16")
+    data = closed.read_bytes()
+    at = data.index(b"data")
+    expected, _ = load_audio(closed)
+    for size in (0, 0xFFFFFFFF):
+        unclosed = tmp_path / f"unclosed-{size}.wav"
+        head = data[:4] + size.to_bytes(4, "little") + data[8 : at + 4]
+        unclosed.write_bytes(head + size.to_bytes(4, "little") + data[at + 8 :])
+        samples, info = load_audio(unclosed)
+        assert np.array_equal(samples, expected)
+        assert info.sample_rate == SR and probe(unclosed).sample_rate == SR
+    empty = tmp_path / "header-only.wav"
+    empty.write_bytes(data[: at + 8])
+    with pytest.raises(AudioError, match="no audio in file"):
+        load_audio(empty)
+
+
 def _latin1_title_wav(path: Path, wav: Path) -> Path:
     """The 16-bit mono WAV with a LIST/INFO title in Latin-1 ("Café"), as Windows tools
     write it."""

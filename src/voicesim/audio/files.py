@@ -99,7 +99,12 @@ def load_audio(path: str | Path) -> tuple[np.ndarray, AudioInfo]:
 
 
 def probe(path: str | Path) -> AudioInfo:
-    """Duration (seconds) and original sample rate (Hz) without decoding the file."""
+    """Duration (seconds) and original sample rate (Hz) without decoding the file.
+
+    A WAV whose header says it holds no frames is asked of FFmpeg: a recorder that stops
+    without closing its file (a crash, a pulled cable) leaves the data size at 0, and FFmpeg
+    (so faster-whisper) reads the audio all the same; libsndfile's 0 frames made voicesim
+    refuse the file ("no audio in file")."""
     p = _check_path(path)
     if not _for_libsndfile(p):
         return _probe_av(p)
@@ -107,7 +112,7 @@ def probe(path: str | Path) -> AudioInfo:
         with _quiet_stderr():
             meta = sf.info(str(p))
         if meta.frames <= 0:
-            raise AudioError(f"{p}: no audio in file")
+            return _probe_av(p)
         return AudioInfo(str(p), meta.frames / meta.samplerate, int(meta.samplerate))
     except AudioError:
         raise
@@ -132,6 +137,8 @@ def iter_audio_blocks(
     for offset, block in _cut_blocks(chunks, block_s):
         total += len(block)
         yield offset, block
+    if total == 0 and not damage.cut:
+        raise AudioError(f"{p}: no audio in file")
     if total < MIN_DURATION_S * SAMPLE_RATE:
         where = " before the file is cut off" if damage.cut_at_s is not None else ""
         raise AudioError(
