@@ -274,8 +274,8 @@ def test_a_sentence_said_again_is_transcribed_each_time(
     # jfk.flac two and three times, back to back: every decode of the first window is
     # repetitive (compression ratio 2.5 and 3.3, over Whisper's 2.4), and plain
     # faster-whisper keeps its most probable one, which writes every sentence. voicesim
-    # dropped the whole window ("no speech detected" for two); for three it then kept its
-    # prompted decode, which wrote the sentence a fourth time.
+    # dropped the whole window ("no speech detected" for two); and with the window kept,
+    # for three its words came from the prompted decode, which wrote the sentence 4 times.
     samples, _ = load_audio(jfk_path)
     words = transcriber.transcribe(np.concatenate([samples] * times)).words
     assert content_wer(" ".join([JFK_TEXT] * times), words) <= 0.1
