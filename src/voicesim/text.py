@@ -2,12 +2,15 @@
 
 Every comparison of transcript words (fillers, end-pointing, voice commands, exports, the
 time-warning echo) goes through :func:`plain`; every "is this an um?" through
-:func:`is_filled_pause`.
+:func:`is_filled_pause`; every "did Whisper go round in a loop?" through
+:func:`compression_ratio` (Whisper's own measure) and :func:`loop_start`.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Sequence
 
 _FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*m*|hm+|mm+hm+)$")
 
@@ -49,3 +52,35 @@ def is_filled_pause(token: str) -> bool:
     if len(pieces) > 1 and all(len(p) == 1 for p in pieces):
         return False
     return bool(_FILLED.match("".join(pieces)))
+
+
+LOOP_REPEATS = 3
+"""A unit of words said this many times in a row, in a window whose text Whisper's check
+found repetitive, is where its decode went round in a loop. A sentence said twice is not
+a loop; Whisper's loops repeat one to a few words dozens of times (to its token limit)."""
+LOOP_UNIT_WORDS = 8
+"""The longest unit looked for, words."""
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's repetition measure, as faster-whisper computes it: the text's bytes over
+    the bytes of its zlib compression."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def loop_start(texts: Sequence[str]) -> int | None:
+    """Index of the first word of the first run of LOOP_REPEATS or more back-to-back
+    repeats of a unit of 1–LOOP_UNIT_WORDS words (compared as ``plain`` text), or None."""
+    words = [plain(t) for t in texts]
+    n = len(words)
+    for i in range(n):
+        for size in range(1, LOOP_UNIT_WORDS + 1):
+            if i + LOOP_REPEATS * size > n:
+                break
+            unit = words[i : i + size]
+            if all(
+                words[i + k * size : i + (k + 1) * size] == unit for k in range(1, LOOP_REPEATS)
+            ):
+                return i
+    return None

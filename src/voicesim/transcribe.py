@@ -6,14 +6,13 @@ a stretch decoded live in one pass (transcribe_once), the quick decode of the la
 judge's one-token question to the same model is in voicesim.analysis.judge_windows.
 Where a window's plain decode fails Whisper's checks, the model decodes it again after a
 verbatim prompt before it samples (DecodeOptions.fallback_prompt; the model class is
-voicesim.models.whisper_model_class).
+voicesim.models.whisper_model_class). Which of the decoded segments hold speech, and so
+give words, is decided in voicesim.segments (the segment guards).
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,17 +23,16 @@ from voicesim.errors import ModelError
 from voicesim.models import (
     ALLOW_DOWNLOAD_ENV,
     DECODE_SEED,
-    PromptedTemperature,
     hub_offline,
     passes_checks,
     resolve_model,
     whisper_model_class,
 )
 from voicesim.results import Transcript, Word
-from voicesim.text import is_filled_pause, plain
+from voicesim.segments import kept_words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
 
 VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 """A filler-rich prompt: Whisper copies the prompt's style, so it writes more of the
@@ -42,8 +40,6 @@ VERBATIM_PROMPT = "Umm, uh, like, you know, I mean, hmm."
 DecodeOptions.verbatim_prompt); before a window whose plain decode failed, it is
 (DecodeOptions.fallback_prompt)."""
 
-_ECHO_WORDS = {"so", "well", "yeah"}
-"""With the filled pauses, the words Whisper hallucinates alone from a filler-rich context."""
 QUICK_PAD_S = 1.5
 """Silence after the audio of a quick decode (``Transcriber.quick_text``), seconds."""
 TOKENS_PER_S = 12.0
@@ -53,8 +49,6 @@ second of audio, plus the slack: about twice the densest real speech (4 words/s 
 with punctuation and timestamps). A decode that goes round in a loop ("er, er, er, …") ran
 on to Whisper's 448-token limit, and each temperature fallback again: 4.6 s for one
 7-s pass, 8.2 s for a 10-s stretch on a real clip's murmur (idle machine)."""
-
-_HALLUCINATIONS = {"thank you", "thanks for watching", "thank you for watching", "you", "bye"}
 
 
 @dataclass(frozen=True)
@@ -292,7 +286,7 @@ class Transcriber:
     def words_of(self, segments: Iterable[Any], *, offset: float = 0.0) -> Transcript:
         """The transcript of faster-whisper segments, guarded; word times in s plus `offset`."""
         words: list[Word] = []
-        for seg_words in self._guarded(segments):
+        for seg_words in kept_words(segments, self.options):
             words.extend(
                 join_hyphenated(
                     Word(
@@ -326,103 +320,6 @@ class Transcriber:
             "log_prob_threshold": opts.log_prob_threshold,
             "compression_ratio_threshold": opts.compression_ratio_threshold,
         }
-
-    def _guarded(self, segments: Iterable[Any]) -> Iterator[list[Any]]:
-        """The words of each segment kept: a window's decode cut where it starts going
-        round in a loop, then the segments Whisper makes up on noise dropped.
-
-        A window whose decode failed Whisper's repetition check (its text compresses over
-        ``compression_ratio_threshold``) and was kept all the same, as faster-whisper keeps
-        the best of its failed decodes, had every segment dropped. That removed the loops
-        ("Okay. Okay. Okay. …" over a real clip's silence), and also real words: jfk.flac's
-        sentence said twice with no pause compresses 2.51 times, and the whole answer came
-        out "no speech detected", where plain faster-whisper wrote both; words said before
-        a loop went with it. Now, where the window's segments show the repetition (their
-        own text compresses over the threshold too), the words stop where a loop starts
-        (``loop_start``), and a sentence said twice stays. Where they do not, the loop is in
-        text faster-whisper left out of the segments (ES2003b as MP3: a decode of "Okay. Okay.
-        …" compressing 9.5 times gave two segments, "Okay." and "Okay."), and the window
-        goes, as before.
-        """
-        threshold = self.options.compression_ratio_threshold
-        for window in _windows(segments):
-            pieces = [(seg, [w for w in (seg.words or []) if plain(w.word)]) for seg in window]
-            if threshold is not None and window[0].compression_ratio > threshold:
-                shown = compression_ratio("".join(seg.text for seg in window))
-                pieces = _before_loop(pieces) if shown > threshold else []
-            for seg, seg_words in pieces:
-                if seg_words and self._keep_segment(seg, seg_words):
-                    yield seg_words
-
-    def _keep_segment(self, seg: Any, words: list[Any]) -> bool:
-        """Reject the segments Whisper makes up on noise: likely no speech, or junk text."""
-        opts = self.options
-        mean_p = sum(float(w.probability) for w in words) / len(words)
-        if (
-            seg.no_speech_prob > opts.no_speech_threshold
-            and mean_p < opts.silent_segment_probability
-        ):
-            return False
-        if plain(seg.text) in _HALLUCINATIONS and mean_p < 0.8:
-            return False
-        # A segment of nothing but low-confidence filler echoes is the prompt talking; with
-        # no prompt it is real talk ("Yeah, yeah, yeah, yeah." at p 0.20 on a real clip).
-        echo = all(is_filled_pause(w.word) or plain(w.word) in _ECHO_WORDS for w in words)
-        prompted = opts.verbatim_prompt or isinstance(seg.temperature, PromptedTemperature)
-        if prompted and echo and mean_p < 0.3:
-            return False
-        return mean_p >= opts.min_segment_probability
-
-
-LOOP_REPEATS = 3
-"""A unit of words said this many times in a row, in a window whose text Whisper's check
-found repetitive, is where its decode went round in a loop. A sentence said twice is not
-a loop; Whisper's loops repeat one to a few words dozens of times (to its token limit)."""
-LOOP_UNIT_WORDS = 8
-"""The longest unit looked for, words."""
-
-
-def compression_ratio(text: str) -> float:
-    """Whisper's repetition measure, as faster-whisper computes it: the text's bytes over
-    the bytes of its zlib compression."""
-    data = text.encode("utf-8")
-    return len(data) / len(zlib.compress(data)) if data else 0.0
-
-
-def loop_start(texts: Sequence[str]) -> int | None:
-    """Index of the first word of the first run of LOOP_REPEATS or more back-to-back
-    repeats of a unit of 1–LOOP_UNIT_WORDS words (compared as ``plain`` text), or None."""
-    words = [plain(t) for t in texts]
-    n = len(words)
-    for i in range(n):
-        for size in range(1, LOOP_UNIT_WORDS + 1):
-            if i + LOOP_REPEATS * size > n:
-                break
-            unit = words[i : i + size]
-            if all(
-                words[i + k * size : i + (k + 1) * size] == unit for k in range(1, LOOP_REPEATS)
-            ):
-                return i
-    return None
-
-
-def _windows(segments: Iterable[Any]) -> Iterator[list[Any]]:
-    """faster-whisper's segments grouped by the 30-s window they were decoded in (their
-    ``seek``; the window's compression ratio is that of its whole decode)."""
-    for _, window in itertools.groupby(segments, key=lambda seg: getattr(seg, "seek", None)):
-        yield list(window)
-
-
-def _before_loop(pieces: list[tuple[Any, list[Any]]]) -> list[tuple[Any, list[Any]]]:
-    """A window's (segment, words) cut before the first word of its loop (if it has one)."""
-    at = loop_start([w.word for _, seg_words in pieces for w in seg_words])
-    if at is None:
-        return pieces
-    out = []
-    for seg, seg_words in pieces:
-        out.append((seg, seg_words[: max(at, 0)]))
-        at -= len(seg_words)
-    return out
 
 
 def join_hyphenated(raw: Iterable[Word]) -> list[Word]:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voicesim.audio.files import Damage, iter_audio_blocks, load_audio, probe
+from voicesim.audio.decode import Damage
+from voicesim.audio.files import iter_audio_blocks, load_audio, probe
 from voicesim.errors import AudioError
 from voicesim.testing.signals import SR, silence
 from voicesim.testing.speech import render

@@ -19,8 +19,8 @@ from voicesim.audio.files import load_audio
 from voicesim.models import PromptedTemperature
 from voicesim.testing.corpora.jfk import JFK_TEXT, shared_fixtures
 from voicesim.testing.matching import content_wer
-from voicesim.text import plain
-from voicesim.transcribe import Transcriber, loop_start
+from voicesim.text import loop_start, plain
+from voicesim.transcribe import Transcriber
 
 # Whisper's defaults, as DecodeOptions passes them to faster-whisper.
 OPTIONS = SimpleNamespace(

@@ -20,7 +20,8 @@ from voicesim.analysis.filler_judge import Judged, judge
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio import SAMPLE_RATE
-from voicesim.audio.files import Damage, iter_audio_blocks, probe, to_mono
+from voicesim.audio.decode import Damage
+from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.listen.endpoint import without_closing_phrase
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
 from voicesim.scoring.score import score_answer

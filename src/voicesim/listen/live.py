@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import threading
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from voicesim.listen.endpoint import closing_phrase_length
 from voicesim.listen.voice_commands import could_be_command, decode_command
 from voicesim.results import Transcript, Word
+from voicesim.text import compression_ratio
 from voicesim.transcribe import Transcriber
 
 UTTERANCE_TOKENS = 24
@@ -93,12 +93,6 @@ class Probed:
 
 LOOP_RATIO = 2.4
 """Whisper's own compression-ratio threshold for text that went round in a loop."""
-
-
-def compression_ratio(text: str) -> float:
-    """Length of ``text`` over its zlib-compressed length, as Whisper measures repetition."""
-    raw = text.encode("utf-8")
-    return len(raw) / len(zlib.compress(raw)) if raw else 0.0
 
 
 def unlooped(text: str) -> str:
