@@ -62,6 +62,11 @@ LOOP_UNIT_WORDS = 8
 """The longest unit looked for, words."""
 
 
+LOOP_RATIO = 2.4
+"""Whisper's compression-ratio threshold: text that compresses more than this went round in
+a loop (faster-whisper's ``compression_ratio_threshold`` default)."""
+
+
 def compression_ratio(text: str) -> float:
     """Whisper's repetition measure, as faster-whisper computes it: the text's bytes over
     the bytes of its zlib compression."""

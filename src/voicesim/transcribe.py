@@ -30,6 +30,7 @@ from voicesim.models import (
 )
 from voicesim.results import Transcript, Word
 from voicesim.segments import kept_words
+from voicesim.text import LOOP_RATIO
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -71,7 +72,7 @@ class DecodeOptions:
     condition_on_previous_text: bool = True
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
-    compression_ratio_threshold: float = 2.4
+    compression_ratio_threshold: float = LOOP_RATIO
     min_segment_probability: float = 0.1
     """A segment whose words average under this probability is dropped as made up. With
     ``silent_segment_probability``, measured on the real set changed as a user's set-up

@@ -12,12 +12,13 @@ import pytest
 from voicesim.audio.capture import DeviceMicrophone, FileMicrophone
 from voicesim.listen.endpoint import EndpointSettings, without_closing_phrase
 from voicesim.listen.listener import ListenSettings, Turn
-from voicesim.listen.live import LOOP_RATIO, LiveTranscriber, Probed, compression_ratio, unlooped
+from voicesim.listen.live import LiveTranscriber, Probed, unlooped
 from voicesim.listen.turn import listen
 from voicesim.results import Transcript, Word
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import brown_noise, keyboard_clicks, silence
 from voicesim.testing.speech import Fill, Gap, Say, compose, render
+from voicesim.text import LOOP_RATIO, compression_ratio
 from voicesim.transcribe import Transcriber
 
 SR = 16000

@@ -18,7 +18,7 @@ import numpy as np
 from voicesim.listen.endpoint import closing_phrase_length
 from voicesim.listen.voice_commands import could_be_command, decode_command
 from voicesim.results import Transcript, Word
-from voicesim.text import compression_ratio
+from voicesim.text import LOOP_RATIO, compression_ratio
 from voicesim.transcribe import Transcriber
 
 UTTERANCE_TOKENS = 24
@@ -89,10 +89,6 @@ class Probed:
             and bool(self.alone)
             and all(len(t.split()) <= n for t in self.alone)
         )
-
-
-LOOP_RATIO = 2.4
-"""Whisper's own compression-ratio threshold for text that went round in a loop."""
 
 
 def unlooped(text: str) -> str:
