@@ -289,7 +289,10 @@ def _warnings(frames: Frames, lv: Levels) -> list[str]:
     if float(frames.clipped.sum()) / n_samples > CLIPPING_WARN:
         out.append("recording is clipped (too loud): loudness and pitch may be wrong")
     if lv.speech_db < QUIET_DBFS:
-        out.append(f"recording is very quiet ({lv.speech_db:.0f} dBFS): move closer to the mic")
+        out.append(
+            f"recording is very quiet (speech mostly under {lv.speech_db:.0f} dBFS): "
+            "move closer to the mic"
+        )
     elif lv.snr_db < MIN_SNR_DB:
         out.append(
             f"recording is noisy (speech only {lv.snr_db:.0f} dB over the noise): "
