@@ -213,3 +213,28 @@ def test_a_cut_off_recording_is_analysed_up_to_the_cut_and_says_so(
     text = result["transcript"]["text"].lower()
     assert "fellow americans" in text and "for you" not in text  # the end (10 s) is gone
     assert f"recording is cut off at {seconds:.1f} s" in " ".join(result["delivery"]["warnings"])
+
+
+@pytest.mark.slow
+def test_a_recording_whose_channels_cancel_is_heard_and_says_so(
+    jfk_path: Path, voicesim_home: Path, tmp_path: Path
+) -> None:
+    """jfk.flac with its second channel the first with the sign reversed: mixed to mono as
+    recorded it is silence ("no speech detected", "move closer to the mic", and plain
+    faster-whisper hears nothing either). Every word now, and a warning that says why."""
+    stereo = tmp_path / "inverted.wav"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(jfk_path), "-af",
+         "pan=stereo|c0=c0|c1=-1*c0", str(stereo)],
+        check=True,
+    )  # fmt: skip
+    proc = _run("analyze", str(stereo), "--json", home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    words = [w["text"].strip(",.?").lower() for w in result["transcript"]["words"]]
+    assert " ".join(words) == (
+        "and so my fellow americans ask not what your country can do for you "
+        "ask what you can do for your country"
+    )
+    warnings = " ".join(result["delivery"]["warnings"])
+    assert "two channels cancel out" in warnings and "quiet" not in warnings

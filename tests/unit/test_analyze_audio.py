@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voicesim.audio.decode import Damage
+from voicesim.audio.decode import Reading
 from voicesim.audio.files import iter_audio_blocks, load_audio, probe
 from voicesim.errors import AudioError
 from voicesim.testing.signals import SR, silence
@@ -84,10 +84,10 @@ def test_whisper_hears_the_samples_plain_faster_whisper_hears(
     assert np.array_equal(blocks, expected)
 
 
-def _read(path: Path) -> tuple[np.ndarray, Damage]:
-    damage = Damage()
-    blocks = [b for _, b in iter_audio_blocks(path, block_s=4.0, damage=damage)]
-    return np.concatenate(blocks), damage
+def _read(path: Path) -> tuple[np.ndarray, Reading]:
+    reading = Reading()
+    blocks = [b for _, b in iter_audio_blocks(path, block_s=4.0, reading=reading)]
+    return np.concatenate(blocks), reading
 
 
 @pytest.mark.parametrize("ext", ["flac", "mp3", "wav"])
@@ -103,18 +103,18 @@ def test_a_cut_off_recording_is_read_up_to_the_cut(
     data = whole.read_bytes()
     cut = tmp_path / f"cut.{ext}"
     cut.write_bytes(data[: int(len(data) * 0.6)])
-    samples, damage = _read(cut)
+    samples, reading = _read(cut)
     expected = decode_audio(str(cut))
     assert np.array_equal(samples, expected)
     full, _ = _read(whole)
     assert 0.5 * len(full) < len(samples) < 0.7 * len(full)
     assert np.array_equal(samples[: len(samples) - SR // 10], full[: len(samples) - SR // 10])
     if ext == "flac":  # its last frame is incomplete: damage at the end, said so
-        assert damage.cut_at_s == len(samples) / SR
-        assert damage.stretches == 0
+        assert reading.cut_at_s == len(samples) / SR
+        assert reading.stretches == 0
         assert any(
             w.startswith(f"recording is cut off at {len(samples) / SR:.1f} s")
-            for w in damage.warnings()
+            for w in reading.warnings()
         )
 
 
@@ -130,20 +130,73 @@ def test_damage_mid_file_is_heard_as_silence_and_the_rest_is_kept(
     data[middle : middle + 200] = bytes(b ^ 0x5A for b in data[middle : middle + 200])
     damaged = tmp_path / "damaged.m4a"
     damaged.write_bytes(bytes(data))
-    samples, damage = _read(damaged)
+    samples, reading = _read(damaged)
     full, clean = _read(whole)
-    assert clean == Damage(samples=len(full))
+    assert clean == Reading(samples=len(full))
     assert len(samples) == len(full)
     differ = np.flatnonzero(samples != full)
     assert differ.size and differ[-1] - differ[0] < 0.2 * SR  # one short stretch
     assert 0.4 * len(full) < differ[0] < 0.6 * len(full)
-    assert damage.stretches == 1 and 0.0 < damage.silence_s < 0.2 and damage.cut_at_s is None
+    assert reading.stretches == 1 and 0.0 < reading.silence_s < 0.2 and reading.cut_at_s is None
     silent = samples[differ[0] : differ[-1] + 1]
     assert np.count_nonzero(silent) <= 2048  # AAC frames overlap: the one after is partial
-    assert damage.warnings() == [
-        f"recording has 1 damaged stretch ({damage.silence_s:.2f} s) that could not be "
+    assert reading.warnings() == [
+        f"recording has 1 damaged stretch ({reading.silence_s:.2f} s) that could not be "
         "decoded: counted as silence"
     ]
+
+
+INVERTED = "pan=stereo|c0=c0|c1=-1*c0"  # the second channel the first with its sign reversed
+
+
+@pytest.mark.parametrize("codec", ["pcm_s16le", "pcm_u8", "pcm_f32le", "flac", "libmp3lame", "aac"])
+def test_channels_that_cancel_are_read_with_the_second_flipped(
+    tmp_path: Path, jfk_path: Path, codec: str
+) -> None:
+    """A stereo recording whose second channel is the first with its polarity reversed (a
+    cable or interface wired the wrong way round): mixed to mono, as faster-whisper mixes
+    it, the speech cancels to nothing (and voicesim said "no speech detected", "move closer
+    to the mic"). Read with the second channel flipped, it is the mono recording again."""
+    from faster_whisper.audio import decode_audio
+
+    ext = {"libmp3lame": "mp3", "aac": "m4a", "flac": "flac"}.get(codec, "wav")
+    mono = _ffmpeg(jfk_path, tmp_path / f"mono.{ext}", "-ar", "16000", "-ac", "1", "-c:a", codec)
+    stereo = _ffmpeg(mono, tmp_path / f"stereo.{ext}", "-af", INVERTED, "-c:a", codec)
+    expected, _ = _read(mono)
+    mixed = decode_audio(str(stereo))
+    assert np.sqrt(np.mean(mixed**2)) < 0.01 * np.sqrt(np.mean(expected**2))  # it cancels
+    samples, reading = _read(stereo)
+    assert reading.flipped
+    assert reading.warnings() == [
+        "recording's two channels cancel out when mixed to mono (one has its polarity "
+        "reversed): read with the second channel flipped"
+    ]
+    assert abs(len(samples) - len(expected)) <= 1024  # AAC's priming: the lossy codecs pad
+    if codec in ("pcm_s16le", "pcm_f32le"):  # lossless: the mono file, bit for bit
+        assert np.array_equal(samples, expected)
+    elif codec == "flac":  # 24-bit (as jfk.flac): FFmpeg's mix rounds to 16 bits its own way
+        assert np.abs(samples - expected).max() <= 1 / 32768
+    elif codec == "pcm_u8":  # 8-bit: a flipped 0 is 255, one step of 1/128 off
+        assert np.abs(samples - expected).max() <= 1 / 128
+    else:  # lossy: the stereo file's own channels, mixed by FFmpeg with the second flipped
+        remixed = _ffmpeg(stereo, tmp_path / "remixed.wav", "-af", "pan=mono|c0=0.5*c0-0.5*c1")
+        expected, _ = _read(remixed)
+        assert len(samples) == len(expected)
+        assert np.abs(samples - expected).max() <= 2 / 32768
+
+
+@pytest.mark.parametrize("pan", ["c0=c0|c1=c0", "c0=c0|c1=0*c0", "c0=c0|c1=c1"])
+def test_stereo_that_does_not_cancel_is_mixed_as_faster_whisper_mixes_it(
+    tmp_path: Path, jfk_path: Path, pan: str
+) -> None:
+    """The same speech in both channels, speech in one channel only, and jfk.flac's own two
+    channels: nothing is flipped, and the samples are faster-whisper's, bit for bit."""
+    from faster_whisper.audio import decode_audio
+
+    stereo = _ffmpeg(jfk_path, tmp_path / "stereo.wav", "-af", f"pan=stereo|{pan}")
+    samples, reading = _read(stereo)
+    assert not reading.flipped and reading.warnings() == []
+    assert np.array_equal(samples, decode_audio(str(stereo)))
 
 
 def test_recordings_joined_end_to_end_are_read_whole(tmp_path: Path, jfk_path: Path) -> None:

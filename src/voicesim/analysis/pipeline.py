@@ -20,7 +20,7 @@ from voicesim.analysis.filler_judge import Judged, judge
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio import SAMPLE_RATE
-from voicesim.audio.decode import Damage
+from voicesim.audio.decode import Reading
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
 from voicesim.listen.endpoint import without_closing_phrase
 from voicesim.results import AnalysisResult, AudioInfo, Transcript, Word
@@ -120,12 +120,12 @@ def analyze_file(
     words: list[Word] = []
     judged: list[Judged] = []
     done = 0.0
-    damage = Damage()
+    reading = Reading()
     # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
     # run in a second thread while Whisper decodes the block, which releases the GIL.
     threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for offset, block in iter_audio_blocks(path, block_s=BLOCK_S, damage=damage):
+        for offset, block in iter_audio_blocks(path, block_s=BLOCK_S, reading=reading):
             known = None
             if (
                 offset == 0
@@ -166,7 +166,7 @@ def analyze_file(
         long_pause_s,
         judged,
     )
-    result.delivery.warnings.extend(damage.warnings())  # a cut-off or damaged file
+    result.delivery.warnings.extend(reading.warnings())  # a cut-off or damaged file
     return result
 
 

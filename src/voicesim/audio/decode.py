@@ -8,7 +8,7 @@ to 8 kHz telephone band, content WER 0.398 / 0.389 / 0.454 against plain's 0.388
 0.394 in the same run; read as faster-whisper reads them, 0.391 / 0.383 / 0.409 (the rest
 of the 8-kHz gap is the fallback prompt's, see ``models``). Only floating-point frames with
 non-finite or out-of-range values are mended before the resampler, which would turn them
-into full-scale noise. A damaged file gives what can be read of it (``Damage``).
+into full-scale noise. A damaged file gives what can be read of it (``Reading``).
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ kilobytes up into gigabytes of resampled audio, so such files are refused."""
 
 
 @dataclass
-class Damage:
-    """What of a file could not be decoded, filled in while the file is read: a recording
-    cut off mid-frame (a recorder that crashed, a copy that stopped), or damaged mid-way."""
+class Reading:
+    """What reading a file found that the analysis should say, filled in while the file is
+    read: what of it could not be decoded (a recording cut off mid-frame by a recorder that
+    crashed or a copy that stopped, or damaged mid-way), and a stereo pair that cancels."""
 
     samples: int = 0
     """Samples (16 kHz) read so far, silence for damaged stretches included."""
@@ -43,6 +44,10 @@ class Damage:
     """Their total length, seconds."""
     cut: bool = False
     """The file ends in damage: its audio stops where it could no longer be decoded."""
+    flipped: bool = False
+    """The second of two channels was read with its polarity reversed: the recording's
+    channels are opposite in sign (a cable or an interface wired the wrong way round), so
+    mixed to mono as recorded they cancel out and the speech is lost (``cancels``)."""
 
     def read(self, chunk: np.ndarray, *, silence: bool = False) -> np.ndarray:
         """Count a chunk about to be handed on (a damaged stretch's silence if ``silence``)."""
@@ -58,8 +63,14 @@ class Damage:
         return self.samples / SAMPLE_RATE if self.cut else None
 
     def warnings(self) -> list[str]:
-        """One line per kind of damage, for the analysis's warnings."""
+        """One line per kind of damage, and one for a flipped channel, for the analysis's
+        warnings."""
         out = []
+        if self.flipped:
+            out.append(
+                "recording's two channels cancel out when mixed to mono (one has its polarity "
+                "reversed): read with the second channel flipped"
+            )
         if self.stretches:
             what = "stretch" if self.stretches == 1 else "stretches"
             out.append(
@@ -74,7 +85,7 @@ class Damage:
         return out
 
 
-def decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
+def decode_chunks(p: Path, reading: Reading) -> Iterator[np.ndarray]:
     """Decoded 16 kHz mono float32 chunks, as faster-whisper's ``decode_audio`` gives them.
 
     The same resampler settings (16-bit, mono, 16 kHz) fed frame by frame instead of in
@@ -82,7 +93,7 @@ def decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
     samples are the same (equal bit for bit on WAV, FLAC, OGG, MP3 and M4A at 8–48 kHz,
     mono to 5.1, 16-bit to float), and memory stays that of one frame.
 
-    Damaged data is not a reason to refuse the rest (``Damage``). A packet FFmpeg cannot
+    Damaged data is not a reason to refuse the rest (``Reading``). A packet FFmpeg cannot
     decode counts as silence of its length once audio follows it, so later times stay
     true; damage at the end (a recording cut off mid-frame) ends the audio there.
     faster-whisper stops at the first such packet, so a cut-off file gives the same samples
@@ -101,22 +112,23 @@ def decode_chunks(p: Path, damage: Damage) -> Iterator[np.ndarray]:
             raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
         stream = container.streams.audio[0]
         _check_rate(p, _stream_rate(stream))
+        reading.flipped = _channels(stream) == 2 and cancels(p)
         try:
-            yield from _resampled(_frames(container, stream, damage), damage)
+            yield from _resampled(_frames(container, stream, reading), reading)
         except Exception as exc:
             raise AudioError(f"{p}: cannot decode audio ({short_reason(exc)})") from exc
-        if damage.samples == 0 and damage.cut:
+        if reading.samples == 0 and reading.cut:
             raise AudioError(f"{p}: not a readable audio file (none of its audio can be decoded)")
 
 
-def _frames(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
+def _frames(container: Any, stream: Any, reading: Reading) -> Iterator[Any]:
     """The stream's decoded frames in order, and where packets could not be decoded, the
     seconds they held (a float) once a frame follows them. Damage at the end marks the
     file cut off."""
     lost_s = 0.0  # undecodable packets since the last decoded frame, seconds
     lost = False
     last = None  # the last decoded frame
-    for packet in _packets(container, stream, damage):
+    for packet in _packets(container, stream, reading):
         try:
             frames = packet.decode()
         except av.error.InvalidDataError:
@@ -132,10 +144,10 @@ def _frames(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
             last = frame
             yield frame
     if lost:
-        damage.cut = True
+        reading.cut = True
 
 
-def _resampled(items: Iterator[Any], damage: Damage) -> Iterator[np.ndarray]:
+def _resampled(items: Iterator[Any], reading: Reading) -> Iterator[np.ndarray]:
     """16 kHz mono float32 chunks of decoded frames, silence for the damaged seconds.
 
     FFmpeg's resampler to 16-bit mono keeps its state from frame to frame; a new one
@@ -145,25 +157,26 @@ def _resampled(items: Iterator[Any], damage: Damage) -> Iterator[np.ndarray]:
     source = None
     for item in items:
         if isinstance(item, float):
-            yield damage.read(np.zeros(round(item * SAMPLE_RATE), dtype=np.float32), silence=True)
+            yield reading.read(np.zeros(round(item * SAMPLE_RATE), dtype=np.float32), silence=True)
             continue
         shape = (item.format.name, item.layout.name, item.sample_rate)
         if resampler is None or shape != source:
-            yield from _rest(resampler, damage)
+            yield from _rest(resampler, reading)
             resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
             source = shape
-        for out in resampler.resample(_mended(item)):
-            yield damage.read(_from_s16(out))
-    yield from _rest(resampler, damage)
+        frame = _flip_second(item) if reading.flipped else item
+        for out in resampler.resample(_mended(frame)):
+            yield reading.read(_from_s16(out))
+    yield from _rest(resampler, reading)
 
 
-def _rest(resampler: Any, damage: Damage) -> Iterator[np.ndarray]:
+def _rest(resampler: Any, reading: Reading) -> Iterator[np.ndarray]:
     """What a resampler still holds (nothing for None)."""
     for out in resampler.resample(None) if resampler is not None else ():
-        yield damage.read(_from_s16(out))
+        yield reading.read(_from_s16(out))
 
 
-def _packets(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
+def _packets(container: Any, stream: Any, reading: Reading) -> Iterator[Any]:
     """The stream's packets until the end, or until the container itself is damaged
     (then the file counts as cut off where its audio ends)."""
     packets = container.demux(stream)
@@ -173,7 +186,7 @@ def _packets(container: Any, stream: Any, damage: Damage) -> Iterator[Any]:
         except StopIteration:
             return
         except av.error.InvalidDataError:
-            damage.cut = True
+            reading.cut = True
             return
         yield packet
 
@@ -194,6 +207,85 @@ def _seconds(packet: Any) -> float:
         return float(packet.duration * packet.time_base) if packet.duration else 0.0
     except Exception:
         return 0.0
+
+
+CANCEL_DB = 10.0
+"""Two channels whose difference is this much louder than their sum (dB) are opposite in
+sign: the same speech in both, one with its polarity reversed. A mono recording copied to
+both channels has no difference at all, and a true stereo recording's difference is about
+as loud as its sum (0 dB for channels that share nothing), so 10 dB leaves both alone."""
+
+CANCEL_SCAN_S = 60.0
+"""Seconds from the start of a stereo file that ``cancels`` listens to."""
+
+
+def cancels(p: Path) -> bool:
+    """Whether the file's first audio stream, two channels, cancels when mixed to mono:
+    over its first CANCEL_SCAN_S seconds (as far as they can be decoded), the channels'
+    difference is more than CANCEL_DB louder than their sum. Plain faster-whisper mixes
+    such a file down to near silence and hears nothing."""
+    total = difference = 0.0
+    try:
+        with av.open(str(p), metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            seen = 0
+            for frame in container.decode(stream):
+                x = finite_in_range(_as_float(frame))
+                total += float(np.sum((x[0] + x[1]) ** 2))
+                difference += float(np.sum((x[0] - x[1]) ** 2))
+                seen += frame.samples
+                if seen >= CANCEL_SCAN_S * frame.sample_rate:
+                    break
+    except Exception:  # damage: judged on what could be decoded before it
+        pass
+    return difference > total * 10 ** (CANCEL_DB / 10)
+
+
+def _channels(stream: Any) -> int:
+    """A PyAV audio stream's channel count (0 when its decoder does not say)."""
+    try:
+        return int(stream.codec_context.channels or 0)
+    except Exception:
+        return 0
+
+
+def _as_float(frame: Any) -> np.ndarray:
+    """A frame's samples as float64, one row per channel, full scale ±1."""
+    x = _by_channel(frame, frame.to_ndarray())
+    if x.dtype.kind == "u":  # 8-bit unsigned, centred on 128
+        return (x.astype(np.float64) - 128.0) / 128.0
+    if x.dtype.kind == "i":
+        return x.astype(np.float64) / float(-np.iinfo(x.dtype).min)
+    return x.astype(np.float64)
+
+
+def _by_channel(frame: Any, x: np.ndarray) -> np.ndarray:
+    """A frame's ``to_ndarray()`` as one row per channel (a view of interleaved samples)."""
+    if frame.format.is_planar:
+        return x
+    return x.reshape(-1, frame.layout.nb_channels).T
+
+
+def _flip_second(frame: Any) -> Any:
+    """A two-channel frame with its second channel's polarity reversed (integer samples
+    clipped where the reversed value does not fit)."""
+    x = frame.to_ndarray().copy()
+    second = _by_channel(frame, x)[1]  # a view into x
+    if x.dtype.kind == "u":
+        top = np.iinfo(x.dtype).max
+        second[:] = np.clip(top + 1 - second.astype(np.int64), 0, top)
+    elif x.dtype.kind == "i":
+        info = np.iinfo(x.dtype)
+        second[:] = np.clip(-second.astype(np.int64), info.min, info.max)
+    else:
+        second[:] = -second
+    flipped = av.AudioFrame.from_ndarray(x, format=frame.format.name, layout=frame.layout.name)
+    flipped.sample_rate, flipped.pts, flipped.time_base = (
+        frame.sample_rate,
+        frame.pts,
+        frame.time_base,
+    )
+    return flipped
 
 
 _FLOAT_FORMATS = frozenset({"flt", "fltp", "dbl", "dblp"})

@@ -19,7 +19,7 @@ import soundfile as sf
 import soxr
 
 from voicesim.audio import SAMPLE_RATE
-from voicesim.audio.decode import Damage, decode_chunks, finite_in_range, short_reason
+from voicesim.audio.decode import Reading, decode_chunks, finite_in_range, short_reason
 from voicesim.errors import AudioError
 from voicesim.results import AudioInfo
 
@@ -32,7 +32,7 @@ def load_audio(path: str | Path) -> tuple[np.ndarray, AudioInfo]:
 
     Raises AudioError (one line) for a missing file, a directory, an empty file, one with
     no decodable audio, or a clip shorter than 0.5 s. A damaged file gives what can be
-    read of it (``Damage``; the analysis warns about it).
+    read of it (``Reading``; the analysis warns about it).
     """
     blocks = [block for _, block in iter_audio_blocks(path, block_s=None)]
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
@@ -61,24 +61,24 @@ def probe(path: str | Path) -> AudioInfo:
 
 
 def iter_audio_blocks(
-    path: str | Path, block_s: float | None = 30.0, damage: Damage | None = None
+    path: str | Path, block_s: float | None = 30.0, reading: Reading | None = None
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (offset in seconds, 16 kHz mono float32 block) pairs covering the file.
 
     Blocks are about `block_s` seconds long and cut at the quietest 50 ms within ±5 s of
     the target, so a word is rarely split. ``block_s=None`` yields the whole file at once.
-    Non-finite samples are replaced by zeros. ``damage``, if given, is filled in with what
-    of the file could not be decoded (see :class:`Damage`).
+    Non-finite samples are replaced by zeros. ``reading``, if given, is filled in with what
+    of the file could not be decoded (see :class:`Reading`).
     """
     p = _check_path(path)
-    damage = damage if damage is not None else Damage()
-    yield from _cut_blocks(decode_chunks(p, damage), block_s)
-    if damage.samples == 0 and not damage.cut:
+    reading = reading if reading is not None else Reading()
+    yield from _cut_blocks(decode_chunks(p, reading), block_s)
+    if reading.samples == 0 and not reading.cut:
         raise AudioError(f"{p}: no audio in file")
-    if damage.samples < MIN_DURATION_S * SAMPLE_RATE:
-        where = " before the file is cut off" if damage.cut else ""
+    if reading.samples < MIN_DURATION_S * SAMPLE_RATE:
+        where = " before the file is cut off" if reading.cut else ""
         raise AudioError(
-            f"{p}: too short ({damage.samples / SAMPLE_RATE:.2f} s{where}; an answer needs at "
+            f"{p}: too short ({reading.samples / SAMPLE_RATE:.2f} s{where}; an answer needs at "
             f"least {MIN_DURATION_S} s)"
         )
 
