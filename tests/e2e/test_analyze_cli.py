@@ -238,3 +238,23 @@ def test_a_recording_whose_channels_cancel_is_heard_and_says_so(
     )
     warnings = " ".join(result["delivery"]["warnings"])
     assert "two channels cancel out" in warnings and "quiet" not in warnings
+
+
+@pytest.mark.slow
+def test_a_second_audio_stream_is_named_and_the_advice_printed_as_written(
+    jfk_path: Path, voicesim_home: Path, tmp_path: Path
+) -> None:
+    """jfk.flac, then a tone as a second stream: the speech is analysed, and the summary's
+    warning prints ffmpeg's "-map 0:a:1" as written (Rich read ":a:" as an emoji code)."""
+    two = tmp_path / "two.mka"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(jfk_path), "-f", "lavfi", "-i",
+         "sine=frequency=440:duration=11", "-map", "0:a", "-map", "1:a", str(two)],
+        check=True,
+    )  # fmt: skip
+    proc = _run("analyze", str(two), home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    out = " ".join(proc.stdout.split())  # the summary wraps at 80 columns
+    assert "my fellow Americans" in out
+    assert "file has 2 audio streams: analysed the first" in out
+    assert "(ffmpeg -i FILE -map 0:a:1 second.wav)" in out

@@ -199,6 +199,33 @@ def test_stereo_that_does_not_cancel_is_mixed_as_faster_whisper_mixes_it(
     assert np.array_equal(samples, decode_audio(str(stereo)))
 
 
+def test_a_file_with_two_audio_streams_reads_the_first_and_says_so(
+    tmp_path: Path, jfk_path: Path
+) -> None:
+    """A container with a tone as its first audio stream and speech as its second (a screen
+    recorder's tracks): the first is read, as faster-whisper reads it, bit for bit, and the
+    warning says there is another and how to analyse it."""
+    from faster_whisper.audio import decode_audio
+
+    two = tmp_path / "two.mka"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=11",
+         "-i", str(jfk_path), "-map", "0:a", "-map", "1:a", "-c:a", "flac", str(two)],
+        check=True,
+    )  # fmt: skip
+    samples, reading = _read(two)
+    assert np.array_equal(samples, decode_audio(str(two)))
+    assert reading.streams == 2
+    assert reading.warnings() == [
+        "file has 2 audio streams: analysed the first; to analyse another, extract it first "
+        "(ffmpeg -i FILE -map 0:a:1 second.wav)"
+    ]
+    spectrum = np.abs(np.fft.rfft(samples[: SR // 2]))
+    assert abs(np.argmax(spectrum) * 2 - 440) <= 2  # the tone, not the speech
+    _, one = _read(jfk_path)
+    assert one.streams == 1 and one.warnings() == []
+
+
 def test_recordings_joined_end_to_end_are_read_whole(tmp_path: Path, jfk_path: Path) -> None:
     """Two MP3s of other rates and channels joined byte for byte (``cat a.mp3 b.mp3``): the
     second file's header is a packet FFmpeg cannot decode, and after it the frames change

@@ -48,6 +48,9 @@ class Reading:
     """The second of two channels was read with its polarity reversed: the recording's
     channels are opposite in sign (a cable or an interface wired the wrong way round), so
     mixed to mono as recorded they cancel out and the speech is lost (``cancels``)."""
+    streams: int = 1
+    """Audio streams in the file; the first is read, as faster-whisper reads it (a screen
+    recorder's second track, a video's dubbed language)."""
 
     def read(self, chunk: np.ndarray, *, silence: bool = False) -> np.ndarray:
         """Count a chunk about to be handed on (a damaged stretch's silence if ``silence``)."""
@@ -63,9 +66,14 @@ class Reading:
         return self.samples / SAMPLE_RATE if self.cut else None
 
     def warnings(self) -> list[str]:
-        """One line per kind of damage, and one for a flipped channel, for the analysis's
-        warnings."""
+        """One line per kind of damage, and one each for other streams and a flipped
+        channel, for the analysis's warnings."""
         out = []
+        if self.streams > 1:
+            out.append(
+                f"file has {self.streams} audio streams: analysed the first; to analyse "
+                "another, extract it first (ffmpeg -i FILE -map 0:a:1 second.wav)"
+            )
         if self.flipped:
             out.append(
                 "recording's two channels cancel out when mixed to mono (one has its polarity "
@@ -111,6 +119,7 @@ def decode_chunks(p: Path, reading: Reading) -> Iterator[np.ndarray]:
         if not container.streams.audio:
             raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
         stream = container.streams.audio[0]
+        reading.streams = len(container.streams.audio)
         _check_rate(p, _stream_rate(stream))
         reading.flipped = _channels(stream) == 2 and cancels(p)
         try:

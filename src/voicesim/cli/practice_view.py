@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from voicesim.audio.devices import pulse_devices
-from voicesim.cli.view import hanging
+from voicesim.cli.view import hanging, term
 from voicesim.interview.session import Reporter
 from voicesim.text import counted
 
@@ -40,7 +40,7 @@ class RichReporter(Reporter):
     """Prints the session as it happens: question, listening, scorecard, the debrief."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or term()
 
     def session_started(self, session_id: str, mode: Mode, count: int) -> None:
         self.console.print(f"[bold]voicesim[/] {mode.name} interview · session {session_id}")
@@ -148,7 +148,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
 def print_devices(devices: list[dict[str, Any]]) -> None:
     """The audio devices: PortAudio's (what --input-device/--output-device take by number
     or name) and, when PulseAudio runs, its sinks and sources by readable name."""
-    console = Console(highlight=False)
+    console = term()
     table = Table("#", "name", "in", "out", "rate", "default", title="Audio devices")
     for d in devices:
         default = " ".join(

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from rich.console import Console
 from rich.table import Table
+
+
+def term(**options: Any) -> Console:
+    """A rich Console that prints text as written: no emoji codes, so ffmpeg's ``-map 0:a:1``
+    in a warning (rendered "-map 0🅰1") and a pack's or a transcript's colons stay as they
+    are, and no guessed highlighting of numbers."""
+    return Console(emoji=False, highlight=False, **options)
 
 
 def hanging(rows: Iterable[tuple[str, str]]) -> Table:

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.files import probe
-from voicesim.cli.view import hanging
+from voicesim.cli.view import hanging, term
 from voicesim.config import Config, check, load_config
 from voicesim.errors import AudioError, UserError
 from voicesim.packs import find_question
@@ -89,8 +89,8 @@ def _run(
     args: argparse.Namespace, transcriber: Any, question: Any, rubric: Any, bad: list[str]
 ) -> list[AnalysisResult]:
 
-    out = Console(highlight=False, soft_wrap=False)
-    err = Console(stderr=True)
+    out = term(soft_wrap=False)
+    err = term(stderr=True)
     results = []
     with Progress(
         TextColumn("{task.description}"),
@@ -145,13 +145,13 @@ def print_summary(
         console.print("[bold]no speech detected[/bold]")
         for w in d.warnings:
             if w != "no speech detected":
-                console.print(f"[yellow]warning:[/yellow] {w}")
+                console.print(f"[yellow]warning:[/yellow] {escape(w)}")
         return
     console.print(marked_transcript(result))
     console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
     console.print(measures_table(result, rubric, question))
     for w in d.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}")
     _print_score(result, console)
 
 

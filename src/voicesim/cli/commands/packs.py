@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from voicesim.cli.view import term
 from voicesim.config import load_config
 from voicesim.errors import PackError, UserError
 from voicesim.packs import categories, load_pack, load_packs
@@ -69,7 +69,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         cats = ", ".join(f"{c} ({n})" for c, n in categories(pack.questions).items())
         title = f"{escape(pack.title)}\n[dim]{escape(cats)}[/dim]"
         table.add_row(pack.id, str(len(pack.questions)), title)
-    Console().print(table)
+    term().print(table)
     _warn(packset.errors)
     return 2 if packset.errors else 0
 
@@ -100,7 +100,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def _print_pack(pack: Any) -> None:
 
-    console = Console()
+    console = term()
     console.print(f"[bold]{escape(pack.title)}[/bold] ({pack.id}, {pack.path})")
     if pack.description:
         console.print(escape(pack.description))

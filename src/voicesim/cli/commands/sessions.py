@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from voicesim.cli.session_views import attempts_table, history_table, run_export, show_session
+from voicesim.cli.view import term
 from voicesim.config import load_config
 from voicesim.errors import UserError
 from voicesim.packs import load_packs
@@ -40,7 +40,7 @@ def _fmt(value: float | None, digits: int = 0) -> str:
 
 def _console() -> Any:
 
-    return Console(highlight=False)
+    return term()
 
 
 def cmd_list(args: argparse.Namespace) -> int:
