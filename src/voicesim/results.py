@@ -96,6 +96,10 @@ class LoudnessStats:
     clipping_ratio: float
 
 
+NO_SPEECH = "no speech detected"
+"""The warning of an answer in which no speech was heard."""
+
+
 @dataclass
 class Delivery:
     """All delivery measures of one answer (SPEC §1)."""
@@ -115,6 +119,12 @@ class Delivery:
     loudness: LoudnessStats | None = None
     response_latency_s: float | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def recording_warnings(self) -> list[str]:
+        """The warnings about the recording itself (too quiet, noisy, clipped, damaged…),
+        without NO_SPEECH, which each view says in its own words."""
+        return [w for w in self.warnings if w != NO_SPEECH]
 
     @property
     def long_pauses(self) -> list[Pause]:

@@ -311,6 +311,30 @@ def test_three_questions_hands_free(pulse: PulseRig, tmp_path: Path) -> None:
     assert total <= 0.15
 
 
+def test_a_quiet_answer_is_flagged_right_after_it(pulse: PulseRig, tmp_path: Path) -> None:
+    """An answer spoken far from the microphone (speech at -42 dBFS RMS): the scorecard
+    printed after it says so and what to do, before the next question, as `analyze` does.
+    The practice scorecard used to print the numbers alone, with no word about the level."""
+    session = start_practice(pulse, tmp_path, count=2)
+    session.wait_tone()
+    play(pulse, answer_audio(ANSWERS[0]))  # as loud as the other tests' answers
+    session.wait_tone()
+    quiet = answer_audio(ANSWERS[1])
+    voiced = np.abs(quiet) > 0.01 * np.abs(quiet).max()
+    play(pulse, quiet * (10 ** (-42 / 20) / np.sqrt(np.mean(quiet[voiced] ** 2))))
+    code, out, err = finish(session)
+    assert code == 0, f"{out}\n{err}"
+    answers = stored_session(session.home)["answers"]
+    warned = [
+        [w for w in a["analysis"]["delivery"]["warnings"] if "very quiet" in w] for a in answers
+    ]
+    assert warned[0] == [] and len(warned[1]) == 1, warned
+    text = " ".join(out.split())  # the terminal wraps long lines
+    assert text.count("warning: recording is very quiet") == 1, out
+    assert text.index("warning: recording is very quiet") > text.index("Q2/2"), out
+    assert "move closer to the mic" in text
+
+
 def test_spoken_commands_and_a_silent_turn(pulse: PulseRig, tmp_path: Path) -> None:
     session = start_practice(pulse, tmp_path, "--first-word-wait", "2.5")
     command = {w: np.concatenate([silence(LEAD), render(w, wpm=140)]) for w in ("repeat", "skip")}

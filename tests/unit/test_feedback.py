@@ -98,6 +98,24 @@ def test_scorecard_tips_print_as_written_and_wrap_under_their_text() -> None:
     assert "".join(lines).count("[pause]") == 2
 
 
+def test_scorecard_says_what_makes_the_recording_doubtful_after_the_answer() -> None:
+    # Practice printed the numbers of a too-quiet answer with no word about the level;
+    # "no speech detected" is said in the scorecard's own words, not twice.
+    quiet = "recording is very quiet (speech mostly under -40 dBFS): move closer to the mic"
+    answered, silent = result(overall=60), result(overall=0, words=0)
+    answered.delivery.warnings = [quiet]
+    silent.delivery.warnings = ["no speech detected", quiet]
+    for r in (answered, silent):
+        card = scorecard(r)
+        assert card.warnings == [quiet]
+        console = Console(width=200, record=True, color_system=None)
+        print_scorecard(console, card, "")
+        lines = console.export_text().splitlines()
+        assert lines.count(f"warning: {quiet}") == 1, lines
+        assert not any("no speech detected" in line for line in lines)
+    assert scorecard(result(overall=60)).warnings == []
+
+
 def test_trend_directions() -> None:
     assert trend("pace", [120, 130, 150], steady=8, unit="wpm").direction == "rising"
     assert trend("pace", [150, 151, 149], steady=8, unit="wpm").direction == "steady"

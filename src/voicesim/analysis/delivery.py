@@ -21,6 +21,7 @@ from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
+    NO_SPEECH,
     Delivery,
     Filler,
     LoudnessStats,
@@ -200,7 +201,7 @@ def _no_speech(frames: Frames, lv: Levels, long_pause_s: float, latency: float |
         if len(frames)
         else None,
         response_latency_s=latency,
-        warnings=["no speech detected", *_warnings(frames, lv)],
+        warnings=[NO_SPEECH, *_warnings(frames, lv)],
     )
 
 

@@ -226,6 +226,13 @@
     return cards;
   }
 
+  // What makes the answer's numbers doubtful: a quiet, noisy, clipped or damaged recording.
+  function recordingWarnings(d) {
+    const list = el("ul", { class: "warnings" });
+    for (const w of d.warnings || []) if (w !== "no speech detected") list.append(el("li", {}, w));
+    return list;
+  }
+
   function renderAnswer(answer) {
     const sec = el("section", { class: "answer", id: "answer-" + answer.number });
     sec.append(el("h2", {}, "Answer " + answer.number + (answer.question.category ? " · " + answer.question.category : "")));
@@ -261,7 +268,7 @@
     sec.append(el("h3", {}, "Transcript"));
     if (!answer.tokens.length) sec.append(el("p", { class: "muted" }, "No speech was heard."));
     sec.append(transcript(answer, player));
-    if (answer.delivery) sec.append(deliveryCards(answer.delivery, answer));
+    if (answer.delivery) sec.append(deliveryCards(answer.delivery, answer), recordingWarnings(answer.delivery));
     if (answer.feedback) sec.append(el("p", { class: "feedback" }, answer.feedback));
     sec.append(scorecard(answer, player));
     return sec;

@@ -59,6 +59,9 @@ class Scorecard:
     improvements: list[Improvement]
     transcript: str
     no_speech: bool
+    warnings: list[str] = field(default_factory=list)
+    """What makes the recording's numbers doubtful ("recording is very quiet …: move closer
+    to the mic"), said after the answer it was heard in."""
 
 
 @dataclass
@@ -143,6 +146,7 @@ def scorecard(result: AnalysisResult, *, n_improvements: int = 3) -> Scorecard:
         improvements=[_improvement(c) for c in _top(result, n_improvements)],
         transcript=result.transcript.text.strip(),
         no_speech=result.no_speech,
+        warnings=result.delivery.recording_warnings,
     )
 
 

@@ -84,6 +84,8 @@ def print_transcript(
             f"  pace {d.wpm:.0f} wpm · {len(d.fillers)} filler(s) · "
             f"{len(d.long_pauses)} long pause(s) · score {answer.analysis.score.overall:.0f}"
         )
+        for w in d.recording_warnings:
+            console.print(Text(f"  warning: {w}", style="yellow"))
 
 
 class Player:

@@ -143,9 +143,8 @@ def print_summary(
     console.print(Rule(f"{name}  ({result.audio.duration_s:.1f} s)"))
     if result.no_speech:
         console.print("[bold]no speech detected[/bold]")
-        for w in d.warnings:
-            if w != "no speech detected":
-                console.print(f"[yellow]warning:[/yellow] {escape(w)}")
+        for w in d.recording_warnings:
+            console.print(f"[yellow]warning:[/yellow] {escape(w)}")
         return
     console.print(marked_transcript(result))
     console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
