@@ -84,6 +84,34 @@ def test_whisper_hears_the_samples_plain_faster_whisper_hears(
     assert np.array_equal(blocks, expected)
 
 
+VIDEOS = {
+    "mp4 (H.264 + AAC, a phone's)": ("mp4", "libx264", "aac"),
+    "webm (VP8 + Opus, a browser's)": ("webm", "libvpx", "libopus"),
+    "mov (MPEG-4 + PCM)": ("mov", "mpeg4", "pcm_s16le"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIDEOS))
+def test_a_video_gives_its_sound(tmp_path: Path, jfk_path: Path, name: str) -> None:
+    """An answer filmed with a phone, a webcam or a browser: the picture is skipped and the
+    sound is faster-whisper's, bit for bit, with the file's length."""
+    from faster_whisper.audio import decode_audio
+
+    ext, video, audio = VIDEOS[name]
+    path = tmp_path / f"answer.{ext}"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=10",
+         "-i", str(jfk_path), "-shortest", "-c:v", video, "-c:a", audio, str(path)],
+        check=True,
+    )  # fmt: skip
+    samples, info = load_audio(path)
+    assert np.array_equal(samples, decode_audio(str(path)))
+    # The probed length is the sound's, not the picture's (12.96 s in the MP4); WebM gives
+    # only the whole file's, Opus's 0.1 s of encoder delay included.
+    assert abs(len(samples) / SR - 11.0) < 0.1 and abs(probe(path).duration_s - 11.0) < 0.15
+    assert info.duration_s == len(samples) / SR
+
+
 def _read(path: Path) -> tuple[np.ndarray, Reading]:
     reading = Reading()
     blocks = [b for _, b in iter_audio_blocks(path, block_s=4.0, reading=reading)]

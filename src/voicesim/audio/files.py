@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -162,12 +163,22 @@ def _probe_av(p: Path) -> AudioInfo:
                 raise AudioError(f"{p}: not a readable audio file (no audio stream in it)")
             stream = container.streams.audio[0]
             rate = int(stream.rate or stream.codec_context.sample_rate or 0)
-            duration = float(container.duration or 0) / 1e6
+            duration = _stream_seconds(stream) or float(container.duration or 0) / 1e6
     except AudioError:
         raise
     except Exception as exc:
         raise AudioError(f"{p}: not a readable audio file ({short_reason(exc)})") from exc
     return AudioInfo(str(p), duration, rate)
+
+
+def _stream_seconds(stream: Any) -> float:
+    """The audio stream's own length (s), 0 where the container does not give one (Matroska,
+    WebM). A video's whole length can be longer than its sound (a phone's MP4: 12.96 s of
+    picture around 11.0 s of sound)."""
+    try:
+        return float(stream.duration * stream.time_base) if stream.duration else 0.0
+    except Exception:
+        return 0.0
 
 
 def _for_libsndfile(p: Path) -> bool:

@@ -15,7 +15,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "analyze",
         help="transcribe recorded answers offline and measure pace, pauses and fillers",
-        description="Transcribe recorded answers offline (WAV, FLAC, MP3, OGG, M4A) and "
+        description="Transcribe recorded answers offline (WAV, FLAC, MP3, OGG, M4A, or "
+        "a video's sound: MP4, MOV, WebM) and "
         "measure pace, pauses, filler words, pitch and loudness, with a score and tips. "
         "With several files and --json, prints a JSON list (one object per file).",
     )
