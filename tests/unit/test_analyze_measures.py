@@ -186,6 +186,25 @@ def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:
         assert abs(a - ta) <= 0.02 and abs(b - tb) <= 0.02
 
 
+@pytest.mark.parametrize("offset", [0.005, 0.02, 0.05])
+def test_a_dc_offset_is_not_heard_as_sound(jfk_path: Path, offset: float) -> None:
+    """A microphone's DC offset (cheap sound cards give 0.001–0.02) is no sound: jfk.flac
+    with one keeps its noise floor, speech level and pauses. An offset of 0.02 had read as a
+    −34 dBFS floor, and at 0.05 jfk's 4 pauses became 9 with a "noisy" warning."""
+    from voicesim.audio.files import load_audio
+
+    speech, _ = load_audio(jfk_path)
+    plain = frame_features(speech, SR)
+    shifted = frame_features(speech + np.float32(offset), SR)
+    a, b = levels(plain), levels(shifted)
+    assert abs(a.noise_db - b.noise_db) < 0.5 and abs(a.speech_db - b.speech_db) < 0.1
+    pauses = silent_runs(plain, a.threshold_db)
+    assert len(pauses) >= 3
+    found = silent_runs(shifted, b.threshold_db)
+    assert len(found) == len(pauses)
+    assert np.abs(np.array(found) - np.array(pauses)).max() <= 0.011  # a frame's hop
+
+
 def test_frame_features_refuse_a_multichannel_array() -> None:
     # Padded on both axes, an 11-s stereo array at 44.1 kHz grew past 24 GB (OOM) before this.
     stereo = np.stack([tone(0.5), tone(0.5)], axis=1)
