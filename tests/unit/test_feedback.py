@@ -152,6 +152,20 @@ def test_debrief_prints_a_bracketed_question_as_written() -> None:
     assert text.count("[first 90 days]") == 2, text  # the table and "Rehearse again"
 
 
+def test_a_long_question_to_rehearse_wraps_under_its_own_text() -> None:
+    # At 80 columns the demo's "(score 52, weakest: Filler words)" went back to column 0.
+    question = "What professional skills and personal qualities do you have as a leader?"
+    outcomes = [AnswerOutcome(0, "q1", question, "answered", result(overall=40))]
+    console = Console(width=60, record=True, color_system=None)
+    print_summary(console, summarize(outcomes), "s1", "completed")
+    lines = console.export_text().splitlines()
+    first = lines.index("Rehearse again:") + 1
+    assert lines[first].startswith("  1. What professional skills"), lines
+    rest = lines[first + 1 : -1]  # up to the Replay line
+    assert rest and all(line.startswith("     ") and line[5] != " " for line in rest), lines
+    assert "(score 40, weakest:" in " ".join(lines[first:])
+
+
 def test_panel_verdicts_average_each_members_groups() -> None:
     outcomes = [
         AnswerOutcome(

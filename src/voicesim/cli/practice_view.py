@@ -142,13 +142,15 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
         console.print(f"Verdict of {name}: {verdict:.0f}/100")
     if summary.rehearse:
         console.print("[bold]Rehearse again:[/]")
+        rows = []
         for a in summary.rehearse:
             why = (
                 f"score {a.overall:.0f}, weakest: {a.weakest}"
                 if a.overall is not None
                 else a.status
             )
-            console.print(f"  {a.index + 1}. {escape(a.question_text)} [dim]({escape(why)})[/]")
+            rows.append((f"  {a.index + 1}.", f"{escape(a.question_text)} [dim]({escape(why)})[/]"))
+        console.print(hanging(rows))  # a long question wraps under itself, not to column 0
     console.print(
         f"[dim]Replay: voicesim replay {session_id} · report: voicesim report {session_id}[/]"
     )
