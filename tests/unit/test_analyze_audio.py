@@ -213,6 +213,24 @@ def test_channels_that_cancel_are_read_with_the_second_flipped(
         assert np.abs(samples - expected).max() <= 2 / 32768
 
 
+def test_a_mono_recording_joined_after_channels_that_cancel_is_read_too(
+    tmp_path: Path, jfk_path: Path
+) -> None:
+    """``cat`` of a stereo MP3 whose channels cancel and a mono one: the first part read
+    flipped, the second as it is (flipping expected two channels in every frame)."""
+    mono = _ffmpeg(jfk_path, tmp_path / "mono.mp3", "-ar", "16000", "-ac", "1", "-b:a", "32k")
+    stereo = _ffmpeg(mono, tmp_path / "stereo.mp3", "-af", INVERTED, "-b:a", "128k")
+    joined = tmp_path / "joined.mp3"
+    joined.write_bytes(stereo.read_bytes() + mono.read_bytes())
+    samples, reading = _read(joined)
+    first, _ = _read(stereo)
+    second, _ = _read(mono)
+    assert reading.flipped
+    assert np.array_equal(samples[: len(first) - SR // 10], first[: len(first) - SR // 10])
+    assert abs(len(samples) - len(first) - len(second)) < SR // 4  # the header, as silence
+    assert np.sqrt(np.mean(samples[-len(second) // 2 :] ** 2)) > 0.05  # the mono part heard
+
+
 @pytest.mark.parametrize("pan", ["c0=c0|c1=c0", "c0=c0|c1=0*c0", "c0=c0|c1=c1"])
 def test_stereo_that_does_not_cancel_is_mixed_as_faster_whisper_mixes_it(
     tmp_path: Path, jfk_path: Path, pan: str

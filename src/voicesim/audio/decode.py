@@ -277,7 +277,10 @@ def _by_channel(frame: Any, x: np.ndarray) -> np.ndarray:
 
 def _flip_second(frame: Any) -> Any:
     """A two-channel frame with its second channel's polarity reversed (integer samples
-    clipped where the reversed value does not fit)."""
+    clipped where the reversed value does not fit); any other frame as it is (a mono
+    recording joined after the stereo one)."""
+    if frame.layout.nb_channels != 2:
+        return frame
     x = frame.to_ndarray().copy()
     second = _by_channel(frame, x)[1]  # a view into x
     if x.dtype.kind == "u":
@@ -288,13 +291,14 @@ def _flip_second(frame: Any) -> Any:
         second[:] = np.clip(-second.astype(np.int64), info.min, info.max)
     else:
         second[:] = -second
-    flipped = av.AudioFrame.from_ndarray(x, format=frame.format.name, layout=frame.layout.name)
-    flipped.sample_rate, flipped.pts, flipped.time_base = (
-        frame.sample_rate,
-        frame.pts,
-        frame.time_base,
-    )
-    return flipped
+    return _like(frame, x)
+
+
+def _like(frame: Any, x: np.ndarray) -> Any:
+    """A frame of samples ``x`` with ``frame``'s format, layout, rate and time."""
+    out = av.AudioFrame.from_ndarray(x, format=frame.format.name, layout=frame.layout.name)
+    out.sample_rate, out.pts, out.time_base = frame.sample_rate, frame.pts, frame.time_base
+    return out
 
 
 _FLOAT_FORMATS = frozenset({"flt", "fltp", "dbl", "dblp"})
@@ -308,14 +312,7 @@ def _mended(frame: Any) -> Any:
     x = frame.to_ndarray()
     if np.isfinite(x).all() and np.abs(x).max(initial=0.0) <= 1.0:
         return frame
-    x = finite_in_range(x)  # in the frame's own float type
-    mended = av.AudioFrame.from_ndarray(x, format=frame.format.name, layout=frame.layout.name)
-    mended.sample_rate, mended.pts, mended.time_base = (
-        frame.sample_rate,
-        frame.pts,
-        frame.time_base,
-    )
-    return mended
+    return _like(frame, finite_in_range(x))  # in the frame's own float type
 
 
 def _from_s16(frame: Any) -> np.ndarray:
