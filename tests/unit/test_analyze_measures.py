@@ -205,6 +205,33 @@ def test_a_dc_offset_is_not_heard_as_sound(jfk_path: Path, offset: float) -> Non
     assert np.abs(np.array(found) - np.array(pauses)).max() <= 0.011  # a frame's hop
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_digital_silence_at_the_ends_is_not_the_noise_floor(jfk_path: Path, where: str) -> None:
+    """jfk.flac with 2 s of zeros before it (a recorder that wrote nothing until the
+    microphone opened) or after it (an editor's padding) keeps its own noise floor and its
+    pauses. The zeros had become the floor: the threshold fell under jfk's hiss and its 4
+    pauses became none."""
+    from voicesim.audio.files import load_audio
+
+    speech, _ = load_audio(jfk_path)
+    zeros = np.zeros(2 * SR, dtype=np.float32)
+    padded = np.concatenate([zeros, speech] if where == "before" else [speech, zeros])
+    plain, framed = frame_features(speech, SR), frame_features(padded, SR)
+    a, b = levels(plain), levels(framed)
+    assert abs(a.noise_db - b.noise_db) < 0.5 and abs(a.threshold_db - b.threshold_db) < 0.5
+    start = 2.0 if where == "before" else 0.0
+    seconds = len(speech) / SR
+
+    def inside(runs: list[tuple[float, float]], at: float) -> list[tuple[float, float]]:
+        """The pauses between jfk's words, in jfk's own time (those at its ends left out)."""
+        return [(x - at, y - at) for x, y in runs if x > at + 0.05 and y < at + seconds - 0.05]
+
+    inner = inside(silent_runs(plain, a.threshold_db), 0.0)
+    found = inside(silent_runs(framed, b.threshold_db), start)
+    assert len(inner) >= 3 and len(found) == len(inner), (inner, found)
+    assert np.abs(np.array(found) - np.array(inner)).max() <= 0.011
+
+
 def test_frame_features_refuse_a_multichannel_array() -> None:
     # Padded on both axes, an 11-s stereo array at 44.1 kHz grew past 24 GB (OOM) before this.
     stereo = np.stack([tone(0.5), tone(0.5)], axis=1)

@@ -36,7 +36,7 @@ from voicesim.results import Filler, Word
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.files import AnswerAudioWriter
 from voicesim.testing.corpora.jfk import shared_fixtures
-from voicesim.testing.signals import pink_noise
+from voicesim.testing.signals import pink_noise, white_noise
 from voicesim.testing.speech import Fill, Gap, Say, compose
 from voicesim.text import is_filled_pause
 from voicesim.transcribe import Transcriber
@@ -140,11 +140,11 @@ def test_candidates_cover_a_voiced_gap_and_an_unsure_short_word() -> None:
 
 
 def _hum(seconds: float) -> np.ndarray:
-    """A 120-Hz voice-like hum for ``seconds``, then 1 s of silence: the recording's
-    quiet end gives it a noise floor far under the hum, as a real recording has."""
+    """A 120-Hz voice-like hum for ``seconds``, then 1 s of a room's quiet (white noise at
+    −70 dBFS): a noise floor far under the hum, as a real recording has."""
     t = np.arange(round(seconds * 16000)) / 16000
     hum = 0.3 * np.sin(2 * np.pi * 120 * t)
-    return np.concatenate([hum, np.zeros(16000)]).astype(np.float32)
+    return np.concatenate([hum, white_noise(1.0, level_dbfs=-70)]).astype(np.float32)
 
 
 def test_candidates_stand_out_of_a_noise_floor_near_the_peak() -> None:
