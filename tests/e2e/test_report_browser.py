@@ -222,7 +222,7 @@ def test_recording_warnings_show_under_their_answer(browser: Any, tmp_path: Path
     quiet = "recording is very quiet (speech mostly under -38 dBFS): move closer to the mic"
     store = SessionStore(tmp_path)
     writer = store.create(mode="practice", pack=None, settings={})
-    for i, warnings in enumerate([[], [quiet]]):
+    for i, warnings in enumerate([["no speech detected"], [quiet]]):  # the first said apart
         comp = sample_answer(i)
         with writer.open_answer_audio(i, 16000) as audio:
             audio.write(comp.audio)

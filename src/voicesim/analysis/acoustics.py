@@ -262,7 +262,8 @@ class Levels:
 
 
 def levels(frames: Frames) -> Levels:
-    """Noise floor (3rd percentile), speech level (95th) and the speech threshold, dBFS.
+    """Noise floor (3rd percentile), speech level (95th) and the speech threshold, dBFS,
+    over the frames between any digital silence at the recording's ends.
 
     The threshold sits 12 dB over the floor but never more than 35 dB under the speech
     level, so both digital silence and a hissy room give sensible pauses.

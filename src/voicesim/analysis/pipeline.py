@@ -166,7 +166,7 @@ def analyze_file(
         long_pause_s,
         judged,
     )
-    result.delivery.warnings.extend(reading.warnings())  # a cut-off or damaged file
+    result.delivery.warnings.extend(reading.warnings())  # damage, a flipped channel, streams
     return result
 
 

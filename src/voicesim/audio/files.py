@@ -69,7 +69,8 @@ def iter_audio_blocks(
     Blocks are about `block_s` seconds long and cut at the quietest 50 ms within ±5 s of
     the target, so a word is rarely split. ``block_s=None`` yields the whole file at once.
     Non-finite samples are replaced by zeros. ``reading``, if given, is filled in with what
-    of the file could not be decoded (see :class:`Reading`).
+    the analysis should say of the reading: what could not be decoded, a channel read
+    flipped, other audio streams (see :class:`Reading`).
     """
     p = _check_path(path)
     reading = reading if reading is not None else Reading()

@@ -227,9 +227,9 @@
   }
 
   // What makes the answer's numbers doubtful: a quiet, noisy, clipped or damaged recording.
-  function recordingWarnings(d) {
+  function recordingWarnings(answer) {
     const list = el("ul", { class: "warnings" });
-    for (const w of d.warnings || []) if (w !== "no speech detected") list.append(el("li", {}, w));
+    for (const w of answer.warnings || []) list.append(el("li", {}, w));
     return list;
   }
 
@@ -268,7 +268,7 @@
     sec.append(el("h3", {}, "Transcript"));
     if (!answer.tokens.length) sec.append(el("p", { class: "muted" }, "No speech was heard."));
     sec.append(transcript(answer, player));
-    if (answer.delivery) sec.append(deliveryCards(answer.delivery, answer), recordingWarnings(answer.delivery));
+    if (answer.delivery) sec.append(deliveryCards(answer.delivery, answer), recordingWarnings(answer));
     if (answer.feedback) sec.append(el("p", { class: "feedback" }, answer.feedback));
     sec.append(scorecard(answer, player));
     return sec;

@@ -88,6 +88,7 @@ def _answer_data(record: SessionRecord, answer: AnswerRecord) -> dict[str, Any]:
         "tokens": [],
         "pace": [],
         "delivery": None,
+        "warnings": [],
         "score": None,
     }
     question = record.read_audio(answer.question_audio)
@@ -107,6 +108,7 @@ def _answer_data(record: SessionRecord, answer: AnswerRecord) -> dict[str, Any]:
         ]
         item["pace"] = pace_curve([(t.start, t.end) for t in tokens if t.kind == "word"])
         item["delivery"] = answer.analysis.delivery.to_dict()
+        item["warnings"] = answer.analysis.delivery.recording_warnings
         item["score"] = answer.analysis.score.to_dict()
     return item
 
