@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.support.session_factory import Built, make_session, sample_answer
+from tests.support.session_factory import (
+    QUIET,
+    Built,
+    make_session,
+    sample_answer,
+    warned_session,
+)
 from voicesim.cli.main import main
 from voicesim.sessions.store import SessionStore
 from voicesim.testing.rig import PulseRig
@@ -45,24 +51,10 @@ def test_no_audio_prints_annotated_transcript(
 def test_no_audio_says_the_recording_warning_under_its_answer(
     voicesim_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.support.session_factory import truth_analysis
-    from voicesim.sessions.store import AnswerRecord, utc_now
-
-    quiet = "recording is very quiet (speech mostly under -38 dBFS): move closer to the mic"
-    writer = SessionStore().create(mode="practice", pack=None, settings={})
-    for i, warnings in enumerate([["no speech detected"], [quiet]]):
-        comp = sample_answer(i)
-        with writer.open_answer_audio(i, 16000) as audio:
-            audio.write(comp.audio)
-        analysis = truth_analysis(comp)
-        analysis.delivery.warnings = warnings
-        writer.add_answer(
-            AnswerRecord(i, {"text": f"Q{i}?"}, utc_now(), None, audio.name, analysis)
-        )
-    record = writer.finish(status="complete")
+    record = warned_session(SessionStore())
     assert main(["replay", record.id, "--no-audio"]) == 0
     out = " ".join(capsys.readouterr().out.split())  # the console wraps at 80 columns
-    assert out.count("warning:") == 1 and out.index(f"warning: {quiet}") > out.index("Answer 2:")
+    assert out.count("warning:") == 1 and out.index(f"warning: {QUIET}") > out.index("Answer 2:")
 
 
 def test_no_audio_unknown_answer_is_one_line_error(

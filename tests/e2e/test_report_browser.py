@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.support.session_factory import Built, make_session, sample_answer
+from tests.support.session_factory import (
+    QUIET,
+    Built,
+    make_session,
+    sample_answer,
+    warned_session,
+)
 from voicesim.review.report import render_report
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import SessionStore
@@ -216,29 +222,15 @@ def test_report_carries_the_debrief(browser: Any, tmp_path: Path) -> None:
 def test_recording_warnings_show_under_their_answer(browser: Any, tmp_path: Path) -> None:
     """An answer recorded too quietly carries the analysis's warning under its measures;
     an answer without one shows no warning list at all."""
-    from tests.support.session_factory import truth_analysis
-    from voicesim.sessions.store import AnswerRecord, utc_now
-
-    quiet = "recording is very quiet (speech mostly under -38 dBFS): move closer to the mic"
     store = SessionStore(tmp_path)
-    writer = store.create(mode="practice", pack=None, settings={})
-    for i, warnings in enumerate([["no speech detected"], [quiet]]):  # the first said apart
-        comp = sample_answer(i)
-        with writer.open_answer_audio(i, 16000) as audio:
-            audio.write(comp.audio)
-        analysis = truth_analysis(comp)
-        analysis.delivery.warnings = warnings
-        writer.add_answer(
-            AnswerRecord(i, {"text": f"Q{i}?"}, utc_now(), None, audio.name, analysis)
-        )
-    record = writer.finish(status="complete")
+    record = warned_session(store)
     out = tmp_path / "r.html"
     out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
     context, page, outside = _open(browser, out)
     try:
         assert page.locator("#answer-1 .warnings li").count() == 0
         assert not page.locator("#answer-1 .warnings").is_visible()
-        assert page.locator("#answer-2 .warnings li").all_inner_texts() == [quiet]
+        assert page.locator("#answer-2 .warnings li").all_inner_texts() == [QUIET]
         assert page.locator("#answer-2 .warnings").is_visible()
         assert outside == []
     finally:

@@ -137,3 +137,22 @@ def make_session(
 def session_path(record: SessionRecord, name: str) -> Path:
     """A file inside the session folder."""
     return record.path / name
+
+
+QUIET = "recording is very quiet (speech mostly under -38 dBFS): move closer to the mic"
+
+
+def warned_session(store: SessionStore) -> SessionRecord:
+    """A stored two-answer session: the first answer's only warning is "no speech detected"
+    (said apart by every view), the second's is QUIET."""
+    writer = store.create(mode="practice", pack=None, settings={})
+    for i, warnings in enumerate([["no speech detected"], [QUIET]]):
+        comp = sample_answer(i)
+        with writer.open_answer_audio(i, SR) as audio:
+            audio.write(comp.audio)
+        analysis = truth_analysis(comp)
+        analysis.delivery.warnings = warnings
+        writer.add_answer(
+            AnswerRecord(i, {"text": f"Q{i}?"}, utc_now(), None, audio.name, analysis)
+        )
+    return writer.finish(status="complete")
