@@ -105,7 +105,7 @@ def test_a_bracketed_file_name_heads_its_summary_as_written() -> None:
     result = SimpleNamespace(
         audio=SimpleNamespace(path=Path("mock [take 2].wav"), duration_s=3.0),
         no_speech=True,
-        delivery=SimpleNamespace(warnings=["no speech detected"]),
+        delivery=SimpleNamespace(warnings=["no speech detected"], recording_warnings=[]),
     )
     console = Console(width=80, record=True, color_system=None)
     print_summary(result, console, None)  # type: ignore[arg-type]
