@@ -163,10 +163,9 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
     def frames_of(length: int) -> np.ndarray:
         return librosa.util.frame(piece(length), frame_length=length, hop_length=hop, axis=0)
 
+    framed = frames_of(win)  # the 40-ms windows, a view: for the level and for voicing
     rms = librosa.feature.rms(y=piece(win), frame_length=win, hop_length=hop, center=False)[0]
-    rms_db = np.maximum(
-        20 * np.log10(np.maximum(_without_dc(rms, frames_of(win)), 1e-10)), FLOOR_DB
-    )
+    rms_db = np.maximum(20 * np.log10(np.maximum(_without_dc(rms, framed), 1e-10)), FLOOR_DB)
     centre = frames_of(hop)
     peak = np.abs(centre).max(axis=1)
     clipped = (np.abs(centre) >= CLIP_LEVEL).sum(axis=1).astype(np.int32)
@@ -177,7 +176,7 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
     )
     flatness = librosa.feature.spectral_flatness(S=spec, power=1.0)[0]
     f0 = _yin(librosa, piece(win), sr)
-    clarity = _clarity(frames_of(win), sr / f0)
+    clarity = _clarity(framed, sr / f0)
     f0 = np.where(clarity > 0.0, f0, np.nan)
     return rms_db, f0, clarity, _log_bands(spec.T**2, sr), flatness, peak, clipped
 

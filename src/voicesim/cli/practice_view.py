@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from voicesim.audio.devices import pulse_devices
-from voicesim.cli.view import hanging, term
+from voicesim.cli.view import hanging, print_warnings, term
 from voicesim.interview.session import Reporter
 from voicesim.text import counted
 
@@ -79,15 +79,14 @@ class RichReporter(Reporter):
 
     def summary(self, result: SessionResult) -> None:
         print_summary(self.console, result.summary, result.session_id, result.status)
-        for warning in result.warnings:
-            self.console.print(f"[yellow]warning: {warning}[/]")
+        print_warnings(self.console, result.warnings)
 
 
 def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
     """One answer's score, its delivery in numbers, and the changes that would help most."""
     if card.no_speech:
         console.print("[yellow]No speech detected in this answer.[/]")
-        _print_warnings(console, card.warnings)
+        print_warnings(console, card.warnings)
         return
     groups = "  ".join(f"{g} {s:.0f}" for g, s in card.groups.items())
     console.print(f"[bold]Score {card.overall:.0f}/100[/]  [dim]{groups}[/]")
@@ -101,7 +100,9 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
         f"latency {_fmt(card.response_latency_s, '.1f', ' s')}"
     )
     console.print(f"[dim]“{escape(card.transcript)}”[/]")
-    _print_warnings(console, card.warnings)
+    # What makes this answer's numbers doubtful, right after it: a microphone too far away
+    # is worth moving before the next question, not after the session.
+    print_warnings(console, card.warnings)
     # Escaped: a tip of the user's rubric may hold brackets, which Rich reads as markup.
     rows = (
         ("  [magenta]▲[/]", f"[magenta]{escape(t.label)}[/] ({t.score:.0f}): {escape(t.tip)}")
@@ -110,13 +111,6 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
     console.print(hanging(rows))
     if spoken:
         console.print(f"[italic]{escape(spoken)}[/]")
-
-
-def _print_warnings(console: Console, warnings: list[str]) -> None:
-    """What makes this answer's numbers doubtful, right after the answer: a microphone too
-    far away is worth moving before the next question, not after the session."""
-    for w in warnings:
-        console.print(f"[yellow]warning: {escape(w)}[/]")
 
 
 def print_summary(console: Console, summary: SessionSummary, session_id: str, status: str) -> None:

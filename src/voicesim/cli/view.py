@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -14,6 +15,12 @@ def term(**options: Any) -> Console:
     in a warning (rendered "-map 0🅰1") and a pack's or a transcript's colons stay as they
     are, and no guessed highlighting of numbers."""
     return Console(emoji=False, highlight=False, **options)
+
+
+def print_warnings(console: Console, warnings: Iterable[str]) -> None:
+    """One "warning: …" line each, the text printed as written (not read as markup)."""
+    for w in warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}")
 
 
 def hanging(rows: Iterable[tuple[str, str]]) -> Table:

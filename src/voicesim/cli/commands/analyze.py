@@ -20,7 +20,7 @@ from rich.table import Table
 
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.files import probe
-from voicesim.cli.view import hanging, term
+from voicesim.cli.view import hanging, print_warnings, term
 from voicesim.config import Config, check, load_config
 from voicesim.errors import AudioError, UserError
 from voicesim.packs import find_question
@@ -143,14 +143,12 @@ def print_summary(
     console.print(Rule(f"{name}  ({result.audio.duration_s:.1f} s)"))
     if result.no_speech:
         console.print("[bold]no speech detected[/bold]")
-        for w in d.recording_warnings:
-            console.print(f"[yellow]warning:[/yellow] {escape(w)}")
+        print_warnings(console, d.recording_warnings)
         return
     console.print(marked_transcript(result))
     console.print("[dim]{…} filler   ⏸ long pause[/dim]\n")
     console.print(measures_table(result, rubric, question))
-    for w in d.warnings:
-        console.print(f"[yellow]warning:[/yellow] {escape(w)}")
+    print_warnings(console, d.warnings)
     _print_score(result, console)
 
 
