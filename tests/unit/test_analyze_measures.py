@@ -232,6 +232,56 @@ def test_digital_silence_at_the_ends_is_not_the_noise_floor(jfk_path: Path, wher
     assert np.abs(np.array(found) - np.array(inner)).max() <= 0.011
 
 
+def _fade(audio: np.ndarray, fade_in_s: float, fade_out_s: float) -> np.ndarray:
+    out = audio.copy()
+    n, m = round(fade_in_s * SR), round(fade_out_s * SR)
+    out[:n] *= np.linspace(0.0, 1.0, n, dtype=np.float32)
+    out[len(out) - m :] *= np.linspace(1.0, 0.0, m, dtype=np.float32)
+    return out
+
+
+@pytest.mark.parametrize("shape", ["fades", "quiet lead-in", "quiet lead-in and tail"])
+def test_quieter_ends_are_not_the_noise_floor(jfk_path: Path, shape: str) -> None:
+    """jfk.flac faded in over 0.5 s and out over 2 s (an editor's fades), or with 5 s of
+    noise 18 dB under its hiss before it (and after it), keeps its own noise floor and the
+    pauses between its words. The ends had become the floor: −52 dBFS against −42 with the
+    fades (2 of its 4 pauses found), −60 with the lead-in (none)."""
+    from voicesim.audio.files import load_audio
+
+    speech, _ = load_audio(jfk_path)
+    quiet = white_noise(5.0, level_dbfs=-60, seed=3)
+    if shape == "fades":
+        audio, start = _fade(speech, 0.5, 2.0), 0.0
+    elif shape == "quiet lead-in":
+        audio, start = np.concatenate([quiet, speech]), 5.0
+    else:
+        audio, start = np.concatenate([quiet, speech, quiet[::-1]]), 5.0
+    plain, framed = frame_features(speech, SR), frame_features(audio, SR)
+    a, b = levels(plain), levels(framed)
+    assert abs(a.noise_db - b.noise_db) < 1.0 and abs(a.threshold_db - b.threshold_db) < 1.0
+    # jfk's pauses between its first and its faded last words, in jfk's own time.
+    inner = [(x, y) for x, y in silent_runs(plain, a.threshold_db) if x > 0.5 and y < 8.5]
+    found = [(x - start, y - start) for x, y in silent_runs(framed, b.threshold_db)]
+    found = [(x, y) for x, y in found if x > 0.5 and y < 8.5]
+    assert len(inner) >= 3 and len(found) == len(inner), (inner, found)
+    assert np.abs(np.array(found) - np.array(inner)).max() <= 0.011
+
+
+def test_a_short_answer_without_a_pause_keeps_the_rooms_floor() -> None:
+    """3 s of sound that never falls silent (a tone swelling and fading 4 times a second
+    between −40 and −10 dBFS, as syllables do) between 1 s of −60 dBFS room noise on each
+    side: the room is the floor. The quiet ends are no fade here: what lies between them
+    has no pause of its own, and its quietest syllables are not a noise floor."""
+    t = np.arange(3 * SR) / SR
+    swell = (10 ** ((-15 + 15 * np.sin(2 * np.pi * 4 * t)) / 20)).astype(np.float32)
+    voice = tone(3.0, hz=200, level_dbfs=-10) * swell
+    room = white_noise(5.0, level_dbfs=-60, seed=4)
+    audio = room + np.concatenate([silence(1.0), voice, silence(1.0)])
+    lv = levels(frame_features(audio, SR))
+    assert abs(lv.noise_db - (-60)) < 2.0
+    assert lv.threshold_db < -40  # every syllable, even the quietest, is sound
+
+
 def test_frame_features_refuse_a_multichannel_array() -> None:
     # Padded on both axes, an 11-s stereo array at 44.1 kHz grew past 24 GB (OOM) before this.
     stereo = np.stack([tone(0.5), tone(0.5)], axis=1)

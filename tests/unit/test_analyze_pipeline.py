@@ -44,6 +44,29 @@ def test_jfk_words_and_pace(transcriber: Transcriber, rubric: Rubric, jfk_path: 
 
 
 @pytest.mark.slow
+def test_a_quieter_lead_in_leaves_the_answers_measures(
+    transcriber: Transcriber, rubric: Rubric, jfk_path: Path
+) -> None:
+    """5 s of noise 18 dB under jfk's hiss before it (a noise suppressor that let less
+    through before the first word) had become the noise floor: jfk's 4 pauses became none,
+    its hiss counted as voice (pitch spread 2.2 → 7.5 semitones) and its articulation rate
+    fell 4.2 → 2.6 syllables a second. Now each is jfk's own, its pauses 5 s later."""
+    from voicesim.audio.files import load_audio
+
+    speech, _ = load_audio(jfk_path)
+    alone = analyze_samples(speech, SR, transcriber=transcriber, rubric=rubric).delivery
+    led = np.concatenate([white_noise(5.0, level_dbfs=-60, seed=3), speech])
+    found = analyze_samples(led, SR, transcriber=transcriber, rubric=rubric).delivery
+    assert len(alone.pauses) == 4 and len(found.pauses) == 4
+    for p, q in zip(alone.pauses, found.pauses, strict=True):
+        assert abs(q.start - 5.0 - p.start) <= 0.05 and abs(q.end - 5.0 - p.end) <= 0.05
+    assert alone.pitch is not None and found.pitch is not None
+    assert abs(found.pitch.sd_semitones - alone.pitch.sd_semitones) < 0.3
+    assert found.articulation_rate == pytest.approx(alone.articulation_rate, rel=0.05)
+    assert found.wpm == pytest.approx(alone.wpm, rel=0.03)
+
+
+@pytest.mark.slow
 def test_hyphenated_word_counts_once(transcriber: Transcriber, rubric: Rubric) -> None:
     # tiny.en writes this rendered sentence with "long-term" and "follow-up"; faster-whisper
     # hands them over as "long" + "-term": one written word must stay one word for pace.

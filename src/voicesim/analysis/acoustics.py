@@ -262,7 +262,8 @@ class Levels:
 
 def levels(frames: Frames) -> Levels:
     """Noise floor (3rd percentile), speech level (95th) and the speech threshold, dBFS,
-    over the frames between any digital silence at the recording's ends.
+    over the frames between any digital silence, or any quieter lead-in or tail, at the
+    recording's ends.
 
     The threshold sits 12 dB over the floor but never more than 35 dB under the speech
     level, so both digital silence and a hissy room give sensible pauses.
@@ -270,17 +271,42 @@ def levels(frames: Frames) -> Levels:
     if len(frames) == 0:
         return Levels(FLOOR_DB, FLOOR_DB, FLOOR_DB)
     level = _between_digital_silence(frames.rms_db)
+    found = _levels(level)
+    if found.snr_db < 12.0 and len(level) < len(frames):
+        # Nothing quiet between the ends (one steady sound): the digital silence is the floor.
+        return _levels(frames.rms_db)
+    if found.snr_db < 12.0:  # no contrast: nothing stands out as speech, nor as its ends
+        return found
+    sound = np.flatnonzero(level >= found.threshold_db)
+    between = level[sound[0] : sound[-1] + 1]
+    if len(between) == len(level):
+        return found
+    inner = _levels(between)
+    pause = round(QUIET_ENDS_PAUSE_S / frames.hop)
+    own_pause = any(b - a >= pause for a, b in runs(between < inner.threshold_db))
+    if inner.noise_db - found.noise_db >= QUIET_ENDS_DB and inner.snr_db >= 12.0 and own_pause:
+        return inner
+    return found
+
+
+def _levels(level: np.ndarray) -> Levels:
     noise = float(np.percentile(level, 3))
     speech = float(np.percentile(level, 95))
-    if speech - noise < 12.0 and len(level) < len(frames):
-        # Nothing quiet between the ends (one steady sound): the digital silence is the floor.
-        level = frames.rms_db
-        noise = float(np.percentile(level, 3))
-        speech = float(np.percentile(level, 95))
     threshold = max(noise + 12.0, speech - 35.0)
     if speech - noise < 12.0:  # no contrast: nothing stands out as speech
         threshold = speech + 1.0
     return Levels(noise, speech, threshold)
+
+
+QUIET_ENDS_DB = 6.0
+"""A start or end under the speech threshold whose frames put the floor this much under
+that of the frames between them is no part of the room the answer was said in: a fade-in
+or fade-out, or a noise suppressor that let less through before the first word. jfk.flac
+with a 0.5-s fade-in and a 2-s fade-out had a floor of −52 dBFS against its hiss's −42,
+and 2 of its 4 pauses; with 5 s of −60 dBFS noise before it, none, its hiss read as voice.
+The floor is then taken between them, if what lies between has a pause of its own
+(QUIET_ENDS_PAUSE_S): a short answer said without one keeps the room's floor."""
+QUIET_ENDS_PAUSE_S = 0.5
 
 
 DIGITAL_SILENCE_DB = -90.0
