@@ -272,11 +272,10 @@ def levels(frames: Frames) -> Levels:
         return Levels(FLOOR_DB, FLOOR_DB, FLOOR_DB)
     level = _between_digital_silence(frames.rms_db)
     found = _levels(level)
-    if found.snr_db < 12.0 and len(level) < len(frames):
-        # Nothing quiet between the ends (one steady sound): the digital silence is the floor.
-        return _levels(frames.rms_db)
-    if found.snr_db < 12.0:  # no contrast: nothing stands out as speech, nor as its ends
-        return found
+    if found.snr_db < 12.0:
+        # No contrast: nothing stands out as speech, nor as its ends. Between digital
+        # silence (one steady sound), the digital silence is the floor.
+        return _levels(frames.rms_db) if len(level) < len(frames) else found
     sound = np.flatnonzero(level >= found.threshold_db)
     between = level[sound[0] : sound[-1] + 1]
     if len(between) == len(level):
@@ -290,6 +289,7 @@ def levels(frames: Frames) -> Levels:
 
 
 def _levels(level: np.ndarray) -> Levels:
+    """Floor, speech level and threshold of these frame levels (dBFS), as ``levels`` says."""
     noise = float(np.percentile(level, 3))
     speech = float(np.percentile(level, 95))
     threshold = max(noise + 12.0, speech - 35.0)
