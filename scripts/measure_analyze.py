@@ -211,7 +211,9 @@ PLAIN: Any = None  # faster_whisper.WhisperModel, loaded by main()
 
 
 def _plain_model(threads: int) -> Any:
-    """faster-whisper as it comes (beam 5, no VAD, no prompt): the reference decode."""
+    """faster-whisper as it comes (beam 5, no VAD, no prompt): the reference decode. In this
+    process CTranslate2 runs on the matrix library voicesim sets (oneDNN, voicesim/__init__),
+    as voicesim itself does: the comparison is of the pipelines, not of the libraries."""
     from faster_whisper import WhisperModel  # heavy: only once the measuring starts
 
     return WhisperModel(resolve_model(None), device="cpu", compute_type="int8", cpu_threads=threads)

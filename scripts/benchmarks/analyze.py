@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from faster_whisper import WhisperModel
-
 from benchmarks.common import log, paired_runs
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.models import resolve_model
@@ -52,6 +50,10 @@ class _Paths:
     """faster-whisper alone and voicesim's analyze_file, each timed (wall s, CPU s)."""
 
     def __init__(self, threads: int) -> None:
+        # Imported after voicesim, which sets the matrix library CTranslate2 takes when it
+        # is first imported (voicesim/__init__.py): both paths then run on the same one.
+        from faster_whisper import WhisperModel
+
         self.model = WhisperModel(
             str(resolve_model(None)), device="cpu", compute_type="int8", cpu_threads=threads
         )

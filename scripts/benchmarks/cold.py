@@ -65,6 +65,8 @@ def run(files: dict[int, Path], runs: int, threads: int) -> ColdFigures:
     plain = [sys.executable, "-c", PLAIN, str(resolve_model(None)), str(threads)]
     out = ColdFigures()
     with tempfile.TemporaryDirectory(prefix="voicesim-cold-") as home:
+        # os.environ has voicesim's CT2_USE_MKL (voicesim/__init__): both processes decode
+        # on the same matrix library.
         env = {**os.environ, "VOICESIM_HOME": home, "VOICESIM_THREADS": str(threads)}
         first = str(files[min(files)])
         _timed([*plain, first, kwargs], env)  # page cache and disk warm for both

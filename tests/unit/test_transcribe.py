@@ -4,6 +4,7 @@ samples only where both decodes loop on speech, and then with a fixed seed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -279,3 +280,33 @@ def test_a_sentence_said_again_is_transcribed_each_time(
     samples, _ = load_audio(jfk_path)
     words = transcriber.transcribe(np.concatenate([samples] * times)).words
     assert content_wer(" ".join([JFK_TEXT] * times), words) <= 0.1
+
+
+@pytest.mark.slow
+def test_the_decode_is_the_same_whatever_the_processor() -> None:
+    # CTranslate2 takes Intel MKL on an Intel CPU and oneDNN on others, once, when it is
+    # imported; the two decode a file differently (on an Intel Xeon ES2003b's last sentences
+    # came out "What's your username?" three times with MKL, "Was it username…" with
+    # oneDNN). voicesim sets oneDNN before anything imports CTranslate2, so a process that
+    # imports voicesim decodes as one told CT2_USE_MKL=0; a user's own setting is kept.
+    clip = shared_fixtures(REPO) / "real" / "ami" / "ES2003b_0-30.flac"
+    script = (
+        "import os, sys\n"
+        "import voicesim\n"
+        "from faster_whisper import WhisperModel\n"
+        "from voicesim.models import resolve_model\n"
+        "model = WhisperModel(resolve_model(None), device='cpu', compute_type='int8')\n"
+        "segments, _ = model.transcribe(sys.argv[1], language='en')\n"
+        "print(os.environ.get('CT2_USE_MKL'), ' '.join(s.text for s in segments))\n"
+    )
+
+    def decode(**env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if k != "CT2_USE_MKL"}
+        return subprocess.run(
+            [sys.executable, "-c", script, str(clip)], env={**clean, **env},
+            capture_output=True, text=True, check=True, timeout=120,
+        ).stdout  # fmt: skip
+
+    ours, told = decode(), decode(CT2_USE_MKL="0")
+    assert ours.startswith("0 ") and ours == told
+    assert decode(CT2_USE_MKL="1").startswith("1 ")  # the user's choice stands
