@@ -26,9 +26,9 @@ with oneDNN (the AMD machines' figure, bit for bit), 8-kHz files 0.422 against 0
 filled pause came and went in the noisy conditions. Every figure voicesim publishes was
 measured with oneDNN, and a user's scores should not move with the processor, so oneDNN is
 used everywhere, set here, before anything can import CTranslate2. A ``CT2_USE_MKL`` of the
-user's own is left as it is. On that Xeon oneDNN was no slower (plain faster-whisper on
-330 s of speech: 21.4 s against 23.0 s, medians of 3 alternating processes) and the demo's
-peak memory 40–60 MB lower."""
+user's own is left as it is. On that Xeon oneDNN was about as fast (plain faster-whisper,
+alternating processes: 7 % faster on 330 s of real speech, 3–5 % slower on rendered answers)
+and the demo's peak memory 40–100 MB lower."""
 
 _API = {
     "analyze_file": "voicesim.analysis.pipeline",
