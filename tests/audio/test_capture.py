@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from voicesim.audio.capture import BLOCK, DeviceLost, DeviceMicrophone, FileMicrophone
+from voicesim.audio.capture import (
+    BLOCK,
+    FLIPPED,
+    ChannelMix,
+    DeviceLost,
+    DeviceMicrophone,
+    FileMicrophone,
+)
 from voicesim.audio.devices import list_devices, resolve_input, resolve_output
 from voicesim.cli.practice_view import print_devices
 from voicesim.errors import DeviceError
@@ -105,6 +113,60 @@ def test_device_microphone_captures_what_is_played_into_the_mic(pulse: PulseRig)
     assert span == pytest.approx((spoken[-1] - spoken[0]) / 16000, abs=0.1)
     captured_level = np.sqrt(np.mean(out[loud[0] : loud[-1]] ** 2))
     assert captured_level == pytest.approx(level, rel=0.3)
+
+
+def _one_sample_later(x: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.zeros(1, x.dtype), x[:-1]])
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize(
+    ("second", "heard", "flipped"),
+    [
+        (lambda s: -s, 1.0, True),  # wired in reverse: the server's mono mix is exactly 0
+        (lambda s: -_one_sample_later(s), 1.0, True),  # two mics 2 cm apart, one inverted
+        (lambda s: s, 1.0, False),  # a mono microphone delivered in both channels
+        (lambda s: 0 * s, 0.5, False),  # a dead second input: the mean, as a file's mix
+    ],
+    ids=["reversed", "reversed-spaced", "same", "dead-second"],
+)
+def test_a_two_channel_microphone_is_mixed_so_opposite_channels_do_not_cancel(
+    pulse: PulseRig, second: Callable[[np.ndarray], np.ndarray], heard: float, flipped: bool
+) -> None:
+    """A voice played into the rig's stereo microphone with its second channel's polarity
+    reversed was captured as exact silence when the audio server mixed it to mono (before
+    ChannelMix): practice heard no answer. Mixed here, it is heard at its level, and the
+    microphone says it flipped the channel; other pairs keep their mean."""
+    speech = np.concatenate([render("Testing the microphone."), silence(0.2)])
+    with DeviceMicrophone() as mic:
+        mic.start()
+        time.sleep(0.3)
+        pulse.play_into_mic(np.stack([speech, second(speech)], axis=1), 16000)
+        out = _collect(mic, 0.3 + len(speech) / 16000 + 0.5)
+        warnings = mic.warnings()
+    peak = np.abs(speech).max()
+    assert np.abs(out).max() == pytest.approx(heard * peak, rel=0.1)
+    loud = np.flatnonzero(np.abs(out) > 0.05 * heard)
+    level = np.sqrt(np.mean(speech[speech != 0] ** 2))
+    assert np.sqrt(np.mean(out[loud[0] : loud[-1]] ** 2)) == pytest.approx(heard * level, rel=0.3)
+    assert warnings == ([FLIPPED] if flipped else [])
+
+
+def test_channel_mix_keeps_its_choice_over_later_blocks() -> None:
+    """A mono microphone's room noise in both channels keeps the mean; reversed speech
+    flips the second channel, and the flip holds through a stretch of two unrelated
+    noises as loud as the speech (the sums alone would have tipped back)."""
+    rng = np.random.default_rng(0)
+    speech = render("Testing the microphone.")
+    mix = ChannelMix()
+    quiet = rng.normal(0, 1e-3, 4000).astype(np.float32)
+    assert np.array_equal(mix.mix(np.stack([quiet, quiet], axis=1)), quiet)
+    assert not mix.flipped
+    out = mix.mix(np.stack([speech, -speech], axis=1))
+    assert mix.flipped and np.allclose(out, speech)
+    apart = rng.normal(0, 0.05, (len(speech), 2)).astype(np.float32)
+    out = mix.mix(apart)
+    assert mix.flipped and np.allclose(out, (apart[:, 0] - apart[:, 1]) / 2)
 
 
 @pytest.mark.audio

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from voicesim.audio.capture import FLIPPED
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import silence
 from voicesim.testing.speech import Say, compose, render
@@ -333,6 +334,27 @@ def test_a_quiet_answer_is_flagged_right_after_it(pulse: PulseRig, tmp_path: Pat
     assert text.count("warning:") == 1 and text.count("warning: recording is very quiet") == 1, out
     assert text.index("warning: recording is very quiet") > text.index("Q2/2"), out
     assert "move closer to the mic" in text
+
+
+def test_an_answer_through_channels_that_cancel_is_heard_and_said(
+    pulse: PulseRig, tmp_path: Path
+) -> None:
+    """The answer played into the rig's stereo microphone with one channel's polarity
+    reversed. Recorded as one channel, the audio server's mix was silence: "No answer
+    heard" twice and the question skipped. Now the answer is heard and transcribed as
+    any other, and its scorecard and stored warnings say the channel was flipped."""
+    session = start_practice(pulse, tmp_path, count=1)
+    session.wait_tone()
+    audio = answer_audio(ANSWERS[0])
+    play(pulse, np.stack([audio, -audio], axis=1))
+    code, out, err = finish(session)
+    assert code == 0, f"{out}\n{err}"
+    (answer,) = stored_session(session.home)["answers"]
+    assert not answer["skipped"], out
+    analysis = answer["analysis"]
+    assert wer(ANSWERS[0], analysis["transcript"]["text"]) <= 0.15
+    assert analysis["delivery"]["warnings"] == [FLIPPED]
+    assert f"warning: {FLIPPED}" in " ".join(out.split())  # the terminal wraps long lines
 
 
 def test_spoken_commands_and_a_silent_turn(pulse: PulseRig, tmp_path: Path) -> None:

@@ -5,6 +5,9 @@ blocks into a queue); ``FileMicrophone`` plays prepared audio as if it were a mi
 so the listener runs unchanged on a device or on a file (speech_recognition's AudioSource
 idea). The program never hears itself: the session calls ``stop()`` before it speaks and
 ``start()`` after the "your turn" tone, and ``start()`` drops anything older.
+
+A two-channel device is recorded in both channels and mixed here, not by the audio server:
+the server's mix cancels a pair opposite in sign to silence (``ChannelMix``).
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ import numpy as np
 import soxr
 
 from voicesim.audio import SAMPLE_RATE
+from voicesim.audio.decode import CANCEL_DB
 from voicesim.audio.devices import DeviceLost, require_input_device, sounddevice
 from voicesim.errors import DeviceError
 
-__all__ = ["DeviceLost", "DeviceMicrophone", "FileMicrophone", "Microphone"]
+__all__ = ["ChannelMix", "DeviceLost", "DeviceMicrophone", "FileMicrophone", "Microphone"]
 
 
 BLOCK = 512
@@ -65,6 +69,10 @@ class Microphone(ABC):
         Raises DeviceLost when the device or the audio server died.
         """
 
+    def warnings(self) -> list[str]:
+        """What the recording's analysis should say about how it was captured (none here)."""
+        return []
+
     def close(self) -> None:
         """Release the device."""
         self.stop()
@@ -81,17 +89,62 @@ class Microphone(ABC):
         self.close()
 
 
+FLIPPED = (
+    "microphone's two channels cancel out when mixed to mono (one has its polarity "
+    "reversed): recorded with the second channel flipped"
+)
+
+
+class ChannelMix:
+    """A two-channel microphone's blocks mixed to mono as the file reader mixes a file's
+    (``decode.cancels``): the channels' mean, or half their difference while that is more
+    than CANCEL_DB louder than their sum.
+
+    A pair opposite in sign (an interface or a cable wired in reverse on one side, or
+    two built-in microphones one of which a laptop's codec delivers inverted) mixed as
+    they come is silence: the audio server's own mix to one channel, which a one-channel
+    stream gets, gave exactly zero for a voice played into the test rig's microphone
+    that way. The energies are summed over everything this microphone captured, across
+    answers: a mono copy in both channels has no difference, true stereo about as much
+    as its sum, and a dead second channel exactly as much, so each keeps the mean. Once
+    the sums say the pair cancels (on the first speech: unrelated noise in two channels
+    would need a correlation under -0.8 to get there), the flip holds while the program
+    runs, since the wiring does not change; a minute of room noise in the channels
+    after one short reply would otherwise tip the sums back.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.difference = 0.0
+        self.flipped = False
+        """Whether the channels were heard to cancel (their difference is delivered)."""
+
+    def mix(self, block: np.ndarray) -> np.ndarray:
+        """One mono float32 block from a (frames, 2) block."""
+        both = block[:, 0] + block[:, 1]
+        apart = block[:, 0] - block[:, 1]
+        if not self.flipped:
+            self.total += float(np.dot(both, both))
+            self.difference += float(np.dot(apart, apart))
+            self.flipped = self.difference > self.total * 10 ** (CANCEL_DB / 10)
+        return ((apart if self.flipped else both) * 0.5).astype(np.float32)
+
+
 class DeviceMicrophone(Microphone):
     """A real input device through sounddevice, resampled to 16 kHz mono if needed.
 
     ``device`` is a PortAudio index, part of a device name, or None for the default;
     ``rate`` forces the device's sample rate (Hz; default: 16 kHz if the device takes it,
     else its own rate). The stream is opened by ``start()`` and closed by ``stop()``.
+    A device with two or more input channels is recorded in two (``ChannelMix``); one
+    that will not open that way, in one.
     """
 
     def __init__(self, device: str | int | None = None, *, rate: int | None = None) -> None:
         self._index = require_input_device(device)
         self._rate = rate
+        self._mix = ChannelMix()
+        self._channels = 1
         self._queue: queue.Queue[np.ndarray] = queue.Queue()
         self._stream: Any = None
         self._resampler: Any = None
@@ -105,11 +158,13 @@ class DeviceMicrophone(Microphone):
         self.stop()
         self._queue = queue.Queue()
         self._error = None
-        rates = [self._rate] if self._rate else [SAMPLE_RATE, self._device_rate(sd)]
+        info = sd.query_devices(self._index)
+        rates = [self._rate] if self._rate else [SAMPLE_RATE, int(info["default_samplerate"])]
+        layouts = [2, 1] if int(info["max_input_channels"]) >= 2 else [1]
         stream, error = None, None
-        for rate in rates:
+        for rate, channels in ((r, c) for r in rates for c in layouts):
             try:
-                stream = self._open(sd, rate)
+                stream = self._open(sd, rate, channels)
                 break
             except sd.PortAudioError as e:
                 error = e
@@ -119,17 +174,15 @@ class DeviceMicrophone(Microphone):
         with self._lock:
             self._stream = stream
 
-    def _device_rate(self, sd: Any) -> int:
-        return int(sd.query_devices(self._index)["default_samplerate"])
-
-    def _open(self, sd: Any, rate: int) -> Any:
+    def _open(self, sd: Any, rate: int, channels: int) -> Any:
+        self._channels = channels
         self._resampler = None
         if rate != SAMPLE_RATE:
             self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
         stream = sd.InputStream(
             device=self._index,
             samplerate=rate,
-            channels=1,
+            channels=channels,
             dtype="float32",
             blocksize=BLOCK if rate == SAMPLE_RATE else 0,
             callback=self._callback,
@@ -139,12 +192,16 @@ class DeviceMicrophone(Microphone):
         return stream
 
     def _callback(self, indata: np.ndarray, frames: int, when: Any, status: Any) -> None:
-        block = indata[:, 0].copy()
+        block = self._mix.mix(indata) if self._channels == 2 else indata[:, 0].copy()
         if self._resampler is not None:
             block = self._resampler.resample_chunk(block)
         self._last_block = time.monotonic()
         if block.size:
             self._queue.put(block)
+
+    def warnings(self) -> list[str]:
+        """FLIPPED once this microphone's two channels are heard to cancel."""
+        return [FLIPPED] if self._channels == 2 and self._mix.flipped else []
 
     def _finished(self) -> None:
         # Called by PortAudio when the stream ends; after stop() that is expected.

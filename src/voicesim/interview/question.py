@@ -272,7 +272,7 @@ class QuestionLoop:
             with contextlib.suppress(Exception):
                 frames = self._features.frames()
         self._drop_features()
-        return analyze_file(
+        result = analyze_file(
             self._log().writer.path / a_audio,
             question=ask.question,
             rubric=self.rubric,
@@ -282,6 +282,9 @@ class QuestionLoop:
             frames=frames,
             scores=scores,
         )
+        # How it was captured (channels that cancel), which the stored file no longer shows.
+        result.delivery.warnings.extend(self.mic.warnings())
+        return result
 
     def _log(self) -> SessionLog:
         assert self.log is not None, "the session has not started"
