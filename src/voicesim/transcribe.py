@@ -53,6 +53,15 @@ on to Whisper's 448-token limit, and each temperature fallback again: 4.6 s for 
 
 
 @dataclass(frozen=True)
+class Prompted:
+    """A short utterance decoded after a prompt (``Transcriber.decode_prompted``)."""
+
+    text: str
+    logprob: float
+    """The lowest average token log-probability of its segments (0 when it has none)."""
+
+
+@dataclass(frozen=True)
 class DecodeOptions:
     """How Whisper decodes: the knobs that matter for verbatim, non-hallucinating output."""
 
@@ -152,24 +161,35 @@ class Transcriber:
                 ) from exc
             raise ModelError(f"cannot load Whisper model {model or 'default'!r}: {exc}") from exc
 
-    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
-        """Greedy text of a short 16 kHz utterance decoded after ``prompt`` (no word times).
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> Prompted | None:
+        """The greedy text of a short 16 kHz utterance decoded after ``prompt`` (no word
+        times) and how probable Whisper found it; None when that one pass fails Whisper's
+        checks (repetitive or improbable).
 
         Priming with the expected words keeps a lone word ("skip") that a plain decode drops.
-        A decode that fails Whisper's checks falls back to sampling after the same prompt,
-        not to the verbatim prompt (DecodeOptions.fallback_prompt).
+        It never samples: after a prompt of command words, sampling on murmur wrote them
+        (real meeting speech cut into 1.2-2-s windows, 922 windows: 16 of the 33 read as a
+        command came from a sampled fallback; on 630 rendered commands one did).
         """
         with self._model.own_fallback():
             segments, _ = self._model.transcribe(
                 np.asarray(samples, dtype=np.float32),
                 language="en",
                 beam_size=1,
+                temperature=0.0,
                 initial_prompt=prompt,
                 without_timestamps=True,
                 condition_on_previous_text=False,
                 vad_filter=False,
             )
-            return " ".join(s.text for s in segments)
+            done = list(segments)
+        opts = self.options
+        if not all(
+            passes_checks(s.no_speech_prob, s.avg_logprob, s.compression_ratio, opts) for s in done
+        ):
+            return None
+        logprob = min((s.avg_logprob for s in done), default=0.0)
+        return Prompted(" ".join(s.text for s in done), logprob)
 
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
         """The words in a few seconds of 16 kHz audio, decoded fast (greedy, no timestamps).

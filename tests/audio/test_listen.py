@@ -19,7 +19,7 @@ from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import brown_noise, keyboard_clicks, silence
 from voicesim.testing.speech import Fill, Gap, Say, compose, render
 from voicesim.text import LOOP_RATIO, compression_ratio
-from voicesim.transcribe import Transcriber
+from voicesim.transcribe import Prompted, Transcriber
 
 SR = 16000
 LEAD = 0.5  # FileMicrophone lead silence, seconds
@@ -135,9 +135,9 @@ class _StuckTranscriber:
         self.release.wait(30)
         return [""] * len(pieces)
 
-    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> Prompted:
         self.release.wait(30)
-        return ""
+        return Prompted("", 0.0)
 
     def transcribe(
         self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
@@ -652,10 +652,14 @@ class _Recording:
     """Records every decode (kind, seconds of audio, bounded); drafts hear a sentence."""
 
     def __init__(
-        self, command: str = "", drafted: str = "The hardest part was the data migration."
+        self,
+        command: str = "",
+        drafted: str = "The hardest part was the data migration.",
+        logprob: float = 0.0,
     ) -> None:
         self.calls: list[tuple[str, float, bool]] = []
         self.command = command
+        self.logprob = logprob
         self.drafted = drafted
         self.probe_done = threading.Event()
         self.probe_done.set()
@@ -674,9 +678,9 @@ class _Recording:
                  for i, w in enumerate(self.drafted.split())]  # fmt: skip
         return Transcript(text=self.drafted, words=words)
 
-    def decode_prompted(self, samples: np.ndarray, prompt: str) -> str:
+    def decode_prompted(self, samples: np.ndarray, prompt: str) -> Prompted:
         self.calls.append(("command", len(samples) / SR, False))
-        return self.command
+        return Prompted(self.command, self.logprob)
 
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
         self.probe_done.wait(30)
@@ -698,14 +702,21 @@ def _settle(live: LiveTranscriber) -> None:
         # Few enough to be one: decoded as a possible command, then the draft serves.
         ("Could you skip it, please?", "", None, ["draft", "command"]),
         ("Could you skip it, please?", "Skip.", "skip", ["draft", "command"]),
+        # A command Whisper was unsure of after the prompt stands only where the draft,
+        # the plain decode, hears the same: "Hmm." read "Pause." is the draft's "Hmm.".
+        ("Skip.", "Skip.", "skip", ["draft", "command"]),
+        ("Hmm.", "Pause.", None, ["draft", "command"]),
     ],
 )
+@pytest.mark.parametrize("sure", [True, False])
 def test_a_short_answers_draft_is_its_transcript_after_the_command_check(
-    drafted: str, heard: str, command: str | None, decodes: list[str]
+    drafted: str, heard: str, command: str | None, decodes: list[str], sure: bool
 ) -> None:
     # A one-sentence answer (under command_max_speech) is closed as a possible command;
     # its finished draft is its transcript, not decoded again in full.
-    fake = _Recording(command=heard, drafted=drafted)
+    if sure and drafted == "Hmm.":
+        command = "pause"  # read with Whisper sure of it: taken as it is
+    fake = _Recording(command=heard, drafted=drafted, logprob=0.0 if sure else -0.8)
     live = LiveTranscriber(fake)  # type: ignore[arg-type]
     try:
         live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
@@ -741,6 +752,29 @@ def test_a_draft_still_queued_when_promoted_as_a_command_is_decoded_in_full() ->
         assert [w.start for w in live.transcript().words] == [0.0, 1.0]
     finally:
         gated.release.set()
+        live.close()
+
+
+@pytest.mark.parametrize(("logprob", "command"), [(-0.3, "pause"), (-0.8, None)])
+def test_an_unsure_command_without_a_draft_is_checked_against_the_plain_decode(
+    logprob: float, command: str | None
+) -> None:
+    # A stretch closed as a possible command with no draft: a sure reading is the command
+    # at once; an unsure one is decoded plain, and the plain words ("full") are no
+    # command, so they are the stretch's transcript, decoded once.
+    fake = _Recording(command="Pause.", logprob=logprob)
+    live = LiveTranscriber(fake)  # type: ignore[arg-type]
+    try:
+        live.submit(np.zeros(SR * 2, dtype=np.float32), 0.0, command_check=True)
+        _settle(live)
+        text, found = live.tail()
+        assert found == command
+        if command:
+            assert [k for k, _, _ in fake.calls] == ["command"] and text == ""
+        else:
+            assert [(k, b) for k, _, b in fake.calls] == [("command", False), ("full", True)]
+            assert text == "full"
+    finally:
         live.close()
 
 

@@ -246,23 +246,33 @@ class LiveTranscriber:
             if draft is not None:
                 self._run_draft(draft)
                 continue
-            command = None
-            part = Transcript(text="")
+            command, part = None, Transcript(text="")
             try:
-                if job.command_check:
-                    command = decode_command(self._transcriber, job.samples)
-                if command is None and job.drafted is not None:
-                    part = job.drafted
-                elif command is None:
-                    part = self._transcriber.transcribe(
-                        job.samples, offset=job.offset, bounded=True
-                    )
+                command, part = self._decode(job)
             except Exception as e:  # surfaced to the listener by transcript()
                 self._error = e
             with self._cond:
                 self._commands[job.offset] = command
                 self._results[job.offset] = part
                 self._cond.notify_all()
+
+    def _decode(self, job: _Job) -> tuple[str | None, Transcript]:
+        """A closed stretch's voice command (when it is checked as one) and its words (its
+        draft's, or decoded in full; none for a command). The plain words decided first
+        whether a command Whisper was unsure of stands (decode_command); they are kept."""
+        heard = job.drafted
+
+        def plain() -> Transcript:
+            nonlocal heard
+            if heard is None:
+                heard = self._transcriber.transcribe(job.samples, offset=job.offset, bounded=True)
+            return heard
+
+        if job.command_check:
+            command = decode_command(self._transcriber, job.samples, lambda: plain().text)
+            if command is not None:
+                return command, Transcript(text="")
+        return None, plain()
 
     def _draft_due(self) -> bool:
         return self._draft is not None and not self._draft.started
