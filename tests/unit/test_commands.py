@@ -68,7 +68,8 @@ def test_spoken_non_command_is_not_decoded_as_one(transcriber: Transcriber) -> N
 def test_a_thinking_hmm_is_no_pause(transcriber: Transcriber, voice: str) -> None:
     """An answer begun with "Hmm." (a short utterance, so checked as a command): after the
     prompt of command words Whisper read it "Pause." for each of these voices (two greedy,
-    unsure, one sampled) and the interview paused. The plain decode hears no command."""
+    unsure, one sampled), which would pause the interview. The plain decode hears no
+    command."""
     audio = np.concatenate([silence(0.2), render("Hmm.", voice=voice), silence(0.4)])
     assert decode_command(transcriber, audio) is None
 
@@ -80,9 +81,9 @@ def test_a_thinking_hmm_is_no_pause(transcriber: Transcriber, voice: str) -> Non
 def test_real_speech_read_as_stop_after_the_prompt_is_no_command(
     transcriber: Transcriber, clip: str, start: float, seconds: float
 ) -> None:
-    """Real meeting speech (the reference: "It's not where I am", "I mean I don't have the
-    floods"): after the prompt of command words Whisper wrote "Stop." (log-probability
-    -0.67, -0.68), which would have ended the interview. The plain decode hears words."""
+    """Real meeting speech (Whisper's plain decode: "It's not where I am", "I mean, I don't
+    have the floods"): after the prompt of command words it wrote "Stop." (log-probability
+    -0.67, -0.68), which would have ended the interview. The plain decode is no command."""
     samples, _ = load_audio(shared_fixtures(REPO) / "real" / "ami" / f"{clip}_0-30.flac")
     window = samples[round(start * 16000) : round((start + seconds) * 16000)]
     reading = transcriber.decode_prompted(window, COMMAND_PROMPT)
