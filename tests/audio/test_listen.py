@@ -695,27 +695,32 @@ def _settle(live: LiveTranscriber) -> None:
 
 
 @pytest.mark.parametrize(
-    ("drafted", "heard", "command", "decodes"),
+    ("drafted", "heard", "if_sure", "if_unsure", "decodes"),
     [
         # More words than a command holds: the draft is the transcript, nothing more.
-        ("The hardest part was the data migration.", "", None, ["draft"]),
+        ("The hardest part was the data migration.", "", None, None, ["draft"]),
         # Few enough to be one: decoded as a possible command, then the draft serves.
-        ("Could you skip it, please?", "", None, ["draft", "command"]),
-        ("Could you skip it, please?", "Skip.", "skip", ["draft", "command"]),
+        ("Could you skip it, please?", "", None, None, ["draft", "command"]),
+        ("Could you skip it, please?", "Skip.", "skip", "skip", ["draft", "command"]),
         # A command Whisper was unsure of after the prompt stands only where the draft,
-        # the plain decode, hears the same: "Hmm." read "Pause." is the draft's "Hmm.".
-        ("Skip.", "Skip.", "skip", ["draft", "command"]),
-        ("Hmm.", "Pause.", None, ["draft", "command"]),
+        # the plain decode, hears the same: "Hmm." read "Pause." is the draft's "Hmm.";
+        # read with Whisper sure of it, it is taken as it is.
+        ("Skip.", "Skip.", "skip", "skip", ["draft", "command"]),
+        ("Hmm.", "Pause.", "pause", None, ["draft", "command"]),
     ],
 )
 @pytest.mark.parametrize("sure", [True, False])
 def test_a_short_answers_draft_is_its_transcript_after_the_command_check(
-    drafted: str, heard: str, command: str | None, decodes: list[str], sure: bool
+    drafted: str,
+    heard: str,
+    if_sure: str | None,
+    if_unsure: str | None,
+    decodes: list[str],
+    sure: bool,
 ) -> None:
     # A one-sentence answer (under command_max_speech) is closed as a possible command;
     # its finished draft is its transcript, not decoded again in full.
-    if sure and drafted == "Hmm.":
-        command = "pause"  # read with Whisper sure of it: taken as it is
+    command = if_sure if sure else if_unsure
     fake = _Recording(command=heard, drafted=drafted, logprob=0.0 if sure else -0.8)
     live = LiveTranscriber(fake)  # type: ignore[arg-type]
     try:

@@ -125,8 +125,10 @@ def decode_command(
     plain transcript (by default decoded here), reads as the same command.
     """
     reading = transcriber.decode_prompted(samples, COMMAND_PROMPT)
-    command = recognise(reading.text) if reading is not None else None
-    if command is None or reading is None or reading.logprob >= SURE_LOGPROB:
+    if reading is None:
+        return None
+    command = recognise(reading.text)
+    if command is None or reading.logprob >= SURE_LOGPROB:
         return command
     heard = plain() if plain is not None else transcriber.transcribe(samples, bounded=True).text
     return command if recognise(heard) == command else None
