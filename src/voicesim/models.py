@@ -7,13 +7,10 @@ faster-whisper's WhisperModel with one change to its fallback (whisper_model_cla
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import os
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +94,7 @@ def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bo
 
 DECODE_SEED = 20261204
 """CTranslate2's sampling seed, set before a model is loaded: the sampling that remains (a
-window whose greedy decodes loop on speech; decode_prompted no longer samples) gives the same
+window whose greedy decodes loop on speech) gives the same
 words in every run of the same work. CTranslate2 seeds each of its threads' generators once,
 at its first sampling, so two files decoded in one process in another order can still differ."""
 
@@ -118,19 +115,6 @@ def whisper_model_class() -> type[Any]:
 
     class PromptedFallbackModel(WhisperModel):
         fallback_prompt: str | None = None
-        _own = threading.local()
-
-        @contextlib.contextmanager
-        def own_fallback(self) -> Iterator[None]:
-            """Whisper's own fallback for the decodes of this block, in this thread: a decode
-            its caller primed with the words it expects keeps that prompt when it falls back.
-            Consume the segments inside the block (faster-whisper decodes lazily)."""
-            before = getattr(self._own, "on", False)
-            self._own.on = True
-            try:
-                yield
-            finally:
-                self._own.on = before
 
         def generate_with_fallback(
             self, encoder_output: Any, prompt: list[int], tokenizer: Any, options: Any
@@ -154,9 +138,8 @@ def whisper_model_class() -> type[Any]:
             and 11/2/8; 0.467 and 10/4/9; 0.460 and 10/4/9.
             """
             temperatures = list(options.temperatures)
-            own = getattr(self._own, "on", False)
-            if own or not self.fallback_prompt or len(temperatures) < 2 or temperatures[0] != 0:
-                # Asked for, one pass asked for (a draft's), or no prompt: Whisper's own.
+            if not self.fallback_prompt or len(temperatures) < 2 or temperatures[0] != 0:
+                # One pass asked for (a draft's), or no prompt: Whisper's own.
                 return super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
             first = dataclasses.replace(options, temperatures=[0.0])
             tried = [super().generate_with_fallback(encoder_output, prompt, tokenizer, first)]

@@ -2,7 +2,7 @@
 
 One loaded model (Transcriber) serves every decode: the analysed transcript (transcribe),
 a stretch decoded live in one pass (transcribe_once), the quick decode of the last words
-(quick_text) and a voice command primed with its words (decode_prompted). The filler
+(quick_text) and a short utterance scored against voice-command phrases (closest_phrase). The filler
 judge's one-token question to the same model is in voicesim.analysis.judge_windows.
 Where a window's plain decode fails Whisper's checks, the model decodes it again after a
 verbatim prompt before it samples (DecodeOptions.fallback_prompt; the model class is
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voicesim import phrase_scores
 from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import ModelError
 from voicesim.models import (
@@ -50,15 +51,6 @@ second of audio, plus the slack: about twice the densest real speech (4 words/s 
 with punctuation and timestamps). A decode that goes round in a loop ("er, er, er, …") ran
 on to Whisper's 448-token limit, and each temperature fallback again: 4.6 s for one
 7-s pass, 8.2 s for a 10-s stretch on a real clip's murmur (idle machine)."""
-
-
-@dataclass(frozen=True)
-class Prompted:
-    """A short utterance decoded after a prompt (``Transcriber.decode_prompted``)."""
-
-    text: str
-    logprob: float
-    """The lowest average token log-probability of its segments (0 when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -161,35 +153,17 @@ class Transcriber:
                 ) from exc
             raise ModelError(f"cannot load Whisper model {model or 'default'!r}: {exc}") from exc
 
-    def decode_prompted(self, samples: np.ndarray, prompt: str) -> Prompted | None:
-        """The greedy text of a short 16 kHz utterance decoded after ``prompt`` (no word
-        times) and how probable Whisper found it; None when that one pass fails Whisper's
-        checks (repetitive or improbable).
-
-        Priming with the expected words keeps a lone word ("skip") that a plain decode drops.
-        It never samples: after a prompt of command words, sampling on murmur wrote them
-        (real meeting speech cut into 1.2-2-s windows, 922 windows: 16 of the 33 read as a
-        command came from a sampled fallback; on 630 rendered commands one did).
-        """
-        with self._model.own_fallback():
-            segments, _ = self._model.transcribe(
-                np.asarray(samples, dtype=np.float32),
-                language="en",
-                beam_size=1,
-                temperature=0.0,
-                initial_prompt=prompt,
-                without_timestamps=True,
-                condition_on_previous_text=False,
-                vad_filter=False,
-            )
-            done = list(segments)
-        opts = self.options
-        if not all(
-            passes_checks(s.no_speech_prob, s.avg_logprob, s.compression_ratio, opts) for s in done
-        ):
-            return None
-        logprob = min((s.avg_logprob for s in done), default=0.0)
-        return Prompted(" ".join(s.text for s in done), logprob)
+    def closest_phrase(
+        self,
+        samples: np.ndarray,
+        phrases: Sequence[str],
+        *,
+        within: float,
+        floor: float = float("-inf"),
+    ) -> phrase_scores.Heard:
+        """Whisper's own reading of a short utterance and the most probable of ``phrases``
+        within ``within`` of it, if at least ``floor`` (voicesim.phrase_scores)."""
+        return phrase_scores.closest_phrase(self, samples, phrases, within=within, floor=floor)
 
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
         """The words in a few seconds of 16 kHz audio, decoded fast (greedy, no timestamps).

@@ -14,12 +14,13 @@ from voicesim.listen.endpoint import EndpointSettings, without_closing_phrase
 from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.listen.live import LiveTranscriber, Probed, unlooped
 from voicesim.listen.turn import listen
+from voicesim.phrase_scores import Heard
 from voicesim.results import Transcript, Word
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import brown_noise, keyboard_clicks, silence
 from voicesim.testing.speech import Fill, Gap, Say, compose, render
 from voicesim.text import LOOP_RATIO, compression_ratio
-from voicesim.transcribe import Prompted, Transcriber
+from voicesim.transcribe import Transcriber
 
 SR = 16000
 LEAD = 0.5  # FileMicrophone lead silence, seconds
@@ -135,9 +136,9 @@ class _StuckTranscriber:
         self.release.wait(30)
         return [""] * len(pieces)
 
-    def decode_prompted(self, samples: np.ndarray, prompt: str) -> Prompted:
+    def closest_phrase(self, samples: np.ndarray, phrases: object, **bounds: float) -> Heard:
         self.release.wait(30)
-        return Prompted("", 0.0)
+        return Heard("", 0.0)
 
     def transcribe(
         self, samples: np.ndarray, *, offset: float = 0.0, bounded: bool = False
@@ -653,13 +654,11 @@ class _Recording:
 
     def __init__(
         self,
-        command: str = "",
+        heard: Heard | None = None,
         drafted: str = "The hardest part was the data migration.",
-        logprob: float = 0.0,
     ) -> None:
         self.calls: list[tuple[str, float, bool]] = []
-        self.command = command
-        self.logprob = logprob
+        self.heard = heard or Heard("", 0.0)
         self.drafted = drafted
         self.probe_done = threading.Event()
         self.probe_done.set()
@@ -678,9 +677,9 @@ class _Recording:
                  for i, w in enumerate(self.drafted.split())]  # fmt: skip
         return Transcript(text=self.drafted, words=words)
 
-    def decode_prompted(self, samples: np.ndarray, prompt: str) -> Prompted:
+    def closest_phrase(self, samples: np.ndarray, phrases: object, **bounds: float) -> Heard:
         self.calls.append(("command", len(samples) / SR, False))
-        return Prompted(self.command, self.logprob)
+        return self.heard
 
     def quick_text(self, samples: np.ndarray, *, max_tokens: int = 92) -> str:
         self.probe_done.wait(30)
@@ -695,33 +694,31 @@ def _settle(live: LiveTranscriber) -> None:
 
 
 @pytest.mark.parametrize(
-    ("drafted", "heard", "if_sure", "if_unsure", "decodes"),
+    ("drafted", "heard", "command", "decodes"),
     [
         # More words than a command holds: the draft is the transcript, nothing more.
-        ("The hardest part was the data migration.", "", None, None, ["draft"]),
-        # Few enough to be one: decoded as a possible command, then the draft serves.
-        ("Could you skip it, please?", "", None, None, ["draft", "command"]),
-        ("Could you skip it, please?", "Skip.", "skip", "skip", ["draft", "command"]),
-        # A command Whisper was unsure of after the prompt stands only where the draft,
-        # the plain decode, hears the same: "Hmm." read "Pause." is the draft's "Hmm.";
-        # read with Whisper sure of it, it is taken as it is.
-        ("Skip.", "Skip.", "skip", "skip", ["draft", "command"]),
-        ("Hmm.", "Pause.", "pause", None, ["draft", "command"]),
+        ("The hardest part was the data migration.", Heard("", 0.0), None, ["draft"]),
+        # Few enough to be one: checked as a possible command, then the draft serves.
+        (
+            "Could you skip it, please?",
+            Heard("Good risk, please.", -6.0),
+            None,
+            ["draft", "command"],
+        ),
+        # Whisper's own reading of the stretch is a command, or a command phrase was about
+        # as probable for the audio as that reading: the stretch is the command.
+        ("Skip.", Heard("Skip.", -1.0), "skip", ["draft", "command"]),
+        ("Keep.", Heard("Cute!", -4.9, " Skip.", -4.7), "skip", ["draft", "command"]),
+        # Neither: "Hmm." is the draft's "Hmm.", an answer begun.
+        ("Hmm.", Heard("Hmm", -4.1), None, ["draft", "command"]),
     ],
 )
-@pytest.mark.parametrize("sure", [True, False])
 def test_a_short_answers_draft_is_its_transcript_after_the_command_check(
-    drafted: str,
-    heard: str,
-    if_sure: str | None,
-    if_unsure: str | None,
-    decodes: list[str],
-    sure: bool,
+    drafted: str, heard: Heard, command: str | None, decodes: list[str]
 ) -> None:
     # A one-sentence answer (under command_max_speech) is closed as a possible command;
     # its finished draft is its transcript, not decoded again in full.
-    command = if_sure if sure else if_unsure
-    fake = _Recording(command=heard, drafted=drafted, logprob=0.0 if sure else -0.8)
+    fake = _Recording(heard=heard, drafted=drafted)
     live = LiveTranscriber(fake)  # type: ignore[arg-type]
     try:
         live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
@@ -748,7 +745,7 @@ def test_a_draft_still_queued_when_promoted_as_a_command_is_decoded_in_full() ->
         live.submit(np.zeros(SR, dtype=np.float32), 0.0, command_check=False)
         time.sleep(0.1)  # the stretch worker is inside the first decode; the draft waits
         live.draft(np.zeros(SR * 2, dtype=np.float32), 1.0)
-        gated.decode_prompted = recorded.decode_prompted  # type: ignore[attr-defined]
+        gated.closest_phrase = recorded.closest_phrase  # type: ignore[attr-defined]
         assert live.promote(1.0, command_samples=np.zeros(SR * 3, dtype=np.float32))
         gated.release.set()
         _settle(live)
@@ -760,14 +757,14 @@ def test_a_draft_still_queued_when_promoted_as_a_command_is_decoded_in_full() ->
         live.close()
 
 
-@pytest.mark.parametrize(("logprob", "command"), [(-0.3, "pause"), (-0.8, None)])
-def test_an_unsure_command_without_a_draft_is_checked_against_the_plain_decode(
-    logprob: float, command: str | None
-) -> None:
-    # A stretch closed as a possible command with no draft: a sure reading is the command
-    # at once; an unsure one is decoded plain, and the plain words ("full") are no
-    # command, so they are the stretch's transcript, decoded once.
-    fake = _Recording(command="Pause.", logprob=logprob)
+@pytest.mark.parametrize(
+    ("heard", "command"),
+    [(Heard("Hmm", -4.1, " Pause.", -5.9), "pause"), (Heard("Hmm", -4.1), None)],
+)
+def test_a_stretch_checked_as_a_command_without_a_draft(heard: Heard, command: str | None) -> None:
+    # A stretch closed as a possible command with no draft: a command is taken at once;
+    # otherwise the stretch is decoded in full, and those words ("full") are its transcript.
+    fake = _Recording(heard=heard)
     live = LiveTranscriber(fake)  # type: ignore[arg-type]
     try:
         live.submit(np.zeros(SR * 2, dtype=np.float32), 0.0, command_check=True)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.paths import REPO
 from voicesim.audio.files import load_audio
-from voicesim.listen.voice_commands import COMMAND_PROMPT, decode_command, recognise
+from voicesim.listen.voice_commands import FLOOR, WITHIN, WRITTEN, decode_command, recognise
 from voicesim.testing.corpora.jfk import shared_fixtures
 from voicesim.testing.signals import silence
 from voicesim.testing.speech import render
@@ -66,10 +66,9 @@ def test_spoken_non_command_is_not_decoded_as_one(transcriber: Transcriber) -> N
 @pytest.mark.slow
 @pytest.mark.parametrize("voice", ["en-us", "en-gb", "en-gb-scotland"])
 def test_a_thinking_hmm_is_no_pause(transcriber: Transcriber, voice: str) -> None:
-    """An answer begun with "Hmm." (a short utterance, so checked as a command): after the
-    prompt of command words Whisper read it "Pause." for each of these voices (two greedy,
-    unsure, one sampled), which would pause the interview. The plain decode hears no
-    command."""
+    """An answer begun with "Hmm." (a short utterance, so checked as a command): after a
+    prompt of command words Whisper read it "Pause." for each of these voices, which would
+    pause the interview. No command phrase is near as probable as Whisper's own reading."""
     audio = np.concatenate([silence(0.2), render("Hmm.", voice=voice), silence(0.4)])
     assert decode_command(transcriber, audio) is None
 
@@ -78,14 +77,40 @@ def test_a_thinking_hmm_is_no_pause(transcriber: Transcriber, voice: str) -> Non
 @pytest.mark.parametrize(
     ("clip", "start", "seconds"), [("EN2004a", 0.6, 1.2), ("EN2005a", 2.4, 2.0)]
 )
-def test_real_speech_read_as_stop_after_the_prompt_is_no_command(
+def test_real_speech_read_as_stop_after_a_prompt_is_no_command(
     transcriber: Transcriber, clip: str, start: float, seconds: float
 ) -> None:
     """Real meeting speech (Whisper's plain decode: "It's not where I am", "I mean, I don't
-    have the floods"): after the prompt of command words it wrote "Stop." (log-probability
-    -0.67, -0.68), which would have ended the interview. The plain decode is no command."""
+    have the floods"): after a prompt of the command words Whisper wrote "Stop." (the
+    earlier way; checked here), which would have ended the interview."""
     samples, _ = load_audio(shared_fixtures(REPO) / "real" / "ami" / f"{clip}_0-30.flac")
     window = samples[round(start * 16000) : round((start + seconds) * 16000)]
-    reading = transcriber.decode_prompted(window, COMMAND_PROMPT)
-    assert reading is not None and recognise(reading.text) == "stop"  # the hazard is real
+    segments, _ = transcriber.model.transcribe(
+        window,
+        language="en",
+        beam_size=1,
+        temperature=0.0,
+        initial_prompt="Repeat. Skip. Next question. Pause. Continue. Stop. End the interview.",
+        without_timestamps=True,
+        vad_filter=False,
+    )
+    assert recognise(" ".join(s.text for s in segments)) == "stop"  # the hazard is real
+    assert decode_command(transcriber, window) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("clip", "start", "seconds"),
+    [("EN2002a", 27.6, 2.0), ("EN2002a", 28.2, 1.2), ("EN2006a", 22.8, 2.0)],
+)
+def test_real_speech_an_improbable_phrase_comes_near_is_no_command(
+    transcriber: Transcriber, clip: str, start: float, seconds: float
+) -> None:
+    """Real meeting speech that Whisper reads unsure: a short command phrase ("Stop.",
+    "Next.") comes within WITHIN of that reading, but is improbable in itself (under FLOOR).
+    Without the floor the first two would end the interview."""
+    samples, _ = load_audio(shared_fixtures(REPO) / "real" / "ami" / f"{clip}_0-30.flac")
+    window = samples[round(start * 16000) : round((start + seconds) * 16000)]
+    near = transcriber.closest_phrase(window, tuple(WRITTEN), within=WITHIN)
+    assert near.phrase is not None and near.phrase_logprob < FLOOR  # the hazard is real
     assert decode_command(transcriber, window) is None

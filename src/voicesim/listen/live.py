@@ -258,21 +258,14 @@ class LiveTranscriber:
 
     def _decode(self, job: _Job) -> tuple[str | None, Transcript]:
         """A closed stretch's voice command (when it is checked as one) and its words (its
-        draft's, or decoded in full; none for a command). The plain words decided first
-        whether a command Whisper was unsure of stands (decode_command); they are kept."""
-        heard = job.drafted
-
-        def plain() -> Transcript:
-            nonlocal heard
-            if heard is None:
-                heard = self._transcriber.transcribe(job.samples, offset=job.offset, bounded=True)
-            return heard
-
+        draft's, or decoded in full; none for a command)."""
         if job.command_check:
-            command = decode_command(self._transcriber, job.samples, lambda: plain().text)
+            command = decode_command(self._transcriber, job.samples)
             if command is not None:
                 return command, Transcript(text="")
-        return None, plain()
+        if job.drafted is not None:
+            return None, job.drafted
+        return None, self._transcriber.transcribe(job.samples, offset=job.offset, bounded=True)
 
     def _draft_due(self) -> bool:
         return self._draft is not None and not self._draft.started

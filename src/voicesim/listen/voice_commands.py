@@ -6,7 +6,6 @@ please"), so an answer that mentions "stop" ("I had to stop the release") is an 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,47 +87,64 @@ def recognise(text: str) -> str | None:
     return _LOOKUP.get(" ".join(core))
 
 
-COMMAND_PROMPT = "Repeat. Skip. Next question. Pause. Continue. Stop. End the interview."
-"""Whisper prompt that makes a short command utterance come out as the command word."""
+WITHIN = 2.5
+"""A command phrase counts as heard when Whisper finds it about as probable for the audio as
+its own reading: at most this much less in log-probability (a factor of e**2.5, about 12)."""
+FLOOR = -7.0
+"""... and probable in itself (e**-7, about 1 in 1100). On real meeting speech Whisper's own
+reading of a second or two is long and unsure, and a short phrase can come within WITHIN of
+it at -8 to -12 ("Stop." in EN2002a). The shipped check on the audio of decode_command's
+table, without a floor and with it (2026-12-05, scratch ``cmdcompare.py``): real windows
+read as a command 5 of 922 (EN2002a "Stop." twice, EN2006a "Next.") against 2 ("Okay,
+again."); near-commands 11 of 75 against 7; rendered commands taken 389 + 355 of 920 against
+373 + 337. An earlier sweep (the reading's full greedy decode as reference, 460 clean
+commands, 175 openings and near-commands, 467 real 2-s windows; ``cmdrule.py``) put WITHIN:
+
+| WITHIN, FLOOR | commands right / wrong | openings | real windows |
+| --- | --- | --- | --- |
+| 2, none | 378 / 8 | 11 | 25 |
+| 2, -7 | 363 / 7 | 8 | 1 |
+| **2.5, -7** | **373 / 8** | **8** | **1** |
+| 3, -7 | 378 / 10 | 9 | 2 |"""
 
 
-SURE_LOGPROB = -0.6
-"""A command decoded (after COMMAND_PROMPT) at this average token log-probability or more is
-taken as it is; a less probable one only when the plain decode of the utterance is the same
-command. After the prompt Whisper writes command words for what is not one: a rendered
-"Hmm." came out "Pause." for three of five voices (log-probability -0.81 to -0.84), and on
-real meeting speech cut into 922 windows of 1.2-2 s, 17 greedy decodes read as a command
-(-0.36 to -0.90; "Stop." five times). Measured on 630 rendered commands that decode to
-themselves (42 phrases, five voices, two speeds, clean and in white noise at 20 dB SNR),
-2026-12-05, scratch ``cmdeval.py``:
-
-| taken at | commands kept | noisy kept | meeting windows still a command | "Hmm." |
-| --- | --- | --- | --- | --- |
-| any (Whisper's checks only) | 629 / 630 | 302 / 302 | 17 / 33 | 2 / 3 |
-| -0.7 | 615 | 293 | 9 | 0 |
-| **-0.6** | **603** | **287** | **6** | **0** |
-| -0.5 | 587 | 280 | 4 | 0 |
-
-Of the six left, two are "Okay, again." heard the same by the plain decode (taken as
-"repeat"); four are "Stop.", "End the interview." or "Next question." over murmur."""
+def _written(phrase: str) -> str:
+    """A command phrase as Whisper writes a short utterance: " Skip", " I'm ready"."""
+    return " " + (phrase[0].upper() + phrase[1:]).replace("i'm", "I'm")
 
 
-def decode_command(
-    transcriber: Transcriber, samples: np.ndarray, plain: Callable[[], str] | None = None
-) -> str | None:
-    """Decode a short utterance (16 kHz) as a possible command; the command or None.
+WRITTEN: dict[str, str] = {
+    _written(phrase) + end: name
+    for name, phrases in COMMANDS.items()
+    for phrase in phrases
+    for end in ((".", "?") if name == "repeat" else (".",))
+}
+"""Every command phrase as Whisper would write it said alone, and its command ("Pardon?")."""
 
-    A plain transcript often loses a lone word ("skip" came out as a low-confidence
-    "Keep." and was dropped as noise), so short utterances get a second, greedy decode
-    primed with the command words. Only an exact command phrase is accepted, and one
-    Whisper was unsure of (under SURE_LOGPROB) only when ``plain()``, the utterance's
-    plain transcript (by default decoded here), reads as the same command.
+
+def decode_command(transcriber: Transcriber, samples: np.ndarray) -> str | None:
+    """The voice command a short utterance (16 kHz) is, or None.
+
+    Whisper's own reading of the utterance when it is one; else the command phrase Whisper
+    finds about as probable for the audio as that reading (WITHIN, FLOOR). A plain decode
+    often misses a lone word ("skip" came out "Cute!"), and a decode primed with the command
+    words (the earlier way) wrote them for what was none ("Hmm." read "Pause.") or leaked the
+    prompt's other phrases ("pass" read "Pause.", "stop the interview" "Stop. End the
+    interview."). The two ways on the same audio in one run (2026-12-05, scratch
+    ``cmdcompare.py``; this check alone, before the listener's plain transcript):
+
+    | audio | now | prompted decode |
+    | --- | --- | --- |
+    | rendered commands, clean: their command / another | 373 / 8 of 460 | 316 / 17 |
+    | the same at 20 dB SNR | 337 / 2 of 460 | 287 / 11 |
+    | rendered openings ("Hmm.", "Okay, so.", …) read as one | 1 of 100 | 0 |
+    | near-commands ("Pasta.", "I paused.", "Skipper.", …) | 7 of 75 | 16 |
+    | real meeting windows (1.2 and 2 s) read as one | 2 of 922 | 6 |
+
+    (46 phrases in five espeak voices at two speeds; "unpause" is heard "Pause." either way.)
     """
-    reading = transcriber.decode_prompted(samples, COMMAND_PROMPT)
-    if reading is None:
-        return None
-    command = recognise(reading.text)
-    if command is None or reading.logprob >= SURE_LOGPROB:
-        return command
-    heard = plain() if plain is not None else transcriber.transcribe(samples, bounded=True).text
-    return command if recognise(heard) == command else None
+    heard = transcriber.closest_phrase(samples, tuple(WRITTEN), within=WITHIN, floor=FLOOR)
+    command = recognise(heard.text)
+    if command is None and heard.phrase is not None:
+        command = WRITTEN[heard.phrase]
+    return command
