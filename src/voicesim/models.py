@@ -94,9 +94,9 @@ def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bo
 
 DECODE_SEED = 20261204
 """CTranslate2's sampling seed, set before a model is loaded: the sampling that remains (a
-window whose greedy decodes loop on speech) gives the same
-words in every run of the same work. CTranslate2 seeds each of its threads' generators once,
-at its first sampling, so two files decoded in one process in another order can still differ."""
+window whose greedy decodes loop on speech) gives the same words in every run of the same
+work. CTranslate2 seeds each of its threads' generators once, at its first sampling, so two
+files decoded in one process in another order can still differ."""
 
 
 def window_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:

@@ -39,6 +39,7 @@ class Heard:
     """The most probable phrase, when it is within ``within`` of the reading and at least
     ``floor`` (``closest_phrase``)."""
     phrase_logprob: float = float("-inf")
+    """That phrase's log-probability, end of text included."""
 
 
 def closest_phrase(

@@ -2,8 +2,9 @@
 
 One loaded model (Transcriber) serves every decode: the analysed transcript (transcribe),
 a stretch decoded live in one pass (transcribe_once), the quick decode of the last words
-(quick_text) and a short utterance scored against voice-command phrases (closest_phrase). The filler
-judge's one-token question to the same model is in voicesim.analysis.judge_windows.
+(quick_text) and a short utterance scored against the voice-command phrases
+(closest_phrase, in voicesim.phrase_scores). The filler judge's one-token question to the
+same model is in voicesim.analysis.judge_windows.
 Where a window's plain decode fails Whisper's checks, the model decodes it again after a
 verbatim prompt before it samples (DecodeOptions.fallback_prompt; the model class is
 voicesim.models.whisper_model_class). Which of the decoded segments hold speech, and so
