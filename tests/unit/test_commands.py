@@ -83,8 +83,7 @@ def test_real_speech_read_as_stop_after_a_prompt_is_no_command(
     """Real meeting speech (Whisper's plain decode: "It's not where I am", "I mean, I don't
     have the floods"): after a prompt of the command words Whisper wrote "Stop." (the
     earlier way; checked here), which would have ended the interview."""
-    samples, _ = load_audio(shared_fixtures(REPO) / "real" / "ami" / f"{clip}_0-30.flac")
-    window = samples[round(start * 16000) : round((start + seconds) * 16000)]
+    window = _real_window(clip, start, seconds)
     segments, _ = transcriber.model.transcribe(
         window,
         language="en",
@@ -109,8 +108,13 @@ def test_real_speech_an_improbable_phrase_comes_near_is_no_command(
     """Real meeting speech that Whisper reads unsure: a short command phrase ("Stop.",
     "Next.") comes within WITHIN of that reading, but is improbable in itself (under FLOOR).
     Without the floor the first two would end the interview."""
-    samples, _ = load_audio(shared_fixtures(REPO) / "real" / "ami" / f"{clip}_0-30.flac")
-    window = samples[round(start * 16000) : round((start + seconds) * 16000)]
+    window = _real_window(clip, start, seconds)
     near = transcriber.closest_phrase(window, tuple(WRITTEN), within=WITHIN)
     assert near.phrase is not None and near.phrase_logprob < FLOOR  # the hazard is real
     assert decode_command(transcriber, window) is None
+
+
+def _real_window(clip: str, start: float, seconds: float) -> np.ndarray:
+    """``seconds`` of the real set's AMI clip ``clip`` from ``start`` (16 kHz)."""
+    samples, _ = load_audio(shared_fixtures(REPO) / "real" / "ami" / f"{clip}_0-30.flac")
+    return samples[round(start * 16000) : round((start + seconds) * 16000)]
