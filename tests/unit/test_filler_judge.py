@@ -78,7 +78,7 @@ def test_judge_tokens_are_every_single_token_filled_pause_but_the_mm_family(
         text = tok.decode([token_id]).strip()
         if text.isalpha() and is_filled_pause(text) and not text.lower().startswith("m"):
             expected.add(token_id)
-    _, ids = judge_windows._judge_tokens(transcriber)
+    _, ids = judge_windows.judge_tokens(transcriber)
     assert set(ids) == expected
     spelled = {tok.decode([i]) for i in ids}
     assert {" um", " uh", " Um", " Uh", " er", " Hmm"} <= spelled

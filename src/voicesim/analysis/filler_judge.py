@@ -29,6 +29,7 @@ import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
 from voicesim.analysis.filled_pauses import mid, word_slots
+from voicesim.analysis.filler_context import SURE, context_scores, drawn_out
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
 from voicesim.results import Filler, Word
 from voicesim.text import plain
@@ -115,6 +116,10 @@ class Judged:
     words: tuple[float, ...] = ()
     detector: bool = False
     """A filled pause of the acoustic detector's own, scored for its veto."""
+    context: float | None = None
+    """For a span that would be a filled pause (the detector's, or scored ≥ THRESHOLD) but
+    scored under filler_context.SURE: how much more probable the words around it are with
+    a filler there (log; filler_context). None: not checked, or no word near it."""
 
 
 def expected_s(text: str) -> float:
@@ -258,7 +263,15 @@ def judge(
         best[k] = max(best[k], s)
     # Not rounded: a score of 0.49987 rounded to 0.500 passed THRESHOLD (a drawn-out "the"
     # on a real clip, on one machine and not on another).
-    return [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
+    judged = [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
+    ask = [(j.start, j.end) if _unsure(j) else None for j in judged]
+    found = context_scores(transcriber, samples, words, ask, offset=offset)
+    return [replace(j, context=c) for j, c in zip(judged, found, strict=True)]
+
+
+def _unsure(j: Judged) -> bool:
+    """True if j would be a filled pause, but the judge was not sure (filler_context.SURE)."""
+    return (j.detector or j.score >= THRESHOLD) and j.score < SURE
 
 
 def plan(
@@ -303,11 +316,12 @@ def decide(
     A judged span scoring ≥ THRESHOLD is a filled pause unless a filled pause is already
     counted there; a discourse filler over it ("sort of" with the "hmm" in its "of") does
     not hide it. With ``veto``, an acoustic filled pause whose own span Whisper judged
-    under ``veto`` is dropped. Given the ``words``, a filled pause Whisper wrote is then
+    under ``veto`` is dropped, and so is one, or a judged span, whose context says a word
+    drawn out (filler_context). Given the ``words``, a filled pause Whisper wrote is then
     placed on the hum heard in its gap between words (place_written).
     """
-    kept = [f for f in fillers if not (veto is not None and _vetoed(f, judged, veto))]
-    heard = [j for j in judged if j.score >= THRESHOLD]
+    kept = [f for f in fillers if not _vetoed(f, judged, veto)]
+    heard = [j for j in judged if j.score >= THRESHOLD and not drawn_out(j.context)]
     for j in heard:
         if any(f.kind == "filled_pause" and f.start < j.end and j.start < f.end for f in kept):
             continue
@@ -363,8 +377,9 @@ def place_written(
     return [f for k, f in enumerate(out) if k not in used]
 
 
-def _vetoed(f: Filler, judged: Sequence[Judged], veto: float) -> bool:
-    """True if f is an acoustic filled pause whose own span the judge scored under veto.
+def _vetoed(f: Filler, judged: Sequence[Judged], veto: float | None) -> bool:
+    """True if f is an acoustic filled pause whose own span the judge scored under veto,
+    or found a word drawn out in its context.
 
     Its own span: a detector span judged over most of f. The judge scores the detector's
     spans of each block while the block's samples are at hand, and the measures run the
@@ -375,7 +390,8 @@ def _vetoed(f: Filler, judged: Sequence[Judged], veto: float) -> bool:
     if f.source != "acoustic":
         return False
     half = (f.end - f.start) / 2
-    own = [
-        j.score for j in judged if j.detector and min(j.end, f.end) - max(j.start, f.start) > half
-    ]
-    return bool(own) and max(own) < veto
+    own = [j for j in judged if j.detector and min(j.end, f.end) - max(j.start, f.start) > half]
+    if not own:
+        return False
+    low = veto is not None and max(j.score for j in own) < veto
+    return low or all(drawn_out(j.context) for j in own)

@@ -101,9 +101,9 @@ def score_windows(
     model = transcriber.model
     fe = model.feature_extractor
     frames = round(JUDGE_WINDOW_S * SAMPLE_RATE / fe.hop_length)
-    prompt, filler_ids = _judge_tokens(transcriber)
+    prompt, filler_ids = judge_tokens(transcriber)
     scores: list[float] = []
-    feats = [_window_mel(fe, samples[a:b], frames) for a, b in cuts]
+    feats = [window_mel(fe, samples[a:b], frames) for a, b in cuts]
     batch = np.ascontiguousarray(np.stack(feats))
     enc = model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
     results = model.model.generate(
@@ -123,7 +123,7 @@ def score_windows(
     return scores
 
 
-def _window_mel(fe: Any, audio: np.ndarray, frames: int) -> np.ndarray:
+def window_mel(fe: Any, audio: np.ndarray, frames: int) -> np.ndarray:
     """Whisper's normalised log-mel of ``audio`` followed by silence, ``frames`` long.
 
     The same as the feature extractor ``fe`` on the zero-padded window, but the spectrum
@@ -146,7 +146,7 @@ def _window_mel(fe: Any, audio: np.ndarray, frames: int) -> np.ndarray:
 _TOKENS: WeakKeyDictionary[Transcriber, tuple[list[int], list[int]]] = WeakKeyDictionary()
 
 
-def _judge_tokens(transcriber: Transcriber) -> tuple[list[int], list[int]]:
+def judge_tokens(transcriber: Transcriber) -> tuple[list[int], list[int]]:
     """The judge's prompt tokens and the filled-pause token ids (built once per model)."""
     if transcriber not in _TOKENS:
         tok = transcriber.tokenizer()

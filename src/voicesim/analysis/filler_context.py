@@ -1,0 +1,150 @@
+"""Stage: a filled pause heard in context, or a word drawn out.
+
+The filler judge (``judge_windows``) hears a candidate's audio alone, and an "Okaaay" or a
+"Whooo" drawn out over a second sounds like a hum there: on the real set both false filled
+pauses as recorded were such words (EN2002a's "Okay" held 3 s, EN2002b's "Who" 1.4 s), the
+judge scoring them 0.54 and 0.32. Heard with the words around it, Whisper tells them apart:
+the transcript with "um" put there is far less probable than the transcript without it,
+because the sound is the word's. So each acoustic filled pause is checked once more in a
+short window of its context: the words Whisper wrote there are forced through the decoder
+as they are and with the filler put in (between the words, or in place of a word it
+covers), and the log-probabilities compared (:func:`context_scores`). A filled pause whose
+best filler reading is under ``CONTEXT_FLOOR`` of the reading without it is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from voicesim.analysis.judge_windows import window_mel
+from voicesim.audio import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from voicesim.results import Word
+    from voicesim.transcribe import Transcriber
+
+CONTEXT_FLOOR = -10.0
+"""A filled pause whose context score is under this is a word drawn out, not a filler: the
+transcript with the filler is e**10 (about 22 000) times less probable than without it.
+
+Measured (2026-12-05, thirtieth session; scratch ``variants.py``) on every acoustic filled
+pause voicesim reported on the real set in eight recording conditions (as recorded,
+-12 dB, +6 dB, pink noise, a room, MP3, 48 kHz stereo, telephone band: 79 hits, 37 false)
+and on the three rendered sets (51 hits, 2 false). The lowest real hit scored -7.2; on the
+rendered sets espeak's "uh" scored as low as -12.6 ("out of memory uh, I stayed calm"; a
+filler re-rendered moved by up to 3 from run to run). Real set, tp/fp/fn by floor:
+
+| floor | pooled over the conditions | as recorded | rendered hits lost |
+| --- | --- | --- | --- |
+| none | 83/37/69, F1 0.610 | 11/2/8 | – |
+| -12 | 83/32/69, 0.622 | 11/2/8 | 1 |
+| -11 | 83/28/69, 0.631 | 11/1/8 | 2 |
+| **-10** | **83/23/69, 0.643** | **11/0/8** | **2 (of 51)** |
+| -8 | 83/13/69, 0.669 | 11/0/8 | 3 |
+
+Real speech would bear a higher floor; espeak's fillers set it. Checked only where the judge
+was unsure (SURE): the same counts at -10 from 69 checks of 116 (rendered 28 of 53)."""
+SURE = 0.7
+"""A span the judge scored at least this is not checked. Pooled over the conditions above the
+counts are the same at -11 and -10 with every span checked; at -9 one false filled pause
+more stays (EN2004a's "view view" in pink noise, judged 0.84)."""
+PROMPT = "Um, uh, um."
+"""Previous text: a reader who writes fillers. After the filler judge's longer prompt (22
+tokens against 6) the real hits reached down to -9.4 and a check took 1.5× the time; with
+no prompt, down to -12.9."""
+LEAD_S = 2.0
+TAIL_S = 1.5
+"""The context window: this much audio (s) before the filled pause and after it, with the
+words Whisper wrote there."""
+EDGE_S = 0.05
+FORMS = ("um,", "uh,")
+"""The filler as Whisper writes it in running text; capitalised at a sentence's start.
+"hmm" is left out: with it, a drawn-out "Okay" read "Okay. Hmm." (-8.4) and stayed. The
+forms without a comma as well changed no count at -10 above, for 1.7× the time."""
+_SENTENCE_END = (".", "?", "!")
+
+
+def drawn_out(context: float | None) -> bool:
+    """True if a context score says a word drawn out, not a filler (CONTEXT_FLOOR)."""
+    return context is not None and context < CONTEXT_FLOOR
+
+
+def context_scores(
+    transcriber: Transcriber,
+    samples: np.ndarray,
+    words: Sequence[Word],
+    spans: Sequence[tuple[float, float] | None],
+    *,
+    offset: float = 0.0,
+) -> list[float | None]:
+    """For each span (s; minus ``offset`` into samples), how much more probable Whisper
+    finds the words around it with a filled pause there than without (log, < 0 when less):
+    None where no word was written near it (nothing to compare), and for a span None.
+
+    Each span's window (LEAD_S before to TAIL_S after) is encoded alone, and the words
+    lying in it are forced through the decoder after PROMPT (so that Whisper writes the
+    fillers it hears) as written and with each of FORMS put in: at the word boundary
+    nearest the span's middle, and in place of each word the span covers.
+    """
+    return [None if s is None else _score(transcriber, samples, words, *s, offset) for s in spans]
+
+
+def _score(
+    transcriber: Transcriber,
+    samples: np.ndarray,
+    words: Sequence[Word],
+    start: float,
+    end: float,
+    offset: float,
+) -> float | None:
+    import ctranslate2  # heavy; loaded with faster_whisper already when a model is
+
+    t0 = max(offset, start - LEAD_S)
+    t1 = min(offset + len(samples) / SAMPLE_RATE, end + TAIL_S)
+    # A word only grazing the window's edge is left out (Whisper's times are loose).
+    near = [w for w in words if w.end > t0 + EDGE_S and w.start < t1 - EDGE_S]
+    if not near or t1 <= t0:
+        return None
+    tok = transcriber.tokenizer()
+    prompt = [tok.sot_prev, *tok.encode(" " + PROMPT), *tok.sot_sequence, tok.no_timestamps]
+    texts = [tok.encode(" " + " ".join(t)) for t in hypotheses(near, start, end)]
+    model = transcriber.model
+    frames = 2 * int(np.ceil((t1 - t0) * SAMPLE_RATE / model.feature_extractor.hop_length / 2))
+    first, last = (round((t - offset) * SAMPLE_RATE) for t in (t0, t1))
+    mel = window_mel(model.feature_extractor, samples[first:last], frames)
+    encoded = model.model.encode(ctranslate2.StorageView.from_array(mel[None]), to_cpu=True)
+    batch = np.repeat(np.asarray(encoded), len(texts), axis=0)
+    results = model.model.align(
+        ctranslate2.StorageView.from_array(batch),
+        prompt,
+        texts,
+        [frames] * len(texts),
+        median_filter_width=1,  # only the tokens' probabilities are used, not the alignment
+    )
+    logp = [float(np.log(np.maximum(r.text_token_probs, 1e-12)).sum()) for r in results]
+    return max(logp[1:]) - logp[0]
+
+
+def hypotheses(words: Sequence[Word], start: float, end: float) -> list[list[str]]:
+    """The words as written, then with a filler put in at the boundary nearest the span's
+    middle, and in place of each word the span covers more than half of: one list of
+    texts per reading, the first the words as written."""
+    texts = [w.text for w in words]
+    middle = (start + end) / 2
+    at = next((i for i, w in enumerate(words) if (w.start + w.end) / 2 >= middle), len(words))
+    out = [texts]
+    out += [[*texts[:at], f, *texts[at:]] for f in _forms(texts, at)]
+    for i, w in enumerate(words):
+        if min(w.end, end) - max(w.start, start) > 0.5 * max(w.end - w.start, 0.05):
+            out += [[*texts[:i], f, *texts[i + 1 :]] for f in _forms(texts, i)]
+    return out
+
+
+def _forms(texts: Sequence[str], i: int) -> list[str]:
+    """FORMS as written before texts[i]: capitalised at a sentence's start."""
+    if i == 0 or texts[i - 1].endswith(_SENTENCE_END):
+        return [f.capitalize() for f in FORMS]
+    return list(FORMS)

@@ -1,0 +1,112 @@
+"""A filled pause heard in context: the words around it with and without a filler.
+
+Real expectations come from the human reference of ../shared/fixtures/real/manifest.json;
+the whole real set is measured by scripts/measure_analyze.py.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+import numpy as np
+import pytest
+
+from tests.support.paths import REPO
+from voicesim.analysis.filler_context import CONTEXT_FLOOR, context_scores, drawn_out, hypotheses
+from voicesim.analysis.filler_judge import Judged, decide
+from voicesim.audio.files import load_audio
+from voicesim.results import Filler, Word
+from voicesim.testing.corpora.jfk import shared_fixtures
+from voicesim.transcribe import Transcriber
+
+REAL = shared_fixtures(REPO) / "real"
+
+
+def _clip(clip_id: str) -> dict[str, Any]:
+    manifest = json.loads((REAL / "manifest.json").read_text())
+    return next(c for c in manifest if c["id"] == clip_id)
+
+
+def _covering(clip: dict[str, Any], span: tuple[float, float]) -> list[str]:
+    """The reference's words lying over all of span."""
+    return [w["text"] for w in clip["words"] if w["start"] <= span[0] and span[1] <= w["end"]]
+
+
+def test_hypotheses_put_a_filler_between_words_and_in_place_of_a_covered_word() -> None:
+    words = [
+        Word("Okay.", 0.0, 0.4, 0.9),
+        Word("So", 0.5, 0.7, 0.9),
+        Word("and", 1.0, 1.3, 0.2),  # lies in the span: perhaps the filler misheard
+        Word("then", 1.6, 1.9, 0.9),
+    ]
+    got = [" ".join(h) for h in hypotheses(words, 0.9, 1.4)]
+    assert got == [
+        "Okay. So and then",
+        "Okay. So um, and then",  # before the first word whose middle is past the span's
+        "Okay. So uh, and then",
+        "Okay. So um, then",  # in place of "and"
+        "Okay. So uh, then",
+    ]
+    # At a sentence's start the filler is capitalised; "So" is not covered (0.45–0.55 s
+    # lies over half of no word).
+    got = [" ".join(h) for h in hypotheses(words, 0.42, 0.48)]
+    assert got == ["Okay. So and then", "Okay. Um, So and then", "Okay. Uh, So and then"]
+    assert [" ".join(h) for h in hypotheses(words, 2.0, 2.4)][1] == "Okay. So and then um,"
+
+
+def test_no_word_near_a_span_gives_no_context_score() -> None:
+    # Nothing to compare: the model is not needed (None), and an unasked span is None.
+    words = [Word("fine", 0.0, 0.3, 0.9)]
+    samples = np.zeros(16000 * 10, dtype=np.float32)
+    nobody = cast("Transcriber", None)
+    assert context_scores(nobody, samples, words, [(6.0, 6.5), None]) == [None, None]
+    assert not drawn_out(None)
+    assert drawn_out(CONTEXT_FLOOR - 0.01) and not drawn_out(CONTEXT_FLOOR)
+
+
+def test_decision_drops_a_filled_pause_whose_context_says_a_word_drawn_out() -> None:
+    detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
+    low = CONTEXT_FLOOR - 1.0
+    judged = [
+        Judged(1.0, 1.4, 0.3, detector=True, context=low),  # the detector's: a long "Who"
+        Judged(2.0, 2.5, 0.6, context=low),  # heard alone as "uh", in context a word
+        Judged(3.0, 3.5, 0.6, context=CONTEXT_FLOOR + 1.0),  # a filler in context too
+        Judged(4.0, 4.5, 0.9),  # sure: not checked
+    ]
+    kept = decide([detector], judged, veto=0.1)
+    assert [(f.start, f.source) for f in kept] == [(3.0, "acoustic"), (4.0, "acoustic")]
+    # Unchecked (no word near it) stays as the judge decided.
+    assert decide([detector], [Judged(1.0, 1.4, 0.3, detector=True)], veto=0.1) == [detector]
+    # The veto by context holds without the score veto too.
+    assert decide([detector], judged[:1], veto=None) == []
+
+
+@pytest.mark.slow
+def test_real_words_drawn_out_score_under_the_floor_and_real_fillers_over_it(
+    transcriber: Transcriber,
+) -> None:
+    # Where voicesim's candidates found a hum that the reference writes as a word held
+    # long (EN2002a's "Okay", 8.72–11.83 s; EN2002b's "Who", 24.80–26.20 s), and the
+    # reference's own filled pauses (every "um"/"uh" of EN2009b said alone, and EN2005a's).
+    drawn = {"ami_EN2002a_0-30": [(10.61, 11.06)], "ami_EN2002b_0-30": [(24.82, 25.24)]}
+    fillers = {
+        "ami_EN2009b_0-30": [(0.10, 0.35), (7.09, 7.55), (13.04, 13.67)],
+        "ami_EN2005a_0-30": [(15.88, 16.90), (26.45, 27.92)],
+    }
+    for clip_id, spans in {**drawn, **fillers}.items():
+        clip = _clip(clip_id)
+        refs = [(f["start"], f["end"]) for f in clip["filler_times"]]
+        if clip_id in drawn:
+            assert refs == [] or not any(a < s[1] and s[0] < b for a, b in refs for s in spans)
+            assert all(len(_covering(clip, s)) == 1 for s in spans)
+        else:
+            assert all(s in refs for s in spans)
+        samples, _ = load_audio(REAL / clip["file"])
+        words = transcriber.transcribe(samples).words
+        scores = context_scores(transcriber, samples, words, spans)
+        assert all(s is not None for s in scores), (clip_id, scores)
+        if clip_id in drawn:
+            assert all(drawn_out(s) for s in scores), (clip_id, scores)
+        else:
+            assert not any(drawn_out(s) for s in scores), (clip_id, scores)
