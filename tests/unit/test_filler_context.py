@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 from tests.support.paths import REPO
+from voicesim.analysis import filler_context
 from voicesim.analysis.filler_context import CONTEXT_FLOOR, context_scores, drawn_out, hypotheses
 from voicesim.analysis.filler_judge import Judged, decide
+from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word
 from voicesim.testing.corpora.jfk import shared_fixtures
@@ -63,6 +65,36 @@ def test_no_word_near_a_span_gives_no_context_score() -> None:
     assert context_scores(nobody, samples, words, [(6.0, 6.5), None]) == [None, None]
     assert not drawn_out(None)
     assert drawn_out(CONTEXT_FLOOR - 0.01) and not drawn_out(CONTEXT_FLOOR)
+
+
+def test_context_scores_already_known_are_not_computed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Practice checks spans while the answer is spoken; the analysis reuses those scores
+    # when the window's samples and the readings compared are the same.
+    calls: list[tuple[int, tuple[str, ...]]] = []
+
+    def compare(tr: Transcriber, x: np.ndarray, readings: tuple[str, ...]) -> float:
+        calls.append((len(x), readings))
+        return -float(len(calls))
+
+    monkeypatch.setattr(filler_context, "_compare", compare)
+    words = [Word("we", 1.0, 1.3, 0.9), Word("shipped", 2.0, 2.4, 0.9)]
+    x = np.zeros(16000 * 6, dtype=np.float32)
+    nobody = cast("Transcriber", None)
+    known = WindowScores()
+    assert context_scores(nobody, x, words, [(1.4, 1.9)], known=known.context) == [-1.0]
+    assert calls == [(int(16000 * 3.4), ("we shipped", "we um, shipped", "we uh, shipped"))]
+    again = known.copy()
+    assert context_scores(nobody, x, words, [(1.4, 1.9)], known=again.context) == [-1.0]
+    assert len(calls) == 1
+    # Another word near the span is another question: scored afresh.
+    more = [*words, Word("it", 2.5, 2.7, 0.9)]
+    assert context_scores(nobody, x, more, [(1.4, 1.9)], known=again.context) == [-2.0]
+    # In a block starting 1 s into the recording the window starts with the block (1.0–3.4 s).
+    block = x[16000:]
+    assert context_scores(nobody, block, words, [(1.4, 1.9)], offset=1.0, known=known.context)
+    assert len(calls) == 3 and calls[-1][0] == int(16000 * 2.4)
 
 
 def test_decision_drops_a_filled_pause_whose_context_says_a_word_drawn_out() -> None:

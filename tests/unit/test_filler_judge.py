@@ -438,7 +438,7 @@ def test_judging_ahead_gives_the_analysis_the_same_result_sooner(
 
     monkeypatch.setattr(judge_windows, "score_windows", counted)
     kw: dict[str, Any] = {"transcriber": transcriber, "rubric": RUBRIC, "transcript": transcript}
-    sooner = analyze_file(path, frames=frames, scores=WindowScores(early), **kw)
+    sooner = analyze_file(path, frames=frames, scores=early.copy(), **kw)
     at_end = sum(ends)
     ends.clear()
     plain = analyze_file(path, **kw)

@@ -7,19 +7,22 @@ window scores the same whatever else is in its batch (bit for bit; a test checks
 most of them can be scored before the answer ends. After each stretch the live
 transcriber finishes, :class:`JudgeAhead` plans the judge's windows as the analysis will
 (``filler_judge.plan`` over the frames, words and samples so far) and scores those it has
-not scored. The analysis of the stored file then scores only the windows left
-(``analyze_file(scores=)``): the same scores, so the same result as ``voicesim analyze``.
+not scored, then checks in context the spans it was unsure of (``filler_context``). The
+analysis of the stored file then scores only the windows left (``analyze_file(scores=)``):
+the same scores, so the same result as ``voicesim analyze``.
 A window planned differently at the end (the level floor of the whole answer, a word
-decoded later) is simply scored then.
+decoded later) is simply scored then; so is a context whose words changed.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from voicesim.analysis.filler_judge import plan
+from voicesim.analysis.filler_context import context_scores
+from voicesim.analysis.filler_judge import plan, unsure
 from voicesim.analysis.judge_windows import WindowScores, score_windows, window_cuts
 from voicesim.analysis.pipeline import judge_spans
 from voicesim.audio import SAMPLE_RATE
@@ -68,7 +71,7 @@ class JudgeAhead:
         """Stop scoring ahead (after the batch in progress) and give the scores so far."""
         self._stop.set()
         self._pool.shutdown(wait=True)
-        return WindowScores(self._scores)
+        return self._scores.copy()
 
     def _run(self) -> None:
         with self._lock:
@@ -91,8 +94,9 @@ class JudgeAhead:
             return
         x = samples[: round(end * SAMPLE_RATE)]
         extra, known = judge_spans(frames, words)
-        _, spans, _ = plan(frames, words, extra=extra, known=known)
-        todo = sorted({c for c in window_cuts(spans, len(x)) if c not in self._scores})
+        cands, spans, owner = plan(frames, words, extra=extra, known=known)
+        cuts = window_cuts(spans, len(x))
+        todo = sorted({c for c in cuts if c not in self._scores})
         for i in range(0, len(todo), self._batch):
             if self._stop.is_set():
                 return
@@ -101,3 +105,13 @@ class JudgeAhead:
             with self._lock:
                 self._scores.update(zip(part, got, strict=True))
                 self.scored += len(part)
+        # Then the context of those the judge was unsure of (filler_context), one at a time.
+        best = [0.0] * len(cands)
+        for k, cut in zip(owner, cuts, strict=True):
+            best[k] = max(best[k], self._scores[cut])
+        for cand, score in zip(cands, best, strict=True):
+            if self._stop.is_set():
+                return
+            if unsure(replace(cand, score=score)):
+                span = [(cand.start, cand.end)]
+                context_scores(self._transcriber, x, words, span, known=self._scores.context)

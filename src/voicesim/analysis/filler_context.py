@@ -72,6 +72,11 @@ def drawn_out(context: float | None) -> bool:
     return context is not None and context < CONTEXT_FLOOR
 
 
+ContextKey = tuple[int, int, tuple[str, ...]]
+"""What a context score depends on: the window's first and end sample in the recording, and
+the readings compared."""
+
+
 def context_scores(
     transcriber: Transcriber,
     samples: np.ndarray,
@@ -79,6 +84,7 @@ def context_scores(
     spans: Sequence[tuple[float, float] | None],
     *,
     offset: float = 0.0,
+    known: dict[ContextKey, float] | None = None,
 ) -> list[float | None]:
     """For each span (s; minus ``offset`` into samples), how much more probable Whisper
     finds the words around it with a filled pause there than without (log, < 0 when less):
@@ -87,9 +93,14 @@ def context_scores(
     Each span's window (LEAD_S before to TAIL_S after) is encoded alone, and the words
     lying in it are forced through the decoder after PROMPT (so that Whisper writes the
     fillers it hears) as written and with each of FORMS put in: at the word boundary
-    nearest the span's middle, and in place of each word the span covers.
+    nearest the span's middle, and in place of each word the span covers. A score found in
+    ``known`` is not computed again; the others are added to it (practice checks spans while
+    the answer is spoken: ``ahead.JudgeAhead``).
     """
-    return [None if s is None else _score(transcriber, samples, words, *s, offset) for s in spans]
+    known = {} if known is None else known
+    return [
+        None if s is None else _score(transcriber, samples, words, *s, offset, known) for s in spans
+    ]
 
 
 def _score(
@@ -99,22 +110,34 @@ def _score(
     start: float,
     end: float,
     offset: float,
+    known: dict[ContextKey, float],
 ) -> float | None:
-    import ctranslate2  # heavy; loaded with faster_whisper already when a model is
-
     t0 = max(offset, start - LEAD_S)
     t1 = min(offset + len(samples) / SAMPLE_RATE, end + TAIL_S)
     # A word only grazing the window's edge is left out (Whisper's times are loose).
     near = [w for w in words if w.end > t0 + EDGE_S and w.start < t1 - EDGE_S]
     if not near or t1 <= t0:
         return None
+    readings = tuple(" ".join(t) for t in hypotheses(near, start, end))
+    first, last = (round(t * SAMPLE_RATE) for t in (t0, t1))
+    key = (first, last, readings)
+    if key not in known:
+        skip = round(offset * SAMPLE_RATE)  # the block's first sample in the recording
+        known[key] = _compare(transcriber, samples[first - skip : last - skip], readings)
+    return known[key]
+
+
+def _compare(transcriber: Transcriber, samples: np.ndarray, readings: Sequence[str]) -> float:
+    """How much more probable the best of readings[1:] is than readings[0] (log) for these
+    samples, each reading forced through the decoder after PROMPT."""
+    import ctranslate2  # heavy; loaded with faster_whisper already when a model is
+
     tok = transcriber.tokenizer()
     prompt = [tok.sot_prev, *tok.encode(" " + PROMPT), *tok.sot_sequence, tok.no_timestamps]
-    texts = [tok.encode(" " + " ".join(t)) for t in hypotheses(near, start, end)]
+    texts = [tok.encode(" " + r) for r in readings]
     model = transcriber.model
-    frames = 2 * int(np.ceil((t1 - t0) * SAMPLE_RATE / model.feature_extractor.hop_length / 2))
-    first, last = (round((t - offset) * SAMPLE_RATE) for t in (t0, t1))
-    mel = window_mel(model.feature_extractor, samples[first:last], frames)
+    frames = 2 * int(np.ceil(len(samples) / model.feature_extractor.hop_length / 2))
+    mel = window_mel(model.feature_extractor, samples, frames)
     encoded = model.model.encode(ctranslate2.StorageView.from_array(mel[None]), to_cpu=True)
     batch = np.repeat(np.asarray(encoded), len(texts), axis=0)
     results = model.model.align(

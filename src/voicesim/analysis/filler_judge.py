@@ -254,7 +254,7 @@ def judge(
     ``known``: filled pauses Whisper wrote. A candidate overlapping either is not scored:
     a filled pause is already counted there, so decide() would not add it (on a rendered
     5-min answer that is 19 of 77 windows). ``scores``: windows of these samples already
-    scored (see :class:`WindowScores`).
+    scored, and contexts already checked (see :class:`WindowScores`).
     """
     cands, wins, owner = plan(frames, words, extra=extra, known=known)
     best = [0.0] * len(cands)
@@ -264,12 +264,13 @@ def judge(
     # Not rounded: a score of 0.49987 rounded to 0.500 passed THRESHOLD (a drawn-out "the"
     # on a real clip, on one machine and not on another).
     judged = [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
-    ask = [(j.start, j.end) if _unsure(j) else None for j in judged]
-    found = context_scores(transcriber, samples, words, ask, offset=offset)
+    ask = [(j.start, j.end) if unsure(j) else None for j in judged]
+    done = None if scores is None else scores.context
+    found = context_scores(transcriber, samples, words, ask, offset=offset, known=done)
     return [replace(j, context=c) for j, c in zip(judged, found, strict=True)]
 
 
-def _unsure(j: Judged) -> bool:
+def unsure(j: Judged) -> bool:
     """True if j would be a filled pause, but the judge was not sure (filler_context.SURE)."""
     return (j.detector or j.score >= THRESHOLD) and j.score < SURE
 

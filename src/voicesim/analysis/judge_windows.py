@@ -19,6 +19,7 @@ from voicesim.audio import SAMPLE_RATE
 from voicesim.text import is_filled_pause
 
 if TYPE_CHECKING:
+    from voicesim.analysis.filler_context import ContextKey
     from voicesim.transcribe import Transcriber
 
 JUDGE_PROMPT = "Um... uh... um, uh, hmm, uh... um."
@@ -86,8 +87,19 @@ class WindowScores(dict[tuple[int, int], float]):
     in any batch (checked bit for bit by the tests). So practice scores the windows of
     the stretches already transcribed while the person is still speaking
     (:class:`voicesim.analysis.ahead.JudgeAhead`), and the analysis of the stored file
-    scores only the windows left: the same scores, sooner.
+    scores only the windows left: the same scores, sooner. The filled pauses' context
+    scores (filler_context) are kept beside them, in ``context``, for the same reason.
     """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.context: dict[ContextKey, float] = {}
+
+    def copy(self) -> WindowScores:
+        """A copy, context scores too."""
+        out = WindowScores(self)
+        out.context.update(self.context)
+        return out
 
 
 def score_windows(
