@@ -55,6 +55,13 @@ def test_hypotheses_put_a_filler_between_words_and_in_place_of_a_covered_word() 
     got = [" ".join(h) for h in hypotheses(words, 0.42, 0.48)]
     assert got == ["Okay. So and then", "Okay. Um, So and then", "Okay. Uh, So and then"]
     assert [" ".join(h) for h in hypotheses(words, 2.0, 2.4)][1] == "Okay. So and then um,"
+    # An unsure "or" just after the span may be the "uh" itself: Whisper's times for a word
+    # it made of an "uh" lag the sound ("…six months, uh, she…" read "months, or she").
+    late = [Word("months,", 0.0, 0.5, 0.9), Word("or", 0.95, 1.1, 0.3), Word("she", 1.2, 1.4, 0.9)]
+    got = [" ".join(h) for h in hypotheses(late, 0.6, 0.9)]
+    assert got[3:] == ["months, um, she", "months, uh, she"]
+    sure = [late[0], Word("or", 0.95, 1.1, 0.9), late[2]]
+    assert len(hypotheses(sure, 0.6, 0.9)) == 3  # a sure "or" is a word
 
 
 def test_no_word_near_a_span_gives_no_context_score() -> None:

@@ -308,12 +308,12 @@ def absorb_lookalikes(
         if w.filler or plain(w.text) not in _LOOKALIKES or w.end <= w.start:
             continue
         inside = max((min(w.end, f.end) - max(w.start, f.start) for f in pauses), default=0.0)
-        if inside >= min_inside * (w.end - w.start) or _late_echo(words, i, pauses):
+        if inside >= min_inside * (w.end - w.start) or late_echo(words, i, pauses):
             out[i] = replace(w, filler=True)
     return out
 
 
-def _late_echo(
+def late_echo(
     words: Sequence[Word],
     i: int,
     pauses: Sequence[Filler],
