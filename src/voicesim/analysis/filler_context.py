@@ -5,11 +5,12 @@ The filler judge (``judge_windows``) hears a candidate's audio alone, and an "Ok
 pauses as recorded were such words (EN2002a's "Okay" held 3 s, EN2002b's "Who" 1.4 s), the
 judge scoring them 0.54 and 0.32. Heard with the words around it, Whisper tells them apart:
 the transcript with "um" put there is far less probable than the transcript without it,
-because the sound is the word's. So each acoustic filled pause is checked once more in a
-short window of its context: the words Whisper wrote there are forced through the decoder
-as they are and with the filler put in (between the words, or in place of a word it
-covers), and the log-probabilities compared (:func:`context_scores`). A filled pause whose
-best filler reading is under ``CONTEXT_FLOOR`` of the reading without it is dropped.
+because the sound is the word's. So each acoustic filled pause the judge was not sure of
+(SURE) is checked once more in a short window of its context: the words Whisper wrote there
+are forced through the decoder as they are and with the filler put in (between the words,
+or in place of a word that may be the filler misheard), and the log-probabilities compared
+(:func:`context_scores`). A filled pause whose best filler reading is under
+``CONTEXT_FLOOR`` of the reading without it is dropped.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def context_scores(
 
     Each span's window (LEAD_S before to TAIL_S after) is encoded alone, and the words
     lying in it are forced through the decoder after PROMPT (so that Whisper writes the
-    fillers it hears) as written and with each of FORMS put in: at the word boundary
-    nearest the span's middle, and in place of each word the span covers. A score found in
+    fillers it hears) as written and with each of FORMS put in (:func:`hypotheses`). A score
+    found in
     ``known`` is not computed again; the others are added to it (practice checks spans while
     the answer is spoken: ``ahead.JudgeAhead``).
     """
