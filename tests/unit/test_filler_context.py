@@ -50,8 +50,7 @@ def test_hypotheses_put_a_filler_between_words_and_in_place_of_a_covered_word() 
         "Okay. So um, then",  # in place of "and"
         "Okay. So uh, then",
     ]
-    # At a sentence's start the filler is capitalised; "So" is not covered (0.45–0.55 s
-    # lies over half of no word).
+    # At a sentence's start the filler is capitalised; the span (0.42–0.48 s) covers no word.
     got = [" ".join(h) for h in hypotheses(words, 0.42, 0.48)]
     assert got == ["Okay. So and then", "Okay. Um, So and then", "Okay. Uh, So and then"]
     assert [" ".join(h) for h in hypotheses(words, 2.0, 2.4)][1] == "Okay. So and then um,"
