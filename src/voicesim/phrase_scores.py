@@ -90,10 +90,7 @@ class _Utterance:
         self.model = transcriber.model.model
         self.tok = transcriber.tokenizer()
         fe = transcriber.model.feature_extractor
-        window = np.zeros(fe.n_samples, dtype=np.float32)
-        x = np.asarray(samples, dtype=np.float32)[: fe.n_samples]
-        window[: len(x)] = x
-        mel = np.ascontiguousarray(fe(window)[None, :, : fe.nb_max_frames])
+        mel = np.ascontiguousarray(padded_mel(fe, samples, fe.nb_max_frames)[None])
         self.encoded = np.asarray(
             self.model.encode(ctranslate2.StorageView.from_array(mel), to_cpu=True)
         )
@@ -140,6 +137,16 @@ class _Utterance:
                 raise RuntimeError(f"CTranslate2 returned {len(logits)} steps for {len(t)} tokens")
             out.append([_log_softmax(x) for x in logits[: len(t) + 1]])
         return out
+
+
+def padded_mel(fe: Any, samples: np.ndarray, frames: int) -> np.ndarray:
+    """Whisper's log-mel (feature extractor ``fe``) of ``samples`` cut or zero-padded to
+    ``frames`` frames of ``fe.hop_length`` samples: the window Whisper's encoder is given
+    (30 s here; a few seconds for ``Transcriber.quick_texts``)."""
+    window = np.zeros(frames * fe.hop_length, dtype=np.float32)
+    x = np.asarray(samples, dtype=np.float32)[: len(window)]
+    window[: len(x)] = x
+    return np.asarray(fe(window)[:, :frames])
 
 
 def _best_ending(steps: list[np.ndarray], ids: list[int], eot: int) -> tuple[int, float]:

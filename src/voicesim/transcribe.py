@@ -191,12 +191,7 @@ class Transcriber:
         longest = max(len(x) for x in pieces)
         seconds = min(30.0, max(5.0, longest / SAMPLE_RATE + QUICK_PAD_S))
         frames = int(seconds * 100)  # Whisper's mel frames are 10 ms
-        feats = []
-        for piece in pieces:
-            x = np.asarray(piece, dtype=np.float32)
-            window = np.zeros(frames * 160, dtype=np.float32)
-            window[: min(len(x), len(window))] = x[: len(window)]
-            feats.append(model.feature_extractor(window)[:, :frames])
+        feats = [phrase_scores.padded_mel(model.feature_extractor, x, frames) for x in pieces]
         encoded = model.model.encode(
             ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(feats))),
             to_cpu=False,

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from voicesim.analysis.filler_context import context_scores
-from voicesim.analysis.filler_judge import plan, unsure
+from voicesim.analysis.filler_judge import plan, scored, unsure
 from voicesim.analysis.judge_windows import WindowScores, score_windows, window_cuts
 from voicesim.analysis.pipeline import judge_spans
 from voicesim.audio import SAMPLE_RATE
@@ -106,12 +105,9 @@ class JudgeAhead:
                 self._scores.update(zip(part, got, strict=True))
                 self.scored += len(part)
         # Then the context of those the judge was unsure of (filler_context), one at a time.
-        best = [0.0] * len(cands)
-        for k, cut in zip(owner, cuts, strict=True):
-            best[k] = max(best[k], self._scores[cut])
-        for cand, score in zip(cands, best, strict=True):
+        for j in scored(cands, owner, [self._scores[c] for c in cuts]):
             if self._stop.is_set():
                 return
-            if unsure(replace(cand, score=score)):
-                span = [(cand.start, cand.end)]
+            if unsure(j):
+                span = [(j.start, j.end)]
                 context_scores(self._transcriber, x, words, span, known=self._scores.context)

@@ -117,9 +117,8 @@ class Judged:
     detector: bool = False
     """A filled pause of the acoustic detector's own, scored for its veto."""
     context: float | None = None
-    """For a span that would be a filled pause (the detector's, or scored ≥ THRESHOLD) but
-    scored under filler_context.SURE: how much more probable the words around it are with
-    a filler there (log; filler_context). None: not checked, or no word near it."""
+    """For a span :func:`unsure` marks: how much more probable the words around it are with a
+    filler there (log; filler_context). None: not checked, or no word near it."""
 
 
 def expected_s(text: str) -> float:
@@ -257,17 +256,21 @@ def judge(
     scored, and contexts already checked (see :class:`WindowScores`).
     """
     cands, wins, owner = plan(frames, words, extra=extra, known=known)
-    best = [0.0] * len(cands)
     got = filler_probabilities(transcriber, samples, wins, offset=offset, scores=scores)
-    for k, s in zip(owner, got, strict=True):
-        best[k] = max(best[k], s)
-    # Not rounded: a score of 0.49987 rounded to 0.500 passed THRESHOLD (a drawn-out "the"
-    # on a real clip, on one machine and not on another).
-    judged = [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
+    judged = scored(cands, owner, got)
     ask = [(j.start, j.end) if unsure(j) else None for j in judged]
     done = None if scores is None else scores.context
     found = context_scores(transcriber, samples, words, ask, offset=offset, known=done)
     return [replace(j, context=c) for j, c in zip(judged, found, strict=True)]
+
+
+def scored(cands: Sequence[Judged], owner: Sequence[int], got: Sequence[float]) -> list[Judged]:
+    """``plan``'s candidates, each with the best score of its windows (``got``, by ``owner``).
+    Not rounded: a real clip's 0.49987, rounded to 0.500, passed THRESHOLD on one machine only."""
+    best = [0.0] * len(cands)
+    for k, s in zip(owner, got, strict=True):
+        best[k] = max(best[k], s)
+    return [replace(c, score=s) for c, s in zip(cands, best, strict=True)]
 
 
 def unsure(j: Judged) -> bool:
@@ -388,11 +391,9 @@ def _vetoed(f: Filler, judged: Sequence[Judged], veto: float | None) -> bool:
     words kept after the silence check; the spans can then differ a little (a file of
     several blocks, a dropped word), and an exact match would let the filler through.
     """
-    if f.source != "acoustic":
-        return False
     half = (f.end - f.start) / 2
     own = [j for j in judged if j.detector and min(j.end, f.end) - max(j.start, f.start) > half]
-    if not own:
+    if f.source != "acoustic" or not own:
         return False
     low = veto is not None and max(j.score for j in own) < veto
     return low or all(drawn_out(j.context) for j in own)
