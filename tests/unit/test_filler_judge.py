@@ -362,6 +362,36 @@ def test_a_written_um_does_not_move_past_a_word_to_a_hum() -> None:
     assert merge_fillers([um], [after]) == [moved]
 
 
+def test_a_written_uh_takes_its_hum_across_a_word_with_no_time_of_its_own() -> None:
+    # EN2005a as Whisper writes it with the fillers spelt: "to, but, uh, they," with "but,"
+    # at 16.42-16.44 s and "uh," at 16.44-16.44 s, where the reference has "but"
+    # 15.50-15.88 s and one "uh" 15.88-16.90 s. The detector confirmed a hum at 15.91-16.27 s
+    # (before "but,"'s middle) and found an unconfirmed voiced stretch in "they," at
+    # 16.96-17.29 s. The "uh" is the hum: before, it took the stretch in "they," and the
+    # hum counted again on its own.
+    words = [
+        Word("to,", 15.2, 15.56, 0.99),
+        Word("but,", 16.42, 16.44, 0.98),
+        Word("uh,", 16.44, 16.44, 0.04, filler=True),
+        Word("they,", 16.94, 17.52, 0.74),
+    ]
+    uh = Filler("uh", 16.44, 16.44, "filled_pause", "transcript")
+    hum = Candidate(15.91, 16.27, confirmed=True)
+    in_they = Candidate(16.96, 17.29, confirmed=False)
+    assert merge_fillers([uh], [hum, in_they], words) == [
+        Filler("uh", 15.91, 16.27, "filled_pause", "transcript")
+    ]
+    # A word Whisper gave its own time still parts them: the hum is another filler.
+    timed = [words[0], Word("but,", 16.3, 16.44, 0.98), *words[2:]]
+    assert merge_fillers([uh], [hum, in_they], timed) == [
+        Filler("(filled pause)", 15.91, 16.27, "filled_pause", "acoustic"),
+        Filler("uh", 16.96, 17.29, "filled_pause", "transcript"),
+    ]
+    # So does any word for a stretch that does not count on its own.
+    loose = Candidate(15.91, 16.27, confirmed=False)
+    assert merge_fillers([uh], [loose], words) == [uh]
+
+
 @pytest.mark.slow
 def test_a_window_scores_the_same_alone_as_in_any_batch(transcriber: Transcriber) -> None:
     # What lets practice score windows while the answer is spoken (analysis.ahead) and
