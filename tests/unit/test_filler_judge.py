@@ -305,9 +305,14 @@ def test_a_written_um_and_the_hum_judged_in_its_gap_are_one_filler() -> None:
     kept = decide([um], judged, veto=0.1, words=words)
     assert kept == [Filler("um", 7.32, 7.72, "filled_pause", "transcript")]
     # A word between them ("that, uh, so um, the need"): two fillers, one on each side.
-    so = Word("so", 7.74, 7.78, 0.9)
+    so = Word("so", 7.72, 7.78, 0.9)
     kept = decide([um], judged, veto=0.1, words=[*words[:1], so, *words[1:]])
     assert [(f.text, f.start) for f in kept] == [("(filled pause)", 7.32), ("um", 7.8)]
+    # Unless Whisper gave that word no time of its own (filled_pauses.PLACED_S): its place
+    # is a guess, so it parts nothing.
+    stacked = Word("so", 7.78, 7.8, 0.9)
+    kept = decide([um], judged, veto=0.1, words=[*words[:1], stacked, *words[1:]])
+    assert kept == [Filler("um", 7.32, 7.72, "filled_pause", "transcript")]
     # Two hums judged in the gap where Whisper wrote one "um": the nearer is that "um",
     # the other is a second filler.
     two = [Judged(7.2, 7.4, 0.7), Judged(7.5, 7.76, 0.8)]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
-from voicesim.analysis.filled_pauses import mid, word_slots
+from voicesim.analysis.filled_pauses import mid, same_gap
 from voicesim.analysis.filler_context import SURE, context_scores, drawn_out
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
 from voicesim.results import Filler, Word
@@ -340,15 +340,15 @@ def place_written(
 ) -> list[Filler]:
     """A filled pause Whisper wrote, with no judged span or acoustic filled pause of its
     own, takes the nearest acoustic filled pause in the same gap between words
-    (filled_pauses.word_slots) within MATE_S: that is where it sounds, not a second filler.
+    (filled_pauses.same_gap) within MATE_S: that is where it sounds, not a second filler.
 
     Whisper's times for a written filler lag the hum or shrink to nothing: on a real clip
     "that, um, the need" had the "um" at 7.80–7.80 s for a reference "um" at 7.09–7.55 s,
     which the judge heard at 7.32–7.72 s. The two did not overlap, so each such "um" was
     counted twice. Other acoustic filled pauses in that gap stay further fillers, and one
-    across a word from the written "um" is another filler.
+    across a word with a time of its own from the written "um" is another filler.
     """
-    slot = word_slots(words)
+    together = same_gap(words)
     out = list(fillers)
     used: set[int] = set()
 
@@ -364,14 +364,14 @@ def place_written(
     for i, f in enumerate(out):
         if f.kind != "filled_pause" or f.source != "transcript" or heard_at(f):
             continue
-        at, gap = mid(f), slot(mid(f))
+        at = mid(f)
         mates = [
             k
             for k, g in enumerate(out)
             if k not in used
             and g.kind == "filled_pause"
             and g.source == "acoustic"
-            and slot(mid(g)) == gap
+            and together(g, f, counts=True)
             and abs(mid(g) - at) <= MATE_S
         ]
         if mates:
