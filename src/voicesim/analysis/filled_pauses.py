@@ -247,7 +247,7 @@ PLACED_S = 0.04
 """A word Whisper gave less time than this (two of its 20-ms steps) has no place of its own:
 the alignment stacked it on a neighbour. On a real clip, with the fillers spelt, "but, uh,"
 came out at 16.42–16.44 and 16.44–16.44 s for a reference "but" 15.50–15.88 and "uh"
-15.88–16.90 s. 14 % of the real set's words are that short."""
+15.88–16.90 s. 14 % of the real set's words are that short (79 of 566, fillers spelt)."""
 
 
 def same_gap(words: Sequence[Word]) -> Callable[..., bool]:
