@@ -250,7 +250,13 @@ came out at 16.42–16.44 and 16.44–16.44 s for a reference "but" 15.50–15.8
 15.88–16.90 s. 14 % of the real set's words are that short (79 of 566, fillers spelt)."""
 
 
-def same_gap(words: Sequence[Word]) -> Callable[..., bool]:
+class Together(Protocol):
+    """What :func:`same_gap` returns."""
+
+    def __call__(self, a: Span, b: Span, *, counts: bool) -> bool: ...
+
+
+def same_gap(words: Sequence[Word]) -> Together:
     """``together(a, b, counts=...)``: whether two spans lie in the same gap between the
     spoken words (word_slots); with ``counts`` (``a`` is a hum that counts on its own),
     also across words with no place of their own (PLACED_S)."""

@@ -98,9 +98,8 @@ def context_scores(
     Each span's window (LEAD_S before to TAIL_S after) is encoded alone, and the words
     lying in it are forced through the decoder after PROMPT (so that Whisper writes the
     fillers it hears) as written and with each of FORMS put in (:func:`hypotheses`). A score
-    found in
-    ``known`` is not computed again; the others are added to it (practice checks spans while
-    the answer is spoken: ``ahead.JudgeAhead``).
+    found in ``known`` is not computed again; the others are added to it (practice checks
+    spans while the answer is spoken: ``ahead.JudgeAhead``).
     """
     known = {} if known is None else known
     return [
