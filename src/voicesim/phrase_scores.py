@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voicesim.models import storage_view
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -85,23 +87,17 @@ class _Utterance:
     """A short utterance encoded once in Whisper's 30-s window, read freely or forced."""
 
     def __init__(self, transcriber: Transcriber, samples: np.ndarray) -> None:
-        import ctranslate2  # heavy; loaded with faster_whisper already when a model is
-
         self.model = transcriber.model.model
         self.tok = transcriber.tokenizer()
         fe = transcriber.model.feature_extractor
-        mel = np.ascontiguousarray(padded_mel(fe, samples, fe.nb_max_frames)[None])
-        self.encoded = np.asarray(
-            self.model.encode(ctranslate2.StorageView.from_array(mel), to_cpu=True)
-        )
+        mel = padded_mel(fe, samples, fe.nb_max_frames)[None]
+        self.encoded = np.asarray(self.model.encode(storage_view(mel), to_cpu=True))
         self.start = [*self.tok.sot_sequence, self.tok.no_timestamps]
 
     def read(self) -> tuple[Heard, np.ndarray]:
         """Whisper's own reading (greedy) and its first step's log-probabilities."""
-        import ctranslate2
-
         free = self.model.generate(
-            ctranslate2.StorageView.from_array(self.encoded),
+            storage_view(self.encoded),
             [self.start],
             beam_size=1,
             max_length=len(self.start) + FREE_TOKENS,
@@ -116,12 +112,10 @@ class _Utterance:
     def steps(self, prefixes: list[list[int]]) -> list[list[np.ndarray]]:
         """For each token prefix, forced in one batch: the log-probabilities over the
         vocabulary at each of its tokens and at the step after it."""
-        import ctranslate2
-
-        batch = np.ascontiguousarray(np.repeat(self.encoded, len(prefixes), axis=0))
+        batch = np.repeat(self.encoded, len(prefixes), axis=0)
         longest = max(len(t) for t in prefixes)
         results = self.model.generate(
-            ctranslate2.StorageView.from_array(batch),
+            storage_view(batch),
             [self.start + t for t in prefixes],
             beam_size=1,
             # Measured (CTranslate2 4.x): a forced prefix of n tokens returns its n steps'

@@ -24,10 +24,10 @@ from voicesim.audio import SAMPLE_RATE
 from voicesim.errors import ModelError
 from voicesim.models import (
     ALLOW_DOWNLOAD_ENV,
-    DECODE_SEED,
     hub_offline,
     passes_checks,
     resolve_model,
+    storage_view,
     whisper_model_class,
 )
 from voicesim.results import Transcript, Word
@@ -134,9 +134,6 @@ class Transcriber:
         try:
             # Lazy: faster_whisper pulls in ctranslate2 (seconds); only loading a model needs it.
             model_class = whisper_model_class()
-            import ctranslate2  # loaded with faster_whisper just now
-
-            ctranslate2.set_random_seed(DECODE_SEED)
             self._model = model_class(
                 self.model_ref,
                 device="cpu",
@@ -183,8 +180,6 @@ class Transcriber:
 
     def quick_texts(self, pieces: Sequence[np.ndarray], *, max_tokens: int = 92) -> list[str]:
         """``quick_text`` of several pieces, decoded as one batch (one encoder call)."""
-        import ctranslate2  # heavy; loaded with faster_whisper already when a model is
-
         if not pieces:
             return []
         model = self._model
@@ -192,10 +187,7 @@ class Transcriber:
         seconds = min(30.0, max(5.0, longest / SAMPLE_RATE + QUICK_PAD_S))
         frames = int(seconds * 100)  # Whisper's mel frames are 10 ms
         feats = [phrase_scores.padded_mel(model.feature_extractor, x, frames) for x in pieces]
-        encoded = model.model.encode(
-            ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(feats))),
-            to_cpu=False,
-        )
+        encoded = model.model.encode(storage_view(np.stack(feats)), to_cpu=False)
         tokenizer = self.tokenizer()
         prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         results = model.model.generate(

@@ -23,6 +23,7 @@ import numpy as np
 from voicesim.analysis.filled_pauses import late_echo
 from voicesim.analysis.judge_windows import window_mel
 from voicesim.audio import SAMPLE_RATE
+from voicesim.models import storage_view
 from voicesim.results import Filler
 
 if TYPE_CHECKING:
@@ -134,18 +135,16 @@ def _score(
 def _compare(transcriber: Transcriber, samples: np.ndarray, readings: Sequence[str]) -> float:
     """How much more probable the best of readings[1:] is than readings[0] (log) for these
     samples, each reading forced through the decoder after PROMPT."""
-    import ctranslate2  # heavy; loaded with faster_whisper already when a model is
-
     tok = transcriber.tokenizer()
     prompt = [tok.sot_prev, *tok.encode(" " + PROMPT), *tok.sot_sequence, tok.no_timestamps]
     texts = [tok.encode(" " + r) for r in readings]
     model = transcriber.model
     frames = 2 * int(np.ceil(len(samples) / model.feature_extractor.hop_length / 2))
     mel = window_mel(model.feature_extractor, samples, frames)
-    encoded = model.model.encode(ctranslate2.StorageView.from_array(mel[None]), to_cpu=True)
+    encoded = model.model.encode(storage_view(mel[None]), to_cpu=True)
     batch = np.repeat(np.asarray(encoded), len(texts), axis=0)
     results = model.model.align(
-        ctranslate2.StorageView.from_array(batch),
+        storage_view(batch),
         prompt,
         texts,
         [frames] * len(texts),

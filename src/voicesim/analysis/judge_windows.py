@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from voicesim.audio import SAMPLE_RATE
+from voicesim.models import storage_view
 from voicesim.text import is_filled_pause
 
 if TYPE_CHECKING:
@@ -106,8 +107,6 @@ def score_windows(
     transcriber: Transcriber, samples: np.ndarray, cuts: Sequence[tuple[int, int]]
 ) -> list[float]:
     """The filled-pause probability of each window ``samples[first:end]``, in one batch."""
-    import ctranslate2  # heavy; loaded with faster_whisper already when a model is
-
     if not cuts:
         return []
     model = transcriber.model
@@ -116,8 +115,7 @@ def score_windows(
     prompt, filler_ids = judge_tokens(transcriber)
     scores: list[float] = []
     feats = [window_mel(fe, samples[a:b], frames) for a, b in cuts]
-    batch = np.ascontiguousarray(np.stack(feats))
-    enc = model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
+    enc = model.model.encode(storage_view(np.stack(feats)), to_cpu=False)
     results = model.model.generate(
         enc,
         [prompt] * len(feats),
