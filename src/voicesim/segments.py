@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from voicesim.models import PromptedTemperature
-from voicesim.text import compression_ratio, is_filled_pause, loop_start, plain
+from voicesim.text import compression_ratio, is_murmur, loop_start, plain
 
 if TYPE_CHECKING:
     from voicesim.transcribe import DecodeOptions
@@ -54,7 +54,7 @@ def _keep_segment(seg: Any, words: list[Any], opts: DecodeOptions) -> bool:
         return False
     # A segment of nothing but low-confidence filler echoes is the prompt talking; with
     # no prompt it is real talk ("Yeah, yeah, yeah, yeah." at p 0.20 on a real clip).
-    echo = all(is_filled_pause(w.word) or plain(w.word) in _ECHO_WORDS for w in words)
+    echo = all(is_murmur(w.word) or plain(w.word) in _ECHO_WORDS for w in words)
     prompted = opts.verbatim_prompt or isinstance(seg.temperature, PromptedTemperature)
     if prompted and echo and mean_p < 0.3:
         return False

@@ -2,8 +2,9 @@
 
 Every comparison of transcript words (fillers, end-pointing, voice commands, exports, the
 time-warning echo) goes through :func:`plain`; every "is this an um?" through
-:func:`is_filled_pause`; every "did Whisper go round in a loop?" through
-:func:`compression_ratio` (Whisper's own measure) and :func:`loop_start`.
+:func:`is_filled_pause` ("is this a sound, not a word?" through :func:`is_murmur`); every "did
+Whisper go round in a loop?" through :func:`compression_ratio` (Whisper's own measure) and
+:func:`loop_start`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ import re
 import zlib
 from collections.abc import Sequence
 
-_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*m*|hm+|mm+hm+)$")
+_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+)$")
+_BACKCHANNEL = re.compile(r"^(m+h+m+|u+m+h+m+|u+h+h+u+h+|u+h+u+h+)$")
+"""A listener's yes or no, pieces joined: "mm-hmm", "mhm", "um-hmm", "uh-huh", "uh-uh"."""
+_MURMUR_PIECE = re.compile(r"^(m+|h+m+)$")
+"""One half of a hummed two-part answer ("mm-mm", "hm-hmm")."""
 
 
 def plain(text: str, *, keep: str = "") -> str:
@@ -43,15 +48,35 @@ def words_of(text: str) -> list[str]:
 def is_filled_pause(token: str) -> bool:
     """True for "um", "uh", "er", "erm", "ah", "hmm", "hum", "mm", "m" and their spellings.
 
-    Pieces ("mm-hmm") are joined first, but a word spelled out in single letters ("E-R."
-    on a real clip, where someone spelled a name) is letters, not a filler.
+    Pieces ("Uh-h") are joined first, but a word spelled out in single letters ("E-R."
+    on a real clip, where someone spelled a name) is letters, not a filler. A backchannel
+    ("mm-hmm", "mhm", "uh-huh": is_backchannel) is not a filled pause: it answers, it does
+    not hesitate (issue 12 asks for precision where backchannels are heard, and the real
+    set's human reference does not count them).
     """
     if token.isascii() and token.isalpha():  # one plain word already: the quick path
         return bool(_FILLED.match(token.lower()))
     pieces = plain(token).split()
     if len(pieces) > 1 and all(len(p) == 1 for p in pieces):
         return False
+    if len(pieces) == 2 and all(_MURMUR_PIECE.match(p) for p in pieces):
+        return False  # "mm-mm": a hummed no
     return bool(_FILLED.match("".join(pieces)))
+
+
+def is_backchannel(token: str) -> bool:
+    """True for a listener's "mm-hmm", "mhm", "um-hmm", "uh-huh", "uh-uh", "mm-mm" and their
+    spellings."""
+    pieces = plain(token).split()
+    if len(pieces) == 2 and all(_MURMUR_PIECE.match(p) for p in pieces):
+        return True
+    return bool(_BACKCHANNEL.match("".join(pieces)))
+
+
+def is_murmur(token: str) -> bool:
+    """True for a sound that is not a word: a filled pause or a backchannel. What end-pointing
+    and the segment guards pass over; only filled pauses are counted as fillers."""
+    return is_filled_pause(token) or is_backchannel(token)
 
 
 LOOP_REPEATS = 3

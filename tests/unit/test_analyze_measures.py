@@ -21,7 +21,7 @@ from voicesim.results import Transcript, Word
 from voicesim.scoring.rubric import Rubric, load_rubric
 from voicesim.sessions.files import AnswerAudioWriter, write_flac
 from voicesim.testing.signals import SR, silence, tone, white_noise
-from voicesim.text import is_filled_pause
+from voicesim.text import is_backchannel, is_filled_pause, is_murmur
 
 RUBRIC = load_rubric()
 FLAT_ST = RUBRIC.spec("pitch_variation").num("monotone_semitones")
@@ -48,6 +48,29 @@ def test_filled_pause_spellings(token: str) -> None:
 @pytest.mark.parametrize("token", ["a", "I", "and", "on", "her", "summer", "mum"])
 def test_words_are_not_filled_pauses(token: str) -> None:
     assert not is_filled_pause(token)
+
+
+@pytest.mark.parametrize(
+    "token", ["Mm-hmm.", "mm-hmm,", "Mhm.", "Mmhmm", "Um-hmm", "Uh-huh.", "uh-uh", "Mm-mm"]
+)
+def test_backchannels_are_not_filled_pauses(token: str) -> None:
+    # A listener's yes or no answers; it does not hesitate. Issue 12 asks for precision where
+    # backchannels ("mm-hmm", "yeah") are heard, and the real set's human reference does not
+    # count "Mm-hmm" or "Uh-huh" as filled pauses. Still a sound, not a word, for end-pointing.
+    assert not is_filled_pause(token)
+    assert is_backchannel(token)
+    assert is_murmur(token)
+
+
+@pytest.mark.parametrize("token", ["um", "Hmm.", "Mm.", "M", "hum,", "mum", "and"])
+def test_filled_pauses_and_words_are_not_backchannels(token: str) -> None:
+    assert not is_backchannel(token)
+
+
+def test_a_backchannel_is_a_word_not_a_filler() -> None:
+    words, fillers = transcript_fillers(_words("Mm-hmm. I led the team, um, for a year."))
+    assert [f.text for f in fillers] == ["um"]
+    assert [w.filler for w in words] == [False] * 5 + [True] + [False] * 3
 
 
 @pytest.mark.parametrize(

@@ -128,6 +128,9 @@ def test_closing_phrase_length_counts_the_words_to_remove() -> None:
     assert closing_phrase_length(["We", "cut", "costs,", "and", "that's", "my", "answer."]) == 3
     assert closing_phrase_length(["We", "cut", "costs,", "and", "that's", "it."]) == 3
     assert closing_phrase_length(["We", "cut", "costs.", "My", "answer."]) == 2
+    # A murmur before the phrase goes with it: a filled pause or a backchannel.
+    assert closing_phrase_length(["We", "cut", "costs.", "Um,", "that's", "it."]) == 3
+    assert closing_phrase_length(["We", "cut", "costs.", "Mm-hmm,", "that's", "it."]) == 3
     assert closing_phrase_length(["We", "cut", "costs."]) == 0
     assert closing_phrase_length([]) == 0
 

@@ -199,10 +199,11 @@ def test_filler_echoes_of_the_prompt_are_dropped_and_real_talk_is_kept(
 ) -> None:
     # A prompted window that says nothing but unlikely "um"s and "yeah"s is the prompt
     # talking; the same words decoded plainly are a person ("Yeah, yeah, yeah." at p 0.2).
-    echo = "Um, yeah, yeah, um."
+    # A backchannel is such a murmur too, though not a filled pause (text.is_murmur).
+    echo = "Um, yeah, mm-hmm, um."
     assert transcriber.words_of([_segment(echo, 0.2, PromptedTemperature(0.0))]).words == []
     kept = transcriber.words_of([_segment(echo, 0.2, 0.0)]).words
-    assert [w.text for w in kept] == ["Um,", "yeah,", "yeah,", "um."]
+    assert [w.text for w in kept] == ["Um,", "yeah,", "mm-hmm,", "um."]
     sure = transcriber.words_of([_segment(echo, 0.6, PromptedTemperature(0.0))]).words
     assert len(sure) == 4
 

@@ -163,10 +163,10 @@ def judge_tokens(transcriber: Transcriber) -> tuple[list[int], list[int]]:
         prompt = [tok.sot_prev, *tok.encode(" " + JUDGE_PROMPT)]
         prompt += [*tok.sot_sequence, tok.no_timestamps]
         # Every single-token spelling of a filled pause by the one definition
-        # (text.is_filled_pause), except the "mm" family: backchannels such as "mm-hmm"
-        # are not hesitations. Read from the vocabulary's byte-level strings ("Ġum" is " um";
-        # a letter is its own byte): decoding each of the 50k tokens took 0.4 s of a cold
-        # `voicesim analyze`, this 0.06 s, with the same 45 ids.
+        # (text.is_filled_pause), except the "mm" family: a listener's "mm" is as often a
+        # yes (a backchannel, as "mm-hmm" is) as a hesitation. Read from the vocabulary's
+        # byte-level strings ("Ġum" is " um"; a letter is its own byte): decoding each of the
+        # 50k tokens took 0.4 s of a cold `voicesim analyze`, this 0.06 s, with the same 45 ids.
         ids = []
         for piece, token_id in tok.tokenizer.get_vocab().items():
             text = piece.removeprefix("Ġ")

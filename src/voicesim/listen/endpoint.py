@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from voicesim.results import Transcript, Word
-from voicesim.text import is_filled_pause, words_of
+from voicesim.text import is_filled_pause, is_murmur, words_of
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -150,7 +150,7 @@ def _last_part(tokens: list[str], keys: list[str], ends: tuple[str, ...]) -> lis
 def _whole(part: list[tuple[int, str]]) -> bool:
     """True when ``part``, leading "so"/"okay"/"um" aside, is a closing phrase."""
     core = [k for _, k in part]
-    while len(core) > 1 and (core[0] in _LEAD_NOISE or is_filled_pause(core[0])):
+    while len(core) > 1 and (core[0] in _LEAD_NOISE or is_murmur(core[0])):
         core.pop(0)
     return bool(core) and "_".join(core) in WHOLE_CLOSINGS
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from voicesim.results import Filler, Pause, Word
 from voicesim.testing.speech import TrueFiller
-from voicesim.text import is_filled_pause, plain
+from voicesim.text import is_murmur, plain
 
 
 def match_fillers(
@@ -49,9 +49,10 @@ def pause_errors(
 
 
 def spoken_tokens(text: str) -> list[str]:
-    """A reference's or a system's text as plain tokens without filled pauses. AMI spells
+    """A reference's or a system's text as plain tokens without murmurs (filled pauses and
+    backchannels: "um", "mhm"; "mm-hmm" falls apart into "mm" and "hmm"). AMI spells
     letters as "N_E_Z_": the underscores become spaces."""
-    return [t for t in plain(text.replace("_", " ")).split() if not is_filled_pause(t)]
+    return [t for t in plain(text.replace("_", " ")).split() if not is_murmur(t)]
 
 
 TimedWord = tuple[str, float, float]
