@@ -13,7 +13,7 @@ import re
 import zlib
 from collections.abc import Sequence
 
-_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+)$")
+_FILLED = re.compile(r"^(u+h*m+|u+m+|u+h+|e+r+m*|e+h+|a+h+|h+m+|h+u+m+|m+h*)$")
 _BACKCHANNEL = re.compile(r"^(m+h+m+|u+m+h+m+|u+h+h+u+h+|u+h+u+h+)$")
 """A listener's yes or no, pieces joined: "mm-hmm", "mhm", "um-hmm", "uh-huh", "uh-uh"."""
 _MURMUR_PIECE = re.compile(r"^(m+|h+m+)$")
