@@ -59,15 +59,19 @@ def is_filled_pause(token: str) -> bool:
     pieces = plain(token).split()
     if len(pieces) > 1 and all(len(p) == 1 for p in pieces):
         return False
-    if len(pieces) == 2 and all(_MURMUR_PIECE.match(p) for p in pieces):
-        return False  # "mm-mm": a hummed no
+    if _backchannel(pieces):
+        return False  # "mm-mm": a hummed no, which the joined "mmmm" would pass as "mm"
     return bool(_FILLED.match("".join(pieces)))
 
 
 def is_backchannel(token: str) -> bool:
     """True for a listener's "mm-hmm", "mhm", "um-hmm", "uh-huh", "uh-uh", "mm-mm" and their
     spellings."""
-    pieces = plain(token).split()
+    return _backchannel(plain(token).split())
+
+
+def _backchannel(pieces: list[str]) -> bool:
+    """is_backchannel of a token's plain pieces: two hummed halves, or the pieces joined."""
     if len(pieces) == 2 and all(_MURMUR_PIECE.match(p) for p in pieces):
         return True
     return bool(_BACKCHANNEL.match("".join(pieces)))
