@@ -64,9 +64,15 @@ target_s = [10, 40]
 tip = "Name one lesson."
 """
 
+# Sentences tiny.en hears the same wherever the listener cuts them. The first answer opened
+# "I led the redesign of our customer portal" until 2026-12-05: heard "I land and re-denide"
+# or "I land and read the line" in 6 of 8 practice runs through the rig, and over WER 0.2 in
+# 6 of 24 offline decodes of the rendered answer (0.1-0.55 s of silence before, 0.3-1 s
+# after, at 16 kHz and resampled to 48 kHz and back). This opening: word for word in all 24
+# offline, and at most "was" as "when" (WER 0.08) in 8 runs of the spoken-commands test.
 ANSWERS = (
-    "I led the redesign of our customer portal. We moved every page to the new design "
-    "and the support calls went down a lot.",
+    "My last project was a new website for our customers. We moved every page to the new "
+    "design and the support calls went down a lot.",
     "My team plans the work together every Monday. I ask each person what blocks them "
     "and we fix the biggest problem first.",
     "I learned to write shorter reports. My manager reads them faster and we make "
@@ -352,11 +358,9 @@ def test_an_answer_through_channels_that_cancel_is_heard_and_said(
     (answer,) = stored_session(session.home)["answers"]
     assert not answer["skipped"], out
     analysis = answer["analysis"]
-    # One answer, so a wider margin than the three-answer mean of 0.15: tiny.en has heard
-    # its espeak opening "I led the redesign of our" as "I land and read the line" (0.17)
-    # and as "I land and re-denide on my" (7 of 24 words, 0.29; a fresh-clone CI run on
-    # 2026-12-05). Cancelled, nothing was heard at all.
-    assert wer(ANSWERS[0], analysis["transcript"]["text"]) <= 0.35
+    # One answer, so a wider margin than the three-answer mean of 0.15. Cancelled, nothing
+    # was heard at all.
+    assert wer(ANSWERS[0], analysis["transcript"]["text"]) < 0.3
     assert analysis["delivery"]["warnings"] == [FLIPPED]
     assert f"warning: {FLIPPED}" in " ".join(out.split())  # the terminal wraps long lines
 
@@ -443,9 +447,7 @@ def test_sigterm_or_hangup_mid_answer_keeps_a_rescorable_partial_answer(
     session.wait_tone()
     play(pulse, answer_audio(ANSWERS[0]))
     session.wait_tone()
-    # The cut answer opens with the sentences tiny.en hears best in espeak's voice ("I led
-    # the redesign" comes out "I land and re-denide" in about half the runs).
-    spoken = " ".join(ANSWERS[1:] + ANSWERS[:1])
+    spoken = " ".join(ANSWERS)
     player = pulse.play_into_mic(answer_audio(spoken), SR, wait=False)
     time.sleep(5.0)  # a few sentences into the second answer
     session.proc.send_signal(sig)
