@@ -368,22 +368,3 @@ def semitones(f0: np.ndarray) -> np.ndarray:
     """F0 (Hz) as semitones relative to its median; NaN stays NaN."""
     ref = np.nanmedian(f0) if np.any(np.isfinite(f0)) else 100.0
     return 12.0 * np.log2(f0 / ref)
-
-
-def syllable_nuclei(frames: Frames, threshold_db: float, *, start: float, end: float) -> int:
-    """Count syllable nuclei (level peaks ≥ 2 dB prominent in voiced frames) in [start, end] s."""
-    a, b = frames.index(start), frames.index(end) + 1
-    level = frames.rms_db[a:b].astype(np.float64)
-    voiced = voiced_mask(frames, threshold_db)[a:b]
-    if len(level) < 3:
-        return 0
-    smooth = np.convolve(level, np.ones(5) / 5, mode="same")
-    peaks = (smooth[1:-1] > smooth[:-2]) & (smooth[1:-1] >= smooth[2:]) & voiced[1:-1]
-    idx = np.flatnonzero(peaks) + 1
-    count, last_i = 0, -(10**9)
-    for i in idx:
-        dip = smooth[max(0, i - 10) : i].min(initial=smooth[i])
-        if smooth[i] - dip >= 2.0 and (i - last_i) * frames.hop >= 0.1:
-            count += 1
-            last_i = int(i)
-    return count

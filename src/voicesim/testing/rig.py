@@ -243,12 +243,6 @@ class PulseRig:
         """A not-yet-started recorder of ``vs_speaker.monitor`` (use as a context manager)."""
         return SpeakerRecorder({**os.environ, **self.env})
 
-    def record_speaker(self, seconds: float) -> np.ndarray:
-        """Record the speaker's monitor for ``seconds``; 16 kHz mono float32."""
-        rec = self.speaker_recorder().start()
-        time.sleep(seconds)
-        return rec.stop()
-
 
 def _alsa_conf() -> str:
     for d in ("/usr/share/alsa", "/usr/local/share/alsa"):
