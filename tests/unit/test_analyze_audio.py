@@ -390,6 +390,50 @@ def test_non_finite_samples_are_zeroed(tmp_path: Path, speech: np.ndarray) -> No
     samples, _ = load_audio(path)
     assert np.all(np.isfinite(samples))
     assert np.all(samples[100:200] == 0)
+    _, reading = _read(path)
+    assert reading.invalid_s == 101 / SR
+    assert reading.warnings() == [
+        "recording has 0.01 s of samples that are not numbers (NaN or infinite): counted as silence"
+    ]
+
+
+@pytest.mark.parametrize("subtype", ["FLOAT", "DOUBLE"])
+def test_samples_that_are_not_numbers_are_said_with_their_time(
+    tmp_path: Path, speech: np.ndarray, subtype: str
+) -> None:
+    """NaN or Inf in a float recording (a broken plug-in wrote them) are read as silence,
+    and the warning says for how long: a moment counts once whichever channels are bad."""
+    stereo = np.stack([speech, speech], axis=1)
+    stereo[SR // 2 : SR // 2 + SR // 4, 0] = np.nan  # 0.50-0.75 s on the left
+    stereo[SR // 2 + SR // 8 : SR // 2 + 3 * SR // 8, 1] = -np.inf  # 0.625-0.875 s on the right
+    path = tmp_path / "bad.wav"
+    sf.write(str(path), stereo, SR, subtype=subtype)
+    samples, reading = _read(path)
+    assert len(samples) == len(speech) and np.all(np.isfinite(samples))
+    assert reading.invalid_s == 0.375
+    assert reading.warnings() == [
+        "recording has 0.38 s of samples that are not numbers (NaN or infinite): counted as silence"
+    ]
+    sf.write(str(path), np.stack([speech, speech], axis=1), SR, subtype=subtype)
+    assert _read(path)[1] == Reading(samples=len(speech))
+
+
+def test_samples_that_are_not_numbers_in_planar_frames_count_once_per_moment() -> None:
+    """Compressed formats decode to planar frames (one row per channel): the same count."""
+    from fractions import Fraction
+
+    import av
+
+    from voicesim.audio.decode import _mended
+
+    x = np.zeros((2, 1000), dtype=np.float32)
+    x[0, 100:300], x[1, 200:400] = np.nan, np.inf
+    frame = av.AudioFrame.from_ndarray(x, format="fltp", layout="stereo")
+    frame.sample_rate, frame.pts, frame.time_base = 8000, 0, Fraction(1, 8000)  # as decoded
+    reading = Reading()
+    out = _mended(frame, reading).to_ndarray()
+    assert reading.invalid_s == 300 / 8000
+    assert out.shape == (2, 1000) and np.all(np.isfinite(out)) and not out.any()
 
 
 def test_blocks_cover_the_file_and_cut_in_silence(tmp_path: Path) -> None:

@@ -51,6 +51,9 @@ class Reading:
     streams: int = 1
     """Audio streams in the file; the first is read, as faster-whisper reads it (a screen
     recorder's second track, a video's dubbed language)."""
+    invalid_s: float = 0.0
+    """Seconds of a floating-point recording whose samples are not numbers (NaN or
+    infinite; a broken effect or converter wrote them), each read as silence."""
 
     def read(self, chunk: np.ndarray, *, silence: bool = False) -> np.ndarray:
         """Count a chunk about to be handed on (a damaged stretch's silence if ``silence``)."""
@@ -84,6 +87,11 @@ class Reading:
             out.append(
                 f"recording has {self.stretches} damaged {what} ({self.silence_s:.2f} s) that "
                 "could not be decoded: counted as silence"
+            )
+        if self.invalid_s:
+            out.append(
+                f"recording has {max(self.invalid_s, 0.01):.2f} s of samples that are not "
+                "numbers (NaN or infinite): counted as silence"
             )
         if self.cut_at_s is not None:
             out.append(
@@ -174,7 +182,7 @@ def _resampled(items: Iterator[Any], reading: Reading) -> Iterator[np.ndarray]:
             resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
             source = shape
         frame = _flip_second(item) if reading.flipped else item
-        for out in resampler.resample(_mended(frame)):
+        for out in resampler.resample(_mended(frame, reading)):
             yield reading.read(_from_s16(out))
     yield from _rest(resampler, reading)
 
@@ -304,14 +312,23 @@ def _like(frame: Any, x: np.ndarray) -> Any:
 _FLOAT_FORMATS = frozenset({"flt", "fltp", "dbl", "dblp"})
 
 
-def _mended(frame: Any) -> Any:
-    """A floating-point frame with NaN/Inf set to 0 and values clipped to ±1 (any other
-    frame as it is): FFmpeg's conversion to 16-bit would make NaN and 1e30 full scale."""
+def _mended(frame: Any, reading: Reading) -> Any:
+    """A floating-point frame with NaN/Inf set to 0 (their time counted in ``reading``) and
+    values clipped to ±1; any other frame as it is. FFmpeg's conversion to 16-bit would
+    make NaN and 1e30 full scale."""
     if frame.format.name not in _FLOAT_FORMATS:
         return frame
     x = frame.to_ndarray()
-    if np.isfinite(x).all() and np.abs(x).max(initial=0.0) <= 1.0:
+    bad = ~np.isfinite(x)
+    if not bad.any() and np.abs(x).max(initial=0.0) <= 1.0:
         return frame
+    if bad.any():  # a moment counts once, however many of its channels are bad
+        # planar: (channels, samples); packed: (1, samples × channels), interleaved
+        if frame.format.is_planar:
+            moments = bad.any(axis=0)
+        else:
+            moments = bad.reshape(frame.samples, -1).any(axis=1)
+        reading.invalid_s += int(np.count_nonzero(moments)) / frame.sample_rate
     return _like(frame, finite_in_range(x))  # in the frame's own float type
 
 
