@@ -105,6 +105,27 @@ class PackSet:
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions() if q.id == qid), None)
 
+    def require_question(self, qid: str) -> Question:
+        """The question ``qid``; UserError naming the closest ids when no pack has it."""
+        found = self.question(qid)
+        if found is not None:
+            return found
+        ids = [q.id for q in self.questions()]
+        close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.5)
+        if not close:
+            close = [i for i in ids if qid.lower() in i][:3]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `voicesim packs list`"
+        raise UserError(f"unknown question id '{qid}'{hint}")
+
+    def require_pack(self, name: str) -> Pack:
+        """The pack ``name``; UserError naming the packs (and the closest) when none is."""
+        if name in self.packs:
+            return self.packs[name]
+        choices = ", ".join(sorted(self.packs)) or "none"
+        raise UserError(
+            f"unknown pack '{name}' (packs: {choices}){_did_you_mean(name, self.packs)}"
+        )
+
 
 def load_pack(path: Path | str, known_checks: AbstractSet[str]) -> Pack:
     """Read and validate one pack file against the rubric's ``known_checks`` (check names).
@@ -271,16 +292,7 @@ def find_question(
     qid: str, *, known_checks: AbstractSet[str], extra_dirs: Iterable[Path | str] = ()
 ) -> Question:
     """The question with id ``qid`` in any loaded pack; UserError suggesting close ids if none."""
-    packset = load_packs(extra_dirs, known_checks=known_checks)
-    found = packset.question(qid)
-    if found is not None:
-        return found
-    ids = [q.id for q in packset.questions()]
-    close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.5)
-    if not close:
-        close = [i for i in ids if qid.lower() in i][:3]
-    hint = f"; did you mean {', '.join(close)}?" if close else "; see `voicesim packs list`"
-    raise UserError(f"unknown question id '{qid}'{hint}")
+    return load_packs(extra_dirs, known_checks=known_checks).require_question(qid)
 
 
 def select_questions(
@@ -295,12 +307,7 @@ def select_questions(
 
     Unknown pack or category: UserError naming the choices.
     """
-    if pack is not None and pack not in packset.packs:
-        choices = ", ".join(sorted(packset.packs)) or "none"
-        raise UserError(
-            f"unknown pack '{pack}' (packs: {choices}){_did_you_mean(pack, packset.packs)}"
-        )
-    pool = list(packset.packs[pack].questions) if pack else packset.questions()
+    pool = list(packset.require_pack(pack).questions) if pack else packset.questions()
     if category is not None:
         categories = sorted({q.category for q in pool})
         pool = [q for q in pool if q.category == category]

@@ -223,6 +223,24 @@ def test_show_unknown_pack_exits_2_with_suggestion(
     assert main(["packs", "show", "stres"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "did you mean stress" in err
+    # A name like none of them gets no guess ("nope" was "did you mean competency?"), as
+    # `practice --pack nope` gets none: one rule for an unknown pack everywhere.
+    assert main(["packs", "show", "nope"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("voicesim: error: unknown pack 'nope' (packs: competency, ")
+    assert "did you mean" not in err
+
+
+def test_an_unknown_question_id_gets_the_same_hint_in_every_command(
+    capsys: pytest.CaptureFixture[str], voicesim_home: Path
+) -> None:
+    """`score --question` said "(see `voicesim packs list`)" and `practice --question`
+    "unknown question 'x'", without the close ids `analyze --question` offered."""
+    expected = "unknown question id 'exec-salary-expects'; did you mean exec-salary-expect"
+    assert main(["score", "-", "--question", "exec-salary-expects"]) == 2
+    assert expected in capsys.readouterr().err
+    assert main(["practice", "--question", "exec-salary-expects"]) == 2
+    assert expected in capsys.readouterr().err
 
 
 def test_packs_dir_option_and_config(

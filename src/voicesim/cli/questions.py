@@ -4,7 +4,6 @@ pack's questions in practice order (least recently practised first unless --shuf
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ def choose_questions(
     if not packset.packs:
         raise UserError("no question packs could be loaded (see `voicesim packs list`)")
     if getattr(args, "question", None):
-        return [_question(packset, qid) for qid in args.question]
+        return [packset.require_question(qid) for qid in args.question]
     if getattr(args, "rehearse", False):
         return _rehearse(packset, args, store)
     pack, count = args.pack, args.count
@@ -59,17 +58,6 @@ def choose_questions(
         )
         print(f"voicesim: {only}", file=sys.stderr)
     return pool[:count]
-
-
-def _question(packset: Any, qid: str) -> Any:
-    """The question ``qid``; UserError with the closest ids when there is none."""
-    question = packset.question(qid)
-    if question is not None:
-        return question
-    ids = [q.id for q in packset.questions()]
-    close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else " (see `voicesim packs show PACK`)"
-    raise UserError(f"unknown question {qid!r}{hint}")
 
 
 def _rehearse(packset: Any, args: argparse.Namespace, store: SessionStore | None) -> list[Any]:

@@ -6,7 +6,6 @@ Flags: :mod:`voicesim.cli.packs`.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from rich.table import Table
 
 from voicesim.cli.view import term
 from voicesim.config import load_config
-from voicesim.errors import PackError, UserError
+from voicesim.errors import PackError
 from voicesim.packs import categories, load_pack, load_packs
 from voicesim.scoring.rubric import load_rubric
 
@@ -77,12 +76,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one pack's questions with their kind, target length, tip and checks."""
     packset = _packset(args)
-    pack = packset.packs.get(args.pack)
-    if pack is None:
-        close = difflib.get_close_matches(args.pack, list(packset.packs), n=3, cutoff=0.4)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        known = ", ".join(sorted(packset.packs)) or "none"
-        raise UserError(f"unknown pack '{args.pack}' (packs: {known}){hint}")
+    pack = packset.require_pack(args.pack)
     if args.json:
         out = {
             "id": pack.id,

@@ -33,11 +33,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     packs = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=rubric.check_names())
     if args.batch:
         return _batch(args.batch, packs, rubric)
-    question = None
-    if args.question:
-        question = packs.question(args.question)
-        if question is None:
-            raise UserError(f"unknown question id '{args.question}' (see `voicesim packs list`)")
+    question = packs.require_question(args.question) if args.question else None
     texts = [(name, _read(name)) for name in args.files]
 
     scores = []
