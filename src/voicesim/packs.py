@@ -307,7 +307,7 @@ def select_questions(
 
     Unknown pack or category: UserError naming the choices.
     """
-    pool = list(packset.require_pack(pack).questions) if pack else packset.questions()
+    pool = list(packset.require_pack(pack).questions) if pack is not None else packset.questions()
     if category is not None:
         categories = sorted({q.category for q in pool})
         pool = [q for q in pool if q.category == category]

@@ -203,6 +203,8 @@ def test_select_questions_filters_and_shuffles_deterministically() -> None:
     assert [q.id for q in first] == [q.id for q in again] and len(first) == 5
     with pytest.raises(UserError, match="unknown pack 'nope'"):
         select_questions(packset, pack="nope")
+    with pytest.raises(UserError, match="unknown pack ''"):  # `--pack ""` is not "every pack"
+        select_questions(packset, pack="")
     with pytest.raises(UserError, match="no questions in category 'nope'"):
         select_questions(packset, category="nope")
 
