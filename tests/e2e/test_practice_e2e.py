@@ -388,6 +388,10 @@ def test_spoken_commands_and_a_silent_turn(pulse: PulseRig, tmp_path: Path) -> N
     assert not first["skipped"] and wer(ANSWERS[0], first["analysis"]["transcript"]["text"]) < 0.3
     assert by_id["e2e-team"]["skipped"] and by_id["e2e-team"]["ended_by"] == "command"
     assert by_id["e2e-learn"]["skipped"] and by_id["e2e-learn"]["ended_by"] == "no_speech"
+    # Nothing played into the rig's microphone is exact silence, as a muted one gives: said
+    # on screen for both silent turns (and spoken on the re-ask, test_practice_loop).
+    said = " ".join(out.split())  # the terminal wraps long lines
+    assert said.count("The microphone gave exact silence: if you spoke, it may be muted") == 2
 
 
 def test_kill_9_mid_answer_keeps_completed_answers(pulse: PulseRig, tmp_path: Path) -> None:

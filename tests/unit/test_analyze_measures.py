@@ -370,6 +370,19 @@ def test_no_words_means_no_speech() -> None:
     assert "no speech detected" in d.warnings
 
 
+def test_a_silent_recording_is_said_to_be_silent_not_quiet() -> None:
+    """Digital silence said "very quiet (speech mostly under -100 dBFS): move closer to the
+    mic"; a muted microphone is what gives it. A quiet room's noise is only quiet."""
+    none = measure_frames(frame_features(silence(3.0), SR), Transcript("", []), monotone_st=FLAT_ST)
+    assert none.warnings == [
+        "no speech detected",
+        "recording is silent throughout (under -100 dBFS): the microphone may have been muted",
+    ]
+    room = frame_features(white_noise(3.0, level_dbfs=-85.0), SR)
+    said = measure_frames(room, Transcript("", []), monotone_st=FLAT_ST).warnings
+    assert not any("muted" in w for w in said) and any("very quiet" in w for w in said)
+
+
 @pytest.mark.parametrize(
     ("word", "n"),
     [("cat", 1), ("table", 2), ("migration", 3), ("documented", 4), ("made", 1), ("organised", 3)],

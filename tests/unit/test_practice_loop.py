@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from tests.unit.test_feedback import result
-from voicesim.audio.capture import FileMicrophone
+from voicesim.audio.capture import FileMicrophone, is_muted
 from voicesim.audio.speak import SilentSpeaker
 from voicesim.errors import StorageError
 from voicesim.interview import question as question_loop
@@ -89,6 +89,12 @@ def command_turn(word: str) -> Turn:
 
 
 def silent_turn() -> Turn:
+    """Nothing said, in a quiet room: a live microphone's own noise (-70 dBFS)."""
+    return Turn(white_noise(2.0, level_dbfs=-70.0), SR, None, None, "no_speech", None, None)
+
+
+def muted_turn() -> Turn:
+    """Nothing at all: the exact silence a muted microphone delivers."""
     return Turn(silence(2.0), SR, None, None, "no_speech", None, None)
 
 
@@ -125,6 +131,7 @@ def run(
     questions: list[Question],
     mode: str = "standard",
     spoken_feedback: bool = False,
+    reporter: Reporter | None = None,
 ) -> tuple[practice.SessionResult, RecordingSpeaker]:
     speaker = RecordingSpeaker()
     interview = Interview(
@@ -135,10 +142,18 @@ def run(
         store=SessionStore(home),
         transcriber_factory=lambda: transcriber,
         settings=PracticeSettings(spoken_feedback=spoken_feedback),
-        reporter=Reporter(),
+        reporter=reporter or Reporter(),
         rubric=RUBRIC,  # not the one a developer's own config.toml may name
     )
     return interview.run(), speaker
+
+
+class NoticeReporter(Reporter):
+    def __init__(self) -> None:
+        self.notices: list[str] = []
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
 
 
 def stored(home: Path) -> Any:
@@ -175,6 +190,30 @@ def test_silent_turn_is_asked_again_then_skipped(
     (record,) = stored(tmp_path).answers
     assert record.skipped and record.ended_by == "no_speech"
     assert result.summary.rehearse[0].question_id == "a"
+
+
+def test_a_muted_microphone_is_said_aloud_and_on_screen(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    """Exact silence is no quiet room: the re-ask says the microphone may be muted (a
+    hands-free user hears it), and so does the screen, with where to look."""
+    scripted += [muted_turn, muted_turn]
+    reporter = NoticeReporter()
+    _, speaker = run(tmp_path, transcriber, [question("a")], reporter=reporter)
+    asked = [text for text, _ in speaker.said]
+    assert asked[1] == f"{question_loop.MUTED_RETRY_LINE} What about a?"
+    assert "may be muted" in question_loop.MUTED_RETRY_LINE
+    muted = [n for n in reporter.notices if "exact silence" in n and "voicesim devices" in n]
+    assert len(muted) == 2 and reporter.notices[-1] == "No answer heard; skipping this question."
+    (record,) = stored(tmp_path).answers
+    assert record.skipped and record.ended_by == "no_speech"
+
+
+def test_microphone_noise_and_one_bit_dither_are_told_apart() -> None:
+    assert is_muted(silence(1.0))
+    assert is_muted(np.full(SR, 1 / 32768, dtype=np.float32))  # one 16-bit step
+    assert not is_muted(white_noise(1.0, level_dbfs=-80.0))  # a quiet room, a good interface
+    assert not is_muted(np.zeros(0, dtype=np.float32))
 
 
 def test_pause_waits_for_continue_and_stop_ends(

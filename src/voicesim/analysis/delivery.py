@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicesim.analysis.acoustics import (
+    FLOOR_DB,
     levels,
     runs,
     semitones,
@@ -289,7 +290,12 @@ def _warnings(frames: Frames, lv: Levels) -> list[str]:
     n_samples = max(len(frames) * frames.hop * SAMPLE_RATE, 1.0)
     if float(frames.clipped.sum()) / n_samples > CLIPPING_WARN:
         out.append("recording is clipped (too loud): loudness and pitch may be wrong")
-    if lv.speech_db < QUIET_DBFS:
+    if float(frames.rms_db.max()) <= FLOOR_DB:
+        out.append(
+            f"recording is silent throughout (under {FLOOR_DB:.0f} dBFS): the microphone may "
+            "have been muted"
+        )
+    elif lv.speech_db < QUIET_DBFS:
         out.append(
             f"recording is very quiet (speech mostly under {lv.speech_db:.0f} dBFS): "
             "move closer to the mic"

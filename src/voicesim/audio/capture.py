@@ -39,6 +39,16 @@ BLOCK = 512
 STALL_S = 3.0
 """A running device that delivers nothing for this long is taken as lost, seconds."""
 
+MUTED_PEAK = 2 / 32768
+"""A capture whose every sample lies within two 16-bit steps of zero is exact silence: a
+muted microphone, or an input with nothing connected. A live microphone's own noise,
+even in a quiet room, is louder (about -90 to -60 dBFS)."""
+
+
+def is_muted(samples: np.ndarray) -> bool:
+    """True when ``samples`` (float, full scale ±1) hold nothing but exact silence."""
+    return len(samples) > 0 and float(np.max(np.abs(samples))) <= MUTED_PEAK
+
 
 class Microphone(ABC):
     """A source of 16 kHz mono float32 blocks."""

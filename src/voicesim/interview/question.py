@@ -19,6 +19,7 @@ from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.feature_stream import FeatureStream
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio import SAMPLE_RATE
+from voicesim.audio.capture import is_muted
 from voicesim.errors import DeviceError
 from voicesim.interview.cues import warning_line, without_warning_echo
 from voicesim.interview.feedback import AnswerOutcome, Status, scorecard, spoken_feedback
@@ -40,6 +41,13 @@ if TYPE_CHECKING:
     from voicesim.scoring.rubric import Rubric
 
 SILENT_RETRY_LINE = "Take your time. Here is the question again."
+MUTED_RETRY_LINE = (
+    "I cannot hear anything from your microphone. It may be muted. Here is the question again."
+)
+MUTED_NOTICE = (
+    "The microphone gave exact silence: if you spoke, it may be muted or another input "
+    "chosen (`voicesim devices` lists them)."
+)
 PAUSE_LINE = "Paused. Say continue when you are ready."
 RESUME_LINE = "Welcome back."
 
@@ -93,8 +101,13 @@ class QuestionLoop:
                 lead = ""
                 continue
             if turn.ended_by == "no_speech" or command is not None:
+                # Exact silence is said, spoken too: a hands-free user would otherwise
+                # answer a muted microphone question after question.
+                muted = turn.ended_by == "no_speech" and is_muted(turn.audio)
+                if muted:
+                    self.reporter.notice(MUTED_NOTICE)
                 if silent == 0:
-                    silent, lead = 1, SILENT_RETRY_LINE
+                    silent, lead = 1, MUTED_RETRY_LINE if muted else SILENT_RETRY_LINE
                     self.reporter.notice("No answer heard; asking once more.")
                     continue
                 self.reporter.notice("No answer heard; skipping this question.")
