@@ -201,8 +201,10 @@ def test_a_muted_microphone_is_said_aloud_and_on_screen(
     reporter = NoticeReporter()
     _, speaker = run(tmp_path, transcriber, [question("a")], reporter=reporter)
     asked = [text for text, _ in speaker.said]
-    assert asked[1] == f"{question_loop.MUTED_RETRY_LINE} What about a?"
-    assert "may be muted" in question_loop.MUTED_RETRY_LINE
+    assert asked[1] == (
+        "I cannot hear anything from your microphone. It may be muted. "
+        "Here is the question again. What about a?"
+    )
     muted = [n for n in reporter.notices if "exact silence" in n and "voicesim devices" in n]
     assert len(muted) == 2 and reporter.notices[-1] == "No answer heard; skipping this question."
     (record,) = stored(tmp_path).answers

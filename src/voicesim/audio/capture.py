@@ -41,8 +41,9 @@ STALL_S = 3.0
 
 MUTED_PEAK = 2 / 32768
 """A capture whose every sample lies within two 16-bit steps of zero is exact silence: a
-muted microphone, or an input with nothing connected. A live microphone's own noise,
-even in a quiet room, is louder (about -90 to -60 dBFS)."""
+muted microphone, or an input with nothing connected. A live microphone's own noise is
+louder in a quiet room (about -90 to -60 dBFS); a very quiet 24-bit input at low gain could
+fall under it, so what is said of it is "may be muted", "if you spoke"."""
 
 
 def is_muted(samples: np.ndarray) -> bool:
