@@ -320,8 +320,6 @@ def _mended(frame: Any, reading: Reading) -> Any:
         return frame
     x = frame.to_ndarray()
     bad = ~np.isfinite(x)
-    if not bad.any() and np.abs(x).max(initial=0.0) <= 1.0:
-        return frame
     if bad.any():  # a moment counts once, however many of its channels are bad
         # planar: (channels, samples); packed: (1, samples × channels), interleaved
         if frame.format.is_planar:
@@ -329,6 +327,8 @@ def _mended(frame: Any, reading: Reading) -> Any:
         else:
             moments = bad.reshape(frame.samples, -1).any(axis=1)
         reading.invalid_s += int(np.count_nonzero(moments)) / frame.sample_rate
+    elif np.abs(x).max(initial=0.0) <= 1.0:
+        return frame
     return _like(frame, finite_in_range(x))  # in the frame's own float type
 
 
