@@ -123,6 +123,20 @@ def test_trend_directions() -> None:
     assert trend("pace", [140], steady=8, unit="wpm").direction == "n/a"
 
 
+def test_trend_text_says_the_range_and_calls_a_wide_one_uneven() -> None:
+    # The demo's debrief said "pace steady (within 8 wpm); fillers steady (within 1 per 100
+    # words)" over answers at 165, 132 and 165 wpm with 0, 29.2 and 0 fillers per 100 words:
+    # no heading from first to last, but far from alike.
+    pace = trend("pace", [165, 132, 165], steady=8, unit="wpm")
+    assert pace.direction == "steady"
+    assert pace.text == "pace uneven (132–165 wpm), about the same at the end as at the start"
+    fillers = trend("fillers", [0.0, 29.2, 0.0], steady=1, unit="per 100 words", decimals=1)
+    assert fillers.text.startswith("fillers uneven (0.0–29.2 per 100 words)")
+    assert trend("pace", [150, 151, 149], steady=8, unit="wpm").text == "pace steady (149–151 wpm)"
+    rising = trend("pace", [120, 130, 150], steady=8, unit="wpm")
+    assert rising.text == "pace rising by 30.0 wpm from first to last answers (120–150 wpm)"
+
+
 def test_summary_lists_weak_and_skipped_answers_to_rehearse() -> None:
     outcomes = [
         AnswerOutcome(0, "q1", "Tell us about yourself.", "answered", result(overall=82, wpm=120)),

@@ -178,16 +178,28 @@ def _line(o: AnswerOutcome) -> AnswerLine:
     )
 
 
-def trend(measure: str, values: list[float], *, steady: float, unit: str) -> Trend:
-    """Direction of ``values`` over the session (sessions.trend: last third against first third)."""
+def trend(
+    measure: str, values: list[float], *, steady: float, unit: str, decimals: int = 0
+) -> Trend:
+    """Direction of ``values`` over the session (sessions.trend: last third against first third),
+    said with the range the answers spanned (``decimals`` places).
+
+    The heading compares the first and last answers only, so a session whose middle answer
+    ran far off both ends (165, 132, 165 wpm) has no heading; its text says "uneven" with
+    the range, not "steady", which would tell the user the answers were alike.
+    """
     if len(values) < 2:
         return Trend(measure, values, "n/a", 0.0, f"{measure}: too few answers for a trend")
     delta = change(values)
     heading = direction(values, steady=steady)
-    if heading == "steady":
-        text = f"{measure} steady (within {steady:g} {unit})"
+    low, high = min(values), max(values)
+    span = f"{low:.{decimals}f}–{high:.{decimals}f} {unit}"
+    if heading != "steady":
+        text = f"{measure} {heading} by {abs(delta):.1f} {unit} from first to last answers ({span})"
+    elif high - low < steady:
+        text = f"{measure} steady ({span})"
     else:
-        text = f"{measure} {heading} by {abs(delta):.1f} {unit} from first to last answers"
+        text = f"{measure} uneven ({span}), about the same at the end as at the start"
     return Trend(measure, values, heading, delta, text)
 
 
@@ -210,6 +222,7 @@ def summarize(
         [a.fillers_per_100_words or 0.0 for a in scored],
         steady=FILLER_STEADY,
         unit="per 100 words",
+        decimals=1,
     )
     rehearse = [
         a
