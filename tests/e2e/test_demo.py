@@ -36,6 +36,20 @@ def test_every_builtin_question_has_a_candidate_answer() -> None:
     assert candidate_text(q, 0) != candidate_text(q, 1)
 
 
+def test_the_demo_candidate_does_not_give_the_same_answer_twice() -> None:
+    # The default demo (managerial pack, 3 questions) asks three leadership questions, which
+    # all fit the "people" answers: the first and third were the same good answer.
+    questions = select_questions(load_packs(known_checks=CHECKS), pack="managerial", count=3)
+    assert {answer_key(q) for q in questions} == {"people"}
+    said: list[str] = []
+    for n, q in enumerate(questions):
+        said.append(candidate_text(q, n, said))
+    good, rambling = ANSWERS["people"]
+    assert said == [good, rambling, ANSWERS["default"][0]]
+    # With every fitting answer said, one is given again rather than none.
+    assert candidate_text(questions[0], 4, [*said, ANSWERS["default"][1]]) == good
+
+
 @pytest.mark.slow
 def test_demo_without_audio_devices_stores_a_real_session(tmp_path: Path) -> None:
     done = subprocess.run(
@@ -59,12 +73,14 @@ def test_demo_without_audio_devices_stores_a_real_session(tmp_path: Path) -> Non
     import jiwer
 
     fillers = []
+    said: list[str] = []
     for n, (a, q) in enumerate(zip(answers, questions, strict=True)):
         assert a["question"]["id"] == q.id
         assert (session_file.parent / a["answer_audio"]).is_file()
         assert (session_file.parent / a["question_audio"]).is_file()
         analysis = a["analysis"]
-        expected = " ".join(w for w in words(candidate_text(q, n)) if w not in ("um", "uh"))
+        said.append(candidate_text(q, n, said))
+        expected = " ".join(w for w in words(said[-1]) if w not in ("um", "uh"))
         heard = " ".join(w for w in words(analysis["transcript"]["text"]) if w not in ("um", "uh"))
         assert jiwer.wer(expected, heard) < 0.25, (expected, heard)
         fillers.append(len(analysis["delivery"]["fillers"]))

@@ -21,6 +21,8 @@ from voicesim.audio.capture import FileMicrophone, Microphone
 from voicesim.interview.session import Reporter
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from voicesim.audio.speak import Speaker
     from voicesim.interview.modes import Ask, Mode
     from voicesim.interview.session import SessionResult
@@ -145,10 +147,19 @@ def answer_key(question: Any) -> str:
     return "default"
 
 
-def candidate_text(question: Any, number: int) -> str:
-    """The demo candidate's answer to question ``number`` (0-based): good and rambling alternate."""
-    good, rambling = ANSWERS[answer_key(question)]
-    return good if number % 2 == 0 else rambling
+def candidate_text(question: Any, number: int, said: Collection[str] = ()) -> str:
+    """The demo candidate's answer to question ``number`` (0-based): good and rambling alternate.
+
+    An answer already in ``said`` (this session's) is not given again while the general
+    example ("default") of the same quality is unsaid: the default pack's three leadership
+    questions all fit "people", and the demo answered the first and third word for word alike.
+    """
+    quality = GOOD if number % 2 == 0 else RAMBLING
+    for key in (answer_key(question), "default"):
+        text = ANSWERS[key][quality]
+        if text not in said:
+            return text
+    return ANSWERS[answer_key(question)][quality]
 
 
 class CandidateMicrophone(Microphone):
@@ -170,7 +181,7 @@ class CandidateMicrophone(Microphone):
 
     def prepare(self, question: Any) -> None:
         """Render the answer the next :meth:`start` delivers."""
-        text = candidate_text(question, self._asked)
+        text = candidate_text(question, self._asked, self.texts)
         self._asked += 1
         self.texts.append(text)
         audio = self.speaker.render(text, voice=CANDIDATE_VOICE, rate=CANDIDATE_RATE)
