@@ -107,3 +107,30 @@ def test_practice_rejects_a_misspelt_question_with_a_suggestion(tmp_path: Path) 
     assert done.returncode == 2
     assert "did you mean mgr-leadership-effective-leader" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_empty_history_names_the_demo_sessions_it_left_out(tmp_path: Path) -> None:
+    # After a first `voicesim demo`, `history` said "No analysed answers yet. Try `voicesim
+    # demo`": the demo's sessions are left out by default, and nothing said so.
+    store = SessionStore(tmp_path)
+    _session(store, [("mgr-leadership-effective-leader", 70.0)], mode="demo")
+    _session(store, [("mgr-leadership-effective-leader", 60.0)], mode="demo")
+    shown = _cli(tmp_path, "history")
+    assert shown.returncode == 0, shown.stderr
+    assert "2 demo sessions are left out" in shown.stdout
+    assert "--include-demo" in shown.stdout and "Try `voicesim demo`" not in shown.stdout
+    one = _cli(tmp_path, "history", "--question", "mgr-leadership-effective-leader")
+    assert one.returncode == 0, one.stderr
+    assert "2 demo answers are left out" in one.stdout
+    assert "Try `voicesim demo`" in _cli(tmp_path / "empty", "history").stdout
+
+
+def test_history_of_a_misspelt_question_names_the_close_ids(history: SessionStore) -> None:
+    # It said "No answers to mgr-leadershp yet. Ask it with `voicesim practice --question
+    # mgr-leadershp`", which then fails. An id with stored answers is shown even when no
+    # pack has it any more (q-a here).
+    done = _cli(history.root, "history", "--question", "mgr-leadershp")
+    assert done.returncode == 2
+    assert "did you mean mgr-leadership-" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert _cli(history.root, "history", "--question", "q-a").returncode == 0

@@ -23,7 +23,7 @@ from voicesim.review.report import render_report
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.files import atomic_write_text
 from voicesim.sessions.history import history_rows, parse_since, plot_history
-from voicesim.sessions.rehearse import question_attempts
+from voicesim.sessions.rehearse import DEMO_MODE, question_attempts
 from voicesim.sessions.rescore import load_rubric_file, rescore_session
 from voicesim.sessions.store import SessionStore
 from voicesim.transcribe import Transcriber
@@ -135,7 +135,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=1))
     elif not rows:
-        print("No analysed answers yet. Try `voicesim demo` or `voicesim practice`.")
+        demo = [] if args.include_demo else history_rows(
+            _store(), pace_band=band, since=since, category=args.category, include_demo=True
+        )  # fmt: skip
+        print(_no_history(args, len(demo)))
     else:
         history_table(_console(), rows, band)
     if args.plot:
@@ -143,18 +146,49 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_history(args: argparse.Namespace, demo_sessions: int) -> str:
+    """What ``history`` says when it has no row: what was asked for, the demo sessions it
+    left out, and what to do. After a first `voicesim demo` it used to say "No analysed
+    answers yet. Try `voicesim demo`": the demo's sessions are left out by default."""
+    where = "".join(
+        (
+            f" in category {args.category}" if args.category else "",
+            f" since {args.since}" if args.since else "",
+        )
+    )
+    text = f"No analysed answers{where}" + ("." if where else " yet.")
+    if demo_sessions == 1:
+        text += " 1 demo session is left out (the demo's answers are not yours): add"
+        text += " --include-demo to see it."
+    elif demo_sessions:
+        text += f" {demo_sessions} demo sessions are left out (the demo's answers are not"
+        text += " yours): add --include-demo to see them."
+    if not where:
+        text += " Practise with `voicesim practice`." if demo_sessions else (
+            " Try `voicesim demo` or `voicesim practice`."
+        )  # fmt: skip
+    return text
+
+
 def _question_history(args: argparse.Namespace) -> int:
 
-    attempts = question_attempts(_store(), args.question, include_demo=args.include_demo)
-    if args.since:
-        since = parse_since(args.since)
-        attempts = [a for a in attempts if a.created >= since]
+    every = question_attempts(_store(), args.question, include_demo=True)
+    packset = _packset()
+    if not every and packset is not None:
+        packset.require_question(args.question)  # a typo: the close ids named, exit 2
+    since = parse_since(args.since) if args.since else None
+    dated = [a for a in every if since is None or a.created >= since]
+    attempts = [a for a in dated if args.include_demo or a.mode != DEMO_MODE]
     if args.json:
         rows = [{**a.__dict__, "wpm": a.wpm} for a in attempts]
         print(json.dumps(rows, indent=1))
     elif not attempts:
-        print(f"No answers to {args.question} yet. Ask it with `voicesim practice --question "
-              f"{args.question}`.")  # fmt: skip
+        demo = len(dated) - len(attempts)
+        text = f"No answers to {args.question}" + (f" since {args.since}." if since else " yet.")
+        if demo:
+            text += f" {demo} demo answer{' is' if demo == 1 else 's are'} left out: add"
+            text += " --include-demo to see " + ("it." if demo == 1 else "them.")
+        print(f"{text} Ask it with `voicesim practice --question {args.question}`.")
     else:
         attempts_table(_console(), args.question, attempts)
     return 0
