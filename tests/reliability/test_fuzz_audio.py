@@ -57,7 +57,7 @@ def test_random_bytes_are_refused(
 ) -> None:
     path = work / f"random.{ext}" if ext else work / "random"
     path.write_bytes(data)
-    load_or_refuse(path, capfd)
+    assert load_or_refuse(path, capfd) is None  # refused with one line, never "audio"
     sentinel.assert_untouched()
 
 

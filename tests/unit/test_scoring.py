@@ -260,8 +260,12 @@ def test_top_improvements_rank_by_weight_times_gap() -> None:
     assert gains == sorted(gains, reverse=True)
     rest = [c.weight * (100 - c.score) for c in score.criteria if c not in top]
     assert max(rest) <= min(gains)
-    perfect = score_answer(*build(GOOD), question=QUESTION, rubric=RUBRIC)
-    assert all(c.score < 100 for c in top_improvements(perfect))
+    # A criterion at 100 is never named, however heavy; one at weight 0 neither.
+    done = Criterion("fillers", "clarity", 100.0, 2.0)
+    short = Criterion("length", "conciseness", 90.0, 1.0)
+    unweighted = Criterion("pitch", "clarity", 10.0, 0.0)
+    perfect = Criterion("pace", "clarity", 100.0, 1.0)
+    assert top_improvements(Score(95.0, [done, short, unweighted, perfect])) == [short]
 
 
 @pytest.mark.parametrize(

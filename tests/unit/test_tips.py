@@ -88,13 +88,15 @@ def test_an_answer_full_of_fillers_gets_the_filler_tip(tmp_path: Path) -> None:
     transcript, delivery = _filler_answer()
     assert delivery.fillers_per_100_words >= 55
     question = find_question("mgr-leadership-effective-leader", known_checks=CHECKS)
-    # Fillers weighted 2.0 as in the reworked rubric (issue 12/13). With the old weights
-    # (fillers 1.0, a missed expectation 1.2) the same rule rightly picks the expectation.
+    # With the old weights (fillers 1.0, a missed expectation 1.2) the same rule rightly picks
+    # the expectation; the built-in rubric weighs fillers 2.0 (issue 13) and picks them.
     rubric_file = tmp_path / "rubric.toml"
-    rubric_file.write_text("[clarity.fillers]\nweight = 2.0\n")
-    old = score_answer(transcript, delivery, question=question, rubric=load_rubric())
-    assert best_change(old).id in ("fillers", "expectations")
-    score = score_answer(transcript, delivery, question=question, rubric=load_rubric(rubric_file))
+    rubric_file.write_text(
+        "[clarity.fillers]\nweight = 1.0\n[content.expectations]\nweight = 1.2\n"
+    )
+    old = score_answer(transcript, delivery, question=question, rubric=load_rubric(rubric_file))
+    assert best_change(old).id == "expectations"
+    score = score_answer(transcript, delivery, question=question, rubric=load_rubric())
     top = best_change(score)
     assert top is not None and top.id == "fillers", [
         (c.id, c.score, c.weight) for c in score.criteria
