@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -37,11 +38,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     and printed, then each bad one is named on stderr (one line each) and the exit is 2.
     """
 
-    if args.long_pause <= 0:
-        raise UserError(f"--long-pause must be positive, not {args.long_pause}")
+    if not math.isfinite(args.long_pause) or args.long_pause <= 0:  # "nan" parses as a float
+        raise UserError(f"--long-pause must be a positive number of seconds, not {args.long_pause}")
     if args.threads is not None:
         check("model.threads", args.threads, "--threads")
     bad: list[str] = []
+    good = []
     for path in args.files:  # refuse bad files before loading the model
         try:
             probe(path)
@@ -49,7 +51,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             if len(args.files) == 1:
                 raise
             bad.append(str(exc))
-    args.files = [f for f in args.files if not any(str(f) in b for b in bad)]
+        else:
+            good.append(path)
+    args.files = good
     if not args.files:
         raise UserError("; ".join(bad))
 
