@@ -115,3 +115,22 @@ def test_bad_arguments_are_one_line_and_exit_2(
 def test_an_empty_answer_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["score", "-"], capsys, stdin="  \n")
     assert code == 2 and out == "" and "no words to score" in err
+
+
+def test_a_pack_that_fails_to_load_is_named_and_the_rest_are_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `score --packs-dir` with a broken pack said nothing: its questions were just "unknown".
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "broken.toml").write_text("[pack\nid = ", encoding="utf-8")
+    code, out, err = run(["score", "-", "--packs-dir", str(packs), "--question", QID], capsys, GOOD)
+    assert code == 0, err
+    assert out.strip()  # scored with the built-in question
+    warnings = err.strip().splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("voicesim: warning: ")
+    assert "broken.toml" in warnings[0]
+    code, _, err = run(
+        ["score", "-", "--packs-dir", str(packs), "--question", "mine-q1"], capsys, GOOD
+    )
+    assert code == 2 and "broken.toml" in err and "unknown question id 'mine-q1'" in err

@@ -21,14 +21,21 @@ DEFAULT_COUNT = 5
 MODE_PACKS = {"stress": "stress", "rapid": "projective"}
 
 
+def load_question_packs(dirs: list[Any], checks: Any) -> Any:
+    """The built-in packs and those in ``dirs``; each pack that failed to load is named on
+    stderr (one warning line each) while the rest are used."""
+    packset = load_packs(dirs, known_checks=checks)
+    for error in packset.errors:
+        print(f"voicesim: warning: {error}", file=sys.stderr)
+    return packset
+
+
 def choose_questions(
     args: argparse.Namespace, cfg: Config, store: SessionStore | None = None
 ) -> list[Any]:
     """The session's questions: --question ids, --rehearse, or a pack's in practice order."""
     checks = load_rubric().check_names()
-    packset = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=checks)
-    for error in packset.errors:
-        print(f"voicesim: warning: {error}", file=sys.stderr)
+    packset = load_question_packs([*cfg.packs_dirs, *args.packs_dir], checks)
     if not packset.packs:
         raise UserError("no question packs could be loaded (see `voicesim packs list`)")
     if getattr(args, "question", None):

@@ -21,10 +21,10 @@ from rich.table import Table
 
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.audio.files import probe
+from voicesim.cli.questions import load_question_packs
 from voicesim.cli.view import hanging, print_warnings, term
 from voicesim.config import Config, check, load_config
 from voicesim.errors import AudioError, UserError
-from voicesim.packs import find_question
 from voicesim.results import AnalysisResult
 from voicesim.scoring.rubric import Rubric, load_rubric
 from voicesim.scoring.score import top_improvements
@@ -77,7 +77,7 @@ def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, An
         # Questions are checked against the built-in rubric's checks, as everywhere.
         checks = load_rubric().check_names()
         extra = [*cfg.packs_dirs, *args.packs_dir]
-        question = find_question(args.question, known_checks=checks, extra_dirs=extra)
+        question = load_question_packs(extra, checks).require_question(args.question)
     return question, load_rubric(args.rubric or cfg.rubric_path)  # None: the built-in one
 
 

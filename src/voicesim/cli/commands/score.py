@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from voicesim.cli.questions import load_question_packs
 from voicesim.config import load_config
 from voicesim.errors import UserError
-from voicesim.packs import load_packs
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.written import parse_batch, score_batch, score_text
 
@@ -30,7 +30,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     cfg = load_config()
     rubric = load_rubric(args.rubric or cfg.rubric_path)
-    packs = load_packs([*cfg.packs_dirs, *args.packs_dir], known_checks=rubric.check_names())
+    packs = load_question_packs([*cfg.packs_dirs, *args.packs_dir], rubric.check_names())
     if args.batch:
         return _batch(args.batch, packs, rubric)
     question = packs.require_question(args.question) if args.question else None
