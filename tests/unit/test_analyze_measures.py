@@ -378,6 +378,9 @@ def test_a_silent_recording_is_said_to_be_silent_not_quiet() -> None:
         "no speech detected",
         "recording is silent throughout (under -100 dBFS): the microphone may have been muted",
     ]
+    # One floor for every level: the peak of digital silence said -200 dBFS beside -100.
+    assert none.loudness is not None
+    assert (none.loudness.mean_dbfs, none.loudness.peak_dbfs) == (-100.0, -100.0)
     room = frame_features(white_noise(3.0, level_dbfs=-85.0), SR)
     said = measure_frames(room, Transcript("", []), monotone_st=FLAT_ST).warnings
     assert not any("muted" in w for w in said) and any("very quiet" in w for w in said)

@@ -277,7 +277,7 @@ def _loudness(
     return LoudnessStats(
         mean_dbfs=round(float(np.mean(speech)), 1),
         sd_db=round(float(np.std(speech)), 1),
-        peak_dbfs=round(20 * float(np.log10(max(peak, 1e-10))), 1),
+        peak_dbfs=round(20 * float(np.log10(max(peak, 10 ** (FLOOR_DB / 20)))), 1),
         clipping_ratio=round(float(frames.clipped.sum()) / n_samples, 5),
     )
 
