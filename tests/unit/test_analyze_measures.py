@@ -93,6 +93,20 @@ def test_a_backchannel_is_a_word_not_a_filler() -> None:
         ("It was kind of hard.", ["kind of"]),
         ("What kind of team is it?", []),
         ("Um, we shipped, uh, on time.", ["um", "uh"]),
+        # Words that look like fillers and are not (each counted before; SPEC check, s34):
+        ("We work with vendors like Acme.", []),
+        ("Leaders like Steve Jobs inspire people.", []),
+        ("Companies like yours grow fast.", []),
+        ("Like I said, we shipped.", []),
+        ("We had a different kind of project.", []),
+        ("The same sort of problem came up.", []),
+        ("I know you know the product well.", []),
+        ("And you know the hardest part was the data.", ["you know"]),
+        ("To err is human.", []),
+        ("The fans would hum all day.", []),
+        ("It took like twenty minutes.", ["like"]),
+        ("People kind of know it.", ["kind of"]),
+        ("You know, it failed.", ["you know"]),
     ],
 )
 def test_discourse_fillers_in_context(text: str, expected: list[str]) -> None:
@@ -112,6 +126,22 @@ def test_touching_filled_pause_tokens_are_one_filler() -> None:
     marked, fillers = transcript_fillers(words)
     assert [w.filler for w in marked] == [False, True, True, False]
     assert [(f.start, f.end) for f in fillers] == [(0.45, 0.8)]
+
+
+def test_fillers_written_apart_are_counted_apart_however_close() -> None:
+    # "Um, uh, er," counted one filler: the touching rule joined tokens Whisper wrote
+    # apart, and a written answer (score) lays its words end to end.
+    words = [Word("Um,", 0.0, 0.3, 0.5), Word("uh,", 0.3, 0.32, 0.5), Word("er,", 0.32, 0.6, 0.5)]
+    words.append(Word("we", 0.7, 0.8, 0.9))
+    assert [(f.start, f.end) for f in transcript_fillers(words)[1]] == [
+        (0.0, 0.3),
+        (0.3, 0.32),
+        (0.32, 0.6),
+    ]
+    from voicesim.scoring.written import delivery_from_text, transcript_from_text
+
+    for text, n in (("Um, uh, er, we grew revenue.", 3), ("Um um um um. We grew it.", 4)):
+        assert len(delivery_from_text(transcript_from_text(text)).fillers) == n, text
 
 
 def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:

@@ -28,24 +28,52 @@ _LIKE_PREP_AFTER = {
     "a", "an", "the", "this", "that", "these", "those", "me", "him", "her", "us", "them",
     "it", "my", "your", "our", "their", "his", "its", "python", "what",
 }  # fmt: skip
-_YOU_KNOW_NOT_AFTER = {"do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would"}
+_LIKE_PRONOUN_AFTER = {"yours", "mine", "ours", "theirs", "hers", "ones"}
+"""'companies like yours': "like" is a preposition before a pronoun that stands alone."""
+_LIKE_AS = {"said", "say", "says", "mentioned", "discussed", "explained", "told", "planned"}
+"""'like I said', 'like we discussed': "like" means "as" before a subject and one of these."""
+_SUBJECTS = {"i", "we", "you", "they", "he", "she"}
+_YOU_KNOW_NOT_AFTER = {
+    "do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would", "know",
+    "think", "hope", "believe", "assume",
+}  # fmt: skip
+"""'I know you know the product', 'as you know': after these "know" is the verb. A
+determiner after it does not tell: "you know the hardest part was the data" is a filler
+(the rendered main set's, which Whisper writes without a comma)."""
 _YOU_KNOW_OBJECT = {"that", "what", "how", "who", "where", "why", "him", "her", "it", "them"}
-_KIND_NOUN_BEFORE = {"what", "this", "that", "a", "the", "some", "any", "which", "every", "one"}
+_KIND_NOUN_BEFORE = {
+    "what", "this", "that", "a", "the", "some", "any", "which", "every", "one", "my", "our",
+    "your", "his", "her", "their", "its", "same", "different", "new", "other", "another",
+    "right", "wrong", "similar", "certain", "particular", "specific", "special", "best",
+    "worst", "first", "last", "only", "whole", "each", "whatever", "usual", "main", "exact",
+}  # fmt: skip
+"""'a different kind of project': after a determiner or an adjective, "kind" is the noun."""
+_VERB_BEFORE = {"to", "will", "would", "can", "could", "may", "might", "should", "must", "not"}
+_VERB_FILLERS = {"err", "hum"}
+"""'to err', 'the engine would hum': spelled as fillers, verbs after a modal or "to"."""
+
+
+_SEPARATED = (",", ".", "?", "!", ";", ":")
+"""A token ending in one of these was written apart from the next: "Um, uh," are two
+fillers however close Whisper put them."""
 
 
 def transcript_fillers(
-    words: Sequence[Word], *, pause_after_s: float = 0.3
+    words: Sequence[Word], *, pause_after_s: float = 0.3, joins_split: bool = True
 ) -> tuple[list[Word], list[Filler]]:
     """Mark filler tokens in context; return the words (filler flag set) and the fillers.
 
-    A two-word filler ("you know") becomes one Filler spanning both words.
+    A two-word filler ("you know") becomes one Filler spanning both words. With
+    ``joins_split``, filled-pause tokens Whisper split from one sound (touching, nothing
+    written between them: "M", ".M.") are one filler; a written answer (``score``), whose
+    words are laid end to end, passes False: there "um um" is two.
     """
     toks = [plain(w.text) for w in words]
     out = list(words)
     fillers: list[Filler] = []
     i = 0
     while i < len(words):
-        span, kind = _classify(words, toks, i, pause_after_s)
+        span, kind = _classify(words, toks, i, pause_after_s, joins_split)
         if span:
             for j in range(i, i + span):
                 out[j] = replace(words[j], filler=True)
@@ -60,18 +88,19 @@ def transcript_fillers(
 
 
 def _classify(
-    words: Sequence[Word], toks: list[str], i: int, pause_after_s: float
+    words: Sequence[Word], toks: list[str], i: int, pause_after_s: float, joins_split: bool
 ) -> tuple[int, FillerKind]:
     """(number of tokens, kind) of a filler starting at token i, or (0, _)."""
     tok = toks[i]
     prev = toks[i - 1] if i > 0 else ""
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
     comma_after = words[i].text.rstrip().endswith((",", "...", "-"))
-    if is_filled_pause(tok):
+    if is_filled_pause(tok) and not (tok in _VERB_FILLERS and prev in _VERB_BEFORE):
         # Whisper sometimes splits one "mm" into touching tokens ("M", ".M."): one filler.
         span = 1
-        while i + span < len(toks) and is_filled_pause(toks[i + span]):
-            if words[i + span].start - words[i + span - 1].end > 0.05:
+        while joins_split and i + span < len(toks) and is_filled_pause(toks[i + span]):
+            before = words[i + span - 1]
+            if words[i + span].start - before.end > 0.05 or before.text.endswith(_SEPARATED):
                 break
             span += 1
         return span, "filled_pause"
@@ -108,7 +137,15 @@ def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
         return True
     if prev in _LIKE_VERB_BEFORE or prev in _LIKE_PREP_BEFORE:
         return False
-    return nxt not in _LIKE_PREP_AFTER
+    after = toks[i + 2] if i + 2 < len(toks) else ""
+    if nxt in _SUBJECTS and after in _LIKE_AS:
+        return False
+    # A name after it ("vendors like Acme"): Whisper capitalises names, not a filler's next
+    # word, except after a sentence's end or for "I".
+    named = i + 1 < len(words) and words[i + 1].text[:1].isupper() and nxt != "i"
+    if named and not words[i].text.rstrip().endswith((".", "?", "!")):
+        return False
+    return nxt not in _LIKE_PREP_AFTER and nxt not in _LIKE_PRONOUN_AFTER
 
 
 def _you_know_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:

@@ -36,13 +36,13 @@ def transcript_from_text(text: str, wpm: float = WRITTEN_WPM) -> Transcript:
         )
         for n, m in enumerate(_WORD.finditer(text))
     ]
-    words, _ = transcript_fillers(raw)
+    words, _ = transcript_fillers(raw, joins_split=False)  # "um um" written is two
     return Transcript(text=" ".join(text.split()), words=words)
 
 
 def delivery_from_text(transcript: Transcript) -> Delivery:
     """Word and filler counts of a written answer; no pauses, pitch or level (no audio)."""
-    words, fillers = transcript_fillers(transcript.words)
+    words, fillers = transcript_fillers(transcript.words, joins_split=False)
     spoken = [w for w in words if not w.filler]
     span = words[-1].end - words[0].start if words else 0.0
     minutes = span / 60.0
