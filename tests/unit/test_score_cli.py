@@ -81,7 +81,7 @@ def test_batch_is_one_line_out_per_line_in_in_order(
         ("not json", "line 2: not valid JSON"),
         ('{"id": "x"}', "line 2: 'text' must be a string"),
         ('{"id": 7, "text": "hi"}', "line 2: 'id' must be a non-empty string"),
-        ('{"id": "x", "text": "  "}', "line 2: 'text' is empty"),
+        ('{"id": "x", "text": "  "}', "line 2: 'text' has no words"),
         ('{"id": "x", "question": "no-such-q", "text": "hi"}', "line 2: unknown question id"),
         ("[1, 2]", "line 2: expected a JSON object"),
     ],
@@ -134,3 +134,22 @@ def test_a_pack_that_fails_to_load_is_named_and_the_rest_are_used(
         ["score", "-", "--packs-dir", str(packs), "--question", "mine-q1"], capsys, GOOD
     )
     assert code == 2 and "broken.toml" in err and "unknown question id 'mine-q1'" in err
+
+
+def test_an_answer_of_fillers_only_is_scored_with_every_group_and_what_was_said(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # It scored {"conciseness": 0} alone with "Nothing was heard: check the microphone",
+    # and a line of punctuation did the same.
+    line = json.dumps({"id": "f", "text": "Um, uh, hmm."})
+    code, out, err = run(["score", "--batch", "-"], capsys, line + "\n")
+    assert code == 0, err
+    score = json.loads(out)["score"]
+    assert score["groups"] == {"clarity": 0.0, "conciseness": 0.0, "content": 0.0}
+    (criterion,) = score["criteria"]
+    assert criterion["evidence"][0]["text"] == "only filler words: “um”, “uh”, “hmm”"
+    assert "microphone" not in criterion["tip"]
+    code, out, err = run(["score", "--batch", "-"], capsys, '{"id": "p", "text": "... --- !!!"}\n')
+    assert code == 2 and out == "" and "line 1: 'text' has no words" in err
+    code, out, err = run(["score", "-"], capsys, "... !!!")
+    assert code == 2 and "no words to score" in err

@@ -14,7 +14,7 @@ from voicesim.interview.tips import best_change, off_topic, speakable, spoken_ti
 from voicesim.packs import find_question, load_packs
 from voicesim.results import Criterion, Delivery, Score, Transcript, Word
 from voicesim.scoring.rubric import load_rubric
-from voicesim.scoring.score import score_answer
+from voicesim.scoring.score import NOTHING_HEARD, ONLY_FILLERS, score_answer
 from voicesim.scoring.tokens import tokens_of
 
 CHECKS = load_rubric().check_names()
@@ -158,7 +158,7 @@ def _every_builtin_tip() -> list[str]:
             if key.startswith("tip"):
                 tips.append(spec.tip(key, **values))
     tips += [c.tip for c in rubric.checks.values()]
-    tips.append("Nothing was heard: check the microphone and answer aloud.")
+    tips += [NOTHING_HEARD, ONLY_FILLERS]
     return tips
 
 

@@ -42,7 +42,7 @@ def score_answer(
     qid = question.id if question else None
     tokens = tokens_of(transcript)
     if not [t for t in tokens if not t.filler]:
-        return _no_speech(rubric, qid)
+        return _no_speech(rubric, qid, [t.text for t in tokens])
     sentences = sentences_of(tokens, rubric.spec("rambling").num("pause_split_s"))
     heard: list[Criterion | None] = [
         clarity.pace(tokens, delivery, rubric),
@@ -90,18 +90,26 @@ def _weighted(criteria: list[Criterion]) -> float:
     return round(sum(c.score * c.weight for c in criteria) / total, 1)
 
 
-def _no_speech(rubric: Rubric, qid: str | None) -> Score:
+NOTHING_HEARD = "Nothing was heard: check the microphone and answer aloud."
+ONLY_FILLERS = "Only filler words, no answer: say what you did in full sentences."
+
+
+def _no_speech(rubric: Rubric, qid: str | None, fillers: list[str]) -> Score:
+    """An answer with no word but fillers (or none at all): 0 in every group (SPEC §3b names
+    all three), with what was heard. "Um, uh." was told "Nothing was heard"."""
     spec = rubric.spec("length")
+    said = ", ".join(f"“{t}”" for t in dict.fromkeys(fillers))
     criterion = Criterion(
         id="length",
         group="conciseness",
         score=0.0,
         weight=spec.weight,
-        evidence=[Evidence("no speech detected")],
-        tip="Nothing was heard: check the microphone and answer aloud.",
+        evidence=[Evidence(f"only filler words: {said}" if fillers else "no speech detected")],
+        tip=ONLY_FILLERS if fillers else NOTHING_HEARD,
         label=spec.label,
     )
-    return Score(overall=0.0, criteria=[criterion], groups={"conciseness": 0.0}, question_id=qid)
+    groups: dict[str, float] = dict.fromkeys(_GROUPS, 0.0)
+    return Score(overall=0.0, criteria=[criterion], groups=groups, question_id=qid)
 
 
 def top_improvements(score: Score, n: int = 3) -> list[Criterion]:

@@ -25,6 +25,12 @@ comfortable band, so time-based criteria (length, getting to the point) read a w
 answer as it would sound said at an ordinary pace."""
 
 _WORD = re.compile(r"\S+")
+_LETTER = re.compile(r"\w")
+
+
+def has_words(text: str) -> bool:
+    """True if ``text`` has a letter or digit to score (not only blanks or punctuation)."""
+    return _LETTER.search(text) is not None
 
 
 def transcript_from_text(text: str, wpm: float = WRITTEN_WPM) -> Transcript:
@@ -103,8 +109,8 @@ def _batch_item(line: str, n: int, find: Callable[[str], Question | None]) -> Ba
         raise UserError(f"line {n}: 'id' must be a non-empty string")
     if not isinstance(text, str):
         raise UserError(f"line {n}: 'text' must be a string")
-    if not text.strip():
-        raise UserError(f"line {n}: 'text' is empty")
+    if not has_words(text):
+        raise UserError(f"line {n}: 'text' has no words")
     question = None
     if qid is not None:
         if not isinstance(qid, str):

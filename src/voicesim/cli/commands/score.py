@@ -18,7 +18,7 @@ from voicesim.cli.questions import load_question_packs
 from voicesim.config import load_config
 from voicesim.errors import UserError
 from voicesim.scoring.rubric import load_rubric
-from voicesim.scoring.written import parse_batch, score_batch, score_text
+from voicesim.scoring.written import has_words, parse_batch, score_batch, score_text
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -38,7 +38,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     scores = []
     for name, text in texts:
-        if not text.strip():
+        if not has_words(text):
             raise UserError(f"{name}: no words to score")
         scores.append((name, score_text(text, question, rubric)))
     if args.json:
