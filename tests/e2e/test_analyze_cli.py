@@ -261,3 +261,21 @@ def test_a_second_audio_stream_is_named_and_the_advice_printed_as_written(
     assert "my fellow Americans" in out
     assert "file has 2 audio streams: analysed the first" in out
     assert "(ffmpeg -i FILE -map 0:a:1 second.wav)" in out
+
+
+def test_a_word_taken_for_a_filled_pause_is_shown_once() -> None:
+    # "…small shops, uh, my parents…" written "shops or my": the "or" is flagged as the
+    # acoustic filled pause it lies in. The summary showed both "{or}" and "{(um)}" for
+    # the one filler counted; replay and the exports showed one.
+    from voicesim.analysis.timeline import timeline
+    from voicesim.cli.commands.analyze import marked_transcript
+    from voicesim.results import AnalysisResult, AudioInfo, Delivery, Filler, Transcript, Word
+
+    words = [Word("shops", 4.4, 4.86, 0.9), Word("or", 4.86, 5.38, 0.4, filler=True)]
+    words.append(Word("my", 5.4, 5.6, 0.9))
+    uh = Filler("(filled pause)", 4.89, 5.2, "filled_pause", "acoustic")
+    delivery = Delivery(1.2, 2, 100.0, 4.0, 3, 1.2, fillers=[uh])
+    transcript = Transcript("shops or my", words)
+    result = AnalysisResult(AudioInfo("", 6.0, 16000), transcript, delivery, Score(50.0))
+    assert marked_transcript(result) == "shops [bold yellow]{(um)}[/bold yellow] my"
+    assert [t.text for t in timeline(result)] == ["shops", "(filled pause)", "my"]

@@ -20,6 +20,7 @@ from rich.rule import Rule
 from rich.table import Table
 
 from voicesim.analysis.pipeline import analyze_file
+from voicesim.analysis.timeline import timeline
 from voicesim.audio.files import probe
 from voicesim.cli.questions import load_question_packs
 from voicesim.cli.view import hanging, print_warnings, term
@@ -157,20 +158,20 @@ def print_summary(
 
 
 def marked_transcript(result: AnalysisResult) -> str:
-    """Rich markup of the transcript: fillers in {braces}; long pauses and filled
-    pauses nobody wrote down inserted where they happened."""
-    d = result.delivery
-    events: list[tuple[float, str]] = []
-    for w in result.transcript.words:
-        text = escape(w.text)
-        events.append((w.start, f"[bold yellow]{{{text}}}[/bold yellow]" if w.filler else text))
-    for f in d.fillers:
-        if f.source == "acoustic":
-            events.append((f.start, "[bold yellow]{(um)}[/bold yellow]"))
-    for p in d.long_pauses:
-        events.append((p.start, f"[magenta]⏸{p.duration:.1f}s[/magenta]"))
-    events.sort(key=lambda e: e[0])
-    return " ".join(text for _, text in events)
+    """Rich markup of the transcript, read from the one timeline replay, the report and the
+    exports read (``analysis.timeline``): fillers in {braces}, a filled pause nobody wrote
+    down as {(um)}, long pauses where they happened. A word taken for a filled pause ("or"
+    in an "uh") is that one filler, not shown twice."""
+    parts = []
+    for token in timeline(result):
+        if token.kind == "word":
+            parts.append(escape(token.text))
+        elif token.kind == "filler":
+            text = "(um)" if token.source == "acoustic" else token.text
+            parts.append(f"[bold yellow]{{{escape(text)}}}[/bold yellow]")
+        elif token.long:
+            parts.append(f"[magenta]⏸{token.end - token.start:.1f}s[/magenta]")
+    return " ".join(parts)
 
 
 def _band(value: float, good: tuple[float, float], bad: tuple[float, float]) -> str:
