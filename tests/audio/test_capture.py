@@ -24,7 +24,8 @@ from voicesim.testing.signals import silence
 from voicesim.testing.speech import render
 
 
-def _collect(mic: DeviceMicrophone | FileMicrophone, seconds: float) -> np.ndarray:
+def _blocks(mic: DeviceMicrophone | FileMicrophone, seconds: float) -> list[np.ndarray]:
+    """The blocks ``mic.read()`` returns, as returned, until ``seconds`` of audio came."""
     blocks: list[np.ndarray] = []
     got = 0
     deadline = time.monotonic() + seconds + 5
@@ -33,6 +34,11 @@ def _collect(mic: DeviceMicrophone | FileMicrophone, seconds: float) -> np.ndarr
         if block is not None:
             blocks.append(block)
             got += len(block)
+    return blocks
+
+
+def _collect(mic: DeviceMicrophone | FileMicrophone, seconds: float) -> np.ndarray:
+    blocks = _blocks(mic, seconds)
     return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
 
 
@@ -41,21 +47,35 @@ def test_file_microphone_delivers_lead_silence_then_samples_then_silence() -> No
     mic = FileMicrophone(speed=0)
     mic.queue(tone, 16000, lead_silence=0.5)
     mic.start()
-    out = _collect(mic, 2.0)
-    assert all(len(b) == BLOCK for b in [out[:BLOCK]])
+    blocks = _blocks(mic, 2.0)
+    assert len(blocks) >= 2 * 16000 // BLOCK
+    assert [len(b) for b in blocks] == [BLOCK] * len(blocks)
+    out = np.concatenate(blocks)
     assert np.all(out[:8000] == 0)
     assert np.all(out[8000:24000] == 0.5)
     assert np.all(out[24000:32000] == 0)
 
 
 def test_file_microphone_resamples_and_paces_in_real_time() -> None:
+    # 1 s of a 440 Hz tone at 8 kHz: resampled to 16 kHz it lasts 16000 samples and peaks
+    # at 440 Hz (delivered unresampled it would last 8000 samples and peak at 880 Hz).
+    tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(8000) / 8000)
     mic = FileMicrophone(speed=1.0)
-    mic.queue(np.zeros(8000, dtype=np.float32), 8000, lead_silence=0.0)  # 1 s at 8 kHz
+    mic.queue(tone.astype(np.float32), 8000, lead_silence=0.0)
     mic.start()
     started = time.monotonic()
-    out = _collect(mic, 0.5)
-    assert len(out) >= 8000
-    assert time.monotonic() - started >= 0.45  # paced: 0.5 s of audio takes 0.5 s
+    out = _collect(mic, 1.25)
+    elapsed = time.monotonic() - started
+    assert len(out) >= 20000
+    assert elapsed >= len(out) / 16000 - 0.05, elapsed  # paced: 1.25 s of audio takes 1.25 s
+    sounding = np.flatnonzero(np.abs(out) > 0.01)
+    assert sounding.size > 0, "the tone was not delivered"
+    length = sounding[-1] + 1 - sounding[0]
+    assert abs(length - 16000) <= 16, length  # 1 s at 16 kHz, within 1 ms
+    part = out[sounding[0] : sounding[-1] + 1]
+    spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+    peak_hz = np.argmax(spectrum) * 16000 / len(part)
+    assert peak_hz == pytest.approx(440, abs=2), peak_hz
 
 
 def test_file_microphone_start_drops_what_was_delivered_before() -> None:

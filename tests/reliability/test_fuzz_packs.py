@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.support.fuzz import cases
@@ -87,17 +87,52 @@ PACK_DOCS = st.fixed_dictionaries(
 
 
 def check_pack_file(path: Path) -> None:
+    """``path`` loads as a pack or raises one PackError, and the folder loader agrees: a
+    file load_pack refuses is left out with one error line naming it (never an
+    exception); a file it accepts is loaded, unless its question ids clash with a built-in
+    pack's, when it is left out with one duplicate-id error naming it."""
+    pack, refused = None, ""
     try:
-        load_pack(path, CHECKS)
+        pack = load_pack(path, CHECKS)
     except PackError as exc:
-        assert str(exc).strip()
-    # a bad file is an error line, never an exception
+        refused = str(exc)
+        assert refused.strip()
     packset = load_packs([path.parent], known_checks=CHECKS)
     assert all(isinstance(e, str) for e in packset.errors)
+    naming = [e for e in packset.errors if str(path) in e]
+    if pack is None:
+        assert naming == [refused], packset.errors
+        assert all(p.path != path for p in packset.packs.values())
+        return
+    ids = {q.id for q in pack.questions}
+    if packset.packs.get(pack.id) == pack:
+        assert naming == [], packset.errors
+        rest = [q.id for p in packset.packs.values() if p.path != path for q in p.questions]
+        assert not ids.intersection(rest), "two loaded packs share a question id"
+    else:
+        builtin = load_packs([], known_checks=CHECKS).questions()
+        assert ids & {q.id for q in builtin if q.pack != pack.id}, "an accepted pack was left out"
+        assert len(naming) == 1 and "duplicate id" in naming[0], packset.errors
+
+
+def _valid_pack(pack_id: str, question_id: str) -> dict[str, Any]:
+    """A pack document load_pack accepts: one question."""
+    question = {
+        "id": question_id,
+        "text": "What did you change last year?",
+        "category": "achievements",
+        "kind": "behavioural",
+        "target_s": [60, 120],
+        "tip": "Say what changed, with a number.",
+    }
+    return {"pack": {"id": pack_id, "title": "Fuzz"}, "questions": [question]}
 
 
 @cases(120)
 @given(doc=PACK_DOCS)
+@example(doc=_valid_pack("fuzz-valid", "fuzz-only-question"))  # loads
+@example(doc=_valid_pack("managerial", "fuzz-only-question"))  # replaces the built-in pack
+@example(doc=_valid_pack("fuzz-clash", "mgr-leadership-effective-leader"))  # duplicate id
 def test_random_toml_packs(work: Path, sentinel: Sentinel, doc: dict[str, Any]) -> None:
     folder = work / "packs-structured"
     folder.mkdir(exist_ok=True)

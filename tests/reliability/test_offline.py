@@ -13,12 +13,16 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from tests.support.paths import REPO
 from tests.support.reliability import Offline, cli_env, offline_hook, require_unshare, run_cli
+from voicesim.testing.rig import PulseRig
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -108,18 +112,58 @@ def test_demo_analyze_report_without_network(
     assert offline.attempts() == []
 
 
+WINDOW_S = 0.05
+"""Seconds per window of a loudness envelope."""
+SPEECH_RMS = 0.02
+"""A window this loud (RMS, full scale 1) holds speech, as the speaker tests count it."""
+
+
+def _envelope(samples: np.ndarray, sr: int) -> np.ndarray:
+    """RMS of each WINDOW_S-long window of ``samples`` (``sr`` Hz)."""
+    n = int(WINDOW_S * sr)
+    frames = samples[: len(samples) // n * n].astype(np.float64).reshape(-1, n)
+    return np.sqrt(np.mean(frames**2, axis=1))
+
+
+def _where_heard(heard: np.ndarray, part: np.ndarray) -> tuple[float, int]:
+    """Where envelope ``part`` best matches a stretch of envelope ``heard``: the correlation
+    there (Pearson, 1 for the same shape) and the stretch's first window."""
+    assert len(heard) >= len(part), "the speaker heard less than was played"
+    views = np.lib.stride_tricks.sliding_window_view(heard, len(part))
+    a = part - part.mean()
+    b = views - views.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(a) * np.linalg.norm(b, axis=1)
+    r = np.divide(b @ a, norms, out=np.zeros(len(views)), where=norms > 0)
+    at = int(np.argmax(r))
+    return float(r[at]), at
+
+
 @pytest.mark.audio
 @pytest.mark.slow
 def test_demo_with_the_audio_server_offline(
-    pulse: object, offline: Offline, tmp_path: Path
+    pulse: PulseRig, offline: Offline, tmp_path: Path
 ) -> None:
     """Played aloud through the local audio server: AF_UNIX is the only socket used."""
     home = tmp_path / "home"
     home.mkdir()
-    demo = run_cli("demo", "--count", "1", home=home, offline=offline, timeout=400)
+    with pulse.speaker_recorder() as rec:
+        demo = run_cli("demo", "--count", "1", home=home, offline=offline, timeout=400)
+        time.sleep(0.3)  # the last of the sound reaches the monitor
     assert demo.returncode == 0, demo.stderr
-    assert "runs silently" not in demo.stdout + demo.stderr  # it really used the speaker
     (session,) = (home / "sessions").iterdir()
     data = json.loads((session / "session.json").read_text())
     assert data["status"] == "complete" and data["answers"][0]["analysis"] is not None
     assert offline.attempts() == []
+    # It really used the speaker: the question it asked and the candidate's answer, as the
+    # session stored them, are each found on the speaker's monitor, with as much speech.
+    # (The feedback spoken afterwards is nearly as long as the answer: the total heard
+    # alone did not tell an answer that was never played.)
+    heard = _envelope(rec.samples, rec.sample_rate)
+    for name, at_least_s in (("question_audio", 1.0), ("answer_audio", 5.0)):
+        samples, sr = sf.read(session / data["answers"][0][name], dtype="float32")
+        played = _envelope(samples, sr)
+        speech_s = np.count_nonzero(played > SPEECH_RMS) * WINDOW_S
+        assert speech_s >= at_least_s, (name, speech_s)  # a whole question, a whole answer
+        r, at = _where_heard(heard, played)
+        there_s = np.count_nonzero(heard[at : at + len(played)] > SPEECH_RMS) * WINDOW_S
+        assert r >= 0.8 and there_s >= 0.8 * speech_s, (name, r, there_s, speech_s)

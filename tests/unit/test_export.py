@@ -38,6 +38,23 @@ def _spoken(built: Built) -> list[str]:
     return out
 
 
+def _spoken_times(built: Built) -> list[tuple[float, float]]:
+    """(start, end) of each item of ``_spoken(built)``, in seconds: a filler's from the
+    rendered filler, a word's from the rendered word."""
+    comp = built.answers[0]
+    out, i = [], 0
+    while i < len(comp.words):
+        w = comp.words[i]
+        filler = next((f for f in comp.fillers if abs(f.start - w.start) < 1e-6), None)
+        if filler is not None and w.filler:
+            out.append((filler.start, filler.end))
+            i += len(filler.text.split())
+        else:
+            out.append((w.start, w.end))
+            i += 1
+    return out
+
+
 def _seconds(clock: str) -> float:
     h, m, s = clock.replace(",", ".").split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
@@ -67,6 +84,16 @@ def test_srt_parses_back(built: Built, tmp_path: Path) -> None:
     path.write_text(export_answer(built.record.answers[0], "srt"))
     captions = webvtt.from_srt(str(path))
     assert " ".join(c.text for c in captions).split() == " ".join(_spoken(built)).split()
+    # Each caption runs from its first word's start to its last word's end, as rendered;
+    # SRT writes milliseconds.
+    times = iter(_spoken_times(built))
+    for c in captions:
+        spans = [next(times) for _ in re.findall(r"\[[^\]]+\]|[^\s\[\]]+", c.text)]
+        assert _seconds(c.start) == pytest.approx(spans[0][0], abs=5e-4 + 1e-9), c.text
+        assert _seconds(c.end) == pytest.approx(max(e for _, e in spans), abs=5e-4 + 1e-9), c.text
+    assert next(times, None) is None
+    start, end = built.answers[0].pauses[0]
+    assert all(_seconds(c.end) <= start + 1e-3 or _seconds(c.start) >= end - 1e-3 for c in captions)
 
 
 def test_textgrid_tiers(built: Built, tmp_path: Path) -> None:
@@ -98,6 +125,20 @@ def test_audacity_labels(built: Built) -> None:
     assert "[um]" in labels and "[you know]" in labels
     assert sum(1 for x in labels if x.startswith("(long pause")) == 1
     assert len(rows) == len(timeline(built.record.answers[0].analysis))  # type: ignore[arg-type]
+    # The times are the rendered truth's, to the microsecond the format writes.
+    comp = built.answers[0]
+    fillers = [(float(r[0]), float(r[1]), r[2]) for r in rows if r[2].startswith("[")]
+    assert len(fillers) == len(comp.fillers) == 2
+    for (start, end, label), f in zip(fillers, comp.fillers, strict=True):
+        assert label == f"[{f.text}]"
+        assert start == pytest.approx(f.start, abs=5e-7 + 1e-9), label
+        assert end == pytest.approx(f.end, abs=5e-7 + 1e-9), label
+    (pause,) = [r for r in rows if r[2].startswith("(long pause")]
+    (truth,) = comp.pauses
+    assert float(pause[0]) == pytest.approx(truth[0], abs=5e-7 + 1e-9)
+    assert float(pause[1]) == pytest.approx(truth[1], abs=5e-7 + 1e-9)
+    said = re.fullmatch(r"\(long pause ([0-9.]+) s\)", pause[2])
+    assert said is not None and float(said[1]) == pytest.approx(truth[1] - truth[0], abs=0.05)
 
 
 def test_json_round_trips(built: Built) -> None:

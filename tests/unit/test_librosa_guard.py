@@ -13,9 +13,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+from voicesim.analysis import librosa_guard
 from voicesim.analysis.acoustics import _warm_up
 from voicesim.analysis.librosa_guard import librosa, lock_path
 
@@ -80,13 +82,22 @@ def test_first_import_waits_for_the_lock_another_process_holds() -> None:
     assert out.strip() == "loaded"
 
 
-def test_librosa_is_loaded_once_per_process() -> None:
-    # With acoustics' warm-up, as the analysis loads it: whichever comes first in this
-    # worker, librosa's kernels are compiled under the lock (the suite starts on an empty
-    # numba cache in a fresh clone).
-    first = librosa(_warm_up)
-    assert librosa() is first
-    assert first.__name__ == "librosa"
+def test_librosa_is_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With acoustics' warm-up, as the analysis loads it, so librosa's kernels are compiled
+    # under the lock in this worker (the suite starts on an empty numba cache in a fresh
+    # clone). The guard is made to forget an earlier test's load: the first call here loads
+    # and warms up, and the later ones return that module without warming up again.
+    monkeypatch.setattr(librosa_guard, "_module", None)
+    warmed: list[str] = []
+
+    def warm_up(lib: ModuleType) -> None:
+        warmed.append(lib.__name__)
+        _warm_up(lib)
+
+    first = librosa(warm_up)
+    assert warmed == ["librosa"]
+    assert librosa(warm_up) is first and librosa() is first
+    assert warmed == ["librosa"], "the warm-up ran again on a later call"
 
 
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")

@@ -16,7 +16,8 @@ from voicesim.testing.corpora.scoring import (
     with_blame,
     with_ten_fillers,
 )
-from voicesim.testing.speech import Piece
+from voicesim.testing.matching import match_fillers
+from voicesim.testing.speech import Composition, Piece
 from voicesim.transcribe import Transcriber
 
 pytestmark = pytest.mark.slow
@@ -29,8 +30,14 @@ def analyse(
     wpm: int = 150,
 ) -> AnalysisResult:
     """Render ``pieces`` at ``wpm`` and analyse them as an answer to question ``qid``."""
+    return analyse_composed(render(pieces, wpm=wpm), qid, stages)
+
+
+def analyse_composed(
+    composed: Composition, qid: str, stages: tuple[Transcriber, Rubric]
+) -> AnalysisResult:
+    """Analyse a rendered answer (its truth kept by the caller) as an answer to ``qid``."""
     transcriber, rubric = stages
-    composed = render(pieces, wpm=wpm)
     return analyze_samples(
         composed.audio,
         composed.sr,
@@ -97,8 +104,13 @@ def test_ten_added_fillers_move_only_the_filler_criterion(
     transcriber: Transcriber, rubric: Rubric, ablation_base: AnalysisResult
 ) -> None:
     pair = next(p for p in PAIRS if p.qid == ABLATION_QID)
-    filled = analyse(with_ten_fillers(pair.good), ABLATION_QID, (transcriber, rubric))
-    assert len(filled.delivery.fillers) > len(ablation_base.delivery.fillers)
+    comp = render(with_ten_fillers(pair.good))
+    assert len(comp.fillers) == 10
+    filled = analyse_composed(comp, ABLATION_QID, (transcriber, rubric))
+    # The premise: the added fillers are heard where they were put (measured: 9 of 10
+    # found, 1 false alarm).
+    tp, fp, _ = match_fillers(comp.fillers, filled.delivery.fillers, tol_s=0.3)
+    assert tp >= 8 and fp <= 2, (tp, fp)
     assert crit(filled.score, "fillers").score < crit(ablation_base.score, "fillers").score - 20
     before, after = content(ablation_base.score), content(filled.score)
     assert before.keys() == after.keys()
