@@ -151,7 +151,8 @@ def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
 def _you_know_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
     prev = toks[i - 1] if i > 0 else ""
     after = toks[i + 2] if i + 2 < len(toks) else ""
-    if prev in _YOU_KNOW_NOT_AFTER:
+    apart = i > 0 and words[i - 1].text.rstrip().endswith(_SEPARATED)  # "I think, you know,"
+    if prev in _YOU_KNOW_NOT_AFTER and not apart:
         return False
     if words[i + 1].text.rstrip().endswith((",", ".", "?", "!")) or not after:
         return True
