@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from voicesim.packs import Question
-from voicesim.results import Criterion, Evidence
+from voicesim.results import Criterion, Delivery, Evidence
 from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import (
     STOP_WORDS,
@@ -29,11 +29,18 @@ def _criterion(
     return rubric_criterion(rubric, cid, "conciseness", score, evidence, tip)
 
 
-def length(tokens: Sequence[Token], question: Question | None, rubric: Rubric) -> Criterion:
-    """Speaking time against the question's target (or the behavioural default)."""
+def length(
+    tokens: Sequence[Token], delivery: Delivery, question: Question | None, rubric: Rubric
+) -> Criterion:
+    """Speaking time against the question's target (or the behavioural default).
+
+    The speaking time is the delivery's speaking span (SPEC §1: fillers included, its ends on
+    the signal), the figure the scorecard and ``analyze`` show as the answer's length; the
+    words' own span left out an "um" before the first word and said "8 s is short" beside a
+    table's "9 s … good"."""
     spec = rubric.spec("length")
     start, end = tokens[0].start, tokens[-1].end
-    span = end - start
+    span = delivery.speaking_span_s if delivery.speaking_span_s > 0 else end - start
     if question is not None:
         low, high = question.target_s
         short_max = spec.num("short_penalty")

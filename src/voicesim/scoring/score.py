@@ -55,7 +55,7 @@ def score_answer(
         *(heard if audio else []),
         clarity.fillers(delivery, rubric),
         clarity.fluency(tokens, rubric),
-        concise.length(tokens, question, rubric),
+        concise.length(tokens, delivery, question, rubric),
         concise.repetition(tokens, rubric),
         concise.circling(tokens, rubric),
         concise.hedges(tokens, rubric),
