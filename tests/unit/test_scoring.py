@@ -328,3 +328,19 @@ def test_filler_tip_without_a_majority_says_mostly_nothing() -> None:
 def test_one_filler_is_one_filler() -> None:
     tip = filler_tip(("um", "filled_pause", "transcript"), rate=2.5)
     assert tip.startswith("1 filler (2.5 per 100 words)"), tip
+
+
+def test_length_is_the_speaking_span_the_scorecard_shows() -> None:
+    # An "uhh" before the first word and an "umm" after the last, heard in the signal and
+    # written by nobody: the speaking span (9 s) holds them, the words' span (8 s) does not.
+    # The table said "9 s … good" and the length tip "8 s is short for a 9–30 s answer".
+    from dataclasses import replace
+
+    transcript, delivery = build(" ".join(["word"] * 21), wpm=150)  # words over 8.3 s
+    assert transcript.words[-1].end - transcript.words[0].start < 8.5
+    question = replace(find_question("mgr-income-level", known_checks=CHECKS), target_s=(9, 30))
+    heard = replace(delivery, speaking_span_s=9.2)
+    length = crit(score_answer(transcript, heard, question=question, rubric=RUBRIC), "length")
+    assert length.score == 100 and length.evidence[0].text.startswith("spoke 9 s")
+    short = crit(score_answer(transcript, delivery, question=question, rubric=RUBRIC), "length")
+    assert short.score < 100
