@@ -14,7 +14,7 @@ from voicesim.interview.tips import best_change, off_topic, speakable, spoken_ti
 from voicesim.packs import find_question, load_packs
 from voicesim.results import Criterion, Delivery, Score, Transcript, Word
 from voicesim.scoring.rubric import load_rubric
-from voicesim.scoring.score import NOTHING_HEARD, ONLY_FILLERS, score_answer
+from voicesim.scoring.score import NOTHING_HEARD, ONLY_FILLERS, score_answer, top_improvements
 from voicesim.scoring.tokens import tokens_of
 
 CHECKS = load_rubric().check_names()
@@ -42,6 +42,18 @@ def test_the_largest_expected_gain_wins_not_the_first_or_lowest() -> None:
     # A heavier criterion with less room loses to a lighter one with more.
     score = Score(60.0, [_c("donts", "content", 70.0, 1.5), _c("pace", "clarity", 40.0, 1.0)])
     assert best_change(score).id == "pace"
+
+
+def test_the_spoken_tip_and_the_first_listed_change_break_a_tie_alike() -> None:
+    # Equal gains (2.0 × 20 = 1.0 × 40): the scorecard's first ▲ was fillers (by id), the
+    # spoken tip pace (by the lower score). Both now take the lower score.
+    score = Score(70.0, [_c("fillers", "clarity", 80.0, 2.0), _c("pace", "clarity", 60.0, 1.0)])
+    assert [c.id for c in top_improvements(score)] == ["pace", "fillers"]
+    assert best_change(score).id == "pace"
+    same = Score(
+        88.0, [_c("hesitation", "clarity", 88.0, 0.8), _c("fluency", "clarity", 88.0, 0.8)]
+    )
+    assert best_change(same).id == top_improvements(same)[0].id == "fluency"
 
 
 def test_nothing_to_change_when_every_criterion_is_full_or_weightless() -> None:

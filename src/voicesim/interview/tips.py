@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from voicesim.scoring.score import top_improvements
+
 if TYPE_CHECKING:
     from voicesim.results import AnalysisResult, Criterion, Score
 
@@ -47,11 +49,11 @@ def expected_gain(c: Criterion) -> float:
 
 
 def best_change(score: Score) -> Criterion | None:
-    """The criterion whose improvement would raise the overall score most (None if none can)."""
-    open_ = [c for c in score.criteria if c.weight > 0 and c.score < 100]
-    if not open_:
-        return None
-    return max(open_, key=lambda c: (expected_gain(c), -c.score, c.id))
+    """The criterion whose improvement would raise the overall score most (None if none can):
+    the first of ``top_improvements``, so the spoken tip and the scorecard's first ▲ agree
+    (they broke a tie differently: ▲ Fluency beside a spoken hesitation tip)."""
+    top = top_improvements(score, 1)
+    return top[0] if top else None
 
 
 def stem(word: str) -> str:

@@ -115,8 +115,9 @@ def _no_speech(rubric: Rubric, qid: str | None, fillers: list[str]) -> Score:
 def top_improvements(score: Score, n: int = 3) -> list[Criterion]:
     """The ``n`` criteria whose improvement would raise the overall score most.
 
-    Ranked by weight × (100 − score); criteria already at 100 are never returned.
+    Ranked by weight × (100 − score), a tie by the lower score, then by id; criteria already
+    at 100 are never returned. The first is the spoken tip's (``tips.best_change``).
     """
     gains = [c for c in score.criteria if c.score < 100 and c.weight > 0]
-    gains.sort(key=lambda c: (-(c.weight * (100.0 - c.score)), c.id))
+    gains.sort(key=lambda c: (-(c.weight * (100.0 - c.score)), c.score, c.id))
     return gains[:n]
