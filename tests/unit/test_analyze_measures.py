@@ -559,3 +559,38 @@ def test_analyze_file_uses_streamed_frames_only_when_they_fit_the_file(
     short = replace(streamed, rms_db=streamed.rms_db[:-1])
     analyze_file(path, transcriber=None, rubric=RUBRIC, transcript=words, frames=short)
     assert computed == [len(x), len(x)]
+
+
+def test_monotone_and_clipped_are_decided_on_the_stored_figures() -> None:
+    # A spread of 1.997 semitones was stored as 2.0 with monotone=True while the criterion
+    # said "varied; monotone under 2"; 1 601 clipped samples in 1.6 M warned "clipped" while
+    # the table, on the stored 0.001, did not.
+    from voicesim.analysis.acoustics import Frames, levels
+    from voicesim.analysis.delivery import _loudness, _pitch, _warnings, clipped
+    from voicesim.results import Delivery
+    from voicesim.scoring.clarity import pitch_variation
+    from voicesim.scoring.rubric import load_rubric
+
+    n = 1000
+    st = np.linspace(-3, 3, n)
+    lo, hi = np.percentile(st, [5, 95])
+    st *= 1.997 / np.std(st[(st >= lo) & (st <= hi)])
+    one = np.ones(n, dtype=np.float32)
+    f0 = (150.0 * 2 ** (st / 12)).astype(np.float32)
+    frames = Frames(-20 * one, f0, one, 0 * one, 0.1 * one, 0.3 * one, 0 * one)
+    pitch = _pitch(frames, -40.0, 0.0, frames.times()[-1], 2.0)
+    assert pitch is not None and pitch.sd_semitones == 2.0 and not pitch.monotone
+    delivery = Delivery(10, 25, 150, 4, 40, 9, pitch=pitch)
+    criterion = pitch_variation(delivery, load_rubric())
+    assert criterion is not None and "(varied;" in criterion.evidence[0].text
+
+    n = 10000  # 100 s of 10-ms frames, 1 600 000 samples, 1 601 clipped
+    one = np.ones(n, dtype=np.float32)
+    hits = np.zeros(n, dtype=np.float32)
+    hits[:1601] = 1
+    rms = np.where(np.arange(n) % 50 < 40, -20.0, -70.0).astype(np.float32)
+    frames = Frames(rms, np.full(n, np.nan, np.float32), 0 * one, 0 * one, 0.5 * one, one, hits)
+    lv = levels(frames)
+    loud = _loudness(frames, lv.threshold_db, 0.0, 99.0)
+    assert loud is not None and loud.clipping_ratio == 0.001 and not clipped(loud.clipping_ratio)
+    assert not any("clipped" in w for w in _warnings(frames, lv))

@@ -252,10 +252,10 @@ def _pitch(
     st = semitones(f0.astype(np.float64))
     # Trim octave jumps and other outliers before taking the spread.
     lo, hi = np.percentile(st, [5, 95])
-    sd = float(np.std(st[(st >= lo) & (st <= hi)]))
+    sd = round(float(np.std(st[(st >= lo) & (st <= hi)])), 2)  # as stored and judged
     return PitchStats(
         median_hz=round(float(np.median(f0)), 1),
-        sd_semitones=round(sd, 2),
+        sd_semitones=sd,
         monotone=sd < monotone_st,
         voiced_ratio=round(float(voiced.sum() / max(speech.sum(), 1)), 3),
     )
@@ -282,13 +282,19 @@ def _loudness(
     )
 
 
+def clipped(ratio: float) -> bool:
+    """Whether a share of clipped samples (as stored: 5 decimals) says "recording is clipped":
+    the warning and ``analyze``'s table both ask this."""
+    return ratio > CLIPPING_WARN
+
+
 def _warnings(frames: Frames, lv: Levels) -> list[str]:
     """Say when the recording is too poor to trust the numbers."""
     out: list[str] = []
     if len(frames) == 0:
         return out
     n_samples = max(len(frames) * frames.hop * SAMPLE_RATE, 1.0)
-    if float(frames.clipped.sum()) / n_samples > CLIPPING_WARN:
+    if clipped(round(float(frames.clipped.sum()) / n_samples, 5)):
         out.append("recording is clipped (too loud): loudness and pitch may be wrong")
     if float(frames.rms_db.max()) <= FLOOR_DB:
         out.append(

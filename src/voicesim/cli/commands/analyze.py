@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.rule import Rule
 from rich.table import Table
 
+from voicesim.analysis.delivery import clipped
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.analysis.timeline import timeline
 from voicesim.audio.files import probe
@@ -225,12 +226,13 @@ def measures_table(result: AnalysisResult, rubric: Rubric, question: Any = None)
     )
     if d.pitch:
         sd = d.pitch.sd_semitones
-        verdict = "[red]monotone[/red]" if d.pitch.monotone else "[green]varied[/green]"
         flat = rubric.spec("pitch_variation").num("monotone_semitones")
+        # The criterion's comparison (scoring.clarity.pitch_variation), so table and tip agree.
+        verdict = "[red]monotone[/red]" if sd < flat else "[green]varied[/green]"
         t.add_row("pitch variation", f"{sd:.1f} st", f"monotone under {flat:g} st (SD)", verdict)
     if d.loudness:
         ld = d.loudness
-        clip = "[red]clipped[/red]" if ld.clipping_ratio > 0.001 else ""
+        clip = "[red]clipped[/red]" if clipped(ld.clipping_ratio) else ""  # as the warning
         level = f"{ld.mean_dbfs:.0f} dBFS ± {ld.sd_db:.0f}"
         peak = f"peak {ld.peak_dbfs:.0f} dBFS, clipped {ld.clipping_ratio:.2%}"
         t.add_row("loudness", level, peak, clip)
