@@ -141,3 +141,19 @@ def test_bad_rubric_gives_an_exact_error(tmp_path: Path, text: str, message: str
 def test_missing_rubric_file(tmp_path: Path) -> None:
     with pytest.raises(PackError, match="rubric file not found"):
         load_rubric(tmp_path / "nope.toml")
+
+
+def test_a_user_band_is_the_band_the_pace_tip_names(tmp_path: Path) -> None:
+    # A rubric with band = [120, 150] at 155 wpm: the evidence said "comfortable 120–150"
+    # and the tip "aim for 130–160" (the built-in band, written into the tip's text).
+    text = " ".join(f"word{i}" for i in range(40))
+    rubric = load_rubric(write(tmp_path, "[clarity.pace]\nband = [120.0, 150.0]\n"))
+    pace = next(
+        c for c in score_answer(*build(text, wpm=155), rubric=rubric).criteria if c.id == "pace"
+    )
+    assert "comfortable 120–150" in pace.evidence[0].text
+    assert "aim for 120–150" in pace.tip
+    builtin = next(
+        c for c in score_answer(*build(text, wpm=175), rubric=RUBRIC).criteria if c.id == "pace"
+    )
+    assert "aim for 130–160" in builtin.tip

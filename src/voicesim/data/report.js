@@ -125,7 +125,7 @@
       root.append(svg("polyline", { points: pts.join(" "), class: "pace" }));
     }
     const label = svg("text", { x: 4, y: 12 });
-    label.textContent = "wpm (band 130–160; top " + top + ")";
+    label.textContent = "wpm (band " + fmt(low) + "–" + fmt(high) + "; top " + top + ")";
     root.append(label);
     return root;
   }

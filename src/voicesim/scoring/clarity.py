@@ -39,15 +39,17 @@ def pace(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> Criteri
     ]
     if len(words) < spec.num("min_words"):
         evidence.append(Evidence(f"only {len(words)} words: too short to judge the pace"))
-        return _criterion(rubric, "pace", 100.0, evidence, spec.tip("tip_ok", wpm=wpm))
+        return _criterion(
+            rubric, "pace", 100.0, evidence, spec.tip("tip_ok", wpm=wpm, low=low, high=high)
+        )
     evidence += _extreme_windows(words, spec.num("window_s"))
     score = piecewise(wpm, spec.curve())
     if wpm < low:
-        tip = spec.tip("tip_slow", wpm=wpm)
+        tip = spec.tip("tip_slow", wpm=wpm, low=low, high=high)
     elif wpm > high:
-        tip = spec.tip("tip_fast", wpm=wpm)
+        tip = spec.tip("tip_fast", wpm=wpm, low=low, high=high)
     else:
-        tip = spec.tip("tip_ok", wpm=wpm)
+        tip = spec.tip("tip_ok", wpm=wpm, low=low, high=high)
     return _criterion(rubric, "pace", score, evidence, tip)
 
 
