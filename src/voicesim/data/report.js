@@ -16,8 +16,17 @@
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
     return node;
   }
+  // Numbers as the terminal prints them (Python's format): a tie goes to the even digit,
+  // where toFixed goes up (142.5 wpm: 142 in the terminal, 143 here). x is a tie at d digits
+  // exactly when 2^(d+1)·x is an odd integer (a scaling by two is exact in floating point).
   function fmt(v, digits) {
-    return v === null || v === undefined ? "–" : Number(v).toFixed(digits || 0);
+    if (v === null || v === undefined) return "–";
+    const d = digits || 0, x = Number(v), scaled = x * 2 ** (d + 1);
+    if (Number.isInteger(scaled) && Math.abs(scaled % 2) === 1) {
+      const k = Math.floor(x * 10 ** d);  // x·10^d is exactly k + 0.5
+      return ((k % 2 === 0 ? k : k + 1) / 10 ** d).toFixed(d);
+    }
+    return x.toFixed(d);
   }
   function clock(s) {
     const m = Math.floor(s / 60);
