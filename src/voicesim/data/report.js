@@ -19,6 +19,13 @@
   // Numbers as the terminal prints them (Python's format): a tie goes to the even digit,
   // where toFixed goes up (142.5 wpm: 142 in the terminal, 143 here). x is a tie at d digits
   // exactly when 2^(d+1)·x is an odd integer (a scaling by two is exact in floating point).
+  function unheard(answer) {
+    // Why an answer has no words, as replay and export say it (an answer cut off by Ctrl+C
+    // or a lost device is kept unanalysed; it was "No speech was heard").
+    if (answer.delivery === null && !answer.skipped)
+      return "Not analysed: the answer was cut off (voicesim rescore analyses what was recorded).";
+    return answer.status === "skipped" ? "Skipped." : "No speech was heard.";
+  }
   function fmt(v, digits) {
     if (v === null || v === undefined) return "–";
     const d = digits || 0, x = Number(v), scaled = x * 2 ** (d + 1);
@@ -275,7 +282,7 @@
     });
     sec.append(waveform(answer, player), legend, el("h3", {}, "Pace over time"), paceChart(answer));
     sec.append(el("h3", {}, "Transcript"));
-    if (!answer.tokens.length) sec.append(el("p", { class: "muted" }, "No speech was heard."));
+    if (!answer.tokens.length) sec.append(el("p", { class: "muted" }, unheard(answer)));
     sec.append(transcript(answer, player));
     if (answer.delivery) sec.append(deliveryCards(answer.delivery, answer), recordingWarnings(answer));
     if (answer.feedback) sec.append(el("p", { class: "feedback" }, answer.feedback));

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from voicesim.interview.tips import speakable, spoken_tip
 from voicesim.scoring.score import top_improvements
@@ -19,6 +19,7 @@ from voicesim.sessions.trend import Direction, change, direction
 
 if TYPE_CHECKING:
     from voicesim.results import AnalysisResult, Criterion
+    from voicesim.sessions.record import AnswerRecord, SessionRecord
 
 PACE_STEADY_WPM = 8.0
 """A change in pace smaller than this (words per minute) counts as steady."""
@@ -27,6 +28,12 @@ FILLER_STEADY = 1.0
 """A change in filler rate smaller than this (fillers per 100 words) counts as steady."""
 
 Status = Literal["answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost"]
+STATUSES: tuple[Status, ...] = (
+    "answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost"
+)  # fmt: skip
+UNFINISHED: tuple[Status, ...] = ("skipped", "no_speech", "interrupted", "cut_off", "device_lost")
+"""An answer with no score and one of these is worth rehearsing, as ``practice --rehearse``
+takes it (``sessions.rehearse``: skipped or never analysed)."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +235,7 @@ def summarize(
         a
         for a in lines
         if (a.overall is not None and a.overall < rehearse_below)
-        or (a.overall is None and a.status in ("skipped", "no_speech", "cut_off"))
+        or (a.overall is None and a.status in UNFINISHED)
     ]
     rehearse.sort(key=lambda a: a.overall if a.overall is not None else -1.0)
     mean = sum(a.overall or 0.0 for a in scored) / len(scored) if scored else None
@@ -266,3 +273,51 @@ def spoken_summary(summary: SessionSummary) -> str:
         n = len(summary.rehearse)
         parts.append(f"{n} answer{'s are' if n > 1 else ' is'} worth rehearsing again.")
     return " ".join(parts)
+
+
+def stored_debrief(summary: SessionSummary) -> dict[str, Any]:
+    """The debrief as ``session.json`` keeps it: written when the session ends and again by
+    ``voicesim rescore``, so that it never contradicts the answers' scores."""
+    return {
+        "mean_score": summary.mean_score,
+        "pace_trend": summary.pace.text,
+        "filler_trend": summary.fillers.text,
+        "rehearse": [a.index for a in summary.rehearse],
+        "verdicts": summary.verdicts,
+    }
+
+
+def answer_status(answer: AnswerRecord) -> Status:
+    """How a stored answer ended, as the debrief said it: stored since 2026-12-05; for an
+    older session, read from what was kept (a rescued answer was interrupted)."""
+    said = answer.extra.get("status")
+    if said in STATUSES:
+        return cast("Status", said)
+    if answer.skipped:
+        return "no_speech" if answer.ended_by == "no_speech" else "skipped"
+    if answer.analysis is None:
+        return "device_lost" if answer.ended_by == "device_lost" else "interrupted"
+    return "answered"
+
+
+def outcomes_of(record: SessionRecord) -> list[AnswerOutcome]:
+    """Every stored answer as the session's outcome, for a debrief made again later (the
+    report, ``rescore``)."""
+    return [
+        AnswerOutcome(
+            a.index,
+            str(a.question.get("id", "")),
+            str(a.question.get("text", "")),
+            answer_status(a),
+            a.analysis,
+            interviewer=a.interviewer or "",
+        )
+        for a in record.answers
+    ]
+
+
+def record_debrief(
+    record: SessionRecord, panel: dict[str, tuple[str, ...]] | None
+) -> dict[str, Any]:
+    """:func:`stored_debrief` of a stored session (``panel``: its interviewers' groups)."""
+    return stored_debrief(summarize(outcomes_of(record), panel=panel))

@@ -79,7 +79,7 @@ class SessionLog:
     ) -> AnswerOutcome:
         """Store one question's outcome atomically and add it to :attr:`outcomes`."""
 
-        extra: dict[str, Any] = {"asked": ask.text, "follow_up": ask.follow_up}
+        extra: dict[str, Any] = {"asked": ask.text, "follow_up": ask.follow_up, "status": status}
         if partial:
             extra["partial"] = True  # cut off mid-answer: `voicesim rescore` analyses it
         if turn is not None:

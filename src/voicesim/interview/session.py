@@ -38,6 +38,7 @@ from voicesim.interview.feedback import (
     Scorecard,
     SessionSummary,
     spoken_summary,
+    stored_debrief,
     summarize,
 )
 from voicesim.interview.log import SessionLog, question_dict
@@ -248,14 +249,7 @@ class Interview(QuestionLoop):
             else None
         )
         summary = summarize(log.outcomes, panel=panel)
-        debrief = {
-            "mean_score": summary.mean_score,
-            "pace_trend": summary.pace.text,
-            "filler_trend": summary.fillers.text,
-            "rehearse": [a.index for a in summary.rehearse],
-            "verdicts": summary.verdicts,
-        }
-        log.writer.finish(status=status, summary=debrief)
+        log.writer.finish(status=status, summary=stored_debrief(summary))
         result = SessionResult(
             log.writer.id, status, log.outcomes, summary, lost, list(log.writer.warnings)
         )

@@ -21,7 +21,7 @@ import numpy as np
 import soundfile as sf
 
 from voicesim.analysis.timeline import timeline
-from voicesim.interview.feedback import AnswerOutcome, Status, summarize
+from voicesim.interview.feedback import answer_status, outcomes_of, summarize
 from voicesim.paths import package_data
 from voicesim.sessions.store import AnswerRecord, SessionRecord
 
@@ -78,6 +78,7 @@ def _answer_data(record: SessionRecord, answer: AnswerRecord) -> dict[str, Any]:
         "number": answer.index + 1,
         "question": {k: str(answer.question.get(k, "")) for k in ("text", "category", "id")},
         "ended_by": answer.ended_by,
+        "status": answer_status(answer),
         "skipped": answer.skipped,
         "feedback": answer.feedback,
         "latency": answer.response_latency_s,
@@ -135,17 +136,7 @@ def report_data(record: SessionRecord, pace_band: tuple[float, float]) -> dict[s
 
 def debrief(record: SessionRecord) -> dict[str, Any]:
     """The session's debrief as the terminal shows it: trends and what to rehearse again."""
-    outcomes = [
-        AnswerOutcome(
-            a.index,
-            str(a.question.get("id", "")),
-            str(a.question.get("text", "")),
-            _status(a),
-            a.analysis,
-        )
-        for a in record.answers
-    ]
-    s = summarize(outcomes)
+    s = summarize(outcomes_of(record))
     return {
         "pace": s.pace.text,
         "fillers": s.fillers.text,
@@ -162,12 +153,6 @@ def debrief(record: SessionRecord) -> dict[str, Any]:
             for a in s.rehearse
         ],
     }
-
-
-def _status(a: AnswerRecord) -> Status:
-    if a.skipped:
-        return "no_speech" if a.ended_by == "no_speech" else "skipped"
-    return "answered" if a.analysis is not None else "cut_off"
 
 
 def _script_json(data: Any) -> str:

@@ -165,7 +165,11 @@ class SessionRecord:
 
 
 def summarize(answers: list[AnswerRecord]) -> dict[str, Any]:
-    """Session totals: answered count, pace (wpm), fillers per 100 words, mean score 0–100."""
+    """Session totals: answered count, pace (wpm), fillers per 100 words, mean score 0–100.
+
+    The rates and the mean are kept unrounded: each view rounds once, as the index and the
+    debrief do (a mean of 73.47 stored as 73.5 showed 74 in `sessions show` and the report
+    beside 73 in `sessions list`, `history` and the debrief)."""
     rows = [a.index_row() for a in answers]
     done = [r for r in rows if r.analysed and not r.skipped]
     words = sum(r.words for r in done)
@@ -177,11 +181,9 @@ def summarize(answers: list[AnswerRecord]) -> dict[str, Any]:
         "skipped": sum(1 for r in rows if r.skipped),
         "speaking_s": round(span, 2),
         "words": words,
-        "wpm": round(words / span * 60.0, 1) if span > 0 else None,
+        "wpm": words / span * 60.0 if span > 0 else None,
         "fillers": sum(r.fillers for r in done),
-        "fillers_per_100_words": round(sum(r.fillers for r in done) / words * 100.0, 2)
-        if words
-        else None,
+        "fillers_per_100_words": sum(r.fillers for r in done) / words * 100.0 if words else None,
         "long_pauses": sum(r.long_pauses for r in done),
-        "score": round(sum(scores) / len(scores), 1) if scores else None,
+        "score": sum(scores) / len(scores) if scores else None,
     }

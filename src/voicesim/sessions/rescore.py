@@ -47,8 +47,13 @@ def rescore_session(
     rubric: Rubric,
     packset: PackSet | None,
     transcriber: Callable[[], Any] | None = None,
+    debrief: Callable[[SessionRecord], dict[str, Any]] | None = None,
 ) -> list[Rescored]:
     """Re-score every analysed answer of one session; returns the before/after scores.
+
+    ``debrief`` makes the session's stored debrief again from the new scores (its mean score
+    and the answers to rehearse had stayed as the session ended: a mean of 78 beside answers
+    now scoring 45 to 70); None keeps it as it was.
 
     ``packset`` holds the questions for the content criteria (None: no content criteria).
     ``transcriber`` builds a Transcriber for the answers cut off before they were analysed
@@ -79,6 +84,8 @@ def rescore_session(
         )
         changes.append(Rescored(record.id, answer.index + 1, before, answer.analysis.score.overall))
     record.summary = {**record.summary, **summarize(record.answers)}
+    if debrief is not None and "mean_score" in record.summary:  # sessions that had one
+        record.summary.update(debrief(record))
     store.save(record)
     store.try_index(record)
     return changes

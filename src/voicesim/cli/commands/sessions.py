@@ -237,7 +237,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     ids = [r.id for r in store.list()] if args.all else [store.folder(args.id).name]
     for sid in ids:
         changes = rescore_session(
-            store, sid, rubric=rubric, packset=packset, transcriber=_transcriber
+            store, sid, rubric=rubric, packset=packset, transcriber=_transcriber, debrief=_debrief
         )
         for c in changes:
             if c.before is None:
@@ -246,6 +246,17 @@ def cmd_rescore(args: argparse.Namespace) -> int:
                 print(f"{c.session_id} answer {c.answer}: {c.before:.0f} → {c.after:.0f}")
     print(f"Re-scored {len(ids)} session(s).")
     return 0
+
+
+def _debrief(record: Any) -> dict[str, Any]:
+    """The stored debrief made again (``rescore``), a panel's verdicts by the interviewers
+    who asked the questions."""
+    from voicesim.interview.feedback import record_debrief
+    from voicesim.interview.modes import PanelMode
+
+    asked = {a.interviewer for a in record.answers}
+    panel = {p.name: p.groups for p in PanelMode.PANEL if p.name in asked}
+    return record_debrief(record, panel if record.mode == "panel" else None)
 
 
 def _transcriber() -> Any:
