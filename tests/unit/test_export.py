@@ -243,3 +243,34 @@ def test_timeline_filled_pause_never_takes_a_discourse_word() -> None:
         ("filler", "basically"),
         ("word", "tell"),
     ]
+
+
+def test_textgrid_keeps_every_word_under_a_filled_pause_or_stacked(tmp_path: Path) -> None:
+    # An interval tier cannot overlap: each span was clamped to start where the last ended
+    # and dropped if nothing was left. The demo's rambling answer lost "I" (0.51-1.13 s)
+    # under an acoustic filled pause (0.17-1.21 s); a word Whisper stacks on its
+    # neighbour (start = end) was lost too.
+    import textgrid
+
+    from voicesim.analysis.timeline import Token
+    from voicesim.review.export import to_textgrid
+
+    tokens = [
+        Token(
+            "(filled pause)", 0.17, 1.21, "filler", filler_kind="filled_pause", source="acoustic"
+        ),
+        Token("I", 0.51, 1.13, "word"),
+        Token("think", 1.3, 1.6, "word"),
+        Token("so", 1.6, 1.6, "word"),
+        Token("um", 1.7, 1.9, "filler", filler_kind="filled_pause", source="transcript"),
+        Token("yes", 2.0, 2.4, "word"),
+    ]
+    path = tmp_path / "a.TextGrid"
+    path.write_text(to_textgrid(tokens, 3.0))
+    grid = textgrid.TextGrid.fromFile(str(path))
+    words = [(i.mark, i.minTime, i.maxTime) for i in grid.getFirst("words") if i.mark]
+    assert [m for m, _, _ in words] == ["I", "think", "so", "um", "yes"]
+    assert words[0][1:] == pytest.approx((0.51, 1.13))
+    assert words[2][1:] == pytest.approx((1.6, 1.601))  # given a width of its own
+    fillers = [(i.mark, i.minTime, i.maxTime) for i in grid.getFirst("fillers") if i.mark]
+    assert fillers == [("(filled pause)", 0.17, 1.21), ("um", 1.7, 1.9)]

@@ -57,13 +57,29 @@ def to_audacity(tokens: list[Token]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+MIN_INTERVAL_S = 0.001
+"""The width given a span Whisper gave no time of its own (or that an earlier span covers):
+an interval tier's intervals follow one another with a width each, and such a span was
+dropped ("I" under an acoustic filled pause, a word stacked on its neighbour)."""
+
+
+def _intervals(spans: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """``spans`` as one interval tier's labelled intervals, in time order: none dropped, each
+    starting where the one before ends if they overlap, at least MIN_INTERVAL_S wide."""
+    out: list[tuple[float, float, str]] = []
+    cursor = 0.0
+    for start, end, text in sorted(spans, key=lambda s: (s[0], s[1])):
+        start = max(start, cursor)
+        end = max(end, start + MIN_INTERVAL_S)
+        out.append((start, end, text))
+        cursor = end
+    return out
+
+
 def _tier(name: str, spans: list[tuple[float, float, str]], xmax: float) -> list[str]:
     intervals: list[tuple[float, float, str]] = []
     cursor = 0.0
-    for start, end, text in sorted(spans):
-        start, end = max(start, cursor), min(end, xmax)
-        if end <= start:
-            continue
+    for start, end, text in spans:  # from _intervals: ordered, apart, inside xmax
         if start > cursor:
             intervals.append((cursor, start, ""))
         intervals.append((start, end, text))
@@ -89,17 +105,28 @@ def _tier(name: str, spans: list[tuple[float, float, str]], xmax: float) -> list
 
 
 def to_textgrid(tokens: list[Token], duration_s: float) -> str:
-    """A Praat TextGrid (long text format) with tiers "words", "fillers" and "pauses"."""
-    xmax = max([duration_s] + [t.end for t in tokens] + [0.001])
+    """A Praat TextGrid (long text format) with tiers "words" (every word, and each filler
+    written as one: "um", "you know"), "fillers" (every filler, those heard in the signal
+    as "(filled pause)") and "pauses". A filled pause heard in the signal is no word: in the
+    words tier it covered the word Whisper wrote over it, which was lost."""
+    words = [
+        (t.start, t.end, t.text)
+        for t in tokens
+        if t.kind == "word" or (t.kind == "filler" and t.source == "transcript")
+    ]
     tiers = {
-        "words": [(t.start, t.end, t.text) for t in tokens if t.kind != "pause"],
-        "fillers": [(t.start, t.end, t.text) for t in tokens if t.kind == "filler"],
-        "pauses": [
-            (t.start, t.end, "long pause" if t.long else "pause")
-            for t in tokens
-            if t.kind == "pause"
-        ],
+        "words": _intervals(words),
+        "fillers": _intervals([(t.start, t.end, t.text) for t in tokens if t.kind == "filler"]),
+        "pauses": _intervals(
+            [
+                (t.start, t.end, "long pause" if t.long else "pause")
+                for t in tokens
+                if t.kind == "pause"
+            ]
+        ),
     }
+    ends = [spans[-1][1] for spans in tiers.values() if spans]
+    xmax = max([duration_s, *ends, 0.001])
     lines = [
         'File type = "ooTextFile"',
         'Object class = "TextGrid"',
