@@ -15,9 +15,10 @@ import soundfile as sf
 from rich.console import Console
 
 from voicesim.cli.commands.analyze import _print_score, print_summary
-from voicesim.results import Criterion, Score
+from voicesim.results import Criterion, Score, Word
+from voicesim.testing.matching import content_wer
 from voicesim.testing.signals import silence
-from voicesim.testing.speech import Fill, Gap, Say, compose
+from voicesim.testing.speech import Composition, Fill, Gap, Say, compose
 
 VOICESIM = [sys.executable, "-m", "voicesim"]
 
@@ -30,12 +31,18 @@ def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def answer(tmp_path_factory: pytest.TempPathFactory) -> tuple[Composition, Path]:
+    """The rendered answer and its truth: its words, its one "um" and its one 2.5 s pause."""
     comp = compose(
         [Gap(0.5), Say("I led the migration of our billing system"), Fill("um"),
          Say("and it took three months"), Gap(2.5), Say("we finished on time"), Gap(0.5)]
     )  # fmt: skip
-    return comp.write_wav(tmp_path_factory.mktemp("cli") / "answer.wav")
+    return comp, comp.write_wav(tmp_path_factory.mktemp("cli") / "answer.wav")
+
+
+@pytest.fixture(scope="module")
+def answer_wav(answer: tuple[Composition, Path]) -> Path:
+    return answer[1]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +53,8 @@ def silence_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_json_follows_the_contract(answer_wav: Path, voicesim_home: Path) -> None:
+def test_json_follows_the_contract(answer: tuple[Composition, Path], voicesim_home: Path) -> None:
+    comp, answer_wav = answer
     proc = _run("analyze", str(answer_wav), "--json", home=voicesim_home)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
@@ -58,10 +66,25 @@ def test_json_follows_the_contract(answer_wav: Path, voicesim_home: Path) -> Non
     for key in ("speaking_span_s", "words", "wpm", "articulation_rate", "pauses", "fillers",
                 "fillers_per_100_words", "fillers_per_minute"):  # fmt: skip
         assert key in d
-    assert any(p["end"] - p["start"] >= 2.4 for p in d["pauses"])
-    assert len(d["fillers"]) == 1
-    assert d["fillers"][0]["kind"] == "filled_pause"
-    assert d["fillers"][0]["source"] in ("transcript", "acoustic")
+    # What is known because we built it: the words, the one "um", the one 2.5 s pause.
+    heard = [Word.from_dict(w) for w in words]
+    assert content_wer(comp.content_text, heard) < 0.2, (comp.content_text, data["transcript"])
+    (um,) = comp.fillers
+    assert len(d["fillers"]) == 1, d["fillers"]
+    filler = d["fillers"][0]
+    assert filler["kind"] == "filled_pause"
+    assert filler["source"] in ("transcript", "acoustic")
+    assert abs(filler["start"] - um.start) <= 0.3 and abs(filler["end"] - um.end) <= 0.3, (
+        filler,
+        um,
+    )
+    (pause,) = comp.pauses
+    long = [p for p in d["pauses"] if p["end"] - p["start"] >= 2.0]
+    assert len(long) == 1, d["pauses"]
+    assert abs(long[0]["start"] - pause[0]) <= 0.3 and abs(long[0]["end"] - pause[1]) <= 0.3, (
+        long,
+        pause,
+    )
     assert 0 <= data["score"]["overall"] <= 100
     for c in data["score"]["criteria"]:
         assert c["group"] in ("clarity", "conciseness", "content") and "tip" in c

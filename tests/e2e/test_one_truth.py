@@ -31,6 +31,10 @@ from voicesim.sessions.store import SessionStore
 from voicesim.testing.speech import SR, Fill, Gap, Say, compose
 from voicesim.transcribe import Transcriber
 
+# Every test here uses `practised`, which loads Whisper (a private Transcriber()): `slow`,
+# so ``-m "not slow"`` skips them (tests/conftest.py); scripts/test still runs them.
+pytestmark = pytest.mark.slow
+
 QID = "proj-why-people-work"  # a projective question: a 5–20 s target, not 60–120 s
 
 

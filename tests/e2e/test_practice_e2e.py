@@ -26,7 +26,7 @@ import soundfile as sf
 from voicesim.audio.capture import FLIPPED
 from voicesim.testing.rig import PulseRig
 from voicesim.testing.signals import silence
-from voicesim.testing.speech import Say, compose, render
+from voicesim.testing.speech import Composition, Say, compose, render
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -244,9 +244,14 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def answer_comp(text: str) -> Composition:
+    """``text`` rendered sentence by sentence at 160 wpm, with its words' times (the truth)."""
+    return compose([Say(s.strip() + ".") for s in text.split(".") if s.strip()], wpm=160)
+
+
 def answer_audio(text: str) -> np.ndarray:
-    comp = compose([Say(s.strip() + ".") for s in text.split(".") if s.strip()], wpm=160)
-    return np.concatenate([silence(LEAD), comp.audio])
+    """What the tests play: LEAD s of silence, then ``text`` spoken (``answer_comp``)."""
+    return np.concatenate([silence(LEAD), answer_comp(text).audio])
 
 
 def play(pulse: PulseRig, audio: np.ndarray) -> None:
@@ -277,6 +282,44 @@ def wer(reference: str, hypothesis: str) -> float:
     import jiwer
 
     return float(jiwer.wer(" ".join(words_of(reference)), " ".join(words_of(hypothesis))))
+
+
+# The second answer of the interrupted sessions: unlike ANSWERS[0] (the first answer) from
+# its first word on ("Last year …", not "My last project …"), and long enough to be cut.
+# "I learned to write shorter reports" was heard "I learned the right shoulder report" in a
+# run of the whole suite (WER 0.5); cut where a partial is cut (4.2-5.2 s, three leads, at
+# 16 kHz and through 48 kHz), this opening read at WER 0.049 mean, 0.125 worst, in 24
+# decodes, the best of six (scratch s34/cut_cands.py; that one 0.100 / 0.143 there).
+CUT_ANSWER = (
+    "Last year we hired four new engineers for the team. I gave each of them a mentor and a "
+    f"small first project. {ANSWERS[1]}"
+)
+CUT_SLACK_S = 1.2
+"""Seconds of the answer played before the signal that the partial may lack: the start of
+paplay and of the audio path, the last block not yet written, the word being cut."""
+
+
+def assert_partial_is_what_was_played(heard: str, comp: Composition, played_s: float) -> None:
+    """``heard``, the transcript of a partial answer, holds the first words of ``comp`` up
+    to the ``played_s`` seconds played before the signal (LEAD of them silence): N words,
+    the words begun by then at the answer's known rate (its rendered word times), fewer by
+    at most CUT_SLACK_S of them; and it opens as ``comp`` does, not as the first answer."""
+    import jiwer
+
+    said = words_of(comp.text)
+    t = played_s - LEAD
+    n = sum(1 for w in comp.words if w.start < t)
+    fewest = sum(1 for w in comp.words if w.end <= t - CUT_SLACK_S)
+    hyp = words_of(heard)
+    assert fewest <= len(hyp) <= n + 1, (played_s, n, fewest, hyp)
+    # Whisper's slips in the rig ("to write" heard "the right"; the cut word written as
+    # two) came to 0.27 on one run: 0.4 leaves room, and the first answer's words score ~1.
+    assert jiwer.wer(" ".join(said[:n]), " ".join(hyp)) < 0.4, (played_s, said[:n], hyp)
+    # Its first words are the second answer's, not the first answer's.
+    first = words_of(ANSWERS[0])
+    assert said[0] != first[0] and hyp[:3] != first[:3], hyp
+    own, other = (jiwer.wer(" ".join(ref[:4]), " ".join(hyp[:4])) for ref in (said, first))
+    assert own <= 0.5 and own < other, (hyp[:4], said[:4], first[:4])
 
 
 # -- the tests ---------------------------------------------------------------------------
@@ -310,7 +353,10 @@ def test_three_questions_hands_free(pulse: PulseRig, tmp_path: Path) -> None:
         analysis = a["analysis"]
         assert analysis["delivery"]["words"] >= 15
         assert 0 <= analysis["score"]["overall"] <= 100
-        assert a["response_latency_s"] is not None and a["response_latency_s"] < 3.0
+        # The answer is played LEAD s of silence first, after the tone (found on the speaker
+        # 0.3 s after it ends): its speech can start no sooner, give or take onset framing.
+        latency = a["response_latency_s"]
+        assert latency is not None and LEAD - 0.1 <= latency < 3.0, latency
         rates.append(wer(text, analysis["transcript"]["text"]))
     total = float(np.mean(rates))
     print(f"\nWER per answer: {[round(r, 3) for r in rates]}; mean {total:.3f}")
@@ -399,9 +445,11 @@ def test_kill_9_mid_answer_keeps_completed_answers(pulse: PulseRig, tmp_path: Pa
     session.wait_tone()
     play(pulse, answer_audio(ANSWERS[0]))
     session.wait_tone()
-    long_answer = answer_audio(" ".join(ANSWERS))
-    player = pulse.play_into_mic(long_answer, SR, wait=False)
+    comp = answer_comp(CUT_ANSWER)
+    player = pulse.play_into_mic(np.concatenate([silence(LEAD), comp.audio]), SR, wait=False)
+    playing = time.monotonic()
     time.sleep(4.0)
+    played_s = time.monotonic() - playing
     session.proc.send_signal(signal.SIGKILL)
     session.proc.wait(timeout=10)
     player.kill()
@@ -424,6 +472,15 @@ def test_kill_9_mid_answer_keeps_completed_answers(pulse: PulseRig, tmp_path: Pa
     assert store.unfinished() == [folder.name]
     recovered = store.recover(folder.name)
     assert recovered.status == "interrupted" and len(recovered.answers) == 2
+    # What the partial holds: the words played before the kill.
+    env = {**os.environ, "VOICESIM_HOME": str(session.home)}
+    done = subprocess.run(
+        [sys.executable, "-m", "voicesim", "rescore", folder.name],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rescored = stored_session(session.home)["answers"][1]
+    assert_partial_is_what_was_played(rescored["analysis"]["transcript"]["text"], comp, played_s)
 
 
 def test_ctrl_c_ends_cleanly_keeping_completed_answers(pulse: PulseRig, tmp_path: Path) -> None:
@@ -451,9 +508,11 @@ def test_sigterm_or_hangup_mid_answer_keeps_a_rescorable_partial_answer(
     session.wait_tone()
     play(pulse, answer_audio(ANSWERS[0]))
     session.wait_tone()
-    spoken = " ".join(ANSWERS)
-    player = pulse.play_into_mic(answer_audio(spoken), SR, wait=False)
+    comp = answer_comp(CUT_ANSWER)
+    player = pulse.play_into_mic(np.concatenate([silence(LEAD), comp.audio]), SR, wait=False)
+    playing = time.monotonic()
     time.sleep(5.0)  # a few sentences into the second answer
+    played_s = time.monotonic() - playing
     session.proc.send_signal(sig)
     code, out, err = finish(session)
     player.kill()
@@ -478,10 +537,12 @@ def test_sigterm_or_hangup_mid_answer_keeps_a_rescorable_partial_answer(
     assert rescored["extra"]["partial"] is True
     heard = rescored["analysis"]["transcript"]["text"]
     assert rescored["analysis"]["delivery"]["words"] >= 8
-    assert wer(spoken[: len(heard)], heard) < 0.5
+    assert_partial_is_what_was_played(heard, comp, played_s)
 
 
 def test_devices_lists_the_virtual_microphone(pulse: PulseRig) -> None:
+    """The default input `voicesim devices` lists is the one that hears the rig's virtual
+    microphone: a tone played into vs_mic is recorded from that device."""
     done = subprocess.run(
         [sys.executable, "-m", "voicesim", "devices", "--json"],
         env={**os.environ, **pulse.env},
@@ -491,5 +552,31 @@ def test_devices_lists_the_virtual_microphone(pulse: PulseRig) -> None:
     )
     assert done.returncode == 0, done.stderr
     devices = json.loads(done.stdout)
-    assert any(d["max_input_channels"] > 0 for d in devices)
-    assert any(d["max_output_channels"] > 0 for d in devices)
+    (default_in,) = [d for d in devices if d["is_default_input"]]
+    assert default_in["max_input_channels"] > 0, devices
+    assert any(d["is_default_output"] and d["max_output_channels"] > 0 for d in devices)
+    # ALSA's "default" is routed to the rig's server, whose default source is vs_mic's monitor.
+    assert pulse.pactl("get-default-source").strip() == "vs_mic.monitor"
+    from voicesim.audio.devices import sounddevice
+
+    sd = sounddevice()
+    hz, seconds = 1000.0, 2.0
+    t = np.arange(int(seconds * SR)) / SR
+    recording: list[np.ndarray] = []
+
+    def keep(indata: np.ndarray, frames: int, when: object, status: object) -> None:
+        recording.append(indata[:, 0].copy())
+
+    with sd.InputStream(
+        device=default_in["index"], channels=1, samplerate=SR, dtype="float32", callback=keep
+    ):
+        time.sleep(0.3)
+        pulse.play_into_mic((0.3 * np.sin(2 * np.pi * hz * t)).astype(np.float32), SR)
+        time.sleep(0.3)
+    heard = np.concatenate(recording)
+    assert heard.size > SR, heard.size
+    loud = heard[np.abs(heard) > 0.05]
+    assert loud.size > SR, "the tone played into vs_mic was not heard on the default input"
+    spectrum = np.abs(np.fft.rfft(heard * np.hanning(heard.size)))
+    peak_hz = np.argmax(spectrum) * SR / heard.size
+    assert abs(peak_hz - hz) < 10, peak_hz

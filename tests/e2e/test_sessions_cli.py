@@ -61,23 +61,41 @@ def test_list_and_show_json(built: Built, capsys: pytest.CaptureFixture[str]) ->
     ],
 )
 def test_bad_ids_one_line_exit_2_nothing_touched(
-    built: Built, voicesim_home: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+    built: Built,
+    voicesim_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
 ) -> None:
-    before = _snapshot(voicesim_home)
+    # Run where `report` and `export` write by default: nothing may appear there either.
+    monkeypatch.chdir(tmp_path)
+    before = _snapshot(tmp_path)  # the working directory, the data directory inside it
+    assert voicesim_home.parent == tmp_path and any(p.startswith("home/") for p in before)
     code, out, err = _run(argv, capsys)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith("voicesim: error: ")
-    assert _snapshot(voicesim_home) == before
+    assert _snapshot(tmp_path) == before
+    assert list(tmp_path.glob("*.html")) == []
 
 
 def test_damaged_session_folder(
-    built: Built, voicesim_home: Path, capsys: pytest.CaptureFixture[str]
+    built: Built,
+    voicesim_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # Run where `report` writes by default: no report may be left there on failure.
+    monkeypatch.chdir(tmp_path)
     (built.record.path / "a02.flac").unlink()
-    before = _snapshot(voicesim_home)
+    before = _snapshot(tmp_path)  # the working directory, the data directory inside it
+    assert voicesim_home.parent == tmp_path and any(p.startswith("home/") for p in before)
     for argv in (["report", built.record.id], ["replay", built.record.id, "--no-audio"]):
         code, _, err = _run(argv, capsys)
         assert code == 2 and "a02.flac is missing" in err and len(err.strip().splitlines()) == 1
+    assert _snapshot(tmp_path) == before
+    assert list(tmp_path.glob("*.html")) == []
     (built.record.path / "session.json").write_text("{ not json")
     before = _snapshot(voicesim_home)
     code, _, err = _run(["sessions", "show", built.record.id], capsys)

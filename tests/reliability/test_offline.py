@@ -114,14 +114,23 @@ def test_demo_analyze_report_without_network(
 
 WINDOW_S = 0.05
 """Seconds per window of a loudness envelope."""
+HOP_S = 0.01
+"""Seconds between windows: with 50-ms steps the best offset could miss the sound by up to
+25 ms, and the 2-s question once matched at 0.73 in a run of the whole suite."""
+MATCHES = 0.6
+"""The least envelope correlation taken for "this was played here": alone, the question
+and the answer matched at 0.98 and 0.94; an answer never played scored 0.16."""
 SPEECH_RMS = 0.02
 """A window this loud (RMS, full scale 1) holds speech, as the speaker tests count it."""
 
 
 def _envelope(samples: np.ndarray, sr: int) -> np.ndarray:
     """RMS of each WINDOW_S-long window of ``samples`` (``sr`` Hz)."""
-    n = int(WINDOW_S * sr)
-    frames = samples[: len(samples) // n * n].astype(np.float64).reshape(-1, n)
+    n, hop = int(WINDOW_S * sr), int(HOP_S * sr)
+    x = samples.astype(np.float64)
+    if len(x) < n:
+        return np.zeros(0)
+    frames = np.lib.stride_tricks.sliding_window_view(x, n)[::hop]
     return np.sqrt(np.mean(frames**2, axis=1))
 
 
@@ -162,8 +171,8 @@ def test_demo_with_the_audio_server_offline(
     for name, at_least_s in (("question_audio", 1.0), ("answer_audio", 5.0)):
         samples, sr = sf.read(session / data["answers"][0][name], dtype="float32")
         played = _envelope(samples, sr)
-        speech_s = np.count_nonzero(played > SPEECH_RMS) * WINDOW_S
+        speech_s = np.count_nonzero(played > SPEECH_RMS) * HOP_S
         assert speech_s >= at_least_s, (name, speech_s)  # a whole question, a whole answer
         r, at = _where_heard(heard, played)
-        there_s = np.count_nonzero(heard[at : at + len(played)] > SPEECH_RMS) * WINDOW_S
-        assert r >= 0.8 and there_s >= 0.8 * speech_s, (name, r, there_s, speech_s)
+        there_s = np.count_nonzero(heard[at : at + len(played)] > SPEECH_RMS) * HOP_S
+        assert r >= MATCHES and there_s >= 0.8 * speech_s, (name, r, there_s, speech_s)
