@@ -43,11 +43,6 @@ _STOP = frozenset(_STOP_TEXT.split())
 _SUFFIXES = ("ships", "ship", "ness", "ments", "ment", "ful", "ive", "ing", "ers", "er", "ed")
 
 
-def expected_gain(c: Criterion) -> float:
-    """Points of the weighted score the criterion could still add: weight × (100 − score)/100."""
-    return c.weight * (100.0 - c.score) / 100.0
-
-
 def best_change(score: Score) -> Criterion | None:
     """The criterion whose improvement would raise the overall score most (None if none can):
     the first of ``top_improvements``, so the spoken tip and the scorecard's first ▲ agree
