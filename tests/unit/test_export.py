@@ -21,8 +21,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return make_session(store, [sample_answer(0), sample_answer(1)])
 
 
-def _spoken(built: Built) -> list[str]:
-    """What answer 1 says, fillers bracketed, in order (from the rendered truth)."""
+def _spoken_items(built: Built) -> list[tuple[str, float, float]]:
+    """What answer 1 says, in order, from the rendered truth: each word, or each filler
+    bracketed, with its (start, end) in seconds (a filler's from the rendered filler)."""
     comp = built.answers[0]
     out, i = [], 0
     while i < len(comp.words):
@@ -30,29 +31,21 @@ def _spoken(built: Built) -> list[str]:
         filler = next((f for f in comp.fillers if abs(f.start - w.start) < 1e-6), None)
         if filler is not None and w.filler:
             n = len(filler.text.split())
-            out.append("[" + " ".join(x.text for x in comp.words[i : i + n]) + "]")
+            text = "[" + " ".join(x.text for x in comp.words[i : i + n]) + "]"
+            out.append((text, filler.start, filler.end))
             i += n
         else:
-            out.append(w.text)
+            out.append((w.text, w.start, w.end))
             i += 1
     return out
+
+
+def _spoken(built: Built) -> list[str]:
+    return [text for text, _, _ in _spoken_items(built)]
 
 
 def _spoken_times(built: Built) -> list[tuple[float, float]]:
-    """(start, end) of each item of ``_spoken(built)``, in seconds: a filler's from the
-    rendered filler, a word's from the rendered word."""
-    comp = built.answers[0]
-    out, i = [], 0
-    while i < len(comp.words):
-        w = comp.words[i]
-        filler = next((f for f in comp.fillers if abs(f.start - w.start) < 1e-6), None)
-        if filler is not None and w.filler:
-            out.append((filler.start, filler.end))
-            i += len(filler.text.split())
-        else:
-            out.append((w.start, w.end))
-            i += 1
-    return out
+    return [(start, end) for _, start, end in _spoken_items(built)]
 
 
 def _seconds(clock: str) -> float:
