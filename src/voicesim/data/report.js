@@ -16,9 +16,6 @@
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
     return node;
   }
-  // Numbers as the terminal prints them (Python's format): a tie goes to the even digit,
-  // where toFixed goes up (142.5 wpm: 142 in the terminal, 143 here). x is a tie at d digits
-  // exactly when 2^(d+1)·x is an odd integer (a scaling by two is exact in floating point).
   function unheard(answer) {
     // Why an answer has no words, as replay and export say it (an answer cut off by Ctrl+C
     // or a lost device is kept unanalysed; it was "No speech was heard").
@@ -26,6 +23,9 @@
       return "Not analysed: the answer was cut off (voicesim rescore analyses what was recorded).";
     return answer.status === "skipped" ? "Skipped." : "No speech was heard.";
   }
+  // Numbers as the terminal prints them (Python's format): a tie goes to the even digit,
+  // where toFixed goes up (142.5 wpm: 142 in the terminal, 143 here). x is a tie at d digits
+  // exactly when 2^(d+1)·x is an odd integer (a scaling by two is exact in floating point).
   function fmt(v, digits) {
     if (v === null || v === undefined) return "–";
     const d = digits || 0, x = Number(v), scaled = x * 2 ** (d + 1);
