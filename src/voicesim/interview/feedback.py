@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from voicesim.interview.tips import speakable, spoken_tip
 from voicesim.scoring.score import top_improvements
@@ -28,9 +28,7 @@ FILLER_STEADY = 1.0
 """A change in filler rate smaller than this (fillers per 100 words) counts as steady."""
 
 Status = Literal["answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost"]
-STATUSES: tuple[Status, ...] = (
-    "answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost"
-)  # fmt: skip
+STATUSES: tuple[Status, ...] = get_args(Status)
 UNFINISHED: tuple[Status, ...] = ("skipped", "no_speech", "interrupted", "cut_off", "device_lost")
 """An answer with no score and one of these is worth rehearsing, as ``practice --rehearse``
 takes it (``sessions.rehearse``: skipped or never analysed)."""

@@ -157,17 +157,20 @@ def _no_history(args: argparse.Namespace, demo_sessions: int) -> str:
         )
     )
     text = f"No analysed answers{where}" + ("." if where else " yet.")
-    if demo_sessions == 1:
-        text += " 1 demo session is left out (the demo's answers are not yours): add"
-        text += " --include-demo to see it."
-    elif demo_sessions:
-        text += f" {demo_sessions} demo sessions are left out (the demo's answers are not"
-        text += " yours): add --include-demo to see them."
+    text += _demo_left_out(demo_sessions, "session", " (the demo's answers are not yours)")
     if not where:
         text += " Practise with `voicesim practice`." if demo_sessions else (
             " Try `voicesim demo` or `voicesim practice`."
         )  # fmt: skip
     return text
+
+
+def _demo_left_out(n: int, what: str, why: str = "") -> str:
+    """ " 2 demo sessions are left out…: add --include-demo to see them." ("" for none)."""
+    if not n:
+        return ""
+    some = f"1 demo {what} is" if n == 1 else f"{n} demo {what}s are"
+    return f" {some} left out{why}: add --include-demo to see {'it' if n == 1 else 'them'}."
 
 
 def _question_history(args: argparse.Namespace) -> int:
@@ -185,9 +188,7 @@ def _question_history(args: argparse.Namespace) -> int:
     elif not attempts:
         demo = len(dated) - len(attempts)
         text = f"No answers to {args.question}" + (f" since {args.since}." if since else " yet.")
-        if demo:
-            text += f" {demo} demo answer{' is' if demo == 1 else 's are'} left out: add"
-            text += " --include-demo to see " + ("it." if demo == 1 else "them.")
+        text += _demo_left_out(demo, "answer")
         print(f"{text} Ask it with `voicesim practice --question {args.question}`.")
     else:
         attempts_table(_console(), args.question, attempts)
