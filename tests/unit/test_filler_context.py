@@ -14,7 +14,14 @@ import pytest
 
 from tests.support.paths import REPO
 from voicesim.analysis import filler_context
-from voicesim.analysis.filler_context import CONTEXT_FLOOR, context_scores, drawn_out, hypotheses
+from voicesim.analysis.filler_context import (
+    CONTEXT_FLOOR,
+    DOUBT_CONTEXT,
+    DOUBT_SCORE,
+    context_scores,
+    drawn_out,
+    hypotheses,
+)
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio.files import load_audio
@@ -118,6 +125,23 @@ def test_decision_drops_a_filled_pause_whose_context_says_a_word_drawn_out() -> 
     assert decide([detector], [Judged(1.0, 1.4, 0.3, detector=True)], veto=0.1) == [detector]
     # The veto by context holds without the score veto too.
     assert decide([detector], judged[:1], veto=None) == []
+
+
+def test_decision_drops_a_detector_filled_pause_doubted_alone_and_in_context() -> None:
+    # Each sign alone keeps it: a real "um" the judge misses alone (EN2004a's, 0.11) has a
+    # context that welcomes a filler (+1.6), and a sure score outweighs a poor context.
+    def kept(score: float, context: float | None) -> bool:
+        detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
+        judged = [Judged(1.0, 1.4, score, detector=True, context=context)]
+        return decide([detector], judged, veto=0.1) == [detector]
+
+    low, weak = DOUBT_SCORE - 0.01, DOUBT_CONTEXT - 0.1
+    assert weak > CONTEXT_FLOOR  # a doubt, not a word drawn out
+    assert not kept(low, weak)
+    assert kept(0.11, 1.6)
+    assert kept(DOUBT_SCORE, weak)
+    assert kept(low, DOUBT_CONTEXT)
+    assert kept(low, None)  # no word near it: nothing to compare
 
 
 @pytest.mark.slow

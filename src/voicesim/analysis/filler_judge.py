@@ -29,7 +29,7 @@ import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
 from voicesim.analysis.filled_pauses import mid, same_gap
-from voicesim.analysis.filler_context import SURE, context_scores, drawn_out
+from voicesim.analysis.filler_context import SURE, context_scores, doubted, drawn_out
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
 from voicesim.results import Filler, Word
 from voicesim.text import plain
@@ -321,7 +321,8 @@ def decide(
     counted there; a discourse filler over it ("sort of" with the "hmm" in its "of") does
     not hide it. With ``veto``, an acoustic filled pause whose own span Whisper judged
     under ``veto`` is dropped, and so is one, or a judged span, whose context says a word
-    drawn out (filler_context). Given the ``words``, a filled pause Whisper wrote is then
+    drawn out, and an acoustic one that both its score and its context doubt
+    (filler_context.doubted). Given the ``words``, a filled pause Whisper wrote is then
     placed on the hum heard in its gap between words (place_written).
     """
     kept = [f for f in fillers if not _vetoed(f, judged, veto)]
@@ -383,7 +384,7 @@ def place_written(
 
 def _vetoed(f: Filler, judged: Sequence[Judged], veto: float | None) -> bool:
     """True if f is an acoustic filled pause whose own span the judge scored under veto,
-    or found a word drawn out in its context.
+    or found a word drawn out in its context, or doubted both alone and in context.
 
     Its own span: a detector span judged over most of f. The judge scores the detector's
     spans of each block while the block's samples are at hand, and the measures run the
@@ -396,4 +397,4 @@ def _vetoed(f: Filler, judged: Sequence[Judged], veto: float | None) -> bool:
     if f.source != "acoustic" or not own:
         return False
     low = veto is not None and max(j.score for j in own) < veto
-    return low or all(drawn_out(j.context) for j in own)
+    return low or all(drawn_out(j.context) or doubted(j.score, j.context) for j in own)
