@@ -128,8 +128,9 @@ def test_decision_drops_a_filled_pause_whose_context_says_a_word_drawn_out() -> 
 
 
 def test_decision_drops_a_detector_filled_pause_doubted_alone_and_in_context() -> None:
-    # Each sign alone keeps it: a real "um" the judge misses alone (EN2004a's, 0.11) has a
-    # context that welcomes a filler (+1.6), and a sure score outweighs a poor context.
+    # Each sign alone keeps it: the detector's span matched to EN2004a's "um" scores 0.11
+    # alone but +1.6 in context; a poor context (over the floor) with a score of
+    # DOUBT_SCORE or more is not enough either.
     def kept(score: float, context: float | None) -> bool:
         detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
         judged = [Judged(1.0, 1.4, score, detector=True, context=context)]

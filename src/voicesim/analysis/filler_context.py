@@ -78,12 +78,14 @@ DOUBT_CONTEXT = -4.0
 """Two weak signs against the acoustic detector's filled pause, taken together: Whisper,
 hearing its span alone, gives a filler under DOUBT_SCORE, and, hearing it in context, finds
 the words with a filler there more than e**4 (about 55) times less probable than without.
-Each alone is no proof: real "um"s the judge misses score 0.11 alone (EN2004a's at 13.3 s),
-and real ones reach -7.2 in context. Together, on the real set, they were words held long
-("and" over 1.1 s, "last", "Okay"), a listener's "Mm-hmm", the end of a word the detector
-cut ("…what's"), speech under another voice; the detector takes such sounds for a vowel
-most often in the poorer recordings: a telephone's band (its spectral flatness is half the
-wideband's or less, so the vowel test passes almost everything), a room's echo, MP3, noise.
+Each alone is no proof: the span the detector heard just after EN2004a's "um" (13.28 s; the
+reference's "um" ends at 13.02 s, and the ±0.3-s match counts it) scores 0.11 alone but +1.6
+in context, and real ones reach -7.2 in context. Together, on the real set, they were
+words held long ("and" over 1.1 s, "last", "Okay"), a listener's "Mm-hmm", running speech
+("find you", "Well I hope so", letters spelled under another voice) and a word cut off at a
+clip's end; the detector takes such sounds for a vowel most often in the poorer recordings:
+a telephone's band (its spectral flatness is half the wideband's or less, so the vowel test
+passes almost everything), a room's echo, MP3, noise.
 
 Measured (2026-12-06, thirty-fifth session; scratch ``s35/loo.py``) on every filled pause
 voicesim reported on the real set in its eight recording conditions, and on the three
