@@ -13,7 +13,9 @@ installed into the scratch folder, never a dependency) — it measures:
   both normalised by the same function, errors summed over clips / reference words;
 * pace on single-speaker stretches (runs of ≥ 6 words by one speaker that nobody else
   talks over): voicesim's and plain faster-whisper's wpm on the stretch's audio vs the
-  reference's non-filler words over the stretch's speaking time.
+  reference's non-filler words over the stretch's speaking time;
+* the same filled-pause and WER figures on the clips joined into one 5.5-min recording
+  (joined_clip), where Whisper decodes with the text before as context.
 """
 
 from __future__ import annotations
@@ -622,6 +624,69 @@ def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[i
     return tp, fp, fn, err, n
 
 
+JOINED_LEVEL_DB = -33.0
+"""The speech level (95th-percentile 25-ms frame level, dBFS) every clip is brought to before
+the clips are joined: within the clips' own range (-22 to -37 dBFS), and low enough that no
+sample clips (EN2006b holds a knock 26 dB over its speech level; at -26 dBFS 34 of its
+samples went over full scale)."""
+
+
+def joined_clip(clips: Sequence[Clip], folder: Path) -> Clip:
+    """The clips joined back to back into one recording (5.5 min), as one clip.
+
+    A real answer or meeting is longer than 30 s: Whisper then decodes window after window
+    with the text before as context, and the levels, the noise floor and the filled-pause
+    checks are taken over the whole recording. Each clip is first brought to one speech
+    level (JOINED_LEVEL_DB): one recording has one microphone level, and the clips' levels
+    differ by 16 dB. The reference's times are shifted, and each speaker named with its clip.
+    """
+    import numpy as np
+    import soundfile as sf
+
+    parts: list[Any] = []
+    words: list[dict[str, Any]] = []
+    fillers: list[Span] = []
+    alone: list[bool] = []
+    t = 0.0
+    for clip in clips:
+        x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
+        x = x.mean(axis=1)
+        frames = np.lib.stride_tricks.sliding_window_view(x, int(0.025 * sr))[:: int(0.01 * sr)]
+        level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+        parts.append(x * 10 ** ((JOINED_LEVEL_DB - np.percentile(level, 95)) / 20))
+        for w in clip.words:
+            moved = {"start": w["start"] + t, "end": w["end"] + t}
+            words.append({**w, **moved, "speaker": f"{clip.id}/{w['speaker']}"})
+        fillers += [(a + t, b + t) for a, b in clip.fillers]
+        alone += clip.alone
+        t += len(x) / sr
+    path = folder / "joined.flac"
+    sf.write(str(path), np.clip(np.concatenate(parts), -1.0, 1.0), 16000, subtype="PCM_16")
+    return Clip("joined", path, words, fillers, alone)
+
+
+def joined_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
+    """Filled pauses and content WER of every system on the clips joined into one recording
+    (joined_clip): what a longer recording does to the figures measured clip by clip."""
+    import tempfile
+
+    out: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="voicesim-joined-") as tmp:
+        joined = joined_clip(clips, Path(tmp))
+        print(
+            f"\nthe {len(clips)} clips joined into one {joined.words[-1]['end'] / 60:.1f}-min"
+            f" recording, each at one speech level ({len(joined.fillers)} filled pauses)"
+        )
+        for name, run in systems.items():
+            tp, fp, fn, err, n = _set_counts([joined], run)
+            out[name] = fig = _figures(tp, fp, fn, err, n)
+            print(
+                f"  {name:10} {tp:>2}/{fp:<2}/{fn:<2} F1 {fig['f1']:.2f} (R {fig['recall']:.2f},"
+                f" P {fig['precision']:.2f})  content WER {fig['wer']:.3f}"
+            )
+    return out
+
+
 def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
     """The real set when Whisper writes the fillers itself: voicesim and plain faster-whisper
     both decoding after the filler prompt (VERBATIM_PROMPT, before every window).
@@ -651,9 +716,10 @@ def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
 
 
 def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) -> dict:
-    """The whole real-set report (fillers, WER, pace; with ``conditions`` also the fillers
-    and WER of every system in other recording conditions, and of voicesim and plain
-    faster-whisper with Whisper spelling the fillers); returns the figures."""
+    """The whole real-set report (fillers, WER, pace, the clips joined into one recording;
+    with ``conditions`` also the fillers and WER of every system in other recording
+    conditions, and of voicesim and plain faster-whisper with Whisper spelling the
+    fillers); returns the figures."""
     from voicesim.models import resolve_model
 
     clips = load_clips()
@@ -668,6 +734,7 @@ def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) ->
         systems["erm"] = erm
     figures = filler_table(clips, systems)
     figures["pace"] = pace_table(clips, transcriber, plain_model)
+    figures["joined"] = joined_table(clips, systems)
     if conditions:
         figures["conditions"] = condition_table(clips, systems)
         figures["spelled"] = spelled_table(clips, plain_model)
