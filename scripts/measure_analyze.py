@@ -62,7 +62,8 @@ def main() -> int:
     parser.add_argument(
         "--conditions",
         action="store_true",
-        help="also the real set quieter, louder, in pink noise, in a room's echo and as MP3, "
+        help="also the real set changed in ways that should not matter (±1 dB, -3 dB, a "
+        "little silence before), quieter, louder, in pink noise, in a room's echo and as MP3, "
         "48 kHz stereo and telephone-band files (every system), and with Whisper spelling "
         "the fillers",
     )

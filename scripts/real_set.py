@@ -561,42 +561,108 @@ def _room(x: Any, seed: int, *, rt60_s: float = 0.5, drr_db: float = 0.0) -> Any
     return y * _rms(x) / _rms(y)
 
 
-def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
-    """Filled-pause and content-WER totals of every system with the clips' audio changed
-    by each of CONDITIONS, then converted to each of FORMATS; prints one row per condition."""
-    import subprocess
-    import tempfile
+NEIGHBOURS: dict[str, tuple[float, float]] = {
+    "-1 dB": (-1.0, 0.0),
+    "+1 dB": (1.0, 0.0),
+    "-3 dB": (-3.0, 0.0),
+    "0.05 s of silence before": (0.0, 0.05),
+    "0.13 s of silence before": (0.0, 0.13),
+    "0.5 s of silence before": (0.0, 0.5),
+}
+"""Changes to each clip that should not change what is heard: (gain dB, seconds of digital
+silence put before it). They change Whisper's log-mel input a little, so its words and their
+times, and with them every figure: how far the figures move here is how far one run of the
+set can be trusted (2026-12-06: voicesim's F1 0.64-0.73 against 0.73 as recorded)."""
+
+
+def neighbour_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
+    """Filled-pause and content-WER totals of every system on the clips changed by each of
+    NEIGHBOURS (reference times shifted by the silence put before); prints one row each and
+    the range of every system's F1 and WER."""
     from dataclasses import replace
 
     import numpy as np
     import soundfile as sf
 
+    def changed(folder: Path, name: str) -> list[Clip]:
+        gain_db, lead_s = NEIGHBOURS[name]
+        out = []
+        for clip in clips:
+            x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
+            y = np.concatenate([np.zeros(round(lead_s * sr)), x.mean(axis=1)])
+            path = folder / f"{clip.id}.flac"
+            sf.write(str(path), np.clip(y * 10 ** (gain_db / 20), -1.0, 1.0), sr, "PCM_16")
+            words = [
+                {**w, "start": w["start"] + lead_s, "end": w["end"] + lead_s} for w in clip.words
+            ]
+            fillers = [(a + lead_s, b + lead_s) for a, b in clip.fillers]
+            out.append(replace(clip, path=path, words=words, fillers=fillers))
+        return out
+
+    title = "real set changed in ways that should not matter"
+    out = _changed_table(title, "change", list(NEIGHBOURS), changed, systems)
+    for name in systems:
+        f1 = [row[name]["f1"] for row in out.values()]
+        wer = [row[name]["wer"] for row in out.values()]
+        print(
+            f"  {name:10} F1 {min(f1):.2f}-{max(f1):.2f}, content WER {min(wer):.3f}-{max(wer):.3f}"
+        )
+    return out
+
+
+def condition_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Output]]) -> dict:
+    """Filled-pause and content-WER totals of every system with the clips' audio changed
+    by each of CONDITIONS, then converted to each of FORMATS; prints one row per condition."""
+    import subprocess
+    from dataclasses import replace
+
+    import numpy as np
+    import soundfile as sf
+
+    def changed(folder: Path, name: str) -> list[Clip]:
+        out = []
+        for i, clip in enumerate(clips):
+            if name in FORMATS:
+                ext, *args = FORMATS[name]
+                path = folder / f"{clip.id}.{ext}"
+                ffmpeg = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip.path)]
+                subprocess.run([*ffmpeg, *args, str(path)], check=True)
+            else:
+                x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
+                y = np.clip(CONDITIONS[name](x.mean(axis=1), i), -1.0, 1.0)
+                path = folder / f"{clip.id}.flac"
+                sf.write(str(path), y, sr, subtype="PCM_16")
+            out.append(replace(clip, path=path))
+        return out
+
+    title = "real set in other recording conditions"
+    return _changed_table(title, "condition", [*CONDITIONS, *FORMATS], changed, systems)
+
+
+def _changed_table(
+    title: str,
+    label: str,
+    names: Sequence[str],
+    changed: Callable[[Path, str], list[Clip]],
+    systems: dict[str, Callable[[Clip], Output]],
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Every system on the clips as ``changed(folder, name)`` writes them into a temporary
+    folder, for each name: filled pauses and content WER, one printed row per name."""
+    import tempfile
+
     out: dict[str, dict[str, dict[str, float]]] = {}
-    head = "  ".join(f"{n:>30}" for n in systems)
-    print("\nreal set in other recording conditions (filled pauses tp/fp/fn, F1; content WER)")
-    print(f"{'condition':32} {head}")
-    with tempfile.TemporaryDirectory(prefix="voicesim-conditions-") as tmp:
-        for cname in [*CONDITIONS, *FORMATS]:
-            changed = []
-            for i, clip in enumerate(clips):
-                if cname in FORMATS:
-                    ext, *args = FORMATS[cname]
-                    path = Path(tmp) / f"{clip.id}.{ext}"
-                    ffmpeg = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip.path)]
-                    subprocess.run([*ffmpeg, *args, str(path)], check=True)
-                else:
-                    x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
-                    y = np.clip(CONDITIONS[cname](x.mean(axis=1), i), -1.0, 1.0)
-                    path = Path(tmp) / f"{clip.id}.flac"
-                    sf.write(str(path), y, sr, subtype="PCM_16")
-                changed.append(replace(clip, path=path))
+    print(f"\n{title} (filled pauses tp/fp/fn, F1; content WER)")
+    print(f"{label:32} " + "  ".join(f"{n:>30}" for n in systems))
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="voicesim-changed-") as tmp:
+            clips = changed(Path(tmp), name)
+            out[name] = {}
             cells = []
-            out[cname] = {}
-            for name, run in systems.items():
-                tp, fp, fn, err, n = _set_counts(changed, run)
-                out[cname][name] = fig = _figures(tp, fp, fn, err, n)
+            for system, run in systems.items():
+                tp, fp, fn, err, n = _set_counts(clips, run)
+                out[name][system] = fig = _figures(tp, fp, fn, err, n)
                 cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {fig['f1']:.2f} wer {fig['wer']:.3f}")
-            print(f"{cname:32} " + "  ".join(f"{c:>30}" for c in cells))
+        print(f"{name:32} " + "  ".join(f"{c:>30}" for c in cells))
     return out
 
 
@@ -717,9 +783,9 @@ def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
 
 def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) -> dict:
     """The whole real-set report (fillers, WER, pace, the clips joined into one recording;
-    with ``conditions`` also the fillers and WER of every system in other recording
-    conditions, and of voicesim and plain faster-whisper with Whisper spelling the
-    fillers); returns the figures."""
+    with ``conditions`` also the fillers and WER of every system on the clips changed in
+    ways that should not matter and in other recording conditions, and of voicesim and plain
+    faster-whisper with Whisper spelling the fillers); returns the figures."""
     from voicesim.models import resolve_model
 
     clips = load_clips()
@@ -736,6 +802,7 @@ def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) ->
     figures["pace"] = pace_table(clips, transcriber, plain_model)
     figures["joined"] = joined_table(clips, systems)
     if conditions:
+        figures["neighbours"] = neighbour_table(clips, systems)
         figures["conditions"] = condition_table(clips, systems)
         figures["spelled"] = spelled_table(clips, plain_model)
     return figures
