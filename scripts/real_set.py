@@ -693,7 +693,7 @@ def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[i
 JOINED_LEVEL_DB = -33.0
 """The speech level (95th-percentile 25-ms frame level, dBFS) every clip is brought to before
 the clips are joined: within the clips' own range (-22 to -37 dBFS), and low enough that no
-sample clips (EN2006b holds a knock 26 dB over its speech level; at -26 dBFS 34 of its
+sample clips (a knock in EN2006b peaks 33 dB over its speech level; at -26 dBFS 34 of its
 samples went over full scale)."""
 
 
