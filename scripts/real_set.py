@@ -691,10 +691,10 @@ def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[i
 
 
 JOINED_LEVEL_DB = -33.0
-"""The speech level (95th-percentile 25-ms frame level, dBFS) every clip is brought to before
-the clips are joined: within the clips' own range (-22 to -37 dBFS), and low enough that no
-sample clips (a knock in EN2006b peaks 33 dB over its speech level; at -26 dBFS 34 of its
-samples went over full scale)."""
+"""The speech level (``acoustics.levels``: the 95th percentile of the 40-ms frame levels,
+dBFS) every clip is brought to before the clips are joined: within the clips' own range
+(-22 to -38 dBFS), and low enough that no sample clips (a knock in EN2006b peaks 33 dB over
+its speech level; at -26 dBFS 34 of its samples went over full scale)."""
 
 
 def joined_clip(clips: Sequence[Clip], folder: Path) -> Clip:
@@ -709,6 +709,8 @@ def joined_clip(clips: Sequence[Clip], folder: Path) -> Clip:
     import numpy as np
     import soundfile as sf
 
+    from voicesim.analysis.acoustics import frame_features, levels
+
     parts: list[Any] = []
     words: list[dict[str, Any]] = []
     fillers: list[Span] = []
@@ -717,9 +719,8 @@ def joined_clip(clips: Sequence[Clip], folder: Path) -> Clip:
     for clip in clips:
         x, sr = sf.read(str(clip.path), dtype="float64", always_2d=True)
         x = x.mean(axis=1)
-        frames = np.lib.stride_tricks.sliding_window_view(x, int(0.025 * sr))[:: int(0.01 * sr)]
-        level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-        parts.append(x * 10 ** ((JOINED_LEVEL_DB - np.percentile(level, 95)) / 20))
+        speech_db = levels(frame_features(x.astype(np.float32), sr)).speech_db
+        parts.append(x * 10 ** ((JOINED_LEVEL_DB - speech_db) / 20))
         for w in clip.words:
             moved = {"start": w["start"] + t, "end": w["end"] + t}
             words.append({**w, **moved, "speaker": f"{clip.id}/{w['speaker']}"})
