@@ -176,6 +176,24 @@ def test_an_or_written_just_after_a_filled_pause_is_that_filler() -> None:
     assert not any(w.filler for w in absorb_lookalikes(real_and, [uh]))
 
 
+def test_an_oh_in_or_after_a_filled_pause_stays_a_word() -> None:
+    # A real clip's "group. Oh, Ebenezer": Whisper wrote the held "Oh" short and unsure
+    # (p 0.19), and the rest of its vowel was heard as a filled pause. "Oh" is a word (SPEC's
+    # fillers are um/uh/er/erm/ah/hmm/mm), so it is counted, inside the span or just after.
+    from voicesim.analysis.filled_pauses import absorb_lookalikes
+    from voicesim.results import Filler
+
+    held = Filler("(filled pause)", 13.34, 13.84, "filled_pause", "acoustic")
+    words = [Word("group.", 12.26, 13.2, 1.0), Word("Oh,", 13.34, 13.44, 0.19)]
+    words += [Word("Ebenezer.", 13.84, 14.14, 0.82)]
+    assert not any(w.filler for w in absorb_lookalikes(words, [held]))
+    before = Filler("(filled pause)", 12.9, 13.3, "filled_pause", "acoustic")
+    assert not any(w.filler for w in absorb_lookalikes(words, [before]))
+    # The same times with an unsure "a" (a single vowel Whisper writes for an "uh"): a filler.
+    a = [*words[:1], Word("a", 13.34, 13.44, 0.19), *words[2:]]
+    assert [w.text for w in absorb_lookalikes(a, [held]) if w.filler] == ["a"]
+
+
 def test_um_written_as_and_is_a_filler_but_a_spoken_and_is_a_word() -> None:
     # "…in my calendar, um, the rest can wait" written "calendar and the rest": Whisper
     # puts an "and" on the um. The steady hum under it is still a filled pause, and the

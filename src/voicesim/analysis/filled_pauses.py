@@ -21,18 +21,29 @@ from voicesim.analysis.acoustics import Frames, runs
 from voicesim.results import Filler, Word
 from voicesim.text import plain
 
-_LOOKALIKES = {"or", "and", "on", "oh", "ah", "a", "uh", "er"}
+_LOOKALIKES = {"or", "and", "on", "ah", "a", "uh", "er"}
 """Short words Whisper writes for a hesitation it does not spell as "uh" (seen on rendered
-answers: "or" for "uh"/"er", "and"/"on" for "um")."""
+answers: "or" for "uh"/"er", "and"/"on" for "um"; on the real set "And" for a creaky "Um").
+
+Not "oh": the SPEC counts it as a word, and on real speech Whisper wrote it for a real "Oh"
+every time one lay in a filled pause. On the real set as recorded, in the six neighbours of
+``real_set.NEIGHBOURS`` and in the seven conditions (2026-12-06, scratch ``s37/absorb.py``),
+the words flagged this way were 3 "And"s for the reference's "Um" and 8 "Oh"s that the
+reference has as the word "Oh" (ES2003a's "Oh, Ebenezer", EN2002b's "Oh. Okay."), each a
+word lost beside plain faster-whisper. Without "oh" here, voicesim's content WER went
+0.401 → 0.400 at -12 dB and 0.388 → 0.386 as MP3 (plain faster-whisper's, both), and lost
+one word error each at 48 kHz, in the telephone band, at -1 dB and with 0.13 s and 0.5 s
+of silence before; no filled pause moved, on the real set or the rendered sets."""
 _HUM_LOOKALIKES = {"and", "or", "on"}
 """Lookalikes with a consonant in them. A real "and"/"or"/"on" glides from its vowel into
 the consonant, so its spectrum is not stable; a stable voiced stretch under one is the "um"
 Whisper wrote as it.
 So these words neither account for such a stretch nor stop it lying between words (the
 single vowels "a"/"oh" do: a real "a" is as steady as an "uh")."""
-_LATE_LOOKALIKES = {"or", "oh", "ah", "uh", "er"}
+_LATE_LOOKALIKES = {"or", "ah", "uh", "er"}
 """The vowel-only lookalikes: Whisper also writes them just *after* the "uh" they stand
-for (its word times lag), where a real "and"/"a" is far more often a real word."""
+for (its word times lag), where a real "and"/"a" is far more often a real word. Not "oh"
+(see _LOOKALIKES)."""
 
 
 @dataclass(frozen=True)
