@@ -76,6 +76,9 @@ class Output:
     extra: dict[str, Any] = field(default_factory=dict)
     timed: list[tuple[str, float, float]] | None = None
     """Every word the system wrote with its start and end (s), for the word-time figures."""
+    replaced: list[tuple[str, float, float]] | None = None
+    """Words the system wrote but counts as a filled pause in their place (an "and" Whisper
+    wrote for an "um"), with their times (s); None for a system that does not do this."""
 
 
 def load_clips(root: Path = REAL) -> list[Clip]:
@@ -189,7 +192,9 @@ def voicesim_system(transcriber: Any) -> Callable[[Clip], Output]:
         words = spoken_words(res)
         every = [(f.start, f.end) for f in res.delivery.fillers]
         timed = [(w.text, w.start, w.end) for w in res.transcript.words]
-        return Output(fill, words, dt, every, {"text": res.transcript.text}, timed)
+        out = Output(fill, words, dt, every, {"text": res.transcript.text}, timed)
+        out.replaced = replaced_words(res)
+        return out
 
     return run
 
@@ -207,6 +212,45 @@ def spoken_words(result: Any) -> list[str]:
         for w in result.transcript.words
         if not w.filler or any(a <= (w.start + w.end) / 2 <= b for a, b in discourse)
     ]
+
+
+def replaced_words(result: Any) -> list[tuple[str, float, float]]:
+    """The words of a voicesim result counted as a filled pause in their place: flagged as
+    filler (filled_pauses.absorb_lookalikes), not spelled as one, not a discourse filler."""
+    from voicesim.text import is_filled_pause
+
+    discourse = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "discourse"]
+    return [
+        (w.text, w.start, w.end)
+        for w in result.transcript.words
+        if w.filler
+        and not is_filled_pause(w.text)
+        and not any(a <= (w.start + w.end) / 2 <= b for a, b in discourse)
+    ]
+
+
+def replaced_verdicts(clip: Clip, replaced: Sequence[tuple[str, float, float]]) -> list[int]:
+    """[right, wrong, unclear] for words a system counted as a filled pause in their place:
+    right where the reference has a filler within TOL_S and not that word, wrong where it has
+    that word and no filler, unclear otherwise."""
+    from voicesim.text import plain
+
+    out = [0, 0, 0]
+    for text, start, end in replaced:
+        near = [t for t, a, b in clip.timed_words if a < end + TOL_S and b > start - TOL_S]
+        said = any(plain(t) == plain(text) for t in near)
+        filler = any(a < end + TOL_S and b > start - TOL_S for a, b in clip.fillers)
+        out[0 if filler and not said else 1 if said and not filler else 2] += 1
+    return out
+
+
+def _print_replaced(counts: dict[str, list[int]], where: str) -> None:
+    """One line per system that replaces words: the replaced_verdicts totals."""
+    for name, (right, wrong, unclear) in counts.items():
+        print(
+            f"  {name:10} words counted as a filled pause in their place, {where}: {right} right"
+            f" (a reference filler there), {wrong} wrong (the reference's word), {unclear} unclear"
+        )
 
 
 def plain_words(model: Any, audio: Any, hotwords: str | None = None) -> list[Any]:
@@ -298,6 +342,7 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
     alone_totals: dict[str, list[int]] = {name: [0, 0, 0] for name in systems}
     times: dict[str, float] = dict.fromkeys(systems, 0.0)
     timing: dict[str, list[Span]] = {name: [] for name in systems}
+    replaced: dict[str, list[int]] = {}
     per_clip: dict[str, dict[str, Any]] = {}
     head = "  ".join(f"{n:>22}" for n in systems)
     print(f"\nreal set: filled pauses tp/fp/fn and content WER per clip\n{'clip':18} ref {head}")
@@ -314,6 +359,10 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             times[name] += out.seconds
             if out.timed is not None:
                 timing[name] += word_time_errors(clip.timed_words, out.timed)
+            if out.replaced is not None:
+                acc_replaced = replaced.setdefault(name, [0, 0, 0])
+                for i, v in enumerate(replaced_verdicts(clip, out.replaced)):
+                    acc_replaced[i] += v
             m_any = match(clip.fillers, out.fillers if out.any_fillers is None else out.any_fillers)
             for i, v in enumerate(m_any):
                 any_totals[name][i] += v
@@ -348,6 +397,9 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             f"  {name:10} F1 {fig['f1']:.2f}  R {fig['recall']:.2f}  P {fig['precision']:.2f}"
             f"  ({tp}/{fp}/{fn})"
         )
+    _print_replaced(replaced, "all clips")
+    for name, (right, wrong, unclear) in replaced.items():
+        summary[name]["replaced"] = {"right": right, "wrong": wrong, "unclear": unclear}
     print("  word times against the reference's (words matched by text; s = system − reference):")
     for name, errors in timing.items():
         t = summary[name]["word_times"] = _time_figures(errors)
@@ -651,6 +703,7 @@ def _changed_table(
     import tempfile
 
     out: dict[str, dict[str, dict[str, float]]] = {}
+    replaced: dict[str, list[int]] = {}
     print(f"\n{title} (filled pauses tp/fp/fn, F1; content WER)")
     print(f"{label:32} " + "  ".join(f"{n:>30}" for n in systems))
     for name in names:
@@ -659,10 +712,11 @@ def _changed_table(
             out[name] = {}
             cells = []
             for system, run in systems.items():
-                tp, fp, fn, err, n = _set_counts(clips, run)
+                tp, fp, fn, err, n = _set_counts(clips, run, replaced.setdefault(system, [0] * 3))
                 out[name][system] = fig = _figures(tp, fp, fn, err, n)
                 cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {fig['f1']:.2f} wer {fig['wer']:.3f}")
         print(f"{name:32} " + "  ".join(f"{c:>30}" for c in cells))
+    _print_replaced({k: v for k, v in replaced.items() if any(v)}, "all rows")
     return out
 
 
@@ -677,12 +731,17 @@ def _figures(tp: int, fp: int, fn: int, err: int, n: int) -> dict[str, float]:
     return {**_filler_figures(tp, fp, fn), "wer": err / max(n, 1)}
 
 
-def _set_counts(clips: Sequence[Clip], run: Callable[[Clip], Output]) -> tuple[int, ...]:
+def _set_counts(
+    clips: Sequence[Clip], run: Callable[[Clip], Output], replaced: list[int] | None = None
+) -> tuple[int, ...]:
     """One system over the clips: filled pauses tp, fp, fn, then content word errors and
-    reference words."""
+    reference words. ``replaced``: the replaced_verdicts of its words are added to it."""
     tp = fp = fn = err = n = 0
     for clip in clips:
         got = run(clip)
+        if replaced is not None and got.replaced is not None:
+            for i, v in enumerate(replaced_verdicts(clip, got.replaced)):
+                replaced[i] += v
         m = match(clip.fillers, got.fillers)
         tp, fp, fn = tp + m[0], fp + m[1], fn + m[2]
         e, k = wer_counts(clip.content_text, content_text(got.words))
