@@ -277,6 +277,46 @@ def test_decision_adds_judged_vetoes_detector_and_absorbs_a_lookalike() -> None:
     assert [w.filler for w in absorb_lookalikes(words, kept)] == [True, False]
 
 
+def test_an_oh_held_is_not_a_filled_pause_unless_the_judge_is_sure() -> None:
+    # A real clip's "group. Oh, Ebenezer" 12 dB quieter: Whisper wrote "Oh," at the vowel's
+    # onset (13.34-13.44 s) and the judge, hearing the rest alone, gave it 0.55.
+    words = [Word("group.", 12.26, 13.2, 1.0), Word("Oh,", 13.34, 13.44, 0.19)]
+    words += [Word("Ebenezer.", 13.84, 14.14, 0.82)]
+    held = Judged(13.34, 13.84, 0.55)
+    assert decide([], [held], veto=0.05, words=words) == []
+    assert len(decide([], [held], veto=0.05)) == 1  # without the words nothing tells
+    # Sure of a filler (a real "uh" Whisper wrote as "Oh"), or starting well after the word,
+    # or on another word: a filled pause.
+    sure = Judged(13.34, 13.84, 0.8)
+    later = Judged(13.6, 13.84, 0.55)
+    on_and = [*words[:1], Word("and,", 13.34, 13.44, 0.19), *words[2:]]
+    assert len(decide([], [sure], veto=0.05, words=words)) == 1
+    assert len(decide([], [later], veto=0.05, words=words)) == 1
+    assert len(decide([], [held], veto=0.05, words=on_and)) == 1
+
+
+@pytest.mark.slow
+def test_a_real_oh_held_is_a_word_not_a_filled_pause(
+    transcriber: Transcriber, tmp_path: Path
+) -> None:
+    # ES2003a 12 dB quieter (a quieter microphone): the reference has the word "Oh" at
+    # 13.24-13.60 s and no filler near it; voicesim had counted a filled pause on its held
+    # vowel and dropped the "Oh" as that filler's lookalike.
+    import soundfile as sf
+
+    clip = _clip("ami_ES2003a_0-30")
+    oh = next((w["start"], w["end"]) for w in clip["words"] if w["text"] == "Oh")
+    assert not any(_near(oh, (f["start"], f["end"])) for f in clip["filler_times"])
+    x, sr = sf.read(str(REAL / clip["file"]), dtype="float64")
+    quiet = tmp_path / "quiet.flac"
+    sf.write(str(quiet), x * 10 ** (-12 / 20), sr, subtype="PCM_16")
+    result = analyze_file(quiet, transcriber=transcriber, rubric=RUBRIC)
+    found = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "filled_pause"]
+    assert not any(_near(f, oh) for f in found), found
+    said = [w for w in result.transcript.words if w.text.strip(",.").lower() == "oh"]
+    assert said and not any(w.filler for w in said), said
+
+
 def test_a_judged_filled_pause_inside_a_discourse_filler_is_counted_too() -> None:
     # EN2006a: "sort of <hmm> interaction" — Whisper stretched "of" over the filled pause
     # (reference 28.87–29.13 s). "sort of" is a discourse filler; the filled pause is

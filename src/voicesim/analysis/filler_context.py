@@ -25,6 +25,7 @@ from voicesim.analysis.judge_windows import window_mel
 from voicesim.audio import SAMPLE_RATE
 from voicesim.models import storage_view
 from voicesim.results import Filler
+from voicesim.text import plain
 
 if TYPE_CHECKING:
     from voicesim.results import Word
@@ -105,6 +106,40 @@ F1 0.675, against 86/25/66 before; (0.3, -4) was chosen in ten of eleven folds. 
 is wide (0.2-0.3 x -6 to -3 all remove 8-11 false ones for one real hit). What it costs:
 the real set's one "um" in a room's echo judged 0.15 at -7.1, and two of espeak's rendered "uh"s
 (0.15 and 0.21 alone, -8.9 and -6.2 in context)."""
+
+
+HELD_WORDS = {"oh"}
+"""Words that are themselves a held vowel: a word by the SPEC (its filled pauses are "um",
+"uh", "er", "erm", "ah", "hmm", "mm"), which a speaker may draw out ("Ohhh, Ebenezer"). Whisper
+writes such a word short, at the vowel's onset, so the rest of the vowel lies beside it."""
+HELD_LAG_S = 0.1
+"""How far after such a word's end (s) a judged span may start and still be its vowel."""
+HELD_LEAD_S = 0.05
+"""How far before such a word's start (s): its time and the span's 10-ms frames differ a little."""
+
+
+def held_vowel(start: float, score: float, words: Sequence[Word] | None) -> bool:
+    """True if a judged span starting at ``start`` (s) that the judge scored ``score`` alone,
+    under SURE, starts within a HELD_WORDS word Whisper wrote, or within HELD_LAG_S after
+    it: the word's vowel held, not a filled pause. Two weak signs together, as in
+    :func:`doubted`: Whisper heard the word there, and the judge, hearing the span alone, was
+    not sure of a filler.
+
+    The acoustic detector takes such a word as accounting for a stretch already (a single
+    vowel is as steady as an "uh"); this is the same for the judge's own spans. Measured
+    (2026-12-06, scratch ``s37/ohsure.py``) on the real set as recorded, in its six
+    neighbours and seven conditions, and on the rendered sets: it removed 7 false filled
+    pauses, ES2003a's "Oh, Ebenezer" (-1 dB, 0.5 s of silence before, -12 dB, MP3, 48 kHz,
+    telephone band) and EN2002b's "Oh. Okay." (telephone band), each judged 0.51-0.64 alone
+    and -1.7 to 0 in context (Whisper's language model reads "uh" and "oh" alike), and no hit
+    (none lies on an "oh"). A real "uh" that Whisper writes as "Oh" and the judge is sure of
+    (real fillers alone score 0.7-0.96) stays a filled pause."""
+    if words is None or score >= SURE:
+        return False
+    return any(
+        plain(w.text) in HELD_WORDS and w.start - HELD_LEAD_S <= start <= w.end + HELD_LAG_S
+        for w in words
+    )
 
 
 def drawn_out(context: float | None) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
 from voicesim.analysis.filled_pauses import mid, same_gap
-from voicesim.analysis.filler_context import SURE, context_scores, doubted, drawn_out
+from voicesim.analysis.filler_context import SURE, context_scores, doubted, drawn_out, held_vowel
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
 from voicesim.results import Filler, Word
 from voicesim.text import plain
@@ -317,16 +317,16 @@ def decide(
 ) -> list[Filler]:
     """The detector's fillers plus the judged filled pauses not already counted.
 
-    A judged span scoring ≥ THRESHOLD is a filled pause unless a filled pause is already
-    counted there; a discourse filler over it ("sort of" with the "hmm" in its "of") does
-    not hide it. With ``veto``, an acoustic filled pause whose own span Whisper judged
-    under ``veto`` is dropped, and so is one, or a judged span, whose context says a word
-    drawn out, and an acoustic one that both its score and its context doubt
-    (filler_context.doubted). Given the ``words``, a filled pause Whisper wrote is then
-    placed on the hum heard in its gap between words (place_written).
+    A judged span scoring ≥ THRESHOLD is a filled pause unless one is counted there (not a
+    discourse filler: "sort of" with the "hmm" in its "of"). With ``veto``, an acoustic
+    filled pause whose own span Whisper judged under ``veto`` goes, as does one, or a judged
+    span, whose context says a word drawn out, and an acoustic one its score and context
+    both doubt (filler_context.doubted). Given the ``words``, an "oh" held (held_vowel) is
+    no filled pause, and one Whisper wrote takes the hum in its gap (place_written).
     """
     kept = [f for f in fillers if not _vetoed(f, judged, veto)]
     heard = [j for j in judged if j.score >= THRESHOLD and not drawn_out(j.context)]
+    heard = [j for j in heard if j.detector or not held_vowel(j.start, j.score, words)]
     for j in heard:
         if any(f.kind == "filled_pause" and f.start < j.end and j.start < f.end for f in kept):
             continue
