@@ -29,8 +29,8 @@ Not "oh": the SPEC counts it as a word, and on real speech Whisper wrote it for 
 every time one lay in a filled pause. On the real set as recorded, in the six neighbours of
 ``real_set.NEIGHBOURS`` and in the seven conditions (2026-12-06, scratch ``s37/absorb.py``),
 the words flagged this way were 3 "And"s for the reference's "Um" and 8 "Oh"s that the
-reference has as the word "Oh" (ES2003a's "Oh, Ebenezer", EN2002b's "Oh. Okay."), each a
-word lost beside plain faster-whisper. Without "oh" here, voicesim's content WER went
+reference has as the word "Oh" (ES2003a's "Oh, Ebenezer", EN2002b's "Oh. Okay."), each "Oh"
+a word lost beside plain faster-whisper. Without "oh" here, voicesim's content WER went
 0.401 → 0.400 at -12 dB and 0.388 → 0.386 as MP3 (plain faster-whisper's, both), and lost
 one word error each at 48 kHz, in the telephone band, at -1 dB and with 0.13 s and 0.5 s
 of silence before; no filled pause moved, on the real set or the rendered sets."""

@@ -119,21 +119,21 @@ HELD_LEAD_S = 0.05
 
 
 def held_vowel(start: float, score: float, words: Sequence[Word] | None) -> bool:
-    """True if a judged span starting at ``start`` (s) that the judge scored ``score`` alone,
-    under SURE, starts within a HELD_WORDS word Whisper wrote, or within HELD_LAG_S after
-    it: the word's vowel held, not a filled pause. Two weak signs together, as in
-    :func:`doubted`: Whisper heard the word there, and the judge, hearing the span alone, was
-    not sure of a filler.
+    """True if a judged span that starts at ``start`` (s), and that the judge scored
+    ``score`` (under SURE) hearing it alone, starts within a HELD_WORDS word Whisper wrote or
+    within HELD_LAG_S after it: the word's vowel held, not a filled pause. Two weak signs
+    together, as in :func:`doubted`: Whisper heard the word there, and the judge, hearing the
+    span alone, was not sure of a filler.
 
     The acoustic detector takes such a word as accounting for a stretch already (a single
     vowel is as steady as an "uh"); this is the same for the judge's own spans. Measured
     (2026-12-06, scratch ``s37/ohsure.py``) on the real set as recorded, in its six
     neighbours and seven conditions, and on the rendered sets: it removed 7 false filled
     pauses, ES2003a's "Oh, Ebenezer" (-1 dB, 0.5 s of silence before, -12 dB, MP3, 48 kHz,
-    telephone band) and EN2002b's "Oh. Okay." (telephone band), each judged 0.51-0.64 alone
-    and -1.7 to 0 in context (Whisper's language model reads "uh" and "oh" alike), and no hit
-    (none lies on an "oh"). A real "uh" that Whisper writes as "Oh" and the judge is sure of
-    (real fillers alone score 0.7-0.96) stays a filled pause."""
+    telephone band) and EN2002b's "Oh. Okay." (telephone band), judged 0.51-0.64 alone and
+    -1.7 to 0 in context where looked at (Whisper's language model reads "uh" and "oh"
+    alike), and no hit (none lies on an "oh"). A real "uh" that Whisper writes as "Oh" and
+    the judge is sure of (real fillers alone score 0.7-0.96) stays a filled pause."""
     if words is None or score >= SURE:
         return False
     return any(
@@ -232,7 +232,7 @@ def _compare(transcriber: Transcriber, samples: np.ndarray, readings: Sequence[s
 def hypotheses(words: Sequence[Word], start: float, end: float) -> list[list[str]]:
     """The words as written, then with a filler put in at the boundary nearest the span's
     middle, and in place of each word that may be the filler misheard: a word the span
-    covers more than half of, or an unsure "or"/"oh" just after it (Whisper's times for a
+    covers more than half of, or an unsure "or" just after it (Whisper's times for a
     word it made of an "uh" lag the sound; filled_pauses.late_echo). One list of texts per
     reading, the first the words as written."""
     texts = [w.text for w in words]

@@ -106,7 +106,7 @@ class Judged:
     A judged filler does not by itself remove those words: on the real set all three
     such words judged ≥ THRESHOLD were real words next to the filler ("um if", "uh
     yeah", "um the"; Whisper stretched them over it), and dropping them raised the
-    content WER. A filler lookalike ("a", "and", "oh") lying inside a judged filled
+    content WER. A filler lookalike ("a", "and", "or") lying inside a judged filled
     pause is still flagged, by filled_pauses.absorb_lookalikes, as for the detector's.
     """
 
