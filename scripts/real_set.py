@@ -206,27 +206,28 @@ def spoken_words(result: Any) -> list[str]:
     writes, so they stay; a word flagged as a filled pause (an "uh" Whisper wrote as
     "and") goes, as the reference's "uh" does.
     """
-    discourse = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "discourse"]
-    return [
-        w.text
-        for w in result.transcript.words
-        if not w.filler or any(a <= (w.start + w.end) / 2 <= b for a, b in discourse)
-    ]
+    dropped = _filled_pause_word(result)
+    return [w.text for w in result.transcript.words if not dropped(w)]
 
 
 def replaced_words(result: Any) -> list[tuple[str, float, float]]:
-    """The words of a voicesim result counted as a filled pause in their place: flagged as
-    filler (filled_pauses.absorb_lookalikes), not spelled as one, not a discourse filler."""
+    """The words of a voicesim result counted as a filled pause in their place: dropped by
+    spoken_words (flagged by filled_pauses.absorb_lookalikes) but not spelled as one."""
     from voicesim.text import is_filled_pause
 
-    discourse = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "discourse"]
+    dropped = _filled_pause_word(result)
     return [
         (w.text, w.start, w.end)
         for w in result.transcript.words
-        if w.filler
-        and not is_filled_pause(w.text)
-        and not any(a <= (w.start + w.end) / 2 <= b for a, b in discourse)
+        if dropped(w) and not is_filled_pause(w.text)
     ]
+
+
+def _filled_pause_word(result: Any) -> Callable[[Any], bool]:
+    """For a voicesim result: is a word of its transcript flagged as filler and not inside
+    a discourse filler ("like", "I mean": words the speaker said), i.e. a filled pause?"""
+    discourse = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "discourse"]
+    return lambda w: w.filler and not any(a <= (w.start + w.end) / 2 <= b for a, b in discourse)
 
 
 def replaced_verdicts(clip: Clip, replaced: Sequence[tuple[str, float, float]]) -> list[int]:
@@ -242,6 +243,15 @@ def replaced_verdicts(clip: Clip, replaced: Sequence[tuple[str, float, float]]) 
         filler = any(a < end + TOL_S and b > start - TOL_S for a, b in clip.fillers)
         out[0 if filler and not said else 1 if said and not filler else 2] += 1
     return out
+
+
+def _tally_replaced(totals: dict[str, list[int]], name: str, clip: Clip, out: Output) -> None:
+    """Add the replaced_verdicts of one system's output on one clip to ``totals[name]``
+    (nothing for a system that does not replace words)."""
+    if out.replaced is not None:
+        acc = totals.setdefault(name, [0, 0, 0])
+        for i, v in enumerate(replaced_verdicts(clip, out.replaced)):
+            acc[i] += v
 
 
 def _print_replaced(counts: dict[str, list[int]], where: str) -> None:
@@ -359,10 +369,7 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             times[name] += out.seconds
             if out.timed is not None:
                 timing[name] += word_time_errors(clip.timed_words, out.timed)
-            if out.replaced is not None:
-                acc_replaced = replaced.setdefault(name, [0, 0, 0])
-                for i, v in enumerate(replaced_verdicts(clip, out.replaced)):
-                    acc_replaced[i] += v
+            _tally_replaced(replaced, name, clip, out)
             m_any = match(clip.fillers, out.fillers if out.any_fillers is None else out.any_fillers)
             for i, v in enumerate(m_any):
                 any_totals[name][i] += v
@@ -713,7 +720,7 @@ def _changed_table(
             out[name] = {}
             cells = []
             for system, run in systems.items():
-                tp, fp, fn, err, n = _set_counts(clips, run, replaced.setdefault(system, [0] * 3))
+                tp, fp, fn, err, n = _set_counts(clips, run, replaced, system)
                 out[name][system] = fig = _figures(tp, fp, fn, err, n)
                 cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} F1 {fig['f1']:.2f} wer {fig['wer']:.3f}")
         print(f"{name:32} " + "  ".join(f"{c:>30}" for c in cells))
@@ -733,16 +740,18 @@ def _figures(tp: int, fp: int, fn: int, err: int, n: int) -> dict[str, float]:
 
 
 def _set_counts(
-    clips: Sequence[Clip], run: Callable[[Clip], Output], replaced: list[int] | None = None
+    clips: Sequence[Clip],
+    run: Callable[[Clip], Output],
+    replaced: dict[str, list[int]] | None = None,
+    name: str = "",
 ) -> tuple[int, ...]:
     """One system over the clips: filled pauses tp, fp, fn, then content word errors and
-    reference words. ``replaced``: the replaced_verdicts of its words are added to it."""
+    reference words. ``replaced``: the system's replaced_verdicts are added under ``name``."""
     tp = fp = fn = err = n = 0
     for clip in clips:
         got = run(clip)
-        if replaced is not None and got.replaced is not None:
-            for i, v in enumerate(replaced_verdicts(clip, got.replaced)):
-                replaced[i] += v
+        if replaced is not None:
+            _tally_replaced(replaced, name, clip, got)
         m = match(clip.fillers, got.fillers)
         tp, fp, fn = tp + m[0], fp + m[1], fn + m[2]
         e, k = wer_counts(clip.content_text, content_text(got.words))
