@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from real_set import run_real  # scripts/real_set.py, beside this script
+from real_set import REAL, ManifestError, load_clips, run_real  # scripts/, beside this
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.fillers import transcript_fillers
@@ -68,7 +68,22 @@ def main() -> int:
         "the fillers",
     )
     parser.add_argument("--json-out", default=None, help="write the real-set figures here")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=REAL,
+        metavar="DIR",
+        help="the real set's folder: manifest.json and its audio, in the format of "
+        "../shared/fixtures/real (default); e.g. your own annotated recordings",
+    )
     args = parser.parse_args()
+    if args.no_real and args.real != REAL:
+        parser.error("--real and --no-real contradict each other")
+    if not args.no_real:
+        try:
+            load_clips(args.real)  # a bad manifest is said before any model loads
+        except ManifestError as e:
+            parser.exit(2, f"measure_analyze.py: error: {e}\n")
 
     opts = DecodeOptions()
     if args.beam:
@@ -80,7 +95,7 @@ def main() -> int:
     PLAIN = _plain_model(args.threads)
     ok = True
     if not args.no_real:
-        figures = run_real(tr, PLAIN, conditions=args.conditions)
+        figures = run_real(tr, PLAIN, conditions=args.conditions, root=args.real)
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(figures, indent=1))
     if args.real_only:

@@ -3,9 +3,10 @@
     .venv/bin/python scripts/measure_analyze.py --real-only
 
 For each clip of ``../shared/fixtures/real/`` (manifest.json: every word with speaker and
-times, and the filled pauses' times) and for three systems — voicesim ``analyze``, plain
-faster-whisper (same tiny.en int8 model, default decode) and ``erm`` 0.4.0 (only when
-installed into the scratch folder, never a dependency) — it measures:
+times, and the filled pauses' times; ``--real DIR`` for another folder in that format) and
+for three systems — voicesim ``analyze``, plain faster-whisper (same tiny.en int8 model,
+default decode) and ``erm`` 0.4.0 (only when installed into the scratch folder, never a
+dependency) — it measures:
 
 * filled pauses by time: a detection matches a reference filler when their spans overlap
   once each is widened by 0.3 s; each matches at most once (maximum matching);
@@ -81,24 +82,67 @@ class Output:
     wrote for an "um"), with their times (s); None for a system that does not do this."""
 
 
+class ManifestError(ValueError):
+    """A real-set folder whose manifest.json cannot be used; the message is one line."""
+
+
 def load_clips(root: Path = REAL) -> list[Clip]:
-    """The clips of the real set, in manifest order."""
+    """The clips of a real set (``root``/manifest.json, in the fixtures' format), in manifest
+    order. A word or filler without a ``speaker`` is the one speaker's (a recording of one
+    answer). Raises ManifestError, naming the clip and the field, for a manifest that cannot
+    be read, a missing field or time, or an audio file that is not there."""
     from voicesim.testing.matching import said_alone
 
-    def spoken(items: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
-        return [(i["speaker"], float(i["start"]), float(i["end"])) for i in items]
-
-    manifest = json.loads((root / "manifest.json").read_text())
-    return [
-        Clip(
-            c["id"],
-            root / c["file"],
-            c["words"],
-            [(float(f["start"]), float(f["end"])) for f in c["filler_times"]],
-            said_alone(spoken(c["filler_times"]), spoken(c["words"])),
+    path = root / "manifest.json"
+    if not path.is_file():
+        raise ManifestError(f"no manifest.json in {root}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ManifestError(f"{path}: cannot be read as JSON ({e})") from None
+    if not isinstance(manifest, list) or not manifest:
+        raise ManifestError(f"{path}: must be a non-empty list of clips")
+    clips = []
+    for n, c in enumerate(manifest, 1):
+        where = f"{path}, clip {n}"
+        try:
+            where = f"{path}, clip {c['id']!r}"
+            words = [_item(w, text=True) for w in c["words"]]
+            fillers = [_item(f) for f in c["filler_times"]]
+            audio = root / c["file"]
+        except (KeyError, TypeError, ValueError) as e:
+            raise ManifestError(f"{where}: missing or bad field {e}") from None
+        if not audio.is_file():
+            raise ManifestError(f"{where}: no audio file {audio}")
+        spans = [(f["speaker"], f["start"], f["end"]) for f in fillers]
+        spoken = [(w["speaker"], w["start"], w["end"]) for w in words]
+        clips.append(
+            Clip(
+                str(c["id"]),
+                audio,
+                words,
+                [(f["start"], f["end"]) for f in fillers],
+                said_alone(spans, spoken),
+            )
         )
-        for c in manifest
-    ]
+    return clips
+
+
+def _item(item: dict[str, Any], *, text: bool = False) -> dict[str, Any]:
+    """A manifest word (``text``) or filler: its times as floats (start ≤ end), the speaker
+    defaulted. Raises KeyError/TypeError/ValueError naming what is wrong."""
+    start, end = float(item["start"]), float(item["end"])
+    if not start <= end:
+        raise ValueError(f"'start' {start} after 'end' {end}")
+    out = {**item, "start": start, "end": end, "speaker": str(item.get("speaker", "-"))}
+    if text:
+        out["text"] = str(item["text"])
+    return out
+
+
+def short_id(clip_id: str) -> str:
+    """A clip's id as the tables print it: the fixtures' "ami_" prefix left off."""
+    return clip_id.removeprefix("ami_")
 
 
 def _normalise(text: str) -> list[str]:
@@ -379,9 +423,12 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
                 alone_totals[name][i] += v
             per_clip[clip.id][name] = {"tp": tp, "fp": fp, "fn": fn, "wer": err / max(n, 1)}
             cells.append(f"{tp:>2}/{fp:<2}/{fn:<2} wer {err / max(n, 1):.3f}")
-        print(f"{clip.id[4:]:18} {len(clip.fillers):3} " + "  ".join(f"{c:>22}" for c in cells))
+        print(
+            f"{short_id(clip.id):18} {len(clip.fillers):3} " + "  ".join(f"{c:>22}" for c in cells)
+        )
     summary: dict[str, dict[str, Any]] = {}
-    print("\ntotals (19 reference filled pauses; WER = errors / reference words, all clips):")
+    total = sum(len(clip.fillers) for clip in clips)
+    print(f"\ntotals ({total} reference filled pauses; WER = errors / reference words, all clips):")
     for name, (tp, fp, fn, err, n) in totals.items():
         summary[name] = fig = _figures(tp, fp, fn, err, n)
         print(
@@ -530,7 +577,7 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
             }
             rows.append(row)
             print(
-                f"  {clip.id[4:]:18} {a:5.1f}-{b:5.1f} s  {ref:5.1f} {same:5.1f}  "
+                f"  {short_id(clip.id):18} {a:5.1f}-{b:5.1f} s  {ref:5.1f} {same:5.1f}  "
                 f"{res.delivery.wpm:5.1f} ({_pct(res.delivery.wpm, ref, same)})  "
                 f"{plain_wpm:5.1f} ({_pct(plain_wpm, ref, same)})"
             )
@@ -851,14 +898,17 @@ def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
     return out
 
 
-def run_real(transcriber: Any, plain_model: Any, *, conditions: bool = False) -> dict:
+def run_real(
+    transcriber: Any, plain_model: Any, *, conditions: bool = False, root: Path = REAL
+) -> dict:
     """The whole real-set report (fillers, WER, pace, the clips joined into one recording;
     with ``conditions`` also the fillers and WER of every system on the clips changed in
     ways that should not matter and in other recording conditions, and of voicesim and plain
-    faster-whisper with Whisper spelling the fillers); returns the figures."""
+    faster-whisper with Whisper spelling the fillers); returns the figures. ``root``: the
+    real set's folder (manifest.json and its audio), the fixtures' by default."""
     from voicesim.models import resolve_model
 
-    clips = load_clips()
+    clips = load_clips(root)
     systems: dict[str, Callable[[Clip], Output]] = {
         "voicesim": voicesim_system(transcriber),
         "plain": plain_system(plain_model),

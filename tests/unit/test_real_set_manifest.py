@@ -1,0 +1,123 @@
+"""The real-speech benchmark reads any folder in the fixtures' format (``measure_analyze.py
+--real DIR``): a team's held-out set, or a user's own annotated recordings. A manifest it
+cannot use is one line naming the clip and the field, exit 2, before any model loads.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.support.paths import REPO
+from voicesim.testing.corpora.jfk import shared_fixtures
+
+SCRIPTS = REPO / "scripts"
+FIXTURE = shared_fixtures(REPO) / "real"
+
+
+@pytest.fixture(scope="module")
+def real_set() -> Iterator[ModuleType]:
+    """scripts/real_set.py, imported by path (scripts/ is no package) and registered while
+    the tests run (its dataclasses look their module up)."""
+    name = "_bench_real_set"
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / "real_set.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        del sys.modules[name]
+
+
+def _folder(tmp_path: Path, clips: list[dict[str, Any]], audio: tuple[str, ...] = ()) -> Path:
+    for name in audio:
+        shutil.copy(FIXTURE / "ami" / name, tmp_path / name)
+    (tmp_path / "manifest.json").write_text(json.dumps(clips))
+    return tmp_path
+
+
+def test_a_folder_of_one_speakers_recordings_is_read_without_speakers(
+    real_set: ModuleType, tmp_path: Path
+) -> None:
+    # One answer, one speaker: no "speaker" anywhere. Every filler is said alone, and the
+    # whole run of words is one stretch for the pace figure.
+    words = [
+        {"text": t, "start": 0.5 + 0.4 * i, "end": 0.8 + 0.4 * i}
+        for i, t in enumerate(["so", "I", "led", "the", "team", "um", "through", "it"])
+    ]
+    um = {"text": "um", "start": 2.1, "end": 2.4}
+    root = _folder(
+        tmp_path,
+        [{"id": "mine", "file": "EN2005a_0-30.flac", "words": words, "filler_times": [um]}],
+        ("EN2005a_0-30.flac",),
+    )
+    (clip,) = real_set.load_clips(root)
+    assert clip.id == "mine" and clip.path == root / "EN2005a_0-30.flac"
+    assert clip.fillers == [(2.1, 2.4)] and clip.alone == [True]
+    ((start, end), n), *more = real_set.stretches(clip)
+    assert not more and (start, end) == pytest.approx((0.5, 3.6))
+    assert n == 7  # "um" is no word of the pace
+
+
+def test_the_fixture_set_reads_as_before(real_set: ModuleType) -> None:
+    clips = real_set.load_clips(FIXTURE)
+    assert len(clips) == 11 and sum(len(c.fillers) for c in clips) == 19
+    # Filled pauses said over another speaker's words are not alone (EN2001a's 22.33 s "uh").
+    en2001a = next(c for c in clips if c.id == "ami_EN2001a_0-30")
+    assert [round(a, 2) for a, _ in en2001a.fillers] == [12.15, 22.33, 25.08, 27.02]
+    assert en2001a.alone == [True, False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "audio", "message"),
+    [
+        (None, (), "no manifest.json in"),
+        ("[{", (), "cannot be read as JSON"),
+        ("[]", (), "must be a non-empty list of clips"),
+        (
+            [{"id": "x", "file": "x.flac", "words": [], "filler_times": []}],
+            (),
+            "clip 'x': no audio file",
+        ),
+        (
+            [{"id": "x", "file": "EN2005a_0-30.flac", "words": [{"text": "a", "start": 1}],
+              "filler_times": []}],
+            ("EN2005a_0-30.flac",),
+            "clip 'x': missing or bad field 'end'",
+        ),
+        (
+            [{"id": "x", "file": "EN2005a_0-30.flac", "words": [],
+              "filler_times": [{"start": 2.0, "end": 1.0}]}],
+            ("EN2005a_0-30.flac",),
+            "clip 'x': missing or bad field 'start' 2.0 after 'end' 1.0",
+        ),
+    ],
+)  # fmt: skip
+def test_a_manifest_it_cannot_use_is_one_line_and_exit_2(
+    tmp_path: Path, manifest: Any, audio: tuple[str, ...], message: str
+) -> None:
+    for name in audio:
+        shutil.copy(FIXTURE / "ami" / name, tmp_path / name)
+    if manifest is not None:
+        text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+        (tmp_path / "manifest.json").write_text(text)
+    script = str(SCRIPTS / "measure_analyze.py")
+    done = subprocess.run(
+        [sys.executable, script, "--real-only", "--real", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+    assert lines[0].startswith("measure_analyze.py: error: ") and done.stdout == ""
