@@ -14,6 +14,7 @@ give words, is decided in voicesim.segments (the segment guards).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -271,7 +272,7 @@ class Transcriber:
         words: list[Word] = []
         for seg_words in kept_words(segments, self.options):
             words.extend(
-                join_hyphenated(
+                join_pieces(
                     Word(
                         w.word,
                         round(float(w.start) + offset, 3),
@@ -305,18 +306,22 @@ class Transcriber:
         }
 
 
-def join_hyphenated(raw: Iterable[Word]) -> list[Word]:
+def join_pieces(raw: Iterable[Word]) -> list[Word]:
     """Words as written, from faster-whisper's words (text still carrying its leading space).
 
-    faster-whisper starts a new word at every token that begins with a space, and at a
-    "-" token too: "a long-term plan" comes out as " long", "-term". Whisper wrote one
-    word, so a piece that begins with "-" without a space is joined to the word before
-    it ("long-term": one word for pace, as in the text). A spaced dash (" -then") starts a
-    word of its own. The texts returned are stripped.
+    faster-whisper starts a new word at every token that begins with a space, at a "-"
+    token, and at a punctuation token: "a long-term plan" comes out as " long", "-term",
+    and "7,000" as " 7", ",000" ("$2.5" as " $2", ".5"). Whisper wrote one word, so a piece
+    that begins with "-", or with ",", "." or ":" and a digit after a word ending in a
+    digit, is joined to the word before it: one word for pace, one number for its
+    syllables, as in the text. A spaced dash (" -then") starts a word of its own. The texts
+    returned are stripped.
     """
     out: list[Word] = []
     for w in raw:
-        if out and w.text.startswith("-") and len(w.text) > 1:
+        hyphen = w.text.startswith("-") and len(w.text) > 1
+        number = bool(out and out[-1].text[-1:].isdigit() and _NUMBER_PIECE.match(w.text))
+        if out and (hyphen or number):
             prev = out[-1]
             out[-1] = Word(
                 prev.text + w.text,
@@ -327,3 +332,7 @@ def join_hyphenated(raw: Iterable[Word]) -> list[Word]:
             continue
         out.append(Word(w.text.strip(), w.start, w.end, w.probability))
     return out
+
+
+_NUMBER_PIECE = re.compile(r"^[,.:]\d")
+"""The rest of a number faster-whisper split off at its punctuation (",000", ".5", ":30")."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from voicesim.analysis.acoustics import (
 from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.syllables import count_syllables
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
@@ -312,19 +312,3 @@ def _warnings(frames: Frames, lv: Levels) -> list[str]:
             "pauses and fillers may be missed"
         )
     return out
-
-
-_VOWELS = re.compile(r"[aeiouy]+")
-
-
-def count_syllables(word: str) -> int:
-    """Syllables of an English word by vowel groups (silent final e handled); ≥ 1."""
-    w = re.sub(r"[^a-z]", "", word.lower())
-    if not w:
-        return 0
-    n = len(_VOWELS.findall(w))
-    if w.endswith("e") and not w.endswith(("le", "ee", "ie", "ye")) and n > 1:
-        n -= 1
-    if w.endswith("ed") and n > 1 and not w.endswith(("ted", "ded")):
-        n -= 1
-    return max(n, 1)

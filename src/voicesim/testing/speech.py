@@ -34,6 +34,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from voicesim.analysis.syllables import count_syllables
 from voicesim.testing.signals import SR, silence
 from voicesim.text import plain
 
@@ -133,6 +134,18 @@ class Composition:
         """Non-filler words / speaking span × 60 (SPEC §1), words per minute."""
         start, end = self.speaking_span
         return len(self.content_words) / (end - start) * 60.0 if end > start else 0.0
+
+    @property
+    def articulation_rate(self) -> float:
+        """Syllables of everything said (fillers included, as voicesim counts them) over the
+        speaking span less the inserted pauses (SPEC §1), syllables per second. Syllables
+        by voicesim's own counter (``analysis.syllables``, checked against CMUdict there), so
+        a rendered answer checks the words heard and the time measured, not the counter."""
+        start, end = self.speaking_span
+        paused = sum(min(b, end) - max(a, start) for a, b in self.pauses if a < end and b > start)
+        phonation = end - start - paused
+        syllables = sum(count_syllables(w.text) for w in self.words)
+        return syllables / phonation if phonation > 0 else 0.0
 
     def write_wav(self, path: str | Path) -> Path:
         """Write the audio as 16-bit PCM WAV at `sr` Hz; return the path."""

@@ -215,7 +215,7 @@ FRESH: tuple[Answer, ...] = (
 """A third set, written in the second session to test a decode change (a short filler
 prompt, rejected: no better here) before anything was tuned on it. It showed that
 faster-whisper splits a hyphenated word ("high-right" → "high", "-right"), which
-counted one word twice; fixed in transcribe.join_hyphenated."""
+counted one word twice; fixed in transcribe.join_pieces."""
 
 SETS: dict[str, tuple[Answer, ...]] = {"main": ANSWERS, "held-out": HELDOUT, "fresh": FRESH}
 
