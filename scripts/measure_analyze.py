@@ -114,11 +114,15 @@ def main() -> int:
 def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: str = "main") -> bool:
     variants = {"plain+lexical": [0, 0, 0], "decode+lexical": [0, 0, 0], "shipped": [0, 0, 0]}
     wpm_errs: list[float] = []
+    art_errs: list[float] = []
     pauses: list[tuple[float, float] | None] = []
     wer_plain: list[float] = []
     wer_verb: list[float] = []
     t_plain = t_analyze = c_plain = c_analyze = 0.0
-    print("answer          voice            wpm  true   found err%   fillers tp/fp/fn")
+    print(
+        "answer          voice            wpm  true   found err%   fillers tp/fp/fn"
+        "   syl/s true found err%"
+    )
     for ans in answers(names, set_name=set_name):
         comp = ans.render()
         t0, c0 = time.perf_counter(), time.process_time()
@@ -144,12 +148,15 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
         _add(variants["shipped"], m)
         err = abs(result.delivery.wpm - comp.wpm) / comp.wpm
         wpm_errs.append(err)
+        art = result.delivery.articulation_rate
+        art_errs.append(abs(art - comp.articulation_rate) / comp.articulation_rate)
         pauses += pause_errors(comp.pauses, result.delivery.pauses)
         wer_plain.append(content_wer(comp.content_text, _lexical(plain.words)))
         wer_verb.append(content_wer(comp.content_text, verbatim.words))
         print(
             f"{ans.name:15} {ans.voice:15} {ans.wpm:4d} {comp.wpm:6.1f} "
             f"{result.delivery.wpm:6.1f} {err * 100:4.1f}   {m[0]}/{m[1]}/{m[2]}"
+            f"{'':16} {comp.articulation_rate:4.2f} {art:5.2f} {art_errs[-1] * 100:4.1f}"
         )
     print("\nfiller detection (centres within 0.3 s):")
     ok = True
@@ -165,6 +172,10 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
     ok &= _check(
         f"wpm error mean {mean_err * 100:.1f} % ≤ 3 %, max {max(wpm_errs) * 100:.1f} % ≤ 8 %",
         mean_err <= 0.03 and max(wpm_errs) <= 0.08,
+    )
+    print(
+        f"  articulation rate (syllables / speaking time less pauses; reported, no gate):"
+        f" error mean {sum(art_errs) / len(art_errs) * 100:.1f} %, max {max(art_errs) * 100:.1f} %"
     )
     hits = [p for p in pauses if p is not None]
     worst = max((max(p) for p in hits), default=0.0)

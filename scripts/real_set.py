@@ -14,7 +14,8 @@ dependency) — it measures:
   both normalised by the same function, errors summed over clips / reference words;
 * pace on single-speaker stretches (runs of ≥ 6 words by one speaker that nobody else
   talks over): voicesim's and plain faster-whisper's wpm on the stretch's audio vs the
-  reference's non-filler words over the stretch's speaking time;
+  reference's non-filler words over the stretch's speaking time, and the articulation
+  rate (syllables per second of speaking time less pauses) beside the reference's;
 * the same filled-pause and WER figures on the clips joined into one 5.5-min recording
   (joined_clip), where Whisper decodes with the text before as context.
 """
@@ -536,6 +537,11 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
     sentence-opening "Like" is a discourse filler and no word by the SPEC's wpm), so the
     pace measure is compared with its own definition. Plain faster-whisper counts its
     words (by the same rules) over its first word's start to its last word's end.
+
+    Beside it the articulation rate: the reference's and plain faster-whisper's from their
+    words and word times (``articulation``), voicesim's as it reports it (pauses from the
+    signal). The reference's words span silences (EN2005a's "um" at 26.45-27.92 s holds
+    over a second under -70 dBFS), so its speaking time runs long and its rate low.
     """
     from voicesim.analysis.fillers import transcript_fillers
     from voicesim.analysis.pipeline import analyze_samples
@@ -567,7 +573,18 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
             counted = [w for w in transcript_fillers(pw)[0] if not w.filler]
             span = (pw[-1].end - pw[0].start) if pw else 0.0
             plain_wpm = len(counted) / span * 60 if span > 0 else 0.0
-            row = {
+            spoken = [
+                Word(w["text"], w["start"], w["end"], 1.0)
+                for w in clip.words
+                if a <= w["start"] < b
+            ]
+            timed = {
+                "ref": articulation(spoken),
+                "voicesim": (res.delivery.syllables, res.delivery.phonation_time_s),
+                "plain": articulation(pw),
+            }
+            rates = {who: n / t if t > 0 else 0.0 for who, (n, t) in timed.items()}
+            row: dict[str, Any] = {
                 "clip": clip.id,
                 "span": [float(a), float(b)],
                 "ref_wpm": round(float(ref), 1),
@@ -575,20 +592,31 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
                 "voicesim_wpm": float(res.delivery.wpm),
                 "plain_wpm": round(float(plain_wpm), 1),
             }
+            for who, (n, t) in timed.items():
+                row[f"{who}_syl_s"] = round(rates[who], 2)
+                row[f"{who}_syllables"] = n
+                row[f"{who}_speaking_s"] = round(t, 2)
             rows.append(row)
             print(
                 f"  {short_id(clip.id):18} {a:5.1f}-{b:5.1f} s  {ref:5.1f} {same:5.1f}  "
                 f"{res.delivery.wpm:5.1f} ({_pct(res.delivery.wpm, ref, same)})  "
                 f"{plain_wpm:5.1f} ({_pct(plain_wpm, ref, same)})"
             )
+            print(
+                f"  {'':18} {'syllables/s':>12}  {rates['ref']:5.2f} {'':5}  "
+                f"{rates['voicesim']:5.2f} ({_pct(rates['voicesim'], rates['ref'])}){'':7} "
+                f"{rates['plain']:5.2f} ({_pct(rates['plain'], rates['ref'])})   syllables / "
+                "speaking s: " + ", ".join(f"{n} / {t:.2f}" for n, t in timed.values())
+            )
     summary: dict[str, Any] = {}
     for system in ("voicesim", "plain"):
-        for ref_key in ("ref", "ref_same_rules"):
+        for ref_key, unit in (("ref", "wpm"), ("ref_same_rules", "wpm"), ("ref", "syl_s")):
             errs = [
-                abs(r[f"{system}_wpm"] - r[f"{ref_key}_wpm"]) / r[f"{ref_key}_wpm"] for r in rows
+                abs(r[f"{system}_{unit}"] - r[f"{ref_key}_{unit}"]) / r[f"{ref_key}_{unit}"]
+                for r in rows
             ]
             if errs:
-                summary[f"{system}_vs_{ref_key}"] = {
+                summary[f"{system}_vs_{ref_key}" + ("_syl_s" if unit == "syl_s" else "")] = {
                     "mean": round(sum(errs) / len(errs), 4),
                     "worst": round(max(errs), 4),
                     "within_5pct": sum(e <= 0.05 for e in errs),
@@ -599,6 +627,25 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
             f"within 5 %: {v['within_5pct']}/{len(rows)}"
         )
     return {"stretches": rows, "summary": summary}
+
+
+def articulation(words: Sequence[Any]) -> tuple[int, float]:
+    """(syllables, speaking time s) from words alone (``text``, ``start``, ``end``, as
+    voicesim Words): every word's syllables, fillers too, and the first start to the last
+    end less every gap of 0.25 s or more between words (the SPEC's shortest silent pause).
+    How a reference with word times, or a transcript without the signal, gives the
+    articulation rate; voicesim takes its pauses from the signal instead."""
+    from voicesim.analysis.syllables import count_syllables
+
+    if not words:
+        return 0, 0.0
+    spans = sorted((w.start, w.end) for w in words)
+    paused, reach = 0.0, spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= 0.25:
+            paused += start - reach
+        reach = max(reach, end)
+    return sum(count_syllables(w.text) for w in words), reach - spans[0][0] - paused
 
 
 def _pct(value: float, *refs: float) -> str:
