@@ -123,11 +123,12 @@ def test_rendered_articulation_rate_within_5_percent(rendered: list) -> None:
 
 
 @pytest.mark.slow
-def test_numbers_whisper_writes_as_digits_keep_their_syllables(
+def test_numbers_whisper_writes_as_digits_keep_their_syllables_and_words(
     transcriber: Transcriber, rubric: Rubric
 ) -> None:
     # Said in words, written by Whisper in digits: by letters alone "20" had no syllable,
-    # and the rate fell by a third here. tiny.en writes "7 ,000", one number in two pieces.
+    # and the rate fell by a third here. tiny.en writes "7 ,000", one number in two pieces;
+    # joined, it is the two words "seven thousand" for pace.
     from voicesim.testing.speech import Gap, Say, compose
 
     text = "we fixed it within twenty minutes and saved seven thousand customers"
@@ -138,6 +139,8 @@ def test_numbers_whisper_writes_as_digits_keep_their_syllables(
     assert not any(w.startswith((",", ".")) for w in written), written  # pieces joined
     rate = result.delivery.articulation_rate
     assert abs(rate - comp.articulation_rate) / comp.articulation_rate <= 0.05, written
+    assert result.delivery.words == len(comp.content_words) == 11, written
+    assert abs(result.delivery.wpm - comp.wpm) / comp.wpm <= 0.05, written
 
 
 @pytest.mark.slow

