@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from real_set import REAL, ManifestError, load_clips, run_real  # scripts/, beside this
+from real_set import REAL, ManifestError, load_clips, pitch_line, run_real  # scripts/
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.fillers import transcript_fillers
@@ -214,6 +214,7 @@ def jfk(tr: Transcriber) -> bool:
         err <= 0.10,
     )
     ok &= _check(f"jfk non-filler WER verbatim {wer:.3f} ≤ plain {wer_plain:.3f}", wer <= wer_plain)
+    print(f"  jfk {pitch_line(samples, result)[0]}")
     print(
         f"  time: plain faster-whisper {t1 - t0:.2f} s, analyze_file {t2 - t1:.2f} s "
         f"(ratio {(t2 - t1) / (t1 - t0):.2f})"

@@ -14,8 +14,9 @@ dependency) — it measures:
   both normalised by the same function, errors summed over clips / reference words;
 * pace on single-speaker stretches (runs of ≥ 6 words by one speaker that nobody else
   talks over): voicesim's and plain faster-whisper's wpm on the stretch's audio vs the
-  reference's non-filler words over the stretch's speaking time, and the articulation
-  rate (syllables per second of speaking time less pauses) beside the reference's;
+  reference's non-filler words over the stretch's speaking time, the articulation rate
+  (syllables per second of speaking time less pauses) beside the reference's, and the pitch
+  (median and spread) beside Praat's, when parselmouth is installed into PRAAT_DIR;
 * the same filled-pause and WER figures on the clips joined into one 5.5-min recording
   (joined_clip), where Whisper decodes with the text before as context.
 """
@@ -34,6 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "fixtures" / "real"
 ERM_DIR = Path("/work/scratch/erm")
 """Where ``pip install --target /work/scratch/erm --no-deps erm==0.4.0`` put erm."""
+PRAAT_DIR = Path("/work/scratch/pm")
+"""Where ``pip install --target /work/scratch/pm --no-deps praat-parselmouth==0.4.7`` put
+Praat (the peer for pitch; never a dependency)."""
 
 TOL_S = 0.3
 MIN_STRETCH_WORDS = 6
@@ -596,6 +600,8 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
                 row[f"{who}_syl_s"] = round(rates[who], 2)
                 row[f"{who}_syllables"] = n
                 row[f"{who}_speaking_s"] = round(t, 2)
+            pitch, figures = pitch_line(piece, res)
+            row |= figures
             rows.append(row)
             print(
                 f"  {short_id(clip.id):18} {a:5.1f}-{b:5.1f} s  {ref:5.1f} {same:5.1f}  "
@@ -608,6 +614,7 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
                 f"{rates['plain']:5.2f} ({_pct(rates['plain'], rates['ref'])})   syllables / "
                 "speaking s: " + ", ".join(f"{n} / {t:.2f}" for n, t in timed.values())
             )
+            print(f"  {'':18} {pitch}")
     summary: dict[str, Any] = {}
     for system in ("voicesim", "plain"):
         for ref_key, unit in (("ref", "wpm"), ("ref_same_rules", "wpm"), ("ref", "syl_s")):
@@ -626,7 +633,65 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
             f"  {key:28} mean |error| {v['mean'] * 100:4.1f} %, worst {v['worst'] * 100:5.1f} %, "
             f"within 5 %: {v['within_5pct']}/{len(rows)}"
         )
+    pairs = [
+        (r["voicesim_pitch_sd_st"], r["praat_pitch_sd_st"])
+        for r in rows
+        if "praat_pitch_sd_st" in r
+    ]
+    if pairs:
+        flat = _rubric().spec("pitch_variation").num("monotone_semitones")
+        summary["pitch_spread_vs_praat"] = {
+            "mean_abs_st": round(sum(abs(v - p) for v, p in pairs) / len(pairs), 2),
+            "same_monotone_flag": sum((v < flat) == (p < flat) for v, p in pairs),
+            "n": len(pairs),
+        }
+        print(
+            f"  pitch spread, voicesim vs Praat: mean |difference| "
+            f"{summary['pitch_spread_vs_praat']['mean_abs_st']:.2f} st; the same monotone flag"
+            f" (under {flat:g} st) on {summary['pitch_spread_vs_praat']['same_monotone_flag']}"
+            f" of {len(pairs)}"
+        )
     return {"stretches": rows, "summary": summary}
+
+
+def praat_pitch(samples: Any, start: float, end: float) -> tuple[float, float] | None:
+    """Praat's pitch over ``start``-``end`` s of 16-kHz samples, summed up as voicesim sums up
+    its own: the median F0 (Hz) of the voiced frames and their spread in semitones (standard
+    deviation after the 5-95 % trim). Praat's autocorrelation method, 10-ms steps, 60-500 Hz,
+    its own voicing decision. None when parselmouth is not in PRAAT_DIR."""
+    import numpy as np
+
+    if not any(PRAAT_DIR.glob("parselmouth*")):
+        return None
+    if str(PRAAT_DIR) not in sys.path:
+        sys.path.append(str(PRAAT_DIR))
+    import parselmouth
+
+    sound = parselmouth.Sound(np.asarray(samples, dtype=np.float64), sampling_frequency=16000)
+    pitch = sound.to_pitch(time_step=0.01, pitch_floor=60.0, pitch_ceiling=500.0)
+    f0, t = pitch.selected_array["frequency"], pitch.xs()
+    f0 = f0[(t >= start) & (t <= end) & (f0 > 0)]
+    if f0.size < 10:
+        return None
+    st = 12 * np.log2(f0 / np.median(f0))
+    lo, hi = np.percentile(st, [5, 95])
+    return round(float(np.median(f0)), 1), round(float(np.std(st[(st >= lo) & (st <= hi)])), 2)
+
+
+def pitch_line(samples: Any, result: Any) -> tuple[str, dict[str, float]]:
+    """voicesim's pitch of an analysed recording beside Praat's over the same words: the
+    printed line and the figures."""
+    p = result.delivery.pitch
+    words = result.transcript.words
+    if p is None or not words:
+        return "pitch: none measured", {}
+    figures = {"voicesim_pitch_hz": p.median_hz, "voicesim_pitch_sd_st": p.sd_semitones}
+    line = f"pitch: voicesim {p.median_hz:.1f} Hz, spread {p.sd_semitones:.2f} st"
+    praat = praat_pitch(samples, words[0].start, words[-1].end)
+    if praat is None:
+        return line + "; Praat not installed (or no voiced frames)", figures
+    figures |= {"praat_pitch_hz": praat[0], "praat_pitch_sd_st": praat[1]}
+    return line + f"; Praat {praat[0]:.1f} Hz, {praat[1]:.2f} st", figures
 
 
 def articulation(words: Sequence[Any]) -> tuple[int, float]:

@@ -1,6 +1,7 @@
 """The real-speech benchmark reads any folder in the fixtures' format (``measure_analyze.py
 --real DIR``): a team's held-out set, or a user's own annotated recordings. A manifest it
-cannot use is one line naming the clip and the field, exit 2, before any model loads.
+cannot use is one line naming the clip and the field, exit 2, before any model loads. And the
+articulation rate it gives a reference from word times.
 """
 
 from __future__ import annotations
@@ -121,3 +122,16 @@ def test_a_manifest_it_cannot_use_is_one_line_and_exit_2(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
     assert lines[0].startswith("measure_analyze.py: error: ") and done.stdout == ""
+
+
+def test_articulation_from_word_times_leaves_out_gaps_of_a_quarter_second(
+    real_set: ModuleType,
+) -> None:
+    # The reference's (and plain faster-whisper's) rate: "so" 1 + "um" 1 + "management" 3
+    # + "seven" 2 syllables over 0.0-2.0 s less the 0.5-s gap (the 0.2-s ones stay).
+    from voicesim.results import Word
+
+    words = [Word("so", 0.0, 0.3, 1.0), Word("um", 0.5, 0.8, 1.0),
+             Word("management", 1.3, 1.5, 1.0), Word("seven", 1.7, 2.0, 1.0)]  # fmt: skip
+    assert real_set.articulation(words) == (7, pytest.approx(1.5))
+    assert real_set.articulation([]) == (0, 0.0)
