@@ -621,6 +621,7 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
             errs = [
                 abs(r[f"{system}_{unit}"] - r[f"{ref_key}_{unit}"]) / r[f"{ref_key}_{unit}"]
                 for r in rows
+                if r[f"{ref_key}_{unit}"] > 0  # words of no length in another set's reference
             ]
             if errs:
                 summary[f"{system}_vs_{ref_key}" + ("_syl_s" if unit == "syl_s" else "")] = {

@@ -43,7 +43,7 @@ _SCALES = ((10**9, 2), (10**6, 2), (1000, 2))
 """billion, million, thousand: two syllables each."""
 _PERCENT = 2
 """A "%" is said "percent". A currency sign is not counted: Whisper writes "$2 million" for
-"two million" as well as for "two million dollars" (rendered answers: one in one)."""
+"two million dollars", but also for "two million" (the one "$" in the rendered answers)."""
 
 
 def count_syllables(word: str) -> int:
