@@ -79,9 +79,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.no_real and args.real != REAL:
         parser.error("--real and --no-real contradict each other")
+    clips = []
     if not args.no_real:
         try:
-            load_clips(args.real)  # a bad manifest is said before any model loads
+            clips = load_clips(args.real)  # a bad manifest is said before any model loads
         except ManifestError as e:
             parser.exit(2, f"measure_analyze.py: error: {e}\n")
 
@@ -95,7 +96,7 @@ def main() -> int:
     PLAIN = _plain_model(args.threads)
     ok = True
     if not args.no_real:
-        figures = run_real(tr, PLAIN, conditions=args.conditions, root=args.real)
+        figures = run_real(tr, PLAIN, conditions=args.conditions, clips=clips)
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(figures, indent=1))
     if args.real_only:

@@ -662,6 +662,8 @@ def praat_pitch(samples: Any, start: float, end: float) -> tuple[float, float] |
     its own voicing decision. None when parselmouth is not in PRAAT_DIR."""
     import numpy as np
 
+    from voicesim.analysis.acoustics import spread_semitones
+
     if not any(PRAAT_DIR.glob("parselmouth*")):
         return None
     if str(PRAAT_DIR) not in sys.path:
@@ -674,9 +676,7 @@ def praat_pitch(samples: Any, start: float, end: float) -> tuple[float, float] |
     f0 = f0[(t >= start) & (t <= end) & (f0 > 0)]
     if f0.size < 10:
         return None
-    st = 12 * np.log2(f0 / np.median(f0))
-    lo, hi = np.percentile(st, [5, 95])
-    return round(float(np.median(f0)), 1), round(float(np.std(st[(st >= lo) & (st <= hi)])), 2)
+    return round(float(np.median(f0)), 1), round(spread_semitones(f0), 2)
 
 
 def pitch_line(samples: Any, result: Any) -> tuple[str, dict[str, float]]:
@@ -1012,16 +1012,20 @@ def spelled_table(clips: Sequence[Clip], plain_model: Any) -> dict:
 
 
 def run_real(
-    transcriber: Any, plain_model: Any, *, conditions: bool = False, root: Path = REAL
+    transcriber: Any,
+    plain_model: Any,
+    *,
+    conditions: bool = False,
+    clips: Sequence[Clip] | None = None,
 ) -> dict:
     """The whole real-set report (fillers, WER, pace, the clips joined into one recording;
     with ``conditions`` also the fillers and WER of every system on the clips changed in
     ways that should not matter and in other recording conditions, and of voicesim and plain
-    faster-whisper with Whisper spelling the fillers); returns the figures. ``root``: the
-    real set's folder (manifest.json and its audio), the fixtures' by default."""
+    faster-whisper with Whisper spelling the fillers); returns the figures. ``clips``: a real
+    set as load_clips read it, the fixtures' by default."""
     from voicesim.models import resolve_model
 
-    clips = load_clips(root)
+    clips = load_clips() if clips is None else clips
     systems: dict[str, Callable[[Clip], Output]] = {
         "voicesim": voicesim_system(transcriber),
         "plain": plain_system(plain_model),

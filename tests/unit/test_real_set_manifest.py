@@ -41,10 +41,14 @@ def real_set() -> Iterator[ModuleType]:
         del sys.modules[name]
 
 
-def _folder(tmp_path: Path, clips: list[dict[str, Any]], audio: tuple[str, ...] = ()) -> Path:
+def _folder(tmp_path: Path, manifest: Any, audio: tuple[str, ...] = ()) -> Path:
+    """A real-set folder: these fixture clips copied in, and the manifest (a list of clips, the
+    file's text as it is, or None for no manifest.json)."""
     for name in audio:
         shutil.copy(FIXTURE / "ami" / name, tmp_path / name)
-    (tmp_path / "manifest.json").write_text(json.dumps(clips))
+    if manifest is not None:
+        text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+        (tmp_path / "manifest.json").write_text(text)
     return tmp_path
 
 
@@ -108,14 +112,10 @@ def test_the_fixture_set_reads_as_before(real_set: ModuleType) -> None:
 def test_a_manifest_it_cannot_use_is_one_line_and_exit_2(
     tmp_path: Path, manifest: Any, audio: tuple[str, ...], message: str
 ) -> None:
-    for name in audio:
-        shutil.copy(FIXTURE / "ami" / name, tmp_path / name)
-    if manifest is not None:
-        text = manifest if isinstance(manifest, str) else json.dumps(manifest)
-        (tmp_path / "manifest.json").write_text(text)
+    root = _folder(tmp_path, manifest, audio)
     script = str(SCRIPTS / "measure_analyze.py")
     done = subprocess.run(
-        [sys.executable, script, "--real-only", "--real", str(tmp_path)],
+        [sys.executable, script, "--real-only", "--real", str(root)],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr

@@ -368,3 +368,12 @@ def semitones(f0: np.ndarray) -> np.ndarray:
     """F0 (Hz) as semitones relative to its median; NaN stays NaN."""
     ref = np.nanmedian(f0) if np.any(np.isfinite(f0)) else 100.0
     return 12.0 * np.log2(f0 / ref)
+
+
+def spread_semitones(f0: np.ndarray) -> float:
+    """The pitch spread of voiced F0 values (Hz): the standard deviation of their semitones,
+    with octave jumps and other outliers (under the 5th and over the 95th percentile) left
+    out first."""
+    st = semitones(np.asarray(f0, dtype=np.float64))
+    lo, hi = np.percentile(st, [5, 95])
+    return float(np.std(st[(st >= lo) & (st <= hi)]))

@@ -11,8 +11,8 @@ from voicesim.analysis.acoustics import (
     FLOOR_DB,
     levels,
     runs,
-    semitones,
     silent_runs,
+    spread_semitones,
     voiced_mask,
 )
 from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
@@ -249,10 +249,7 @@ def _pitch(
     f0 = frames.f0[a:b][voiced]
     if f0.size < 10:
         return None
-    st = semitones(f0.astype(np.float64))
-    # Trim octave jumps and other outliers before taking the spread.
-    lo, hi = np.percentile(st, [5, 95])
-    sd = round(float(np.std(st[(st >= lo) & (st <= hi)])), 2)  # as stored and judged
+    sd = round(spread_semitones(f0), 2)  # as stored and judged
     return PitchStats(
         median_hz=round(float(np.median(f0)), 1),
         sd_semitones=sd,
