@@ -173,3 +173,24 @@ def test_real_words_drawn_out_score_under_the_floor_and_real_fillers_over_it(
             assert all(drawn_out(s) for s in scores), (clip_id, scores)
         else:
             assert not any(drawn_out(s) for s in scores), (clip_id, scores)
+
+
+@pytest.mark.slow
+def test_readings_forced_in_small_batches_score_as_in_one(
+    transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ALIGN_BATCH bounds the memory of the check; the scores must not depend on it. EN2005a's
+    # "um" (26.45-27.92 s, the reference's) lies among enough words for more readings than
+    # one batch holds.
+    clip = _clip("ami_EN2005a_0-30")
+    samples, _ = load_audio(REAL / clip["file"])
+    words = transcriber.transcribe(samples).words
+    spans: list[tuple[float, float] | None] = [(26.45, 27.92), (15.88, 16.90)]
+    t0, t1 = 26.45 - filler_context.LEAD_S, 27.92 + filler_context.TAIL_S
+    near = [w for w in words if w.end > t0 and w.start < t1]
+    assert len(hypotheses(near, 26.45, 27.92)) > filler_context.ALIGN_BATCH
+    batched = context_scores(transcriber, samples, words, spans)
+    monkeypatch.setattr(filler_context, "ALIGN_BATCH", 1000)
+    whole = context_scores(transcriber, samples, words, spans)
+    assert all(a is not None for a in batched)
+    assert batched == pytest.approx(whole, abs=1e-3)

@@ -71,6 +71,13 @@ FORMS = ("um,", "uh,")
 """The filler as Whisper writes it in running text; capitalised at a sentence's start.
 "hmm" is left out: with it, a drawn-out "Okay" read "Okay. Hmm." (-8.4) and stayed. The
 forms without a comma as well changed no count at -10 above, for 1.7× the time."""
+ALIGN_BATCH = 3
+"""Readings forced through the decoder at once. CTranslate2's ``align`` holds every token's
+scores over the whole vocabulary (51 864 tokens) for the batch: 12 readings of a 5-s window
+at once raised a process's peak by about 80 MB. Three at a time raise it by none, give the
+same scores and took less CPU (2.3-2.6 s against 2.9-3.4 s for 12 windows, 3 runs each;
+the thirty-ninth session's notes). The blocks freed here also moved glibc's mmap threshold
+in the ``voicesim`` process: see cli.allocator."""
 _SENTENCE_END = (".", "?", "!")
 
 
@@ -216,16 +223,18 @@ def _compare(transcriber: Transcriber, samples: np.ndarray, readings: Sequence[s
     model = transcriber.model
     frames = 2 * int(np.ceil(len(samples) / model.feature_extractor.hop_length / 2))
     mel = window_mel(model.feature_extractor, samples, frames)
-    encoded = model.model.encode(storage_view(mel[None]), to_cpu=True)
-    batch = np.repeat(np.asarray(encoded), len(texts), axis=0)
-    results = model.model.align(
-        storage_view(batch),
-        prompt,
-        texts,
-        [frames] * len(texts),
-        median_filter_width=1,  # only the tokens' probabilities are used, not the alignment
-    )
-    logp = [float(np.log(np.maximum(r.text_token_probs, 1e-12)).sum()) for r in results]
+    encoded = np.asarray(model.model.encode(storage_view(mel[None]), to_cpu=True))
+    logp: list[float] = []
+    for i in range(0, len(texts), ALIGN_BATCH):
+        part = texts[i : i + ALIGN_BATCH]
+        results = model.model.align(
+            storage_view(np.repeat(encoded, len(part), axis=0)),
+            prompt,
+            part,
+            [frames] * len(part),
+            median_filter_width=1,  # only the tokens' probabilities are used, not the alignment
+        )
+        logp += [float(np.log(np.maximum(r.text_token_probs, 1e-12)).sum()) for r in results]
     return max(logp[1:]) - logp[0]
 
 
