@@ -1,0 +1,84 @@
+"""The ``voicesim`` process gives a freed block of a few MB back to the system even after a
+larger block was freed before it (glibc's mmap threshold fixed: voicesim.cli.allocator).
+
+Each case runs in a fresh interpreter, since the threshold is the process's."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+
+import pytest
+
+from voicesim.cli import allocator
+
+pytestmark = pytest.mark.skipif(
+    platform.libc_ver()[0] != "glibc", reason="the threshold is glibc's"
+)
+
+# After a 24-MiB block is freed, glibc by default serves blocks up to 24 MiB from the heap
+# and keeps them when freed. The probe prints how much of a touched 12-MiB block, freed,
+# is still resident (MiB).
+PROBE = """
+import ctypes, sys
+{setup}
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+
+def rss_kib():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+
+def touched(n):
+    p = libc.malloc(n)
+    ctypes.memset(p, 1, n)
+    return p
+
+libc.free(touched(24 << 20))
+before = rss_kib()
+libc.free(touched(12 << 20))
+print((rss_kib() - before) / 1024)
+"""
+
+
+def kept_mib(setup: str, env: dict[str, str] | None = None) -> float:
+    """MiB of the freed 12-MiB block still resident, in a fresh interpreter after setup."""
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(setup=setup)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return float(out.stdout)
+
+
+def test_glibc_keeps_a_freed_block_by_default() -> None:
+    """The probe can fail: without voicesim's setting the block stays resident."""
+    assert kept_mib("") > 10
+
+
+def test_fixed_threshold_gives_the_block_back() -> None:
+    setup = "from voicesim.cli.allocator import fix_mmap_threshold\nassert fix_mmap_threshold()"
+    assert kept_mib(setup) < 1
+
+
+def test_a_voicesim_command_fixes_the_threshold() -> None:
+    setup = (
+        "from voicesim.cli.main import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['packs', 'list']) == 0"
+    )
+    assert kept_mib(setup) < 1
+
+
+def test_the_users_own_setting_is_left_alone() -> None:
+    env = dict(os.environ, **{allocator.USER_SETTING: str(64 << 20)})
+    code = "from voicesim.cli.allocator import fix_mmap_threshold\nprint(fix_mmap_threshold())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "False"
