@@ -1,4 +1,4 @@
-"""glibc's mmap threshold fixed for the ``voicesim`` process, so its peak memory stays down.
+"""glibc's mmap threshold fixed for a practice session's process, so its peak memory stays down.
 
 glibc serves a block over the mmap threshold (128 KiB at start) with its own mapping, given
 back to the system when freed. But when such a block is freed, glibc raises the threshold to
@@ -9,7 +9,7 @@ where every later one lives.
 In voicesim that block is the filler check's (``filler_context``): CTranslate2's ``align``
 holds each token's scores over the whole vocabulary, 5-15 MB for a few readings. After it,
 the decodes' blocks of a few MB stayed in the arenas, and the practice demo's peak rose from
-560-575 MB to 620-640 MB when the check came (the thirty-ninth session found it by
+550-590 MB to 620-650 MB when the check came (the thirty-ninth session found it by
 bisection; replacing the check by a constant gave 550-580 MB). A fixed threshold also stops
 the raising:
 
@@ -18,12 +18,17 @@ the raising:
 | glibc's default (raised as blocks are freed) | 626-642 |
 | fixed at 8 MiB | 525-557 |
 | fixed at 4 MiB (as set here) | 521-541; 519-524 through ``voicesim`` itself |
-| fixed at 2 MiB | 507-524, but the demo took 10-20 % longer |
+| fixed at 2 MiB | 507-524, the demo running 13.8-16.1 s against 11.9-12.7 s |
 
-Blocks over the threshold are mapped afresh each time, with page faults and zeroing: the
-price is paid in CPU (see MMAP_THRESHOLD). A threshold the user set
-(``MALLOC_MMAP_THRESHOLD_``) is left as it is, and elsewhere than glibc nothing is done.
-Only the command's process is changed, not a program that imports voicesim as a library.
+Blocks over the threshold are mapped afresh each time, with page faults and zeroing, and
+that costs CPU where big arrays come and go: ``voicesim analyze --json`` as fresh processes,
+the code without and with the setting alternating, 4 rounds (medians): CPU 6.03 -> 6.31 s on a
+30-s answer, 17.1 -> 19.1 s on a 2.6-min one (slower in every round), 31.1 -> 31.6 s on a
+5-min one. So only the practice session and the demo set it: a long-lived process whose
+decodes are spread over the answer while it is spoken, where memory builds up. ``analyze``,
+a one-shot batch timed against plain faster-whisper, keeps glibc's default. A threshold the
+user set (``MALLOC_MMAP_THRESHOLD_``) is left as it is, and elsewhere than glibc nothing is
+done.
 """
 
 from __future__ import annotations
@@ -36,10 +41,8 @@ import platform
 M_MMAP_THRESHOLD = -3
 """glibc's ``mallopt`` parameter number (malloc.h)."""
 MMAP_THRESHOLD = 4 * 1024 * 1024
-"""Bytes. CPU seconds of ``voicesim analyze --json`` over a rendered 2.6-min answer and six
-real clips, processes alternating, medians of 4 rounds: 57.0 with glibc's default, 57.1 at
-4 MiB, 57.8 at 8 MiB; each setting's rounds spread over 53-60 s, so no cost shows. (At
-256 KiB-1 MiB the fourteenth session measured 20-41 % more.)"""
+"""Bytes. Lower saves a little more memory for more CPU (the table above); at 256 KiB-1 MiB
+the fourteenth session measured 20-41 % more CPU in ``analyze``."""
 USER_SETTING = "MALLOC_MMAP_THRESHOLD_"
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from voicesim import __version__
-from voicesim.cli import allocator, analyze, packs, practice, rubric, score, sessions
+from voicesim.cli import analyze, packs, practice, rubric, score, sessions
 from voicesim.errors import StorageError, UserError
 
 PARSER_MODULES = (analyze, packs, practice, rubric, score, sessions)
@@ -58,7 +58,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    allocator.fix_mmap_threshold()  # before the command's libraries allocate
     try:
         return int(command(args.func)(args) or 0)
     except (UserError, StorageError) as exc:
