@@ -10,25 +10,33 @@ In voicesim that block is the filler check's (``filler_context``): CTranslate2's
 holds each token's scores over the whole vocabulary, 5-15 MB for a few readings. After it,
 the decodes' blocks of a few MB stayed in the arenas, and the practice demo's peak rose from
 550-590 MB to 620-650 MB when the check came (the thirty-ninth session found it by
-bisection; replacing the check by a constant gave 550-580 MB). A fixed threshold also stops
-the raising:
+bisection; replacing the check by a constant gave 550-580 MB). A threshold set by ``mallopt``
+is never raised, and the trim threshold, which glibc raises with it (to twice the mmap
+threshold), stays at 128 KiB, so the heap's freed top goes back to the system too. Measured
+with the setting in the environment (``MALLOC_MMAP_THRESHOLD_``), 3 runs each:
 
-| ``voicesim demo --count 3 --no-audio``, peak RSS, 3 runs each | MB |
-| --- | --- |
-| glibc's default (raised as blocks are freed) | 626-642 |
-| fixed at 8 MiB | 525-557 |
-| fixed at 4 MiB (as set here) | 521-541; 519-524 through ``voicesim`` itself |
-| fixed at 2 MiB | 507-524, the demo running 13.8-16.1 s against 11.9-12.7 s |
+| fixed at | demo's peak RSS (MB) | set by the command (MB) | feedback (s) |
+| --- | --- | --- | --- |
+| glibc's default (raised as blocks are freed) | 626-642 | | 0.69 / 0.84, 0.71 / 0.88 |
+| 32 MiB | 541-565 | | |
+| 16 MiB (as set here) | 526-538 | 531-552 (7 runs) | 0.79 / 0.94 |
+| 8 MiB | 525-557 | | |
+| 4 MiB | 521-541 | 514-546 (10 runs) | 0.87 / 1.05 |
+| 2 MiB | 507-524, the demo 14-16 s (12-13 s) | | |
 
-Blocks over the threshold are mapped afresh each time, with page faults and zeroing, and
-that costs CPU where big arrays come and go: ``voicesim analyze --json`` as fresh processes,
-the code without and with the setting alternating, 4 rounds (medians): CPU 6.03 -> 6.31 s on a
-30-s answer, 17.1 -> 19.1 s on a 2.6-min one (slower in every round), 31.1 -> 31.6 s on a
-5-min one. So only the practice session and the demo set it: a long-lived process whose
-decodes are spread over the answer while it is spoken, where memory builds up. ``analyze``,
-a one-shot batch timed against plain faster-whisper, keeps glibc's default. A threshold the
-user set (``MALLOC_MMAP_THRESHOLD_``) is left as it is, and elsewhere than glibc nothing is
-done.
+The demo is ``voicesim demo --count 3 --no-audio``; "set by the command" is this module's
+call, after the command's imports. Feedback is the time from the end of an answer to its
+scorecard, 2.6 / 5-min answers, ``scripts/bench --only live --quick`` (4x real time).
+
+Under the threshold the freed top of the heap is given back and taken again, over it each
+block is mapped afresh with its page faults: both cost CPU where big arrays come and go.
+``voicesim analyze --json`` as fresh processes at 4 MiB, the code without and with it
+alternating, 4 rounds (medians): CPU 6.03 -> 6.31 s on a 30-s answer, 17.1 -> 19.1 s on a
+2.6-min one (slower in every round), 31.1 -> 31.6 s on a 5-min one. So only the practice
+session and the demo set it: a long-lived process whose decodes are spread over the answer
+while it is spoken, where memory builds up. ``analyze``, a one-shot batch timed against plain
+faster-whisper, keeps glibc's default. A threshold the user set (``MALLOC_MMAP_THRESHOLD_``)
+is left as it is, and elsewhere than glibc nothing is done.
 """
 
 from __future__ import annotations
@@ -40,8 +48,8 @@ import platform
 
 M_MMAP_THRESHOLD = -3
 """glibc's ``mallopt`` parameter number (malloc.h)."""
-MMAP_THRESHOLD = 4 * 1024 * 1024
-"""Bytes. Lower saves a little more memory for more CPU (the table above); at 256 KiB-1 MiB
+MMAP_THRESHOLD = 16 * 1024 * 1024
+"""Bytes: about the memory of 4 MiB for less of its CPU (the table above). At 256 KiB-1 MiB
 the fourteenth session measured 20-41 % more CPU in ``analyze``."""
 USER_SETTING = "MALLOC_MMAP_THRESHOLD_"
 
