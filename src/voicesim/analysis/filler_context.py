@@ -76,8 +76,8 @@ ALIGN_BATCH = 3
 scores over the whole vocabulary (51 864 tokens) for the batch: 12 readings of a 5-s window
 at once raised a process's peak by about 80 MB. Three at a time raise it by none, give the
 same scores and took less CPU (2.3-2.6 s against 2.9-3.4 s for 12 windows, 3 runs each;
-the thirty-ninth session's notes). The blocks freed here also moved glibc's mmap threshold
-in the ``voicesim`` process: see cli.allocator."""
+the thirty-ninth session's notes). The blocks freed here also raised glibc's thresholds in
+a practice session's process, and its memory with them: see cli.allocator."""
 _SENTENCE_END = (".", "?", "!")
 
 

@@ -44,7 +44,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import platform
 
 M_MMAP_THRESHOLD = -3
 """glibc's ``mallopt`` parameter number (malloc.h)."""
@@ -54,9 +53,17 @@ the fourteenth session measured 20-41 % more CPU in ``analyze``."""
 USER_SETTING = "MALLOC_MMAP_THRESHOLD_"
 
 
+def on_glibc() -> bool:
+    """Whether this process runs on GNU libc (the C library ``mallopt`` is for)."""
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION") is not None
+    except (ValueError, OSError):  # no such name on this platform
+        return False
+
+
 def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
     """Fix glibc's mmap threshold at ``threshold`` bytes for this process (True if set)."""
-    if USER_SETTING in os.environ or platform.libc_ver()[0] != "glibc":
+    if USER_SETTING in os.environ or not on_glibc():
         return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
