@@ -44,7 +44,10 @@ print((rss_kib() - before) / 1024)
 
 
 def kept_mib(setup: str, env: dict[str, str] | None = None) -> float:
-    """MiB of the freed 12-MiB block still resident, in a fresh interpreter after setup."""
+    """MiB of the freed 12-MiB block still resident, in a fresh interpreter after setup
+    (glibc's thresholds as the environment leaves them: by default, none of the user's)."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
     out = subprocess.run(
         [sys.executable, "-c", PROBE.format(setup=setup)],
         capture_output=True,
