@@ -42,7 +42,6 @@ is left as it is, and elsewhere than glibc nothing is done.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 
 M_MMAP_THRESHOLD = -3
@@ -66,8 +65,8 @@ def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
     if USER_SETTING in os.environ or not on_glibc():
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        # The process's own symbols, glibc's among them: find_library would run ldconfig.
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
