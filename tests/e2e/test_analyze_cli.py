@@ -14,6 +14,7 @@ import pytest
 import soundfile as sf
 from rich.console import Console
 
+from tests.support.model_copy import TINY_HEADS, model_copy
 from voicesim.cli.commands.analyze import _print_score, print_summary
 from voicesim.results import Criterion, Score, Word
 from voicesim.testing.matching import content_wer
@@ -102,6 +103,25 @@ def test_summary_marks_pauses_and_says_no_speech(
     assert "three changes that would raise it most" in out
     assert "no speech detected" in out
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.slow
+def test_another_model_is_said_to_give_rougher_filler_counts(
+    answer_wav: Path, voicesim_home: Path, tmp_path: Path
+) -> None:
+    """The figures are tiny.en's: another Whisper model (here tiny.en's weights under
+    multilingual tiny's alignment heads, which is how voicesim tells the models apart) gets
+    one line saying so; the answer is analysed all the same. A copy of tiny.en gets none."""
+    other = model_copy(tmp_path / "other", heads=TINY_HEADS)
+    proc = _run("analyze", str(answer_wav), "--json", "--model", str(other), home=voicesim_home)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("voicesim: note: "), proc.stderr
+    assert "tiny.en" in lines[0]
+    assert json.loads(proc.stdout)["transcript"]["words"]
+    same = model_copy(tmp_path / "same")
+    proc = _run("analyze", str(answer_wav), "--json", "--model", str(same), home=voicesim_home)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
 
 
 def test_a_long_tip_wraps_under_its_own_text() -> None:

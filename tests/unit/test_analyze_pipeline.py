@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
+from tests.support.model_copy import TINY_HEADS, model_copy
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
+from voicesim.cli.commands.practice import _note_model
+from voicesim.config import Config, ModelConfig
 from voicesim.errors import ModelError
-from voicesim.models import resolve_model
+from voicesim.models import measured_model, model_note, resolve_model
 from voicesim.results import AnalysisResult
 from voicesim.scoring.rubric import Rubric
 from voicesim.testing.corpora.analyze import SMALL, Answer, answers
@@ -181,6 +185,32 @@ def test_model_name_not_cached_is_refused_without_network(
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     with pytest.raises(ModelError, match="cannot load Whisper model"):
         Transcriber("small.en")
+
+
+def test_the_measured_model_is_told_from_others(tmp_path: Path) -> None:
+    assert measured_model(resolve_model(None)) and measured_model("tiny.en")
+    assert measured_model(str(model_copy(tmp_path / "tiny-copy")))  # tiny.en elsewhere
+    other = model_copy(tmp_path / "base-like", heads=TINY_HEADS)
+    assert not measured_model(str(other))
+    assert not measured_model("base.en") and not measured_model("tiny")
+    (other / "config.json").write_text("not json", encoding="utf-8")
+    assert not measured_model(str(other))
+    (other / "config.json").unlink()
+    assert not measured_model(str(other))
+    assert model_note(resolve_model(None)) is None
+    note = model_note(str(other))
+    assert note is not None and "tiny.en" in note and "README" in note
+
+
+def test_practice_and_demo_say_it_of_another_model(tmp_path: Path) -> None:
+    """What ``voicesim practice`` and ``demo`` say before the first question."""
+    said: list[str] = []
+    reporter = SimpleNamespace(notice=said.append)
+    _note_model(Config(), reporter)  # the bundled model
+    _note_model(Config(ModelConfig(name=str(model_copy(tmp_path / "same")))), reporter)
+    assert said == []
+    _note_model(Config(ModelConfig(name=str(model_copy(tmp_path / "o", TINY_HEADS)))), reporter)
+    assert len(said) == 1 and said[0].startswith("Note: ") and "tiny.en" in said[0]
 
 
 def test_default_model_is_the_bundled_one() -> None:

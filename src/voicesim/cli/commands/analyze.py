@@ -27,6 +27,7 @@ from voicesim.cli.questions import load_question_packs
 from voicesim.cli.view import hanging, print_warnings, term
 from voicesim.config import Config, check, load_config
 from voicesim.errors import AudioError, UserError
+from voicesim.models import model_note
 from voicesim.results import AnalysisResult
 from voicesim.scoring.rubric import Rubric, load_rubric
 from voicesim.scoring.score import top_improvements
@@ -62,6 +63,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     cfg = load_config()
     question, rubric = _question_and_rubric(args, cfg)
     transcriber = _transcriber(args, cfg)
+    note = model_note(transcriber.model_ref)
+    if note:
+        print(f"voicesim: note: {note}", file=sys.stderr)
     results = _run(args, transcriber, question, rubric, bad)
     if args.json:
         data = [r.to_dict() for r in results]

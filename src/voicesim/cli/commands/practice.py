@@ -27,6 +27,7 @@ from voicesim.interview.demo import CandidateMicrophone, DemoReporter
 from voicesim.interview.modes import Mode, get_mode
 from voicesim.interview.session import Interview, PracticeSettings, SessionResult
 from voicesim.listen.listener import ListenSettings
+from voicesim.models import model_note, resolve_model
 from voicesim.sessions.store import SessionStore
 from voicesim.transcribe import Transcriber
 
@@ -62,6 +63,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
             settings=settings,
             reporter=reporter,
         )
+        _note_model(cfg, reporter)
         reporter.notice(mode.instructions(len(interview.questions)))
         result = interview.run()
     return _exit_code(result)
@@ -180,6 +182,13 @@ def _transcriber_factory(cfg: Config) -> Any:
     return build
 
 
+def _note_model(cfg: Config, reporter: Any) -> None:
+    """Say so at the start when the configured model is not the one the figures hold for."""
+    note = model_note(resolve_model(cfg.model.name))
+    if note:
+        reporter.notice(f"Note: {note}.")
+
+
 def _reporter() -> Any:
 
     return RichReporter()
@@ -226,6 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         reporter.notice(
             f"Demo: {len(interview.questions)} questions answered by a synthetic candidate."
         )
+        _note_model(cfg, reporter)
         result = interview.run()
     return _exit_code(result)
 
