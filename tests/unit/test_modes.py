@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from voicesim.errors import UserError
@@ -96,3 +98,12 @@ def test_unknown_mode_is_a_user_error() -> None:
     assert set(MODES) == {"standard", "panel", "stress", "rapid"}
     with pytest.raises(UserError, match="unknown mode"):
         get_mode("friendly")
+
+
+@pytest.mark.parametrize("name", MODES)
+def test_instructions_count_the_questions_grammatically(name: str) -> None:
+    """`voicesim practice --count 1` once began "1 questions." (and demo "Demo: 1 questions")."""
+    one = get_mode(name, count=1).instructions(1)
+    three = get_mode(name, count=3).instructions(3)
+    assert re.search(r"\b1 (projective )?question\b", one), one
+    assert re.search(r"\b3 (projective )?questions\b", three), three

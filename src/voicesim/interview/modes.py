@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from voicesim.errors import UserError
+from voicesim.text import counted
 
 if TYPE_CHECKING:
     from voicesim.listen.listener import ListenSettings
@@ -102,10 +103,10 @@ class Mode:
 
     def instructions(self, count: int) -> str:
         """What the terminal shows before the first question."""
-        noun = "question" if count == 1 else "questions"
         return (
-            f"{count} {noun}. Answer after the tone; the answer ends when you stop talking "
-            'or say "that\'s my answer". Say "repeat", "skip", "pause" or "stop" at any time.'
+            f"{counted(count, 'question')}. Answer after the tone; the answer ends when you stop "
+            'talking or say "that\'s my answer". Say "repeat", "skip", "pause" or "stop" at any '
+            "time."
         )
 
     def interviewer_for(self, index: int) -> Interviewer:
@@ -207,8 +208,8 @@ class StressMode(Mode):
 
     def instructions(self, count: int) -> str:
         return (
-            f"Stress interview, {count} questions: expect curt follow-ups, and an answer far "
-            "past its target is cut off. Stay calm and courteous."
+            f"Stress interview, {counted(count, 'question')}: expect curt follow-ups, and an "
+            "answer far past its target is cut off. Stay calm and courteous."
         )
 
     def ask(self, question: Any, index: int, base: ListenSettings) -> Ask:
@@ -244,7 +245,7 @@ class RapidMode(Mode):
 
     def instructions(self, count: int) -> str:
         return (
-            f"Quick-fire round of {count} projective questions: answer each fast, in a "
+            f"Quick-fire round of {counted(count, 'projective question')}: answer each fast, in a "
             "sentence or two; each has a short time limit."
         )
 

@@ -29,6 +29,7 @@ from voicesim.interview.session import Interview, PracticeSettings, SessionResul
 from voicesim.listen.listener import ListenSettings
 from voicesim.models import model_note, resolve_model
 from voicesim.sessions.store import SessionStore
+from voicesim.text import counted
 from voicesim.transcribe import Transcriber
 
 EXIT_INTERRUPTED = 130
@@ -232,9 +233,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             settings=settings,
             reporter=DemoReporter(reporter, candidate),
         )
-        reporter.notice(
-            f"Demo: {len(interview.questions)} questions answered by a synthetic candidate."
-        )
+        asked = counted(len(interview.questions), "question")
+        reporter.notice(f"Demo: {asked} answered by a synthetic candidate.")
         _note_model(cfg, reporter)
         result = interview.run()
     return _exit_code(result)
