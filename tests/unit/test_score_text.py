@@ -15,6 +15,7 @@ from scipy.stats import spearmanr
 from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
+from voicesim.scoring.conciseness import rambling
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.story import (
     FOLLOW_UP_ACTION,
@@ -23,6 +24,7 @@ from voicesim.scoring.story import (
     NO_RESULT,
     needs_follow_up,
 )
+from voicesim.scoring.tokens import sentences_of, tokens_of
 from voicesim.scoring.written import score_text, transcript_from_text
 
 RUBRIC = load_rubric()
@@ -169,3 +171,20 @@ def test_names_count_as_details_but_capitals_everywhere_do_not() -> None:
     )
     shouting = crit(score(plain.upper(), None), "specificity").score
     assert shouting == crit(score(plain, None), "specificity").score
+
+
+def test_evidence_counts_one_of_a_thing_in_the_singular() -> None:
+    """Evidence once read "1 concrete details, 1 clichés" and "within 0 s"."""
+    one = score("Um, I led the team for two years. I am a team player and I learned to listen.")
+    first = {c.id: c.evidence[0].text for c in one.criteria}
+    assert first["fillers"].startswith("1 filler,"), first["fillers"]
+    assert first["specificity"].startswith("1 concrete detail ("), first["specificity"]
+    assert first["specificity"].endswith(", 1 cliché"), first["specificity"]
+    figures = crit(score("We closed the deal within two weeks.", "comp-negotiation"), "quantified")
+    assert figures.evidence[0].text == "1 figure", figures.evidence[0].text
+    none = score("I listened. We talked. It was fine.")
+    assert crit(none, "fluency").evidence[0].text.startswith("0 restarts ")
+    tokens = tokens_of(transcript_from_text("I listened."))
+    said = rambling(sentences_of(tokens), RUBRIC).evidence[0].text  # weight 0: not in a score
+    assert said.startswith("1 sentence, longest 2 words;"), said
+    assert crit(score(STORY), "to_the_point").tip == "You opened with a real point at once."

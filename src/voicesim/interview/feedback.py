@@ -16,6 +16,7 @@ from voicesim.interview.tips import speakable, spoken_tip
 from voicesim.scoring.score import top_improvements
 from voicesim.sessions.rehearse import REHEARSE_BELOW
 from voicesim.sessions.trend import Direction, change, direction
+from voicesim.text import counted
 
 if TYPE_CHECKING:
     from voicesim.results import AnalysisResult, Criterion
@@ -264,7 +265,7 @@ def spoken_summary(summary: SessionSummary) -> str:
     if summary.mean_score is None:
         return "No answers were recorded in this session."
     parts = [
-        f"You answered {summary.answered} of {len(summary.answers)} questions, "
+        f"You answered {summary.answered} of {counted(len(summary.answers), 'question')}, "
         f"with an average score of {summary.mean_score:.0f}."
     ]
     if summary.rehearse:

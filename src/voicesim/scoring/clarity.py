@@ -85,7 +85,7 @@ def fillers(delivery: Delivery, rubric: Rubric) -> Criterion:
     band = "excellent" if rate < excellent else "fine" if rate <= fine else "needs work"
     evidence = [
         Evidence(
-            f"{count} fillers, {rate:.1f} per 100 words ({band}; "
+            f"{counted(count, 'filler')}, {rate:.1f} per 100 words ({band}; "
             f"under {excellent:g} excellent, {excellent:g}–{fine:g} fine)"
         )
     ]
@@ -238,7 +238,7 @@ def fluency(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     found = restarts(words)
     rate = 100.0 * len(found) / len(words) if words else 0.0
     limit = int(spec.num("max_evidence"))
-    evidence = [Evidence(f"{len(found)} restarts ({rate:.1f} per 100 words)")]
+    evidence = [Evidence(f"{counted(len(found), 'restart')} ({rate:.1f} per 100 words)")]
     evidence += [Evidence(f"restart “{text}”", s, e) for text, s, e in found[:limit]]
     tip = spec.tip("tip_bad", phrase=found[0][0]) if found else spec.tip("tip_ok")
     return _criterion(rubric, "fluency", piecewise(rate, spec.curve()), evidence, tip)

@@ -21,6 +21,7 @@ from voicesim.scoring.tokens import (
     quote,
     stem,
 )
+from voicesim.text import counted
 
 
 def _criterion(
@@ -173,8 +174,8 @@ def rambling(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
     longest = max((len(s.words) for s in sentences), default=0)
     evidence = [
         Evidence(
-            f"{len(sentences)} sentences, longest {longest} words; {len(long)} over "
-            f"{limit_words} words ({share:.0%} of the words)"
+            f"{counted(len(sentences), 'sentence')}, longest {counted(longest, 'word')}; "
+            f"{len(long)} over {limit_words} words ({share:.0%} of the words)"
         )
     ]
     limit = int(spec.num("max_evidence"))
@@ -219,5 +220,6 @@ def to_the_point(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
         if seconds > 0:
             evidence.append(Evidence("lead-in before it", first, point.start))
     score = piecewise(seconds, spec.curve())
-    tip = spec.tip("tip_ok" if score >= 90 else "tip_bad", seconds=seconds)
+    within = "at once" if seconds < 0.5 else f"within {seconds:.0f} s"
+    tip = spec.tip("tip_ok" if score >= 90 else "tip_bad", seconds=seconds, within=within)
     return _criterion(rubric, "to_the_point", score, evidence, tip)

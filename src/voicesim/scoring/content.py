@@ -22,6 +22,7 @@ from voicesim.scoring.tokens import (
     piecewise,
     quote,
 )
+from voicesim.text import counted
 
 _MONEY_CUES = {
     "dollars", "dollar", "euros", "euro", "pounds", "roubles", "rubles", "k", "thousand",
@@ -120,7 +121,7 @@ def quantified(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     """How many figures back the answer: numbers, percentages, money, "doubled"."""
     spec = rubric.spec("quantified")
     found = figures(tokens, set(spec.words("words")))
-    evidence = [Evidence(f"{len(found)} figures")]
+    evidence = [Evidence(counted(len(found), "figure"))]
     evidence += [Evidence(f"“{h.said}”", h.start, h.end) for h in found[:8]]
     score = piecewise(float(len(found)), spec.curve())
     key = "tip_bad" if not found else "tip_ok" if score >= 100 else "tip_some"

@@ -27,6 +27,7 @@ from voicesim.scoring.tokens import (
     quote,
     stem,
 )
+from voicesim.text import counted
 
 NO_SITUATION = "no situation: nothing sets the scene in the past"
 NO_OWN_ACTION = "no own action: no “I” followed by something you did"
@@ -265,7 +266,8 @@ def specificity(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     score = piecewise(density, spec.curve()) - penalty
     evidence = [
         Evidence(
-            f"{len(details)} concrete details ({density:.1f} per 100 words), {len(generic)} clichés"
+            f"{counted(len(details), 'concrete detail')} ({density:.1f} per 100 words), "
+            f"{counted(len(generic), 'cliché')}"
         )
     ]
     evidence += [Evidence(f"detail “{text}”", s, e) for text, s, e in details[:6]]

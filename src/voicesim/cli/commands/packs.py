@@ -19,6 +19,7 @@ from voicesim.config import load_config
 from voicesim.errors import PackError
 from voicesim.packs import categories, load_pack, load_packs
 from voicesim.scoring.rubric import load_rubric
+from voicesim.text import counted
 
 
 def _packset(args: argparse.Namespace) -> Any:
@@ -60,7 +61,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 2 if packset.errors else 0
 
-    table = Table(title=f"{len(packset.questions())} questions in {len(packset.packs)} packs")
+    questions, packs = len(packset.questions()), len(packset.packs)
+    table = Table(title=f"{counted(questions, 'question')} in {counted(packs, 'pack')}")
     table.add_column("pack", style="bold cyan", no_wrap=True)
     table.add_column("questions", justify="right")
     table.add_column("title · categories (questions)")
@@ -127,7 +129,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             errors.append(f"{path}: question '{clash}': duplicate id (also in {owners[clash]})")
             continue
         owners.update({q.id: path for q in pack.questions})
-        print(f"{path}: ok ({len(pack.questions)} questions, pack '{pack.id}')")
+        print(f"{path}: ok ({counted(len(pack.questions), 'question')}, pack '{pack.id}')")
     for error in (line for e in errors for line in e.splitlines()):
         print(f"voicesim: error: {' '.join(error.split())}", file=sys.stderr)
     return 2 if errors else 0

@@ -153,7 +153,7 @@ def _offer_recovery(store: SessionStore) -> None:
             answer = "n"
         if answer.strip().lower() in ("", "y", "yes"):
             record = store.recover(sid)
-            print(f"Recovered session {sid}: {len(record.answers)} answers kept.")
+            print(f"Recovered session {sid}: {counted(len(record.answers), 'answer')} kept.")
 
 
 def _speaker(device: str | None, cfg: Config, settings: PracticeSettings, reporter: Any) -> Any:
