@@ -105,6 +105,13 @@ def test_a_backchannel_is_a_word_not_a_filler() -> None:
         ("To err is human.", []),
         ("The fans would hum all day.", []),
         ("It took like twenty minutes.", ["like"]),
+        # A hedge before an intensifier or an amount, also after "was"/"is" (s40):
+        ("It was like really hard.", ["like"]),
+        ("I was like so nervous.", ["like"]),
+        ("The budget was like 20 thousand.", ["like"]),
+        ("It is like three weeks late.", ["like"]),
+        ("Do it like so.", []),
+        ("I'd like two copies.", []),
         ("People kind of know it.", ["kind of"]),
         ("You know, it failed.", ["you know"]),
     ],

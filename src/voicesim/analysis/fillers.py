@@ -30,6 +30,15 @@ _LIKE_PREP_AFTER = {
 }  # fmt: skip
 _LIKE_PRONOUN_AFTER = {"yours", "mine", "ours", "theirs", "hers", "ones"}
 """'companies like yours': "like" is a preposition before a pronoun that stands alone."""
+_LIKE_HEDGED = {
+    "really", "so", "very", "totally", "super", "just", "literally", "basically", "actually",
+    "honestly", "completely", "absolutely", "maybe", "kinda", "pretty", "almost", "about",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty",
+    "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "half",
+}  # fmt: skip
+"""'it was like really hard', 'I was like so nervous', 'it took like three months': before an
+intensifier or an amount "like" is a hedge, also after "was"/"is"/"looks" (where "it was
+like a dream" keeps its meaning). A number in digits counts the same."""
 _LIKE_AS = {"said", "say", "says", "mentioned", "discussed", "explained", "told", "planned"}
 """'like I said', 'like we discussed': "like" means "as" before a subject and one of these."""
 _SUBJECTS = {"i", "we", "you", "they", "he", "she"}
@@ -135,7 +144,13 @@ def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
     commas = words[i].text.endswith(",") or (i > 0 and words[i - 1].text.endswith(","))
     if commas:
         return True
-    if prev in _LIKE_VERB_BEFORE or prev in _LIKE_PREP_BEFORE:
+    if prev in _LIKE_VERB_BEFORE:
+        return False
+    if nxt == "so" and (i + 2 >= len(words) or words[i + 1].text.rstrip().endswith((".", "?"))):
+        return False  # "do it like so."
+    if nxt in _LIKE_HEDGED or nxt[:1].isdigit():
+        return True
+    if prev in _LIKE_PREP_BEFORE:
         return False
     after = toks[i + 2] if i + 2 < len(toks) else ""
     if nxt in _SUBJECTS and after in _LIKE_AS:
