@@ -111,6 +111,14 @@ def test_a_backchannel_is_a_word_not_a_filler() -> None:
         ("The budget was like 20 thousand.", ["like"]),
         ("It is like three weeks late.", ["like"]),
         ("Do it like so.", []),
+        # At a phrase's start, "like" before a clause is a filler, before an example not (s40;
+        # the real set's "Like duplication of effort", "change, like make the sign bigger"):
+        ("Like duplication of effort and stuff.", []),
+        ("We should change, like make the sign bigger.", []),
+        ("The data, like the old ones, was wrong.", []),
+        ("Like it or not, we shipped.", []),
+        ("We were stuck, like we had no plan.", ["like"]),
+        ("Like, we had no plan.", ["like"]),
         ("I'd like two copies.", []),
         ("People kind of know it.", ["kind of"]),
         ("You know, it failed.", ["you know"]),

@@ -42,6 +42,15 @@ like a dream" keeps its meaning). A number in digits counts the same."""
 _LIKE_AS = {"said", "say", "says", "mentioned", "discussed", "explained", "told", "planned"}
 """'like I said', 'like we discussed': "like" means "as" before a subject and one of these."""
 _SUBJECTS = {"i", "we", "you", "they", "he", "she"}
+_LIKE_CLAUSE = _SUBJECTS | {
+    "there", "nobody", "everybody", "everyone", "someone", "somebody", "and", "but", "or",
+    "if", "when", "because", "um", "uh",
+}  # fmt: skip
+"""Words that open a clause. "Like" at a phrase's start (after a comma or a sentence's end)
+is a filler before them ("…, like we had no plan") and introduces an example or a likeness
+before anything else ("Like duplication of effort.", "…we should change, like make the sign
+bigger", "The data, like the old ones, was wrong"; "Like it or not" is the verb).
+"""
 _YOU_KNOW_NOT_AFTER = {
     "do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would", "know",
     "think", "hope", "believe", "assume",
@@ -141,19 +150,21 @@ def _classify(
 def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
     prev = toks[i - 1] if i > 0 else ""
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
-    commas = words[i].text.endswith(",") or (i > 0 and words[i - 1].text.endswith(","))
-    if commas:
+    if words[i].text.endswith(","):
         return True
-    if prev in _LIKE_VERB_BEFORE:
+    opens = i == 0 or words[i - 1].text.rstrip().endswith((",", ".", "?", "!"))
+    if prev in _LIKE_VERB_BEFORE and not opens:
         return False
     if nxt == "so" and (i + 2 >= len(words) or words[i + 1].text.rstrip().endswith((".", "?"))):
         return False  # "do it like so."
     if nxt in _LIKE_HEDGED or nxt[:1].isdigit():
         return True
-    if prev in _LIKE_PREP_BEFORE:
-        return False
     after = toks[i + 2] if i + 2 < len(toks) else ""
     if nxt in _SUBJECTS and after in _LIKE_AS:
+        return False
+    if opens:  # after a comma or a sentence's end: a clause follows a filler, an example not
+        return nxt in _LIKE_CLAUSE
+    if prev in _LIKE_PREP_BEFORE:
         return False
     # A name after it ("vendors like Acme"): Whisper capitalises names, not a filler's next
     # word, except after a sentence's end or for "I".
