@@ -119,6 +119,12 @@ def test_a_backchannel_is_a_word_not_a_filler() -> None:
         ("Like it or not, we shipped.", []),
         ("We were stuck, like we had no plan.", ["like"]),
         ("Like, we had no plan.", ["like"]),
+        # After a plural noun, an example or the verb (s40):
+        ("We had problems like duplication of effort.", []),
+        ("I built soft skills like negotiation.", []),
+        ("My colleagues like working here.", []),
+        ("He says like whatever.", ["like"]),
+        ("We had like deadlines every week.", ["like"]),
         ("I'd like two copies.", []),
         ("People kind of know it.", ["kind of"]),
         ("You know, it failed.", ["you know"]),

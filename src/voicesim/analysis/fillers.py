@@ -39,6 +39,13 @@ _LIKE_HEDGED = {
 """'it was like really hard', 'I was like so nervous', 'it took like three months': before an
 intensifier or an amount "like" is a hedge, also after "was"/"is"/"looks" (where "it was
 like a dream" keeps its meaning). A number in digits counts the same."""
+_NOT_PLURAL = {
+    "always", "sometimes", "perhaps", "besides", "unless", "whereas", "towards", "afterwards",
+    "says", "goes", "gets", "takes", "makes", "does", "has", "was", "seems", "sounds", "looks",
+    "feels", "means", "thinks", "knows", "guess", "yes", "thanks",
+}  # fmt: skip
+"""Words ending in "s" that are not plural nouns (adverbs, third-person verbs: "he says like,
+whatever" keeps its filler)."""
 _LIKE_AS = {"said", "say", "says", "mentioned", "discussed", "explained", "told", "planned"}
 """'like I said', 'like we discussed': "like" means "as" before a subject and one of these."""
 _SUBJECTS = {"i", "we", "you", "they", "he", "she"}
@@ -148,12 +155,18 @@ def _classify(
 
 
 def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
+    """Whether the "like" at ``i`` is the SPEC's filler, by its neighbours, first rule first:
+    a comma after it (filler); a subject or a plural noun before it (the verb, or an example:
+    "I like", "skills like negotiation"); a hedge before an intensifier or an amount ("was
+    like really hard", "like 20 people"); "like I said"; at a phrase's start, a filler only
+    before a clause; after "looks"/"is"/"something"…, a likeness; before a name, an object
+    pronoun or a determiner, a preposition; anything else a filler."""
     prev = toks[i - 1] if i > 0 else ""
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
     if words[i].text.endswith(","):
         return True
     opens = i == 0 or words[i - 1].text.rstrip().endswith((",", ".", "?", "!"))
-    if prev in _LIKE_VERB_BEFORE and not opens:
+    if (prev in _LIKE_VERB_BEFORE or _plural_noun(prev)) and not opens:
         return False
     if nxt == "so" and (i + 2 >= len(words) or words[i + 1].text.rstrip().endswith((".", "?"))):
         return False  # "do it like so."
@@ -172,6 +185,19 @@ def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
     if named and not words[i].text.rstrip().endswith((".", "?", "!")):
         return False
     return nxt not in _LIKE_PREP_AFTER and nxt not in _LIKE_PRONOUN_AFTER
+
+
+def _plural_noun(tok: str) -> bool:
+    """A word that looks like a plural noun ("problems", "skills", "companies"): "like"
+    after it gives an example ("skills like negotiation") or is the verb ("my colleagues like
+    working here"), a filler in neither. By its ending, less the words ending so that are
+    not plural nouns."""
+    return (
+        len(tok) >= 4
+        and tok.endswith("s")
+        and not tok.endswith(("ss", "us", "is", "'s"))
+        and tok not in _NOT_PLURAL
+    )
 
 
 def _you_know_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
