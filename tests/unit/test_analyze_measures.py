@@ -128,6 +128,10 @@ def test_a_backchannel_is_a_word_not_a_filler() -> None:
         ("I'd like two copies.", []),
         ("People kind of know it.", ["kind of"]),
         ("You know, it failed.", ["you know"]),
+        ("I'll let you know by Friday.", []),  # s40: the verb after "let" and a noun
+        ("Everything you know is wrong.", []),
+        ("The people you know matter.", []),
+        ("The budget, you know, was tight.", ["you know"]),
     ],
 )
 def test_discourse_fillers_in_context(text: str, expected: list[str]) -> None:

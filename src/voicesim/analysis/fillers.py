@@ -60,9 +60,11 @@ bigger", "The data, like the old ones, was wrong"; "Like it or not" is the verb)
 """
 _YOU_KNOW_NOT_AFTER = {
     "do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would", "know",
-    "think", "hope", "believe", "assume",
+    "think", "hope", "believe", "assume", "let", "everything", "anything", "something",
+    "whatever", "people", "someone", "somebody",
 }  # fmt: skip
-"""'I know you know the product', 'as you know': after these "know" is the verb. A
+"""'I know you know the product', 'as you know', 'I'll let you know', 'everything you know':
+after these "know" is the verb. A
 determiner after it does not tell: "you know the hardest part was the data" is a filler
 (the rendered main set's, which Whisper writes without a comma)."""
 _YOU_KNOW_OBJECT = {"that", "what", "how", "who", "where", "why", "him", "her", "it", "them"}
