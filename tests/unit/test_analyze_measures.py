@@ -124,6 +124,15 @@ def test_a_backchannel_is_a_word_not_a_filler() -> None:
         ("I built soft skills like negotiation.", []),
         ("My colleagues like working here.", []),
         ("He says like whatever.", ["like"]),
+        # The seed guide's own "like"s, none a filler (s40):
+        ('You can say something like, "I used to prefer it."', []),
+        ('Avoid answers like, "It was not my fault."', []),
+        ("You will fall into it like quicksand.", []),
+        ("I told him like three times.", ["like"]),
+        # The question packs' and the graded answers' (s40):
+        ("Show that you know the whole process you manage.", []),
+        ("Nobody knew what good looked like, so I agreed.", []),
+        ("I've had ups and downs, like everybody, and I grew.", []),
         ("We had like deadlines every week.", ["like"]),
         ("I'd like two copies.", []),
         ("People kind of know it.", ["kind of"]),

@@ -49,21 +49,29 @@ whatever" keeps its filler)."""
 _LIKE_AS = {"said", "say", "says", "mentioned", "discussed", "explained", "told", "planned"}
 """'like I said', 'like we discussed': "like" means "as" before a subject and one of these."""
 _SUBJECTS = {"i", "we", "you", "they", "he", "she"}
+_OBJECTS = {"it", "them", "him", "her", "me", "us"}
+_LIKE_SEEM = {
+    "look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds",
+    "sounded", "feel", "feels", "felt",
+}  # fmt: skip
+"""'what good looked like, so …': the verb's "like" can end a clause before a comma."""
+_QUOTES = {'"', "“", "'", "‘"}
 _LIKE_CLAUSE = _SUBJECTS | {
-    "there", "nobody", "everybody", "everyone", "someone", "somebody", "and", "but", "or",
-    "if", "when", "because", "um", "uh",
+    "there", "and", "but", "or", "if", "when", "because", "um", "uh",
 }  # fmt: skip
 """Words that open a clause. "Like" at a phrase's start (after a comma or a sentence's end)
 is a filler before them ("…, like we had no plan") and introduces an example or a likeness
 before anything else ("Like duplication of effort.", "…we should change, like make the sign
-bigger", "The data, like the old ones, was wrong"; "Like it or not" is the verb).
+bigger", "The data, like the old ones, was wrong"; "Like it or not" is the verb; "ups and
+downs, like everybody" compares).
 """
 _YOU_KNOW_NOT_AFTER = {
     "do", "did", "does", "don't", "didn't", "if", "what", "how", "as", "would", "know",
     "think", "hope", "believe", "assume", "let", "everything", "anything", "something",
-    "whatever", "people", "someone", "somebody",
+    "whatever", "people", "someone", "somebody", "that",
 }  # fmt: skip
-"""'I know you know the product', 'as you know', 'I'll let you know', 'everything you know':
+"""'I know you know the product', 'as you know', 'I'll let you know', 'everything you know',
+'show that you know the process':
 after these "know" is the verb. A
 determiner after it does not tell: "you know the hardest part was the data" is a filler
 (the rendered main set's, which Whisper writes without a comma)."""
@@ -158,15 +166,18 @@ def _classify(
 
 def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
     """Whether the "like" at ``i`` is the SPEC's filler, by its neighbours, first rule first:
-    a comma after it (filler); a subject or a plural noun before it (the verb, or an example:
-    "I like", "skills like negotiation"); a hedge before an intensifier or an amount ("was
-    like really hard", "like 20 people"); "like I said"; at a phrase's start, a filler only
-    before a clause; after "looks"/"is"/"something"…, a likeness; before a name, an object
-    pronoun or a determiner, a preposition; anything else a filler."""
+    a quotation after it (a word: it introduces what was said); a comma after it (filler); a
+    subject or a plural noun before it (the verb, or an example: "I like", "skills like
+    negotiation"); a hedge before an intensifier or an amount ("was like really hard", "like
+    20 people"); "like I said"; at a phrase's start, a filler only before a clause; after
+    "looks"/"is"/"something"… or an object ("treat it like a game"), a likeness; before a
+    name, an object pronoun or a determiner, a preposition; anything else a filler."""
     prev = toks[i - 1] if i > 0 else ""
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
-    if words[i].text.endswith(","):
-        return True
+    if i + 1 < len(words) and words[i + 1].text[:1] in _QUOTES:
+        return False  # 'answers like, "It wasn't my fault"': a quotation follows
+    if words[i].text.endswith(","):  # a filler, but not ending "what good looked like,"
+        return prev not in _LIKE_SEEM
     opens = i == 0 or words[i - 1].text.rstrip().endswith((",", ".", "?", "!"))
     if (prev in _LIKE_VERB_BEFORE or _plural_noun(prev)) and not opens:
         return False
@@ -179,7 +190,7 @@ def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
         return False
     if opens:  # after a comma or a sentence's end: a clause follows a filler, an example not
         return nxt in _LIKE_CLAUSE
-    if prev in _LIKE_PREP_BEFORE:
+    if prev in _LIKE_PREP_BEFORE or prev in _OBJECTS:  # "fall into it like quicksand"
         return False
     # A name after it ("vendors like Acme"): Whisper capitalises names, not a filler's next
     # word, except after a sentence's end or for "I".
