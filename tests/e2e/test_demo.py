@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.answer_builder import written_fillers
-from tests.support.reliability import no_audio_env
+from tests.support.reliability import assert_user_error, no_audio_env
 from voicesim.interview.demo import ANSWERS, answer_key, candidate_text
 from voicesim.packs import load_packs, select_questions
 from voicesim.scoring.rubric import load_rubric as _load_rubric
@@ -96,3 +96,20 @@ def test_demo_without_audio_devices_stores_a_real_session(tmp_path: Path) -> Non
     assert written_fillers(said[0]) == ([], {})
     discourse, filled = written_fillers(said[1])
     assert len(discourse) >= 2 and sum(filled.values()) >= 3, said[1]
+
+
+def test_a_model_path_that_is_no_model_stops_the_demo_before_it_starts(tmp_path: Path) -> None:
+    """It once asked the first question and failed while listening, leaving a session folder
+    behind."""
+    env = {**no_audio_env(tmp_path), "VOICESIM_MODEL": str(tmp_path / "no-model")}
+    done = subprocess.run(
+        [sys.executable, "-m", "voicesim", "demo", "--count", "1", "--no-audio"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "model path" in assert_user_error(done)
+    assert "listening" not in done.stdout
+    assert not list((tmp_path / "home").glob("sessions/*/session.json"))

@@ -52,6 +52,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
     input_device = require_input_device(args.input_device)
 
     reporter = _reporter()
+    _note_model(cfg, reporter)  # a model path that is not one fails here, before the mic opens
     speaker = _speaker(args.output_device, cfg, settings, reporter)
     with DeviceMicrophone(device=input_device) as mic:
         interview = Interview(
@@ -64,7 +65,6 @@ def cmd_practice(args: argparse.Namespace) -> int:
             settings=settings,
             reporter=reporter,
         )
-        _note_model(cfg, reporter)
         reporter.notice(mode.instructions(len(interview.questions)))
         result = interview.run()
     return _exit_code(result)
@@ -184,7 +184,10 @@ def _transcriber_factory(cfg: Config) -> Any:
 
 
 def _note_model(cfg: Config, reporter: Any) -> None:
-    """Say so at the start when the configured model is not the one the figures hold for."""
+    """Say so at the start when the configured model is not the one the figures hold for.
+
+    Raises ModelError for a model path that is no model: before anything is asked or stored
+    (the model itself loads in the background during the first question)."""
     note = model_note(resolve_model(cfg.model.name))
     if note:
         reporter.notice(f"Note: {note}.")
@@ -220,6 +223,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings.pack = pack_of(questions)
     store = _store()
     reporter = _reporter()
+    _note_model(cfg, reporter)
     speaker, aloud = _demo_speaker(args.no_audio, cfg, settings, reporter)
     candidate = CandidateMicrophone(speaker, play_aloud=aloud)
     with candidate:
@@ -235,7 +239,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         asked = counted(len(interview.questions), "question")
         reporter.notice(f"Demo: {asked} answered by a synthetic candidate.")
-        _note_model(cfg, reporter)
         result = interview.run()
     return _exit_code(result)
 
