@@ -190,7 +190,7 @@ def test_model_name_not_cached_is_refused_without_network(
 def test_the_measured_model_is_told_from_others(tmp_path: Path) -> None:
     assert measured_model(resolve_model(None)) and measured_model("tiny.en")
     assert measured_model(str(model_copy(tmp_path / "tiny-copy")))  # tiny.en elsewhere
-    other = model_copy(tmp_path / "base-like", heads=TINY_HEADS)
+    other = model_copy(tmp_path / "tiny-multilingual-heads", heads=TINY_HEADS)
     assert not measured_model(str(other))
     assert not measured_model("base.en") and not measured_model("tiny")
     (other / "config.json").write_text("not json", encoding="utf-8")
