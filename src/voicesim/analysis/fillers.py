@@ -19,14 +19,20 @@ _LIKE_VERB_BEFORE = {
     "really", "don't", "didn't", "doesn't", "do", "does", "did", "to", "also", "always",
     "might", "will", "still", "people", "who", "not", "never",
 }  # fmt: skip
-_LIKE_PREP_BEFORE = {
+_LIKE_SEEM = {
     "look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds",
-    "sounded", "feel", "feels", "felt", "something", "things", "anything", "nothing",
-    "more", "much", "just", "exactly", "stuff", "tools", "languages", "be", "is", "was",
+    "sounded", "feel", "feels", "felt",
 }  # fmt: skip
-_LIKE_PREP_AFTER = {
-    "a", "an", "the", "this", "that", "these", "those", "me", "him", "her", "us", "them",
-    "it", "my", "your", "our", "their", "his", "its", "python", "what",
+"""'it looks like rain': the verb's "like"; it can end a clause before a comma ('what good
+looked like, so …')."""
+_LIKE_PREP_BEFORE = _LIKE_SEEM | {
+    "something", "things", "anything", "nothing", "more", "much", "just", "exactly", "stuff",
+    "tools", "languages", "be", "is", "was",
+}  # fmt: skip
+_OBJECTS = {"it", "them", "him", "her", "me", "us"}
+_LIKE_PREP_AFTER = _OBJECTS | {
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "their", "his",
+    "its", "python", "what",
 }  # fmt: skip
 _LIKE_PRONOUN_AFTER = {"yours", "mine", "ours", "theirs", "hers", "ones"}
 """'companies like yours': "like" is a preposition before a pronoun that stands alone."""
@@ -41,20 +47,14 @@ intensifier or an amount "like" is a hedge, also after "was"/"is"/"looks" (where
 like a dream" keeps its meaning). A number in digits counts the same."""
 _NOT_PLURAL = {
     "always", "sometimes", "perhaps", "besides", "unless", "whereas", "towards", "afterwards",
-    "says", "goes", "gets", "takes", "makes", "does", "has", "was", "seems", "sounds", "looks",
-    "feels", "means", "thinks", "knows", "guess", "yes", "thanks",
+    "says", "goes", "gets", "takes", "makes", "does", "has", "was", "means", "thinks", "knows",
+    "guess", "yes", "thanks",
 }  # fmt: skip
-"""Words ending in "s" that are not plural nouns (adverbs, third-person verbs: "he says like,
-whatever" keeps its filler)."""
+"""Words ending in "s" that are not plural nouns, besides _LIKE_SEEM's (adverbs, third-person
+verbs: "he says like, whatever" keeps its filler)."""
 _LIKE_AS = {"said", "say", "says", "mentioned", "discussed", "explained", "told", "planned"}
 """'like I said', 'like we discussed': "like" means "as" before a subject and one of these."""
 _SUBJECTS = {"i", "we", "you", "they", "he", "she"}
-_OBJECTS = {"it", "them", "him", "her", "me", "us"}
-_LIKE_SEEM = {
-    "look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds",
-    "sounded", "feel", "feels", "felt",
-}  # fmt: skip
-"""'what good looked like, so …': the verb's "like" can end a clause before a comma."""
 _QUOTES = {'"', "“", "'", "‘"}
 _LIKE_CLAUSE = _SUBJECTS | {
     "there", "and", "but", "or", "if", "when", "because", "um", "uh",
@@ -178,7 +178,7 @@ def _like_is_filler(words: Sequence[Word], toks: list[str], i: int) -> bool:
         return False  # 'answers like, "It wasn't my fault"': a quotation follows
     if words[i].text.endswith(","):  # a filler, but not ending "what good looked like,"
         return prev not in _LIKE_SEEM
-    opens = i == 0 or words[i - 1].text.rstrip().endswith((",", ".", "?", "!"))
+    opens = _opens_sentence(words, i) or words[i - 1].text.rstrip().endswith(",")
     if (prev in _LIKE_VERB_BEFORE or _plural_noun(prev)) and not opens:
         return False
     if nxt == "so" and (i + 2 >= len(words) or words[i + 1].text.rstrip().endswith((".", "?"))):
@@ -210,6 +210,7 @@ def _plural_noun(tok: str) -> bool:
         and tok.endswith("s")
         and not tok.endswith(("ss", "us", "is", "'s"))
         and tok not in _NOT_PLURAL
+        and tok not in _LIKE_SEEM
     )
 
 
