@@ -206,3 +206,120 @@ def test_recover_command_keeps_an_abandoned_answer(
     assert row.status == "interrupted" and row.n_answers == 1
     code, out, _ = _run(["sessions", "recover"], capsys)
     assert code == 0 and "No unfinished sessions." in out
+
+
+# -- files written where the user says (voicesim.cli.outputs) ---------------------------------
+
+
+def test_export_and_report_keep_a_file_that_is_there_unless_forced(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid = built.record.id
+    kept = tmp_path / "keep.srt"
+    kept.write_text("KEEP\n")
+    code, _, err = _run(
+        ["export", sid, "--format", "srt", "--answer", "1", "--out", str(kept)], capsys
+    )
+    assert code == 2 and kept.read_text() == "KEEP\n"
+    assert err.count("\n") == 1 and "already there; give --force" in err
+    code, out, _ = _run(
+        ["export", sid, "--format", "srt", "--answer", "1", "--out", str(kept), "--force"], capsys
+    )
+    assert code == 0 and kept.read_text().startswith("1\n") and f"wrote {kept}" in out
+
+    page = tmp_path / "r.html"
+    page.write_text("mine")
+    code, _, err = _run(["report", sid, "--out", str(page)], capsys)
+    assert code == 2 and page.read_text() == "mine" and "--force" in err
+    code, _, _ = _run(["report", sid, "--out", str(page), "--force"], capsys)
+    assert code == 0 and page.read_text().startswith("<!DOCTYPE html>")
+
+    plot = tmp_path / "h.png"
+    plot.write_bytes(b"mine")
+    code, _, err = _run(["history", "--plot", str(plot)], capsys)
+    assert code == 2 and plot.read_bytes() == b"mine" and "--force" in err
+
+
+def test_no_export_lands_in_the_stored_sessions(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Named after an answer's recording, an export replaced it: the session was lost."""
+    sid = built.record.id
+    before = _snapshot(built.record.path)
+    recording = built.record.path / built.record.answers[0].answer_audio
+    for argv in (
+        ["export", sid, "--format", "srt", "--answer", "1", "--out", str(recording), "--force"],
+        ["export", sid, "--format", "srt", "--out", str(built.record.path)],
+        ["export", sid, "--format", "json", "--out", str(built.record.path / "new") + "/"],
+        ["report", sid, "--out", str(built.record.path / "r.html")],
+    ):
+        code, _, err = _run(argv, capsys)
+        assert code == 2 and "inside voicesim's stored sessions" in err, argv
+        assert err.count("\n") == 1
+    assert _snapshot(built.record.path) == before
+    code, _, _ = _run(["replay", sid, "--no-audio"], capsys)
+    assert code == 0
+
+
+def test_a_trailing_slash_names_a_folder(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's `--out ~/praat/` wrote a file called praat."""
+    sid = built.record.id
+    one = tmp_path / "praat"
+    code, _, _ = _run(
+        ["export", sid, "--format", "textgrid", "--answer", "2", "--out", f"{one}/"], capsys
+    )
+    assert code == 0 and one.is_dir()
+    assert (one / f"{sid}-a02.TextGrid").read_text().startswith('File type = "ooTextFile"')
+    code, _, _ = _run(["export", sid, "--format", "json", "--out", f"{tmp_path / 'js'}/"], capsys)
+    assert code == 0 and json.loads((tmp_path / "js" / f"{sid}.json").read_text())["id"] == sid
+    code, _, _ = _run(["report", sid, "--out", f"{tmp_path / 'pages'}/"], capsys)
+    assert code == 0 and (tmp_path / "pages" / f"voicesim-{sid}.html").is_file()
+
+
+def test_all_answers_checked_before_the_first_is_written(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid = built.record.id
+    folder = tmp_path / "vtt"
+    folder.mkdir()
+    (folder / f"{sid}-a02.vtt").write_text("mine")
+    code, _, err = _run(["export", sid, "--format", "vtt", "--out", str(folder)], capsys)
+    assert code == 2 and "a02.vtt is already there" in err
+    assert sorted(p.name for p in folder.iterdir()) == [f"{sid}-a02.vtt"]
+
+
+@pytest.mark.parametrize("under", ["file", "rofs"])
+def test_a_folder_that_cannot_be_made_is_one_line(
+    built: Built,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    under: str,
+) -> None:
+    """`--out FILE/sub` was an internal error (NotADirectoryError, exit 1)."""
+    if under == "file":
+        (tmp_path / "f").write_text("x")
+        target = tmp_path / "f" / "sub"
+    else:  # a folder mkdir refuses (root may write anywhere, so the refusal is simulated)
+        target = tmp_path / "ro" / "sub"
+
+        def refuse(self: Path, *a: object, **k: object) -> None:
+            raise OSError(30, "Read-only file system")
+
+        monkeypatch.setattr(Path, "mkdir", refuse)
+    code, _, err = _run(
+        ["export", built.record.id, "--format", "srt", "--out", str(target)], capsys
+    )
+    assert code == 2 and err.count("\n") == 1 and "internal error" not in err
+    assert ("Not a directory" if under == "file" else "Read-only file system") in err
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "srt"], ["replay", "--no-audio"]])
+def test_answer_zero_is_no_answer(
+    built: Built, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """--answer 0 meant answer 1 (the flag is 1-based)."""
+    code, out, err = _run([command[0], built.record.id, *command[1:], "--answer", "0"], capsys)
+    assert code == 2 and out == "" and "has no answer 0" in err

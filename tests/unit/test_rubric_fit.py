@@ -105,6 +105,12 @@ def test_cli_writes_a_rubric_that_loads_and_prints_both_rhos(
     assert "fitted rubric (cross-validated)" in printed and "current rubric" in printed
     fitted = load_rubric(out)
     assert fitted.spec("fillers").weight == max(s.weight for s in fitted.criteria.values())
+    before = out.read_text()  # the rubric written is kept unless --force
+    assert main(["rubric", "fit", str(ratings), "--out", str(out)]) == 2
+    assert "already there; give --force" in capsys.readouterr().err and out.read_text() == before
+    out.write_text("# mine\n")
+    assert main(["rubric", "fit", str(ratings), "--out", str(out), "--force"]) == 0
+    assert load_rubric(out).spec("fillers").weight == fitted.spec("fillers").weight
 
 
 @pytest.mark.parametrize(

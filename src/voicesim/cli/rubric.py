@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from voicesim.cli.sessions import FORCE_HELP
+
 
 def register(sub: Any) -> None:
     """Add the ``rubric`` sub-command (``rubric fit``)."""
@@ -22,6 +24,7 @@ def register(sub: Any) -> None:
     )
     fit.add_argument("ratings", type=Path, metavar="RATINGS.csv")
     fit.add_argument("--out", type=Path, required=True, metavar="FILE", help="rubric TOML to write")
+    fit.add_argument("--force", action="store_true", help=FORCE_HELP)
     fit.add_argument("--rubric", type=Path, metavar="FILE", help="start from this rubric")
     fit.add_argument(
         "--packs-dir", action="append", default=[], type=Path, metavar="DIR",

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from voicesim.cli.outputs import check_new, destination, make_folder, names_folder
 from voicesim.errors import UserError
 from voicesim.review.export import EXTENSIONS, export_answer, export_session_json
 from voicesim.sessions.files import atomic_write_text
@@ -118,36 +119,49 @@ def attempts_table(console: Console, question_id: str, attempts: list[Attempt]) 
 
 
 def run_export(
-    record: SessionRecord, fmt: str, *, answer: int | None, out: Path | None
+    record: SessionRecord, fmt: str, *, answer: int | None, out: str | None, force: bool = False
 ) -> list[str]:
-    """Write the export; returns lines to print (the export itself when it goes to stdout)."""
+    """Write the export; returns lines to print (the export itself when it goes to stdout).
+
+    ``out`` as typed (a trailing separator names a folder); files already there are
+    replaced only with ``force``, and every file is checked before the first is written
+    (:mod:`voicesim.cli.outputs`)."""
     if fmt == "json" and answer is None:
-        return _emit(export_session_json(record), out, f"{record.id}.json")
+        return _emit(export_session_json(record), out, f"{record.id}.json", force)
     if answer is not None or len(record.answers) == 1:
-        chosen = record.answer(answer or 1)
+        chosen = record.answer(1 if answer is None else answer)
         if fmt != "json" and chosen.analysis is None:
             raise UserError(f"answer {chosen.index + 1} {_unanalysed(chosen)}: no words to export")
         name = f"{record.id}-a{chosen.index + 1:02d}.{EXTENSIONS[fmt]}"
-        return _emit(export_answer(chosen, fmt), out, name)
+        return _emit(export_answer(chosen, fmt), out, name, force)
     if not record.answers:
         raise UserError(f"session {record.id} has no answers to export")
-    folder = out or Path.cwd()
+    folder = Path(out).expanduser() if out is not None else Path.cwd()
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; with several answers --out must be a folder")
-    if not folder.exists() and folder.suffix.lstrip(".") == EXTENSIONS[fmt]:
+    if (
+        not folder.exists()
+        and not names_folder(out or "")
+        and folder.suffix.lstrip(".") == (EXTENSIONS[fmt])
+    ):
         raise UserError(
             f"session {record.id} has {len(record.answers)} answers: give --answer N to write "
             f"one to {folder}, or a folder for all"
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
+    names = {
+        a.index: f"{record.id}-a{a.index + 1:02d}.{EXTENSIONS[fmt]}"
+        for a in record.answers
+        if fmt == "json" or a.analysis is not None
+    }
+    targets = {i: check_new(folder / n, force=force) for i, n in names.items()}  # all first
     written = []
     for a in record.answers:
-        if fmt != "json" and a.analysis is None:
+        if a.index not in targets:
             written.append(f"answer {a.index + 1} {_unanalysed(a)}: not exported")
             continue
-        path = folder / f"{record.id}-a{a.index + 1:02d}.{EXTENSIONS[fmt]}"
-        atomic_write_text(path, export_answer(a, fmt))
-        written.append(f"wrote {path}")
+        atomic_write_text(targets[a.index], export_answer(a, fmt))
+        written.append(f"wrote {targets[a.index]}")
     return written
 
 
@@ -158,9 +172,9 @@ def _unanalysed(a: AnswerRecord) -> str:
     return "was cut off before it was analysed (run `voicesim rescore` first)"
 
 
-def _emit(text: str, out: Path | None, default_name: str) -> list[str]:
+def _emit(text: str, out: str | None, default_name: str, force: bool) -> list[str]:
     if out is None:
         return [text.rstrip("\n")]
-    path = out / default_name if out.is_dir() else out
+    path = destination(out, default_name, force=force)
     atomic_write_text(path, text)
     return [f"wrote {path}"]

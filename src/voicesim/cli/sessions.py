@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 EXPORT_FORMATS = ("vtt", "srt", "audacity", "textgrid", "json")
+FORCE_HELP = "replace a file that is already there"
+"""``--force`` of every command that writes where the user says (voicesim.cli.outputs)."""
 
 
 def register(sub: Any) -> None:
@@ -36,7 +38,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("history", help="pace, fillers, pauses and scores over time")
     p.add_argument("--category", help="only answers to questions of this category")
     p.add_argument("--since", help="only sessions since DATE (2026-11-01, or 7d / 2w)")
-    p.add_argument("--plot", type=Path, metavar="FILE", help="also write a PNG plot to FILE")
+    p.add_argument("--plot", metavar="FILE", help="also write a PNG plot to FILE")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--question", metavar="ID", help="one question's attempts over time")
     p.add_argument(
@@ -46,21 +49,25 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("replay", help="play a session back with its transcript annotated")
     p.add_argument("id", help="session id (or 'last')")
-    p.add_argument("--answer", type=int, metavar="N", help="start at answer N (1-based)")
+    p.add_argument(
+        "--answer", type=int, metavar="N", help="start at answer N (1-based; --no-audio: only N)"
+    )
     p.add_argument("--no-audio", action="store_true", help="print the annotated transcript")
     p.add_argument("--output-device", metavar="D", help="output device name or number")
     p.set_defaults(func="sessions.cmd_replay")
 
     p = sub.add_parser("report", help="write a self-contained HTML report of a session")
     p.add_argument("id", help="session id (or 'last')")
-    p.add_argument("--out", type=Path, metavar="FILE", help="default: voicesim-ID.html")
+    p.add_argument("--out", metavar="PATH", help="file or folder (default: voicesim-ID.html here)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func="sessions.cmd_report")
 
     p = sub.add_parser("export", help="export answers as captions, labels or a TextGrid")
     p.add_argument("id", help="session id (or 'last')")
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--answer", type=int, metavar="N", help="only answer N (1-based)")
-    p.add_argument("--out", type=Path, metavar="PATH", help="file (one answer) or folder")
+    p.add_argument("--out", metavar="PATH", help="file (one answer) or folder")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func="sessions.cmd_export")
 
     p = sub.add_parser("rescore", help="re-score stored answers with the current or a given rubric")

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from voicesim.cli.outputs import check_new
 from voicesim.config import load_config
 from voicesim.errors import UserError
 from voicesim.packs import load_packs
@@ -29,6 +30,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         raise UserError(f"{args.ratings}: file not found")
     if args.out.parent and not args.out.parent.is_dir():
         raise UserError(f"{args.out.parent}: no such directory for --out")
+    check_new(args.out, force=args.force)
     try:
         text = args.ratings.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

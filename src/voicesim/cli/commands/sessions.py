@@ -13,6 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from voicesim.cli.outputs import destination
 from voicesim.cli.session_views import attempts_table, history_table, run_export, show_session
 from voicesim.cli.view import term
 from voicesim.config import load_config
@@ -122,6 +123,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.question:
         return _question_history(args)
     since = parse_since(args.since) if args.since else None
+    plot = destination(args.plot, "voicesim-history.png", force=args.force) if args.plot else None
     band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")  # the rubric's
     rows = history_rows(
         _store(),
@@ -130,8 +132,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         category=args.category,
         include_demo=args.include_demo,
     )
-    if args.plot:
-        plot_history(rows, args.plot, pace_band=band)
+    if plot:
+        plot_history(rows, plot, pace_band=band)
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=1))
     elif not rows:
@@ -141,8 +143,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(_no_history(args, len(demo)))
     else:
         history_table(_console(), rows, band)
-    if args.plot:
-        print(f"Plot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    if plot:
+        print(f"Plot written to {plot}", file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
@@ -198,7 +200,7 @@ def _question_history(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
 
     record = _store().load(args.id)
-    start = args.answer or 1
+    start = 1 if args.answer is None else args.answer
     record.answer(start)  # SessionError early if there is no such answer
     if args.no_audio:
         print_transcript(_console(), record, start=start, only=args.answer is not None)
@@ -210,9 +212,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
 
     record = _store().load(args.id)
-    out = args.out or Path(f"voicesim-{record.id}.html")
-    if out.is_dir():
-        out = out / f"voicesim-{record.id}.html"
+    out = destination(args.out, f"voicesim-{record.id}.html", force=args.force)
     band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")
     html = render_report(record, pace_band=band)
     atomic_write_text(out, html)
@@ -223,7 +223,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
 
     record = _store().load(args.id, check_audio=False)
-    for line in run_export(record, args.format, answer=args.answer, out=args.out):
+    lines = run_export(record, args.format, answer=args.answer, out=args.out, force=args.force)
+    for line in lines:
         print(line)
     return 0
 
