@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -246,11 +247,11 @@ def test_report_carries_the_debrief(browser: Any, tmp_path: Path) -> None:
     out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
     context, page, _ = _open(browser, out)
     try:
-        items = page.locator("ol.rehearse li").all_text_contents()
+        items = page.locator("ul.rehearse li").all_text_contents()
         # Weakest first: the skipped answer, then the one scored 41; the 70 is not listed.
-        assert len(items) == 2
-        assert items[0].startswith("3. ") and "(skipped)" in items[0]
-        assert items[1].startswith("2. ") and "score 41" in items[1]
+        assert len(items) == 2 and page.locator("ol.rehearse").count() == 0  # not "1. 3. …"
+        assert items[0].startswith("Answer 3: ") and "(skipped)" in items[0]
+        assert items[1].startswith("Answer 2: ") and "score 41" in items[1]
         assert "voicesim practice --question conflict" in items[1]
         trends = page.locator("ul.trends li").all_text_contents()
         assert trends[0].startswith("pace") and trends[1].startswith("fillers")
@@ -272,5 +273,34 @@ def test_recording_warnings_show_under_their_answer(browser: Any, tmp_path: Path
         assert page.locator("#answer-2 .warnings li").all_inner_texts() == [QUIET]
         assert page.locator("#answer-2 .warnings").is_visible()
         assert outside == []
+    finally:
+        context.close()
+
+
+def test_a_heard_filler_and_a_category_read_as_words(browser: Any, tmp_path: Path) -> None:
+    """A filled pause heard only in the signal showed as "[(filled pause)]" (replay and the
+    exports say "[filled pause]"), and a category id as "management_style"."""
+    from voicesim.results import Filler
+
+    store = SessionStore(tmp_path)
+    built = make_session(store, [sample_answer(0)])
+    record = store.load(built.record.id)
+    answer = record.answers[0]
+    assert answer.analysis is not None
+    answer.question["category"] = "management_style"
+    words = answer.analysis.transcript.words
+    gap = next(b.start - 0.3 for a, b in itertools.pairwise(words) if b.start - a.end > 0.3)
+    heard = Filler("(filled pause)", gap, gap + 0.25, "filled_pause", "acoustic")
+    answer.analysis.delivery.fillers = sorted(
+        [*answer.analysis.delivery.fillers, heard], key=lambda f: f.start
+    )
+    store.save(record)
+    out = tmp_path / "report.html"
+    out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
+    context, page, _ = _open(browser, out)
+    try:
+        shown = page.locator(".transcript .w.filler").all_text_contents()
+        assert "[filled pause]" in shown and not any("(" in t for t in shown)
+        assert page.locator("h2", has_text="Answer 1 · management style").count() == 1
     finally:
         context.close()

@@ -323,3 +323,13 @@ def test_answer_zero_is_no_answer(
     """--answer 0 meant answer 1 (the flag is 1-based)."""
     code, out, err = _run([command[0], built.record.id, *command[1:], "--answer", "0"], capsys)
     assert code == 2 and out == "" and "has no answer 0" in err
+
+
+def test_replay_without_a_speaker_points_to_no_audio(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said PortAudio's words, or to try `voicesim demo`; --no-audio is what works."""
+    argv = ["replay", built.record.id, "--output-device", "no-such-speaker-3f"]
+    code, _, err = _run(argv, capsys)
+    assert code == 2 and err.count("\n") == 1 and "voicesim demo" not in err
+    assert f"`voicesim replay {built.record.id} --no-audio` prints the annotated transcript" in err

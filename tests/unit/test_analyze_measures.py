@@ -306,6 +306,52 @@ def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:
         assert abs(a - ta) <= 0.02 and abs(b - tb) <= 0.02
 
 
+@pytest.mark.parametrize("click_s", [0.0, 0.02, 0.04])
+def test_a_click_in_a_silence_does_not_split_the_pause(click_s: float) -> None:
+    """A 2.5-s silence with a tick in it is one long pause (EN2006b's two 50-ms ticks made
+    it three short ones), and no two pauses overlap (found on six of the real clips)."""
+    gap = white_noise(2.5, level_dbfs=-65)
+    n = round(click_s * SR)
+    at = round(1.2 * SR)
+    gap[at : at + n] += white_noise(click_s, level_dbfs=-40)[:n] if n else 0.0
+    audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), gap,
+                            tone(1.0, hz=200, level_dbfs=-6), silence(0.5)])  # fmt: skip
+    transcript = Transcript(
+        "hello there", [Word("hello", 0.5, 1.5, 0.9), Word("there", 4.0, 5.0, 0.9)]
+    )
+    frames = frame_features(audio.astype(np.float32), SR)
+    d = measure_frames(frames, transcript, monotone_st=FLAT_ST, long_pause_s=2.0)
+    assert [(round(p.start, 1), round(p.end, 1)) for p in d.pauses] == [(1.5, 4.0)]
+    assert len(d.long_pauses) == 1
+    assert d.phonation_time_s == pytest.approx(2.0, abs=0.05)
+    if click_s:  # the click itself is loud: found alone, the silence is two runs
+        inside = [r for r in silent_runs(frames, levels(frames).threshold_db) if 1 < r[0] < 4]
+        assert len(inside) == 2
+
+
+@pytest.mark.parametrize("extra", [0, 1, 80])
+def test_the_span_of_speech_to_the_end_is_no_longer_than_the_recording(extra: int) -> None:
+    """A clip cut off mid-word (the real set's) gave a span 10 ms past its last sample."""
+    audio = np.concatenate([silence(0.5), tone(2.5, hz=200, level_dbfs=-6)])
+    audio = np.concatenate([audio, audio[-extra:]]) if extra else audio
+    duration = len(audio) / SR
+    frames = frame_features(audio.astype(np.float32), SR)
+    words = [Word("hello", 0.5, duration, 0.9)]
+    d = measure_frames(frames, Transcript("hello", words), monotone_st=FLAT_ST)
+    assert duration - 0.511 <= d.speaking_span_s <= duration - 0.489  # onset 0.49–0.5 s
+
+
+def test_a_short_word_between_silences_still_ends_a_pause() -> None:
+    """Only a sound shorter than any syllable (delivery.CLICK_S) is bridged: an 80-ms "a"."""
+    audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(1.0),
+                            tone(0.08, hz=200, level_dbfs=-6), silence(1.0),
+                            tone(1.0, hz=200, level_dbfs=-6), silence(0.5)])  # fmt: skip
+    words = [Word("hello", 0.5, 1.5, 0.9), Word("a", 2.5, 2.58, 0.9), Word("day", 3.58, 4.58, 0.9)]
+    frames = frame_features(audio + white_noise(len(audio) / SR, level_dbfs=-65), SR)
+    d = measure_frames(frames, Transcript("hello a day", words), monotone_st=FLAT_ST)
+    assert [(round(p.start, 1), round(p.end, 1)) for p in d.pauses] == [(1.5, 2.5), (2.6, 3.6)]
+
+
 @pytest.mark.parametrize("offset", [0.005, 0.02, 0.05])
 def test_a_dc_offset_is_not_heard_as_sound(jfk_path: Path, offset: float) -> None:
     """A microphone's DC offset (cheap sound cards give 0.001–0.02) is no sound: jfk.flac

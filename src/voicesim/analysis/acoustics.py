@@ -327,9 +327,12 @@ def _between_digital_silence(level: np.ndarray) -> np.ndarray:
 
 
 def silent_runs(
-    frames: Frames, threshold_db: float, *, min_s: float = 0.25
+    frames: Frames, threshold_db: float, *, min_s: float = 0.25, bridge_s: float | None = None
 ) -> list[tuple[float, float]]:
     """Stretches of at least min_s seconds with every frame under threshold_db, seconds.
+
+    ``bridge_s``: two quiet stretches less than this apart are one (see CLICK_S); None
+    keeps every stretch as found, even where two widened stretches overlap.
 
     A run over librosa's RMS frames, not ``librosa.effects.split``. Set to the same level
     (``top_db=-threshold_db, ref=1.0``, 40-ms frames, 10-ms hop), split finds the same pauses
@@ -342,13 +345,15 @@ def silent_runs(
     # A frame is quiet only once its whole 40 ms window is: widen each run by the
     # part of the window that reaches past the hop, so edges land on the signal's.
     widen = (FRAME_S - frames.hop) / 2
-    out = []
+    found: list[tuple[float, float]] = []
     for a, b in runs(quiet):
         start = frames.offset + a * frames.hop - (widen if a > 0 else 0.0)
         end = frames.offset + b * frames.hop + (widen if b < len(quiet) else 0.0)
-        if end - start >= min_s:
-            out.append((start, end))
-    return out
+        if bridge_s is not None and found and start - found[-1][1] < bridge_s:
+            found[-1] = (found[-1][0], end)
+        else:
+            found.append((start, end))
+    return [(a, b) for a, b in found if b - a >= min_s]
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:

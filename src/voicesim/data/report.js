@@ -78,15 +78,16 @@
       box.append(el("p", { class: "rehearse-none" }, "Nothing: every answer scored 65 or more."));
       return;
     }
-    const ol = el("ol", { class: "rehearse" });
+    // Weakest first, each under its answer's number (a numbered list read "1. 2. What…").
+    const ul = el("ul", { class: "rehearse" });
     for (const r of list) {
       const why = r.score === null || r.score === undefined
         ? r.status : "score " + fmt(r.score) + (r.weakest ? ", weakest: " + r.weakest : "");
-      const li = el("li", {}, r.number + ". " + r.question + " (" + why + ")");
+      const li = el("li", {}, "Answer " + r.number + ": " + r.question + " (" + why + ")");
       if (r.id) li.append(el("code", {}, " voicesim practice --question " + r.id));
-      ol.append(li);
+      ul.append(li);
     }
-    box.append(ol);
+    box.append(ul);
   }
 
   function waveform(answer, player) {
@@ -171,7 +172,7 @@
         continue;
       }
       const w = el("span", { class: "w" + (t.k === "filler" ? " filler" : ""), "data-start": t.s,
-                             "data-end": t.e, title: clock(t.s) }, t.k === "filler" ? "[" + t.t + "]" : t.t);
+                             "data-end": t.e, title: clock(t.s) }, t.k === "filler" ? "[" + t.t.replace(/^\((.*)\)$/, "$1") + "]" : t.t);
       w.addEventListener("click", () => player.seek(t.s));
       spans.push([t, w]);
       box.append(w, document.createTextNode(" "));
@@ -251,7 +252,8 @@
 
   function renderAnswer(answer) {
     const sec = el("section", { class: "answer", id: "answer-" + answer.number });
-    sec.append(el("h2", {}, "Answer " + answer.number + (answer.question.category ? " · " + answer.question.category : "")));
+    const category = (answer.question.category || "").replace(/_/g, " ");  // management_style
+    sec.append(el("h2", {}, "Answer " + answer.number + (category ? " · " + category : "")));
     sec.append(el("p", { class: "question" }, answer.question.text));
     if (answer.question_audio) {
       const q = el("audio", { controls: "", preload: "metadata", class: "question-audio" });

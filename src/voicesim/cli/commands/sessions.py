@@ -17,7 +17,7 @@ from voicesim.cli.outputs import destination
 from voicesim.cli.session_views import attempts_table, history_table, run_export, show_session
 from voicesim.cli.view import term
 from voicesim.config import load_config
-from voicesim.errors import UserError
+from voicesim.errors import DeviceError, UserError
 from voicesim.packs import load_packs
 from voicesim.review.replay import print_transcript, replay_session
 from voicesim.review.report import render_report
@@ -205,7 +205,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.no_audio:
         print_transcript(_console(), record, start=start, only=args.answer is not None)
         return 0
-    replay_session(_console(), record, start=start, device=args.output_device)
+    try:
+        replay_session(_console(), record, start=start, device=args.output_device)
+    except DeviceError as exc:  # say what works without a speaker, not `voicesim demo`
+        reason = str(exc).split("; see `voicesim devices`")[0]
+        raise DeviceError(
+            f"{reason}; `voicesim replay {args.id} --no-audio` prints the annotated transcript"
+        ) from exc
     return 0
 
 
