@@ -341,6 +341,23 @@ def test_the_span_of_speech_to_the_end_is_no_longer_than_the_recording(extra: in
     assert duration - 0.511 <= d.speaking_span_s <= duration - 0.489  # onset 0.49–0.5 s
 
 
+def test_a_filled_pause_heard_does_not_run_into_a_silent_pause() -> None:
+    """EN2005a: the "um" 26.54–26.98 s and the silent pause from 26.795 s overlapped."""
+    from voicesim.analysis.delivery import _out_of_pauses
+    from voicesim.results import Filler, Pause
+
+    pauses = [Pause(26.795, 27.265), Pause(30.0, 31.0)]
+    heard = [
+        Filler("(filled pause)", 26.54, 26.98, "filled_pause", "acoustic"),  # runs on: cut
+        Filler("(filled pause)", 30.8, 31.4, "filled_pause", "acoustic"),  # starts in one
+        Filler("(filled pause)", 30.2, 30.5, "filled_pause", "acoustic"),  # inside: kept
+        Filler("um", 26.6, 26.9, "filled_pause", "transcript"),  # a word's times: kept
+    ]
+    out = _out_of_pauses(heard, pauses)
+    assert [(f.start, f.end) for f in out] == [(26.54, 26.795), (31.0, 31.4), (30.2, 30.5),
+                                               (26.6, 26.9)]  # fmt: skip
+
+
 def test_a_short_word_between_silences_still_ends_a_pause() -> None:
     """Only a sound shorter than any syllable (delivery.CLICK_S) is bridged: an 80-ms "a"."""
     audio = np.concatenate([silence(0.5), tone(1.0, hz=200, level_dbfs=-6), silence(1.0),

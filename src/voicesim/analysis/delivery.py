@@ -165,6 +165,7 @@ def _measure(
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)
     pauses = _pauses(frames, lv.threshold_db, start, end)
+    fillers = _out_of_pauses(fillers, pauses)
     phonation = max(span - sum(p.duration for p in pauses), 1e-6)
     n_words = sum(count_words(w.text) for w in words if not w.filler)
     syllables = sum(count_syllables(w.text) for w in words) + sum(
@@ -249,6 +250,26 @@ def _pauses(frames: Frames, threshold_db: float, start: float, end: float) -> li
         for a, b in silent_runs(frames, threshold_db, min_s=0.25, bridge_s=CLICK_S)
         if a > start and b < end
     ]
+
+
+def _out_of_pauses(fillers: list[Filler], pauses: list[Pause]) -> list[Filler]:
+    """Filled pauses heard in the signal, with an end that ran on into a silent pause moved
+    to the pause's edge: a filled pause is sound, a silent pause is where the signal is under
+    the speech threshold, and both were drawn over the same 0.18 s (EN2005a's "um" at
+    26.54–26.98 s and the pause from 26.795 s). Their span comes from the candidate window
+    the judge heard, which may reach past the sound; a silent pause's from the level itself.
+    One that lies wholly in a pause (a hum under the threshold) is left as it is."""
+    out = []
+    for f in fillers:
+        a, b = f.start, f.end
+        if f.source == "acoustic":
+            for p in pauses:
+                if p.start < b <= p.end and a < p.start:
+                    b = p.start
+                elif p.start <= a < p.end and b > p.end:
+                    a = p.end
+        out.append(f if (a, b) == (f.start, f.end) else replace(f, start=a, end=b))
+    return out
 
 
 def _pitch(
