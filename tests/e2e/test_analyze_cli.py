@@ -322,3 +322,26 @@ def test_a_word_taken_for_a_filled_pause_is_shown_once() -> None:
     result = AnalysisResult(AudioInfo("", 6.0, 16000), transcript, delivery, Score(50.0))
     assert marked_transcript(result) == "shops [bold yellow]{(um)}[/bold yellow] my"
     assert [t.text for t in timeline(result)] == ["shops", "(filled pause)", "my"]
+
+
+@pytest.mark.parametrize(("span", "question", "verdict"), [
+    (10.0, False, "watch"), (90.0, False, "good"), (400.0, False, "watch"),
+    (10.0, True, "problem"), (50.0, True, "good"),
+])  # fmt: skip
+def test_answer_length_is_a_problem_only_against_a_questions_target(
+    span: float, question: bool, verdict: str
+) -> None:
+    """With no --question the rubric takes off at most a few points for length (jfk's 10 s:
+    75), but the table called it a red "problem"."""
+    from voicesim.cli.commands.analyze import measures_table
+    from voicesim.results import AnalysisResult, AudioInfo, Delivery, Transcript
+    from voicesim.scoring.rubric import load_rubric
+
+    delivery = Delivery(span, 20, 120.0, 4.0, 30, span)
+    result = AnalysisResult(AudioInfo("", span, 16000), Transcript("", []), delivery, Score(50.0))
+    asked = SimpleNamespace(id="q1", target_s=(45.0, 90.0)) if question else None
+    console = Console(width=160, record=True, color_system=None)
+    console.print(measures_table(result, load_rubric(), asked))
+    row = next(line for line in console.export_text().splitlines() if "answer length" in line)
+    assert row.rstrip().endswith(verdict), row
+    assert ("target of q1" if question else "no --question given") in row

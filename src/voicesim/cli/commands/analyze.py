@@ -218,9 +218,14 @@ def measures_table(result: AnalysisResult, rubric: Rubric, question: Any = None)
     low, high = (
         question.target_s if question is not None else rubric.spec("length").pair("behavioural")
     )
-    where = f"target of {question.id}" if question is not None else "behavioural"
+    if question is not None:
+        where = f"target of {question.id}"
+        length = _band(d.speaking_span_s, (low, high), (low / 2, high * 1.5))
+    else:  # no target known: the criterion takes off at most short_penalty_no_question
+        where = "a behavioural answer's; no --question given"
+        length = _band(d.speaking_span_s, (low, high), (0.0, float("inf")))
     t.add_row("answer length", f"{d.speaking_span_s:.0f} s", f"{low:g}–{high:g} s ({where})",
-              _band(d.speaking_span_s, (low, high), (low / 2, high * 1.5)))  # fmt: skip
+              length)  # fmt: skip
     t.add_row("pauses", f"{len(d.pauses)}", "silences ≥ 0.25 s", "")
     n_long = len(d.long_pauses)
     t.add_row("long pauses", f"{n_long}", f"≥ {d.long_pause_s:g} s",
