@@ -267,3 +267,40 @@ def test_textgrid_keeps_every_word_under_a_filled_pause_or_stacked(tmp_path: Pat
     assert words[2][1:] == pytest.approx((1.6, 1.601))  # given a width of its own
     fillers = [(i.mark, i.minTime, i.maxTime) for i in grid.getFirst("fillers") if i.mark]
     assert fillers == [("(filled pause)", 0.17, 1.21), ("um", 1.7, 1.9)]
+
+
+def _said(text: str, start: float = 0.0, step: float = 0.3) -> list:
+    from voicesim.analysis.timeline import Token
+
+    return [
+        Token(w, start + i * step, start + i * step + 0.25, "word")
+        for i, w in enumerate(text.split())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sentence's end ends its caption, as a pause does
+        (
+            "We shipped it on time. The team was happy.",
+            ["We shipped it on time.", "The team was happy."],
+        ),
+        # a full caption keeps the sentence's last word: no caption of "guess." alone
+        (
+            "When they do it they do it, I guess. Fine.",
+            ["When they do it they do it, I guess.", "Fine."],
+        ),
+        # …but only that word: a longer run still breaks at eight
+        (
+            "And they do it and then they do it again and again.",
+            ["And they do it and then they do", "it again and again."],
+        ),
+        # "Yes." alone is no caption of its own at a sentence's end under three tokens
+        ("Yes. We did it on time.", ["Yes. We did it on time."]),
+    ],
+)
+def test_captions_follow_sentences(text: str, expected: list[str]) -> None:
+    from voicesim.analysis.timeline import cues
+
+    assert [c.text for c in cues(_said(text))] == expected

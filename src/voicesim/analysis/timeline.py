@@ -20,6 +20,13 @@ TokenKind = Literal["word", "filler", "pause"]
 
 CUE_MAX_WORDS = 8
 CUE_MAX_S = 4.0
+CUE_MIN_WORDS = 3
+"""A caption ends with a sentence once it holds this many tokens; and a full caption takes
+one more token when that token ends the sentence, within CUE_STRETCH (a caption of its own
+was "guess." for 0.33 s after "… they do it, I")."""
+CUE_STRETCH = (1, 1.0)
+"""How far a full caption may grow to keep a sentence's last word: tokens, seconds."""
+_SENTENCE_END = (".", "?", "!")
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,8 @@ class Cue:
 
 
 def cues(tokens: list[Token]) -> list[Cue]:
-    """Group spoken tokens into captions; a pause or ~4 s / 8 words starts a new caption."""
+    """Group spoken tokens into captions: a pause or ~4 s / 8 words starts a new caption,
+    and so does a sentence's end (CUE_MIN_WORDS, CUE_STRETCH)."""
     out: list[Cue] = []
     group: list[Token] = []
 
@@ -134,8 +142,14 @@ def cues(tokens: list[Token]) -> list[Cue]:
         if token.kind == "pause":
             flush()
             continue
+        ends = token.text.rstrip().endswith(_SENTENCE_END)
         if group and (len(group) >= CUE_MAX_WORDS or token.end - group[0].start > CUE_MAX_S):
-            flush()
+            extra, seconds = CUE_STRETCH
+            keep = ends and len(group) < CUE_MAX_WORDS + extra
+            if not (keep and token.end - group[0].start <= CUE_MAX_S + seconds):
+                flush()
         group.append(token)
+        if ends and len(group) >= CUE_MIN_WORDS:
+            flush()
     flush()
     return out
