@@ -207,3 +207,15 @@ def test_spoken_feedback_drops_a_label_prefix() -> None:
     assert spoken_feedback(result(overall=10, criteria=criteria)) == (
         "One thing to change: name one strength."
     )
+
+
+def test_scorecard_words_time_and_pace_add_up_as_shown() -> None:
+    """The demo said "40 words in 14 s of speaking … 169 wpm" (40 / 14 × 60 = 171): the
+    span was 14.19 s, rounded for show. Shown to a tenth, the line adds up."""
+    answer = result(overall=60, wpm=169.1, words=40)
+    answer.delivery.speaking_span_s = 14.19
+    console = Console(width=200, record=True, color_system=None)
+    print_scorecard(console, scorecard(answer), "")
+    line = next(x for x in console.export_text().splitlines() if "s of speaking" in x)
+    assert "40 words in 14.2 s of speaking" in line and "169 wpm" in line
+    assert round(40 / 14.2 * 60) == 169

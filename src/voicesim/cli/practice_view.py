@@ -93,7 +93,7 @@ def print_scorecard(console: Console, card: Scorecard, spoken: str) -> None:
     # Pace and the length tip count the speaking time (first word to last); the recorded
     # time adds the thinking before and the silence after, so it is named as such.
     console.print(
-        f"{counted(card.words, 'word')} in {card.speaking_s:.0f} s of speaking "
+        f"{counted(card.words, 'word')} in {card.speaking_s:.1f} s of speaking "
         f"({card.duration_s:.0f} s recorded) · {card.wpm:.0f} wpm · "
         f"{counted(card.fillers, 'filler')} ({card.fillers_per_100_words:.1f}/100 words) · "
         f"{counted(card.long_pauses, 'long pause')} · "
