@@ -304,3 +304,22 @@ def test_a_heard_filler_and_a_category_read_as_words(browser: Any, tmp_path: Pat
         assert page.locator("h2", has_text="Answer 1 · management style").count() == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [420, 1280])
+def test_report_fits_a_phones_width(browser: Any, report: tuple[Built, Path], width: int) -> None:
+    """At 420 px the scorecard's six columns ran off the side and the pace chart's label,
+    drawn inside the stretched SVG, was squeezed unreadable."""
+    _, path = report
+    context, page, _ = _open(browser, path)
+    try:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        label = page.locator(".chart-label").first
+        assert label.is_visible() and label.inner_text().startswith("wpm: band ")
+        assert page.locator("svg.pace-chart text").count() == 0
+        evidence = page.locator(".scorecard tr.criterion td").nth(4).bounding_box()
+        assert evidence is not None and evidence["x"] + evidence["width"] <= width
+    finally:
+        context.close()

@@ -141,10 +141,12 @@
       const pts = answer.pace.map(([t, w]) => ((t / dur) * W).toFixed(1) + "," + y(w).toFixed(1));
       root.append(svg("polyline", { points: pts.join(" "), class: "pace" }));
     }
-    const label = svg("text", { x: 4, y: 12 });
-    label.textContent = "wpm (band " + fmt(low) + "–" + fmt(high) + "; top " + top + ")";
-    root.append(label);
-    return root;
+    // The label in HTML under the chart: inside the stretched SVG (preserveAspectRatio
+    // none) its letters were squeezed unreadable on a phone's width.
+    const box = el("div", { class: "pace-box" });
+    box.append(root, el("div", { class: "chart-label muted" },
+                        "wpm: band " + fmt(low) + "–" + fmt(high) + " shaded; chart top " + top));
+    return box;
   }
 
   function makePlayer(audio) {
