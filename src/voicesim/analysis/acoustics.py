@@ -331,8 +331,10 @@ def silent_runs(
 ) -> list[tuple[float, float]]:
     """Stretches of at least min_s seconds with every frame under threshold_db, seconds.
 
-    ``bridge_s``: two quiet stretches less than this apart are one (see CLICK_S); None
-    keeps every stretch as found, even where two widened stretches overlap.
+    ``bridge_s``: stretches that meet or overlap once widened are one, and so are two
+    stretches of at least min_s each less than this apart (delivery.CLICK_S); None keeps
+    every stretch as found. Shorter stretches are not joined across a sound: in running
+    speech a stop's closure, its burst and the quiet after it would make a pause of a word.
 
     A run over librosa's RMS frames, not ``librosa.effects.split``. Set to the same level
     (``top_db=-threshold_db, ref=1.0``, 40-ms frames, 10-ms hop), split finds the same pauses
@@ -349,10 +351,14 @@ def silent_runs(
     for a, b in runs(quiet):
         start = frames.offset + a * frames.hop - (widen if a > 0 else 0.0)
         end = frames.offset + b * frames.hop + (widen if b < len(quiet) else 0.0)
-        if bridge_s is not None and found and start - found[-1][1] < bridge_s:
-            found[-1] = (found[-1][0], end)
-        else:
-            found.append((start, end))
+        if bridge_s is not None and found:
+            prev = found[-1]
+            gap = start - prev[1]
+            both = prev[1] - prev[0] >= min_s and end - start >= min_s
+            if gap <= 0 or (gap < bridge_s and both):
+                found[-1] = (prev[0], end)
+                continue
+        found.append((start, end))
     return [(a, b) for a, b in found if b - a >= min_s]
 
 
