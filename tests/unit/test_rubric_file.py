@@ -157,3 +157,17 @@ def test_a_user_band_is_the_band_the_pace_tip_names(tmp_path: Path) -> None:
         c for c in score_answer(*build(text, wpm=175), rubric=RUBRIC).criteria if c.id == "pace"
     )
     assert "aim for 130–160" in builtin.tip
+
+
+def test_the_pitch_tip_states_the_rubrics_monotone_threshold(tmp_path: Path) -> None:
+    # The tip's "(monotone under 2)" was written into its text: with a threshold of 2.5, a
+    # 2.2-semitone voice was "monotone" in the evidence and "under 2" in the tip.
+    rubric = load_rubric(write(tmp_path, "[clarity.pitch_variation]\nmonotone_semitones = 2.5\n"))
+    text = " ".join(f"word{i}" for i in range(40))
+    pitch = next(
+        c
+        for c in score_answer(*build(text, pitch_sd=2.2), rubric=rubric).criteria
+        if c.id == "pitch_variation"
+    )
+    assert "(monotone; monotone under 2.5)" in pitch.evidence[0].text
+    assert "(monotone under 2.5)" in pitch.tip, pitch.tip

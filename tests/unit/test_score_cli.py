@@ -84,6 +84,12 @@ def test_batch_is_one_line_out_per_line_in_in_order(
         ('{"id": "x", "text": "  "}', "line 2: 'text' has no words"),
         ('{"id": "x", "question": "no-such-q", "text": "hi"}', "line 2: unknown question id"),
         ("[1, 2]", "line 2: expected a JSON object"),
+        # A misspelt key was ignored: the answer was scored without its question.
+        (
+            '{"id": "x", "questoin": "exec-weakness-main", "text": "hi"}',
+            "line 2: unknown key 'questoin' (did you mean 'question'?)",
+        ),
+        ('{"id": "x", "txt": "hi"}', "line 2: unknown key 'txt' (did you mean 'text'?)"),
     ],
 )
 def test_a_bad_batch_line_is_named_and_nothing_is_written(
@@ -99,6 +105,7 @@ def test_a_bad_batch_line_is_named_and_nothing_is_written(
     ("argv", "message"),
     [
         (["score", "/no/such/file.txt"], "file not found"),
+        (["score", "/"], "/: is a folder, not a text file"),  # said "file not found"
         (["score", "-", "--question", "no-such-q"], "unknown question id"),
         (["score"], "give a FILE"),
         (["score", "x.txt", "--batch", "y.jsonl"], "--batch takes the question"),
@@ -153,3 +160,20 @@ def test_an_answer_of_fillers_only_is_scored_with_every_group_and_what_was_said(
     assert code == 2 and out == "" and "line 1: 'text' has no words" in err
     code, out, err = run(["score", "-"], capsys, "... !!!")
     assert code == 2 and "no words to score" in err
+
+
+def test_a_batch_with_a_byte_order_mark_is_read_as_a_text_file_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "line 1: not valid JSON (Unexpected UTF-8 BOM …)", where `score FILE` reads the same.
+    line = json.dumps({"id": "b", "text": GOOD})
+    code, out, err = run(["score", "--batch", "-"], capsys, "\ufeff" + line + "\n")
+    assert code == 0, err
+    assert json.loads(out)["id"] == "b"
+
+
+def test_a_batch_line_may_carry_the_users_own_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a key that looks misspelt is refused: a rater's "level" is the user's data."""
+    batch = json.dumps({"id": "a", "level": 3, "rater": "kim", "text": GOOD}) + "\n"
+    code, out, err = run(["score", "--batch", "-"], capsys, stdin=batch)
+    assert code == 0 and err == "" and json.loads(out)["id"] == "a"

@@ -188,3 +188,131 @@ def test_evidence_counts_one_of_a_thing_in_the_singular() -> None:
     said = rambling(sentences_of(tokens), RUBRIC).evidence[0].text  # weight 0: not in a score
     assert said.startswith("1 sentence, longest 2 words;"), said
     assert crit(score(STORY), "to_the_point").tip == "You opened with a real point at once."
+
+
+def test_we_contractions_count_as_we_as_i_contractions_count_as_i() -> None:
+    """ "We've … We're … We'll … we'd" scored 30 with "0 × we/team", as all "I"."""
+    we = "We've cut costs by twelve percent. We're proud of it. We'll do it again and we'd hire."
+    for text in (we, we.replace("'", "’")):
+        c = crit(score(text, None), "we_i_balance")
+        assert c.evidence[0].text == "4 × we/team, 0 × I/me (100% team)", text
+        assert c.score == 85  # all "we": the curve's 1.0 → 85
+    i = we.replace("We've", "I've").replace("We're", "I'm").replace("We'll", "I'll")
+    c = crit(score(i.replace("we'd", "I'd"), None), "we_i_balance")
+    assert c.evidence[0].text == "0 × we/team, 4 × I/me (0% team)"
+    assert c.score == 30
+
+
+def test_no_we_and_no_i_is_neutral_and_not_told_it_said_i_too_much() -> None:
+    """It scored 30, as all "I", with the tip "0 × “I” against 0 × “we”"."""
+    text = "The migration finished in March with forty servers moved and zero downtime."
+    c = crit(score(text, None), "we_i_balance")
+    assert c.score == 65  # the rubric's no_mentions: half-way between 30 and 100
+    assert c.evidence[0].text == "no “we” or “I” at all: no balance to measure, neutral 65"
+    assert c.tip.startswith("You never said “we” or “I”"), c.tip
+    assert "×" not in c.tip
+
+
+@pytest.mark.parametrize("text", ["Well, yeah, okay, so, right.", "Yes."])
+def test_an_answer_without_a_point_is_not_told_it_opened_with_one(text: str) -> None:
+    """Under 5 s with no sentence of 4 content words, it scored 100: "You opened with a real
+    point within 2 s" beside the evidence "no sentence with a substantive point"."""
+    c = crit(score(text, None), "to_the_point")
+    assert c.score == 0
+    assert c.evidence[0].text.startswith("no sentence with a substantive point"), c.evidence
+    assert c.tip.startswith("You never made a point in a full sentence"), c.tip
+
+
+@pytest.mark.parametrize("mark", ["—", "-", "…", ","])
+def test_a_mark_written_apart_is_not_a_word(mark: str) -> None:
+    """SPEC §1: words are tokens with punctuation stripped. "Um we shipped it — on time — to
+    40 clients." had 10 words (10.0 fillers per 100) for 8 words and 1 filler: 12.5."""
+    text = f"Um we shipped it {mark} on time {mark} to 40 clients ."
+    t = transcript_from_text(text)
+    assert [w.text for w in t.words] == [
+        "Um", "we", "shipped", f"it{mark}", "on", f"time{mark}", "to", "40", "clients.",
+    ]  # fmt: skip
+    assert t.words[-1].end == pytest.approx(9 * 0.4)  # 9 words at 150 wpm
+    fillers = crit(score(text, None), "fillers").evidence[0].text
+    assert fillers.startswith("1 filler, 12.5 per 100 words"), fillers
+
+
+def test_an_opening_mark_written_apart_joins_the_next_word() -> None:
+    assert [w.text for w in transcript_from_text("“ We paid $ 40 ( net ) .").words] == [
+        "“We", "paid", "$40", "(net).",
+    ]  # fmt: skip
+
+
+def test_the_repetition_tip_names_restarts_only_when_there_are_some() -> None:
+    """It always said "and restarted sentences", beside fluency's "0 restarts"."""
+    text = "We cut costs by twelve percent in March. Then we cut costs by twelve percent in June."
+    s = score(text, None)
+    assert crit(s, "fluency").evidence[0].text.startswith("0 restarts")
+    rep = crit(s, "repetition")
+    assert rep.evidence[0].text == "2 repeated phrases (11.8 per 100 words)"  # 2 of 17 words
+    assert rep.tip.startswith("You repeated “we cut costs”:") and "restart" not in rep.tip
+    stumbled = score(text.replace("Then we", "Then we we"), None)
+    assert crit(stumbled, "fluency").evidence[0].text.startswith("1 restart ")
+    assert "and restarted sentences" in crit(stumbled, "repetition").tip
+
+
+def test_one_repeated_phrase_and_one_hedge_are_singular() -> None:
+    """ "1 repeated phrases", "1 hedges or padding phrases", "1 hedges such as"."""
+    rep = crit(score("We cut costs in March. Then we cut costs in June.", None), "repetition")
+    assert rep.evidence[0].text == "1 repeated phrase (9.1 per 100 words)"  # 1 of 11 words
+    hedge = crit(score("We shipped it, I guess.", None), "hedges")
+    assert hedge.evidence[0].text == "1 hedge or padding phrase (20.0 per 100 words)"
+    assert hedge.tip.startswith("1 hedge such as “i guess”:"), hedge.tip
+
+
+def test_circling_counts_returns_and_no_contraction_is_content() -> None:
+    """ "There's" was the content word “there'” (its "s" stemmed off), and "budget" said four
+    times was "You came back to “budget” 4 times"."""
+    text = (
+        "There's a plan for the budget. There's a team for the budget. There's a budget "
+        "for the plan and the team worked on the budget."
+    )
+    c = crit(score(text, None), "circling")
+    # content stems: plan budget team budget budget plan team work budget: 4 new of 9
+    assert [e.text for e in c.evidence] == [
+        "44% of content words new within any 50",
+        "“budget” × 4",
+    ]
+    assert c.tip.startswith("You came back to “budget” 3 more times:"), c.tip
+    assert crit(score("There's a plan.", None), "elaboration").evidence[0].text == (
+        "1 distinct content word"
+    )
+
+
+def test_substance_of_no_or_one_content_word_is_said_grammatically() -> None:
+    """ "Only 0 distinct content words" and "1 distinct content words"."""
+    none = crit(score("Yes.", None), "elaboration")
+    assert none.evidence[0].text == "0 distinct content words"
+    assert none.tip.startswith("No content words") and "Only" not in none.tip
+    one = crit(score("Well, yeah, okay, so, right.", None), "elaboration")  # "right"
+    assert one.evidence[0].text == "1 distinct content word"
+    assert one.tip.startswith("Only 1 distinct content word:"), one.tip
+    figures = crit(score("We closed the deal within two weeks.", "comp-negotiation"), "quantified")
+    assert figures.tip.startswith("Good, you gave 1 figure:"), figures.tip
+
+
+def test_a_spoken_sentence_split_at_its_pauses_makes_its_point_over_the_pieces() -> None:
+    """jfk.flac: one sentence with no full stop before its end is split at its pauses, no
+    piece has 4 content words, and it scored 0 as an answer that never made a point."""
+    from voicesim.results import Transcript, Word
+    from voicesim.scoring.conciseness import to_the_point
+
+    said = [("And", 0.3), ("so,", 0.6), ("my", 0.9), ("fellow", 1.1), ("Americans,", 1.4),
+            ("ask", 3.2), ("not", 3.5), ("what", 3.8), ("your", 4.0), ("country", 4.3),
+            ("can", 4.6), ("do", 4.8), ("for", 5.0), ("you,", 5.2),
+            ("ask", 6.9), ("what", 7.2), ("you", 7.4), ("can", 7.6), ("do", 7.8),
+            ("for", 8.0), ("your", 8.2), ("country.", 8.5)]  # fmt: skip
+    words = [Word(w, t, t + 0.25, 0.9) for w, t in said]
+    pieces = sentences_of(tokens_of(Transcript(" ".join(w for w, _ in said), words)), 1.0)
+    assert len(pieces) == 3 and all(len(p.words) < 10 for p in pieces)
+    c = to_the_point(pieces, RUBRIC)
+    assert c.score == 100 and c.evidence[0].text.startswith("first point after 0.0 s")
+    # A piece that ends its sentence is a point of its own or none: "Yes." stays no point.
+    short = [Word("Yes.", 0.3, 0.6, 0.9), Word("We", 2.0, 2.2, 0.9), Word("did.", 2.3, 2.6, 0.9)]
+    pieces = sentences_of(tokens_of(Transcript("Yes. We did.", short)), 1.0)
+    assert to_the_point(pieces, RUBRIC).score == 0

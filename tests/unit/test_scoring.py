@@ -344,3 +344,32 @@ def test_length_is_the_speaking_span_the_scorecard_shows() -> None:
     assert length.score == 100 and length.evidence[0].text.startswith("spoke 9 s")
     short = crit(score_answer(transcript, delivery, question=question, rubric=RUBRIC), "length")
     assert short.score < 100
+
+
+def test_the_pitch_tip_agrees_with_the_verdict() -> None:
+    """jfk.flac's 2.2 semitones: evidence "varied; monotone under 2", table "varied", tip
+    "Your pitch varies by only 2.2 semitones (monotone under 2)"."""
+    narrow = crit(score_answer(*build(GOOD, pitch_sd=2.2), rubric=RUBRIC), "pitch_variation")
+    assert "(varied; monotone under 2)" in narrow.evidence[0].text
+    assert narrow.score == 70  # 2 → 65, 3 → 90
+    assert narrow.tip.startswith("Your pitch varies by 2.2 semitones, not monotone"), narrow.tip
+    assert "only" not in narrow.tip
+    flat = crit(score_answer(*build(GOOD, pitch_sd=1.9), rubric=RUBRIC), "pitch_variation")
+    assert "(monotone; monotone under 2)" in flat.evidence[0].text
+    assert flat.tip.startswith("Your pitch varies by only 1.9 semitones (monotone under 2):")
+    lively = crit(score_answer(*build(GOOD, pitch_sd=3.5), rubric=RUBRIC), "pitch_variation")
+    assert lively.tip.startswith("Your voice is lively (3.5 semitones"), lively.tip
+
+
+def test_one_long_pause_and_one_word_are_singular() -> None:
+    """ "1 long pauses (≥ 2 s), 1 of them mid-sentence", "Your 1 long pauses come…",
+    "only 1 words"."""
+    inside = score_answer(*build("We shipped the new {pause:3} app. Then we grew."), rubric=RUBRIC)
+    hesitation = crit(inside, "hesitation")
+    assert hesitation.evidence[0].text == "1 long pause (≥ 2 s), 1 mid-sentence"
+    assert hesitation.tip.startswith("Long pauses mid-sentence (1 of 1, e.g. after “new”):")
+    between = score_answer(*build("We shipped the app. {pause:3} Then we grew."), rubric=RUBRIC)
+    assert crit(between, "hesitation").evidence[0].text == "1 long pause (≥ 2 s), 0 mid-sentence"
+    assert crit(between, "hesitation").tip.startswith("1 long pause between sentences:")
+    pace = crit(score_answer(*build("Yes."), rubric=RUBRIC), "pace")
+    assert pace.evidence[1].text == "only 1 word: too short to judge the pace"

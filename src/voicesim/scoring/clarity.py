@@ -38,7 +38,8 @@ def pace(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> Criteri
         )
     ]
     if len(words) < spec.num("min_words"):
-        evidence.append(Evidence(f"only {len(words)} words: too short to judge the pace"))
+        few = counted(len(words), "word")
+        evidence.append(Evidence(f"only {few}: too short to judge the pace"))
         return _criterion(
             rubric, "pace", 100.0, evidence, spec.tip("tip_ok", wpm=wpm, low=low, high=high)
         )
@@ -129,7 +130,10 @@ def _said(text: str) -> str:
 
 
 def hesitation(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> Criterion:
-    """Long silent pauses, counted harder when they fall inside a sentence."""
+    """Long silent pauses, counted harder when they fall inside a sentence.
+
+    Counts are grammatical, in the evidence and in the tips' {pauses} ("1 long pause"): one
+    pause read "1 long pauses (≥ 2 s), 1 of them mid-sentence" and "Your 1 long pauses"."""
     spec = rubric.spec("hesitation")
     long_pauses = delivery.long_pauses
     evidence: list[Evidence] = []
@@ -149,14 +153,13 @@ def hesitation(tokens: Sequence[Token], delivery: Delivery, rubric: Rubric) -> C
         evidence.append(Evidence(f"{pause.duration:.1f} s pause {where}", pause.start, pause.end))
     limit = int(spec.num("max_evidence"))
     count = len(long_pauses)
-    summary = Evidence(
-        f"{count} long pauses (≥ {delivery.long_pause_s:g} s), {mid} of them mid-sentence"
-    )
+    pauses = counted(count, "long pause")
+    summary = Evidence(f"{pauses} (≥ {delivery.long_pause_s:g} s), {mid} mid-sentence")
     evidence = [summary, *evidence[:limit]]
     if mid:
-        tip = spec.tip("tip_bad", count=count, mid=mid, word=mid_word)
+        tip = spec.tip("tip_bad", count=count, mid=mid, word=mid_word, pauses=pauses)
     elif count:
-        tip = spec.tip("tip_between", count=count)
+        tip = spec.tip("tip_between", count=count, pauses=pauses)
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "hesitation", 100.0 - penalty, evidence, tip)
@@ -211,7 +214,13 @@ def audibility(delivery: Delivery, rubric: Rubric) -> Criterion | None:
 
 
 def pitch_variation(delivery: Delivery, rubric: Rubric) -> Criterion | None:
-    """F0 spread in semitones (monotone below the threshold); None when not measured."""
+    """F0 spread in semitones (monotone below the threshold); None when not measured.
+
+    The tip follows the evidence's verdict: "monotone" only under the rubric's threshold
+    (``analyze``'s table decides the same way); from there until the curve reaches 90 the
+    voice is varied but narrow. jfk.flac's 2.2 semitones, "varied; monotone under 2" in the
+    evidence, was told "only 2.2 semitones (monotone under 2)", the 2 written into the tip
+    whatever the rubric's threshold."""
     pitch = delivery.pitch
     spec = rubric.spec("pitch_variation")
     if pitch is None or pitch.voiced_ratio < spec.num("min_voiced_ratio"):
@@ -224,11 +233,10 @@ def pitch_variation(delivery: Delivery, rubric: Rubric) -> Criterion | None:
             f" ({'monotone' if flat else 'varied'}; monotone under {threshold:g})"
         )
     ]
-    key = "tip_flat" if pitch.sd_semitones < threshold + 1.0 else "tip_ok"
-    tip = spec.tip(key, sd=pitch.sd_semitones)
-    return _criterion(
-        rubric, "pitch_variation", piecewise(pitch.sd_semitones, spec.curve()), evidence, tip
-    )
+    score = piecewise(pitch.sd_semitones, spec.curve())
+    key = "tip_flat" if flat else "tip_narrow" if score < 90 else "tip_ok"
+    tip = spec.tip(key, sd=pitch.sd_semitones, threshold=threshold)
+    return _criterion(rubric, "pitch_variation", score, evidence, tip)
 
 
 def fluency(tokens: Sequence[Token], rubric: Rubric) -> Criterion:

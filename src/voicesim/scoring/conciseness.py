@@ -71,7 +71,11 @@ def length(
 
 
 def repetition(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
-    """Repeated word sequences (saying a point again), per 100 words; restarts are fluency."""
+    """Repeated word sequences (saying a point again), per 100 words; restarts are fluency.
+
+    The tip names restarts only when fluency found some: "We cut costs by twelve percent in
+    March. Then we cut costs by twelve percent again in June." was told "You repeated “we cut
+    costs” and restarted sentences" beside fluency's "0 restarts"."""
     spec = rubric.spec("repetition")
     words = [t for t in tokens if not t.filler]
     found: list[Evidence] = []
@@ -93,9 +97,11 @@ def repetition(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     count = sum(repeats.values())
     rate = count / len(words) * 100.0 if words else 0.0
     limit = int(spec.num("max_evidence"))
-    evidence = [Evidence(f"{count} repeated phrases ({rate:.1f} per 100 words)"), *found[:limit]]
+    summary = f"{counted(count, 'repeated phrase')} ({rate:.1f} per 100 words)"
+    evidence = [Evidence(summary), *found[:limit]]
     if count:
-        tip = spec.tip("tip_bad", phrase=" ".join(repeats.most_common(1)[0][0]))
+        key = "tip_restarts" if restarts(words) else "tip_bad"
+        tip = spec.tip(key, phrase=" ".join(repeats.most_common(1)[0][0]))
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "repetition", piecewise(rate, spec.curve()), evidence, tip)
@@ -120,7 +126,10 @@ def circling(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     evidence += [Evidence(f"“{w}” × {n}") for w, n in top if n >= 3]
     score = piecewise(novelty, spec.curve())
     if score < 80 and top:
-        tip = spec.tip("tip_bad", word=top[0][0], count=top[0][1])
+        # {count} is how often the word was said; {more}, how often the speaker came back to
+        # it: "budget" said 4 times was told "You came back to “budget” 4 times".
+        word, said = top[0]
+        tip = spec.tip("tip_bad", word=word, count=said, more=counted(said - 1, "more time"))
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "circling", score, evidence, tip)
@@ -154,11 +163,12 @@ def hedges(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     hits = find_phrases(tokens, spec.words("phrases"))
     rate = len(hits) / len(words) * 100.0 if words else 0.0
     limit = int(spec.num("max_evidence"))
-    evidence = [Evidence(f"{len(hits)} hedges or padding phrases ({rate:.1f} per 100 words)")]
+    found = counted(len(hits), "hedge or padding phrase")
+    evidence = [Evidence(f"{found} ({rate:.1f} per 100 words)")]
     evidence += [Evidence(f"“{h.said}”", h.start, h.end) for h in hits[:limit]]
     if hits:
         top = Counter(h.said for h in hits).most_common(1)[0][0]
-        tip = spec.tip("tip_bad", phrase=top, count=len(hits))
+        tip = spec.tip("tip_bad", phrase=top, count=len(hits), hedges=counted(len(hits), "hedge"))
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "hedges", piecewise(rate, spec.curve()), evidence, tip)
@@ -187,38 +197,72 @@ def rambling(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
     return _criterion(rubric, "rambling", piecewise(share, spec.curve()), evidence, tip)
 
 
+RUN_PIECES = 3
+"""At most this many pieces of one sentence split at its pauses make a point together."""
+
+
 def to_the_point(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
-    """Seconds from the first word to the first substantive sentence."""
+    """Seconds from the first word to the first substantive sentence.
+
+    An answer with no such sentence never reaches a point: it scores the curve's lowest,
+    whatever its length. It used to be scored on its whole length, so "Yes." and "Well,
+    yeah, okay, so, right." (under 5 s) scored 100 and were told "You opened with a real
+    point" beside the evidence "no sentence with a substantive point"."""
     spec = rubric.spec("to_the_point")
     need = int(spec.num("min_content_words"))
     preamble = spec.words("preamble")
     first = sentences[0].start
-    point: Sentence | None = None
-    for sentence in sentences:
+
+    def real(sentence: Sentence) -> int:
+        """Content words not inside a lead-in phrase."""
         padding = {
             t.index
             for h in find_phrases(sentence.tokens, preamble)
             for t in sentence.tokens
             if h.start <= t.start and t.end <= h.end
         }
-        real = [t for t in content_words(sentence.tokens) if t.index not in padding]
-        if len(real) >= need:
-            point = sentence
+        return sum(t.index not in padding for t in content_words(sentence.tokens))
+
+    counts = [real(s) for s in sentences]
+    point: Sentence | None = None
+    for i in range(len(sentences)):
+        if not counts[i]:
+            continue
+        # A spoken sentence split at its pauses (a transcript with no full stop before its
+        # last word is split there) makes its point over its pieces: jfk.flac's "And so, my
+        # fellow Americans, / ask not what your country can do for you, / …" has no piece
+        # of 4 content words, and scored 0 as an answer that never made a point.
+        j, found = i, counts[i]
+        while found < need and j < min(i + RUN_PIECES - 1, len(sentences) - 1):
+            if sentences[j].tokens[-1].ends_sentence:
+                break
+            j += 1
+            found += counts[j]
+        if found >= need:
+            point = Sentence(tuple(t for piece in sentences[i : j + 1] for t in piece.tokens))
             break
     if point is None:
-        seconds = sentences[-1].end - first
-        evidence = [Evidence("no sentence with a substantive point", first, sentences[-1].end)]
-    else:
-        seconds = point.start - first
+        score = min(y for _, y in spec.curve())
         evidence = [
             Evidence(
-                f"first point after {seconds:.1f} s: “{quote(point.tokens, 10)}”",
-                point.start,
-                point.end,
+                f"no sentence with a substantive point ({need}+ content words "
+                "that are not a lead-in)",
+                first,
+                sentences[-1].end,
             )
         ]
-        if seconds > 0:
-            evidence.append(Evidence("lead-in before it", first, point.start))
+        tip = spec.tip("tip_none", need=need)
+        return _criterion(rubric, "to_the_point", score, evidence, tip)
+    seconds = point.start - first
+    evidence = [
+        Evidence(
+            f"first point after {seconds:.1f} s: “{quote(point.tokens, 10)}”",
+            point.start,
+            point.end,
+        )
+    ]
+    if seconds > 0:
+        evidence.append(Evidence("lead-in before it", first, point.start))
     score = piecewise(seconds, spec.curve())
     within = "at once" if seconds < 0.5 else f"within {seconds:.0f} s"
     tip = spec.tip("tip_ok" if score >= 90 else "tip_bad", seconds=seconds, within=within)

@@ -125,7 +125,8 @@ def quantified(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     evidence += [Evidence(f"“{h.said}”", h.start, h.end) for h in found[:8]]
     score = piecewise(float(len(found)), spec.curve())
     key = "tip_bad" if not found else "tip_ok" if score >= 100 else "tip_some"
-    return _criterion(rubric, "quantified", score, evidence, spec.tip(key, count=len(found)))
+    tip = spec.tip(key, count=len(found), figures=counted(len(found), "figure"))
+    return _criterion(rubric, "quantified", score, evidence, tip)
 
 
 def money_hits(tokens: Sequence[Token]) -> list[Hit]:
@@ -151,14 +152,24 @@ def money_hits(tokens: Sequence[Token]) -> list[Hit]:
 
 
 def we_i_balance(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
-    """Share of "we"/"my team" among all we- and I-mentions."""
+    """Share of "we"/"my team" among all we- and I-mentions.
+
+    Both sides count their contractions ("we're", "we've" as "I'm", "I've"): "We've cut
+    costs… We're proud…" scored 30, as all "I". With no mention at all the share is
+    undefined: the answer scores the rubric's ``no_mentions`` (neutral, half-way between
+    all "I" and a balance) and says so, where it scored 30 and was told "0 × “I” against
+    0 × “we”" as if it said "I" too much."""
     spec = rubric.spec("we_i_balance")
     team_phrases = spec.words("team")
     hits = find_phrases(tokens, team_phrases + spec.words("self"))
     team = [h for h in hits if h.phrase in team_phrases]
     self_ = [h for h in hits if h.phrase not in team_phrases]
     mentions = len(team) + len(self_)
-    share = len(team) / mentions if mentions else 0.0
+    if not mentions:
+        score = spec.num("no_mentions")
+        evidence = [Evidence(f"no “we” or “I” at all: no balance to measure, neutral {score:g}")]
+        return _criterion(rubric, "we_i_balance", score, evidence, spec.tip("tip_none"))
+    share = len(team) / mentions
     evidence = [Evidence(f"{len(team)} × we/team, {len(self_)} × I/me ({share:.0%} team)")]
     evidence += [Evidence(f"“{h.said}”", h.start, h.end) for h in team[:5]]
     score = piecewise(share, spec.curve())

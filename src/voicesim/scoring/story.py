@@ -305,12 +305,16 @@ def _details(words: Sequence[Token], number_words: set[str]) -> list[tuple[str, 
 
 
 def elaboration(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
-    """How much the answer says: distinct content words (stems), against a saturating curve."""
+    """How much the answer says: distinct content words (stems), against a saturating curve.
+
+    None at all ("Yes.") has its own tip: it was told "Only 0 distinct content words"."""
     spec = rubric.spec("elaboration")
     distinct = {stem(t.text) for t in content_words(tokens)}
     score = piecewise(float(len(distinct)), spec.curve())
-    evidence = [Evidence(f"{len(distinct)} distinct content words")]
-    tip = spec.tip("tip_ok" if score >= 85 else "tip_thin", count=len(distinct))
+    words = counted(len(distinct), "distinct content word")
+    evidence = [Evidence(words)]
+    key = "tip_ok" if score >= 85 else "tip_thin" if distinct else "tip_none"
+    tip = spec.tip(key, count=len(distinct), words=words)
     return _criterion(rubric, "elaboration", score, evidence, tip)
 
 

@@ -146,13 +146,34 @@ def sentences_of(tokens: Sequence[Token], pause_split_s: float = 0.0) -> list[Se
     return out
 
 
+_CLITIC = re.compile(r"(n't|'s|'re|'ve|'ll|'d|'m)$")
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
+"""Negations whose base is not the word less "n't": "can't", "won't", "shan't", "ain't"."""
+
+
+def base_word(word: str) -> str:
+    """``word`` without its clitic: "there's" → "there", "don't" → "do", "team's" → "team"."""
+    cut = _CLITIC.sub("", word)
+    if cut != word and word.endswith("n't"):
+        return _NEGATED.get(cut, cut)
+    return cut or word
+
+
+def is_stop_word(word: str) -> bool:
+    """A stop word, or one contracted: "there's", "i'm", "we're", "don't" are no content
+    ("There's a plan… There's a team…" was evidence of circling as "“there'” × 3")."""
+    return word in STOP_WORDS or base_word(word) in STOP_WORDS
+
+
 def content_words(tokens: Iterable[Token]) -> list[Token]:
-    """Non-filler tokens that are not stop words."""
-    return [t for t in tokens if not t.filler and t.text not in STOP_WORDS]
+    """Non-filler tokens that are not stop words, contracted or not."""
+    return [t for t in tokens if not t.filler and not is_stop_word(t.text)]
 
 
 def stem(word: str) -> str:
-    """A crude stem so "conflicts", "conflict" and "conflicting" count as one word."""
+    """A crude stem so "conflicts", "conflict" and "conflicting" count as one word (and
+    "client's" with "client": the clitic goes first, never only its "s")."""
+    word = base_word(word)
     for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]

@@ -6,6 +6,7 @@ not spoken), so nothing that needs audio — pace, pauses, pitch, level — is m
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +27,10 @@ answer as it would sound said at an ordinary pace."""
 
 _WORD = re.compile(r"\S+")
 _LETTER = re.compile(r"\w")
+_OPENING = "\"'“‘¿([{$£€#"
+"""Marks that open the word after them when written apart ("( we", "$ 40"); any other mark
+written apart ("—", " - ", ",", "…") closes the word before it: faster-whisper's split,
+plus money, less the hyphen (written apart, it is a dash)."""
 
 
 def has_words(text: str) -> bool:
@@ -34,16 +39,38 @@ def has_words(text: str) -> bool:
 
 
 def transcript_from_text(text: str, wpm: float = WRITTEN_WPM) -> Transcript:
-    """Every whitespace-separated word, one after another at ``wpm``; fillers marked."""
+    """Every whitespace-separated word, one after another at ``wpm``; fillers marked.
+
+    A mark written apart ("—", "-", "…", " , ") is no word (SPEC §1: words are tokens with
+    punctuation stripped): it joins the word it belongs to, so a sentence's full stop
+    still ends it. Each was a word: "Um we shipped it — on time — to 40 clients." had 10
+    words and 10.0 fillers per 100 words for 8 words and 12.5.
+    """
     step = 60.0 / wpm
     raw = [
-        Word(
-            text=m.group(0), start=round(n * step, 3), end=round((n + 1) * step, 3), probability=1.0
-        )
-        for n, m in enumerate(_WORD.finditer(text))
+        Word(text=t, start=round(n * step, 3), end=round((n + 1) * step, 3), probability=1.0)
+        for n, t in enumerate(written_words(text))
     ]
     words, _ = transcript_fillers(raw, joins_split=False)  # "um um" written is two
     return Transcript(text=" ".join(text.split()), words=words)
+
+
+def written_words(text: str) -> list[str]:
+    """The whitespace-separated words of ``text``, each mark written apart joined to its
+    word: an opening mark to the next word, any other to the word before (to the next
+    when there is none); a text of marks alone has no words."""
+    words: list[str] = []
+    pending = ""  # marks waiting for the next word
+    for m in _WORD.finditer(text):
+        token = m.group(0)
+        if _LETTER.search(token):
+            words.append(pending + token)
+            pending = ""
+        elif words and not all(c in _OPENING for c in token):
+            words[-1] += token
+        else:
+            pending += token
+    return words
 
 
 def delivery_from_text(transcript: Transcript) -> Delivery:
@@ -82,13 +109,21 @@ class BatchItem:
     text: str
 
 
+BATCH_KEYS = ("id", "question", "text")
+"""The keys of a batch line (SPEC §3b)."""
+
+
 def parse_batch(lines: Iterable[str], find: Callable[[str], Question | None]) -> list[BatchItem]:
     """Every non-blank JSONL line as a BatchItem; the first bad line raises UserError.
 
     ``find`` maps a question id to its Question (None when unknown). Lines count from 1.
+    A UTF-8 byte-order mark before the first line is dropped, as for a text FILE (Windows
+    editors write one; the line was refused as "not valid JSON").
     """
     items: list[BatchItem] = []
     for n, line in enumerate(lines, start=1):
+        if n == 1:
+            line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
         items.append(_batch_item(line, n, find))
@@ -104,6 +139,7 @@ def _batch_item(line: str, n: int, find: Callable[[str], Question | None]) -> Ba
         raise UserError(f"line {n}: not valid JSON ({exc.msg})") from None
     if not isinstance(data, dict):
         raise UserError(f"line {n}: expected a JSON object with id and text")
+    _known_keys(data, n)
     aid, qid, text = data.get("id"), data.get("question"), data.get("text")
     if not isinstance(aid, str) or not aid.strip():
         raise UserError(f"line {n}: 'id' must be a non-empty string")
@@ -119,6 +155,17 @@ def _batch_item(line: str, n: int, find: Callable[[str], Question | None]) -> Ba
         if question is None:
             raise UserError(f"line {n}: unknown question id '{qid}'")
     return BatchItem(n, aid, question, text)
+
+
+def _known_keys(data: dict[str, Any], n: int) -> None:
+    """A key that looks like a misspelt one is an error: "questoin" was ignored and the
+    answer scored without its question. Other keys ("level", "rater") are the user's own
+    data about the answer and are left alone."""
+    for key in data:
+        if key not in BATCH_KEYS:
+            close = difflib.get_close_matches(key, BATCH_KEYS, n=1)
+            if close:
+                raise UserError(f"line {n}: unknown key '{key}' (did you mean '{close[0]}'?)")
 
 
 def score_batch(items: Sequence[BatchItem], rubric: Rubric) -> list[dict[str, Any]]:

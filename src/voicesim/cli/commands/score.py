@@ -63,6 +63,8 @@ def _read(name: str) -> str:
     if name == "-":
         return sys.stdin.read()
     path = Path(name)
+    if path.is_dir():
+        raise UserError(f"{name}: is a folder, not a text file")
     if not path.is_file():
         raise UserError(f"{name}: file not found")
     try:
