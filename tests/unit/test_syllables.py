@@ -75,10 +75,12 @@ def test_fillers_are_one_and_marks_none() -> None:
     ("word", "n"),
     [
         ("20", 1), ("7,000", 2), ("1,200", 4), ("1200", 2), ("2.5", 3), ("15%", 2),
-        ("2019", 2), ("2005", 3), ("10:30", 2), ("$2", 1), ("management", 1), ("—", 1),
+        ("2019", 2), ("2005", 3), ("10:30", 2), ("$2", 1), ("management", 1), ("—", 0),
+        ("...", 0), ("-", 0),
     ],
 )  # fmt: skip
 def test_a_number_counts_the_words_it_is_said_with(word: str, n: int) -> None:
     # Pace counts words said: "7,000" is "seven thousand", two words, as in a transcript
-    # written out; any other written word is one.
+    # written out; any other written word is one, and a mark written apart none (SPEC §1:
+    # words are tokens with punctuation stripped; "—" was a word of the pace).
     assert count_words(word) == n

@@ -64,9 +64,13 @@ def count_syllables(word: str) -> int:
 
 def count_words(word: str) -> int:
     """Words one transcript word stands for when said: a number is the words it is said
-    with ("7,000" two, "2.5%" four: two point five percent), any other word one."""
+    with ("7,000" two, "2.5%" four: two point five percent), a mark with no letter none,
+    any other word one."""
     token = word.lower()
-    return len(said_number(token)) if any(c.isdigit() for c in token) else 1
+    if any(c.isdigit() for c in token):
+        return len(said_number(token))
+    # A mark Whisper writes apart ("—", "…", "-") is no word (SPEC §1: punctuation stripped).
+    return 1 if any(c.isalpha() for c in token) else 0
 
 
 def _word(w: str) -> int:
