@@ -172,10 +172,12 @@ def articulation(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     threshold = spec.num("low_probability")
     unclear = [t for t in words if t.probability < threshold]
     share = len(unclear) / len(words) if words else 0.0
+    # The share, not "N of M words": M counts written tokens ("hard-working" two, "28" one),
+    # and read as the answer's word count it disagreed with the pace's (40 beside 39).
     evidence = [
         Evidence(
-            f"{len(unclear)} of {len(words)} words recognised with confidence "
-            f"under {threshold:.0%} ({share:.0%})"
+            f"{counted(len(unclear), 'word')} recognised with confidence under "
+            f"{threshold:.0%} ({share:.0%} of the words)"
         )
     ]
     limit = int(spec.num("max_evidence"))
