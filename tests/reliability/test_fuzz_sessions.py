@@ -6,9 +6,12 @@ and reindex restores the index.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -19,7 +22,8 @@ from tests.support.reliability import Sentinel
 from tests.support.session_factory import make_session, sample_answer
 from voicesim.cli.main import main
 from voicesim.errors import SessionError, StorageError
-from voicesim.sessions.store import SessionStore
+from voicesim.sessions.index import check_entry
+from voicesim.sessions.store import SessionStore, summarize
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -190,3 +194,72 @@ def test_garbage_session_json_is_a_session_error(work: Path, text: str) -> None:
     # The index skips what it cannot read and never raises: the one session is not listed.
     assert store.reindex() == 0
     assert store.list() == []
+
+
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a parsed session.json: object keys and list positions, nested."""
+    found = [at] if at else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*at, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _paths(item, (*at, i))
+    return found
+
+
+DELETE = object()
+VALUES = st.one_of(
+    st.just(DELETE),
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([2**63, -(2**70), 12.5, float("nan"), float("inf")]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.lists(st.integers(0, 2), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+)
+
+
+@pytest.fixture(scope="module")
+def two_answers(work: Path) -> tuple[Path, str, dict[str, Any]]:
+    """A data directory holding one real two-answer session, and its parsed session.json."""
+    home = work / "mutated"
+    store = SessionStore(home)
+    sid = make_session(store, [sample_answer(0), sample_answer(1)]).record.id
+    return home, sid, json.loads((home / "sessions" / sid / "session.json").read_text())
+
+
+@cases(150)
+@given(data=st.data())
+def test_one_changed_field_loads_or_is_named(
+    two_answers: tuple[Path, str, dict[str, Any]], data: st.DataObject
+) -> None:
+    """One field of a real session.json replaced or removed: the session loads (and its
+    rows fit the index), or one SessionError line names what is wrong, never Python's own
+    words; reindex skips it and never moves the index aside."""
+    home, sid, valid = two_answers
+    doc = copy.deepcopy(valid)
+    path = data.draw(st.sampled_from(_paths(doc)), label="path")
+    value = data.draw(VALUES, label="value")
+    *parents, last = path
+    holder = functools.reduce(lambda node, key: node[key], parents, doc)
+    if value is DELETE:
+        del holder[last]
+    else:
+        holder[last] = value
+    (home / "sessions" / sid / "session.json").write_text(json.dumps(doc), encoding="utf-8")
+    store = SessionStore(home)
+    try:
+        record = store.load(sid, check_audio=False)
+    except SessionError as exc:
+        message = str(exc)
+        assert "\n" not in message and message.startswith(f"session {sid}")
+        assert "is corrupt (unreadable:" not in message  # check_session named the field
+        assert store.reindex() == 0 and store.skipped == [message]
+    else:
+        check_entry(*record.index_entry())
+        summarize(record.answers)
+        assert store.reindex() == 1 and store.skipped == []
+    assert list(home.glob("index.sqlite3.damaged-*")) == []

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support.session_factory import make_session, sample_answer
 from voicesim.errors import StorageError
-from voicesim.sessions.index import SessionIndex
+from voicesim.sessions.index import AnswerRow, IndexEntryError, SessionIndex, check_entry
 from voicesim.sessions.migrations import MIGRATIONS
 from voicesim.sessions.store import SessionStore
 
@@ -120,3 +122,49 @@ def test_read_only_data_dir_reads_history_and_says_why_it_cannot_write(
         assert "damaged" not in str(info.value) and "readonly" in str(info.value)
     finally:
         subprocess.run(["umount", "-l", target], check=False)
+
+
+def _bad_rows(kind: str, session: dict[str, Any], answers: list[AnswerRow]) -> None:
+    """Spoil one session's index rows the way a damaged session.json could."""
+    if kind == "repeated index":
+        answers[0].idx = answers[1].idx
+    elif kind == "NaN":  # SQLite stores NaN as NULL, against NOT NULL
+        answers[1].speaking_s = math.nan
+    elif kind == "object as id":  # "Error binding parameter"
+        answers[0].question_id = {"id": "tell-me"}
+    elif kind == "huge count":  # OverflowError, outside sqlite3.Error
+        answers[0].words = 2**70
+    elif kind == "no creation time":  # NOT NULL
+        session["created"] = None
+
+
+@pytest.mark.parametrize(
+    "kind", ["repeated index", "NaN", "object as id", "huge count", "no creation time"]
+)
+def test_rows_that_do_not_fit_are_the_sessions_fault_not_a_damaged_index(
+    store: SessionStore, kind: str
+) -> None:
+    """SQLite's complaint about one session's rows was read as a damaged file: the session
+    could not be saved, and every rebuild moved the healthy index aside."""
+    before = _history(store)
+    bad = store.load(store.list()[0].id)
+    session, answers = bad.index_entry()
+    _bad_rows(kind, session, answers)
+    with pytest.raises(IndexEntryError, match=rf"^session {bad.id} cannot be indexed: "):
+        store.index.upsert(session, answers)
+    items = [store.load(r.id).index_entry() for r in store.list()[1:]] + [(session, answers)]
+    with pytest.raises(IndexEntryError):
+        store.index.rebuild(items)
+    assert _history(store) == before  # rolled back: the index as it was
+    assert list(store.root.glob("index.sqlite3.damaged-*")) == []
+    with pytest.raises(IndexEntryError):
+        check_entry(session, answers)
+
+
+def test_a_session_that_cannot_be_indexed_is_still_saved(store: SessionStore) -> None:
+    """The writer's index update returns a warning line; it never fails the session."""
+    record = store.load(store.list()[0].id)
+    record.answers[0].index = record.answers[1].index
+    warning = store.try_index(record)
+    assert warning is not None and "two answers have index 1 (answer 2)" in warning
+    assert "\n" not in warning and "damaged" not in warning

@@ -3,20 +3,24 @@
 The session folders are the truth; this index only makes history queries fast. Its schema
 steps live in :mod:`voicesim.sessions.migrations`. A locked or damaged index raises
 :class:`StorageError` with one line; ``SessionIndex.rebuild`` moves a damaged file aside
-and starts afresh.
+and starts afresh. Rows that do not fit the columns (one session's data, not the file) are
+refused before SQLite sees them, with :class:`IndexEntryError`: SQLite's own complaint
+about them ("UNIQUE constraint failed", "Error binding parameter") read as a damaged file,
+and every rebuild moved the healthy index aside.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from voicesim.errors import StorageError
+from voicesim.errors import SessionError, StorageError
 from voicesim.sessions.migrations import migrate
 
 INDEX_NAME = "index.sqlite3"
@@ -94,6 +98,67 @@ class IndexDamagedError(StorageError):
     """The index file is not a usable SQLite database; ``rebuild`` replaces it."""
 
 
+class IndexEntryError(SessionError):
+    """One session's rows do not fit the index (its data is at fault, not the index file)."""
+
+
+_LARGEST = 2**63  # SQLite INTEGER is 64-bit: a larger Python int raises OverflowError
+
+
+def check_entry(session: dict[str, Any], answers: Sequence[AnswerRow]) -> None:
+    """Raise IndexEntryError unless one session's rows fit the index's columns.
+
+    Checked here, before SQLite: a repeated answer index (the key is (session, index)), a
+    NaN (SQLite stores it as NULL, against NOT NULL), a dict or a huge number all failed
+    inside SQLite, where they could not be told from a damaged file.
+    """
+    sid = session.get("id")
+    if not isinstance(sid, str):
+        raise IndexEntryError(f"a session cannot be indexed: its id {sid!r} is not text")
+
+    def refuse(problem: str) -> NoReturn:
+        raise IndexEntryError(f"session {sid} cannot be indexed: {problem}")
+
+    for key in ("created", "mode", "status"):
+        if not isinstance(session.get(key), str):
+            refuse(f"{key} {session.get(key)!r} is not text")
+    if not isinstance(session.get("pack"), str | None):
+        refuse(f"pack {session.get('pack')!r} is not text")
+    seen: set[int] = set()
+    for a in answers:
+        if not _is_count(a.idx):
+            refuse(f"answer index {a.idx!r} is not a whole number ≥ 0")
+        if a.idx in seen:
+            refuse(f"two answers have index {a.idx} (answer {a.idx + 1})")
+        seen.add(a.idx)
+        where = f"answer {a.idx + 1}"
+        for name in ("question_id", "category"):
+            if not isinstance(getattr(a, name), str | None):
+                refuse(f"{where}: {name} {getattr(a, name)!r} is not text")
+        for name in ("skipped", "analysed"):
+            if not isinstance(getattr(a, name), bool):
+                refuse(f"{where}: {name} is not true or false")
+        for name in ("words", "fillers", "pauses", "long_pauses"):
+            if not _is_count(getattr(a, name)):
+                refuse(f"{where}: {name} {getattr(a, name)!r} is not a whole number ≥ 0")
+        for name in ("speaking_s", "score", "response_latency_s"):
+            value = getattr(a, name)
+            if value is None and name != "speaking_s":
+                continue
+            if not _is_real(value):
+                refuse(f"{where}: {name} {value!r} is not a finite number")
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < _LARGEST
+
+
+def _is_real(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) < _LARGEST if isinstance(value, int) else math.isfinite(value)
+
+
 def _damaged(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StorageError:
     # One line: SQLite quotes the damaged schema text, which may hold newlines or control bytes.
     text = " ".join(str(exc).split())[:200]
@@ -167,6 +232,7 @@ class SessionIndex:
 
     @staticmethod
     def _upsert(db: sqlite3.Connection, s: dict[str, Any], answers: list[AnswerRow]) -> None:
+        check_entry(s, answers)  # raised inside the transaction: rolled back, file untouched
         db.execute("DELETE FROM answers WHERE session_id = ?", (s["id"],))
         db.execute(
             "INSERT OR REPLACE INTO sessions (id, created, mode, pack, status, n_answers)"

@@ -35,7 +35,13 @@ from voicesim.sessions.files import (
     storage_error,
     write_flac,
 )
-from voicesim.sessions.index import INDEX_NAME, SessionIndex, SessionSummaryRow
+from voicesim.sessions.index import (
+    INDEX_NAME,
+    IndexEntryError,
+    SessionIndex,
+    SessionSummaryRow,
+    check_entry,
+)
 from voicesim.sessions.record import (
     FORMAT_VERSION,
     SESSION_FILE,
@@ -45,6 +51,7 @@ from voicesim.sessions.record import (
     utc_now,
 )
 from voicesim.sessions.recovery import hold_lock, release_lock
+from voicesim.sessions.schema import CorruptSession, check_session, format_version
 
 if TYPE_CHECKING:
     import numpy as np
@@ -183,7 +190,7 @@ class SessionStore:
         """Update the history index; returns a warning line instead of failing the session."""
         try:
             self.index.upsert(*record.index_entry())
-        except StorageError as exc:
+        except (StorageError, IndexEntryError) as exc:
             return str(exc)
         return None
 
@@ -216,16 +223,29 @@ class SessionStore:
             ) from exc
         if not isinstance(data, dict):
             raise SessionError(f"session {sid}: {SESSION_FILE} is corrupt (not an object)")
-        if int(data.get("version", 0) or 0) > FORMAT_VERSION:
-            raise SessionError(
-                f"session {sid} was written by a newer voicesim (format {data['version']})"
-            )
         try:
+            if format_version(data) > FORMAT_VERSION:
+                raise SessionError(
+                    f"session {sid} was written by a newer voicesim (format {data['version']})"
+                )
+            check_session(data)  # names the bad field, as Python's own errors did not
             record = SessionRecord.from_dict(data, folder)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except CorruptSession as exc:
+            raise SessionError(f"session {sid}: {SESSION_FILE} is corrupt ({exc})") from exc
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            # What check_session let through (it should not): still one line, exit 2.
             raise SessionError(
-                f"session {sid}: {SESSION_FILE} is corrupt (bad field {exc})"
+                f"session {sid}: {SESSION_FILE} is corrupt (unreadable: {exc})"
             ) from exc
+        if record.id != sid:
+            # A copied or renamed folder: indexed under the id inside, it showed (and counted)
+            # the same answers as their session's under another name, or hid the session
+            # behind its copy. The folder name is what every command takes, so the two must
+            # agree; the folder stays as it is, for the user to rename or delete.
+            raise SessionError(
+                f"session {sid}: {SESSION_FILE} belongs to session {record.id!r} (a copied or"
+                " renamed folder): a session's folder must be named by its id"
+            )
         if check_audio:
             for answer in record.answers:
                 for name in (answer.question_audio, answer.answer_audio):
@@ -281,9 +301,12 @@ class SessionStore:
         entries, self.skipped = [], []
         for sid in self.folder_ids():
             try:
-                entries.append(self.load(sid, check_audio=False).index_entry())
-            except SessionError as exc:
+                entry = self.load(sid, check_audio=False).index_entry()
+                check_entry(*entry)  # one session's bad rows must not fail the whole index
+            except SessionError as exc:  # IndexEntryError is one
                 self.skipped.append(str(exc))
+                continue
+            entries.append(entry)
         self.root.mkdir(parents=True, exist_ok=True)
         return self.index.rebuild(entries)
 

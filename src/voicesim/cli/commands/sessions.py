@@ -237,23 +237,45 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_rescore(args: argparse.Namespace) -> int:
 
+    from voicesim.errors import StorageError
+
     if bool(args.id) == bool(args.all):
         raise UserError("give a session id or --all (not both)")
     store = _store()
     rubric = load_rubric_file(args.rubric or _configured_rubric())
     packset = _packset()
-    ids = [r.id for r in store.list()] if args.all else [store.folder(args.id).name]
+    # --all takes the folders, which are the truth: the index may still list a session whose
+    # session.json broke since (and stopped the whole run at it) or miss one it could not read.
+    ids = store.folder_ids() if args.all else [store.folder(args.id).name]
+    done, skipped = 0, 0
     for sid in ids:
-        changes = rescore_session(
-            store, sid, rubric=rubric, packset=packset, transcriber=_transcriber, debrief=_debrief
-        )
+        try:
+            changes = rescore_session(
+                store,
+                sid,
+                rubric=rubric,
+                packset=packset,
+                transcriber=_transcriber,
+                debrief=_debrief,
+            )
+        except (UserError, StorageError) as exc:
+            if not args.all:
+                raise
+            # One line per session left as it was, as `sessions reindex` does; the rest are
+            # still re-scored, and the exit code says that some were not.
+            reason = str(exc) if sid in str(exc) else f"session {sid}: {exc}"
+            print(f"skipped: {reason}", file=sys.stderr)
+            skipped += 1
+            continue
+        done += 1
         for c in changes:
             if c.before is None:
                 print(f"{c.session_id} answer {c.answer}: partial, analysed now: {c.after:.0f}")
             else:
                 print(f"{c.session_id} answer {c.answer}: {c.before:.0f} → {c.after:.0f}")
-    print(f"Re-scored {len(ids)} session(s).")
-    return 0
+    left = f" Skipped {skipped} that could not be re-scored." if skipped else ""
+    print(f"Re-scored {done} session(s).{left}")
+    return 2 if skipped else 0
 
 
 def _debrief(record: Any) -> dict[str, Any]:
