@@ -68,6 +68,8 @@ def test_demo_without_audio_devices_stores_a_real_session(tmp_path: Path) -> Non
     (session_file,) = (tmp_path / "home" / "sessions").glob("*/session.json")
     data = json.loads(session_file.read_text())
     assert data["status"] == "complete"
+    # The pace band of the rubric that scored it, for the report's chart (the built-in one).
+    assert data["settings"]["pace_band"] == [130.0, 160.0]
     answers = data["answers"]
     assert len(answers) == 2
     questions = select_questions(load_packs(known_checks=CHECKS), pack="executive", count=2)

@@ -13,6 +13,7 @@ import pytest
 from tests.support.paths import REPO
 from tests.support.session_factory import Built, make_session, sample_answer
 from voicesim.cli.main import main
+from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.store import SessionStore
 
 
@@ -333,3 +334,32 @@ def test_replay_without_a_speaker_points_to_no_audio(
     code, _, err = _run(argv, capsys)
     assert code == 2 and err.count("\n") == 1 and "voicesim demo" not in err
     assert f"`voicesim replay {built.record.id} --no-audio` prints the annotated transcript" in err
+
+
+def test_the_report_shades_the_pace_band_that_scored_the_answers(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `rescore --rubric` the scorecard said "comfortable 160–200" and the chart on the
+    same page shaded the configured 130–160."""
+    import re
+
+    rubric = tmp_path / "fast.toml"
+    rubric.write_text("[clarity.pace]\nband = [160.0, 200.0]\nproblem = [140.0, 230.0]\n")
+
+    def shaded() -> list[float]:
+        page = tmp_path / "r.html"
+        assert _run(["report", built.record.id, "--out", str(page), "--force"], capsys)[0] == 0
+        found = re.search(r'"pace_band":\s*\[([^\]]*)\]', page.read_text())
+        assert found is not None
+        return [float(v) for v in found.group(1).split(",")]
+
+    configured = list(load_rubric().spec("pace").pair("band"))
+    assert shaded() == configured  # a session that stored no band: the configured rubric's
+    assert _run(["rescore", built.record.id, "--rubric", str(rubric)], capsys)[0] == 0
+    assert shaded() == [160.0, 200.0] != configured
+    evidence = SessionStore().load(built.record.id).answers[0].analysis
+    assert evidence is not None
+    pace = next(c for c in evidence.score.criteria if c.id == "pace")
+    assert "160–200" in pace.evidence[0].text
+    assert _run(["rescore", built.record.id], capsys)[0] == 0  # the configured one again
+    assert shaded() == configured

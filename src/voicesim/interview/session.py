@@ -274,6 +274,7 @@ class Interview(QuestionLoop):
             "voice": s.voice,
             "rate": s.rate,
             "questions": [question_dict(q).get("id") for q in self.questions],
+            "pace_band": list(self.rubric.spec("pace").pair("band")),  # the report's chart
         }
 
     # -- one question ----------------------------------------------------------------------

@@ -83,6 +83,9 @@ def rescore_session(
             rubric=rubric,
         )
         changes.append(Rescored(record.id, answer.index + 1, before, answer.analysis.score.overall))
+    # The report shades the pace band of the rubric that scored the answers: after
+    # `rescore --rubric`, it shaded the configured rubric's beside the new scores' evidence.
+    record.settings = {**record.settings, "pace_band": list(rubric.spec("pace").pair("band"))}
     record.summary = {**record.summary, **summarize(record.answers)}
     if debrief is not None and "mean_score" in record.summary:  # sessions that had one
         record.summary.update(debrief(record))

@@ -219,11 +219,25 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     record = _store().load(args.id)
     out = destination(args.out, f"voicesim-{record.id}.html", force=args.force)
-    band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")
-    html = render_report(record, pace_band=band)
+    html = render_report(record, pace_band=_scored_band(record))
     atomic_write_text(out, html)
     print(f"Report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return 0
+
+
+def _scored_band(record: Any) -> tuple[float, float]:
+    """The comfortable pace of the rubric that scored the session (stored since sessions
+    record it; ``rescore`` stores its rubric's), else the configured rubric's."""
+    band = record.settings.get("pace_band")
+    if (
+        isinstance(band, list)
+        and len(band) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in band)
+        and 0 < band[0] < band[1]
+    ):
+        return (float(band[0]), float(band[1]))
+    low, high = load_rubric_file(_configured_rubric()).spec("pace").pair("band")
+    return (low, high)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
