@@ -331,10 +331,10 @@ def silent_runs(
 ) -> list[tuple[float, float]]:
     """Stretches of at least min_s seconds with every frame under threshold_db, seconds.
 
-    ``bridge_s``: stretches that meet or overlap once widened are one, and so are two
-    stretches of at least min_s each less than this apart (delivery.CLICK_S); None keeps
-    every stretch as found. Shorter stretches are not joined across a sound: in running
-    speech a stop's closure, its burst and the quiet after it would make a pause of a word.
+    ``bridge_s``: two stretches of at least min_s each, less than this apart (or meeting or
+    overlapping once widened), are one (delivery.CLICK_S); None keeps every stretch as
+    found. Shorter stretches are not joined across a sound: in running speech a stop's
+    closure, its burst and the quiet after it would make a pause of a word.
 
     A run over librosa's RMS frames, not ``librosa.effects.split``. Set to the same level
     (``top_db=-threshold_db, ref=1.0``, 40-ms frames, 10-ms hop), split finds the same pauses
@@ -355,7 +355,7 @@ def silent_runs(
             prev = found[-1]
             gap = start - prev[1]
             both = prev[1] - prev[0] >= min_s and end - start >= min_s
-            if gap <= 0 or (gap < bridge_s and both):
+            if gap < bridge_s and both:
                 found[-1] = (prev[0], end)
                 continue
         found.append((start, end))
