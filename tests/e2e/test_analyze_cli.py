@@ -198,7 +198,8 @@ def test_bad_input_is_one_line_and_exit_2(
         ([str(subtitles)], "not a readable audio file (no audio stream"),
         ([str(truncated), "--json"], "before the file is cut off"),
         ([str(short)], "too short"),
-        ([str(answer_wav), "--bogus"], "unrecognized arguments"),
+        ([str(answer_wav), "--bogus"], "voicesim analyze: error: unknown option --bogus"),
+        ([str(answer_wav), "--jsn"], "unknown option --jsn (did you mean --json?)"),
         ([str(answer_wav), "--model", str(tmp_path / "no-model")], "model path"),
         ([str(answer_wav), "--long-pause", "0"], "--long-pause"),
         ([str(answer_wav), "--long-pause", "nan"], "--long-pause"),  # was NaN in the JSON

@@ -119,3 +119,27 @@ def test_count_above_the_pack_says_how_many_it_asks(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "questions match; asking all" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        # a typo in a required option was reported as the option missing, the typo unsaid
+        (["export", "last", "--fromat", "vtt"], "export: error: unknown option --fromat (did "
+         "you mean --format?)"),
+        (["export", "last", "--format", "vtt", "--answr", "2"], "export: error: unknown "
+         "option --answr (did you mean --answer?)"),
+        (["sessions", "show", "last", "--jsn"], "sessions show: error: unknown option --jsn "
+         "(did you mean --json?)"),
+        (["history", "--zzz"], "history: error: unknown option --zzz (see --help)"),
+    ],
+)  # fmt: skip
+def test_an_unknown_option_is_named_with_the_nearest_known(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from voicesim.cli.main import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1 and err.startswith(f"voicesim {said}")

@@ -10,11 +10,12 @@ the command runs, so ``voicesim --help`` never loads numpy or the pipeline.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from voicesim import __version__
 from voicesim.cli import analyze, packs, practice, rubric, score, sessions
@@ -24,10 +25,44 @@ PARSER_MODULES = (analyze, packs, practice, rubric, score, sessions)
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line on stderr and exits with 2."""
+    """argparse that reports a usage error as one line on stderr and exits with 2.
+
+    An option it does not know is named first, with the nearest it knows: a typo in a
+    required option (``export last --fromat vtt``) was reported only as "the following
+    arguments are required: --format", hiding the typo.
+    """
+
+    _given: tuple[str, ...] = ()  # the arguments of this parser's last parse
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._given = tuple(str(a) for a in (sys.argv[1:] if args is None else args))
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        prog, known, given = self._options()
+        for arg in given:
+            flag = arg.split("=", 1)[0]
+            if arg == "--":
+                break
+            if flag.startswith("--") and flag not in known:
+                near = difflib.get_close_matches(flag, known, n=1)
+                message = f"unknown option {flag}" + (f" (did you mean {near[0]}?)" if near else "")
+                break
+        else:
+            prog = self.prog
+        self.exit(2, f"{prog}: error: {message} (see --help)\n")
+
+    def _options(self) -> tuple[str, list[str], list[str]]:
+        """The (sub)command the arguments chose: its name, its options and the arguments
+        given to it. The top parser reports a sub-command's unknown options ("unrecognized
+        arguments") but knows none of them itself."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for arg in self._given:
+                    chosen = action.choices.get(arg)
+                    if isinstance(chosen, OneLineParser) and chosen._given:
+                        return chosen._options()
+        return self.prog, list(self._option_string_actions), list(self._given)
 
 
 def build_parser() -> argparse.ArgumentParser:
