@@ -316,3 +316,23 @@ def test_a_spoken_sentence_split_at_its_pauses_makes_its_point_over_the_pieces()
     short = [Word("Yes.", 0.3, 0.6, 0.9), Word("We", 2.0, 2.2, 0.9), Word("did.", 2.3, 2.6, 0.9)]
     pieces = sentences_of(tokens_of(Transcript("Yes. We did.", short)), 1.0)
     assert to_the_point(pieces, RUBRIC).score == 0
+
+
+def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
+    """"Yes." scored 100 for fillers, fluency, repetition, circling and hedges (it had none)
+    and 66 overall; under 40 words such scores are drawn towards 50, by the words said."""
+    from voicesim.scoring.score import FULL_WORDS
+
+    yes = score("Yes.", None)
+    for cid in ("fillers", "fluency", "repetition", "circling", "hedges"):
+        c = crit(yes, cid)
+        assert c.score == round(50 + 50 * 1 / FULL_WORDS, 1), cid
+        assert c.evidence[-1].text.startswith("only 1 word: too few to show"), cid
+    assert yes.overall < 50
+    twenty = " ".join(["We moved the billing system to the new platform in March."] * 2)
+    n = len(twenty.split())  # 22
+    assert crit(score(twenty, None), "fillers").score == round(50 + 50 * n / FULL_WORDS, 1)
+    # A fault heard is proof at any length: four fillers in five words stay as scored.
+    assert crit(score("Um, uh, we, um, shipped, er, it.", None), "fillers").score < 50
+    full = crit(score(STORY), "fillers")  # 47 words: as scored
+    assert full.score == 100 and not full.evidence[-1].text.startswith("only")

@@ -9,6 +9,7 @@ through ``written``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from voicesim.results import Criterion, Evidence, Group, Score
@@ -17,6 +18,7 @@ from voicesim.scoring import conciseness as concise
 from voicesim.scoring.content import content_criteria, we_i_balance
 from voicesim.scoring.story import elaboration, specificity
 from voicesim.scoring.tokens import sentences_of, tokens_of
+from voicesim.text import counted
 
 if TYPE_CHECKING:
     from voicesim.packs import Question
@@ -68,6 +70,7 @@ def score_answer(
     if question is not None:
         found += content_criteria(tokens, sentences, question, rubric)
     criteria = [c for c in found if c is not None and c.weight > 0]
+    criteria = few_words(criteria, sum(not t.filler for t in tokens))
     return Score(
         overall=_weighted(criteria),
         criteria=criteria,
@@ -81,6 +84,33 @@ def score_answer(
 
 
 _GROUPS: tuple[Group, ...] = ("clarity", "conciseness", "content")
+
+
+FAULT_FREE = ("pace", "hesitation", "articulation", "fillers", "fluency", "repetition",
+              "circling", "hedges")  # fmt: skip
+"""Criteria that score an answer by the faults it has: none found scores 100."""
+FULL_WORDS = 40
+"""Words an answer needs before finding none of a fault is proof of its absence."""
+
+
+def few_words(criteria: list[Criterion], words: int) -> list[Criterion]:
+    """A short answer's FAULT_FREE criteria, drawn towards 50 in proportion to its words
+    (under FULL_WORDS): "Yes." scored 100 for fillers, fluency, repetition, circling and
+    hedges, since it had none of them, and 66 overall. A score under 50 (faults found) is
+    kept: a fault heard is proof at any length. The graded answers start at 17 words."""
+    if words >= FULL_WORDS:
+        return criteria
+    out = []
+    for c in criteria:
+        if c.id in FAULT_FREE and c.score > 50.0:
+            drawn = round(50.0 + (c.score - 50.0) * words / FULL_WORDS, 1)
+            note = Evidence(
+                f"only {counted(words, 'word')}: too few to show the fault is absent "
+                f"(drawn from {c.score:.0f} towards 50 under {FULL_WORDS} words)"
+            )
+            c = replace(c, score=drawn, evidence=[*c.evidence, note])
+        out.append(c)
+    return out
 
 
 def _weighted(criteria: list[Criterion]) -> float:
