@@ -319,7 +319,7 @@ def test_a_spoken_sentence_split_at_its_pauses_makes_its_point_over_the_pieces()
 
 
 def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
-    """"Yes." scored 100 for fillers, fluency, repetition, circling and hedges (it had none)
+    """ "Yes." scored 100 for fillers, fluency, repetition, circling and hedges (it had none)
     and 66 overall; under 40 words such scores are drawn towards 50, by the words said."""
     from voicesim.scoring.score import FULL_WORDS
 
@@ -336,3 +336,44 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
     assert crit(score("Um, uh, we, um, shipped, er, it.", None), "fillers").score < 50
     full = crit(score(STORY), "fillers")  # 47 words: as scored
     assert full.score == 100 and not full.evidence[-1].text.startswith("only")
+
+
+@pytest.mark.parametrize(
+    ("qid", "text"),
+    [
+        # a situation and a result, not an employer run down
+        ("mgr-leadership-team-cohesion", "We set weekly goals together. After that they never "
+         "missed a deadline again."),
+        ("mgr-achievements-biggest", "When I joined, the reporting process was a mess. I "
+         "rebuilt it with my team in two months."),
+        # the guide's own advice: take responsibility
+        ("exec-project-unsuccessful", "I don't blame anyone, I took responsibility for the "
+         "delay and changed how we plan."),
+        # the question is about pay: asking about the bonus is what its tip advises
+        ("exec-salary-lower-offer", "Could you tell me more about the whole package, for "
+         "example how the bonus is tied to performance?"),
+        ("mgr-leadership-team-cohesion", "We determined the root cause and fixed it. If "
+         "there are any issues, I call the client myself."),
+    ],
+)  # fmt: skip
+def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
+    """Each was penalised 25–40 points as a don't it is not (the packs review)."""
+    c = crit(score(text, qid), "donts")
+    assert c.score == 100, c.evidence
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "label"),
+    [
+        ("exec-project-unsuccessful", "It wasn't my fault, I warned them.", "blames others"),
+        ("exec-project-unsuccessful", "They blamed me but the team was to blame.",
+         "blames others"),
+        ("mgr-achievements-biggest", "Honestly the company was a mess and they never "
+         "listened to anyone.", "speaks badly of an employer"),
+        ("mgr-leadership-team-cohesion", "I am determined and a team player.",
+         "hackneyed self-praise"),
+    ],
+)  # fmt: skip
+def test_a_dont_said_is_still_one(qid: str, text: str, label: str) -> None:
+    c = crit(score(text, qid), "donts")
+    assert c.score < 100 and any(e.text.startswith(label) for e in c.evidence), c.evidence

@@ -99,8 +99,9 @@ def avoided_donts(tokens: Sequence[Token], checks: Sequence[Check], rubric: Rubr
     evidence: list[Evidence] = []
     penalty = 0.0
     broken: list[Check] = []
+    words = [t for t in tokens if not t.filler]
     for check in checks:
-        hits = _check_hits(check, tokens, [])
+        hits = [h for h in _check_hits(check, tokens, []) if not _negated(h, words)]
         if not hits:
             continue
         broken.append(check)
@@ -115,6 +116,20 @@ def avoided_donts(tokens: Sequence[Token], checks: Sequence[Check], rubric: Rubr
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "donts", 100.0 - penalty, evidence, tip)
+
+
+NEGATIONS = frozenset({
+    "not", "never", "no", "don't", "didn't", "doesn't", "won't", "wouldn't", "can't",
+    "cannot", "without", "wasn't", "isn't", "weren't", "aren't", "haven't", "hadn't",
+})  # fmt: skip
+"""A don't said with one of these just before it is its opposite: "I don't blame anyone"
+was counted as blaming others (the guide's own advice: take responsibility)."""
+
+
+def _negated(hit: Hit, words: Sequence[Token]) -> bool:
+    """True if one of the two words before ``hit`` is a negation (NEGATIONS)."""
+    before = [t for t in words if t.end <= hit.start + 1e-6][-2:]
+    return any(t.text.replace("’", "'") in NEGATIONS for t in before)
 
 
 def quantified(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
