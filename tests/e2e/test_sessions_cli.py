@@ -363,3 +363,18 @@ def test_the_report_shades_the_pace_band_that_scored_the_answers(
     assert "160–200" in pace.evidence[0].text
     assert _run(["rescore", built.record.id], capsys)[0] == 0  # the configured one again
     assert shaded() == configured
+
+
+def test_an_unknown_category_is_named_with_the_nearest(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo gave an empty list and exit 0 (--question said "did you mean")."""
+    for argv in (["history", "--category", "leadrship"], ["sessions", "list", "--category", "x"]):
+        code, out, err = _run(argv, capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1, argv
+        assert "no question or stored answer has the category" in err
+    assert "did you mean leadership?" in _run(["history", "--category", "leadrship"], capsys)[2]
+    # a stored answer's category (the factory's "behavioural") and a pack's (any case) are known
+    code, out, _ = _run(["sessions", "list", "--json", "--category", "behavioural"], capsys)
+    assert code == 0 and [r["id"] for r in json.loads(out)] == [built.record.id]
+    assert _run(["history", "--category", "Leadership"], capsys)[0] == 0

@@ -4,6 +4,7 @@ export and rescore. Flags: :mod:`voicesim.cli.sessions`."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -47,6 +48,7 @@ def _console() -> Any:
 def cmd_list(args: argparse.Namespace) -> int:
 
     since = parse_since(args.since) if args.since else None
+    _known_category(_store(), args.category)
     rows = _store().list(since=since, category=args.category)
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=1))
@@ -123,6 +125,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.question:
         return _question_history(args)
     since = parse_since(args.since) if args.since else None
+    _known_category(_store(), args.category)
     plot = destination(args.plot, "voicesim-history.png", force=args.force) if args.plot else None
     band = load_rubric_file(_configured_rubric()).spec("pace").pair("band")  # the rubric's
     rows = history_rows(
@@ -307,6 +310,22 @@ def _transcriber() -> Any:
     """The configured Whisper model, for answers cut off before they were analysed."""
     cfg = load_config()
     return Transcriber(cfg.model.name, threads=cfg.model.threads)
+
+
+def _known_category(store: Any, category: str | None) -> None:
+    """UserError for a category no stored answer and no question has, with the nearest: a
+    typo ("leadrship") gave an empty list and exit 0, while --question said "did you mean"."""
+    if not category:
+        return
+    known = {c for row in store.list() for c in row.categories if c}
+    packset = _packset()
+    if packset is not None:
+        known |= {q.category for q in packset.questions() if q.category}
+    if category.lower() in {c.lower() for c in known}:
+        return
+    near = difflib.get_close_matches(category, sorted(known), n=2, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(near)}?" if near else "; see `voicesim packs list`"
+    raise UserError(f"no question or stored answer has the category '{category}'{hint}")
 
 
 def _packset() -> Any:
