@@ -378,3 +378,25 @@ def test_an_unknown_category_is_named_with_the_nearest(
     code, out, _ = _run(["sessions", "list", "--json", "--category", "behavioural"], capsys)
     assert code == 0 and [r["id"] for r in json.loads(out)] == [built.record.id]
     assert _run(["history", "--category", "Leadership"], capsys)[0] == 0
+
+
+def test_the_plot_is_written_in_the_format_its_name_asks(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "out.jpg" held PNG data; SVG and PDF are what matplotlib writes with no more packages."""
+    svg, pdf, jpg = tmp_path / "h.svg", tmp_path / "h.pdf", tmp_path / "h.jpg"
+    assert _run(["history", "--plot", str(svg)], capsys)[0] == 0
+    assert b"<svg" in svg.read_bytes()[:400]
+    assert _run(["history", "--plot", str(pdf)], capsys)[0] == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    code, _, err = _run(["history", "--plot", str(jpg)], capsys)
+    assert code == 2 and not jpg.exists() and "name it .png, .svg or .pdf" in err
+
+
+def test_nothing_to_plot_but_demo_sessions_says_include_demo(
+    voicesim_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_session(SessionStore(), [sample_answer(0)], mode="demo")
+    code, _, err = _run(["history", "--plot", str(tmp_path / "h.png")], capsys)
+    assert code == 2 and err.count("\n") == 1 and "add --include-demo" in err
+    assert not (tmp_path / "h.png").exists()

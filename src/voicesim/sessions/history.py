@@ -121,8 +121,16 @@ def overall_trend(
     return _judge(measure, sum(first) / len(first), sum(second) / len(second), pace_band)
 
 
+PLOT_FORMATS = ("png", "svg", "pdf")
+"""What ``--plot`` writes, by the file name's ending (no ending: PNG). "out.jpg" held PNG data."""
+
+
 def plot_history(rows: list[HistoryRow], out: Path, *, pace_band: Band) -> Path:
-    """Write a PNG with one panel per measure (``pace_band`` shaded, wpm); returns ``out``."""
+    """Write a PNG (or SVG, PDF: PLOT_FORMATS) with one panel per measure (``pace_band``
+    shaded, wpm); returns ``out``."""
+    fmt = out.suffix.lower().lstrip(".") or "png"
+    if fmt not in PLOT_FORMATS:
+        raise UserError(f"cannot write the plot as .{fmt}: name it .png, .svg or .pdf")
     import matplotlib  # lazy: heavy (~1 s), only the plot needs it
 
     matplotlib.use("Agg")
@@ -151,7 +159,7 @@ def plot_history(rows: list[HistoryRow], out: Path, *, pace_band: Band) -> Path:
         fig.autofmt_xdate()
         fig.tight_layout()
         out.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out, format="png", dpi=100)
+        fig.savefig(out, format=fmt, dpi=100)
     except OSError as exc:
         raise UserError(f"cannot write the plot {out}: {exc.strerror or exc}") from exc
     finally:

@@ -135,14 +135,16 @@ def cmd_history(args: argparse.Namespace) -> int:
         category=args.category,
         include_demo=args.include_demo,
     )
+    demo = [] if rows or args.include_demo else history_rows(
+        _store(), pace_band=band, since=since, category=args.category, include_demo=True
+    )  # fmt: skip
+    if plot and not rows:  # said "no sessions with answers to plot yet" beside demo ones
+        raise UserError(f"nothing to plot: {_no_history(args, len(demo))}")
     if plot:
         plot_history(rows, plot, pace_band=band)
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=1))
     elif not rows:
-        demo = [] if args.include_demo else history_rows(
-            _store(), pace_band=band, since=since, category=args.category, include_demo=True
-        )  # fmt: skip
         print(_no_history(args, len(demo)))
     else:
         history_table(_console(), rows, band)
