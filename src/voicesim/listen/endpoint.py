@@ -98,9 +98,15 @@ def ends_unfinished(text: str) -> bool:
     words = words_of(stripped)
     if not words:
         return False
+    closed = stripped.endswith((".", "?", "!")) and not stripped.endswith(("...", "…"))
+    if closed and len(words[-1]) == 1:
+        # One letter that ends a sentence is a word the quick decode read as a letter, not a
+        # hum or an article left open: "…and then trusts her team to deliver them." came out
+        # "…to deliver M." and waited the 6 s of an unfinished answer in 4 of 9 turns of a
+        # review; "I worked at A." was open on its "A".
+        return False
     if words[-1] in OPEN_WORDS or is_filled_pause(words[-1]):
         return True
-    closed = stripped.endswith((".", "?", "!")) and not stripped.endswith(("...", "…"))
     return words[-1] in OPEN_UNLESS_PUNCTUATED and not closed
 
 
