@@ -252,6 +252,33 @@ def test_ctrl_c_keeps_completed_answers_and_the_partial_audio(
     assert len(audio) == sr  # the second of audio recorded before Ctrl+C
 
 
+def test_ctrl_c_while_paused_keeps_no_command_as_an_answer(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    """The recorded "pause" was kept as the question's partial answer, and rescore scored
+    it (practice review): a voice command is no part of an answer."""
+    scripted += [lambda: command_turn("pause"), KeyboardInterrupt()]
+    result, _ = run(tmp_path, transcriber, [question("a"), question("b")])
+    assert result.status == "interrupted"
+    record = stored(tmp_path)
+    assert record.status == "interrupted" and record.answers == []
+
+
+def test_a_fourth_repeat_moves_on_and_says_why(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    """After three repeats a fourth was answered "No answer heard; asking once more", and
+    a fifth skipped the question as "no_speech" (practice review)."""
+    scripted += [lambda: command_turn("repeat")] * 4 + [answer_turn]
+    reporter = NoticeReporter()
+    _, speaker = run(tmp_path, transcriber, [question("a"), question("b")], reporter=reporter)
+    assert [t for t, _ in speaker.said].count("What about a?") == 4  # asked, then 3 repeats
+    assert "Asked 4 times: moving on to the next question." in reporter.notices
+    assert not any("No answer heard" in n for n in reporter.notices)
+    first, second = stored(tmp_path).answers
+    assert first.skipped and first.ended_by == "command" and second.analysis is not None
+
+
 def test_lost_device_keeps_the_answer_so_far(
     scripted: Script, tmp_path: Path, transcriber: Transcriber
 ) -> None:

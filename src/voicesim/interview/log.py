@@ -63,6 +63,12 @@ class SessionLog:
         self._open = (index, ask, sink.name, q_audio)
         return sink
 
+    def forget_open(self) -> None:
+        """The open recording held only a voice command ("pause", "repeat"): nothing of it is
+        an answer, so an interruption now keeps nothing of it. Ctrl+C during a pause stored
+        the recorded "pause" as the question's partial answer, which rescore then scored."""
+        self._open = None
+
     def keep(
         self,
         index: int,

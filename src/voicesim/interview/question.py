@@ -28,6 +28,7 @@ from voicesim.interview.modes import Ask, Interviewer, Mode
 from voicesim.listen.listener import Turn
 from voicesim.listen.turn import listen
 from voicesim.scoring.score import top_improvements
+from voicesim.text import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -93,13 +94,20 @@ class QuestionLoop:
                 self.reporter.notice("Skipped.")
                 return self._record_skip(index, ask, q_audio, a_audio, turn, "skipped")
             if command == "pause":
+                self._log().forget_open()
                 self._pause()
                 lead = ""
                 continue
             if command in ("repeat", "continue") and repeats < self.settings.max_repeats:
+                self._log().forget_open()
                 repeats += 1
                 lead = ""
                 continue
+            if command in ("repeat", "continue"):
+                # Said "No answer heard; asking once more", then skipped it as no speech.
+                asked = counted(repeats + 1, "time")
+                self.reporter.notice(f"Asked {asked}: moving on to the next question.")
+                return self._record_skip(index, ask, q_audio, a_audio, turn, "skipped")
             if turn.ended_by == "no_speech" or command is not None:
                 # Exact silence is said, spoken too: a hands-free user would otherwise
                 # answer a muted microphone question after question.
