@@ -219,3 +219,34 @@ def test_scorecard_words_time_and_pace_add_up_as_shown() -> None:
     line = next(x for x in console.export_text().splitlines() if "s of speaking" in x)
     assert "40 words in 14.2 s of speaking" in line and "169 wpm" in line
     assert round(40 / 14.2 * 60) == 169
+
+
+def test_the_debrief_says_statuses_in_words() -> None:
+    """ "1. Tell me about your last project. (no_speech)" showed the stored status."""
+    outcomes = [
+        AnswerOutcome(0, "q1", "Tell me about your last project.", "no_speech"),
+        AnswerOutcome(1, "q2", "Why us?", "cut_off"),
+    ]
+    console = Console(width=120, record=True, color_system=None)
+    print_summary(console, summarize(outcomes), "s1", "completed")
+    text = console.export_text()
+    assert "no_speech" not in text and "cut_off" not in text
+    assert "(no answer heard)" in text and "(cut off)" in text
+
+
+def test_a_panel_question_shows_its_speaker_once() -> None:
+    """Spoken "Maria here. Tell me…" (the voice needs the name) printed "Maria: Maria here."."""
+    from voicesim.cli.practice_view import RichReporter
+    from voicesim.interview.modes import get_mode
+    from voicesim.listen.listener import ListenSettings
+    from voicesim.packs import load_packs
+    from voicesim.scoring.rubric import load_rubric
+
+    question = load_packs(known_checks=load_rubric().check_names()).questions()[0]
+    mode = get_mode("panel", count=1)
+    ask = mode.ask(question, 0, ListenSettings())
+    assert ask.text.startswith(f"{ask.interviewer.name} here. ")
+    console = Console(width=200, record=True, color_system=None)
+    RichReporter(console).asking(1, 1, ask)
+    shown = console.export_text().splitlines()[-1]
+    assert shown == f"{ask.interviewer.name}: {question.text}", shown

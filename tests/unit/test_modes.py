@@ -94,6 +94,14 @@ def test_rapid_keeps_projective_questions_with_short_limits() -> None:
     assert not mode.spoken_feedback
 
 
+def test_rapid_with_no_projective_question_does_not_call_its_questions_projective() -> None:
+    """`--mode rapid --pack managerial` announced "1 projective question" and asked a
+    behavioural one (a pack with none keeps its own questions)."""
+    mode = get_mode("rapid")
+    assert [x.id for x in mode.select([q("a")])] == ["a"]
+    assert mode.instructions(1).startswith("Quick-fire round of 1 question: ")
+
+
 def test_unknown_mode_is_a_user_error() -> None:
     assert set(MODES) == {"standard", "panel", "stress", "rapid"}
     with pytest.raises(UserError, match="unknown mode"):

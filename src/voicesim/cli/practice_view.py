@@ -31,6 +31,17 @@ _ENDED = {
 
 _ANALYSED = ("silence", "phrase", "max", "interrupted")
 
+_STATUS = {
+    "no_speech": "no answer heard",
+    "cut_off": "cut off",
+    "device_lost": "audio device lost",
+}
+"""An answer's status as the debrief says it: "(no_speech)" was shown as stored."""
+
+
+def _status(status: str) -> str:
+    return _STATUS.get(status, status)
+
 
 def _fmt(value: float | None, spec: str = ".0f", unit: str = "") -> str:
     return "—" if value is None else f"{value:{spec}}{unit}"
@@ -49,9 +60,12 @@ class RichReporter(Reporter):
         who = f"{ask.interviewer.name}: " if ask.interviewer.name != "the interviewer" else ""
         tag = "follow-up" if ask.follow_up else f"Q{number}/{total}"
         category = getattr(ask.question, "category", "")
+        text = ask.text
+        if who and text.startswith(f"{ask.interviewer.name} here. "):  # said, not shown twice
+            text = text[len(ask.interviewer.name) + len(" here. ") :]
         # Packs are the user's text: a bracket in a question is not Rich markup.
         self.console.print(
-            f"\n[bold cyan]{tag}[/] [dim]{escape(category)}[/]\n{escape(who + ask.text)}"
+            f"\n[bold cyan]{tag}[/] [dim]{escape(category)}[/]\n{escape(who + text)}"
         )
 
     def listening(self, ask: Ask) -> None:
@@ -122,7 +136,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
         table.add_row(
             str(a.index + 1),
             escape(a.question_text if len(a.question_text) <= 48 else a.question_text[:47] + "…"),
-            a.status,
+            _status(a.status),
             _fmt(a.overall),
             _fmt(a.wpm),
             _fmt(a.fillers_per_100_words, ".1f"),
@@ -141,7 +155,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
             why = (
                 f"score {a.overall:.0f}, weakest: {a.weakest}"
                 if a.overall is not None
-                else a.status
+                else _status(a.status)
             )
             rows.append((f"  {a.index + 1}.", f"{escape(a.question_text)} [dim]({escape(why)})[/]"))
         console.print(hanging(rows))  # a long question wraps under itself, not to column 0

@@ -80,9 +80,11 @@
     }
     // Weakest first, each under its answer's number (a numbered list read "1. 2. What…").
     const ul = el("ul", { class: "rehearse" });
+    const said = { no_speech: "no answer heard", cut_off: "cut off", device_lost: "audio device lost" };
     for (const r of list) {
       const why = r.score === null || r.score === undefined
-        ? r.status : "score " + fmt(r.score) + (r.weakest ? ", weakest: " + r.weakest : "");
+        ? (said[r.status] || r.status)
+        : "score " + fmt(r.score) + (r.weakest ? ", weakest: " + r.weakest : "");
       const li = el("li", {}, "Answer " + r.number + ": " + r.question + " (" + why + ")");
       if (r.id) li.append(el("code", {}, " voicesim practice --question " + r.id));
       ul.append(li);

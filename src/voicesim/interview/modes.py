@@ -245,7 +245,7 @@ class RapidMode(Mode):
 
     def instructions(self, count: int) -> str:
         return (
-            f"Quick-fire round of {counted(count, 'projective question')}: answer each fast, in a "
+            f"Quick-fire round of {counted(count, 'question')}: answer each fast, in a "
             "sentence or two; each has a short time limit."
         )
 
