@@ -6,12 +6,45 @@ regression with non-negative weights (a criterion may only count for, never agai
 own direction), the penalty chosen by cross-validation, and the whole procedure itself
 cross-validated so the reported Spearman ρ is for rows the fit never saw. Pure apart
 from reading the CSV; scores 0–100.
+
+What the CSV may look like, and why (each case a spreadsheet produced):
+
+- Column names are read without case: Excel's ``ID,Question,Text,Rating`` was "missing
+  column(s) id, question, rating, text", though nothing else can be meant.
+- The fields may be separated by ``;`` or a tab instead of ``,``, whichever makes the
+  header hold the columns; in a ``;`` file a rating may have a decimal comma (``4,5``).
+  Excel writes ``;`` and decimal commas in every locale whose decimal mark is a comma, even
+  for "CSV", so refusing such a file would leave those users no way to produce one.
+- A row with more non-empty fields than the header is refused (an unquoted comma in a text
+  had silently cut it short and dropped the rest); rows whose fields are all empty, as
+  spreadsheets leave at the end, are skipped. Line numbers are those of the file, where
+  the row starts, even after a text spanning several lines.
+- Ids must be unique: a repeated id is nearly always a pasted row twice, and the same
+  answer in a training and a test fold would make the cross-validated ρ look better than
+  it is. Several raters' ratings of one answer belong averaged in one row.
+- Ratings that are all the same rank nothing: refused as such (it was "no criterion ranks
+  these answers the way the ratings do", which hid the cause).
+- An error about a stored answer (``answer`` column) names the file and line, as for the
+  other columns (it was "session … has no answer 0 (it has 2)" with no line).
+
+A fit is refused (UserError, so nothing is written) when it would be worse than keeping
+the current rubric in a way the user cannot see from the numbers alone:
+
+- The current rubric ranks the ratings at ρ ≤ REVERSED_RHO: the ratings almost surely run
+  the other way (1 = best, or ranks). A scale of ranks fitted as given turned off 13 of 14
+  criteria (ρ −0.90 current, −0.08 fitted) and was written without a word. The fix is one
+  column of the CSV (rate with the negative), which the message says.
+- The cross-validated ρ of the fit is ≤ 0: on answers it never saw it ranks no better than
+  chance (12 random ratings gave ρ −0.43 and a rubric was written). Refusing loses
+  nothing: such weights are worth less than the current ones, which stay in use, and a
+  warning beside a written file could be missed while the file is used for months.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +60,15 @@ from voicesim.scoring.rubric import Rubric
 PENALTIES = (0.01, 0.1, 1.0, 10.0, 100.0)
 """Ridge penalties tried, relative to the number of rows (criteria scores are 0–1)."""
 FOLDS = 5
+NEEDED = frozenset({"id", "question", "rating"})
 TEXT_COLUMNS = ("text", "answer")
+DELIMITERS = (",", ";", "\t")
+"""Field separators tried in this order; the first that makes the header whole is used."""
+SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "a tab"}
+DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+"""A rating as a ``;`` file from a decimal-comma locale writes it: ``4,5``."""
+REVERSED_RHO = -0.5
+"""The current rubric ranking the ratings at or below this: they run the other way."""
 
 
 @dataclass(frozen=True)
@@ -57,26 +98,80 @@ def read_ratings(
     score: Callable[[str, Question | None], Score],
     stored: Callable[[str], tuple[Score, Question | None]] | None = None,
 ) -> list[Rating]:
-    """Every CSV row scored; the first bad column or row raises UserError (line numbers from 1).
+    """Every CSV row scored; the first bad column or row raises UserError naming the line.
 
     ``score`` scores a text against a question; ``stored`` re-scores a stored answer id.
+    What the CSV may look like: the module docstring.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip() for c in reader.fieldnames or []]
-    need = {"id", "question", "rating"}
-    if not need <= set(columns) or not set(TEXT_COLUMNS) & set(columns):
-        missing = sorted(need - set(columns)) + (
-            [] if set(TEXT_COLUMNS) & set(columns) else ["text"]
-        )
-        need_all = "id, question, text or answer, rating"
-        raise UserError(f"{where}: missing column(s) {', '.join(missing)} (need {need_all})")
+    delimiter, header = _header(text)
+    column = _columns(header, where)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader, None)
     out: list[Rating] = []
-    for n, raw in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        out.append(_rating(row, f"{where}: line {n}", find, score, stored))
+    first_line: dict[str, int] = {}
+    end = reader.line_num
+    for fields in reader:
+        line, end = end + 1, reader.line_num
+        if not any(f.strip() for f in fields):
+            continue  # a blank line, or the empty rows a spreadsheet leaves at the end
+        at = f"{where}: line {line}"
+        if any(f.strip() for f in fields[len(header) :]):
+            raise UserError(
+                f"{at}: {len(fields)} fields but the header has {len(header)} (a text "
+                f"holding {SEPARATOR_NAMES[delimiter]} must be in double quotes)"
+            )
+        row = {name: (fields[j].strip() if j < len(fields) else "") for name, j in column.items()}
+        if delimiter == ";" and DECIMAL_COMMA.fullmatch(row["rating"]):
+            row["rating"] = row["rating"].replace(",", ".")
+        rating = _rating(row, at, find, score, stored)
+        if rating.id in first_line:
+            raise UserError(
+                f"{at}: id '{rating.id}' is already on line {first_line[rating.id]} (ids must "
+                "be unique; average several ratings of one answer into one row)"
+            )
+        first_line[rating.id] = line
+        out.append(rating)
     if len(out) < 2 * FOLDS:
         raise UserError(f"{where}: {len(out)} rated answers; need at least {2 * FOLDS} to fit")
+    if len({r.rating for r in out}) == 1:
+        raise UserError(
+            f"{where}: every rating is {out[0].rating:g}; the fit needs ratings that differ"
+        )
     return out
+
+
+def _header(text: str) -> tuple[str, list[str]]:
+    """The delimiter and the column names (stripped, lower-case) of the first row.
+
+    ``,`` unless ``;`` or a tab makes the header hold more of the needed columns, so a
+    ``;`` file missing a column is told that column, not all four."""
+    parsed = [
+        (d, [c.strip().lower() for c in next(csv.reader(io.StringIO(text), delimiter=d), [])])
+        for d in DELIMITERS
+    ]
+    return min(parsed, key=lambda dn: len(_missing(dn[1])))  # the first of equals
+
+
+def _missing(names: Sequence[str]) -> list[str]:
+    return sorted(NEEDED - set(names)) + ([] if set(TEXT_COLUMNS) & set(names) else ["text"])
+
+
+def _columns(header: Sequence[str], where: str) -> dict[str, int]:
+    """Column name → index for the columns read; UserError if one is missing or repeated."""
+    missing = _missing(header)
+    if missing:
+        need_all = "id, question, text or answer, rating"
+        raise UserError(f"{where}: missing column(s) {', '.join(missing)} (need {need_all})")
+    column: dict[str, int] = {}
+    for j, name in enumerate(header):
+        if name in NEEDED or name in TEXT_COLUMNS:
+            if name in column:
+                raise UserError(
+                    f"{where}: column '{name}' appears twice (columns {column[name] + 1} and "
+                    f"{j + 1})"
+                )
+            column[name] = j
+    return column
 
 
 def _rating(
@@ -86,6 +181,8 @@ def _rating(
     score: Callable[[str, Question | None], Score],
     stored: Callable[[str], tuple[Score, Question | None]] | None,
 ) -> Rating:
+    if not row["rating"]:
+        raise UserError(f"{where}: no rating")
     try:
         value = float(row["rating"])
     except ValueError:
@@ -104,7 +201,10 @@ def _rating(
     if row.get("answer"):
         if stored is None:
             raise UserError(f"{where}: stored answers cannot be read here")
-        result, _ = stored(row["answer"])
+        try:
+            result, _ = stored(row["answer"])
+        except UserError as exc:  # "session … has no answer 0": which row said so?
+            raise UserError(f"{where}: {exc}") from None
         return Rating(row["id"], result, value)
     raise UserError(f"{where}: neither text nor a stored answer id")
 
@@ -193,14 +293,33 @@ def fit_rubric(ratings: Sequence[Rating], rubric: Rubric) -> Fit:
     if not w.any():
         raise UserError("no criterion ranks these answers the way the ratings do: nothing to fit")
     w = w / w.max() * 2.0  # the largest weight 2, like the built-in rubric's scale
-    default = np.array([r.score.overall for r in ratings])
-    return Fit(
+    fit = Fit(
         weights={cid: round(float(v), 3) for cid, v in zip(ids, w, strict=True)},
         cv_rho=_rho(pred, y),
-        default_rho=_rho(default, y),
+        default_rho=_rho(np.array([r.score.overall for r in ratings]), y),
         rows=len(ratings),
         penalty=penalty,
     )
+    check_useful(fit)
+    return fit
+
+
+def check_useful(fit: Fit) -> None:
+    """UserError unless ``fit`` can be used instead of the current rubric (module docstring).
+
+    Reversed ratings are named first: they are the likely cause of a useless fit, and the
+    one the user can mend."""
+    rhos = f"fitted ρ {fit.cv_rho:+.2f}, current rubric {fit.default_rho:+.2f}"
+    if fit.default_rho <= REVERSED_RHO:
+        raise UserError(
+            f"the ratings look reversed ({rhos}): higher ratings must mean better answers; "
+            "for a scale where 1 is best, rate with the negative (-rating)"
+        )
+    if fit.cv_rho <= 0:
+        raise UserError(
+            f"on answers the fit did not see, its weights rank no better than chance ({rhos}); "
+            "check that higher ratings mean better answers, or rate more answers"
+        )
 
 
 def rubric_toml(fit: Fit, rubric: Rubric, source: str) -> str:
