@@ -250,3 +250,21 @@ def test_a_panel_question_shows_its_speaker_once() -> None:
     RichReporter(console).asking(1, 1, ask)
     shown = console.export_text().splitlines()[-1]
     assert shown == f"{ask.interviewer.name}: {question.text}", shown
+
+
+def test_a_stress_question_shows_where_it_is_cut_off() -> None:
+    """The listening line said "up to 180 s" above an answer the interviewer cut at 12 s."""
+    from voicesim.cli.practice_view import RichReporter
+    from voicesim.interview.modes import get_mode
+    from voicesim.listen.listener import ListenSettings
+    from voicesim.packs import load_packs
+    from voicesim.scoring.rubric import load_rubric
+
+    packs = load_packs(known_checks=load_rubric().check_names())
+    question = next(q for q in packs.questions() if q.target_s and q.target_s[1] < 100)
+    ask = get_mode("stress", count=1).ask(question, 0, ListenSettings())
+    assert ask.interrupt_after_s is not None
+    console = Console(width=200, record=True, color_system=None)
+    RichReporter(console).listening(ask)
+    assert f"(up to {ask.interrupt_after_s:.0f} s;" in console.export_text()
+    assert ask.interrupt_after_s < ask.listen.endpoint.max_answer

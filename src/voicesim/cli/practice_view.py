@@ -69,8 +69,13 @@ class RichReporter(Reporter):
         )
 
     def listening(self, ask: Ask) -> None:
+        limit = ask.listen.endpoint.max_answer
+        if ask.interrupt_after_s is not None and ask.interrupt_after_s < limit:
+            # A stress question is cut off here, not at the answer limit ("up to 180 s"
+            # above an answer the interviewer cut at 12 s).
+            limit = ask.interrupt_after_s
         self.console.print(
-            f"[green]● listening[/] [dim](up to {ask.listen.endpoint.max_answer:.0f} s; "
+            f"[green]● listening[/] [dim](up to {limit:.0f} s; "
             'say "repeat", "skip", "pause" or "stop")[/]'
         )
 
