@@ -33,6 +33,7 @@ from voicesim import paths
 from voicesim.audio import SPEECH_RATE_WPM
 from voicesim.errors import UserError
 from voicesim.listen.endpoint import EndpointSettings
+from voicesim.pack_fields import read_toml_text
 
 MODEL_ENV = "VOICESIM_MODEL"
 THREADS_ENV = "VOICESIM_THREADS"
@@ -147,9 +148,9 @@ def load_config(path: Path | None = None) -> Config:
     path = path or paths.config_file()
     cfg = Config()
     if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        try:  # read as packs and rubrics are: a byte-order mark is fine
+            data = tomllib.loads(read_toml_text(path))
+        except tomllib.TOMLDecodeError as exc:
             raise UserError(f"{path}: not valid TOML: {exc}") from None
         _apply(cfg, data, path)
     for env, name in ENV.items():

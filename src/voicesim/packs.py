@@ -19,7 +19,9 @@ A pack file::
     expects = ["numbers", "team_language", "car_structure"]   # optional, named checks
     donts = ["hackneyed_self_praise"]               # optional, named checks
 
-Check names come from the rubric (``voicesim/data/rubric.toml``, ``[checks]``).
+Check names come from the rubric in use (``voicesim/data/rubric.toml``, ``[checks]``, with
+the checks a user rubric adds): the caller passes them, as ``pack_fields.CheckNames`` when it knows
+which are don'ts.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ from typing import Any
 
 from voicesim import paths
 from voicesim.errors import PackError, UserError
+from voicesim.pack_fields import (
+    MAX_FOLLOW_UPS,
+    check_length,
+    check_names,
+    read_toml_text,
+    strings_of,
+    target_range_of,
+)
 
 DEFAULT_PACK = "managerial"
 KINDS = ("behavioural", "factual", "situational", "projective", "stress", "opening", "closing")
@@ -105,6 +115,19 @@ class PackSet:
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions() if q.id == qid), None)
 
+    def clash(self, pack: Pack) -> tuple[str, str] | None:
+        """The first question id of ``pack`` that another pack here already uses, with that
+        pack's id; None when there is none. A pack here with ``pack``'s id does not count:
+        ``pack`` would replace it."""
+        for other in self.packs.values():
+            if other.id == pack.id:
+                continue
+            ids = {q.id for q in other.questions}
+            clash = next((q.id for q in pack.questions if q.id in ids), None)
+            if clash:
+                return clash, other.id
+        return None
+
     def require_question(self, qid: str) -> Question:
         """The question ``qid``; UserError naming the closest ids when no pack has it."""
         found = self.question(qid)
@@ -134,11 +157,9 @@ def load_pack(path: Path | str, known_checks: AbstractSet[str]) -> Pack:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_toml_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: cannot read: {exc.__class__.__name__}: {exc}") from None
     checks = known_checks
     unknown = sorted(set(data) - {"pack", "questions"})
     if unknown:
@@ -154,6 +175,8 @@ def load_pack(path: Path | str, known_checks: AbstractSet[str]) -> Pack:
     for key in ("id", "title"):
         if not str(head.get(key, "")).strip():
             raise PackError(f"{path}: [pack]: missing '{key}'")
+    for key, value in head.items():
+        check_length(value, key, f"{path}: [pack]: '{key}'")
     pack_id = str(head["id"])
     if not _ID.match(pack_id):
         raise PackError(f"{path}: [pack]: id '{pack_id}' may hold only a-z, 0-9, '-', '_', '.'")
@@ -203,14 +226,19 @@ def _question(item: Any, n: int, path: Path, pack_id: str, checks: AbstractSet[s
         raise PackError(
             f"{where}: field 'kind' must be one of {', '.join(KINDS)}, got '{item['kind']}'"
         )
-    target = _target(item["target_s"], where)
-    lists = {key: _strings(item.get(key, []), where, key) for key in _OPTIONAL}
+    for key in ("id", "text", "category", "tip"):
+        check_length(item[key], key, f"{where}: field '{key}'")
+    target = target_range_of(item["target_s"], where)
+    lists = {key: strings_of(item.get(key, []), where, key) for key in _OPTIONAL}
+    for key in ("follow_ups", "stress_follow_ups"):
+        if len(lists[key]) > MAX_FOLLOW_UPS:
+            raise PackError(
+                f"{where}: field '{key}' lists {len(lists[key])}; at most {MAX_FOLLOW_UPS}"
+            )
+        for text in lists[key]:
+            check_length(text, key, f"{where}: field '{key}': an item")
     for key in ("expects", "donts"):
-        for name in lists[key]:
-            if name not in checks:
-                close = difflib.get_close_matches(name, sorted(checks), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise PackError(f"{where}: field '{key}': unknown check '{name}'{hint}")
+        check_names(lists[key], key, where, checks)
     return Question(
         id=item["id"],
         text=item["text"].strip(),
@@ -224,23 +252,6 @@ def _question(item: Any, n: int, path: Path, pack_id: str, checks: AbstractSet[s
         expects=lists["expects"],
         donts=lists["donts"],
     )
-
-
-def _target(value: Any, where: str) -> tuple[float, float]:
-    ok = isinstance(value, list) and len(value) == 2
-    ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    if not ok:
-        raise PackError(f"{where}: field 'target_s' must be [min, max] seconds, e.g. [60, 120]")
-    low, high = float(value[0]), float(value[1])
-    if not 0 < low <= high:
-        raise PackError(f"{where}: field 'target_s' needs 0 < min ≤ max, got [{low:g}, {high:g}]")
-    return low, high
-
-
-def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise PackError(f"{where}: field '{key}' must be a list of non-empty strings")
-    return tuple(v.strip() for v in value)
 
 
 def pack_files(directory: Path) -> list[Path]:
@@ -262,7 +273,7 @@ def load_packs(extra_dirs: Iterable[Path | str] = (), *, known_checks: AbstractS
     for directory in dirs:
         if not directory.is_dir():
             if directory != dirs[0]:
-                result.errors.append(f"{directory}: packs directory not found")
+                result.errors.append(f"{directory}: {_not_a_dir(directory)}")
             continue
         for file in pack_files(directory):
             try:
@@ -273,6 +284,27 @@ def load_packs(extra_dirs: Iterable[Path | str] = (), *, known_checks: AbstractS
             result.packs[pack.id] = pack
     _drop_clashing_ids(result)
     return result
+
+
+def _not_a_dir(path: Path) -> str:
+    """Why ``path`` is no packs directory: a file was reported "packs directory not found"."""
+    if path.exists():
+        return f"is a file, not a packs directory (to check it: voicesim packs validate {path})"
+    return "packs directory not found"
+
+
+def require_packs_dir(path: Path | str) -> Path:
+    """``path`` given with --packs-dir as a directory; UserError in one line when it is none.
+
+    A flag is asked for on this run, so a missing directory or a file is an error up front
+    (exit 2), where packs that fail to load are warnings: ``packs list --packs-dir FILE``
+    warned "packs directory not found" and exited 0, ``--packs-dir /nonexistent`` printed
+    the whole list and exited 2, ``practice`` went on with the built-in packs.
+    """
+    directory = Path(path).expanduser()
+    if not directory.is_dir():
+        raise UserError(f"--packs-dir {path}: {_not_a_dir(directory)}")
+    return directory
 
 
 def _drop_clashing_ids(result: PackSet) -> None:

@@ -141,3 +141,20 @@ def test_cli_exits_2_with_one_line_for_a_bad_config_value(tmp_path: Path) -> Non
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "practice.end_silence = -1: must be between 0.3 and 10" in lines[0]
+
+
+def test_a_config_starting_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows Notepad's "UTF-8": "config.toml: not valid TOML: Invalid statement (at line 1,
+    # column 1)" for a file that looked perfect.
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[practice]\nrate = 150\n")
+    assert load_config(path).practice.rate == 150
+
+
+def test_a_binary_config_is_one_sentence(tmp_path: Path) -> None:
+    # It was "not valid TOML: 'utf-8' codec can't decode byte 0xff in position 0: ...".
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xff\xfe[practice]\n")
+    with pytest.raises(UserError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}: not a text file (not UTF-8): is it a TOML file?"

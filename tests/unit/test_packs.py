@@ -129,6 +129,45 @@ def test_load_pack_reads_every_field(tmp_path: Path) -> None:
             lambda t: t.replace('text = "What did you ship last?"', "text = 5"),
             "field 'text' must be a non-empty string",
         ),
+        # A 2 MB question validated, then crashed espeak-ng in `demo --no-audio`.
+        (
+            lambda t: t.replace("What did you ship last?", "word " * 200 + "?"),
+            "question 'my-q1': field 'text' is 1001 characters long; at most 1000",
+        ),
+        (
+            lambda t: t.replace("expects =", f'follow_ups = ["{"x" * 1001}"]\nexpects ='),
+            "question 'my-q1': field 'follow_ups': an item is 1001 characters long; at most 1000",
+        ),
+        (
+            lambda t: t.replace("expects =", f"follow_ups = {['Why?'] * 21}\nexpects ="),
+            "question 'my-q1': field 'follow_ups' lists 21; at most 20",
+        ),
+        (
+            lambda t: t.replace('"My pack"', f'"{"t" * 201}"'),
+            "[pack]: 'title' is 201 characters long; at most 200",
+        ),
+        # The length tip then read "10–inf s", or a 300-digit number for 1e308.
+        (
+            lambda t: t.replace("[30, 60]", "[10, inf]"),
+            "field 'target_s' needs 0 < min ≤ max ≤ 3600 seconds, got [10, inf]",
+        ),
+        (
+            lambda t: t.replace("[30, 60]", "[10, 1e308]"),
+            "field 'target_s' needs 0 < min ≤ max ≤ 3600 seconds, got [10, 1e+308]",
+        ),
+        (
+            lambda t: t.replace('["numbers"]', '["numbers", "numbers"]'),
+            "question 'my-q1': field 'expects': 'numbers' is listed twice",
+        ),
+        # A don't under expects was accepted and scored the fault as met (expectations 100).
+        (
+            lambda t: t.replace('["numbers"]', '["blames_others"]'),
+            "field 'expects': 'blames_others' is a don't check (list it under 'donts')",
+        ),
+        (
+            lambda t: t.replace('["blames_others"]', '["lesson"]'),
+            "field 'donts': 'lesson' is an expectation (list it under 'expects')",
+        ),
     ],
 )
 def test_bad_pack_gives_an_exact_error(tmp_path: Path, edit: object, message: str) -> None:
@@ -283,3 +322,72 @@ def test_list_and_show_print_bracketed_text_as_written(
     assert main(["packs", "show", "mine", "--packs-dir", str(user)]) == 0
     out = capsys.readouterr().out
     assert "My pack [draft]" in out and "What [exactly] did you ship?" in out
+
+
+def test_a_pack_starting_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    # Windows Notepad's "UTF-8": the file looked perfect and was "not valid TOML: Invalid
+    # statement (at line 1, column 1)".
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + textwrap.dedent(GOOD).encode("utf-8"))
+    assert [q.id for q in load_pack(path, CHECKS).questions] == ["my-q1"]
+
+
+def test_validate_reports_a_question_id_a_loaded_pack_already_uses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], voicesim_home: Path
+) -> None:
+    """`packs validate` said ok; loading then left the pack out as a duplicate."""
+    clash = write(tmp_path, "clash.toml", GOOD.replace("my-q1", "mgr-achievements-biggest"))
+    assert main(["packs", "validate", str(clash)]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.strip().splitlines() == [
+        f"voicesim: error: {clash}: question 'mgr-achievements-biggest': duplicate id "
+        "(also in pack 'managerial')"
+    ]
+    # A pack with the built-in pack's id replaces it, so its ids clash with nothing.
+    replacing = write(
+        tmp_path,
+        "managerial.toml",
+        GOOD.replace('id = "mine"', 'id = "managerial"').replace(
+            "my-q1", "mgr-achievements-biggest"
+        ),
+    )
+    assert main(["packs", "validate", str(replacing)]) == 0
+    # A configured user pack is loaded too: a new file may not reuse its ids.
+    user = tmp_path / "user-packs"
+    user.mkdir()
+    write(user, "mine.toml", GOOD)
+    (voicesim_home / "config.toml").write_text(f'[packs]\ndirs = ["{user}"]\n', encoding="utf-8")
+    other = write(tmp_path, "other.toml", GOOD.replace('id = "mine"', 'id = "other"'))
+    assert main(["packs", "validate", str(other), str(user / "mine.toml")]) == 2
+    out = capsys.readouterr()
+    assert f"{user / 'mine.toml'}: ok" in out.out
+    assert f"{other}: question 'my-q1': duplicate id (also in pack 'mine')" in out.err
+
+
+def test_validate_names_a_directory_or_a_binary_file_in_a_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], voicesim_home: Path
+) -> None:
+    """It printed "cannot read: IsADirectoryError: [Errno 21] ..." and "UnicodeDecodeError:
+    'utf-8' codec can't decode byte 0xff"."""
+    folder = tmp_path / "good"
+    folder.mkdir()
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe\x00[pack]")
+    missing = tmp_path / "absent.toml"
+    assert main(["packs", "validate", str(folder), str(binary), str(missing)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"voicesim: error: {folder}: is a directory, not a TOML file (its files: {folder}/*.toml)",
+        f"voicesim: error: {binary}: not a text file (not UTF-8): is it a TOML file?",
+        f"voicesim: error: {missing}: file not found",
+    ]
+
+
+def test_a_configured_packs_dir_that_is_a_file_is_named_as_one(tmp_path: Path) -> None:
+    # It was "packs directory not found" for a file that is there.
+    file = write(tmp_path, "mine.toml", GOOD)
+    packset = load_packs([file], known_checks=CHECKS)
+    assert packset.errors == [
+        f"{file}: is a file, not a packs directory (to check it: voicesim packs validate {file})"
+    ]
+    assert "managerial" in packset.packs and "mine" not in packset.packs

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.answer_builder import build
+from voicesim.cli.main import main
 from voicesim.errors import PackError
 from voicesim.packs import load_pack
 from voicesim.scoring.rubric import builtin_rubric_path, load_rubric
@@ -117,17 +118,68 @@ def test_new_check_in_user_rubric_is_usable_by_a_pack(tmp_path: Path) -> None:
         ("[colour]\nx = 1\n", "unknown key 'colour'"),
         ("[clarity.pace\n", "not valid TOML"),
         ("[clarity.pace]\ncurve = [[100, 50], [50, 100]]\n", "the x values must increase"),
-        ("[clarity.pace]\nweight = -1\n", "weight must be a number ≥ 0"),
+        ("[clarity.pace]\nweight = -1\n", "'clarity.pace.weight' must be a number ≥ 0"),
         ("[clarity.pace]\nband = [120]\n", "'clarity.pace.band' must be a list of 2 numbers"),
         ("[conciseness.hedges]\nphrases = [1, 2]\n", "must be a list of non-empty strings"),
         (
             '[checks.x]\nkind = "maybe"\nlabel = "x"\ntip = "t"\nphrases = ["a"]\n',
-            "kind must be one of",
+            "'checks.x.kind' must be one of",
         ),
         ('[checks.x]\nkind = "dont"\nlabel = "x"\nphrases = ["a"]\n', "'checks.x': missing 'tip'"),
         (
             '[checks.x]\nkind = "dont"\nlabel = "x"\ntip = "t"\nwords = ["a"]\n',
             "unknown key 'words'",
+        ),
+        # `weight = inf` made the overall NaN ("overall": NaN in --json); `nan` dropped the
+        # criterion silently.
+        ("[clarity.fillers]\nweight = inf\n", "'clarity.fillers.weight' must be a finite number"),
+        ("[clarity.fillers]\nweight = nan\n", "'clarity.fillers.weight' must be a finite number"),
+        ("[clarity.fillers]\nweight = 1000\n", "weight' must be a number ≥ 0 and at most 100"),
+        # A negative penalty switched the don't off: donts 100 on "It was not my fault".
+        (
+            "[checks.blames_others]\npenalty = -50\n",
+            "'checks.blames_others.penalty' must be a number from 0 to 100, got -50",
+        ),
+        (
+            "[checks.blames_others]\npenalty = inf\n",
+            "'checks.blames_others.penalty' must be a number from 0 to 100, got inf",
+        ),
+        (
+            "[clarity.pace]\ncurve = [[0.5, 0], [0.9, 500]]\n",
+            "'clarity.pace.curve': each score must be 0–100",
+        ),
+        ("[clarity.pace]\ncurve = [[0.5, 0], [inf, 50]]\n", "must hold finite numbers"),
+        # generic_penalty = -12 rewarded clichés (specificity 56 instead of 0).
+        (
+            "[content.specificity]\ngeneric_penalty = -12\n",
+            "'content.specificity.generic_penalty' must be a number ≥ 0, got -12",
+        ),
+        (
+            "[content.structure]\nresult = 300\n",
+            "'content.structure.result' holds points of a 0–100 score: at most 100",
+        ),
+        # window = 0 was an internal error (ZeroDivisionError).
+        (
+            "[conciseness.circling]\nwindow = 0\n",
+            "'conciseness.circling.window' must be a whole number ≥ 1, got 0",
+        ),
+        (
+            "[clarity.fillers]\nmax_evidence = 2.5\n",
+            "'clarity.fillers.max_evidence' must be a whole number ≥ 0, got 2.5",
+        ),
+        ("[clarity.pace]\nband = [160, 130]\n", "'clarity.pace.band' must be numbers ≥ 0 from low"),
+        # `phrases = []` was reported as "missing 'phrases'".
+        (
+            "[checks.blames_others]\nphrases = []\n",
+            "'checks.blames_others.phrases' is empty: a phrase check needs at least one phrase",
+        ),
+        (
+            '[checks.blames_others]\ntip = "' + "t" * 1001 + '"\n',
+            "'checks.blames_others.tip' is 1001 characters long; at most 1000",
+        ),
+        (
+            '[clarity.pace]\ntip_ok = "' + "t" * 1001 + '"\n',
+            "'clarity.pace.tip_ok' is 1001 characters long; at most 1000",
         ),
     ],
 )
@@ -171,3 +223,41 @@ def test_the_pitch_tip_states_the_rubrics_monotone_threshold(tmp_path: Path) -> 
     )
     assert "(monotone; monotone under 2.5)" in pitch.evidence[0].text
     assert "(monotone under 2.5)" in pitch.tip, pitch.tip
+
+
+def test_a_rubric_with_every_weight_0_is_an_error(tmp_path: Path) -> None:
+    # Every answer scored "overall 0/100", as if it were worthless.
+    tables = [f"[{s.group}.{s.id}]\nweight = 0\n" for s in RUBRIC.criteria.values()]
+    path = write(tmp_path, "\n".join(tables))
+    with pytest.raises(PackError) as caught:
+        load_rubric(path)
+    assert str(caught.value) == f"{path}: every criterion has weight 0: nothing would be scored"
+    # One criterion left on is a rubric.
+    assert load_rubric(write(tmp_path, "\n".join(tables[1:]))).criteria
+
+
+def test_a_rubric_starting_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_bytes(b"\xef\xbb\xbf[clarity.fillers]\nweight = 3\n")
+    assert load_rubric(path).spec("fillers").weight == 3.0
+
+
+def test_a_directory_as_the_rubric_is_named_as_one(tmp_path: Path) -> None:
+    with pytest.raises(PackError) as caught:
+        load_rubric(tmp_path)
+    assert str(caught.value) == f"{tmp_path}: is a directory, not a rubric file"
+
+
+def test_a_non_finite_weight_is_one_line_and_exit_2_in_score_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], voicesim_home: Path
+) -> None:
+    # `score --json` printed "overall": NaN and "weight": Infinity: not JSON.
+    path = write(tmp_path, "[clarity.fillers]\nweight = inf\n")
+    answer = tmp_path / "answer.txt"
+    answer.write_text("We grew revenue by 20 percent in 2023.", encoding="utf-8")
+    assert main(["score", str(answer), "--rubric", str(path), "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.strip().splitlines() == [
+        f"voicesim: error: {path}: 'clarity.fillers.weight' must be a finite number, got inf"
+    ]

@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
 
     q = psub.add_parser("validate", help="check pack files; exit 2 with exact errors")
     q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="pack TOML files")
+    q.add_argument(
+        "--rubric",
+        type=Path,
+        metavar="FILE",
+        help="check names from this rubric (default: config.toml's, else the built-in one)",
+    )
     q.set_defaults(func="packs.cmd_validate")
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicesim.errors import UserError
-from voicesim.packs import load_packs, select_questions
+from voicesim.packs import PackSet, load_packs, require_packs_dir, select_questions
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.rehearse import RECENT_SESSIONS, least_recent_first, rehearse_ids
 
@@ -21,12 +24,43 @@ DEFAULT_COUNT = 5
 MODE_PACKS = {"stress": "stress", "rapid": "projective"}
 
 
-def load_question_packs(dirs: list[Any], checks: Any) -> Any:
-    """The built-in packs and those in ``dirs``; each pack that failed to load is named on
-    stderr (one warning line each) while the rest are used."""
-    packset = load_packs(dirs, known_checks=checks)
+def _warn_left_out(packset: PackSet) -> None:
     for error in packset.errors:
         print(f"voicesim: warning: {error}", file=sys.stderr)
+
+
+def rubric_checks(cfg: Config, rubric: Path | str | None = None) -> AbstractSet[str]:
+    """The check names a pack may use: those of ``rubric`` (a --rubric flag), else of the
+    rubric config.toml names, else of the built-in one.
+
+    Packs were checked against the built-in rubric everywhere but ``score``, so a check
+    the README lets a user rubric add (``[checks.mentions_kpi]``) was an "unknown check"
+    that left the user's pack out of practice, demo and ``packs list``.
+    """
+    return load_rubric(rubric or cfg.rubric_path).check_names()
+
+
+def configured_packs(
+    cfg: Config,
+    packs_dirs: Iterable[Path | str] = (),
+    *,
+    rubric: Path | str | None = None,
+    checks: AbstractSet[str] | None = None,
+    warn: bool = True,
+) -> PackSet:
+    """The packs a command uses: built-in, config.toml's ``[packs] dirs`` and ``packs_dirs``
+    (its --packs-dir flags), checked against :func:`rubric_checks` (or ``checks``, the
+    names of a rubric the caller already loaded).
+
+    A --packs-dir that is no directory is a UserError before anything loads; with ``warn``
+    each pack left out is a warning line on stderr (a configured directory that is missing
+    is one too: the user did not ask for it on this run).
+    """
+    flagged = [require_packs_dir(d) for d in packs_dirs]
+    names = checks if checks is not None else rubric_checks(cfg, rubric)
+    packset = load_packs([*cfg.packs_dirs, *flagged], known_checks=names)
+    if warn:
+        _warn_left_out(packset)
     return packset
 
 
@@ -34,8 +68,7 @@ def choose_questions(
     args: argparse.Namespace, cfg: Config, store: SessionStore | None = None
 ) -> list[Any]:
     """The session's questions: --question ids, --rehearse, or a pack's in practice order."""
-    checks = load_rubric().check_names()
-    packset = load_question_packs([*cfg.packs_dirs, *args.packs_dir], checks)
+    packset = configured_packs(cfg, args.packs_dir)
     if not packset.packs:
         raise UserError("no question packs could be loaded (see `voicesim packs list`)")
     if getattr(args, "question", None):

@@ -23,7 +23,7 @@ from voicesim.analysis.delivery import clipped
 from voicesim.analysis.pipeline import analyze_file
 from voicesim.analysis.timeline import timeline
 from voicesim.audio.files import probe
-from voicesim.cli.questions import load_question_packs
+from voicesim.cli.questions import configured_packs
 from voicesim.cli.view import hanging, print_warnings, term
 from voicesim.config import Config, check, load_config
 from voicesim.errors import AudioError, UserError
@@ -78,13 +78,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def _question_and_rubric(args: argparse.Namespace, cfg: Config) -> tuple[Any, Any]:
 
+    rubric = load_rubric(args.rubric or cfg.rubric_path)  # None: the built-in one
     question = None
     if args.question:
-        # Questions are checked against the built-in rubric's checks, as everywhere.
-        checks = load_rubric().check_names()
-        extra = [*cfg.packs_dirs, *args.packs_dir]
-        question = load_question_packs(extra, checks).require_question(args.question)
-    return question, load_rubric(args.rubric or cfg.rubric_path)  # None: the built-in one
+        # Packs are checked against the rubric in use: a user rubric's own checks count.
+        packs = configured_packs(cfg, args.packs_dir, checks=rubric.check_names())
+        question = packs.require_question(args.question)
+    return question, rubric
 
 
 def _transcriber(args: argparse.Namespace, cfg: Config) -> Any:

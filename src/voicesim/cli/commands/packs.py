@@ -14,18 +14,17 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from voicesim.cli.questions import configured_packs, rubric_checks
 from voicesim.cli.view import term
 from voicesim.config import load_config
 from voicesim.errors import PackError
-from voicesim.packs import categories, load_pack, load_packs
-from voicesim.scoring.rubric import load_rubric
+from voicesim.packs import categories, load_pack
 from voicesim.text import counted
 
 
 def _packset(args: argparse.Namespace) -> Any:
-
-    checks = load_rubric().check_names()
-    return load_packs([*load_config().packs_dirs, *args.packs_dir], known_checks=checks)
+    """The packs practice would use (the warnings are printed after the listing)."""
+    return configured_packs(load_config(), args.packs_dir, warn=False)
 
 
 def _warn(errors: list[str]) -> None:
@@ -114,8 +113,16 @@ def _print_pack(pack: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate each file; print every error (one line each) and exit 2 if any failed."""
-    checks = load_rubric().check_names()
+    """Validate each file; print every error (one line each) and exit 2 if any failed.
+
+    A file is checked as loading would check it: against the checks of the rubric in use
+    (--rubric, else config.toml's) and the question ids of the packs already loaded
+    (built-in and configured). A question id of a built-in pack validated "ok", and loading
+    then left the pack out as a duplicate.
+    """
+    cfg = load_config()
+    checks = rubric_checks(cfg, args.rubric)
+    loaded = configured_packs(cfg, checks=checks, warn=False)
     errors: list[str] = []
     owners: dict[str, Path] = {}
     for path in args.files:
@@ -127,6 +134,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         clash = next((q.id for q in pack.questions if q.id in owners), None)
         if clash:
             errors.append(f"{path}: question '{clash}': duplicate id (also in {owners[clash]})")
+            continue
+        taken = loaded.clash(pack)
+        if taken:
+            errors.append(
+                f"{path}: question '{taken[0]}': duplicate id (also in pack '{taken[1]}')"
+            )
             continue
         owners.update({q.id: path for q in pack.questions})
         print(f"{path}: ok ({counted(len(pack.questions), 'question')}, pack '{pack.id}')")

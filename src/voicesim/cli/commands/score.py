@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from voicesim.cli.questions import load_question_packs
+from voicesim.cli.questions import configured_packs
 from voicesim.config import load_config
 from voicesim.errors import UserError
 from voicesim.scoring.rubric import load_rubric
@@ -30,7 +30,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     cfg = load_config()
     rubric = load_rubric(args.rubric or cfg.rubric_path)
-    packs = load_question_packs([*cfg.packs_dirs, *args.packs_dir], rubric.check_names())
+    packs = configured_packs(cfg, args.packs_dir, checks=rubric.check_names())
     if args.batch:
         return _batch(args.batch, packs, rubric)
     question = packs.require_question(args.question) if args.question else None

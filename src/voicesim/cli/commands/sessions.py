@@ -15,14 +15,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from voicesim.cli.outputs import destination
+from voicesim.cli.questions import configured_packs
 from voicesim.cli.session_views import attempts_table, history_table, run_export, show_session
 from voicesim.cli.view import term
 from voicesim.config import load_config
 from voicesim.errors import DeviceError, UserError
-from voicesim.packs import load_packs
 from voicesim.review.replay import print_transcript, replay_session
 from voicesim.review.report import render_report
-from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.files import atomic_write_text
 from voicesim.sessions.history import history_rows, parse_since, plot_history
 from voicesim.sessions.rehearse import DEMO_MODE, question_attempts
@@ -333,7 +332,7 @@ def _known_category(store: Any, category: str | None) -> None:
 def _packset() -> Any:
     """The question packs (built-in + configured); None when they cannot be loaded."""
     try:
-        return load_packs(load_config().packs_dirs, known_checks=load_rubric().check_names())
+        return configured_packs(load_config(), warn=False)  # the rubric in use's checks
     except UserError:
         return None
 
