@@ -536,8 +536,12 @@ def test_a_silent_recording_is_said_to_be_silent_not_quiet() -> None:
     none = measure_frames(frame_features(silence(3.0), SR), Transcript("", []), monotone_st=FLAT_ST)
     assert none.warnings == [
         "no speech detected",
-        "recording is silent throughout (under -100 dBFS): the microphone may have been muted",
+        "recording is silent throughout (under -90 dBFS): the microphone may have been muted",
     ]
+    # A muted 16-bit input with a one-step dither (sox's default) is silent too, not quiet.
+    dither = np.random.default_rng(0).integers(-1, 2, 3 * SR).astype(np.float32) / 32768
+    muted = measure_frames(frame_features(dither, SR), Transcript("", []), monotone_st=FLAT_ST)
+    assert any(w.startswith("recording is silent throughout") for w in muted.warnings)
     # One floor for every level: the peak of digital silence said -200 dBFS beside -100.
     assert none.loudness is not None
     assert (none.loudness.mean_dbfs, none.loudness.peak_dbfs) == (-100.0, -100.0)

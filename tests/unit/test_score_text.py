@@ -262,7 +262,7 @@ def test_one_repeated_phrase_and_one_hedge_are_singular() -> None:
     assert rep.evidence[0].text == "1 repeated phrase (9.1 per 100 words)"  # 1 of 11 words
     hedge = crit(score("We shipped it, I guess.", None), "hedges")
     assert hedge.evidence[0].text == "1 hedge or padding phrase (20.0 per 100 words)"
-    assert hedge.tip.startswith("1 hedge such as “i guess”:"), hedge.tip
+    assert hedge.tip.startswith("1 hedge such as “I guess”:"), hedge.tip  # "I" as written
 
 
 def test_circling_counts_returns_and_no_contraction_is_content() -> None:

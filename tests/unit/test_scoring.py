@@ -128,7 +128,7 @@ def test_blaming_loses_on_that_dont_with_evidence() -> None:
     assert crit(blame, "donts").score <= 60
     said = [e.text for e in crit(blame, "donts").evidence]
     assert any("wasn't really my fault" in s for s in said)
-    assert any("i warned them" in s for s in said)
+    assert any("I warned them" in s for s in said)
     assert all(e.start is not None for e in crit(blame, "donts").evidence[:2])
     assert "my fault" in crit(blame, "donts").tip
 
@@ -178,9 +178,9 @@ def test_hedges_and_restarts() -> None:
     score = score_answer(*build(text), rubric=RUBRIC)
     assert crit(score, "fluency").score < 100
     restarts = [e.text for e in crit(score, "fluency").evidence[1:]]
-    assert restarts == ["restart “i i”", "restart “we we”"]
+    assert restarts == ["restart “I I”", "restart “we we”"]
     hedges = [e.text for e in crit(score, "hedges").evidence[1:]]
-    assert hedges == ["“i guess”", "“sort of”", "“basically”"]
+    assert hedges == ["“I guess”", "“sort of”", "“basically”"]
 
 
 def test_mid_sentence_pause_costs_more_than_one_between_sentences() -> None:

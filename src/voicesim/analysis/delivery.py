@@ -41,6 +41,12 @@ QUIET_DBFS = -32.0
 """Speech level (95th-percentile frame, dBFS) under this is "very quiet": measures may be
 unreliable. −32 here is about −37 dBFS average speech RMS (a −40 dBFS recording warns)."""
 
+SILENT_DBFS = -90.0
+"""A recording whose loudest 40-ms frame is under this holds no sound: -90.3 dBFS is one
+step of 16-bit audio. Only exact zeros (FLOOR_DB) were silent; a muted 16-bit input with
+sox's ±1-step dither (-96 dBFS) was told "very quiet … move closer to the mic". A quiet
+room through a good interface stays well over it (-85 dBFS: "very quiet")."""
+
 CLIPPING_WARN = 0.001
 """Fraction of clipped samples above which the recording is called clipped."""
 
@@ -330,10 +336,10 @@ def _warnings(frames: Frames, lv: Levels) -> list[str]:
     n_samples = max(len(frames) * frames.hop * SAMPLE_RATE, 1.0)
     if clipped(round(float(frames.clipped.sum()) / n_samples, 5)):
         out.append("recording is clipped (too loud): loudness and pitch may be wrong")
-    if float(frames.rms_db.max()) <= FLOOR_DB:
+    if float(frames.rms_db.max()) <= SILENT_DBFS:
         out.append(
-            f"recording is silent throughout (under {FLOOR_DB:.0f} dBFS): the microphone may "
-            "have been muted"
+            f"recording is silent throughout (under {SILENT_DBFS:.0f} dBFS): the microphone "
+            "may have been muted"
         )
     elif lv.speech_db < QUIET_DBFS:
         out.append(

@@ -15,6 +15,7 @@ from voicesim.scoring.tokens import (
     STOP_WORDS,
     Sentence,
     Token,
+    as_said,
     content_words,
     find_phrases,
     piecewise,
@@ -45,7 +46,7 @@ def length(
     if question is not None:
         low, high = question.target_s
         short_max = spec.num("short_penalty")
-        source = f"target of {question.id}"
+        source = "this question's target"  # not its id ("target of mgr-leadership-…")
     else:
         low, high = spec.pair("behavioural")
         short_max = spec.num("short_penalty_no_question")
@@ -141,14 +142,15 @@ def restarts(words: Sequence[Token]) -> list[tuple[str, float, float]]:
     i = 0
     while i < len(words) - 1:
         if words[i].text == words[i + 1].text and words[i].text not in ("that", "had", "very"):
-            out.append((f"{words[i].text} {words[i + 1].text}", words[i].start, words[i + 1].end))
+            pair = as_said((words[i].text, words[i + 1].text))
+            out.append((pair, words[i].start, words[i + 1].end))
             i += 2
             continue
         if i + 3 < len(words) and (words[i].text, words[i + 1].text) == (
             words[i + 2].text,
             words[i + 3].text,
         ):
-            text = " ".join(t.text for t in words[i : i + 4])
+            text = as_said(t.text for t in words[i : i + 4])
             out.append((text, words[i].start, words[i + 3].end))
             i += 4
             continue

@@ -212,7 +212,7 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
     for i, j, phrase in hits:
         if i < last_end:
             continue
-        said = " ".join(texts[i:j])
+        said = as_said(texts[i:j])
         taken.append(Hit(phrase, said, words[i].start, words[j - 1].end))
         last_end = j
     return taken
@@ -264,8 +264,17 @@ def figures(tokens: Sequence[Token], number_words: Container[str]) -> list[Hit]:
 
 def quote(tokens: Sequence[Token], limit: int = 12) -> str:
     """The first ``limit`` tokens as a short quote, with an ellipsis when cut."""
-    text = " ".join(t.text for t in tokens[:limit])
+    text = as_said(t.text for t in tokens[:limit])
     return text + (" …" if len(tokens) > limit else "")
+
+
+_PRONOUN = re.compile(r"^i(?=$|')")
+
+
+def as_said(words: Iterable[str]) -> str:
+    """Tokens (lower case) joined for a quote, with "I" written as it is: evidence and tips
+    read “i guess” and “i involve …”."""
+    return " ".join(_PRONOUN.sub("I", w) for w in words)
 
 
 def piecewise(x: float, curve: Sequence[tuple[float, float]]) -> float:
