@@ -10,7 +10,8 @@
   README's ``export … --out ~/praat/`` means; before, a file named ``praat`` was written.
 - A folder that cannot be made is one line and exit 2 (it was an internal error).
 
-Standard library only: the commands that write import it before any heavy module.
+Light (the standard library, voicesim.paths and voicesim.errors): the commands that write
+check their path with it before any heavy work.
 """
 
 from __future__ import annotations

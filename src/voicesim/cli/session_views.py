@@ -139,11 +139,8 @@ def run_export(
     folder = Path(out).expanduser() if out is not None else Path.cwd()
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; with several answers --out must be a folder")
-    if (
-        not folder.exists()
-        and not names_folder(out or "")
-        and folder.suffix.lstrip(".") == (EXTENSIONS[fmt])
-    ):
+    named_file = folder.suffix.lstrip(".") == EXTENSIONS[fmt] and not names_folder(out or "")
+    if named_file and not folder.exists():
         raise UserError(
             f"session {record.id} has {len(record.answers)} answers: give --answer N to write "
             f"one to {folder}, or a folder for all"

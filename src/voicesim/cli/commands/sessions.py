@@ -19,7 +19,7 @@ from voicesim.cli.questions import configured_packs
 from voicesim.cli.session_views import attempts_table, history_table, run_export, show_session
 from voicesim.cli.view import term
 from voicesim.config import load_config
-from voicesim.errors import DeviceError, UserError
+from voicesim.errors import DeviceError, StorageError, UserError
 from voicesim.review.replay import print_transcript, replay_session
 from voicesim.review.report import render_report
 from voicesim.sessions.files import atomic_write_text
@@ -254,8 +254,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-
-    from voicesim.errors import StorageError
 
     if bool(args.id) == bool(args.all):
         raise UserError("give a session id or --all (not both)")
