@@ -29,6 +29,7 @@ from voicesim.listen.listener import ListenSettings, Turn
 from voicesim.packs import Question
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.written import score_text, transcript_from_text
+from voicesim.sessions.rescore import rescore_session
 from voicesim.sessions.store import SessionStore
 from voicesim.testing.signals import silence, white_noise
 from voicesim.testing.speech import Say, compose
@@ -306,6 +307,19 @@ def test_stress_cuts_off_and_follows_up(
     assert [o.status for o in result.outcomes] == ["cut_off", "cut_off"]
     answers = stored(tmp_path).answers
     assert [a.extra["follow_up"] for a in answers] == [False, True]
+    # Cut off for running long: the length before the cut is no measure of a concise answer
+    # (an answer cut at 12 s on a 4–8 s target scored 81 on length; practice review).
+    for a in answers:
+        assert a.analysis is not None
+        length = next(c for c in a.analysis.score.criteria if c.id == "length")
+        assert length.score <= 40 and length.tip.startswith("The interviewer cut you off")
+        assert any(e.text.startswith("cut off by the interviewer") for e in length.evidence)
+    # …and rescore knows it was cut off (the question is the test's own: no pack has it).
+    rescore_session(SessionStore(tmp_path), stored(tmp_path).id, rubric=load_rubric(), packset=None)
+    for a in stored(tmp_path).answers:
+        assert a.analysis is not None
+        length = next(c for c in a.analysis.score.criteria if c.id == "length")
+        assert length.score <= 40 and length.tip.startswith("The interviewer cut you off")
 
 
 def test_panel_members_ask_in_their_own_voices(

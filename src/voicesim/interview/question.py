@@ -27,7 +27,7 @@ from voicesim.interview.log import SessionLog
 from voicesim.interview.modes import Ask, Interviewer, Mode
 from voicesim.listen.listener import Turn
 from voicesim.listen.turn import listen
-from voicesim.scoring.score import top_improvements
+from voicesim.scoring.score import score_answer, top_improvements
 from voicesim.text import counted
 
 if TYPE_CHECKING:
@@ -125,6 +125,14 @@ class QuestionLoop:
                 self._say(self.mode.interrupt_line(), ask.interviewer)
                 self.reporter.analysing(turn.ended_by)
             result = self._analyse(ask, turn, a_audio)
+            if status == "cut_off":  # what was said before the cut is no measure of length
+                result.score = score_answer(
+                    result.transcript,
+                    result.delivery,
+                    rubric=self.rubric,
+                    question=ask.question,
+                    cut_off=True,
+                )
             if result.no_speech:
                 # Sound but no words (a cough, a word the model missed): as a silent turn.
                 if silent == 0:
@@ -250,6 +258,14 @@ class QuestionLoop:
 
         if result is None:
             result = self._analyse(ask, turn, a_audio)
+            if status == "cut_off":  # what was said before the cut is no measure of length
+                result.score = score_answer(
+                    result.transcript,
+                    result.delivery,
+                    rubric=self.rubric,
+                    question=ask.question,
+                    cut_off=True,
+                )
         sentence = spoken_feedback(result, ask.question, dict(self.rubric.checks))
         outcome = self._log().keep(
             index,

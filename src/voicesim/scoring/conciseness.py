@@ -32,9 +32,19 @@ def _criterion(
 
 
 def length(
-    tokens: Sequence[Token], delivery: Delivery, question: Question | None, rubric: Rubric
+    tokens: Sequence[Token],
+    delivery: Delivery,
+    question: Question | None,
+    rubric: Rubric,
+    *,
+    cut_off: bool = False,
 ) -> Criterion:
     """Speaking time against the question's target (or the behavioural default).
+
+    ``cut_off``: the interviewer cut the answer off for running long (stress mode, past
+    1.5 × the target). Only what was said before the cut is measured, so an answer that
+    would have run on scored as the cut made it: 11 s on a 4–8 s target, 81. It now scores
+    at most ``cut_off_max`` and says why.
 
     The speaking time is the delivery's speaking span (SPEC §1: fillers included, its ends on
     the signal), the figure the scorecard and ``analyze`` show as the answer's length; the
@@ -67,6 +77,10 @@ def length(
             evidence.append(
                 Evidence(f"past the target from “{quote(over, 8)}”", over[0].start, end)
             )
+    if cut_off:
+        score = min(score, spec.num("cut_off_max"))
+        evidence.append(Evidence(f"cut off by the interviewer after {span:.0f} s", start, end))
+        key = "tip_cut"
     tip = spec.tip(key, span=span, low=low, high=high)
     return _criterion(rubric, "length", score, evidence, tip)
 

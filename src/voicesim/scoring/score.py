@@ -33,13 +33,15 @@ def score_answer(
     rubric: Rubric,
     question: Question | None = None,
     audio: bool = True,
+    cut_off: bool = False,
 ) -> Score:
     """Score one answer (0–100): delivery, conciseness and the story; the question's checks.
 
     Deterministic and pure: the caller loads ``rubric`` once. ``overall`` and ``groups`` are
     weighted means (0–100) of the criteria that apply; criteria whose measure is missing (no
     pitch, no level) are left out, and so are those that need audio (pace, pauses,
-    articulation) when ``audio`` is False.
+    articulation) when ``audio`` is False. ``cut_off``: the interviewer cut the answer off
+    for running long (``conciseness.length``).
     """
     qid = question.id if question else None
     tokens = tokens_of(transcript)
@@ -57,7 +59,7 @@ def score_answer(
         *(heard if audio else []),
         clarity.fillers(delivery, rubric),
         clarity.fluency(tokens, rubric),
-        concise.length(tokens, delivery, question, rubric),
+        concise.length(tokens, delivery, question, rubric, cut_off=cut_off),
         concise.repetition(tokens, rubric),
         concise.circling(tokens, rubric),
         concise.hedges(tokens, rubric),

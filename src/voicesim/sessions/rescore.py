@@ -81,6 +81,7 @@ def rescore_session(
             answer.analysis.delivery,
             question=_question_for(answer.question, packset),
             rubric=rubric,
+            cut_off=answer.extra.get("status") == "cut_off",  # as practice scored it
         )
         changes.append(Rescored(record.id, answer.index + 1, before, answer.analysis.score.overall))
     # The report shades the pace band of the rubric that scored the answers: after
