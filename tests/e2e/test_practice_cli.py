@@ -47,6 +47,9 @@ def test_no_input_device_gives_one_clear_line(tmp_path: Path) -> None:
         (["--mode", "friendly"], "invalid choice"),
         (["--rate", "5"], "--rate"),
         (["--voice", "no-such-voice"], "unknown voice"),
+        # espeak-ng spoke plain en-us for an unknown variant, without a word
+        (["--voice", "en-us+zz"], "unknown voice variant 'en-us+zz'"),
+        (["--voice", "en-us+f33"], "did you mean +f3?"),
     ],
 )
 def test_bad_flags_give_one_line_and_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:

@@ -33,6 +33,30 @@ RENDER_TIMEOUT_S = 30.0
 DEFAULT_VOICE = "en-us"
 
 
+ESPEAK_DATA_DIRS = (
+    "/usr/lib/*/espeak-ng-data",
+    "/usr/lib/espeak-ng-data",
+    "/usr/share/espeak-ng-data",
+    "/usr/local/share/espeak-ng-data",
+    "/opt/homebrew/share/espeak-ng-data",
+)
+"""Where espeak-ng keeps its data (Debian and others, Homebrew), variants under ``voices/!v``."""
+
+
+def espeak_variants() -> set[str] | None:
+    """The voice variants ("f3", "m3", "klatt"…) espeak-ng has, or None where its data
+    folder is not found (then a variant is not checked). ``--voice en-us+zz`` was accepted,
+    and espeak-ng spoke the base voice without a word."""
+    import glob
+
+    for pattern in ESPEAK_DATA_DIRS:
+        for folder in sorted(glob.glob(pattern)):
+            variants = Path(folder) / "voices" / "!v"
+            if variants.is_dir():
+                return {p.name.lower() for p in variants.iterdir() if p.is_file()}
+    return None
+
+
 @dataclass(frozen=True)
 class Voice:
     """A text-to-speech voice: ``id`` to pass as ``voice=``, a readable ``name``."""

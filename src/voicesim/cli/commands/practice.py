@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import json
 import signal
 import sys
@@ -17,7 +18,7 @@ from typing import Any
 
 from voicesim.audio.capture import DeviceMicrophone
 from voicesim.audio.devices import list_devices, require_input_device, resolve_output
-from voicesim.audio.speak import SilentSpeaker, TTSSpeaker
+from voicesim.audio.speak import SilentSpeaker, TTSSpeaker, espeak_variants
 from voicesim.cli.allocator import fix_mmap_threshold
 from voicesim.cli.practice_view import RichReporter, print_devices
 from voicesim.cli.questions import choose_questions, pack_of
@@ -113,13 +114,20 @@ def _settings(args: argparse.Namespace, cfg: Config) -> PracticeSettings:
 
 
 def _check_voice(voice: str) -> None:
-    """UserError now, not mid-interview, for a voice the speech engine does not have."""
-    base = voice.partition("+")[0].strip().lower()
+    """UserError now, not mid-interview, for a voice the speech engine does not have, or a
+    variant espeak-ng does not have ("en-us+zz" spoke plain en-us without a word)."""
+    base, plus, variant = voice.partition("+")
+    base = base.strip().lower()
     known = SilentSpeaker().voices()
     if not any(base in (v.id.lower(), v.name.lower(), v.language.lower()) for v in known):
         raise UserError(
             f"unknown voice {voice!r}; see `voicesim devices --voices` (e.g. en-us, en-gb)"
         )
+    variants = espeak_variants() if plus else None
+    if variants is not None and variant.strip().lower() not in variants:
+        near = difflib.get_close_matches(variant.strip().lower(), sorted(variants), n=1)
+        hint = f"; did you mean +{near[0]}?" if near else " (e.g. +f3, +m3)"
+        raise UserError(f"unknown voice variant {voice!r}{hint}")
 
 
 def _flag(args: argparse.Namespace, key: str, configured: Any) -> Any:
