@@ -177,3 +177,23 @@ def test_a_batch_line_may_carry_the_users_own_keys(capsys: pytest.CaptureFixture
     batch = json.dumps({"id": "a", "level": 3, "rater": "kim", "text": GOOD}) + "\n"
     code, out, err = run(["score", "--batch", "-"], capsys, stdin=batch)
     assert code == 0 and err == "" and json.loads(out)["id"] == "a"
+
+
+def test_a_rubric_that_scores_recordings_only_scores_no_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every criterion a text has switched off scored every text "overall 0/100"."""
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.score import AUDIO_CRITERIA
+
+    rubric = load_rubric()
+    off = [
+        f"[{s.group}.{cid}]\nweight = 0.0\n"
+        for cid, s in rubric.criteria.items()
+        if cid not in AUDIO_CRITERIA
+    ]
+    path = tmp_path / "audio-only.toml"
+    path.write_text("\n".join(off))
+    code, out, err = run(["score", "-", "--rubric", str(path)], capsys, stdin=GOOD)
+    assert code == 2 and out == "" and "nothing to score" in err
+    assert len(err.strip().splitlines()) == 1

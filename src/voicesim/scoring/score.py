@@ -48,7 +48,7 @@ def score_answer(
     if not [t for t in tokens if not t.filler]:
         return _no_speech(rubric, qid, [t.text for t in tokens])
     sentences = sentences_of(tokens, rubric.spec("rambling").num("pause_split_s"))
-    heard: list[Criterion | None] = [
+    heard: list[Criterion | None] = [  # AUDIO_CRITERIA
         clarity.pace(tokens, delivery, rubric),
         clarity.hesitation(tokens, delivery, rubric),
         clarity.articulation(tokens, rubric),
@@ -86,6 +86,16 @@ def score_answer(
 
 
 _GROUPS: tuple[Group, ...] = ("clarity", "conciseness", "content")
+
+
+AUDIO_CRITERIA = ("pace", "hesitation", "articulation", "audibility", "pitch_variation")
+"""The criteria only a recording has: a written answer (``audio=False``) leaves them out."""
+
+
+def scores_text(rubric: Rubric) -> bool:
+    """True if the rubric weighs any criterion a written answer can have (a rubric that
+    switched all the others off scored every text "overall 0/100")."""
+    return any(s.weight > 0 for cid, s in rubric.criteria.items() if cid not in AUDIO_CRITERIA)
 
 
 FAULT_FREE = ("pace", "hesitation", "articulation", "fillers", "fluency", "repetition",

@@ -18,6 +18,7 @@ from voicesim.cli.questions import configured_packs
 from voicesim.config import load_config
 from voicesim.errors import UserError
 from voicesim.scoring.rubric import load_rubric
+from voicesim.scoring.score import scores_text
 from voicesim.scoring.written import has_words, parse_batch, score_batch, score_text
 
 
@@ -30,6 +31,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     cfg = load_config()
     rubric = load_rubric(args.rubric or cfg.rubric_path)
+    if not scores_text(rubric):
+        raise UserError(
+            f"{args.rubric or cfg.rubric_path}: every criterion a written answer has weighs 0 "
+            "(the rubric scores recordings only): nothing to score"
+        )
     packs = configured_packs(cfg, args.packs_dir, checks=rubric.check_names())
     if args.batch:
         return _batch(args.batch, packs, rubric)
