@@ -11,6 +11,7 @@ by more than 10 %.
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -119,17 +120,21 @@ def test_fifty_questions_flat_memory_every_answer_stored(tmp_path: Path) -> None
     samples = [rss[n] for n in sorted(rss)]
     assert len(samples) >= COUNT * 0.8, f"only {len(samples)} RSS samples"
     # A sample lands at a random moment of an answer's work, so consecutive samples swing
-    # by ~5 % (the analysis's transient arrays): compare the peak of the first window after
-    # warm-up with the peak of the last one. The sample at COUNT is the session's closing
-    # work (scorecard, summary), another phase, reported but not part of the trend.
+    # by ~5 % (the analysis's transient arrays), and glibc's heap grows in steps of 10–25 MB
+    # at answers no code decides: compare the median of the first window after warm-up
+    # with the median of the last one. The peaks were compared until 2026-12-06: the same
+    # code gave +10.5 % and +2.1 % on peaks in two runs (one step landing just after the
+    # first window). The sample at COUNT is the session's closing work (scorecard,
+    # summary), another phase, reported but not part of the trend.
     early = [rss[n] for n in sorted(rss) if WARM <= n < WARM + WINDOW]
     late = [rss[n] for n in sorted(rss) if COUNT - WINDOW <= n < COUNT]
     assert early and late, f"RSS samples {sorted(rss)}"
-    growth = max(late) / max(early) - 1
+    growth = statistics.median(late) / statistics.median(early) - 1
     summary = (
-        f"{COUNT} answers in {elapsed:.0f} s; peak RSS over answers {WARM}–{WARM + WINDOW - 1}: "
-        f"{max(early):.0f} MB, over the last {WINDOW}: {max(late):.0f} MB "
-        f"({growth * 100:+.1f} %), at the end {samples[-1]:.0f} MB"
+        f"{COUNT} answers in {elapsed:.0f} s; median RSS over answers {WARM}–"
+        f"{WARM + WINDOW - 1}: {statistics.median(early):.0f} MB, over the last {WINDOW}: "
+        f"{statistics.median(late):.0f} MB ({growth * 100:+.1f} %; peaks {max(early):.0f} and "
+        f"{max(late):.0f} MB), at the end {samples[-1]:.0f} MB"
     )
     series = " ".join(f"{n}:{rss[n]:.0f}" for n in sorted(rss))
     print(f"\n{summary}\nRSS MB per stored answer: {series}")
