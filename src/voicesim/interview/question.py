@@ -258,14 +258,6 @@ class QuestionLoop:
 
         if result is None:
             result = self._analyse(ask, turn, a_audio)
-            if status == "cut_off":  # what was said before the cut is no measure of length
-                result.score = score_answer(
-                    result.transcript,
-                    result.delivery,
-                    rubric=self.rubric,
-                    question=ask.question,
-                    cut_off=True,
-                )
         sentence = spoken_feedback(result, ask.question, dict(self.rubric.checks))
         outcome = self._log().keep(
             index,
