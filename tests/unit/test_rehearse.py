@@ -102,6 +102,16 @@ def test_history_leaves_demo_out_and_shows_one_question(history: SessionStore) -
     assert "40 → 80 (+40)" in shown.stdout
 
 
+def test_history_json_counts_answers_as_replay_takes_them(history: SessionStore) -> None:
+    # `history --question --json` gave the index's idx, from 0: its q-e row said 2, and
+    # `replay --answer 2` plays the answer before it.
+    (row,) = json.loads(_cli(history.root, "history", "--question", "q-e", "--json").stdout)
+    assert row["answer"] == 3 and "idx" not in row
+    shown = _cli(history.root, "replay", row["session_id"], "--answer", "3", "--no-audio")
+    assert shown.returncode == 0, shown.stderr
+    assert "q-e" in shown.stdout and "q-d" not in shown.stdout
+
+
 def test_practice_rejects_a_misspelt_question_with_a_suggestion(tmp_path: Path) -> None:
     done = _cli(tmp_path, "practice", "--question", "mgr-leadership-efective-leader")
     assert done.returncode == 2

@@ -24,6 +24,7 @@ from voicesim.review.replay import print_transcript, replay_session
 from voicesim.review.report import render_report
 from voicesim.sessions.files import atomic_write_text
 from voicesim.sessions.history import history_rows, parse_since, plot_history
+from voicesim.sessions.index import Attempt
 from voicesim.sessions.rehearse import DEMO_MODE, question_attempts
 from voicesim.sessions.rescore import load_rubric_file, rescore_session
 from voicesim.sessions.store import SessionStore
@@ -189,7 +190,9 @@ def _question_history(args: argparse.Namespace) -> int:
     dated = [a for a in every if since is None or a.created >= since]
     attempts = [a for a in dated if args.include_demo or a.mode != DEMO_MODE]
     if args.json:
-        rows = [{**a.__dict__, "wpm": a.wpm} for a in attempts]
+        # "answer" counts from 1, as `replay --answer` and `export --answer` take it (the
+        # index's own idx counts from 0 and is not shown).
+        rows = [_attempt_row(a) for a in attempts]
         print(json.dumps(rows, indent=1))
     elif not attempts:
         demo = len(dated) - len(attempts)
@@ -199,6 +202,11 @@ def _question_history(args: argparse.Namespace) -> int:
     else:
         attempts_table(_console(), args.question, attempts)
     return 0
+
+
+def _attempt_row(a: Attempt) -> dict[str, object]:
+    row = {("answer" if k == "idx" else k): v for k, v in a.__dict__.items()}
+    return {**row, "answer": a.idx + 1, "wpm": a.wpm}
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
