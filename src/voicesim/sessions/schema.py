@@ -63,6 +63,8 @@ def count(value: Any, where: str) -> None:
     number(value, where)
     if isinstance(value, float) and not value.is_integer():
         _fail(where, "is not a whole number")
+    if isinstance(value, float) and value >= LARGEST:  # 9.3e18 is whole, and past SQLite's ints
+        _fail(where, "is out of range")
     if value < 0:
         _fail(where, "is below 0")
 
