@@ -48,6 +48,20 @@ def test_exporting_a_skipped_answer_says_so(tmp_path: Path) -> None:
     assert [p.name for p in folder.iterdir()] == [f"{record.id}-a01.srt"]
 
 
+def test_a_question_stopped_at_is_said_so_not_skipped(tmp_path: Path) -> None:
+    # "stop" said when question 2 was asked: `sessions show` and `export` called it skipped.
+    store = SessionStore(tmp_path)
+    record = _session(store, [("q-a", 40.0), ("q-b", None)])
+    record.answers[1].extra = {"status": "stopped", "command": "stop"}
+    store.save(record)
+    shown = _cli(tmp_path, "sessions", "show", record.id, columns=120).stdout
+    (row,) = [line for line in shown.splitlines() if line.strip("│ ").startswith("2 ")]
+    assert "stopped here" in row and "skipped" not in row
+    done = _cli(tmp_path, "export", record.id, "--format", "srt", "--answer", "2")
+    assert done.returncode == 2
+    assert "answer 2 was not answered (the interview was stopped there)" in done.stderr
+
+
 def test_export_to_a_file_name_with_several_answers_asks_for_one(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     built = make_session(store, [sample_answer(0), sample_answer(1)])

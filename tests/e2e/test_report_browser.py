@@ -155,14 +155,23 @@ def test_skipped_and_unanalysed_answers_render(browser: Any, tmp_path: Path) -> 
     with writer.open_answer_audio(2, 16000) as silent:
         silent.write(np.zeros(16000, dtype=np.float32))
     writer.add_answer(AnswerRecord(2, {"text": "Silence?"}, utc_now(), None, silent.name, None))
+    # "stop" said when asked, as stored before 2026-12-06 (status "skipped"): it read
+    # "Skipped.", and the list of answers to rehearse named it.
+    stop = {"status": "skipped", "command": "stop"}
+    writer.add_answer(
+        AnswerRecord(3, {"text": "Stopped?"}, utc_now(), None, None, None, ended_by="command",
+                     skipped=True, extra=stop)
+    )  # fmt: skip
     record = writer.finish(status="interrupted")
     out = tmp_path / "r.html"
     out.write_text(render_report(store.load(record.id), pace_band=BAND), encoding="utf-8")
     context, page, outside = _open(browser, out)
     try:
-        assert page.locator("section.answer").count() == 3
+        assert page.locator("section.answer").count() == 4
         assert page.locator("audio.answer-audio").count() == 2
         assert page.get_by_text("Skipped.").count() == 1
+        assert page.get_by_text("Not answered: the interview was stopped here.").count() == 1
+        assert "Stopped?" not in page.locator("ul.rehearse").inner_text()
         # Kept but never analysed (a crash, Ctrl+C): said so, not "No speech was heard".
         cut = page.get_by_text("Not analysed: the answer was cut off", exact=False)
         assert cut.count() == 2

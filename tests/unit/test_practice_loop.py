@@ -22,6 +22,7 @@ from voicesim.audio.speak import SilentSpeaker
 from voicesim.errors import StorageError
 from voicesim.interview import question as question_loop
 from voicesim.interview import session as practice
+from voicesim.interview.feedback import answer_status
 from voicesim.interview.modes import get_mode
 from voicesim.interview.probes import ASK_OWN_ACTION, ASK_RESULT, probe_for
 from voicesim.interview.session import Interview, PracticeSettings, Reporter
@@ -235,7 +236,12 @@ def test_pause_waits_for_continue_and_stop_ends(
     assert texts.count("What about a?") == 2  # asked again after the pause
     assert "What about b?" not in texts  # "stop" ended the interview
     assert result.status == "complete"
-    assert len(stored(tmp_path).answers) == 1
+    (kept,) = stored(tmp_path).answers
+    # Kept as not answered, and said as stopped there: it was "skipped", and the debrief
+    # asked to rehearse a question the candidate had chosen not to try.
+    assert kept.skipped and answer_status(kept) == "stopped"
+    assert [o.status for o in result.outcomes] == ["stopped"]
+    assert result.summary.rehearse == []
 
 
 def test_ctrl_c_keeps_completed_answers_and_the_partial_audio(

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from voicesim.audio.devices import pulse_devices
 from voicesim.cli.view import hanging, print_warnings, term
+from voicesim.interview.feedback import status_words
 from voicesim.interview.session import Reporter
 from voicesim.text import counted
 
@@ -30,17 +31,6 @@ _ENDED = {
 
 
 _ANALYSED = ("silence", "phrase", "max", "interrupted")
-
-_STATUS = {
-    "no_speech": "no answer heard",
-    "cut_off": "cut off",
-    "device_lost": "audio device lost",
-}
-"""An answer's status as the debrief says it: "(no_speech)" was shown as stored."""
-
-
-def _status(status: str) -> str:
-    return _STATUS.get(status, status)
 
 
 def _fmt(value: float | None, spec: str = ".0f", unit: str = "") -> str:
@@ -141,7 +131,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
         table.add_row(
             str(a.index + 1),
             escape(a.question_text if len(a.question_text) <= 48 else a.question_text[:47] + "…"),
-            _status(a.status),
+            status_words(a.status),
             _fmt(a.overall),
             _fmt(a.wpm),
             _fmt(a.fillers_per_100_words, ".1f"),
@@ -160,7 +150,7 @@ def print_summary(console: Console, summary: SessionSummary, session_id: str, st
             why = (
                 f"score {a.overall:.0f}, weakest: {a.weakest}"
                 if a.overall is not None
-                else _status(a.status)
+                else status_words(a.status)
             )
             rows.append((f"  {a.index + 1}.", f"{escape(a.question_text)} [dim]({escape(why)})[/]"))
         console.print(hanging(rows))  # a long question wraps under itself, not to column 0

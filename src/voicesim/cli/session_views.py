@@ -13,6 +13,7 @@ from rich.table import Table
 
 from voicesim.cli.outputs import check_new, destination, make_folder, names_folder
 from voicesim.errors import UserError
+from voicesim.interview.feedback import answer_status, status_words
 from voicesim.review.export import EXTENSIONS, export_answer, export_session_json
 from voicesim.sessions.files import atomic_write_text
 from voicesim.sessions.history import MEASURES, HistoryRow, overall_trend
@@ -39,7 +40,7 @@ def show_session(console: Console, record: SessionRecord) -> None:
         d = a.analysis.delivery if a.analysis else None
         table.add_row(
             str(a.index + 1),
-            "skipped" if a.skipped else a.ended_by,
+            status_words(answer_status(a)) if a.skipped else a.ended_by,
             _fmt(d.wpm) if d else "–",
             str(len(d.fillers)) if d else "–",
             f"{len(d.pauses)} ({len(d.long_pauses)})" if d else "–",
@@ -165,7 +166,10 @@ def run_export(
 def _unanalysed(a: AnswerRecord) -> str:
     """Why an answer has no words: "was skipped", "had no speech", "was cut off"…"""
     if a.skipped:
-        return "had no speech" if a.ended_by == "no_speech" else "was skipped"
+        said = answer_status(a)
+        if said == "stopped":
+            return "was not answered (the interview was stopped there)"
+        return "had no speech" if said == "no_speech" else "was skipped"
     return "was cut off before it was analysed (run `voicesim rescore` first)"
 
 

@@ -21,6 +21,7 @@
     // or a lost device is kept unanalysed; it was "No speech was heard").
     if (answer.delivery === null && !answer.skipped)
       return "Not analysed: the answer was cut off (voicesim rescore analyses what was recorded).";
+    if (answer.status === "stopped") return "Not answered: the interview was stopped here.";
     return answer.status === "skipped" ? "Skipped." : "No speech was heard.";
   }
   // Numbers as the terminal prints them (Python's format): a tie goes to the even digit,
@@ -80,7 +81,10 @@
     }
     // Weakest first, each under its answer's number (a numbered list read "1. 2. What…").
     const ul = el("ul", { class: "rehearse" });
-    const said = { no_speech: "no answer heard", cut_off: "cut off", device_lost: "audio device lost" };
+    const said = {
+      no_speech: "no answer heard", cut_off: "cut off", device_lost: "audio device lost",
+      stopped: "stopped here",
+    };
     for (const r of list) {
       const why = r.score === null || r.score === undefined
         ? (said[r.status] || r.status)
@@ -264,7 +268,7 @@
       q.src = answer.question_audio;
       sec.append(el("span", { class: "muted" }, "Question:"), q);
     }
-    if (answer.skipped) { sec.append(el("p", { class: "muted" }, "Skipped.")); return sec; }
+    if (answer.skipped) { sec.append(el("p", { class: "muted" }, unheard(answer))); return sec; }
     let audio = null;
     if (answer.audio) {
       audio = el("audio", { controls: "", preload: "auto", class: "answer-audio" });

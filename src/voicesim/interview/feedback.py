@@ -28,11 +28,22 @@ PACE_STEADY_WPM = 8.0
 FILLER_STEADY = 1.0
 """A change in filler rate smaller than this (fillers per 100 words) counts as steady."""
 
-Status = Literal["answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost"]
+Status = Literal[
+    "answered", "skipped", "no_speech", "interrupted", "cut_off", "device_lost", "stopped"
+]
+"""How a question ended. "stopped": the candidate said "stop" when it was asked (stored as
+skipped, and said as "stopped here": it was recorded as "skipped" until 2026-12-06)."""
 STATUSES: tuple[Status, ...] = get_args(Status)
+_STATUS_WORDS = {
+    "stopped": "stopped here",
+    "no_speech": "no answer heard",
+    "cut_off": "cut off",
+    "device_lost": "audio device lost",
+}
 UNFINISHED: tuple[Status, ...] = ("skipped", "no_speech", "interrupted", "cut_off", "device_lost")
 """An answer with no score and one of these is worth rehearsing, as ``practice --rehearse``
-takes it (``sessions.rehearse``: skipped or never analysed)."""
+takes it (``sessions.rehearse``: skipped or never analysed). Not a question the candidate
+stopped the interview at: nothing was tried there."""
 
 
 @dataclass(frozen=True)
@@ -286,10 +297,18 @@ def stored_debrief(summary: SessionSummary) -> dict[str, Any]:
     }
 
 
+def status_words(status: str) -> str:
+    """A status as the debrief and ``sessions show`` say it ("(no_speech)" was shown as
+    stored); the report's script says the same."""
+    return _STATUS_WORDS.get(status, status)
+
+
 def answer_status(answer: AnswerRecord) -> Status:
     """How a stored answer ended, as the debrief said it: stored since 2026-12-05; for an
     older session, read from what was kept (a rescued answer was interrupted)."""
     said = answer.extra.get("status")
+    if answer.skipped and answer.extra.get("command") == "stop":
+        return "stopped"  # stored as "skipped" until 2026-12-06
     if said in STATUSES:
         return cast("Status", said)
     if answer.skipped:

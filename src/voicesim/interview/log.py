@@ -100,7 +100,7 @@ class SessionLog:
             analysis=result,
             response_latency_s=turn.speech_start_s if turn is not None else None,
             ended_by=turn.ended_by if turn is not None else ended_by,
-            skipped=status in ("skipped", "no_speech"),
+            skipped=status in ("skipped", "no_speech", "stopped"),
             interviewer=ask.interviewer.name,
             feedback=sentence,
             extra=extra,

@@ -88,7 +88,7 @@ class QuestionLoop:
                 self._record(index, ask, turn, q_audio, a_audio, "device_lost")
                 raise DeviceError("the audio server stopped during the answer")
             if command == "stop":
-                self._record_skip(index, ask, q_audio, a_audio, turn, "skipped")
+                self._record_skip(index, ask, q_audio, a_audio, turn, "stopped")
                 raise Stop
             if command == "skip":
                 self.reporter.notice("Skipped.")
