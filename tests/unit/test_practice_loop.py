@@ -271,6 +271,22 @@ def test_ctrl_c_while_paused_keeps_no_command_as_an_answer(
     assert record.status == "interrupted" and record.answers == []
 
 
+def test_stop_while_paused_is_stopped_at_that_question(
+    scripted: Script, tmp_path: Path, transcriber: Transcriber
+) -> None:
+    """A "stop" said straight away kept the question (as skipped); said while paused it
+    kept nothing of it: the same wish, stored alike."""
+    scripted += [answer_turn, lambda: command_turn("pause"), lambda: command_turn("stop")]
+    result, speaker = run(tmp_path, transcriber, [question("a"), question("b"), question("c")])
+    assert "What about c?" not in [text for text, _ in speaker.said]
+    assert result.status == "complete"
+    done, stopped = stored(tmp_path).answers
+    assert done.analysis is not None and not done.skipped
+    assert stopped.question["text"] == "What about b?"
+    assert stopped.skipped and answer_status(stopped) == "stopped"
+    assert [o.status for o in result.outcomes] == ["answered", "stopped"]
+
+
 def test_a_fourth_repeat_moves_on_and_says_why(
     scripted: Script, tmp_path: Path, transcriber: Transcriber
 ) -> None:

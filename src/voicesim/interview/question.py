@@ -94,8 +94,10 @@ class QuestionLoop:
                 self.reporter.notice("Skipped.")
                 return self._record_skip(index, ask, q_audio, a_audio, turn, "skipped")
             if command == "pause":
-                self._log().forget_open()
-                self._pause()
+                self._log().forget_open()  # Ctrl+C while paused keeps no "pause" as answer
+                if not self._pause():  # "stop" while paused: stopped at this question
+                    self._record_skip(index, ask, q_audio, a_audio, turn, "stopped")
+                    raise Stop
                 lead = ""
                 continue
             if command in ("repeat", "continue") and repeats < self.settings.max_repeats:
@@ -204,8 +206,8 @@ class QuestionLoop:
         if ended_by in ("silence", "phrase", "max"):
             self.reporter.analysing(ended_by)
 
-    def _pause(self) -> None:
-        """Wait, listening for commands only, until "continue" (or "stop")."""
+    def _pause(self) -> bool:
+        """Wait, listening for commands only, until "continue" (True) or "stop" (False)."""
         assert self._model is not None
         self.reporter.notice('Paused. Say "continue" to go on.')
         self._say(PAUSE_LINE, self.mode.interviewers[0])
@@ -224,11 +226,11 @@ class QuestionLoop:
             if turn.ended_by == "device_lost":
                 raise DeviceError("the audio server stopped during the pause")
             if turn.command == "stop":
-                raise Stop
+                return False
             if turn.command == "continue":
                 self.reporter.notice("Resumed.")
                 self._say(RESUME_LINE, self.mode.interviewers[0])
-                return
+                return True
 
     def _time_warning(self, seconds_left: float) -> None:
 
