@@ -121,8 +121,8 @@ MATCHES = 0.45
 """The least envelope correlation taken for "this was played here": alone, the question
 and the answer matched at 0.98 and 0.94; an answer never played scored 0.16. In a CI run of
 2026-12-06 the 2-s question matched at 0.578 (the threshold was 0.6): it is played while the
-model loads, and a stall of the audio server shifts the rest of a short envelope. 0.45 sits
-nearer the played side's low than 0.16 does."""
+model loads, and a stall of the audio server shifts the rest of a short envelope. 0.45
+still leaves a wide margin above the never-played 0.16."""
 SPEECH_RMS = 0.02
 """A window this loud (RMS, full scale 1) holds speech, as the speaker tests count it."""
 
