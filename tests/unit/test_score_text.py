@@ -24,7 +24,7 @@ from voicesim.scoring.story import (
     NO_RESULT,
     needs_follow_up,
 )
-from voicesim.scoring.tokens import sentences_of, tokens_of
+from voicesim.scoring.tokens import find_phrases, sentences_of, tokens_of
 from voicesim.scoring.written import score_text, transcript_from_text
 
 RUBRIC = load_rubric()
@@ -171,6 +171,78 @@ def test_names_count_as_details_but_capitals_everywhere_do_not() -> None:
     )
     shouting = crit(score(plain.upper(), None), "specificity").score
     assert shouting == crit(score(plain, None), "specificity").score
+
+
+def _details(text: str) -> list[str]:
+    return [e.text for e in crit(score(text, None), "specificity").evidence[1:]]
+
+
+def test_a_month_that_is_a_common_word_is_a_date_only_as_one() -> None:
+    # The modal "may" was a concrete detail, and set a story's scene (an external check of
+    # answers on advice pages, 2026-12-06): "may" against "might" moved the overall 9 points.
+    assert _details("It may take time, but we may get there.") == []
+    assert _details("In May 2021 we shipped it.") == ["detail “may 2021”"]
+    assert _details("We shipped it by march and in spring.") == [
+        "detail “march”",
+        "detail “spring”",
+    ]
+    # As a modal it is "might", in the story too.
+    text = "If two people {} disagree, I would meet both of them first and listen."
+    modal, might = score(text.format("may")), score(text.format("might"))
+    assert crit(modal, "structure").score == crit(might, "structure").score
+    assert modal.overall == might.overall
+
+
+def _expectation(qid: str, text: str, label: str) -> bool:
+    """True if ``text`` answering ``qid`` meets the expectation labelled ``label``."""
+    said = [e.text for e in crit(score(text, qid), "expectations").evidence]
+    assert any(label in t for t in said), said
+    return any(t.startswith(f"covers {label}") for t in said)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've taken courses on public speaking and it shows.",
+        "I have begun to use a written planner for every project.",
+        "My manager mentors me on it every month.",
+        "I now write down every deadline the day it is set.",
+    ],
+)
+def test_steps_to_improve_in_other_words_are_steps(text: str) -> None:
+    # Each was "missing the steps you take to improve": "course" did not match "courses".
+    assert _expectation("exec-weakness-main", text, "the steps you take to improve")
+
+
+def test_a_strength_needs_more_than_i_have() -> None:
+    # "i have" made "I have a younger brother" a strength with proof.
+    assert not _expectation(
+        "exec-strengths-main", "I have a younger brother and I like football.",
+        "concrete strengths with proof",
+    )  # fmt: skip
+    assert _expectation(
+        "exec-strengths-main", "I have led three turnarounds of sales teams.",
+        "concrete strengths with proof",
+    )  # fmt: skip
+
+
+def test_a_dont_is_matched_as_written_not_in_its_plurals() -> None:
+    # Plurals are for expectations only: a penalty stays on the phrase as written.
+    tokens = tokens_of(transcript_from_text("They never made mistakes and never made a mistake."))
+    assert [h.said for h in find_phrases(tokens, ["made a mistake"])] == ["made a mistake"]
+    assert [h.said for h in find_phrases(tokens, ["made a mistake"], plurals=True)] == [
+        "made a mistake"
+    ]
+    assert [h.said for h in find_phrases(tokens, ["mistake"], plurals=True)] == [
+        "mistakes",
+        "mistake",
+    ]
+    assert [h.said for h in find_phrases(tokens, ["mistake"])] == ["mistake"]
+
+
+def test_a_people_pleaser_is_no_cliche() -> None:
+    assert "cliché" not in " ".join(_details("I'm a people pleaser, so I say yes too often."))
+    assert "cliché “people person”" in _details("I'm a people person.")
 
 
 def test_evidence_counts_one_of_a_thing_in_the_singular() -> None:
@@ -354,6 +426,11 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
          "example how the bonus is tied to performance?"),
         ("mgr-leadership-team-cohesion", "We determined the root cause and fixed it. If "
          "there are any issues, I call the client myself."),
+        # owning it: "blame*" took both as blaming others (an external check of answers on
+        # advice pages, 2026-12-06)
+        ("exec-project-unsuccessful", "I took the blame in front of the client and fixed "
+         "the plan."),
+        ("exec-project-unsuccessful", "We ran a blameless retro and changed how we plan."),
     ],
 )  # fmt: skip
 def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
@@ -367,6 +444,8 @@ def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
     [
         ("exec-project-unsuccessful", "It wasn't my fault, I warned them.", "blames others"),
         ("exec-project-unsuccessful", "They blamed me but the team was to blame.",
+         "blames others"),
+        ("exec-project-unsuccessful", "Honestly, I blame the vendor for the delay.",
          "blames others"),
         ("mgr-achievements-biggest", "Honestly the company was a mess and they never "
          "listened to anyone.", "speaks badly of an employer"),

@@ -59,7 +59,9 @@ def content_criteria(
 def _check_hits(check: Check, tokens: Sequence[Token], sentences: Sequence[Sentence]) -> list[Hit]:
     if check.detector == "money":
         return money_hits(tokens)
-    hits = find_phrases(tokens, check.phrases)
+    # An expectation is met in any regular plural of its words' last ("courses"); a don't
+    # only as written (the safer side for a penalty).
+    hits = find_phrases(tokens, check.phrases, plurals=check.kind == "expect")
     if check.detector == "questions":
         asked = [Hit("?", quote(s.tokens, 10), s.start, s.end) for s in sentences if s.is_question]
         return asked if len(asked) >= len(hits) else hits

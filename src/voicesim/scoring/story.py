@@ -48,6 +48,9 @@ _MONTHS = word_set(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday spring summer autumn winter"""
 )
+_COMMON = word_set("may march spring")
+"""Month and season names that are common words too: "you may", "march on", "a spring"."""
+_BEFORE_DATE = word_set("in since until till by during early late mid last next")
 _PERIODS = word_set("year years month months quarter quarters week weeks day days")
 _RELATIVE = word_set("last ago within next previous first")
 
@@ -118,11 +121,24 @@ def _actions(words: Sequence[Token]) -> list[tuple[int, str]]:
     return out
 
 
+def _month(words: Sequence[Token], i: int) -> bool:
+    """Word ``i`` names a month, day or season. "may", "march" and "spring" only as dates:
+    capitalised mid-sentence, after "in"/"since"/"by"…, or before a figure ("May 5",
+    "March 2021"); the modal "may" was a concrete detail and set the scene of a story."""
+    w = words[i]
+    if w.text not in _MONTHS:
+        return False
+    if w.text not in _COMMON or w.proper:
+        return True
+    after = words[i + 1].text if i + 1 < len(words) else ""
+    return (i > 0 and words[i - 1].text in _BEFORE_DATE) or after[:1].isdigit()
+
+
 def _dated(words: Sequence[Token]) -> bool:
     """A time frame: a year, a month or season, "last quarter", "two years ago"."""
     texts = [w.text for w in words]
     for i, t in enumerate(texts):
-        if _YEAR.match(t) or t in _MONTHS:
+        if _YEAR.match(t) or _month(words, i):
             return True
         if t in _PERIODS and i and texts[i - 1] in _RELATIVE:
             return True
@@ -290,7 +306,7 @@ def _details(words: Sequence[Token], number_words: set[str]) -> list[tuple[str, 
         t = w.text
         timed = (
             _YEAR.match(t)
-            or t in _MONTHS
+            or _month(words, i)
             or (t in _PERIODS and i and words[i - 1].text in _RELATIVE)
         )
         if not (w.proper or timed or w.start in numbers):

@@ -180,12 +180,17 @@ def stem(word: str) -> str:
     return word
 
 
-def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
+def find_phrases(
+    tokens: Sequence[Token], phrases: Iterable[str], *, plurals: bool = False
+) -> list[Hit]:
     """Every occurrence of each phrase among the non-filler tokens, in time order.
 
     A phrase word ending in ``*`` matches any word it begins; ``%`` matches a token
     ending in ``%`` ("30%"). Fillers between phrase words are skipped ("wasn't, um, my fault").
-    Overlapping hits of different phrases are kept once (the longest wins).
+    Overlapping hits of different phrases are kept once (the longest wins). With
+    ``plurals`` a phrase's last word also matches its plural or third-person form
+    ("course" in "I've taken courses", "mentor" in "she mentors me"): an expectation met in
+    other words' endings was "missing".
     """
     words = [t for t in tokens if not t.filler]
     texts = [t.text for t in words]
@@ -198,12 +203,20 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Hit]:
         if not pattern:
             continue
         n = len(pattern)
+        forms = _forms(pattern[-1]) if plurals else (pattern[-1],)
         head = pattern[0]
         wild = head == "%" or head.endswith("*")
-        starts = range(len(texts)) if wild else at.get(head, [])
+        if wild:
+            starts: Iterable[int] = range(len(texts))
+        elif n == 1:
+            starts = sorted(i for form in forms for i in at.get(form, []))
+        else:
+            starts = at.get(head, [])
         for i in starts:
-            if i + n <= len(texts) and all(
-                _word_matches(texts[i + k], pattern[k]) for k in range(n)
+            if (
+                i + n <= len(texts)
+                and all(_word_matches(texts[i + k], pattern[k]) for k in range(n - 1))
+                and any(_word_matches(texts[i + n - 1], form) for form in forms)
             ):
                 hits.append((i, i + n, phrase))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -227,6 +240,19 @@ def _pattern(phrase: str) -> list[str]:
         if word:
             out.append(word + ("*" if star else ""))
     return out
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A phrase's last word and its regular plural / third-person forms ("course",
+    "courses"; "coach", "coaches"; "strategy", "strategies"). Wildcards and figures as
+    they are."""
+    if word.endswith("*") or word == "%" or not word.isalpha():
+        return (word,)
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return (word, word + "es")
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return (word, word[:-1] + "ies")
+    return (word, word + "s")
 
 
 def _word_matches(word: str, pattern: str) -> bool:
