@@ -34,12 +34,6 @@ Status = Literal[
 """How a question ended. "stopped": the candidate said "stop" when it was asked (stored as
 skipped, and said as "stopped here": it was recorded as "skipped" until 2026-12-06)."""
 STATUSES: tuple[Status, ...] = get_args(Status)
-_STATUS_WORDS = {
-    "stopped": "stopped here",
-    "no_speech": "no answer heard",
-    "cut_off": "cut off",
-    "device_lost": "audio device lost",
-}
 UNFINISHED: tuple[Status, ...] = ("skipped", "no_speech", "interrupted", "cut_off", "device_lost")
 """An answer with no score and one of these is worth rehearsing, as ``practice --rehearse``
 takes it (``sessions.rehearse``: skipped or never analysed). Not a question the candidate
@@ -295,6 +289,14 @@ def stored_debrief(summary: SessionSummary) -> dict[str, Any]:
         "rehearse": [a.index for a in summary.rehearse],
         "verdicts": summary.verdicts,
     }
+
+
+_STATUS_WORDS = {
+    "stopped": "stopped here",
+    "no_speech": "no answer heard",
+    "cut_off": "cut off",
+    "device_lost": "audio device lost",
+}
 
 
 def status_words(status: str) -> str:
