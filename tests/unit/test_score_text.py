@@ -238,6 +238,9 @@ def test_a_dont_is_matched_as_written_not_in_its_plurals() -> None:
         "mistake",
     ]
     assert [h.said for h in find_phrases(tokens, ["mistake"])] == ["mistake"]
+    # "team player" is self-praise; hiring "team players" is not
+    hired = score("We hired two team players and set weekly goals.", "mgr-leadership-team-cohesion")
+    assert crit(hired, "donts").score == 100
 
 
 def test_a_people_pleaser_is_no_cliche() -> None:
