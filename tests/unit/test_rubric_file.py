@@ -181,6 +181,14 @@ def test_new_check_in_user_rubric_is_usable_by_a_pack(tmp_path: Path) -> None:
             '[clarity.pace]\ntip_ok = "' + "t" * 1001 + '"\n',
             "'clarity.pace.tip_ok' is 1001 characters long; at most 1000",
         ),
+        (
+            '[content.donts]\ngeneral = ["blames_other"]\n',
+            "'content.donts.general' names no don't 'blames_other' (did you mean blames_others?)",
+        ),
+        (
+            '[content.donts]\ngeneral = ["strengths"]\n',  # an expectation, not a don't
+            "'content.donts.general' names no don't 'strengths'",
+        ),
     ],
 )
 def test_bad_rubric_gives_an_exact_error(tmp_path: Path, text: str, message: str) -> None:

@@ -8,6 +8,7 @@ before any tuning.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from scipy.stats import spearmanr
@@ -248,7 +249,18 @@ def test_a_people_pleaser_is_no_cliche() -> None:
     assert "cliché “people person”" in _details("I'm a people person.")
 
 
-def test_evidence_counts_one_of_a_thing_in_the_singular() -> None:
+def test_without_a_question_the_donts_of_any_answer_are_checked(tmp_path: Path) -> None:
+    # With no question no don't ran at all: a rant about a colleague scored 81 (the
+    # external check of advice-page answers, 2026-12-06).
+    rant = "It wasn't my fault. I warned them, but the team was to blame."
+    donts = crit(score(rant, None), "donts")
+    assert donts.score < 100 and donts.evidence[0].text.startswith("blames others")
+    assert crit(score(STORY, None), "donts").score == 100
+    # A rubric may name none: then no don't is scored without a question.
+    mine = tmp_path / "rubric.toml"
+    mine.write_text("[content.donts]\ngeneral = []\n", encoding="utf-8")
+    kept = score_text(rant, None, load_rubric(mine))
+    assert "donts" not in {c.id for c in kept.criteria}
     """Evidence once read "1 concrete details, 1 clichés" and "within 0 s"."""
     one = score("Um, I led the team for two years. I am a team player and I learned to listen.")
     first = {c.id: c.evidence[0].text for c in one.criteria}

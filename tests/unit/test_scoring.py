@@ -73,9 +73,12 @@ def test_structured_answer_beats_rambling_answer_by_20_points() -> None:
 def test_without_question_the_question_checks_are_left_out() -> None:
     score = score_answer(*build(GOOD), rubric=RUBRIC)
     assert set(score.groups) == {"clarity", "conciseness", "content"}
+    # The don'ts of any answer stay (the rubric's donts.general), not the question's own
     assert {c.id for c in score.criteria if c.group == "content"} == {
-        "specificity", "elaboration", "we_i_balance",
+        "specificity", "elaboration", "we_i_balance", "donts",
     }  # fmt: skip
+    donts = crit(score, "donts")
+    assert donts.score == 100 and donts.tip.startswith("You avoided the don'ts of any answer")
     assert score.question_id is None
 
 

@@ -95,8 +95,17 @@ def expectations(
     return _criterion(rubric, "expectations", score, evidence, tip)
 
 
-def avoided_donts(tokens: Sequence[Token], checks: Sequence[Check], rubric: Rubric) -> Criterion:
-    """100 minus the penalty of each don't found; evidence: the words that broke it."""
+def general_donts(rubric: Rubric) -> list[Check]:
+    """The don'ts of any answer (the rubric's ``donts.general``, each a don't: checked as the
+    rubric loads), for an answer scored without a question."""
+    return [rubric.checks[n] for n in rubric.spec("donts").params.get("general", [])]
+
+
+def avoided_donts(
+    tokens: Sequence[Token], checks: Sequence[Check], rubric: Rubric, *, general: bool = False
+) -> Criterion:
+    """100 minus the penalty of each don't found; evidence: the words that broke it.
+    ``general``: the don'ts of any answer, with no question (their own tip when clean)."""
     spec = rubric.spec("donts")
     evidence: list[Evidence] = []
     penalty = 0.0
@@ -116,7 +125,7 @@ def avoided_donts(tokens: Sequence[Token], checks: Sequence[Check], rubric: Rubr
         worst = max(broken, key=lambda c: c.penalty)
         tip = worst.tip[0].upper() + worst.tip[1:] + "."
     else:
-        tip = spec.tip("tip_ok")
+        tip = spec.tip("tip_ok_general" if general else "tip_ok")
     return _criterion(rubric, "donts", 100.0 - penalty, evidence, tip)
 
 

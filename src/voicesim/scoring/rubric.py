@@ -8,6 +8,7 @@ type. Under ``[checks]`` a user rubric may add new named checks that packs then 
 from __future__ import annotations
 
 import copy
+import difflib
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -270,6 +271,12 @@ def _build(data: dict[str, Any], source: str, base: dict[str, Any]) -> Rubric:
         # Every score would be "overall 0/100", as if the answer were worthless.
         raise PackError(f"{source}: every criterion has weight 0: nothing would be scored")
     checks = {name: _build_check(name, t, source) for name, t in data.get("checks", {}).items()}
+    donts = {name for name, check in checks.items() if check.kind == "dont"}
+    for name in criteria["donts"].params.get("general", []) if "donts" in criteria else []:
+        if name not in donts:  # a misspelt name would leave that don't unchecked, unsaid
+            near = difflib.get_close_matches(str(name), sorted(donts), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise PackError(f"{source}: 'content.donts.general' names no don't {name!r}{hint}")
     return Rubric(source=source, criteria=criteria, checks=checks)
 
 

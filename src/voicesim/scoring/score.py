@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING
 from voicesim.results import Criterion, Evidence, Group, Score
 from voicesim.scoring import clarity
 from voicesim.scoring import conciseness as concise
-from voicesim.scoring.content import content_criteria, we_i_balance
+from voicesim.scoring.content import (
+    avoided_donts,
+    content_criteria,
+    general_donts,
+    we_i_balance,
+)
 from voicesim.scoring.story import elaboration, specificity
 from voicesim.scoring.tokens import sentences_of, tokens_of
 from voicesim.text import counted
@@ -71,6 +76,8 @@ def score_answer(
     ]
     if question is not None:
         found += content_criteria(tokens, sentences, question, rubric)
+    elif general := general_donts(rubric):
+        found.append(avoided_donts(tokens, general, rubric, general=True))
     criteria = [c for c in found if c is not None and c.weight > 0]
     criteria = few_words(criteria, sum(not t.filler for t in tokens))
     return Score(
