@@ -78,7 +78,10 @@ def test_without_question_the_question_checks_are_left_out() -> None:
         "specificity", "elaboration", "we_i_balance", "donts",
     }  # fmt: skip
     donts = crit(score, "donts")
-    assert donts.score == 100 and donts.tip.startswith("You avoided the don'ts of any answer")
+    assert donts.score == 100 and donts.tip == (
+        "You avoided the don'ts of any answer: blames others; speaks badly of an employer; "
+        "hackneyed self-praise."
+    )
     assert score.question_id is None
 
 

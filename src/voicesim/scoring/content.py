@@ -125,7 +125,8 @@ def avoided_donts(
         worst = max(broken, key=lambda c: c.penalty)
         tip = worst.tip[0].upper() + worst.tip[1:] + "."
     else:
-        tip = spec.tip("tip_ok_general" if general else "tip_ok")
+        labels = "; ".join(c.label for c in checks)
+        tip = spec.tip("tip_ok_general", donts=labels) if general else spec.tip("tip_ok")
     return _criterion(rubric, "donts", 100.0 - penalty, evidence, tip)
 
 
