@@ -446,6 +446,8 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
         ("exec-project-unsuccessful", "I took the blame in front of the client and fixed "
          "the plan."),
         ("exec-project-unsuccessful", "We ran a blameless retro and changed how we plan."),
+        # praise of a manager is no bad-mouthing ("my manager was" was a phrase of it)
+        ("mgr-achievements-biggest", "My manager was very supportive and helped me grow."),
     ],
 )  # fmt: skip
 def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
@@ -464,6 +466,8 @@ def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
          "blames others"),
         ("mgr-achievements-biggest", "Honestly the company was a mess and they never "
          "listened to anyone.", "speaks badly of an employer"),
+        ("mgr-achievements-biggest", "My old boss was a nightmare to work for.",
+         "speaks badly of an employer"),
         ("mgr-leadership-team-cohesion", "I am determined and a team player.",
          "hackneyed self-praise"),
     ],
