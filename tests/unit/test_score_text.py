@@ -448,6 +448,7 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
         ("exec-project-unsuccessful", "We ran a blameless retro and changed how we plan."),
         # praise of a manager is no bad-mouthing ("my manager was" was a phrase of it)
         ("mgr-achievements-biggest", "My manager was very supportive and helped me grow."),
+        ("mgr-achievements-biggest", "The migration was a nightmare, so I split it in three."),
     ],
 )  # fmt: skip
 def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
