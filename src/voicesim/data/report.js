@@ -81,13 +81,9 @@
     }
     // Weakest first, each under its answer's number (a numbered list read "1. 2. What…").
     const ul = el("ul", { class: "rehearse" });
-    const said = {
-      no_speech: "no answer heard", cut_off: "cut off", device_lost: "audio device lost",
-      stopped: "stopped here",
-    };
     for (const r of list) {
       const why = r.score === null || r.score === undefined
-        ? (said[r.status] || r.status)
+        ? r.said
         : "score " + fmt(r.score) + (r.weakest ? ", weakest: " + r.weakest : "");
       const li = el("li", {}, "Answer " + r.number + ": " + r.question + " (" + why + ")");
       if (r.id) li.append(el("code", {}, " voicesim practice --question " + r.id));

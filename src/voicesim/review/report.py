@@ -21,7 +21,7 @@ import numpy as np
 import soundfile as sf
 
 from voicesim.analysis.timeline import timeline
-from voicesim.interview.feedback import answer_status, outcomes_of, summarize
+from voicesim.interview.feedback import answer_status, outcomes_of, status_words, summarize
 from voicesim.paths import package_data
 from voicesim.sessions.store import AnswerRecord, SessionRecord
 
@@ -149,6 +149,7 @@ def debrief(record: SessionRecord) -> dict[str, Any]:
                 "score": a.overall,
                 "weakest": a.weakest,
                 "status": a.status,
+                "said": status_words(a.status),  # as the debrief says it
             }
             for a in s.rehearse
         ],
