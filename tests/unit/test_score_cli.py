@@ -160,6 +160,11 @@ def test_an_answer_of_fillers_only_is_scored_with_every_group_and_what_was_said(
     assert code == 2 and out == "" and "line 1: 'text' has no words" in err
     code, out, err = run(["score", "-"], capsys, "... !!!")
     assert code == 2 and "no words to score" in err
+    # a transcriber's notes alone are no words either
+    code, out, err = run(["score", "--batch", "-"], capsys, '{"id": "n", "text": "[inaudible]"}\n')
+    assert code == 2 and out == "" and "line 1: 'text' has no words" in err
+    code, out, err = run(["score", "-"], capsys, "(laughs) [crosstalk]")
+    assert code == 2 and "no words to score" in err
 
 
 def test_a_batch_with_a_byte_order_mark_is_read_as_a_text_file_is(

@@ -324,6 +324,28 @@ def test_a_mark_written_apart_is_not_a_word(mark: str) -> None:
     assert fillers.startswith("1 filler, 12.5 per 100 words"), fillers
 
 
+@pytest.mark.parametrize(
+    "note",
+    ["[laughter]", "[Inaudible 00:01:12]", "<noise>", "(laughs)", "(long pause)", "(pause 3 s)",
+     "[crosstalk [laughs]]"],
+)  # fmt: skip
+def test_a_transcribers_note_is_no_word(note: str) -> None:
+    """Pasted transcripts mark sounds and gaps in brackets. "[laughter]" was one more word,
+    and "[inaudible]" a content word for substance and circling."""
+    said = "Um, I led the team and we shipped the billing migration in March."
+    noted = f"Um, I led the team {note} and we shipped the billing migration in March."
+    assert [w.text for w in transcript_from_text(noted).words] == [
+        w.text for w in transcript_from_text(said).words
+    ]
+    assert score(noted, None).to_dict() == score(said, None).to_dict()
+
+
+def test_words_in_round_brackets_are_said_words() -> None:
+    """Only a sound or gap alone in round brackets is a note; an aside is part of the answer."""
+    words = [w.text for w in transcript_from_text("We paid (pauses cost us) a fee (laughs).").words]
+    assert words == ["We", "paid", "(pauses", "cost", "us)", "a", "fee."]
+
+
 def test_an_opening_mark_written_apart_joins_the_next_word() -> None:
     assert [w.text for w in transcript_from_text("“ We paid $ 40 ( net ) .").words] == [
         "“We", "paid", "$40", "(net).",

@@ -33,9 +33,43 @@ written apart ("—", " - ", ",", "…") closes the word before it: faster-whisp
 plus money, less the hyphen (written apart, it is a dash)."""
 
 
+_NOISES = (
+    "laugh", "laughs", "laughing", "laughter", "chuckles", "giggles", "cough", "coughs",
+    "coughing", "sigh", "sighs", "sniff", "sniffs", "clears throat", "inaudible",
+    "unintelligible", "indistinct", "crosstalk", "cross-talk", "pause", "long pause",
+    "short pause", "silence", "noise", "background noise", "applause", "music", "static",
+    "breath", "breathes", "breathing", "inhales", "exhales", "smiles", "nods",
+    "laughs nervously",
+)  # fmt: skip
+_ANNOTATION = re.compile(
+    r"\[[^\[\]]*\]|<[^<>]*>|\((?:"
+    + "|".join(re.escape(n) for n in _NOISES)
+    + r")\b(?:[\s,]*[\d:.]+\s*(?:s|secs?|seconds?)?)?\)",
+    re.IGNORECASE,
+)
+"""A transcriber's note, not a word said: anything in square or angle brackets ("[laughter]",
+"[inaudible 00:01:12]", "<noise>"), and a sound or gap alone in round brackets ("(laughs)",
+"(long pause)", "(pause 3 s)"). Round brackets around words ("(we cut costs by 20 %)",
+"(pauses cost us a week)") are said words."""
+
+
+def without_annotations(text: str) -> str:
+    """``text`` without a transcriber's notes of sounds and gaps (:data:`_ANNOTATION`).
+
+    Transcripts from meeting tools and transcription services mark laughter, coughs,
+    crosstalk and inaudible stretches in brackets; they were scored as words ("[laughter]"
+    one more word, "[inaudible]" a content word for substance and circling).
+    """
+    while True:  # inside out: "[crosstalk [laughs]]"
+        text, n = _ANNOTATION.subn(" ", text)
+        if not n:
+            return text
+
+
 def has_words(text: str) -> bool:
-    """True if ``text`` has a letter or digit to score (not only blanks or punctuation)."""
-    return _LETTER.search(text) is not None
+    """True if ``text`` has a letter or digit to score (not only blanks, punctuation or a
+    transcriber's notes such as "[inaudible]")."""
+    return _LETTER.search(without_annotations(text)) is not None
 
 
 def transcript_from_text(text: str, wpm: float = WRITTEN_WPM) -> Transcript:
@@ -44,8 +78,10 @@ def transcript_from_text(text: str, wpm: float = WRITTEN_WPM) -> Transcript:
     A mark written apart ("—", "-", "…", " , ") is no word (SPEC §1: words are tokens with
     punctuation stripped): it joins the word it belongs to, so a sentence's full stop
     still ends it. Each was a word: "Um we shipped it — on time — to 40 clients." had 10
-    words and 10.0 fillers per 100 words for 8 words and 12.5.
+    words and 10.0 fillers per 100 words for 8 words and 12.5. A transcriber's note
+    ("[laughter]", "(inaudible)") is no word either (:func:`without_annotations`).
     """
+    text = without_annotations(text)
     step = 60.0 / wpm
     raw = [
         Word(text=t, start=round(n * step, 3), end=round((n + 1) * step, 3), probability=1.0)
