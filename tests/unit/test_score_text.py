@@ -105,6 +105,20 @@ def test_a_subordinate_when_i_sets_the_scene_it_is_not_an_action() -> None:
     assert NO_OWN_ACTION in [e.text for e in crit(s, "structure").evidence]
 
 
+@pytest.mark.parametrize(
+    "denied",
+    ["I never did anything about it.", "I did not call them.", "I would not take sides."],
+)
+def test_a_denied_verb_is_no_action(denied: str) -> None:
+    """A rant's "I never did anything to her" was the story's own action."""
+    s = score(f"Last year two engineers fought over a rewrite. {denied} It got worse.")
+    assert NO_OWN_ACTION in [e.text for e in crit(s, "structure").evidence]
+    done = score("Last year two engineers fought over a rewrite. I called not only them "
+                 "but their leads. It got worse.")  # fmt: skip
+    assert NO_OWN_ACTION not in [e.text for e in crit(done, "structure").evidence]
+    assert needs_follow_up(s) == FOLLOW_UP_ACTION  # the interviewer asks what you did
+
+
 def test_specific_beats_generic_and_cliches_cost_points() -> None:
     generic = (
         "Some time ago two people in my team disagreed about something, and it slowed us "

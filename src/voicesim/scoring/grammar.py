@@ -56,9 +56,12 @@ SUBJECT_TEAM = frozenset({"we"})
 _MODALS = frozenset({"would", "will", "i'd", "we'd", "i'll", "we'll", "could", "can"})
 _BETWEEN = word_set(
     """then also first immediately quickly personally actually just still finally soon later
-    together both directly all even never always"""
+    together both directly all even always"""
 )
 """Adverbs allowed between a subject and its verb ("I then called", "we all agreed")."""
+_NEGATIONS = word_set("never not")
+_AUXILIARIES = word_set("did do does")
+"""A verb denied is nothing done: "I never did anything to her", "I did not call him"."""
 
 
 def is_past(word: str, before: str = "") -> bool:
@@ -74,11 +77,16 @@ def verb_after(words: Sequence[Token], i: int) -> tuple[int, str] | None:
     """The verb the subject at ``i`` governs: (index, "past" | "modal" | "present"), or None.
 
     The verb must follow within three words, with only adverbs ("then", "also") between.
+    A denied verb governs nothing ("I never did anything", "I did not call"): the speaker
+    says what they did not do.
     """
     j = i + 1
     modal = words[i].text in _MODALS  # "i'd", "i'll" carry their modal
     while j < len(words) and j <= i + 3:
         w = words[j].text
+        denied = j + 1 < len(words) and words[j + 1].text in _NEGATIONS
+        if w in _NEGATIONS or (denied and (w in _AUXILIARIES or w in _MODALS)):
+            return None
         if w in _MODALS:
             modal = True
         elif w in _BETWEEN:
