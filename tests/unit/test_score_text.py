@@ -192,6 +192,21 @@ def _details(text: str) -> list[str]:
     return [e.text for e in crit(score(text, None), "specificity").evidence[1:]]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["I really want THIS job, and I would work hard for it.",
+     "Honestly I think That is the point, and It matters to Me a lot."],
+)  # fmt: skip
+def test_a_small_word_in_capitals_is_stress_not_a_name(text: str) -> None:
+    """ "THIS" was an acronym and "That", "It", "Me" names: three concrete details in an
+    answer with none."""
+    assert _details(text) == []
+
+
+def test_it_and_us_in_capitals_stay_acronyms() -> None:
+    assert _details("I moved our IT team to the US office.") == ["detail “it”", "detail “us”"]
+
+
 def test_a_month_that_is_a_common_word_is_a_date_only_as_one() -> None:
     # The modal "may" was a concrete detail, and set a story's scene (an external check of
     # answers on advice pages, 2026-12-06): "may" against "might" moved the overall 9 points.

@@ -116,15 +116,23 @@ def tokens_of(transcript: Transcript) -> list[Token]:
 
 
 def _is_name(raw: str, opens_sentence: bool) -> bool:
-    """A capitalised word inside a sentence ("Lisbon", "HubSpot") or an acronym ("CRM")."""
+    """A capitalised word inside a sentence ("Lisbon", "HubSpot") or an acronym ("CRM").
+
+    A small word in capitals is stress or a slip, not a name: "I want THIS job", "That is
+    the point" were concrete details. "IT" and "US" stay acronyms.
+    """
     word = raw.strip("\"'“”‘’(),.;:!?")
-    if len(word) < 2 or not word[0].isupper() or plain(word, keep=KEEP) in _FIRST_PERSON:
+    if len(word) < 2 or not word[0].isupper():
+        return False
+    said = plain(word, keep=KEEP)
+    if said in _FIRST_PERSON or (said in STOP_WORDS and word not in _SMALL_ACRONYMS):
         return False
     acronym = sum(c.isupper() for c in word) >= 2
     return acronym or not opens_sentence
 
 
 _FIRST_PERSON = {"i", "i'm", "i'd", "i've", "i'll"}
+_SMALL_ACRONYMS = {"IT", "US"}
 
 
 def sentences_of(tokens: Sequence[Token], pause_split_s: float = 0.0) -> list[Sentence]:
