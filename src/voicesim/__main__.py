@@ -1,3 +1,3 @@
-from voicesim.cli.main import main
+from voicesim.cli.main import entry
 
-raise SystemExit(main())
+entry()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import importlib
 import os
 import sys
@@ -114,9 +115,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def entry() -> NoReturn:
+    """The ``voicesim`` program (the console script and ``python -m voicesim``): :func:`main`,
+    then exit.
+
+    Before the exit every object is frozen out of the cyclic garbage collector's sight
+    (``gc.freeze``): the interpreter's last collections walk every object of every module
+    loaded, and after librosa's (scipy, numba) that took 0.44 s of a fresh 30-s ``voicesim
+    analyze``, against 0.08 s for plain faster-whisper's process; frozen, 0.03 s. Objects are
+    still released by their reference counts, so files are flushed and closed, threads joined
+    and exit handlers run; only garbage in reference cycles is left to the operating system.
+    Tests call :func:`main` in their own process, without this.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split()) or "unknown error"
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()
