@@ -369,6 +369,13 @@ def test_a_transcribers_note_is_no_word(note: str) -> None:
     assert score(noted, None).to_dict() == score(said, None).to_dict()
 
 
+def test_a_filled_pause_in_brackets_is_a_filler_not_a_note() -> None:
+    """Some transcribers mark hesitations in brackets: "[um]" is the filler, said."""
+    for marked in ("[um]", "<uh>", "[Um, uh]"):
+        t = transcript_from_text(f"We shipped it {marked} on time to forty clients.")
+        assert [w.text for w in t.words if w.filler] == marked.strip("[]<>").split(), marked
+
+
 def test_words_in_round_brackets_are_said_words() -> None:
     """Only a sound or gap alone in round brackets is a note; an aside is part of the answer."""
     words = [w.text for w in transcript_from_text("We paid (pauses cost us) a fee (laughs).").words]

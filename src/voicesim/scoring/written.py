@@ -19,6 +19,7 @@ from voicesim.packs import Question
 from voicesim.results import Delivery, Score, Transcript, Word
 from voicesim.scoring.rubric import Rubric
 from voicesim.scoring.score import score_answer
+from voicesim.text import is_filled_pause, words_of
 
 WRITTEN_WPM = 150.0
 """Words per minute at which a written answer is laid out in time: the middle of the
@@ -61,9 +62,17 @@ def without_annotations(text: str) -> str:
     one more word, "[inaudible]" a content word for substance and circling).
     """
     while True:  # inside out: "[crosstalk [laughs]]"
-        text, n = _ANNOTATION.subn(" ", text)
+        text, n = _ANNOTATION.subn(_note_or_filler, text)
         if not n:
             return text
+
+
+def _note_or_filler(match: re.Match[str]) -> str:
+    """A note becomes a space; a filled pause in brackets ("[um]", "<uh>"), as some
+    transcribers mark hesitations, stays as the filler it is."""
+    inner = match.group(0)[1:-1]
+    words = words_of(inner)
+    return f" {inner} " if words and all(map(is_filled_pause, words)) else " "
 
 
 def has_words(text: str) -> bool:
