@@ -10,6 +10,7 @@ import pytest
 from tests.support.session_factory import sample_answer, truth_analysis
 from voicesim.interview.feedback import (
     answer_status,
+    no_words,
     outcomes_of,
     record_debrief,
     stored_debrief,
@@ -60,6 +61,32 @@ def test_an_answer_cut_off_by_ctrl_c_has_one_status_everywhere(tmp_path: Path) -
     # A session stored before the status was: a rescued answer was interrupted.
     old = _answer(1, None, status=None)
     assert answer_status(old) == "interrupted"
+
+
+def test_why_an_answer_has_no_words_is_said_once_for_export_and_report(tmp_path: Path) -> None:
+    """The report's script worded it in its own copy of the statuses; export in Python."""
+    cut = _answer(1, None, "interrupted")
+    skipped = _answer(2, None, "skipped")
+    skipped.skipped = True
+    silent = _answer(3, None, "no_speech")
+    silent.skipped = True
+    stopped = _answer(4, None, "stopped")
+    stopped.skipped = True
+    record = _stored(SessionStore(tmp_path), [_answer(0, 80.0), cut, skipped, silent, stopped])
+    said = [_answer_data(record, a)["unheard"] for a in record.answers]
+    assert said == [
+        None,  # words: nothing to explain
+        "Not analysed: the answer was cut off (voicesim rescore analyses what was recorded).",
+        "Skipped.",
+        "No speech was heard.",
+        "Not answered: the interview was stopped here.",
+    ]
+    assert [no_words(a)[0] for a in record.answers[1:]] == [
+        "was cut off before it was analysed (run `voicesim rescore` first)",
+        "was skipped",
+        "had no speech",
+        "was not answered (the interview was stopped there)",
+    ]
 
 
 def test_rescore_makes_the_stored_debrief_again(tmp_path: Path) -> None:

@@ -13,12 +13,12 @@ from rich.table import Table
 
 from voicesim.cli.outputs import check_new, destination, make_folder, names_folder
 from voicesim.errors import UserError
-from voicesim.interview.feedback import answer_status, status_words
+from voicesim.interview.feedback import answer_status, no_words, status_words
 from voicesim.review.export import EXTENSIONS, export_answer, export_session_json
 from voicesim.sessions.files import atomic_write_text
 from voicesim.sessions.history import MEASURES, HistoryRow, overall_trend
 from voicesim.sessions.index import Attempt
-from voicesim.sessions.store import AnswerRecord, SessionRecord
+from voicesim.sessions.store import SessionRecord
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -132,7 +132,7 @@ def run_export(
     if answer is not None or len(record.answers) == 1:
         chosen = record.answer(1 if answer is None else answer)
         if fmt != "json" and chosen.analysis is None:
-            raise UserError(f"answer {chosen.index + 1} {_unanalysed(chosen)}: no words to export")
+            raise UserError(f"answer {chosen.index + 1} {no_words(chosen)[0]}: no words to export")
         name = f"{record.id}-a{chosen.index + 1:02d}.{EXTENSIONS[fmt]}"
         return _emit(export_answer(chosen, fmt), out, name, force)
     if not record.answers:
@@ -156,21 +156,11 @@ def run_export(
     written = []
     for a in record.answers:
         if a.index not in targets:
-            written.append(f"answer {a.index + 1} {_unanalysed(a)}: not exported")
+            written.append(f"answer {a.index + 1} {no_words(a)[0]}: not exported")
             continue
         atomic_write_text(targets[a.index], export_answer(a, fmt))
         written.append(f"wrote {targets[a.index]}")
     return written
-
-
-def _unanalysed(a: AnswerRecord) -> str:
-    """Why an answer has no words: "was skipped", "had no speech", "was cut off"…"""
-    if a.skipped:
-        said = answer_status(a)
-        if said == "stopped":
-            return "was not answered (the interview was stopped there)"
-        return "had no speech" if said == "no_speech" else "was skipped"
-    return "was cut off before it was analysed (run `voicesim rescore` first)"
 
 
 def _emit(text: str, out: str | None, default_name: str, force: bool) -> list[str]:

@@ -16,14 +16,6 @@
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
     return node;
   }
-  function unheard(answer) {
-    // Why an answer has no words, as replay and export say it (an answer cut off by Ctrl+C
-    // or a lost device is kept unanalysed; it was "No speech was heard").
-    if (answer.delivery === null && !answer.skipped)
-      return "Not analysed: the answer was cut off (voicesim rescore analyses what was recorded).";
-    if (answer.status === "stopped") return "Not answered: the interview was stopped here.";
-    return answer.status === "skipped" ? "Skipped." : "No speech was heard.";
-  }
   // Numbers as the terminal prints them (Python's format): a tie goes to the even digit,
   // where toFixed goes up (142.5 wpm: 142 in the terminal, 143 here). x is a tie at d digits
   // exactly when 2^(d+1)·x is an odd integer (a scaling by two is exact in floating point).
@@ -264,7 +256,7 @@
       q.src = answer.question_audio;
       sec.append(el("span", { class: "muted" }, "Question:"), q);
     }
-    if (answer.skipped) { sec.append(el("p", { class: "muted" }, unheard(answer))); return sec; }
+    if (answer.skipped) { sec.append(el("p", { class: "muted" }, answer.unheard)); return sec; }
     let audio = null;
     if (answer.audio) {
       audio = el("audio", { controls: "", preload: "auto", class: "answer-audio" });
@@ -288,7 +280,7 @@
     });
     sec.append(waveform(answer, player), legend, el("h3", {}, "Pace over time"), paceChart(answer));
     sec.append(el("h3", {}, "Transcript"));
-    if (!answer.tokens.length) sec.append(el("p", { class: "muted" }, unheard(answer)));
+    if (!answer.tokens.length) sec.append(el("p", { class: "muted" }, answer.unheard));
     sec.append(transcript(answer, player));
     if (answer.delivery) sec.append(deliveryCards(answer.delivery, answer), recordingWarnings(answer));
     if (answer.feedback) sec.append(el("p", { class: "feedback" }, answer.feedback));

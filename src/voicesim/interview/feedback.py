@@ -305,6 +305,31 @@ def status_words(status: str) -> str:
     return _STATUS_WORDS.get(status, status)
 
 
+_NO_WORDS = {
+    "stopped": (
+        "was not answered (the interview was stopped there)",
+        "Not answered: the interview was stopped here.",
+    ),
+    "no_speech": ("had no speech", "No speech was heard."),
+    "skipped": ("was skipped", "Skipped."),
+    "cut": (
+        "was cut off before it was analysed (run `voicesim rescore` first)",
+        "Not analysed: the answer was cut off (voicesim rescore analyses what was recorded).",
+    ),
+}
+
+
+def no_words(answer: AnswerRecord) -> tuple[str, str]:
+    """Why a stored answer has no words to show: what ``export`` says after "answer N", and
+    the sentence the report shows. An answer cut off by Ctrl+C or a lost device is kept
+    unanalysed ("cut"); an analysed one without words had no speech. One table for both:
+    the report's script kept its own copy in other words."""
+    if not answer.skipped:
+        return _NO_WORDS["cut" if answer.analysis is None else "no_speech"]
+    status = answer_status(answer)
+    return _NO_WORDS[status if status in ("stopped", "no_speech") else "skipped"]
+
+
 def answer_status(answer: AnswerRecord) -> Status:
     """How a stored answer ended, as the debrief said it: stored since 2026-12-05; for an
     older session, read from what was kept (a rescued answer was interrupted)."""

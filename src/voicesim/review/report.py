@@ -21,7 +21,13 @@ import numpy as np
 import soundfile as sf
 
 from voicesim.analysis.timeline import timeline
-from voicesim.interview.feedback import answer_status, outcomes_of, status_words, summarize
+from voicesim.interview.feedback import (
+    answer_status,
+    no_words,
+    outcomes_of,
+    status_words,
+    summarize,
+)
 from voicesim.paths import package_data
 from voicesim.sessions.store import AnswerRecord, SessionRecord
 
@@ -111,6 +117,7 @@ def _answer_data(record: SessionRecord, answer: AnswerRecord) -> dict[str, Any]:
         item["delivery"] = answer.analysis.delivery.to_dict()
         item["warnings"] = answer.analysis.delivery.recording_warnings
         item["score"] = answer.analysis.score.to_dict()
+    item["unheard"] = None if item["tokens"] else no_words(answer)[1]  # why there are none
     return item
 
 
