@@ -483,6 +483,21 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
     assert full.score == 100 and not full.evidence[-1].text.startswith("only")
 
 
+def test_a_short_answer_is_not_told_to_fix_faults_it_does_not_have() -> None:
+    """jfk.flac's 22 words were given "Filler words (78): Fillers are rare" as one of the
+    three changes that would raise the score most: a fault-free criterion under 100 only
+    for the answer's length. Saying more is the change, and length and substance say it."""
+    from voicesim.scoring.score import top_improvements
+
+    short = score("We moved the billing system to the new platform in March, on time.", None)
+    told = [c.id for c in top_improvements(short, 10)]
+    assert told and not {"fillers", "fluency", "repetition", "circling", "hedges"} & set(told)
+    assert {"length", "elaboration"} <= set(told)
+    # A fault found in a short answer is still a change to make.
+    ums = score("Um, we moved, uh, the billing system, um, to the new platform in March.", None)
+    assert "fillers" in [c.id for c in top_improvements(ums, 10)]
+
+
 @pytest.mark.parametrize(
     ("qid", "text"),
     [

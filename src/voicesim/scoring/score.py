@@ -9,6 +9,7 @@ through ``written``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,11 @@ FULL_WORDS = 40
 """Words an answer needs before finding none of a fault is proof of its absence."""
 
 
+_DRAWN = "drawn from"
+_DRAWN_FROM_FULL = re.compile(rf"\({_DRAWN} 100 towards 50 ")
+"""The note of a criterion that found no fault and was drawn towards 50 for the words alone."""
+
+
 def few_words(criteria: list[Criterion], words: int) -> list[Criterion]:
     """A short answer's FAULT_FREE criteria, drawn towards 50 in proportion to its words
     (under FULL_WORDS): "Yes." scored 100 for fillers, fluency, repetition, circling and
@@ -125,7 +131,7 @@ def few_words(criteria: list[Criterion], words: int) -> list[Criterion]:
             drawn = round(50.0 + (c.score - 50.0) * words / FULL_WORDS, 1)
             note = Evidence(
                 f"only {counted(words, 'word')}: too few to show the fault is absent "
-                f"(drawn from {c.score:.0f} towards 50 under {FULL_WORDS} words)"
+                f"({_DRAWN} {c.score:.0f} towards 50 under {FULL_WORDS} words)"
             )
             c = replace(c, score=drawn, evidence=[*c.evidence, note])
         out.append(c)
@@ -165,8 +171,17 @@ def top_improvements(score: Score, n: int = 3) -> list[Criterion]:
     """The ``n`` criteria whose improvement would raise the overall score most.
 
     Ranked by weight × (100 − score), a tie by the lower score, then by id; criteria already
-    at 100 are never returned. The first is the spoken tip's (``tips.best_change``).
+    at 100 are never returned, nor one that found no fault and is under 100 only because the
+    answer is short (:func:`few_words`): jfk.flac's 22 words were told "Filler words (78):
+    Fillers are rare" as a change to make, where saying more is the change, and the length
+    and substance criteria say so. The first is the spoken tip's (``tips.best_change``).
     """
-    gains = [c for c in score.criteria if c.score < 100 and c.weight > 0]
+    gains = [
+        c
+        for c in score.criteria
+        if c.score < 100
+        and c.weight > 0
+        and not any(_DRAWN_FROM_FULL.search(e.text) for e in c.evidence)
+    ]
     gains.sort(key=lambda c: (-(c.weight * (100.0 - c.score)), c.score, c.id))
     return gains[:n]
