@@ -377,7 +377,10 @@ def test_a_filled_pause_in_brackets_is_a_filler_not_a_note() -> None:
 
 
 def test_words_in_round_brackets_are_said_words() -> None:
-    """Only a sound or gap alone in round brackets is a note; an aside is part of the answer."""
+    """Only a sound or gap alone in round brackets is a note; an aside is part of the answer,
+    and so are comparison signs ("<200 ms … >" is no note in angle brackets)."""
+    words = [w.text for w in transcript_from_text("Latency <200 ms, costs > 10%.").words]
+    assert words == ["Latency", "<200", "ms,", "costs>", "10%."]
     words = [w.text for w in transcript_from_text("We paid (pauses cost us) a fee (laughs).").words]
     assert words == ["We", "paid", "(pauses", "cost", "us)", "a", "fee."]
 

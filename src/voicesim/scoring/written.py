@@ -43,15 +43,16 @@ _NOISES = (
     "laughs nervously",
 )  # fmt: skip
 _ANNOTATION = re.compile(
-    r"\[[^\[\]]*\]|<[^<>]*>|\((?:"
+    r"\[[^\[\]]*\]|<[A-Za-z_ -]{1,40}>|\((?:"
     + "|".join(re.escape(n) for n in _NOISES)
     + r")\b(?:[\s,]*[\d:.]+\s*(?:s|secs?|seconds?)?)?\)",
     re.IGNORECASE,
 )
-"""A transcriber's note, not a word said: anything in square or angle brackets ("[laughter]",
-"[inaudible 00:01:12]", "<noise>"), and a sound or gap alone in round brackets ("(laughs)",
-"(long pause)", "(pause 3 s)"). Round brackets around words ("(we cut costs by 20 %)",
-"(pauses cost us a week)") are said words."""
+"""A transcriber's note, not a word said: anything in square brackets ("[laughter]",
+"[inaudible 00:01:12]"), a word or two in angle brackets ("<noise>"; "<200 ms" is a figure),
+and a sound or gap alone in round brackets ("(laughs)", "(long pause)", "(pause 3 s)").
+Round brackets around words ("(we cut costs by 20 %)", "(pauses cost us a week)") hold
+said words."""
 
 
 def without_annotations(text: str) -> str:
