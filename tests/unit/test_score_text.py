@@ -484,10 +484,13 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
     assert crit(score("Um, uh, we, um, shipped, er, it.", None), "fillers").score < 50
     full = crit(score(STORY), "fillers")  # 47 words: as scored
     assert full.score == 100 and not full.evidence[-1].text.startswith("only")
-    # The tip says why a fault-free criterion is not 100 ("No restarts" at 51 read as a fault).
+    # The tip says why a fault-free criterion is not 100 ("No restarts" at 51 read as a fault),
+    # where the difference shows: at 39 words (99) it is no news.
     assert crit(yes, "fluency").tip.endswith(
         "(Scored 51: 1 word is too few to be sure; 40 are enough.)"
     )
+    almost = crit(score(" ".join(f"w{n}" for n in range(39)), None), "fluency")
+    assert almost.score == 98.8 and almost.tip == "No restarts: your sentences run through."
     text = "Um, we moved the billing system to the new platform in March and trained all "
     text += "twelve people on it in two weeks, so support calls fell by a third."
     one_um = crit(score(text, None), "fillers")  # 1 in 30 words: a fault, and drawn

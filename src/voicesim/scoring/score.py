@@ -134,7 +134,7 @@ def few_words(criteria: list[Criterion], words: int) -> list[Criterion]:
                 f"({_DRAWN} {c.score:.0f} towards 50 under {FULL_WORDS} words)"
             )
             tip = c.tip
-            if c.score >= 100.0:  # no fault found: say why it is not 100 ("No restarts" at 75)
+            if c.score >= 100.0 and drawn <= 95.0:  # no fault: why not 100 ("No restarts" at 75)
                 few = f"{counted(words, 'word')} {'is' if words == 1 else 'are'} too few"
                 tip = f"{tip} (Scored {drawn:.0f}: {few} to be sure; {FULL_WORDS} are enough.)"
             c = replace(c, score=drawn, evidence=[*c.evidence, note], tip=tip)
