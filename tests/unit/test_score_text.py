@@ -17,6 +17,7 @@ from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
 from voicesim.scoring.conciseness import rambling
+from voicesim.scoring.grammar import is_past, subject, verb_after
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.story import (
     FOLLOW_UP_ACTION,
@@ -25,7 +26,7 @@ from voicesim.scoring.story import (
     NO_RESULT,
     needs_follow_up,
 )
-from voicesim.scoring.tokens import find_phrases, sentences_of, tokens_of
+from voicesim.scoring.tokens import Token, find_phrases, sentences_of, tokens_of
 from voicesim.scoring.written import score_text, transcript_from_text
 
 RUBRIC = load_rubric()
@@ -117,6 +118,91 @@ def test_a_denied_verb_is_no_action(denied: str) -> None:
                  "but their leads. It got worse.")  # fmt: skip
     assert NO_OWN_ACTION not in [e.text for e in crit(done, "structure").evidence]
     assert needs_follow_up(s) == FOLLOW_UP_ACTION  # the interviewer asks what you did
+
+
+def _words(text: str) -> list[Token]:
+    """The non-filler tokens of ``text``, as the story criteria read a sentence."""
+    return [t for t in tokens_of(transcript_from_text(text)) if not t.filler]
+
+
+def _verb(text: str) -> tuple[str, str] | None:
+    """The verb the first "I"/"we" of ``text`` governs, as (word, kind), or None."""
+    words = _words(text)
+    i = next(n for n, w in enumerate(words) if subject(w))
+    found = verb_after(words, i)
+    return (words[found[0]].text, found[1]) if found else None
+
+
+@pytest.mark.parametrize("past", ["was", "went", "had", "asked", "moved", "hired", "reviewed"])
+def test_irregular_and_five_letter_regular_pasts_are_past(past: str) -> None:
+    """Mutants that made "was"/"went" not past, or a 5-letter -ed form ("asked") too short,
+    survived: the story's scene is set by the past tense (README, structure)."""
+    assert is_past(past)
+
+
+@pytest.mark.parametrize("word", ["build", "call", "guess", "heed", "deed", "need", "speed"])
+def test_a_base_form_or_a_short_ed_word_is_not_past(word: str) -> None:
+    """Present forms and words that merely end in "ed" ("deed", "heed", "speed") are no past
+    tense; mutants reading any long word, any word, or any 4-letter "-ed" word as past
+    survived."""
+    assert not is_past(word)
+
+
+def test_an_ed_word_after_an_adjective_cue_is_no_past() -> None:
+    """ "we were very tired": "tired" describes, it does not narrate."""
+    assert is_past("tired") and not is_past("tired", "very")
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("I called them.", ("called", "past")),
+        ("I then called them.", ("called", "past")),
+        ("I then also called them.", ("called", "past")),  # three words on: still governed
+        ("It was late, so I decided to split it.", ("decided", "past")),
+        ("I call them every week.", ("call", "present")),  # "since then I write"
+        ("I would call them.", ("call", "modal")),
+        ("I'd start with the data.", ("start", "modal")),
+        ("We agreed on one plan.", ("agreed", "past")),
+    ],
+)
+def test_the_verb_a_subject_governs(text: str, verb: tuple[str, str]) -> None:
+    """verb_after's reach (up to three words, adverbs between) and kind were unpinned: mutants
+    stepping backwards, skipping a word, or reading "so" before "I" as the verb's cue
+    survived."""
+    assert _verb(text) == verb
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I then also just called them.",  # four words on: no longer the subject's verb
+        "I would like that.",  # a modal before a word that is no action verb
+        "I guess it worked.",
+        "I did not.",  # denied, with the negation last
+        "Nobody worked harder than I.",  # "I" last: nothing follows it
+    ],
+)
+def test_no_verb_is_governed(text: str) -> None:
+    """ "I" + anything is no action: mutants that took "like" after a modal, any word ending
+    in "s", a verb four words on, or a denial at the sentence's end as an action survived;
+    one read past the sentence's end."""
+    assert _verb(text) is None
+
+
+@pytest.mark.parametrize(("word", "who"), [("I", "self"), ("I'd", "self"), ("we", "team"),
+                                           ("We'll", "team"), ("they", None)])  # fmt: skip
+def test_first_person_subjects(word: str, who: str | None) -> None:
+    """A mutant that made "we" no subject survived: a team's actions then earned nothing."""
+    assert subject(_words(word)[0]) == who
+
+
+def test_a_story_told_in_we_earns_the_team_action_points() -> None:
+    """README: "we" alone earns less than "I". The built-in rubric's points: situation 25,
+    team action 15, result 30, in order 10 — 80, against 100 for the story in "I"."""
+    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
+    team_only = team_only.replace("and I reviewed", "and we reviewed")
+    assert crit(score(team_only), "structure").score == 25 + 15 + 30 + 10
 
 
 def test_specific_beats_generic_and_cliches_cost_points() -> None:
