@@ -24,6 +24,7 @@ from voicesim.scoring.story import (
     FOLLOW_UP_RESULT,
     NO_OWN_ACTION,
     NO_RESULT,
+    NO_SITUATION,
     needs_follow_up,
 )
 from voicesim.scoring.tokens import Token, find_phrases, sentences_of, tokens_of
@@ -292,6 +293,219 @@ def test_a_month_that_is_a_common_word_is_a_date_only_as_one() -> None:
     modal, might = score(text.format("may")), score(text.format("might"))
     assert crit(modal, "structure").score == crit(might, "structure").score
     assert modal.overall == might.overall
+
+
+def _clauses(text: str) -> list[str]:
+    from voicesim.scoring.story import clauses
+
+    return [c.text for c in clauses(sentences_of(tokens_of(transcript_from_text(text))))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was late, so I called both leads.", ["it was late", "so i called both leads"]),
+        ("Our releases kept failing and we missed two dates.",
+         ["our releases kept failing", "and we missed two dates"]),
+        ("Our releases kept failing, and so I wrote a checklist.",
+         ["our releases kept failing", "and so i wrote a checklist"]),
+        ("Our releases kept failing, but I wrote a checklist and then we shipped on time.",
+         ["our releases kept failing", "but i wrote a checklist", "and then we shipped on time"]),
+        ("We argued for weeks and in the end we agreed on one plan.",
+         ["we argued for weeks", "and in the end we agreed on one plan"]),
+        ("We argued for weeks; eventually the vendor agreed.",
+         ["we argued for weeks", "eventually the vendor agreed"]),
+        # under three words before it, a clause opener does not cut
+        ("Yes indeed, so I called both leads.", ["yes indeed so i called both leads"]),
+        ("Our release was late, so we, so we waited.",
+         ["our release was late", "so we so we waited"]),
+        # "so" and "for" before no subject open nothing
+        ("The team waited so long for the vendor.", ["the team waited so long for the vendor"]),
+    ],
+)  # fmt: skip
+def test_clauses_are_cut_where_a_new_one_starts(text: str, expected: list[str]) -> None:
+    """README (structure): a sentence is cut where a new clause starts ("…, so I…", "and
+    then we…", "in the end…"), a clause being at least three words. No test read the cuts:
+    mutants cutting at every word but the openers, ignoring "and we" or "in the end", or
+    taking two-word clauses, all survived."""
+    assert _clauses(text) == expected
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        "In 2021 my team is three weeks from a launch and the vendor pulls out.",
+        "In March my team is three weeks from a launch and the vendor pulls out.",
+        "Last year my team is three weeks from a launch and the vendor pulls out.",
+        "Two years ago my team is three weeks from a launch and the vendor pulls out.",
+    ],
+)
+def test_a_date_sets_the_scene_told_in_the_present(scene: str) -> None:
+    """README: a clause "with a date ("last year", "in 2021", "two months ago")" sets the
+    situation, past tense or not (a story told in the historical present). _dated was
+    unpinned: every mutant of it survived."""
+    evidence = [e.text for e in crit(score(scene), "structure").evidence]
+    assert NO_SITUATION not in evidence and evidence[0].startswith("situation: “")
+
+
+def test_an_undated_present_is_no_scene() -> None:
+    """ "three weeks" is a length, not a date, and "first" before a noun is no time frame."""
+    text = "My team is three weeks from its first launch, and the vendor pulls out."
+    assert NO_SITUATION in [e.text for e in crit(score(text), "structure").evidence]
+
+
+def test_a_present_state_after_a_cue_is_no_scene() -> None:
+    """ "is motivated" describes the present: an -ed word after "is" is no past tense (a
+    mutant reading the word two back, or the word itself, as its cue survived)."""
+    s = score("The team is motivated.")
+    assert NO_SITUATION in [e.text for e in crit(s, "structure").evidence]
+
+
+# The built-in rubric's structure points (README): situation 25, own actions 35 (full from
+# two clauses, half at one), team actions only 15, result 30, the three in order 10.
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        # situation and own action in one clause, a result after it: all four parts
+        ("Last year I rebuilt our billing system. Then costs fell by a third.",
+         25 + 35 / 2 + 30 + 10),
+        # three own actions are worth what two are; a team action beside them adds nothing
+        ("I met both leads. I asked each for a proposal. I reviewed both with the team. "
+         "We agreed on one plan.", 35 + 30),
+        ("Our releases kept failing. I met both leads and I wrote down every step.", 25 + 35),
+        ("Our releases kept failing. I met both leads and I wrote down every step. We "
+         "agreed on one checklist.", 25 + 35 + 30 + 10),
+    ],
+)  # fmt: skip
+def test_structure_points_per_part(text: str, points: float) -> None:
+    """Each part's points were unpinned (only 100 and "less than" were): mutants giving a
+    missing part 1 point, one own action full marks, three more than two, or a team action
+    on top of one's own, survived."""
+    assert crit(score(text), "structure").score == pytest.approx(points)
+
+
+def test_the_tip_names_only_the_missing_part() -> None:
+    """A story without its scene is told to add the scene, and nothing else."""
+    text = "I met both leads and I wrote down every step. We agreed on one checklist."
+    assert crit(score(text), "structure").tip.startswith("Add the situation: ")
+
+
+def test_a_decision_of_yours_is_an_action_one_of_the_team_a_result() -> None:
+    """Code comment, story_parts: "I decided to…" is an action; "we agreed…" a result.
+    Mutants that swapped whose decision is excluded survived."""
+    we = score("Our releases kept failing. I met both leads. We agreed on one checklist.")
+    assert NO_RESULT not in [e.text for e in crit(we, "structure").evidence]
+    mine = score("Our releases kept failing. I met both leads. Then I decided to stop.")
+    assert NO_RESULT in [e.text for e in crit(mine, "structure").evidence]
+
+
+def test_an_outcome_word_in_the_first_action_is_no_result_without_a_figure() -> None:
+    """README: a result comes after the first own action, unless the action's own sentence
+    carries the figure ("we cut churn by 9 %")."""
+    fixed = score("Last year our build kept breaking. I fixed the build.")
+    assert NO_RESULT in [e.text for e in crit(fixed, "structure").evidence]
+    cut = score("Last year our build kept breaking. I cut build time by 40%.")
+    assert NO_RESULT not in [e.text for e in crit(cut, "structure").evidence]
+
+
+def test_a_story_told_in_we_quotes_the_teams_actions() -> None:
+    """With no "I", the team's actions are quoted as the actions (evidence)."""
+    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
+    team_only = team_only.replace("and I reviewed", "and we reviewed")
+    evidence = [e.text for e in crit(score(team_only), "structure").evidence]
+    assert "action: “we met each of them separately”" in evidence
+
+
+def test_structure_evidence_is_in_time_order() -> None:
+    """Evidence is sorted by time (a result told between two actions sits between them; a
+    scene at 0.0 s comes first): mutants dropping the sort key or moving 0.0 to 1.0
+    survived."""
+    text = (
+        "Last year our builds kept failing. I rewrote the pipeline. Then build time fell by "
+        "half. I also trained the new engineers."
+    )
+    evidence = crit(score(text), "structure").evidence
+    assert [e.text.split(":")[0] for e in evidence] == ["situation", "action", "result", "action"]
+    short = crit(score("It broke. I fixed it."), "structure").evidence
+    assert short[0].text.startswith("situation: “it broke”")
+
+
+def test_a_time_frame_needs_its_relative_word() -> None:
+    """ "last year" is a time frame, "weeks" alone is not concrete (README, specificity)."""
+    assert _details("We grew fast last year.") == ["detail “year”"]
+    assert _details("It took weeks and weeks.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        ("We moved the launch to january.", ["detail “january”"]),  # typed in lower case
+        ("The launch moved to may 5.", ["detail “may 5”"]),  # before a figure
+        ("in may we shipped it.", ["detail “may”"]),  # after "in"
+        ("May we start early?", []),  # the modal, first in its sentence
+    ],
+)
+def test_a_month_is_a_date_by_its_neighbours(text: str, details: list[str]) -> None:
+    """A month or season is a date; "may", "march" and "spring" only beside a date word
+    ("in", "by", …) or a figure. Mutants reading the wrong neighbour, or none, survived."""
+    assert _details(text) == details
+    assert "detail “may”" in _details("The launch moved to may 5th.")  # an ordinal
+
+
+def test_details_are_counted_per_100_words() -> None:
+    """README: concrete details per 100 words; one name in ten words is 10.0."""
+    text = "We hired Anna to run the support desk for us."
+    evidence = crit(score(text, None), "specificity").evidence
+    assert evidence[0].text == "1 concrete detail (10.0 per 100 words), 0 clichés"
+
+
+def test_adjacent_details_join_the_run_they_follow() -> None:
+    """One entry per run of adjacent detail words, each run its own."""
+    assert _details("We hired Anna and then in May 2021 we shipped.") == [
+        "detail “anna”",
+        "detail “may 2021”",
+    ]
+
+
+def test_a_vague_answer_is_told_so_a_concrete_one_is_not() -> None:
+    """The specificity tip follows the score: a mutant never (or always) giving the vague
+    tip survived."""
+    vague = "I talked to them and asked them to think about it, and then we discussed it."
+    assert crit(score(vague, None), "specificity").tip.startswith("Few concrete details")
+    assert crit(score(STORY, None), "specificity").tip.startswith("Concrete: ")
+
+
+def test_a_full_answer_is_told_it_is_complete() -> None:
+    """Substance at 70+ distinct content words scores 100 and says so (README: saturates
+    at a full answer); a mutant giving it the "Only N words" tip survived."""
+    text = STORY + (
+        " Afterwards I documented the decision, trained newcomers, measured deployment "
+        "frequency weekly, published dashboards, invited customers, interviewed support "
+        "agents, rewrote onboarding guides, automated regression checks, coached junior "
+        "engineers, negotiated vendor contracts, reorganised sprint planning, and celebrated "
+        "quarterly milestones with pizza. Later our finance director approved extra budget, "
+        "legal reviewed licences, marketing announced faster releases, hospitals adopted "
+        "mobile scheduling, churn shrank, revenue climbed."
+    )
+    c = crit(score(text), "elaboration")
+    assert c.score == 100 and c.tip.startswith("A complete answer")
+
+
+def test_relevance_is_the_share_of_the_questions_key_words() -> None:
+    """README: relevance (off by default, for coaches) is the share of the question's key
+    words taken up; no test called it, so every mutant of it survived."""
+    from voicesim.scoring.story import relevance
+
+    q = STORY_Q
+    keys = [e for e in relevance(tokens_of(transcript_from_text(q.text)), q, RUBRIC).evidence]
+    echo = relevance(tokens_of(transcript_from_text(q.text)), q, RUBRIC)
+    assert echo.score == 100 and not any(e.text.startswith("not mentioned") for e in keys)
+    assert echo.tip == "You answered the question asked."
+    off = relevance(tokens_of(transcript_from_text("Pizza is tasty.")), q, RUBRIC)
+    assert off.score == 30  # the curve's value at a share of 0
+    assert off.evidence[0].text.startswith("takes up 0 of the question's key words")
+    assert any(e.text.startswith("not mentioned: ") for e in off.evidence)
+    assert off.tip.startswith("Answer the question asked — it was about ")
 
 
 def _expectation(qid: str, text: str, label: str) -> bool:
