@@ -27,7 +27,17 @@ from voicesim.scoring.story import (
     NO_SITUATION,
     needs_follow_up,
 )
-from voicesim.scoring.tokens import Token, find_phrases, sentences_of, tokens_of
+from voicesim.scoring.tokens import (
+    Token,
+    base_word,
+    figures,
+    find_phrases,
+    piecewise,
+    quote,
+    sentences_of,
+    stem,
+    tokens_of,
+)
 from voicesim.scoring.written import score_text, transcript_from_text
 
 RUBRIC = load_rubric()
@@ -513,6 +523,126 @@ def _expectation(qid: str, text: str, label: str) -> bool:
     said = [e.text for e in crit(score(text, qid), "expectations").evidence]
     assert any(label in t for t in said), said
     return any(t.startswith(f"covers {label}") for t in said)
+
+
+def test_a_sentence_spans_its_first_to_its_last_word_and_asks_by_its_end() -> None:
+    """A written answer's words last 0.4 s each (150 wpm): three words end at 1.2 s. A
+    sentence is a question by its last word's mark. Mutants reading the first token for
+    either survived."""
+    (asked,) = sentences_of(tokens_of(transcript_from_text("Could you explain?")))
+    assert (asked.start, asked.end) == (0.0, pytest.approx(1.2))
+    assert asked.is_question
+    (told,) = sentences_of(tokens_of(transcript_from_text("Why not, we said.")))
+    assert not told.is_question
+
+
+def test_statements_are_no_questions_asked_back() -> None:
+    """Only a sentence ending in "?" asks: a mutant making every word's last part a question
+    mark survived, and three statements met "questions of your own" (need 2)."""
+    statements = "Yes. I read the annual report. The team seems strong."
+    assert not _expectation("close-questions-for-us", statements, "questions of your own")
+    asked = "What tasks come first? How is the team measured?"
+    assert _expectation("close-questions-for-us", asked, "questions of your own")
+
+
+def test_a_two_letter_acronym_is_a_name() -> None:
+    """README: names are capitalised words inside a sentence and acronyms ("HR", "QA")."""
+    assert _details("HR approved the plan for our team.") == ["detail “hr”"]  # even first
+
+
+def test_a_full_stop_before_the_last_word_splits_the_answer() -> None:
+    """Punctuation anywhere before the last word splits at it ("… it. Yes." is two
+    sentences); a mutant that looked only up to the last word but one survived."""
+    texts = [s.text for s in sentences_of(tokens_of(transcript_from_text("We shipped it. Yes.")))]
+    assert texts == ["we shipped it", "yes"]
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("there's", "there"), ("don't", "do"), ("can't", "can"), ("won't", "will"),
+     ("team's", "team"), ("plan", "plan")],
+)  # fmt: skip
+def test_a_clitic_comes_off_to_its_base(word: str, base: str) -> None:
+    """base_word's docstring: "don't" → "do"; "can't" and "won't" are "can" and "will", not
+    "ca" and "wo" (a mutant keeping those survived)."""
+    assert base_word(word) == base
+
+
+def test_a_stem_joins_forms_of_one_word_and_keeps_short_words_whole() -> None:
+    """stem: "conflicts", "conflict" and "conflicting" are one word; so are "plans" and
+    "plan" (4 letters left); "this" and "was" are no plural of "thi" and "wa"."""
+    assert stem("conflicts") == stem("conflict") == stem("conflicting") == "conflict"
+    assert stem("plans") == stem("plan") == "plan"
+    assert (stem("this"), stem("was")) == ("this", "was")
+
+
+def _found(text: str, phrases: list[str]) -> list[str]:
+    return [h.said for h in find_phrases(tokens_of(transcript_from_text(text)), phrases)]
+
+
+def test_find_phrases_wildcards_and_percentages() -> None:
+    """find_phrases' docstring: a word ending in "*" matches any word it begins, "%" any
+    token ending in "%"; a mutant that never treated a first word as a wildcard survived."""
+    assert _found("Costs fell 30% and churn improved.", ["%"]) == ["30%"]
+    assert _found("Costs fell 30% and churn improved.", ["improv*"]) == ["improved"]
+    assert _found("Our teacher helped.", ["team*"]) == []  # the whole stem must begin it
+
+
+def test_overlapping_phrases_are_found_once_the_longest_winning() -> None:
+    """find_phrases: overlapping hits of different phrases are kept once, the longest
+    wins; mutants of the sort that decides it survived."""
+    assert _found("To be honest, it was late.", ["to be", "to be honest"]) == ["to be honest"]
+    assert _found("I think maybe we should.", ["maybe", "i think maybe"]) == ["I think maybe"]
+
+
+def test_adjacent_phrases_are_both_found_each_with_its_own_time() -> None:
+    """Hits that touch do not overlap: "I guess" and "maybe" right after it are two (a
+    mutant keeping only the first survived). A hit lasts from its first word's start to its
+    last word's end: "a little bit", the 3rd to 5th words at 150 wpm, is 0.8–2.0 s."""
+    assert _found("I guess maybe.", ["i guess", "maybe"]) == ["I guess", "maybe"]
+    (hit,) = find_phrases(
+        tokens_of(transcript_from_text("It was a little bit late.")), ["a little bit"]
+    )
+    assert (hit.start, hit.end) == (pytest.approx(0.8), pytest.approx(2.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "said"),
+    [("We tried two strategies.", "strategy", "strategies"), ("Time flies.", "fly", "flies"),
+     ("We met on both days.", "day", "days"), ("She coaches me.", "coach", "coaches"),
+     ("I've taken courses.", "course", "courses")],
+)  # fmt: skip
+def test_a_plural_is_found_by_english_spelling(text: str, phrase: str, said: str) -> None:
+    """find_phrases(plurals=True): a consonant + "y" takes "ies" ("strategies", "flies"), a
+    vowel + "y" an "s" ("days"); mutants of that rule survived."""
+    hits = find_phrases(tokens_of(transcript_from_text(text)), [phrase], plurals=True)
+    assert [h.said for h in hits] == [said]
+
+
+def test_a_year_is_no_figure_a_four_digit_count_is() -> None:
+    """README (quantified): years are not results; 1500 users are a figure (a mutant taking
+    every 4-digit number up to 2100 for a year survived)."""
+    toks = tokens_of(transcript_from_text("We onboarded 1500 users in 2021, 3000 by now."))
+    assert [h.said for h in figures(toks, set())] == ["1500", "3000"]
+    (hit,) = figures(tokens_of(transcript_from_text("two hundred thousand users")), {"two",
+                     "hundred", "thousand"})  # fmt: skip
+    assert (hit.said, hit.start, hit.end) == ("two hundred thousand", 0.0, pytest.approx(1.2))
+
+
+def test_a_quote_ends_in_an_ellipsis_only_when_cut() -> None:
+    """quote: "…" when words were left out; ten words quoted at a limit of ten are whole."""
+    ten = tokens_of(transcript_from_text("one two three four five six seven eight nine ten"))
+    assert quote(ten, 10) == "one two three four five six seven eight nine ten"
+    assert quote(ten, 9).endswith("nine …")
+
+
+def test_piecewise_is_linear_between_points_and_flat_beyond() -> None:
+    """rubric.toml: curve points joined by straight lines, flat beyond the first and last
+    point. Half-way between (0, 100) and (2, 90) is 95 (a mutant flat to the second point
+    survived)."""
+    curve = [(0.0, 100.0), (2.0, 90.0), (5.0, 70.0)]
+    assert piecewise(1.0, curve) == 95.0
+    assert (piecewise(-1.0, curve), piecewise(9.0, curve)) == (100.0, 70.0)
 
 
 @pytest.mark.parametrize(
