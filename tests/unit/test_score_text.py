@@ -251,6 +251,108 @@ def test_a_complete_100_second_answer_is_not_punished_for_length() -> None:
     assert crit(score(hundred_s), "length").score == 100
 
 
+def _words_long(n: int) -> str:
+    """``n`` words, a written answer of n × 0.4 s at 150 wpm."""
+    pool = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+    ]
+    return " ".join(pool[i % len(pool)] for i in range(n)) + "."
+
+
+@pytest.mark.parametrize(("words", "seconds"), [(150, 60), (300, 120)])
+def test_an_answer_at_either_end_of_its_target_sits_in_it(words: int, seconds: int) -> None:
+    """SPEC §1: 60–120 s for a behavioural answer, both ends included: at exactly 60 s or
+    120 s the tip said "short" or "past the target" under mutants that survived."""
+    c = crit(score(_words_long(words), None), "length")
+    assert c.score == 100
+    assert c.tip == f"{seconds} s sits in the 60–120 s target."
+    assert c.evidence[0].end == pytest.approx(seconds)  # the last word's end
+    assert len(c.evidence) == 1  # not "past the target"
+
+
+def test_a_short_answer_loses_points_in_proportion() -> None:
+    """README (length): without a question a short answer loses up to 30 points: 30 s of a
+    60 s minimum loses half of them, 85; against a question's 60–120 s, up to 60: 70."""
+    assert crit(score(_words_long(75), None), "length").score == pytest.approx(85)
+    assert crit(score(_words_long(75)), "length").score == pytest.approx(70)
+
+
+def test_a_long_answer_falls_to_zero_at_three_times_the_maximum() -> None:
+    """README: past the target the score falls slowly, to 0 at three times the maximum:
+    240 s on a 60–120 s target is half-way from 120 s to 360 s, 50."""
+    c = crit(score(_words_long(600), None), "length")
+    assert c.score == pytest.approx(50)
+    assert c.evidence[1].text.startswith("past the target from “")
+    assert c.evidence[1].start == pytest.approx(120)  # the first word at or after 120 s
+
+
+def test_an_answer_cut_off_scores_at_most_the_cap_and_says_why() -> None:
+    """conciseness.length: an answer the interviewer cut off scores at most cut_off_max (40)
+    even when its length sat in the target (a mutant lifting it to at least 40 survived)."""
+    from voicesim.scoring.score import score_answer
+    from voicesim.scoring.written import delivery_from_text
+
+    t = transcript_from_text(_words_long(200))  # 80 s: in the 60–120 s target
+    s = score_answer(t, delivery_from_text(t), rubric=RUBRIC, audio=False, cut_off=True)
+    c = crit(s, "length")
+    assert c.score == 40 and c.tip.startswith("The interviewer cut you off after 80 s")
+
+
+def _repeats(text: str) -> str:
+    from voicesim.scoring.conciseness import repetition
+
+    return repetition(tokens_of(transcript_from_text(text)), RUBRIC).evidence[0].text
+
+
+def test_repeated_three_word_phrases_are_counted_per_100_words() -> None:
+    """README: repeated 3-word phrases per 100 words. A phrase said again right after
+    itself counts, and so does one at the very end (mutants missing either survived); a
+    third time counts again; "go go go go go" is one word stuttered, no phrase said twice."""
+    assert _repeats("Cut costs fast, cut costs fast.") == "1 repeated phrase (16.7 per 100 words)"
+    thrice = "Cut costs fast, cut costs fast, cut costs fast."
+    assert _repeats(thrice) == "2 repeated phrases (22.2 per 100 words)"
+    assert _repeats("Go go go go go.") == "0 repeated phrases (0.0 per 100 words)"
+    from voicesim.scoring.conciseness import repetition
+
+    c = repetition(tokens_of(transcript_from_text("Cut costs fast, cut costs fast.")), RUBRIC)
+    assert (c.evidence[1].start, c.evidence[1].end) == (pytest.approx(1.2), pytest.approx(2.4))
+
+
+def test_circling_is_measured_in_any_50_content_words() -> None:
+    """README (circling): the share of new content words in any 50, a moving window. Sixty
+    different words are all new; sixty cycling through 25 have 25 new in every window of
+    50: 50 %, the curve's 0. The window's arithmetic was unpinned (only "< 50" was)."""
+    from voicesim.scoring.conciseness import circling
+
+    made_up = [f"k{a}{b}" for a in "bcdfghjkl" for b in "aeiou"][:60]
+    fresh = circling(tokens_of(transcript_from_text(" ".join(made_up))), RUBRIC)
+    assert fresh.score == 100 and fresh.evidence[0].text.startswith("100% of content words")
+    assert fresh.tip == "Each sentence adds something new."
+    cycled = " ".join(made_up[i % 25] for i in range(60))
+    c = circling(tokens_of(transcript_from_text(cycled)), RUBRIC)
+    assert c.evidence[0].text == "50% of content words new within any 50" and c.score == 0
+
+
+def test_a_restart_in_the_last_two_words_is_found() -> None:
+    """README (fluency): a word said twice in a row is a restart, the last two words too (a
+    mutant that stopped one pair early survived)."""
+    from voicesim.scoring.conciseness import restarts
+
+    words = [t for t in tokens_of(transcript_from_text("We shipped it it.")) if not t.filler]
+    assert restarts(words) == [("it it", pytest.approx(0.8), pytest.approx(1.6))]
+
+
 def test_restarts_lower_fluency() -> None:
     stumbling = STORY.replace("I met", "I I met").replace("I asked", "I, I asked")
     assert crit(score(stumbling), "fluency").score < crit(score(STORY), "fluency").score
