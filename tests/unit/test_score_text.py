@@ -17,15 +17,27 @@ from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
 from voicesim.scoring.conciseness import rambling
+from voicesim.scoring.grammar import is_past, subject, verb_after
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.story import (
     FOLLOW_UP_ACTION,
     FOLLOW_UP_RESULT,
     NO_OWN_ACTION,
     NO_RESULT,
+    NO_SITUATION,
     needs_follow_up,
 )
-from voicesim.scoring.tokens import find_phrases, sentences_of, tokens_of
+from voicesim.scoring.tokens import (
+    Token,
+    base_word,
+    figures,
+    find_phrases,
+    piecewise,
+    quote,
+    sentences_of,
+    stem,
+    tokens_of,
+)
 from voicesim.scoring.written import score_text, transcript_from_text
 
 RUBRIC = load_rubric()
@@ -119,6 +131,91 @@ def test_a_denied_verb_is_no_action(denied: str) -> None:
     assert needs_follow_up(s) == FOLLOW_UP_ACTION  # the interviewer asks what you did
 
 
+def _words(text: str) -> list[Token]:
+    """The non-filler tokens of ``text``, as the story criteria read a sentence."""
+    return [t for t in tokens_of(transcript_from_text(text)) if not t.filler]
+
+
+def _verb(text: str) -> tuple[str, str] | None:
+    """The verb the first "I"/"we" of ``text`` governs, as (word, kind), or None."""
+    words = _words(text)
+    i = next(n for n, w in enumerate(words) if subject(w))
+    found = verb_after(words, i)
+    return (words[found[0]].text, found[1]) if found else None
+
+
+@pytest.mark.parametrize("past", ["was", "went", "had", "asked", "moved", "hired", "reviewed"])
+def test_irregular_and_five_letter_regular_pasts_are_past(past: str) -> None:
+    """Mutants that made "was"/"went" not past, or a 5-letter -ed form ("asked") too short,
+    survived: the story's scene is set by the past tense (README, structure)."""
+    assert is_past(past)
+
+
+@pytest.mark.parametrize("word", ["build", "call", "guess", "heed", "deed", "need", "speed"])
+def test_a_base_form_or_a_short_ed_word_is_not_past(word: str) -> None:
+    """Present forms and words that merely end in "ed" ("deed", "heed", "speed") are no past
+    tense; mutants reading any long word, any word, or any 4-letter "-ed" word as past
+    survived."""
+    assert not is_past(word)
+
+
+def test_an_ed_word_after_an_adjective_cue_is_no_past() -> None:
+    """ "we were very tired": "tired" describes, it does not narrate."""
+    assert is_past("tired") and not is_past("tired", "very")
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("I called them.", ("called", "past")),
+        ("I then called them.", ("called", "past")),
+        ("I then also called them.", ("called", "past")),  # three words on: still governed
+        ("It was late, so I decided to split it.", ("decided", "past")),
+        ("I call them every week.", ("call", "present")),  # "since then I write"
+        ("I would call them.", ("call", "modal")),
+        ("I'd start with the data.", ("start", "modal")),
+        ("We agreed on one plan.", ("agreed", "past")),
+    ],
+)
+def test_the_verb_a_subject_governs(text: str, verb: tuple[str, str]) -> None:
+    """verb_after's reach (up to three words, adverbs between) and kind were unpinned: mutants
+    stepping backwards, skipping a word, or reading "so" before "I" as the verb's cue
+    survived."""
+    assert _verb(text) == verb
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I then also just called them.",  # four words on: no longer the subject's verb
+        "I would like that.",  # a modal before a word that is no action verb
+        "I guess it worked.",
+        "I did not.",  # denied, with the negation last
+        "Nobody worked harder than I.",  # "I" last: nothing follows it
+    ],
+)
+def test_no_verb_is_governed(text: str) -> None:
+    """ "I" + anything is no action: mutants that took "like" after a modal, any word ending
+    in "s", a verb four words on, or a denial at the sentence's end as an action survived;
+    one read past the sentence's end."""
+    assert _verb(text) is None
+
+
+@pytest.mark.parametrize(("word", "who"), [("I", "self"), ("I'd", "self"), ("we", "team"),
+                                           ("We'll", "team"), ("they", None)])  # fmt: skip
+def test_first_person_subjects(word: str, who: str | None) -> None:
+    """A mutant that made "we" no subject survived: a team's actions then earned nothing."""
+    assert subject(_words(word)[0]) == who
+
+
+def test_a_story_told_in_we_earns_the_team_action_points() -> None:
+    """README: "we" alone earns less than "I". The built-in rubric's points: situation 25,
+    team action 15, result 30, in order 10 — 80, against 100 for the story in "I"."""
+    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
+    team_only = team_only.replace("and I reviewed", "and we reviewed")
+    assert crit(score(team_only), "structure").score == 25 + 15 + 30 + 10
+
+
 def test_specific_beats_generic_and_cliches_cost_points() -> None:
     generic = (
         "Some time ago two people in my team disagreed about something, and it slowed us "
@@ -152,6 +249,108 @@ def test_circling_back_to_the_same_words_costs_points_length_does_not() -> None:
 def test_a_complete_100_second_answer_is_not_punished_for_length() -> None:
     hundred_s = " ".join([STORY] * 4)  # ≈ 250 words ≈ 100 s at 150 wpm, target 60–120 s
     assert crit(score(hundred_s), "length").score == 100
+
+
+def _words_long(n: int) -> str:
+    """``n`` words, a written answer of n × 0.4 s at 150 wpm."""
+    pool = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+    ]
+    return " ".join(pool[i % len(pool)] for i in range(n)) + "."
+
+
+@pytest.mark.parametrize(("words", "seconds"), [(150, 60), (300, 120)])
+def test_an_answer_at_either_end_of_its_target_sits_in_it(words: int, seconds: int) -> None:
+    """SPEC §1: 60–120 s for a behavioural answer, both ends included: at exactly 60 s or
+    120 s the tip said "short" or "past the target" under mutants that survived."""
+    c = crit(score(_words_long(words), None), "length")
+    assert c.score == 100
+    assert c.tip == f"{seconds} s sits in the 60–120 s target."
+    assert c.evidence[0].end == pytest.approx(seconds)  # the last word's end
+    assert len(c.evidence) == 1  # not "past the target"
+
+
+def test_a_short_answer_loses_points_in_proportion() -> None:
+    """README (length): without a question a short answer loses up to 30 points: 30 s of a
+    60 s minimum loses half of them, 85; against a question's 60–120 s, up to 60: 70."""
+    assert crit(score(_words_long(75), None), "length").score == pytest.approx(85)
+    assert crit(score(_words_long(75)), "length").score == pytest.approx(70)
+
+
+def test_a_long_answer_falls_to_zero_at_three_times_the_maximum() -> None:
+    """README: past the target the score falls slowly, to 0 at three times the maximum:
+    240 s on a 60–120 s target is half-way from 120 s to 360 s, 50."""
+    c = crit(score(_words_long(600), None), "length")
+    assert c.score == pytest.approx(50)
+    assert c.evidence[1].text.startswith("past the target from “")
+    assert c.evidence[1].start == pytest.approx(120)  # the first word at or after 120 s
+
+
+def test_an_answer_cut_off_scores_at_most_the_cap_and_says_why() -> None:
+    """conciseness.length: an answer the interviewer cut off scores at most cut_off_max (40)
+    even when its length sat in the target (a mutant lifting it to at least 40 survived)."""
+    from voicesim.scoring.score import score_answer
+    from voicesim.scoring.written import delivery_from_text
+
+    t = transcript_from_text(_words_long(200))  # 80 s: in the 60–120 s target
+    s = score_answer(t, delivery_from_text(t), rubric=RUBRIC, audio=False, cut_off=True)
+    c = crit(s, "length")
+    assert c.score == 40 and c.tip.startswith("The interviewer cut you off after 80 s")
+
+
+def _repeats(text: str) -> str:
+    from voicesim.scoring.conciseness import repetition
+
+    return repetition(tokens_of(transcript_from_text(text)), RUBRIC).evidence[0].text
+
+
+def test_repeated_three_word_phrases_are_counted_per_100_words() -> None:
+    """README: repeated 3-word phrases per 100 words. A phrase said again right after
+    itself counts, and so does one at the very end (mutants missing either survived); a
+    third time counts again; "go go go go go" is one word stuttered, no phrase said twice."""
+    assert _repeats("Cut costs fast, cut costs fast.") == "1 repeated phrase (16.7 per 100 words)"
+    thrice = "Cut costs fast, cut costs fast, cut costs fast."
+    assert _repeats(thrice) == "2 repeated phrases (22.2 per 100 words)"
+    assert _repeats("Go go go go go.") == "0 repeated phrases (0.0 per 100 words)"
+    from voicesim.scoring.conciseness import repetition
+
+    c = repetition(tokens_of(transcript_from_text("Cut costs fast, cut costs fast.")), RUBRIC)
+    assert (c.evidence[1].start, c.evidence[1].end) == (pytest.approx(1.2), pytest.approx(2.4))
+
+
+def test_circling_is_measured_in_any_50_content_words() -> None:
+    """README (circling): the share of new content words in any 50, a moving window. Sixty
+    different words are all new; sixty cycling through 25 have 25 new in every window of
+    50: 50 %, the curve's 0. The window's arithmetic was unpinned (only "< 50" was)."""
+    from voicesim.scoring.conciseness import circling
+
+    made_up = [f"k{a}{b}" for a in "bcdfghjkl" for b in "aeiou"][:60]
+    fresh = circling(tokens_of(transcript_from_text(" ".join(made_up))), RUBRIC)
+    assert fresh.score == 100 and fresh.evidence[0].text.startswith("100% of content words")
+    assert fresh.tip == "Each sentence adds something new."
+    cycled = " ".join(made_up[i % 25] for i in range(60))
+    c = circling(tokens_of(transcript_from_text(cycled)), RUBRIC)
+    assert c.evidence[0].text == "50% of content words new within any 50" and c.score == 0
+
+
+def test_a_restart_in_the_last_two_words_is_found() -> None:
+    """README (fluency): a word said twice in a row is a restart, the last two words too (a
+    mutant that stopped one pair early survived)."""
+    from voicesim.scoring.conciseness import restarts
+
+    words = [t for t in tokens_of(transcript_from_text("We shipped it it.")) if not t.filler]
+    assert restarts(words) == [("it it", pytest.approx(0.8), pytest.approx(1.6))]
 
 
 def test_restarts_lower_fluency() -> None:
@@ -223,11 +422,344 @@ def test_a_month_that_is_a_common_word_is_a_date_only_as_one() -> None:
     assert modal.overall == might.overall
 
 
+def _clauses(text: str) -> list[str]:
+    from voicesim.scoring.story import clauses
+
+    return [c.text for c in clauses(sentences_of(tokens_of(transcript_from_text(text))))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was late, so I called both leads.", ["it was late", "so i called both leads"]),
+        ("Our releases kept failing and we missed two dates.",
+         ["our releases kept failing", "and we missed two dates"]),
+        ("Our releases kept failing, and so I wrote a checklist.",
+         ["our releases kept failing", "and so i wrote a checklist"]),
+        ("Our releases kept failing, but I wrote a checklist and then we shipped on time.",
+         ["our releases kept failing", "but i wrote a checklist", "and then we shipped on time"]),
+        ("We argued for weeks and in the end we agreed on one plan.",
+         ["we argued for weeks", "and in the end we agreed on one plan"]),
+        ("We argued for weeks; eventually the vendor agreed.",
+         ["we argued for weeks", "eventually the vendor agreed"]),
+        # under three words before it, a clause opener does not cut
+        ("Yes indeed, so I called both leads.", ["yes indeed so i called both leads"]),
+        ("Our release was late, so we, so we waited.",
+         ["our release was late", "so we so we waited"]),
+        # "so" and "for" before no subject open nothing
+        ("The team waited so long for the vendor.", ["the team waited so long for the vendor"]),
+    ],
+)  # fmt: skip
+def test_clauses_are_cut_where_a_new_one_starts(text: str, expected: list[str]) -> None:
+    """README (structure): a sentence is cut where a new clause starts ("…, so I…", "and
+    then we…", "in the end…"), a clause being at least three words. No test read the cuts:
+    mutants cutting at every word but the openers, ignoring "and we" or "in the end", or
+    taking two-word clauses, all survived."""
+    assert _clauses(text) == expected
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        "In 2021 my team is three weeks from a launch and the vendor pulls out.",
+        "In March my team is three weeks from a launch and the vendor pulls out.",
+        "Last year my team is three weeks from a launch and the vendor pulls out.",
+        "Two years ago my team is three weeks from a launch and the vendor pulls out.",
+    ],
+)
+def test_a_date_sets_the_scene_told_in_the_present(scene: str) -> None:
+    """README: a clause "with a date ("last year", "in 2021", "two months ago")" sets the
+    situation, past tense or not (a story told in the historical present). _dated was
+    unpinned: every mutant of it survived."""
+    evidence = [e.text for e in crit(score(scene), "structure").evidence]
+    assert NO_SITUATION not in evidence and evidence[0].startswith("situation: “")
+
+
+def test_an_undated_present_is_no_scene() -> None:
+    """ "three weeks" is a length, not a date, and "first" before a noun is no time frame."""
+    text = "My team is three weeks from its first launch, and the vendor pulls out."
+    assert NO_SITUATION in [e.text for e in crit(score(text), "structure").evidence]
+
+
+def test_a_present_state_after_a_cue_is_no_scene() -> None:
+    """ "is motivated" describes the present: an -ed word after "is" is no past tense (a
+    mutant reading the word two back, or the word itself, as its cue survived)."""
+    s = score("The team is motivated.")
+    assert NO_SITUATION in [e.text for e in crit(s, "structure").evidence]
+
+
+# The built-in rubric's structure points (README): situation 25, own actions 35 (full from
+# two clauses, half at one), team actions only 15, result 30, the three in order 10.
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        # situation and own action in one clause, a result after it: all four parts
+        ("Last year I rebuilt our billing system. Then costs fell by a third.",
+         25 + 35 / 2 + 30 + 10),
+        # three own actions are worth what two are; a team action beside them adds nothing
+        ("I met both leads. I asked each for a proposal. I reviewed both with the team. "
+         "We agreed on one plan.", 35 + 30),
+        ("Our releases kept failing. I met both leads and I wrote down every step.", 25 + 35),
+        ("Our releases kept failing. I met both leads and I wrote down every step. We "
+         "agreed on one checklist.", 25 + 35 + 30 + 10),
+    ],
+)  # fmt: skip
+def test_structure_points_per_part(text: str, points: float) -> None:
+    """Each part's points were unpinned (only 100 and "less than" were): mutants giving a
+    missing part 1 point, one own action full marks, three more than two, or a team action
+    on top of one's own, survived."""
+    assert crit(score(text), "structure").score == pytest.approx(points)
+
+
+def test_the_tip_names_only_the_missing_part() -> None:
+    """A story without its scene is told to add the scene, and nothing else."""
+    text = "I met both leads and I wrote down every step. We agreed on one checklist."
+    assert crit(score(text), "structure").tip.startswith("Add the situation: ")
+
+
+def test_a_decision_of_yours_is_an_action_one_of_the_team_a_result() -> None:
+    """Code comment, story_parts: "I decided to…" is an action; "we agreed…" a result.
+    Mutants that swapped whose decision is excluded survived."""
+    we = score("Our releases kept failing. I met both leads. We agreed on one checklist.")
+    assert NO_RESULT not in [e.text for e in crit(we, "structure").evidence]
+    mine = score("Our releases kept failing. I met both leads. Then I decided to stop.")
+    assert NO_RESULT in [e.text for e in crit(mine, "structure").evidence]
+
+
+def test_an_outcome_word_in_the_first_action_is_no_result_without_a_figure() -> None:
+    """README: a result comes after the first own action, unless the action's own sentence
+    carries the figure ("we cut churn by 9 %")."""
+    fixed = score("Last year our build kept breaking. I fixed the build.")
+    assert NO_RESULT in [e.text for e in crit(fixed, "structure").evidence]
+    cut = score("Last year our build kept breaking. I cut build time by 40%.")
+    assert NO_RESULT not in [e.text for e in crit(cut, "structure").evidence]
+
+
+def test_a_story_told_in_we_quotes_the_teams_actions() -> None:
+    """With no "I", the team's actions are quoted as the actions (evidence)."""
+    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
+    team_only = team_only.replace("and I reviewed", "and we reviewed")
+    evidence = [e.text for e in crit(score(team_only), "structure").evidence]
+    assert "action: “we met each of them separately”" in evidence
+
+
+def test_structure_evidence_is_in_time_order() -> None:
+    """Evidence is sorted by time (a result told between two actions sits between them; a
+    scene at 0.0 s comes first): mutants dropping the sort key or moving 0.0 to 1.0
+    survived."""
+    text = (
+        "Last year our builds kept failing. I rewrote the pipeline. Then build time fell by "
+        "half. I also trained the new engineers."
+    )
+    evidence = crit(score(text), "structure").evidence
+    assert [e.text.split(":")[0] for e in evidence] == ["situation", "action", "result", "action"]
+    short = crit(score("It broke. I fixed it."), "structure").evidence
+    assert short[0].text.startswith("situation: “it broke”")
+
+
+def test_a_time_frame_needs_its_relative_word() -> None:
+    """ "last year" is a time frame, "weeks" alone is not concrete (README, specificity)."""
+    assert _details("We grew fast last year.") == ["detail “year”"]
+    assert _details("It took weeks and weeks.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        ("We moved the launch to january.", ["detail “january”"]),  # typed in lower case
+        ("The launch moved to may 5.", ["detail “may 5”"]),  # before a figure
+        ("in may we shipped it.", ["detail “may”"]),  # after "in"
+        ("May we start early?", []),  # the modal, first in its sentence
+    ],
+)
+def test_a_month_is_a_date_by_its_neighbours(text: str, details: list[str]) -> None:
+    """A month or season is a date; "may", "march" and "spring" only beside a date word
+    ("in", "by", …) or a figure. Mutants reading the wrong neighbour, or none, survived."""
+    assert _details(text) == details
+    assert "detail “may”" in _details("The launch moved to may 5th.")  # an ordinal
+
+
+def test_details_are_counted_per_100_words() -> None:
+    """README: concrete details per 100 words; one name in ten words is 10.0."""
+    text = "We hired Anna to run the support desk for us."
+    evidence = crit(score(text, None), "specificity").evidence
+    assert evidence[0].text == "1 concrete detail (10.0 per 100 words), 0 clichés"
+
+
+def test_adjacent_details_join_the_run_they_follow() -> None:
+    """One entry per run of adjacent detail words, each run its own."""
+    assert _details("We hired Anna and then in May 2021 we shipped.") == [
+        "detail “anna”",
+        "detail “may 2021”",
+    ]
+
+
+def test_a_vague_answer_is_told_so_a_concrete_one_is_not() -> None:
+    """The specificity tip follows the score: a mutant never (or always) giving the vague
+    tip survived."""
+    vague = "I talked to them and asked them to think about it, and then we discussed it."
+    assert crit(score(vague, None), "specificity").tip.startswith("Few concrete details")
+    assert crit(score(STORY, None), "specificity").tip.startswith("Concrete: ")
+
+
+def test_a_full_answer_is_told_it_is_complete() -> None:
+    """Substance at 70+ distinct content words scores 100 and says so (README: saturates
+    at a full answer); a mutant giving it the "Only N words" tip survived."""
+    text = STORY + (
+        " Afterwards I documented the decision, trained newcomers, measured deployment "
+        "frequency weekly, published dashboards, invited customers, interviewed support "
+        "agents, rewrote onboarding guides, automated regression checks, coached junior "
+        "engineers, negotiated vendor contracts, reorganised sprint planning, and celebrated "
+        "quarterly milestones with pizza. Later our finance director approved extra budget, "
+        "legal reviewed licences, marketing announced faster releases, hospitals adopted "
+        "mobile scheduling, churn shrank, revenue climbed."
+    )
+    c = crit(score(text), "elaboration")
+    assert c.score == 100 and c.tip.startswith("A complete answer")
+
+
+def test_relevance_is_the_share_of_the_questions_key_words() -> None:
+    """README: relevance (off by default, for coaches) is the share of the question's key
+    words taken up; no test called it, so every mutant of it survived."""
+    from voicesim.scoring.story import relevance
+
+    q = STORY_Q
+    keys = [e for e in relevance(tokens_of(transcript_from_text(q.text)), q, RUBRIC).evidence]
+    echo = relevance(tokens_of(transcript_from_text(q.text)), q, RUBRIC)
+    assert echo.score == 100 and not any(e.text.startswith("not mentioned") for e in keys)
+    assert echo.tip == "You answered the question asked."
+    off = relevance(tokens_of(transcript_from_text("Pizza is tasty.")), q, RUBRIC)
+    assert off.score == 30  # the curve's value at a share of 0
+    assert off.evidence[0].text.startswith("takes up 0 of the question's key words")
+    assert any(e.text.startswith("not mentioned: ") for e in off.evidence)
+    assert off.tip.startswith("Answer the question asked — it was about ")
+
+
 def _expectation(qid: str, text: str, label: str) -> bool:
     """True if ``text`` answering ``qid`` meets the expectation labelled ``label``."""
     said = [e.text for e in crit(score(text, qid), "expectations").evidence]
     assert any(label in t for t in said), said
     return any(t.startswith(f"covers {label}") for t in said)
+
+
+def test_a_sentence_spans_its_first_to_its_last_word_and_asks_by_its_end() -> None:
+    """A written answer's words last 0.4 s each (150 wpm): three words end at 1.2 s. A
+    sentence is a question by its last word's mark. Mutants reading the first token for
+    either survived."""
+    (asked,) = sentences_of(tokens_of(transcript_from_text("Could you explain?")))
+    assert (asked.start, asked.end) == (0.0, pytest.approx(1.2))
+    assert asked.is_question
+    (told,) = sentences_of(tokens_of(transcript_from_text("Why not, we said.")))
+    assert not told.is_question
+
+
+def test_statements_are_no_questions_asked_back() -> None:
+    """Only a sentence ending in "?" asks: a mutant making every word's last part a question
+    mark survived, and three statements met "questions of your own" (need 2)."""
+    statements = "Yes. I read the annual report. The team seems strong."
+    assert not _expectation("close-questions-for-us", statements, "questions of your own")
+    asked = "What tasks come first? How is the team measured?"
+    assert _expectation("close-questions-for-us", asked, "questions of your own")
+
+
+def test_a_two_letter_acronym_is_a_name() -> None:
+    """README: names are capitalised words inside a sentence and acronyms ("HR", "QA")."""
+    assert _details("HR approved the plan for our team.") == ["detail “hr”"]  # even first
+
+
+def test_a_full_stop_before_the_last_word_splits_the_answer() -> None:
+    """Punctuation anywhere before the last word splits at it ("… it. Yes." is two
+    sentences); a mutant that looked only up to the last word but one survived."""
+    texts = [s.text for s in sentences_of(tokens_of(transcript_from_text("We shipped it. Yes.")))]
+    assert texts == ["we shipped it", "yes"]
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("there's", "there"), ("don't", "do"), ("can't", "can"), ("won't", "will"),
+     ("team's", "team"), ("plan", "plan")],
+)  # fmt: skip
+def test_a_clitic_comes_off_to_its_base(word: str, base: str) -> None:
+    """base_word's docstring: "don't" → "do"; "can't" and "won't" are "can" and "will", not
+    "ca" and "wo" (a mutant keeping those survived)."""
+    assert base_word(word) == base
+
+
+def test_a_stem_joins_forms_of_one_word_and_keeps_short_words_whole() -> None:
+    """stem: "conflicts", "conflict" and "conflicting" are one word; so are "plans" and
+    "plan" (4 letters left); "this" and "was" are no plural of "thi" and "wa"."""
+    assert stem("conflicts") == stem("conflict") == stem("conflicting") == "conflict"
+    assert stem("plans") == stem("plan") == "plan"
+    assert (stem("this"), stem("was")) == ("this", "was")
+
+
+def _found(text: str, phrases: list[str]) -> list[str]:
+    return [h.said for h in find_phrases(tokens_of(transcript_from_text(text)), phrases)]
+
+
+def test_find_phrases_wildcards_and_percentages() -> None:
+    """find_phrases' docstring: a word ending in "*" matches any word it begins, "%" any
+    token ending in "%"; a mutant that never treated a first word as a wildcard survived."""
+    assert _found("Costs fell 30% and churn improved.", ["%"]) == ["30%"]
+    assert _found("Costs fell 30% and churn improved.", ["improv*"]) == ["improved"]
+    assert _found("Our teacher helped.", ["team*"]) == []  # the whole stem must begin it
+
+
+def test_overlapping_phrases_are_found_once_the_longest_winning() -> None:
+    """find_phrases: overlapping hits of different phrases are kept once, the longest
+    wins; mutants of the sort that decides it survived."""
+    assert _found("To be honest, it was late.", ["to be", "to be honest"]) == ["to be honest"]
+    assert _found("I think maybe we should.", ["maybe", "i think maybe"]) == ["I think maybe"]
+
+
+def test_adjacent_phrases_are_both_found_each_with_its_own_time() -> None:
+    """Hits that touch do not overlap: "I guess" and "maybe" right after it are two (a
+    mutant keeping only the first survived). A hit lasts from its first word's start to its
+    last word's end: "a little bit", the 3rd to 5th words at 150 wpm, is 0.8–2.0 s."""
+    assert _found("I guess maybe.", ["i guess", "maybe"]) == ["I guess", "maybe"]
+    (hit,) = find_phrases(
+        tokens_of(transcript_from_text("It was a little bit late.")), ["a little bit"]
+    )
+    assert (hit.start, hit.end) == (pytest.approx(0.8), pytest.approx(2.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "said"),
+    [("We tried two strategies.", "strategy", "strategies"), ("Time flies.", "fly", "flies"),
+     ("We met on both days.", "day", "days"), ("She coaches me.", "coach", "coaches"),
+     ("I've taken courses.", "course", "courses")],
+)  # fmt: skip
+def test_a_plural_is_found_by_english_spelling(text: str, phrase: str, said: str) -> None:
+    """find_phrases(plurals=True): a consonant + "y" takes "ies" ("strategies", "flies"), a
+    vowel + "y" an "s" ("days"); mutants of that rule survived."""
+    hits = find_phrases(tokens_of(transcript_from_text(text)), [phrase], plurals=True)
+    assert [h.said for h in hits] == [said]
+
+
+def test_a_year_is_no_figure_a_four_digit_count_is() -> None:
+    """README (quantified): years are not results; 1500 users are a figure (a mutant taking
+    every 4-digit number up to 2100 for a year survived)."""
+    toks = tokens_of(transcript_from_text("We onboarded 1500 users in 2021, 3000 by now."))
+    assert [h.said for h in figures(toks, set())] == ["1500", "3000"]
+    (hit,) = figures(tokens_of(transcript_from_text("two hundred thousand users")), {"two",
+                     "hundred", "thousand"})  # fmt: skip
+    assert (hit.said, hit.start, hit.end) == ("two hundred thousand", 0.0, pytest.approx(1.2))
+
+
+def test_a_quote_ends_in_an_ellipsis_only_when_cut() -> None:
+    """quote: "…" when words were left out; ten words quoted at a limit of ten are whole."""
+    ten = tokens_of(transcript_from_text("one two three four five six seven eight nine ten"))
+    assert quote(ten, 10) == "one two three four five six seven eight nine ten"
+    assert quote(ten, 9).endswith("nine …")
+
+
+def test_piecewise_is_linear_between_points_and_flat_beyond() -> None:
+    """rubric.toml: curve points joined by straight lines, flat beyond the first and last
+    point. Half-way between (0, 100) and (2, 90) is 95 (a mutant flat to the second point
+    survived)."""
+    curve = [(0.0, 100.0), (2.0, 90.0), (5.0, 70.0)]
+    assert piecewise(1.0, curve) == 95.0
+    assert (piecewise(-1.0, curve), piecewise(9.0, curve)) == (100.0, 70.0)
 
 
 @pytest.mark.parametrize(
