@@ -175,6 +175,7 @@ def test_an_ed_word_after_an_adjective_cue_is_no_past() -> None:
         ("I would call them.", ("call", "modal")),
         ("I'd start with the data.", ("start", "modal")),
         ("We agreed on one plan.", ("agreed", "past")),
+        ("I used the logs to find it.", ("used", "past")),  # four letters: was no past
     ],
 )
 def test_the_verb_a_subject_governs(text: str, verb: tuple[str, str]) -> None:
@@ -440,6 +441,9 @@ def _clauses(text: str) -> list[str]:
          ["our releases kept failing", "but i wrote a checklist", "and then we shipped on time"]),
         ("We argued for weeks and in the end we agreed on one plan.",
          ["we argued for weeks", "and in the end we agreed on one plan"]),
+        # a filler inside the phrase: "in, um, the end" stayed one clause
+        ("We argued for weeks and in, um, the end we agreed on one plan.",
+         ["we argued for weeks", "and in um the end we agreed on one plan"]),
         ("We argued for weeks; eventually the vendor agreed.",
          ["we argued for weeks", "eventually the vendor agreed"]),
         # under three words before it, a clause opener does not cut

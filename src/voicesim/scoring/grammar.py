@@ -64,9 +64,14 @@ _AUXILIARIES = word_set("did do does")
 """A verb denied is nothing done: "I never did anything to her", "I did not call him"."""
 
 
+_SHORT_PAST = word_set("used owed fled sped")
+"""Pasts of four letters, which the -ed rule leaves out with "need" and "seed": "I used the
+logs" was no action where "I would use the logs" was one."""
+
+
 def is_past(word: str, before: str = "") -> bool:
     """A simple-past verb form: irregular, or a regular -ed form not used as an adjective."""
-    if word in IRREGULAR_PAST:
+    if word in IRREGULAR_PAST or word in _SHORT_PAST:
         return True
     if len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST_ED:
         return before not in _ADJECTIVE_CUES

@@ -180,7 +180,8 @@ def _opens_clause(toks: Sequence[Token], words: Sequence[int], n: int) -> bool:
         return True
     if text == "and" and (nxt in _CLAUSE_SUBJECTS or nxt == "then"):
         return True
-    ahead = find_phrases(toks[words[n] : words[n] + 3], _CLAUSE_PHRASES)
+    end = words[min(n + 2, len(words) - 1)] + 1  # three words on, fillers between them
+    ahead = find_phrases(toks[words[n] : end], _CLAUSE_PHRASES)
     return bool(ahead) and ahead[0].start == toks[words[n]].start
 
 
