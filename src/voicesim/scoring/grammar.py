@@ -59,11 +59,9 @@ _BETWEEN = word_set(
     together both directly all even always"""
 )
 """Adverbs allowed between a subject and its verb ("I then called", "we all agreed")."""
-_NEGATIONS = word_set("never not")
 _AUXILIARIES = word_set("did do does")
+_NEGATIONS = word_set("never not")
 """A verb denied is nothing done: "I never did anything to her", "I did not call him"."""
-
-
 _SHORT_PAST = word_set("used owed fled sped")
 """Pasts of four letters, which the -ed rule leaves out with "need" and "seed": "I used the
 logs" was no action where "I would use the logs" was one."""
