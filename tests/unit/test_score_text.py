@@ -1027,6 +1027,13 @@ def test_a_short_answer_is_no_proof_of_having_no_faults() -> None:
     )
     almost = crit(score(" ".join(f"w{n}" for n in range(39)), None), "fluency")
     assert almost.score == 98.8 and almost.tip == "No restarts: your sentences run through."
+    # README: "at 95 or under": 36 words draw 100 to 95.0 exactly, 37 to 96.2.
+    at_95 = crit(score(" ".join(f"w{n}" for n in range(36)), None), "fluency")
+    assert at_95.score == 95.0 and at_95.tip.endswith(
+        "(Scored 95: 36 words are too few to be sure; 40 are enough.)"
+    )
+    over = crit(score(" ".join(f"w{n}" for n in range(37)), None), "fluency")
+    assert over.score > 95 and "Scored" not in over.tip
     text = "Um, we moved the billing system to the new platform in March and trained all "
     text += "twelve people on it in two weeks, so support calls fell by a third."
     one_um = crit(score(text, None), "fillers")  # 1 in 30 words: a fault, and drawn
