@@ -16,7 +16,7 @@ from scipy.stats import spearmanr
 from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
-from voicesim.scoring.conciseness import rambling
+from voicesim.scoring.conciseness import circling, rambling, repetition, restarts, to_the_point
 from voicesim.scoring.grammar import is_past, subject, verb_after
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.story import (
@@ -54,6 +54,12 @@ ACTIONS = (
 )
 RESULT = "We chose a staged rewrite, and incidents fell from five a month to one."
 STORY = f"{SITUATION} {ACTIONS} {RESULT}"
+TEAM_STORY = (
+    STORY.replace("I met", "We met")
+    .replace("I asked", "we asked")
+    .replace("and I reviewed", "and we reviewed")
+)
+"""The same story with every action the team's."""
 
 
 def score(text: str, qid: str | None = "mgr-problems-conflict-in-team") -> Score:
@@ -99,9 +105,7 @@ def test_structure_out_of_order_costs_the_order_points() -> None:
 
 
 def test_no_own_action_or_no_result_is_found_and_asks_the_follow_up() -> None:
-    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
-    team_only = team_only.replace("and I reviewed", "and we reviewed")
-    s = score(team_only)
+    s = score(TEAM_STORY)
     assert NO_OWN_ACTION in [e.text for e in crit(s, "structure").evidence]
     assert crit(s, "structure").score < crit(score(STORY), "structure").score
     assert needs_follow_up(s) == FOLLOW_UP_ACTION
@@ -212,9 +216,7 @@ def test_first_person_subjects(word: str, who: str | None) -> None:
 def test_a_story_told_in_we_earns_the_team_action_points() -> None:
     """README: "we" alone earns less than "I". The built-in rubric's points: situation 25,
     team action 15, result 30, in order 10 — 80, against 100 for the story in "I"."""
-    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
-    team_only = team_only.replace("and I reviewed", "and we reviewed")
-    assert crit(score(team_only), "structure").score == 25 + 15 + 30 + 10
+    assert crit(score(TEAM_STORY), "structure").score == 25 + 15 + 30 + 10
 
 
 def test_specific_beats_generic_and_cliches_cost_points() -> None:
@@ -311,9 +313,11 @@ def test_an_answer_cut_off_scores_at_most_the_cap_and_says_why() -> None:
 
 
 def _repeats(text: str) -> str:
-    from voicesim.scoring.conciseness import repetition
+    return _repetition(text).evidence[0].text
 
-    return repetition(tokens_of(transcript_from_text(text)), RUBRIC).evidence[0].text
+
+def _repetition(text: str) -> Criterion:
+    return repetition(tokens_of(transcript_from_text(text)), RUBRIC)
 
 
 def test_repeated_three_word_phrases_are_counted_per_100_words() -> None:
@@ -324,9 +328,7 @@ def test_repeated_three_word_phrases_are_counted_per_100_words() -> None:
     thrice = "Cut costs fast, cut costs fast, cut costs fast."
     assert _repeats(thrice) == "2 repeated phrases (22.2 per 100 words)"
     assert _repeats("Go go go go go.") == "0 repeated phrases (0.0 per 100 words)"
-    from voicesim.scoring.conciseness import repetition
-
-    c = repetition(tokens_of(transcript_from_text("Cut costs fast, cut costs fast.")), RUBRIC)
+    c = _repetition("Cut costs fast, cut costs fast.")
     assert (c.evidence[1].start, c.evidence[1].end) == (pytest.approx(1.2), pytest.approx(2.4))
 
 
@@ -334,8 +336,6 @@ def test_circling_is_measured_in_any_50_content_words() -> None:
     """README (circling): the share of new content words in any 50, a moving window. Sixty
     different words are all new; sixty cycling through 25 have 25 new in every window of
     50: 50 %, the curve's 0. The window's arithmetic was unpinned (only "< 50" was)."""
-    from voicesim.scoring.conciseness import circling
-
     made_up = [f"k{a}{b}" for a in "bcdfghjkl" for b in "aeiou"][:60]
     fresh = circling(tokens_of(transcript_from_text(" ".join(made_up))), RUBRIC)
     assert fresh.score == 100 and fresh.evidence[0].text.startswith("100% of content words")
@@ -348,8 +348,6 @@ def test_circling_is_measured_in_any_50_content_words() -> None:
 def test_a_restart_in_the_last_two_words_is_found() -> None:
     """README (fluency): a word said twice in a row is a restart, the last two words too (a
     mutant that stopped one pair early survived)."""
-    from voicesim.scoring.conciseness import restarts
-
     words = [t for t in tokens_of(transcript_from_text("We shipped it it.")) if not t.filler]
     assert restarts(words) == [("it it", pytest.approx(0.8), pytest.approx(1.6))]
 
@@ -541,9 +539,7 @@ def test_an_outcome_word_in_the_first_action_is_no_result_without_a_figure() -> 
 
 def test_a_story_told_in_we_quotes_the_teams_actions() -> None:
     """With no "I", the team's actions are quoted as the actions (evidence)."""
-    team_only = STORY.replace("I met", "We met").replace("I asked", "we asked")
-    team_only = team_only.replace("and I reviewed", "and we reviewed")
-    evidence = [e.text for e in crit(score(team_only), "structure").evidence]
+    evidence = [e.text for e in crit(score(TEAM_STORY), "structure").evidence]
     assert "action: “we met each of them separately”" in evidence
 
 
@@ -984,7 +980,6 @@ def test_a_spoken_sentence_split_at_its_pauses_makes_its_point_over_the_pieces()
     """jfk.flac: one sentence with no full stop before its end is split at its pauses, no
     piece has 4 content words, and it scored 0 as an answer that never made a point."""
     from voicesim.results import Transcript, Word
-    from voicesim.scoring.conciseness import to_the_point
 
     said = [("And", 0.3), ("so,", 0.6), ("my", 0.9), ("fellow", 1.1), ("Americans,", 1.4),
             ("ask", 3.2), ("not", 3.5), ("what", 3.8), ("your", 4.0), ("country", 4.3),
