@@ -17,11 +17,16 @@ import pytest
 
 from tests.support.paths import REPO
 from voicesim.analysis import filler_judge, judge_windows
-from voicesim.analysis.acoustics import frame_features
+from voicesim.analysis.acoustics import frame_features, levels
 from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.feature_stream import FeatureStream
-from voicesim.analysis.filled_pauses import Candidate, absorb_lookalikes, merge_fillers
+from voicesim.analysis.filled_pauses import (
+    Candidate,
+    absorb_lookalikes,
+    heard_words,
+    merge_fillers,
+)
 from voicesim.analysis.filler_judge import (
     THRESHOLD,
     Judged,
@@ -36,7 +41,7 @@ from voicesim.results import Filler, Word
 from voicesim.scoring.rubric import load_rubric
 from voicesim.sessions.files import AnswerAudioWriter
 from voicesim.testing.corpora.jfk import shared_fixtures
-from voicesim.testing.signals import pink_noise, white_noise
+from voicesim.testing.signals import pink_noise, silence, white_noise
 from voicesim.testing.speech import Fill, Gap, Say, compose
 from voicesim.text import is_filled_pause
 from voicesim.transcribe import Transcriber
@@ -435,6 +440,48 @@ def test_a_written_uh_takes_its_hum_across_a_word_with_no_time_of_its_own() -> N
     # So does any word for a stretch that does not count on its own.
     loose = Candidate(15.91, 16.27, confirmed=False)
     assert merge_fillers([uh], [loose], words) == [uh]
+
+
+def test_a_word_whisper_put_in_a_silence_does_not_part_a_hum_from_its_um() -> None:
+    # The demo's rendered "you know, and, um, they" as its live decode wrote it: espeak
+    # said "and" at 4.36-4.56 s and the "um" at 4.60-4.88 s, then was silent until 5.10 s;
+    # Whisper put "and," at 5.05-5.15 s and "um," at 5.21-5.25 s, and the detector
+    # confirmed the hum at 4.70-4.92 s. One "um", not two.
+    words = [
+        Word("know,", 3.99, 4.51, 0.99, filler=True),
+        Word("and,", 5.05, 5.15, 0.96),
+        Word("um,", 5.21, 5.25, 0.34, filler=True),
+        Word("they", 5.37, 5.41, 0.56),
+    ]
+    um = Filler("um", 5.21, 5.25, "filled_pause", "transcript")
+    hum = Candidate(4.7, 4.92, confirmed=True)
+    # Every word with a time of its own parts them, as before:
+    assert merge_fillers([um], [hum], words) == [hum.filler(), um]
+    # The signal places "and," nowhere Whisper put it.
+    placed = [w for w in words if w.text != "and,"]
+    one = Filler("um", 4.7, 4.92, "filled_pause", "transcript")
+    assert merge_fillers([um], [hum], words, placed=placed) == [one]
+    assert decide([hum.filler(), um], [], words=words, placed=placed) == [one]
+    # A stretch that does not count on its own still stays in its own gap.
+    loose = Candidate(4.7, 4.92, confirmed=False)
+    assert merge_fillers([um], [loose], words, placed=placed) == [um]
+
+
+def test_words_are_heard_where_the_signal_sounds_a_lag_before_whisper_put_them() -> None:
+    # Sound 0-1 s and 2-3 s, digital silence between.
+    audio = np.concatenate(
+        [white_noise(1.0, level_dbfs=-20), silence(1.0), white_noise(1.0, level_dbfs=-20, seed=5)]
+    )
+    frames = frame_features(audio, 16000)
+    threshold = levels(frames).threshold_db
+    lost = Word("and", 1.2, 1.5, 0.9)  # 1.12-1.42 s less the lag: in the silence
+    trailing = Word("then", 1.02, 1.07, 0.9)  # 0.94-0.99 s: on the sound before it
+    late = Word("we", 2.05, 2.3, 0.9)  # 1.97-2.22 s: on the sound after it
+    stacked = Word("so", 2.5, 2.5, 0.9)  # no duration, on sound
+    words = [trailing, lost, late, stacked]
+    assert heard_words(words, frames, threshold, lag_s=0.08) == [trailing, late, stacked]
+    # Taken at Whisper's own times, "then" would lie in the silence too.
+    assert heard_words(words, frames, threshold, lag_s=0.0) == [late, stacked]
 
 
 @pytest.mark.slow

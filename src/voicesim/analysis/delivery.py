@@ -15,7 +15,12 @@ from voicesim.analysis.acoustics import (
     spread_semitones,
     voiced_mask,
 )
-from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
+from voicesim.analysis.filled_pauses import (
+    absorb_lookalikes,
+    acoustic_candidates,
+    heard_words,
+    merge_fillers,
+)
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.syllables import count_syllables, count_words
@@ -162,11 +167,12 @@ def _measure(
     if not words:
         return words, _no_speech(frames, lv, long_pause_s, response_latency_s)
     found = acoustic_candidates(frames, lv.threshold_db, words) if acoustic else []
-    fillers = merge_fillers(lexical, found, words)
+    placed = heard_words(words, frames, lv.threshold_db, lag_s=WHISPER_LAG_S)
+    fillers = merge_fillers(lexical, found, words, placed=placed)
     if judged is not None:
         # Whisper's verdict on candidate windows adds the fillers the detector cannot
         # see (quiet, fused, written as a word); see filler_judge.
-        fillers = decide(fillers, judged, veto=JUDGE_VETO, words=words)
+        fillers = decide(fillers, judged, veto=JUDGE_VETO, words=words, placed=placed)
     words = absorb_lookalikes(words, fillers)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)

@@ -267,15 +267,36 @@ class Together(Protocol):
     def __call__(self, a: Span, b: Span, *, counts: bool) -> bool: ...
 
 
-def same_gap(words: Sequence[Word]) -> Together:
+def heard_words(
+    words: Sequence[Word], frames: Frames, threshold_db: float, *, lag_s: float
+) -> list[Word]:
+    """The words the signal sounds in: some frame of the word's time, ``lag_s`` seconds
+    earlier (Whisper's lag, analysis.word_times), over ``threshold_db``.
+
+    A word Whisper put wholly inside a silence has no place of its own there: its sound is
+    elsewhere. The demo's rendered "you know, and, um, they" came out with "and," at
+    4.97–5.07 s inside a silence of 4.90–5.10 s (the "and" sounded at 4.36–4.56 s and the
+    "um" at 4.60–4.88 s), so the hum heard at 4.70–4.92 s and the "um" written at 5.13 s
+    were counted as two fillers across it.
+    """
+    sounding = _sounding_time(frames, threshold_db)
+    return [
+        w for w in words if sounding(w.start - lag_s, max(w.end, w.start + frames.hop) - lag_s) > 0
+    ]
+
+
+def same_gap(words: Sequence[Word], placed: Sequence[Word] | None = None) -> Together:
     """``together(a, b, counts=...)``: whether two spans lie in the same gap between the
     spoken words (word_slots); with ``counts`` (``a`` is a hum that counts on its own),
-    also across words with no place of their own (PLACED_S)."""
+    also across words with no place of their own: shorter than PLACED_S, or not among
+    ``placed`` when given (heard_words)."""
     slot = word_slots(words)
-    placed = word_slots(words, min_s=PLACED_S)
+    placed_slot = word_slots(words if placed is None else placed, min_s=PLACED_S)
 
     def together(a: Span, b: Span, *, counts: bool) -> bool:
-        return slot(mid(a)) == slot(mid(b)) or (counts and placed(mid(a)) == placed(mid(b)))
+        return slot(mid(a)) == slot(mid(b)) or (
+            counts and placed_slot(mid(a)) == placed_slot(mid(b))
+        )
 
     return together
 
@@ -285,6 +306,7 @@ def merge_fillers(
     candidates: Sequence[Candidate],
     words: Sequence[Word] | None = None,
     *,
+    placed: Sequence[Word] | None = None,
     max_shift_s: float = 0.7,
 ) -> list[Filler]:
     """All fillers in time order, each filled pause counted once.
@@ -298,11 +320,11 @@ def merge_fillers(
     confirmed one (a hum that counts on its own) can take it across words with no place of
     their own (PLACED_S): those are where Whisper's times, not its words, are wrong, and
     otherwise the one "uh" was counted twice, once where it sounds and once on a voiced
-    stretch of the next word.
+    stretch of the next word. ``placed``: the words with a place of their own (same_gap).
     Confirmed candidates left over are filled pauses nobody wrote down (source
     "acoustic"), unless they overlap a discourse filler.
     """
-    together = same_gap(words or [])
+    together = same_gap(words or [], placed)
     free = sorted(candidates, key=lambda c: c.start)
     merged: list[Filler] = []
     for f in lexical:

@@ -314,6 +314,7 @@ def decide(
     *,
     veto: float | None = None,
     words: Sequence[Word] | None = None,
+    placed: Sequence[Word] | None = None,
 ) -> list[Filler]:
     """The detector's fillers plus the judged filled pauses not already counted.
 
@@ -322,7 +323,8 @@ def decide(
     filled pause whose own span Whisper judged under ``veto`` goes, as does one, or a judged
     span, whose context says a word drawn out, and an acoustic one its score and context
     both doubt (filler_context.doubted). Given the ``words``, an "oh" held (held_vowel) is
-    no filled pause, and one Whisper wrote takes the hum in its gap (place_written).
+    no filled pause, and one Whisper wrote takes the hum in its gap (place_written;
+    ``placed`` as in filled_pauses.same_gap).
     """
     kept = [f for f in fillers if not _vetoed(f, judged, veto)]
     heard = [j for j in judged if j.score >= THRESHOLD and not drawn_out(j.context)]
@@ -332,12 +334,15 @@ def decide(
             continue
         kept.append(Filler("(filled pause)", j.start, j.end, "filled_pause", "acoustic"))
     if words is not None:
-        kept = place_written(kept, heard, words)
+        kept = place_written(kept, heard, words, placed)
     return sorted(kept, key=lambda f: f.start)
 
 
 def place_written(
-    fillers: Sequence[Filler], heard: Sequence[Judged], words: Sequence[Word]
+    fillers: Sequence[Filler],
+    heard: Sequence[Judged],
+    words: Sequence[Word],
+    placed: Sequence[Word] | None = None,
 ) -> list[Filler]:
     """A filled pause Whisper wrote, with no judged span or acoustic filled pause of its
     own, takes the nearest acoustic filled pause in the same gap between words
@@ -349,7 +354,7 @@ def place_written(
     counted twice. Other acoustic filled pauses in that gap stay further fillers, and one
     across a word with a time of its own from the written "um" is another filler.
     """
-    together = same_gap(words)
+    together = same_gap(words, placed)
     out = list(fillers)
     used: set[int] = set()
 
