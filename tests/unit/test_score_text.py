@@ -402,14 +402,26 @@ def test_a_small_word_in_capitals_is_stress_not_a_name(text: str) -> None:
 
 
 def test_it_and_us_in_capitals_stay_acronyms() -> None:
-    assert _details("I moved our IT team to the US office.") == ["detail “it”", "detail “us”"]
+    assert _details("I moved our IT team to the US office.") == ["detail “IT”", "detail “US”"]
+
+
+def test_a_detail_is_shown_as_written() -> None:
+    """A name or figure is quoted as the answer wrote it, without the marks around it:
+    "C++" was "c", the acronym "IT" read as the pronoun "it"."""
+    text = "I rewrote it in C++, then (Go) took over; we saved $10,000. Our U.S. site agreed."
+    assert _details(text) == [
+        "detail “C++”",
+        "detail “Go”",
+        "detail “$10,000”",
+        "detail “U.S.”",
+    ]
 
 
 def test_a_month_that_is_a_common_word_is_a_date_only_as_one() -> None:
     # The modal "may" was a concrete detail, and set a story's scene (an external check of
     # answers on advice pages, 2026-12-06): "may" against "might" moved the overall 9 points.
     assert _details("It may take time, but we may get there.") == []
-    assert _details("In May 2021 we shipped it.") == ["detail “may 2021”"]
+    assert _details("In May 2021 we shipped it.") == ["detail “May 2021”"]
     assert _details("We shipped it by march and in spring.") == [
         "detail “march”",
         "detail “spring”",
@@ -589,8 +601,8 @@ def test_details_are_counted_per_100_words() -> None:
 def test_adjacent_details_join_the_run_they_follow() -> None:
     """One entry per run of adjacent detail words, each run its own."""
     assert _details("We hired Anna and then in May 2021 we shipped.") == [
-        "detail “anna”",
-        "detail “may 2021”",
+        "detail “Anna”",
+        "detail “May 2021”",
     ]
 
 
@@ -664,7 +676,7 @@ def test_statements_are_no_questions_asked_back() -> None:
 
 def test_a_two_letter_acronym_is_a_name() -> None:
     """README: names are capitalised words inside a sentence and acronyms ("HR", "QA")."""
-    assert _details("HR approved the plan for our team.") == ["detail “hr”"]  # even first
+    assert _details("HR approved the plan for our team.") == ["detail “HR”"]  # even first
 
 
 def test_a_full_stop_before_the_last_word_splits_the_answer() -> None:

@@ -228,6 +228,21 @@ def test_unclear_words_lower_articulation() -> None:
     assert crit(score_answer(*build(GOOD), rubric=RUBRIC), "articulation").score == 100
 
 
+def test_unclear_words_are_quoted_as_written() -> None:
+    """The tip named an unclear "I" as “i”, and a name in lower case."""
+    transcript, delivery = build("I moved our CRM to Lisbon. " * 4, probability=0.3)
+    tip = crit(score_answer(transcript, delivery, rubric=RUBRIC), "articulation").tip
+    assert "“I”, “moved”, “our”" in tip
+    evidence = crit(score_answer(transcript, delivery, rubric=RUBRIC), "articulation").evidence
+    assert [e.text for e in evidence[1:6]] == [
+        "“I” (30%)",
+        "“moved” (30%)",
+        "“our” (30%)",
+        "“CRM” (30%)",
+        "“to” (30%)",
+    ]
+
+
 def test_salary_figure_versus_range() -> None:
     q = find_question("mgr-income-level", known_checks=CHECKS)
     figure = score_answer(*build("I want 120 thousand dollars a year."), question=q, rubric=RUBRIC)

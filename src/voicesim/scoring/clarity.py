@@ -183,11 +183,11 @@ def articulation(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     limit = int(spec.num("max_evidence"))
     worst = sorted(unclear, key=lambda t: (t.probability, t.start))[:limit]
     evidence += [
-        Evidence(f"“{t.text}” ({t.probability:.0%})", t.start, t.end)
+        Evidence(f"“{t.written}” ({t.probability:.0%})", t.start, t.end)
         for t in sorted(worst, key=lambda t: t.start)
     ]
     if unclear:
-        names = ", ".join(f"“{t.text}”" for t in worst[:3])
+        names = ", ".join(f"“{t.written}”" for t in worst[:3])
         tip = spec.tip("tip_bad", words=names)
     else:
         tip = spec.tip("tip_ok")

@@ -299,7 +299,8 @@ def specificity(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
 
 
 def _details(words: Sequence[Token], number_words: set[str]) -> list[tuple[str, float, float]]:
-    """Figures, names and time frames, one entry per run of adjacent detail words."""
+    """Figures, names and time frames, one entry per run of adjacent detail words, as
+    written ("IT", not the pronoun "it"; "C++", not "c")."""
     numbers = {h.start for h in figures(words, number_words)}
     out: list[tuple[str, float, float]] = []
     prev = -2
@@ -314,9 +315,9 @@ def _details(words: Sequence[Token], number_words: set[str]) -> list[tuple[str, 
             continue
         if i == prev + 1 and out:
             text, s, _ = out[-1]
-            out[-1] = (f"{text} {t}", s, w.end)
+            out[-1] = (f"{text} {w.written}", s, w.end)
         else:
-            out.append((t, w.start, w.end))
+            out.append((w.written, w.start, w.end))
         prev = i
     return out
 

@@ -41,6 +41,9 @@ class Token:
     probability: float
     index: int  # position among all tokens
     proper: bool = False  # written capitalised mid-sentence, or an acronym: a name
+    written: str = ""
+    """The word as the answer wrote it, without the marks around it (as_written): what
+    evidence shows of a name or a figure ("C++", "IT", "$10,000", "May 2021")."""
 
 
 @dataclass(frozen=True)
@@ -90,15 +93,16 @@ def tokens_of(transcript: Transcript) -> list[Token]:
         opens = bool(_SENTENCE_END.search(raw)) or raw.endswith(":")
         ends = bool(_SENTENCE_END.search(raw))
         question = raw.rstrip("\"'”’)").endswith("?")
-        parts = [plain(p, keep=KEEP) for p in _SPLIT.split(raw)]
-        parts = [p for p in parts if p]
-        if raw.endswith("%") and parts and not parts[-1].endswith("%"):
-            parts[-1] += "%"
-        for n, part in enumerate(parts):
+        pieces = [(plain(p, keep=KEEP), as_written(p)) for p in _SPLIT.split(raw)]
+        parts = [p for p in pieces if p[0]]
+        if raw.endswith("%") and parts and not parts[-1][0].endswith("%"):
+            parts[-1] = (parts[-1][0] + "%", parts[-1][1])
+        for n, (part, written) in enumerate(parts):
             last = n == len(parts) - 1
             out.append(
                 Token(
                     text=part,
+                    written=written,
                     start=word.start,
                     end=word.end,
                     filler=word.filler,
@@ -113,6 +117,19 @@ def tokens_of(transcript: Transcript) -> list[Token]:
         # Capitals everywhere (a transcript in upper case): they mark no names.
         out = [replace(t, proper=False) for t in out]
     return out
+
+
+_AROUND = "\"'“”‘’()[]{},;:!?…"
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){2,}")
+
+
+def as_written(piece: str) -> str:
+    """One word as written, without the quotes, brackets and sentence marks around it:
+    "C++," → "C++", "(IT)" → "IT", "$10,000." → "$10,000", "U.S." stays."""
+    word = piece.strip().lstrip(_AROUND)
+    while word and word[-1] in _AROUND + "." and not _ABBREVIATION.fullmatch(word):
+        word = word[:-1]
+    return word
 
 
 def _is_name(raw: str, opens_sentence: bool) -> bool:
