@@ -232,6 +232,7 @@ def test_you_know_is_a_filler_unless_it_is_the_verb(text: str, expected: list[st
         ("So I hired two people.", []),
         ("We lost two people. So I hired two more.", []),
         ("We were late. So I apologised.", []),
+        ("We missed it. So what?", []),
         ("We planned it. So um I hired two more.", ["so", "um"]),
         ("That was it. So.", ["so"]),
         ("It was late. Well, we shipped it.", ["well"]),
