@@ -45,6 +45,13 @@ def test_filled_pause_spellings(token: str) -> None:
     assert is_filled_pause(token)
 
 
+@pytest.mark.parametrize("token", ["Uh-h", "Uh-hh,", "M.", "M,"])
+def test_a_filled_pause_in_pieces_or_one_letter_with_a_mark_is_one(token: str) -> None:
+    # Pieces are joined first ("Uh-h" is "uhh"); only letters spelled out one by one
+    # ("E-R.") are letters, not one letter with its punctuation.
+    assert is_filled_pause(token)
+
+
 @pytest.mark.parametrize("token", ["a", "I", "and", "on", "her", "summer", "mum"])
 def test_words_are_not_filled_pauses(token: str) -> None:
     assert not is_filled_pause(token)
