@@ -45,6 +45,13 @@ def test_filled_pause_spellings(token: str) -> None:
     assert is_filled_pause(token)
 
 
+@pytest.mark.parametrize("token", ["Uh-h", "Uh-hh,", "M.", "M,"])
+def test_a_filled_pause_in_pieces_or_one_letter_with_a_mark_is_one(token: str) -> None:
+    # Pieces are joined first ("Uh-h" is "uhh"); only letters spelled out one by one
+    # ("E-R.") are letters, not one letter with its punctuation.
+    assert is_filled_pause(token)
+
+
 @pytest.mark.parametrize("token", ["a", "I", "and", "on", "her", "summer", "mum"])
 def test_words_are_not_filled_pauses(token: str) -> None:
     assert not is_filled_pause(token)
@@ -176,6 +183,97 @@ def test_fillers_written_apart_are_counted_apart_however_close() -> None:
 
     for text, n in (("Um, uh, er, we grew revenue.", 3), ("Um um um um. We grew it.", 4)):
         assert len(delivery_from_text(transcript_from_text(text)).fillers) == n, text
+
+
+def test_um_after_to_or_a_modal_is_still_a_filler() -> None:
+    # Only "err" and "hum" are verbs after "to" or a modal; "um" and "uh" are fillers always.
+    assert _fillers("We want to um ship it.") == ["um"]
+    assert _fillers("We will uh ship it.") == ["uh"]
+
+
+def test_a_filled_pause_ending_the_answer_is_a_filler() -> None:
+    assert _fillers("We shipped it, um") == ["um"]
+
+
+def test_filled_pauses_apart_in_time_are_two_fillers() -> None:
+    # Only touching tokens are one sound Whisper split; 0.5 s apart they are two.
+    words = [Word("We", 0.0, 0.25, 0.9), Word("um", 0.4, 0.7, 0.5), Word("uh", 1.2, 1.4, 0.5)]
+    words.append(Word("shipped", 1.6, 2.0, 0.9))
+    assert [(f.text, f.start) for f in transcript_fillers(words)[1]] == [("um", 0.4), ("uh", 1.2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I mean it.", []),  # the verb, with its object
+        ("I mean that we were late.", []),
+        ("I mean the plan was late.", ["i mean"]),
+        ("It was late, I mean.", ["i mean"]),
+        ("I mean, that is what we did.", ["i mean"]),
+    ],
+)
+def test_i_mean_is_a_filler_unless_it_is_the_verb(text: str, expected: list[str]) -> None:
+    assert _fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It failed, you know.", ["you know"]),
+        ("You know, we did what we could do.", ["you know"]),
+        ("Something, you know, had to change.", ["you know"]),  # written apart from "something"
+        ("Then you know how it works.", []),  # the verb, with its object
+        ("It failed. You know how it is.", []),
+        ("Of course you know them.", []),
+    ],
+)
+def test_you_know_is_a_filler_unless_it_is_the_verb(text: str, expected: list[str]) -> None:
+    assert _fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "So I hired two people" carries content: a sentence's "So" is a filler only as the
+        # answer's opening "So," or before a pause or a filler.
+        ("So I hired two people.", []),
+        ("We lost two people. So I hired two more.", []),
+        ("We were late. So I apologised.", []),
+        ("We missed it. So what?", []),
+        ("We planned it. So um I hired two more.", ["so", "um"]),
+        ("That was it. So.", ["so"]),
+        ("It was late. Well, we shipped it.", ["well"]),
+    ],
+)
+def test_so_or_well_opening_a_sentence_without_content(text: str, expected: list[str]) -> None:
+    assert _fillers(text) == expected
+
+
+def test_so_before_a_pause_is_a_filler() -> None:
+    # "So" (1.2–1.45 s), then 0.55 s of silence: a pause by SPEC §1 (at least 0.25 s).
+    words = _words("We lost two people. So") + _words("I hired two more.", start=2.0)
+    assert [(f.text, f.start) for f in transcript_fillers(words)[1]] == [("so", 1.2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We used a tool like Jira.", []),  # before a name
+        ("A manager like my first boss would help.", []),  # before a determiner
+        ("I want one like yours.", []),  # before a pronoun that stands alone
+        ("We did jobs like cleaning.", []),  # an example after a plural noun
+        ("It failed, like I said.", []),  # "as I said"
+        ("We do it like so. Then we ship it.", []),
+        ("Do it like so", []),  # "like so" ending the answer, no full stop written
+        ('She said like "Fine."', []),  # a quotation follows
+        ("That is what it was like.", []),  # a likeness, at the very end
+        ("The budget was like 2.5 million.", ["like"]),  # a hedge before an amount
+        ("Like, that is how it looks.", ["like"]),  # "Like," opening the answer
+        ("It was hard like.", ["like"]),  # tagged on at the end, it carries nothing
+    ],
+)
+def test_like_as_a_preposition_or_a_hedge(text: str, expected: list[str]) -> None:
+    assert _fillers(text) == expected
 
 
 def test_a_word_written_for_a_filled_pause_is_not_counted() -> None:

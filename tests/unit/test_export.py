@@ -304,3 +304,109 @@ def test_captions_follow_sentences(text: str, expected: list[str]) -> None:
     from voicesim.analysis.timeline import cues
 
     assert [c.text for c in cues(_said(text))] == expected
+
+
+def _analysis(words: list, fillers: list, pauses: list = ()) -> object:
+    from voicesim.results import AnalysisResult, AudioInfo, Delivery, Score, Transcript
+
+    delivery = Delivery(5.0, 3, 40.0, 3.0, 4, 5.0, pauses=list(pauses), fillers=fillers)
+    return AnalysisResult(AudioInfo("", 9.0, 16000), Transcript("x", words), delivery, Score(50.0))
+
+
+def _labels(words: list, fillers: list, pauses: list = ()) -> list[tuple[str, float]]:
+    return [(t.label, t.start) for t in timeline(_analysis(words, fillers, pauses))]
+
+
+def test_a_filler_is_shown_as_written_though_whisper_timed_it_elsewhere() -> None:
+    # The analyser re-timed the "um" Whisper put last at 2.6 s to 1.5–1.9 s.
+    from voicesim.results import Filler, Word
+
+    words = [Word("We", 0.0, 0.3, 0.9), Word("shipped", 0.3, 0.7, 0.9), Word("it.", 0.7, 1.0, 0.9)]
+    um = [Filler("um", 1.5, 1.9, "filled_pause", "transcript")]
+    written = [*words, Word("Um,", 2.6, 2.6, 0.2, filler=True)]
+    assert _labels(written, um)[-1] == ("[Um]", 1.5)
+    # another spelling of a filled pause is that filler's word too
+    written = [*words, Word("Umm,", 2.6, 2.6, 0.2, filler=True)]
+    assert _labels(written, um) == [("We", 0.0), ("shipped", 0.3), ("it.", 0.7), ("[Umm]", 1.5)]
+
+
+def test_a_filler_takes_its_own_spelling_before_a_nearer_filled_pause() -> None:
+    from voicesim.results import Filler, Word
+
+    words = [
+        Word("We", 0.0, 0.3, 0.9),
+        Word("uh", 1.4, 1.6, 0.2, filler=True),
+        Word("shipped", 1.7, 2.0, 0.9),
+        Word("um", 2.6, 2.8, 0.2, filler=True),
+    ]
+    fillers = [
+        Filler("um", 1.5, 1.9, "filled_pause", "transcript"),
+        Filler("uh", 2.55, 2.75, "filled_pause", "transcript"),
+    ]
+    assert _labels(words, fillers) == [
+        ("We", 0.0),
+        ("[um]", 1.5),
+        ("shipped", 1.7),
+        ("[uh]", 2.55),
+    ]
+
+
+def test_a_filler_no_word_spells_takes_the_words_inside_its_time() -> None:
+    from voicesim.results import Filler, Word
+
+    words = [
+        Word("It", 4.0, 4.2, 0.9),
+        Word("was,", 4.4, 4.6, 0.9),
+        Word("y'know,", 4.96, 5.1, 0.9, filler=True),
+        Word("fine.", 6.0, 6.4, 0.9),
+    ]
+    fillers = [Filler("you know", 5.0, 5.6, "discourse", "transcript")]
+    assert _labels(words, fillers) == [
+        ("It", 4.0),
+        ("was,", 4.4),
+        ("[y'know]", 5.0),
+        ("fine.", 6.0),
+    ]
+
+
+def test_a_word_flagged_inside_a_filled_pause_heard_is_no_word() -> None:
+    # "…shops or my…": the "or" lies in an "uh" found in the signal; its token stands for it.
+    from voicesim.results import Filler, Word
+
+    words = [
+        Word("shops", 0.0, 0.4, 0.9),
+        Word("or", 0.6, 0.8, 0.5, filler=True),
+        Word("my", 1.2, 1.4, 0.9),
+    ]
+    fillers = [Filler("(filled pause)", 0.5, 1.0, "filled_pause", "acoustic")]
+    assert _labels(words, fillers) == [("shops", 0.0), ("[filled pause]", 0.5), ("my", 1.2)]
+
+
+def test_a_pause_of_exactly_the_threshold_is_long() -> None:
+    from voicesim.results import Pause, Word
+
+    words = [Word("We", 0.0, 0.5, 0.9), Word("won.", 2.5, 2.75, 0.9), Word("Yes.", 4.625, 5, 0.9)]
+    tokens = timeline(_analysis(words, [], [Pause(0.5, 2.5), Pause(2.75, 4.625)]))
+    assert [(t.label, t.long) for t in tokens if t.kind == "pause"] == [
+        ("(pause 2.0 s)", True),
+        ("(pause 1.9 s)", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "step", "expected"),
+    [
+        # about 4 s make a caption: the fifth word, ending at 4.25 s, starts the next
+        ("one two three four five six", 0.0, 1.0, ["one two three four", "five six"]),
+        # three tokens and a sentence's end make a caption
+        ("We did it. Then we left.", 0.0, 0.3, ["We did it.", "Then we left."]),
+        # a full caption takes the sentence's last word within 1 s more (4.25 s in all)…
+        ("one two three four five.", 10.0, 1.0, ["one two three four five."]),
+        # …not 1.35 s more (5.35 s in all)
+        ("one two three four.", 10.0, 1.7, ["one two three", "four."]),
+    ],
+)
+def test_captions_last_about_4_s(text: str, start: float, step: float, expected: list) -> None:
+    from voicesim.analysis.timeline import cues
+
+    assert [c.text for c in cues(_said(text, start, step))] == expected

