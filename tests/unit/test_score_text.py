@@ -17,6 +17,7 @@ from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
 from voicesim.scoring.conciseness import circling, rambling, repetition, restarts, to_the_point
+from voicesim.scoring.content import expectations, quantified
 from voicesim.scoring.grammar import is_past, subject, verb_after
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.story import (
@@ -1101,3 +1102,89 @@ def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
 def test_a_dont_said_is_still_one(qid: str, text: str, label: str) -> None:
     c = crit(score(text, qid), "donts")
     assert c.score < 100 and any(e.text.startswith(label) for e in c.evidence), c.evidence
+
+
+def test_each_repeat_of_a_dont_costs_10_points_more() -> None:
+    once = crit(score("It was not my fault, and we fixed it in a week.", None), "donts")
+    assert once.score == 60  # blames others: 40
+    twice = crit(score("It was not my fault. It was their fault, and we fixed it.", None), "donts")
+    assert twice.score == 50  # 40 + 10 for the repeat
+
+
+def test_a_dont_denied_with_fillers_between_is_still_denied() -> None:
+    """Fillers are no words (SPEC §1): "never, um, uh, blame" is "never blame"."""
+    assert crit(score("I would never, um, uh, blame the team for it.", None), "donts").score == 100
+
+
+def test_the_tip_of_a_dont_is_its_rubric_tip_as_a_sentence() -> None:
+    tip = crit(score("It was not my fault, and we fixed it in a week.", None), "donts").tip
+    assert tip == (
+        "Drop “it wasn't really my fault” / “I warned them”: say what you did, the result "
+        "and the lesson."
+    )
+
+
+def test_a_dont_is_denied_by_a_negation_in_the_two_words_before_it() -> None:
+    assert crit(score("I would never blame the team for it.", None), "donts").score == 100
+    assert crit(score("I said no, so I blame the team for it.", None), "donts").score == 60
+
+
+def _quantified(text: str) -> Criterion:
+    return quantified(tokens_of(transcript_from_text(text)), RUBRIC)
+
+
+def test_three_figures_back_the_results_fully_two_are_some() -> None:
+    three = _quantified("We served 40 clients with 3 people in six weeks.")
+    assert three.score == 100 and three.tip == "Your results are backed by numbers."
+    two = _quantified("We served 40 clients with 3 people.")
+    assert two.score == 85 and two.tip.startswith("Good, you gave 2 figures:"), two.tip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I manage 12 people, and the main thing for me is the chance to contribute.",
+        "My salary matters less to me than the chance to contribute to your company.",
+        "My salary is not the main thing for me; I led a team of 12 people and want to grow.",
+        "I led 12 people there, and my salary is not the main thing for me.",
+    ],
+)
+def test_a_count_or_a_money_word_alone_is_no_salary_figure(text: str) -> None:
+    assert crit(score(text, "mgr-income-level"), "donts").score == 100
+
+
+def test_expectations_score_the_share_met() -> None:
+    text = "What I learned is to listen first."
+    tokens = tokens_of(transcript_from_text(text))
+    checks = [RUBRIC.checks["lesson"], RUBRIC.checks["tools"]]
+    half = expectations(tokens, sentences_of(tokens, 0.6), checks, RUBRIC)
+    assert half.score == 50
+    assert half.tip == f"Missing: {RUBRIC.checks['tools'].tip}."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would want 120 thousand dollars a year.",
+        "I would want 120,000 dollars and a company car.",
+        "I expect a salary of 120,000.",
+        "I had 3 offers last spring, and I want 90,000 dollars from you.",
+    ],
+)
+def test_a_salary_figure_named_is_one_dont_however_many_words_it_takes(text: str) -> None:
+    assert crit(score(text, "mgr-income-level"), "donts").score == 70  # penalty 30, once
+
+
+def test_the_we_and_i_tip_follows_the_balance() -> None:
+    def balance(text: str) -> Criterion:
+        return crit(score(text, None), "we_i_balance")
+
+    all_we = balance("We planned it. We hired people. We built it. We sold it.")
+    assert all_we.score == 85 and all_we.tip.startswith("Only “we”"), all_we.tip
+    half = balance("We planned it. I hired people. We built it. I sold it.")  # 50 % → 100
+    assert half.score == 100
+    assert half.tip == "A good balance of “we” (2) and “I” (2).", half.tip
+    two = balance("We planned it, and I sold it.")
+    assert two.score == 100 and two.tip.startswith("A good balance"), two.tip
+    all_i = balance("I planned it. I hired people. I built it. I sold it.")
+    assert all_i.score == 30 and all_i.tip.startswith("4 × “I” against 0 × “we”"), all_i.tip

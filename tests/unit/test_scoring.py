@@ -246,6 +246,14 @@ def test_salary_figure_versus_range() -> None:
     assert crit(ranged, "expectations").score == 100
 
 
+def test_a_spoken_salary_figure_is_one_dont_across_the_gaps_between_its_words() -> None:
+    q = find_question("mgr-income-level", known_checks=CHECKS)
+    said = score_answer(
+        *build("I would want 120 thousand dollars a year."), question=q, rubric=RUBRIC
+    )
+    assert crit(said, "donts").score == 70  # penalty 30, once
+
+
 def test_questions_back_on_the_closing_question() -> None:
     q = find_question("close-questions-for-us", known_checks=CHECKS)
     asked = score_answer(
