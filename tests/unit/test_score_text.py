@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from scipy.stats import spearmanr
 
+from tests.support.answer_builder import build
 from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
@@ -1188,3 +1189,72 @@ def test_the_we_and_i_tip_follows_the_balance() -> None:
     assert two.score == 100 and two.tip.startswith("A good balance"), two.tip
     all_i = balance("I planned it. I hired people. I built it. I sold it.")
     assert all_i.score == 30 and all_i.tip.startswith("4 × “I” against 0 × “we”"), all_i.tip
+
+
+def _sentence(n: int) -> str:
+    return " ".join(f"step{k}" for k in range(n)) + "."
+
+
+def _rambling(text: str) -> Criterion:
+    return rambling(sentences_of(tokens_of(transcript_from_text(text)), 0.6), RUBRIC)
+
+
+def test_a_sentence_of_40_words_does_not_ramble_one_of_41_does() -> None:
+    forty = _rambling(f"{_sentence(40)} {_sentence(10)}")
+    assert forty.score == 100 and forty.evidence[0].text.startswith("2 sentences, longest 40 words")
+    long = _rambling(f"{_sentence(41)} {_sentence(10)}")  # 41 of 51 words: 80 % → 22
+    assert long.evidence[0].text.startswith("2 sentences, longest 41 words; 1 over 40 words")
+    assert long.tip.startswith("One sentence ran 41 words"), long.tip
+
+
+def _point(text: str) -> Criterion:
+    """to_the_point of ``text`` said at 150 wpm, split at its pauses where it has no full stop."""
+    transcript, _ = build(text)
+    return to_the_point(sentences_of(tokens_of(transcript), 0.6), RUBRIC)
+
+
+def test_a_point_is_made_over_at_most_three_pieces() -> None:
+    """One content word a piece: three pieces hold 3 of the 4 a point needs."""
+    text = "the budget {pause:1} and the costs {pause:1} and the teams {pause:1} and the clients"
+    never = _point(text)
+    assert never.score == 0 and never.tip.startswith("You never made a point"), never.tip
+    # the whole answer: 11 words of 0.4 s (the last one 0.36 s) and 3 pauses of 1 s
+    assert (never.evidence[0].start, never.evidence[0].end) == (0.0, pytest.approx(7.36))
+    three = _point("the budget {pause:1} and the costs {pause:1} and the teams left")  # 1 + 1 + 2
+    assert three.score == 100
+    assert (
+        three.evidence[0].text
+        == "first point after 0.0 s: “the budget and the costs and the teams left”"
+    )
+
+
+def test_a_piece_is_no_point_counted_twice() -> None:
+    never = _point("costs grew {pause:1} and then it was")
+    assert never.score == 0
+
+
+def test_sentences_ended_by_a_full_stop_make_no_point_together() -> None:
+    transcript = transcript_from_text("Costs grew. Budgets fell. Teams left.")
+    never = to_the_point(sentences_of(tokens_of(transcript), 0.6), RUBRIC)
+    assert never.score == 0
+
+
+def test_a_lead_in_is_no_part_of_a_point() -> None:
+    """ "Great question" is a lead-in: its words are not the point's."""
+    text = "Great question, budget reviews matter. We cut our weekly review from two days to one."
+    point = to_the_point(sentences_of(tokens_of(transcript_from_text(text)), 0.6), RUBRIC)
+    assert point.evidence[0].text.startswith("first point after 2.0 s: “we cut our"), point.evidence
+
+
+def test_a_point_under_half_a_second_in_is_made_at_once() -> None:
+    text = "So we cut the weekly review from two days to one."
+    assert _point(f"Okay. {text}").tip == "You opened with a real point at once."  # 0.4 s
+    later = _point(f"Well, okay. {text}")  # after 0.8 s
+    assert later.tip == "You opened with a real point within 1 s.", later.tip
+
+
+def test_a_point_made_after_20_seconds_is_told_it_came_late() -> None:
+    lead_in = " ".join(["Well, okay."] * 25)  # 50 words: 20 s at 150 wpm
+    late = _point(f"{lead_in} so we cut the weekly review from two days to one.")
+    assert late.score == 40  # 20 s → 40
+    assert late.tip.startswith("You needed 20 s to reach your first real point"), late.tip
