@@ -40,7 +40,7 @@ from voicesim.scoring.tokens import (
     stem,
     tokens_of,
 )
-from voicesim.scoring.written import score_text, transcript_from_text
+from voicesim.scoring.written import delivery_from_text, score_text, transcript_from_text
 
 RUBRIC = load_rubric()
 PACKS = load_packs(known_checks=RUBRIC.check_names())
@@ -78,6 +78,15 @@ def test_text_leaves_out_what_needs_audio() -> None:
     ids = {c.id for c in score(STORY).criteria}
     assert not ids & {"pace", "hesitation", "articulation", "audibility", "pitch_variation"}
     assert {"fillers", "fluency", "structure", "specificity", "we_i_balance"} <= ids
+
+
+def test_a_written_answers_measures_are_the_spec_ones_at_150_wpm() -> None:
+    """SPEC §1 on 6 words laid out 0.4 s apart, one of them a filler: span 2.4 s, 5 words."""
+    d = delivery_from_text(transcript_from_text("Um, we shipped it on time."))
+    assert d.speaking_span_s == pytest.approx(2.4) and d.words == 5
+    assert d.wpm == pytest.approx(125.0)  # 5 / 2.4 s × 60
+    assert d.fillers_per_100_words == pytest.approx(20.0)
+    assert d.fillers_per_minute == pytest.approx(25.0)  # 1 / 2.4 s × 60
 
 
 def test_words_are_timed_at_150_wpm_and_written_fillers_count() -> None:
