@@ -1267,3 +1267,22 @@ def test_a_point_made_after_20_seconds_is_told_it_came_late() -> None:
     late = _point(f"{lead_in} so we cut the weekly review from two days to one.")
     assert late.score == 40  # 20 s → 40
     assert late.tip.startswith("You needed 20 s to reach your first real point"), late.tip
+
+
+def test_each_group_is_the_weighted_mean_of_its_own_criteria() -> None:
+    s = score(STORY)
+    for group, value in s.groups.items():
+        own = [c for c in s.criteria if c.group == group]
+        mean = sum(c.score * c.weight for c in own) / sum(c.weight for c in own)
+        assert value == round(mean, 1), group
+
+
+def test_forty_words_are_enough_to_show_a_fault_is_absent() -> None:
+    forty = crit(score(" ".join(f"w{n}" for n in range(40)), None), "fluency")
+    assert forty.score == 100 and not forty.evidence[-1].text.startswith("only")
+
+
+def test_an_answer_of_fillers_alone_scores_0_in_every_criterion_too() -> None:
+    s = score("Um, uh, er.", None)
+    assert s.overall == 0 and set(s.groups.values()) == {0.0}
+    assert [(c.id, c.score) for c in s.criteria] == [("length", 0.0)]
