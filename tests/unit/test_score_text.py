@@ -1286,3 +1286,10 @@ def test_an_answer_of_fillers_alone_scores_0_in_every_criterion_too() -> None:
     s = score("Um, uh, er.", None)
     assert s.overall == 0 and set(s.groups.values()) == {0.0}
     assert [(c.id, c.score) for c in s.criteria] == [("length", 0.0)]
+
+
+def test_a_fault_found_in_a_short_answer_keeps_its_score() -> None:
+    words = [f"w{n}" for n in range(30)]
+    text = " ".join(["Um,", *words[:10], "uh,", *words[10:20], "er,", *words[20:]]) + "."
+    fillers = crit(score(text, None), "fillers")  # 3 in 30 words: 10 per 100 → 30
+    assert fillers.score == 30
