@@ -202,3 +202,25 @@ def test_a_rubric_that_scores_recordings_only_scores_no_text(
     code, out, err = run(["score", "-", "--rubric", str(path)], capsys, stdin=GOOD)
     assert code == 2 and out == "" and "nothing to score" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_rubric_weighing_one_text_criterion_a_little_scores_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.score import AUDIO_CRITERIA
+
+    rubric = load_rubric()
+    off = [
+        f"[{s.group}.{cid}]\nweight = {0.5 if cid == 'fluency' else 0.0}\n"
+        for cid, s in rubric.criteria.items()
+        if cid not in AUDIO_CRITERIA
+    ]
+    path = tmp_path / "fluency-only.toml"
+    path.write_text("\n".join(off))
+    code, out, err = run(["score", "-", "--rubric", str(path), "--json"], capsys, stdin=GOOD)
+    assert code == 0 and err == ""
+    scored = json.loads(out)
+    assert [c["id"] for c in scored["criteria"]] == ["fluency"]
+    # one criterion weighing 0.5: the overall and its group are its score
+    assert scored["overall"] == scored["criteria"][0]["score"] == scored["groups"]["clarity"]

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from scipy.stats import spearmanr
 
+from tests.support.answer_builder import build
 from tests.support.paths import REPO
 from voicesim.packs import load_packs
 from voicesim.results import Criterion, Score
 from voicesim.scoring.conciseness import circling, rambling, repetition, restarts, to_the_point
+from voicesim.scoring.content import expectations, quantified
 from voicesim.scoring.grammar import is_past, subject, verb_after
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.story import (
@@ -38,7 +40,7 @@ from voicesim.scoring.tokens import (
     stem,
     tokens_of,
 )
-from voicesim.scoring.written import score_text, transcript_from_text
+from voicesim.scoring.written import delivery_from_text, score_text, transcript_from_text
 
 RUBRIC = load_rubric()
 PACKS = load_packs(known_checks=RUBRIC.check_names())
@@ -76,6 +78,15 @@ def test_text_leaves_out_what_needs_audio() -> None:
     ids = {c.id for c in score(STORY).criteria}
     assert not ids & {"pace", "hesitation", "articulation", "audibility", "pitch_variation"}
     assert {"fillers", "fluency", "structure", "specificity", "we_i_balance"} <= ids
+
+
+def test_a_written_answers_measures_are_the_spec_ones_at_150_wpm() -> None:
+    """SPEC §1 on 6 words laid out 0.4 s apart, one of them a filler: span 2.4 s, 5 words."""
+    d = delivery_from_text(transcript_from_text("Um, we shipped it on time."))
+    assert d.speaking_span_s == pytest.approx(2.4) and d.words == 5
+    assert d.wpm == pytest.approx(125.0)  # 5 / 2.4 s × 60
+    assert d.fillers_per_100_words == pytest.approx(20.0)
+    assert d.fillers_per_minute == pytest.approx(25.0)  # 1 / 2.4 s × 60
 
 
 def test_words_are_timed_at_150_wpm_and_written_fillers_count() -> None:
@@ -1113,3 +1124,184 @@ def test_advice_followed_is_no_dont(qid: str, text: str) -> None:
 def test_a_dont_said_is_still_one(qid: str, text: str, label: str) -> None:
     c = crit(score(text, qid), "donts")
     assert c.score < 100 and any(e.text.startswith(label) for e in c.evidence), c.evidence
+
+
+def test_each_repeat_of_a_dont_costs_10_points_more() -> None:
+    once = crit(score("It was not my fault, and we fixed it in a week.", None), "donts")
+    assert once.score == 60  # blames others: 40
+    twice = crit(score("It was not my fault. It was their fault, and we fixed it.", None), "donts")
+    assert twice.score == 50  # 40 + 10 for the repeat
+
+
+def test_a_dont_denied_with_fillers_between_is_still_denied() -> None:
+    """Fillers are no words (SPEC §1): "never, um, uh, blame" is "never blame"."""
+    assert crit(score("I would never, um, uh, blame the team for it.", None), "donts").score == 100
+
+
+def test_the_tip_of_a_dont_is_its_rubric_tip_as_a_sentence() -> None:
+    tip = crit(score("It was not my fault, and we fixed it in a week.", None), "donts").tip
+    assert tip == (
+        "Drop “it wasn't really my fault” / “I warned them”: say what you did, the result "
+        "and the lesson."
+    )
+
+
+def test_a_dont_is_denied_by_a_negation_in_the_two_words_before_it() -> None:
+    assert crit(score("I would never blame the team for it.", None), "donts").score == 100
+    assert crit(score("I said no, so I blame the team for it.", None), "donts").score == 60
+
+
+def _quantified(text: str) -> Criterion:
+    return quantified(tokens_of(transcript_from_text(text)), RUBRIC)
+
+
+def test_three_figures_back_the_results_fully_two_are_some() -> None:
+    three = _quantified("We served 40 clients with 3 people in six weeks.")
+    assert three.score == 100 and three.tip == "Your results are backed by numbers."
+    two = _quantified("We served 40 clients with 3 people.")
+    assert two.score == 85 and two.tip.startswith("Good, you gave 2 figures:"), two.tip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I manage 12 people, and the main thing for me is the chance to contribute.",
+        "My salary matters less to me than the chance to contribute to your company.",
+        "My salary is not the main thing for me; I led a team of 12 people and want to grow.",
+        "I led 12 people there, and my salary is not the main thing for me.",
+    ],
+)
+def test_a_count_or_a_money_word_alone_is_no_salary_figure(text: str) -> None:
+    assert crit(score(text, "mgr-income-level"), "donts").score == 100
+
+
+def test_expectations_score_the_share_met() -> None:
+    text = "What I learned is to listen first."
+    tokens = tokens_of(transcript_from_text(text))
+    checks = [RUBRIC.checks["lesson"], RUBRIC.checks["tools"]]
+    half = expectations(tokens, sentences_of(tokens, 0.6), checks, RUBRIC)
+    assert half.score == 50
+    assert half.tip == f"Missing: {RUBRIC.checks['tools'].tip}."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would want 120 thousand dollars a year.",
+        "I would want 120,000 dollars and a company car.",
+        "I expect a salary of 120,000.",
+        "I had 3 offers last spring, and I want 90,000 dollars from you.",
+    ],
+)
+def test_a_salary_figure_named_is_one_dont_however_many_words_it_takes(text: str) -> None:
+    assert crit(score(text, "mgr-income-level"), "donts").score == 70  # penalty 30, once
+
+
+def test_the_we_and_i_tip_follows_the_balance() -> None:
+    def balance(text: str) -> Criterion:
+        return crit(score(text, None), "we_i_balance")
+
+    all_we = balance("We planned it. We hired people. We built it. We sold it.")
+    assert all_we.score == 85 and all_we.tip.startswith("Only “we”"), all_we.tip
+    half = balance("We planned it. I hired people. We built it. I sold it.")  # 50 % → 100
+    assert half.score == 100
+    assert half.tip == "A good balance of “we” (2) and “I” (2).", half.tip
+    two = balance("We planned it, and I sold it.")
+    assert two.score == 100 and two.tip.startswith("A good balance"), two.tip
+    all_i = balance("I planned it. I hired people. I built it. I sold it.")
+    assert all_i.score == 30 and all_i.tip.startswith("4 × “I” against 0 × “we”"), all_i.tip
+
+
+def _sentence(n: int) -> str:
+    return " ".join(f"step{k}" for k in range(n)) + "."
+
+
+def _rambling(text: str) -> Criterion:
+    return rambling(sentences_of(tokens_of(transcript_from_text(text)), 0.6), RUBRIC)
+
+
+def test_a_sentence_of_40_words_does_not_ramble_one_of_41_does() -> None:
+    forty = _rambling(f"{_sentence(40)} {_sentence(10)}")
+    assert forty.score == 100 and forty.evidence[0].text.startswith("2 sentences, longest 40 words")
+    long = _rambling(f"{_sentence(41)} {_sentence(10)}")  # 41 of 51 words: 80 % → 22
+    assert long.evidence[0].text.startswith("2 sentences, longest 41 words; 1 over 40 words")
+    assert long.tip.startswith("One sentence ran 41 words"), long.tip
+
+
+def _point(text: str) -> Criterion:
+    """to_the_point of ``text`` said at 150 wpm, split at its pauses where it has no full stop."""
+    transcript, _ = build(text)
+    return to_the_point(sentences_of(tokens_of(transcript), 0.6), RUBRIC)
+
+
+def test_a_point_is_made_over_at_most_three_pieces() -> None:
+    """One content word a piece: three pieces hold 3 of the 4 a point needs."""
+    text = "the budget {pause:1} and the costs {pause:1} and the teams {pause:1} and the clients"
+    never = _point(text)
+    assert never.score == 0 and never.tip.startswith("You never made a point"), never.tip
+    # the whole answer: 11 words of 0.4 s (the last one 0.36 s) and 3 pauses of 1 s
+    assert (never.evidence[0].start, never.evidence[0].end) == (0.0, pytest.approx(7.36))
+    three = _point("the budget {pause:1} and the costs {pause:1} and the teams left")  # 1 + 1 + 2
+    assert three.score == 100
+    assert (
+        three.evidence[0].text
+        == "first point after 0.0 s: “the budget and the costs and the teams left”"
+    )
+
+
+def test_a_piece_is_no_point_counted_twice() -> None:
+    never = _point("costs grew {pause:1} and then it was")
+    assert never.score == 0
+
+
+def test_sentences_ended_by_a_full_stop_make_no_point_together() -> None:
+    transcript = transcript_from_text("Costs grew. Budgets fell. Teams left.")
+    never = to_the_point(sentences_of(tokens_of(transcript), 0.6), RUBRIC)
+    assert never.score == 0
+
+
+def test_a_lead_in_is_no_part_of_a_point() -> None:
+    """ "Great question" is a lead-in: its words are not the point's."""
+    text = "Great question, budget reviews matter. We cut our weekly review from two days to one."
+    point = to_the_point(sentences_of(tokens_of(transcript_from_text(text)), 0.6), RUBRIC)
+    assert point.evidence[0].text.startswith("first point after 2.0 s: “we cut our"), point.evidence
+
+
+def test_a_point_under_half_a_second_in_is_made_at_once() -> None:
+    text = "So we cut the weekly review from two days to one."
+    assert _point(f"Okay. {text}").tip == "You opened with a real point at once."  # 0.4 s
+    later = _point(f"Well, okay. {text}")  # after 0.8 s
+    assert later.tip == "You opened with a real point within 1 s.", later.tip
+
+
+def test_a_point_made_after_20_seconds_is_told_it_came_late() -> None:
+    lead_in = " ".join(["Well, okay."] * 25)  # 50 words: 20 s at 150 wpm
+    late = _point(f"{lead_in} so we cut the weekly review from two days to one.")
+    assert late.score == 40  # 20 s → 40
+    assert late.tip.startswith("You needed 20 s to reach your first real point"), late.tip
+
+
+def test_each_group_is_the_weighted_mean_of_its_own_criteria() -> None:
+    s = score(STORY)
+    for group, value in s.groups.items():
+        own = [c for c in s.criteria if c.group == group]
+        mean = sum(c.score * c.weight for c in own) / sum(c.weight for c in own)
+        assert value == round(mean, 1), group
+
+
+def test_forty_words_are_enough_to_show_a_fault_is_absent() -> None:
+    forty = crit(score(" ".join(f"w{n}" for n in range(40)), None), "fluency")
+    assert forty.score == 100 and not forty.evidence[-1].text.startswith("only")
+
+
+def test_an_answer_of_fillers_alone_scores_0_in_every_criterion_too() -> None:
+    s = score("Um, uh, er.", None)
+    assert s.overall == 0 and set(s.groups.values()) == {0.0}
+    assert [(c.id, c.score) for c in s.criteria] == [("length", 0.0)]
+
+
+def test_a_fault_found_in_a_short_answer_keeps_its_score() -> None:
+    words = [f"w{n}" for n in range(30)]
+    text = " ".join(["Um,", *words[:10], "uh,", *words[10:20], "er,", *words[20:]]) + "."
+    fillers = crit(score(text, None), "fillers")  # 3 in 30 words: 10 per 100 → 30
+    assert fillers.score == 30

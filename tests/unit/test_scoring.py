@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.support.answer_builder import build, with_fillers
 from voicesim.packs import Question, find_question
-from voicesim.results import Criterion, Score
+from voicesim.results import Criterion, Delivery, Filler, Score, Transcript, Word
+from voicesim.scoring import clarity
 from voicesim.scoring.rubric import load_rubric
 from voicesim.scoring.score import score_answer, top_improvements
+from voicesim.scoring.tokens import Token, tokens_of
+from voicesim.testing.truth import delivery_from_truth
 
 CHECKS = load_rubric().check_names()  # what a question may name, from the rubric
 
@@ -256,6 +261,14 @@ def test_salary_figure_versus_range() -> None:
     assert crit(ranged, "expectations").score == 100
 
 
+def test_a_spoken_salary_figure_is_one_dont_across_the_gaps_between_its_words() -> None:
+    q = find_question("mgr-income-level", known_checks=CHECKS)
+    said = score_answer(
+        *build("I would want 120 thousand dollars a year."), question=q, rubric=RUBRIC
+    )
+    assert crit(said, "donts").score == 70  # penalty 30, once
+
+
 def test_questions_back_on_the_closing_question() -> None:
     q = find_question("close-questions-for-us", known_checks=CHECKS)
     asked = score_answer(
@@ -394,3 +407,186 @@ def test_one_long_pause_and_one_word_are_singular() -> None:
     assert crit(between, "hesitation").tip.startswith("1 long pause between sentences:")
     pace = crit(score_answer(*build("Yes."), rubric=RUBRIC), "pace")
     assert pace.evidence[1].text == "only 1 word: too short to judge the pace"
+
+
+def pace_at(words: int, wpm: float) -> Criterion:
+    """The pace criterion of ``words`` words measured at ``wpm``."""
+    transcript, delivery = build(" ".join(["word"] * words))
+    return clarity.pace(tokens_of(transcript), replace(delivery, wpm=wpm), RUBRIC)
+
+
+def test_under_eight_words_the_pace_is_not_judged_and_scores_full_marks() -> None:
+    short = pace_at(7, 100.0)
+    assert short.score == 100
+    assert short.evidence[1].text == "only 7 words: too short to judge the pace"
+    judged = pace_at(8, 100.0)  # 110 → 60, 70 → 0: 100 wpm → 45
+    assert judged.score == 45
+    assert "hesitant" in judged.tip
+
+
+@pytest.mark.parametrize("wpm", [130.0, 160.0])
+def test_the_comfortable_band_holds_its_edges(wpm: float) -> None:
+    edge = pace_at(40, wpm)
+    assert edge.score == 100
+    assert edge.tip.startswith(f"Your pace of {wpm:.0f} wpm is comfortable"), edge.tip
+
+
+def test_the_fastest_and_slowest_15_second_stretches_are_named() -> None:
+    """20 s at 180 wpm, then 20 s at 120 wpm: any 15 s inside the first part holds 45
+    words, any inside the second 30 (and so do those that take only the first part's last
+    one or two)."""
+    fast = [Word(" word", k / 3, k / 3 + 0.3, 0.95) for k in range(60)]
+    slow = [Word(" word", 20.0 + m / 2, 20.0 + m / 2 + 0.45, 0.95) for m in range(40)]
+    words = fast + slow
+    transcript = Transcript(" ".join(["word"] * len(words)), words)
+    pace = clarity.pace(tokens_of(transcript), delivery_from_truth(words), RUBRIC)
+    fastest, slowest = pace.evidence[1:]
+    assert fastest.text == "fastest stretch: 180 wpm"
+    assert slowest.text == "slowest stretch: 120 wpm"
+    assert fastest.start is not None and fastest.end is not None
+    assert slowest.start is not None and slowest.end is not None
+    assert fastest.start >= 0.0 and fastest.end <= 20.0
+    assert slowest.start >= 19.0 and slowest.end <= 39.95
+    assert fastest.end - fastest.start == pytest.approx(15.0)
+    assert slowest.end - slowest.start == pytest.approx(15.0)
+    assert (pace.evidence[0].start, pace.evidence[0].end) == (0.0, pytest.approx(39.95))
+
+
+def _tokens_and_delivery(text: str) -> tuple[list[Token], Delivery]:
+    transcript, delivery = build(text)
+    return tokens_of(transcript), delivery
+
+
+def test_a_long_pause_costs_5_between_sentences_12_inside_and_3_per_extra_second() -> None:
+    between = clarity.hesitation(
+        *_tokens_and_delivery("We shipped the new app. {pause:2.5} Then we grew usage."), RUBRIC
+    )
+    assert between.score == 93.5  # 100 − 5 − 0.5 × 3
+    assert between.evidence[1].text == "2.5 s pause between sentences"
+    inside = clarity.hesitation(
+        *_tokens_and_delivery("We shipped the new {pause:3} app. Then we grew usage."), RUBRIC
+    )
+    assert inside.score == 85  # 100 − 12 − 1 × 3
+    both = clarity.hesitation(
+        *_tokens_and_delivery("We shipped the {pause:2} new app. {pause:4} Then we grew."), RUBRIC
+    )
+    assert both.score == 77  # 100 − 12 − 5 − 2 × 3
+    assert both.evidence[0].text == "2 long pauses (≥ 2 s), 1 mid-sentence"
+
+
+def fillers_at(rate: float, *said: str) -> Criterion:
+    """The filler criterion at ``rate`` per 100 words, for these fillers (said in order)."""
+    _, delivery = build(" ".join(["word"] * 40))
+    kinds = {"um": "filled_pause", "uh": "filled_pause"}
+    found = [
+        Filler(t, 1.0 + i, 1.4 + i, kinds.get(t, "discourse"), "transcript")  # type: ignore[arg-type]
+        for i, t in enumerate(said)
+    ]
+    return clarity.fillers(replace(delivery, fillers=found, fillers_per_100_words=rate), RUBRIC)
+
+
+@pytest.mark.parametrize(
+    ("rate", "band"),
+    [(1.9, "excellent"), (2.0, "fine"), (5.0, "fine"), (5.1, "needs work")],
+)
+def test_filler_bands_under_2_excellent_2_to_5_fine_over_5_needs_work(
+    rate: float, band: str
+) -> None:
+    summary = fillers_at(rate, "um").evidence[0].text
+    assert f"({band};" in summary, summary
+
+
+def test_fillers_are_rare_only_under_2_per_100_words() -> None:
+    assert fillers_at(1.9, "um").tip.startswith("Fillers are rare")
+    assert fillers_at(2.0, "um").tip.startswith("1 filler (2.0 per 100 words), mostly")
+
+
+def test_a_filler_said_exactly_half_the_time_is_not_mostly_said() -> None:
+    half = fillers_at(6.0, "um", "like", "um", "like").tip
+    assert "mostly" not in half and "of several kinds" in half, half
+    more = fillers_at(6.0, "um", "like", "um").tip
+    assert "mostly “um”" in more, more
+
+
+def test_the_mixed_filler_tip_names_at_most_three_kinds() -> None:
+    tip = fillers_at(8.0, "um", "um", "like", "you know", "basically", "actually").tip
+    assert "of several kinds (“um”, “like”, “you know”)" in tip, tip
+    assert "basically" not in tip and "actually" not in tip
+
+
+def test_filler_evidence_lists_eight_and_counts_the_rest() -> None:
+    eight = fillers_at(8.0, *["um"] * 8).evidence
+    assert len(eight) == 9 and not any("more" in e.text for e in eight)
+    ten = fillers_at(10.0, *["um"] * 10).evidence
+    assert len(ten) == 10 and ten[-1].text == "… and 2 more"
+
+
+def _articulation(probabilities: list[float]) -> Criterion:
+    words = [Word(f" word{n}", n * 0.4, n * 0.4 + 0.36, p) for n, p in enumerate(probabilities)]
+    transcript = Transcript(" ".join(w.text.strip() for w in words), words)
+    return clarity.articulation(tokens_of(transcript), RUBRIC)
+
+
+def test_a_word_heard_with_50_percent_confidence_is_not_unclear() -> None:
+    assert _articulation([0.5] * 20).score == 100
+
+
+def test_clear_words_score_the_share_under_50_percent_and_name_the_least_sure() -> None:
+    one_in_20 = _articulation([0.9] * 19 + [0.3])  # 5 % → 85
+    assert one_in_20.score == 85
+    assert "“word19”" in one_in_20.tip and "word0" not in one_in_20.tip
+
+
+def _audibility(level: float, clipping: float) -> Criterion:
+    _, delivery = build("We shipped it.", level_dbfs=level, clipping=clipping)
+    found = clarity.audibility(delivery, RUBRIC)
+    assert found is not None
+    return found
+
+
+def test_audibility_is_the_level_score_minus_the_clipping_loss() -> None:
+    assert _audibility(-42.0, 0.01).score == 10  # −42 dBFS → 50, 1 % clipped → −40
+    assert _audibility(-24.0, 0.01).score == 60
+    assert "clipped" in _audibility(-24.0, 0.01).tip
+
+
+def test_a_good_level_unclipped_is_told_so_a_quiet_one_is_told_to_come_closer() -> None:
+    good = _audibility(-32.0, 0.0)
+    assert good.score == 100 and good.tip.startswith("Your level is good (-32 dBFS)"), good.tip
+    quiet = _audibility(-42.0, 0.0)
+    assert quiet.tip.startswith("Your level is -42 dBFS: sit closer"), quiet.tip
+
+
+def _pitch(sd: float, voiced: float = 0.5) -> Criterion | None:
+    _, delivery = build("We shipped it.", pitch_sd=sd)
+    assert delivery.pitch is not None
+    return clarity.pitch_variation(
+        replace(delivery, pitch=replace(delivery.pitch, voiced_ratio=voiced)), RUBRIC
+    )
+
+
+def test_two_semitones_is_varied_not_monotone() -> None:
+    edge = _pitch(2.0)
+    assert edge is not None and edge.score == 65
+    assert "(varied; monotone under 2)" in edge.evidence[0].text
+    assert edge.tip.startswith("Your pitch varies by 2.0 semitones, not monotone"), edge.tip
+
+
+def test_the_voice_is_narrow_until_the_curve_reaches_90() -> None:
+    at_90 = _pitch(3.0)
+    assert at_90 is not None and at_90.score == 90
+    assert at_90.tip.startswith("Your voice is lively (3.0 semitones"), at_90.tip
+
+
+def test_pitch_needs_the_minimum_share_of_voiced_frames() -> None:
+    assert _pitch(3.0, voiced=0.04) is None
+    assert _pitch(3.0, voiced=0.05) is not None
+
+
+def test_fluency_counts_restarts_per_100_words_and_quotes_the_first() -> None:
+    text = "I I went to the client. " + " ".join(f"step{n}" for n in range(44)) + "."  # 50 words
+    transcript, _ = build(text)
+    fluency = clarity.fluency(tokens_of(transcript), RUBRIC)
+    assert fluency.score == 70  # 1 → 85, 3 → 55: 2 per 100 words → 70
+    assert fluency.evidence[0].text == "1 restart (2.0 per 100 words)"
+    assert fluency.tip.startswith("You restarted sentences (“I I”)"), fluency.tip
