@@ -1191,10 +1191,27 @@ def test_expectations_score_the_share_met() -> None:
         "I would want 120,000 dollars and a company car.",
         "I expect a salary of 120,000.",
         "I had 3 offers last spring, and I want 90,000 dollars from you.",
+        # The figure's own words are no second figure: both were read as a range of
+        # "120" and "thousand" beside the "and"/"or".
+        "I want 120 thousand dollars, and I can start in May.",
+        "I want 120 thousand dollars or so.",
     ],
 )
 def test_a_salary_figure_named_is_one_dont_however_many_words_it_takes(text: str) -> None:
     assert crit(score(text, "mgr-income-level"), "donts").score == 70  # penalty 30, once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Between 100 and 120 thousand dollars, depending on the package.",
+        "From 90 to 110 thousand, depending on the package.",
+        "90 or 100 thousand dollars would be fine with me.",
+    ],
+)
+def test_a_salary_range_is_no_figure_named(text: str) -> None:
+    """The guide advises a range; two figures with "between", "to", "or"… are one."""
+    assert crit(score(text, "mgr-income-level"), "donts").score == 100
 
 
 def test_the_we_and_i_tip_follows_the_balance() -> None:

@@ -160,6 +160,7 @@ def money_hits(tokens: Sequence[Token]) -> list[Hit]:
     """Salary figures named outright: a number next to a money word, unless given as a range."""
     words = [t for t in tokens if not t.filler]
     numbers = {"thousand", "hundred", "million", "fifty", "sixty", "seventy", "eighty", "ninety"}
+    figure = _figure_of(words, numbers)
     hits: list[Hit] = []
     for i, tok in enumerate(words):
         money_digits = tok.text.startswith(("$", "£", "€")) and any(c.isdigit() for c in tok.text)
@@ -169,13 +170,34 @@ def money_hits(tokens: Sequence[Token]) -> list[Hit]:
         if not (money_digits or near & _MONEY_CUES):
             continue
         around = {w.text for w in words[max(0, i - 4) : i + 5]}
-        others = [w for w in words[max(0, i - 4) : i + 5] if w is not tok and is_number(w, numbers)]
+        # A second figure, not this one's other words: "120 thousand dollars, and I can
+        # start in May" was read as a range of 120 and thousand.
+        others = [
+            j
+            for j in range(max(0, i - 4), min(i + 5, len(words)))
+            if figure[j] not in (-1, figure[i])
+        ]
         if around & _RANGE_WORDS and others:
             continue  # "between 90 and 110 thousand": a range is what the guide advises
         if hits and hits[-1].end >= words[max(0, i - 1)].start:
             continue
         hits.append(Hit("money", quote(words[max(0, i - 1) : i + 3], 4), tok.start, tok.end))
     return hits
+
+
+def _figure_of(words: Sequence[Token], numbers: set[str]) -> list[int]:
+    """Which figure each word is part of (-1: none): consecutive number tokens are one
+    figure, as in tokens.figures ("120 thousand")."""
+    out: list[int] = []
+    count = -1
+    for w in words:
+        if not is_number(w, numbers):
+            out.append(-1)
+            continue
+        if not out or out[-1] == -1:
+            count += 1
+        out.append(count)
+    return out
 
 
 def we_i_balance(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
