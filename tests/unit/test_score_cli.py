@@ -184,21 +184,26 @@ def test_a_batch_line_may_carry_the_users_own_keys(capsys: pytest.CaptureFixture
     assert code == 0 and err == "" and json.loads(out)["id"] == "a"
 
 
+def _text_weights(path: Path, weights: dict[str, float]) -> Path:
+    """A rubric at ``path`` giving every criterion a text has these weights (0 if unnamed)."""
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.scoring.score import AUDIO_CRITERIA
+
+    path.write_text(
+        "\n".join(
+            f"[{s.group}.{cid}]\nweight = {weights.get(cid, 0.0)}\n"
+            for cid, s in load_rubric().criteria.items()
+            if cid not in AUDIO_CRITERIA
+        )
+    )
+    return path
+
+
 def test_a_rubric_that_scores_recordings_only_scores_no_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Every criterion a text has switched off scored every text "overall 0/100"."""
-    from voicesim.scoring.rubric import load_rubric
-    from voicesim.scoring.score import AUDIO_CRITERIA
-
-    rubric = load_rubric()
-    off = [
-        f"[{s.group}.{cid}]\nweight = 0.0\n"
-        for cid, s in rubric.criteria.items()
-        if cid not in AUDIO_CRITERIA
-    ]
-    path = tmp_path / "audio-only.toml"
-    path.write_text("\n".join(off))
+    path = _text_weights(tmp_path / "audio-only.toml", {})
     code, out, err = run(["score", "-", "--rubric", str(path)], capsys, stdin=GOOD)
     assert code == 2 and out == "" and "nothing to score" in err
     assert len(err.strip().splitlines()) == 1
@@ -207,17 +212,7 @@ def test_a_rubric_that_scores_recordings_only_scores_no_text(
 def test_a_rubric_weighing_one_text_criterion_a_little_scores_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from voicesim.scoring.rubric import load_rubric
-    from voicesim.scoring.score import AUDIO_CRITERIA
-
-    rubric = load_rubric()
-    off = [
-        f"[{s.group}.{cid}]\nweight = {0.5 if cid == 'fluency' else 0.0}\n"
-        for cid, s in rubric.criteria.items()
-        if cid not in AUDIO_CRITERIA
-    ]
-    path = tmp_path / "fluency-only.toml"
-    path.write_text("\n".join(off))
+    path = _text_weights(tmp_path / "fluency-only.toml", {"fluency": 0.5})
     code, out, err = run(["score", "-", "--rubric", str(path), "--json"], capsys, stdin=GOOD)
     assert code == 0 and err == ""
     scored = json.loads(out)
