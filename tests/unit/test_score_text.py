@@ -1195,6 +1195,10 @@ def test_expectations_score_the_share_met() -> None:
         # "120" and "thousand" beside the "and"/"or".
         "I want 120 thousand dollars, and I can start in May.",
         "I want 120 thousand dollars or so.",
+        # However it is said.
+        "I want a hundred and twenty thousand dollars.",
+        "I want ninety five thousand dollars, or so.",
+        "I want 120k, and I can start in May.",
     ],
 )
 def test_a_salary_figure_named_is_one_dont_however_many_words_it_takes(text: str) -> None:
@@ -1207,11 +1211,21 @@ def test_a_salary_figure_named_is_one_dont_however_many_words_it_takes(text: str
         "Between 100 and 120 thousand dollars, depending on the package.",
         "From 90 to 110 thousand, depending on the package.",
         "90 or 100 thousand dollars would be fine with me.",
+        "Between a hundred and a hundred and twenty thousand dollars, depending on the role.",
+        "Between 100k and 120k, depending on the package.",
     ],
 )
 def test_a_salary_range_is_no_figure_named(text: str) -> None:
     """The guide advises a range; two figures with "between", "to", "or"… are one."""
     assert crit(score(text, "mgr-income-level"), "donts").score == 100
+
+
+def test_a_salary_figure_is_quoted_whole() -> None:
+    evidence = crit(
+        score("I want a hundred and twenty thousand dollars.", "mgr-income-level"), "donts"
+    ).evidence
+    assert any("“a hundred and twenty thousand dollars”" in e.text for e in evidence), evidence
+    assert crit(score("I ran a 5k last year.", "mgr-income-level"), "donts").score == 100
 
 
 def test_the_we_and_i_tip_follows_the_balance() -> None:

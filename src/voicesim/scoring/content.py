@@ -6,10 +6,12 @@ Times in seconds. Phrase lists live in the rubric.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from voicesim.packs import Question
 from voicesim.results import Criterion, Evidence
+from voicesim.scoring.grammar import word_set
 from voicesim.scoring.rubric import BUILTIN_EXPECTATIONS, Check, Rubric, rubric_criterion
 from voicesim.scoring.story import relevance, structure
 from voicesim.scoring.tokens import (
@@ -29,6 +31,8 @@ _MONEY_CUES = {
     "grand", "salary", "annually", "gross", "net", "usd", "eur", "bucks",
 }  # fmt: skip
 _RANGE_WORDS = {"to", "and", "between", "or", "from"}
+_THOUSANDS = re.compile(r"^\d{2,3}(\.\d+)?k$")
+"""A salary said in thousands ("120k"); not "5k", which is more often a run."""
 
 
 def _criterion(
@@ -163,38 +167,69 @@ def money_hits(tokens: Sequence[Token]) -> list[Hit]:
     figure = _figure_of(words, numbers)
     hits: list[Hit] = []
     for i, tok in enumerate(words):
-        money_digits = tok.text.startswith(("$", "£", "€")) and any(c.isdigit() for c in tok.text)
+        money_digits = (
+            tok.text.startswith(("$", "£", "€")) and any(c.isdigit() for c in tok.text)
+        ) or _THOUSANDS.match(tok.text) is not None  # "120k"
         if not (money_digits or is_number(tok, numbers)):
             continue
         near = {w.text for w in words[max(0, i - 2) : i + 3]}
         if not (money_digits or near & _MONEY_CUES):
             continue
-        around = {w.text for w in words[max(0, i - 4) : i + 5]}
-        # A second figure, not this one's other words: "120 thousand dollars, and I can
-        # start in May" was read as a range of 120 and thousand.
-        others = [
-            j
-            for j in range(max(0, i - 4), min(i + 5, len(words)))
-            if figure[j] not in (-1, figure[i])
+        # Four words either side of the whole figure, not its own words: "120 thousand
+        # dollars, and I can start in May" was read as a range of 120 and thousand.
+        first, last = _ends(figure, i)
+        beside = [
+            j for j in range(max(0, first - 4), min(last + 5, len(words))) if not first <= j <= last
         ]
+        around = {words[j].text for j in beside}
+        others = [j for j in beside if figure[j] != -1]
         if around & _RANGE_WORDS and others:
             continue  # "between 90 and 110 thousand": a range is what the guide advises
         if hits and hits[-1].end >= words[max(0, i - 1)].start:
             continue
-        hits.append(Hit("money", quote(words[max(0, i - 1) : i + 3], 4), tok.start, tok.end))
+        said = words[max(0, first - 1) : last + 2]  # the figure, a word either side
+        hits.append(Hit("money", quote(said, len(said)), words[first].start, words[last].end))
     return hits
+
+
+def _ends(figure: Sequence[int], i: int) -> tuple[int, int]:
+    """The first and last index of the figure word ``i`` is part of (itself if none)."""
+    if figure[i] == -1:
+        return i, i
+    first = last = i
+    while first > 0 and figure[first - 1] == figure[i]:
+        first -= 1
+    while last + 1 < len(figure) and figure[last + 1] == figure[i]:
+        last += 1
+    return first, last
+
+
+_SAID_NUMBERS = word_set(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety"""
+)
 
 
 def _figure_of(words: Sequence[Token], numbers: set[str]) -> list[int]:
     """Which figure each word is part of (-1: none): consecutive number tokens are one
-    figure, as in tokens.figures ("120 thousand")."""
+    figure, as in tokens.figures ("120 thousand"), and so is a number said after it
+    ("ninety five thousand") or after "hundred and" ("a hundred and twenty thousand")."""
     out: list[int] = []
     count = -1
-    for w in words:
-        if not is_number(w, numbers):
+    for i, w in enumerate(words):
+        inside = bool(out) and out[-1] != -1
+        after_hundred = (
+            w.text == "and"
+            and i > 0
+            and words[i - 1].text == "hundred"
+            and i + 1 < len(words)
+            and words[i + 1].text in _SAID_NUMBERS
+        )
+        if not (is_number(w, numbers) or (inside and w.text in _SAID_NUMBERS) or after_hundred):
             out.append(-1)
             continue
-        if not out or out[-1] == -1:
+        if not inside:
             count += 1
         out.append(count)
     return out
