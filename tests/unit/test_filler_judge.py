@@ -21,12 +21,7 @@ from voicesim.analysis.acoustics import frame_features, levels
 from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.feature_stream import FeatureStream
-from voicesim.analysis.filled_pauses import (
-    Candidate,
-    absorb_lookalikes,
-    heard_words,
-    merge_fillers,
-)
+from voicesim.analysis.filled_pauses import Candidate, absorb_lookalikes, merge_fillers
 from voicesim.analysis.filler_judge import (
     THRESHOLD,
     Judged,
@@ -36,6 +31,7 @@ from voicesim.analysis.filler_judge import (
 )
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities, window_cuts
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
+from voicesim.analysis.word_gaps import heard_words
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word
 from voicesim.scoring.rubric import load_rubric
@@ -353,7 +349,7 @@ def test_a_written_um_and_the_hum_judged_in_its_gap_are_one_filler() -> None:
     so = Word("so", 7.72, 7.78, 0.9)
     kept = decide([um], judged, veto=0.1, words=[*words[:1], so, *words[1:]])
     assert [(f.text, f.start) for f in kept] == [("(filled pause)", 7.32), ("um", 7.8)]
-    # Unless Whisper gave that word no time of its own (filled_pauses.PLACED_S): its place
+    # Unless Whisper gave that word no time of its own (word_gaps.PLACED_S): its place
     # is a guess, so it parts nothing.
     stacked = Word("so", 7.78, 7.8, 0.9)
     kept = decide([um], judged, veto=0.1, words=[*words[:1], stacked, *words[1:]])

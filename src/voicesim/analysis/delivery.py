@@ -15,15 +15,11 @@ from voicesim.analysis.acoustics import (
     spread_semitones,
     voiced_mask,
 )
-from voicesim.analysis.filled_pauses import (
-    absorb_lookalikes,
-    acoustic_candidates,
-    heard_words,
-    merge_fillers,
-)
+from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.syllables import count_syllables, count_words
+from voicesim.analysis.word_gaps import heard_words
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (

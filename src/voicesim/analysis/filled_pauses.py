@@ -9,15 +9,14 @@ no transcribed word accounts for, is a filled pause; a short word Whisper wrote 
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 import numpy as np
 
 from voicesim.analysis.acoustics import Frames, runs
+from voicesim.analysis.word_gaps import mid, same_gap, sounding_time
 from voicesim.results import Filler, Word
 from voicesim.text import plain
 
@@ -110,7 +109,7 @@ def acoustic_candidates(
     voiced = (frames.rms_db >= threshold_db) & (frames.clarity >= opts.min_clarity)
     voiced = _bridge(voiced, round(opts.bridge_s / frames.hop))
     span_lo, span_hi = words[0].start - 0.5, words[-1].end + 0.5
-    sounding = _sounding_time(frames, threshold_db)
+    sounding = sounding_time(frames, threshold_db)
     found: list[Candidate] = []
     pieces = [p for a, b in runs(voiced) for p in _split(frames.flux, a, b, opts.split_flux_db)]
     content = [w for w in words if plain(w.text) not in _HUM_LOOKALIKES]
@@ -191,19 +190,6 @@ def _explained(
     return False
 
 
-def _sounding_time(frames: Frames, threshold_db: float) -> Callable[[float, float], float]:
-    """A function (a, b) → seconds of [a, b] whose level is over threshold_db."""
-    loud = np.concatenate([[0], np.cumsum(frames.rms_db >= threshold_db)])
-
-    def sounding(a: float, b: float) -> float:
-        if b <= a:
-            return 0.0
-        i, j = frames.index(a), frames.index(b)
-        return float(loud[j] - loud[i]) * frames.hop
-
-    return sounding
-
-
 def _split(flux: np.ndarray, a: int, b: int, split_db: float | None) -> list[tuple[int, int]]:
     """Cut the voiced run [a, b) (frames) where the spectrum jumps by over split_db dB.
 
@@ -238,67 +224,6 @@ def _bridge(mask: np.ndarray, gap: int) -> np.ndarray:
         if a > 0 and b < len(mask) and b - a <= gap:
             out[a:b] = True
     return out
-
-
-def word_slots(words: Sequence[Word], *, min_s: float = 0.0) -> Callable[[float], int]:
-    """Which gap between the spoken words a time falls in: the number of non-filler
-    words (lasting at least ``min_s`` seconds) whose middle comes before it.
-
-    Whisper writes what was said between two words in order, so a filled pause it wrote
-    and a hum heard in the same gap are one event, and a hum on the far side of a word is
-    another. Middles, not edges: Whisper stretches a word over the hum beside it ("see,"
-    11.76–12.86 s over an "um" at 12.08–13.02 s on a real clip) and may give a word no
-    duration at all.
-    """
-    mids = sorted(mid(w) for w in words if not w.filler and w.end - w.start >= min_s)
-    return lambda t: bisect.bisect_left(mids, t)
-
-
-PLACED_S = 0.04
-"""A word Whisper gave less time than this (two of its 20-ms steps) has no place of its own:
-the alignment stacked it on a neighbour. On a real clip, with the fillers spelt, "but, uh,"
-came out at 16.42–16.44 and 16.44–16.44 s for a reference "but" 15.50–15.88 and "uh"
-15.88–16.90 s. 14 % of the real set's words are that short (79 of 566, fillers spelt)."""
-
-
-class Together(Protocol):
-    """What :func:`same_gap` returns."""
-
-    def __call__(self, a: Span, b: Span, *, counts: bool) -> bool: ...
-
-
-def heard_words(
-    words: Sequence[Word], frames: Frames, threshold_db: float, *, lag_s: float
-) -> list[Word]:
-    """The words the signal sounds in: some frame of the word's time, ``lag_s`` seconds
-    earlier (Whisper's lag, analysis.word_times), over ``threshold_db``.
-
-    A word Whisper put wholly inside a silence has no place of its own there: its sound is
-    elsewhere. The demo's rendered "you know, and, um, they" came out with "and," at
-    4.97–5.07 s inside a silence of 4.90–5.10 s (the "and" sounded at 4.36–4.56 s and the
-    "um" at 4.60–4.88 s), so the hum heard at 4.70–4.92 s and the "um" written at 5.13 s
-    were counted as two fillers across it.
-    """
-    sounding = _sounding_time(frames, threshold_db)
-    return [
-        w for w in words if sounding(w.start - lag_s, max(w.end, w.start + frames.hop) - lag_s) > 0
-    ]
-
-
-def same_gap(words: Sequence[Word], placed: Sequence[Word] | None = None) -> Together:
-    """``together(a, b, counts=...)``: whether two spans lie in the same gap between the
-    spoken words (word_slots); with ``counts`` (``a`` is a hum that counts on its own),
-    also across words with no place of their own: shorter than PLACED_S, or not among
-    ``placed`` when given (heard_words)."""
-    slot = word_slots(words)
-    placed_slot = word_slots(words if placed is None else placed, min_s=PLACED_S)
-
-    def together(a: Span, b: Span, *, counts: bool) -> bool:
-        return slot(mid(a)) == slot(mid(b)) or (
-            counts and placed_slot(mid(a)) == placed_slot(mid(b))
-        )
-
-    return together
 
 
 def merge_fillers(
@@ -344,22 +269,6 @@ def merge_fillers(
         merged.append(f)
     extra = [c.filler() for c in free if c.confirmed]
     return sorted([*merged, *extra], key=lambda f: f.start)
-
-
-class Span(Protocol):
-    """Anything with a start and an end in seconds (a word, a filler, a candidate, a
-    judged span)."""
-
-    @property
-    def start(self) -> float: ...
-
-    @property
-    def end(self) -> float: ...
-
-
-def mid(f: Span) -> float:
-    """The middle of a span, seconds."""
-    return (f.start + f.end) / 2
 
 
 def absorb_lookalikes(

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicesim.analysis.acoustics import Frames, levels, runs
-from voicesim.analysis.filled_pauses import mid, same_gap
 from voicesim.analysis.filler_context import SURE, context_scores, doubted, drawn_out, held_vowel
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
+from voicesim.analysis.word_gaps import place_written
 from voicesim.results import Filler, Word
 from voicesim.text import plain
 
@@ -303,11 +303,6 @@ def plan(
     return cands, wins, owner
 
 
-MATE_S = 1.0
-"""How far (s, middle to middle) an acoustic filled pause may lie from the "um" Whisper
-wrote in the same gap between words for the two to be one filler (place_written)."""
-
-
 def decide(
     fillers: Sequence[Filler],
     judged: Sequence[Judged],
@@ -324,7 +319,7 @@ def decide(
     span, whose context says a word drawn out, and an acoustic one its score and context
     both doubt (filler_context.doubted). Given the ``words``, an "oh" held (held_vowel) is
     no filled pause, and one Whisper wrote takes the hum in its gap (place_written;
-    ``placed`` as in filled_pauses.same_gap).
+    ``placed`` as in word_gaps.same_gap).
     """
     kept = [f for f in fillers if not _vetoed(f, judged, veto)]
     heard = [j for j in judged if j.score >= THRESHOLD and not drawn_out(j.context)]
@@ -336,55 +331,6 @@ def decide(
     if words is not None:
         kept = place_written(kept, heard, words, placed)
     return sorted(kept, key=lambda f: f.start)
-
-
-def place_written(
-    fillers: Sequence[Filler],
-    heard: Sequence[Judged],
-    words: Sequence[Word],
-    placed: Sequence[Word] | None = None,
-) -> list[Filler]:
-    """A filled pause Whisper wrote, with no judged span or acoustic filled pause of its
-    own, takes the nearest acoustic filled pause in the same gap between words
-    (filled_pauses.same_gap) within MATE_S: that is where it sounds, not a second filler.
-
-    Whisper's times for a written filler lag the hum or shrink to nothing: on a real clip
-    "that, um, the need" had the "um" at 7.80–7.80 s for a reference "um" at 7.09–7.55 s,
-    which the judge heard at 7.32–7.72 s. The two did not overlap, so each such "um" was
-    counted twice. Other acoustic filled pauses in that gap stay further fillers, and one
-    across a word with a time of its own from the written "um" is another filler.
-    """
-    together = same_gap(words, placed)
-    out = list(fillers)
-    used: set[int] = set()
-
-    def heard_at(f: Filler) -> bool:
-        return any(j.start < f.end and f.start < j.end for j in heard) or any(
-            g.source == "acoustic"
-            and g.kind == "filled_pause"
-            and g.start < f.end
-            and f.start < g.end
-            for g in out
-        )
-
-    for i, f in enumerate(out):
-        if f.kind != "filled_pause" or f.source != "transcript" or heard_at(f):
-            continue
-        at = mid(f)
-        mates = [
-            k
-            for k, g in enumerate(out)
-            if k not in used
-            and g.kind == "filled_pause"
-            and g.source == "acoustic"
-            and together(g, f, counts=True)
-            and abs(mid(g) - at) <= MATE_S
-        ]
-        if mates:
-            k = min(mates, key=lambda k: abs(mid(out[k]) - at))
-            used.add(k)
-            out[i] = replace(f, start=out[k].start, end=out[k].end)
-    return [f for k, f in enumerate(out) if k not in used]
 
 
 def _vetoed(f: Filler, judged: Sequence[Judged], veto: float | None) -> bool:
