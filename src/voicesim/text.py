@@ -40,6 +40,16 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+NUMBER_NAMES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+)  # fmt: skip
+"""The numbers 0–19 as said, each at its value's index."""
+TENS_NAMES = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+"""The tens 20–90 as said, from twenty."""
+
+
 def words_of(text: str) -> list[str]:
     """The words of ``text`` in :func:`plain` form."""
     return plain(text).split()

@@ -15,14 +15,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from voicesim.results import Transcript
-from voicesim.text import plain
+from voicesim.text import NUMBER_NAMES, TENS_NAMES, plain
 
-_NUMBERS = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen", "twenty",
-]  # fmt: skip
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty")  # 20, 30, … 60
+_NUMBERS = [*NUMBER_NAMES, "twenty"]  # 0 … 20, each at its value's index
+_TENS = TENS_NAMES[:5]  # 20, 30, … 60
 
 
 def warning_line(seconds_left: float) -> str:

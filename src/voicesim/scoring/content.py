@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from voicesim.packs import Question
 from voicesim.results import Criterion, Evidence
-from voicesim.scoring.grammar import word_set
 from voicesim.scoring.rubric import BUILTIN_EXPECTATIONS, Check, Rubric, rubric_criterion
 from voicesim.scoring.story import relevance, structure
 from voicesim.scoring.tokens import (
@@ -24,7 +23,7 @@ from voicesim.scoring.tokens import (
     piecewise,
     quote,
 )
-from voicesim.text import counted
+from voicesim.text import NUMBER_NAMES, TENS_NAMES, counted
 
 _MONEY_CUES = {
     "dollars", "dollar", "euros", "euro", "pounds", "roubles", "rubles", "k", "thousand",
@@ -204,11 +203,8 @@ def _ends(figure: Sequence[int], i: int) -> tuple[int, int]:
     return first, last
 
 
-_SAID_NUMBERS = word_set(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
-    eighty ninety"""
-)
+_SAID_NUMBERS = frozenset(NUMBER_NAMES[1:] + TENS_NAMES)
+"""One … nineteen and the tens: said after a figure's number, they are part of it."""
 
 
 def _figure_of(words: Sequence[Token], numbers: set[str]) -> list[int]:
