@@ -1336,3 +1336,59 @@ def test_a_fault_found_in_a_short_answer_keeps_its_score() -> None:
     text = " ".join(["Um,", *words[:10], "uh,", *words[10:20], "er,", *words[20:]]) + "."
     fillers = crit(score(text, None), "fillers")  # 3 in 30 words: 10 per 100 → 30
     assert fillers.score == 30
+
+
+@pytest.mark.parametrize(
+    ("qid", "label", "text"),
+    [
+        ("mgr-failures-biggest", "a lesson learned",
+         "I shipped without a test plan. Ever since, every release of mine has one."),
+        ("mgr-failures-biggest", "a lesson learned",
+         "I've found it is much faster to agree the scope in writing first."),
+        ("mgr-failures-biggest", "a lesson learned",
+         "Once I adjusted my style, the team met every deadline."),
+        ("mgr-failures-biggest", "a lesson learned",
+         "Going forward I check the vendor's capacity before I sign."),
+        ("exec-weakness-main", "the steps you take to improve",
+         "I was nervous in front of groups, so I joined a speaking club last spring."),
+        ("exec-weakness-main", "the steps you take to improve",
+         "I've been working on this by handing tasks over before they feel ready."),
+        ("exec-hire-why-you", "a link to this company's needs",
+         "The advert said you were looking for someone who can run a sales team."),
+        ("exec-hire-why-you", "a link to this company's needs",
+         "My ten years in logistics fit your department well."),
+        ("exec-hire-why-you", "concrete strengths with proof",
+         "I improved revenue by a third in my first year at Contoso."),
+        ("exec-hire-why-you", "concrete strengths with proof",
+         "I was promoted twice in three years for the accounts I won."),
+    ],
+)  # fmt: skip
+def test_an_expectation_said_in_another_tense_or_word_is_met(
+    qid: str, label: str, text: str
+) -> None:
+    """The expectation met as people say it: a lesson told as what changed afterwards, a step
+    as what you joined or keep working on, the company's needs in the past tense ("you were
+    looking for"), a strength proved by a result of yours. Each was "missing" before (the
+    forty-fifth session's notes: found reading the advice pages' good answers)."""
+    assert _expectation(qid, text, label)
+
+
+@pytest.mark.parametrize(
+    ("qid", "label", "text"),
+    [
+        ("mgr-failures-biggest", "a lesson learned",
+         "The project failed because the vendor was late and the budget ran out."),
+        ("exec-weakness-main", "the steps you take to improve",
+         "I am too direct with people and I talk too fast."),
+        ("exec-hire-why-you", "a link to this company's needs",
+         "I am a hard worker and I am smart."),
+        ("exec-hire-why-you", "concrete strengths with proof",
+         "You should hire me because I am ambitious and I like people."),
+    ],
+)  # fmt: skip
+def test_an_answer_without_the_expectation_still_misses_it(
+    qid: str, label: str, text: str
+) -> None:
+    """The other side of the phrases above: answers that tell no lesson, no step, no link and
+    no proof still miss them."""
+    assert not _expectation(qid, text, label)
