@@ -1386,9 +1386,7 @@ def test_an_expectation_said_in_another_tense_or_word_is_met(
          "You should hire me because I am ambitious and I like people."),
     ],
 )  # fmt: skip
-def test_an_answer_without_the_expectation_still_misses_it(
-    qid: str, label: str, text: str
-) -> None:
+def test_an_answer_without_the_expectation_still_misses_it(qid: str, label: str, text: str) -> None:
     """The other side of the phrases above: answers that tell no lesson, no step, no link and
     no proof still miss them."""
     assert not _expectation(qid, text, label)
