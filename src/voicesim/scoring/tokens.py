@@ -298,12 +298,22 @@ def is_number(token: Token, number_words: Container[str]) -> bool:
 
 
 def figures(tokens: Sequence[Token], number_words: Container[str]) -> list[Hit]:
-    """Consecutive number tokens grouped into figures ("two hundred thousand" is one)."""
+    """Consecutive number tokens grouped into figures ("two hundred thousand" is one), and
+    "hundred and" before a number too ("two hundred and fifty users" is one figure)."""
     words = [t for t in tokens if not t.filler]
     out: list[Hit] = []
     run: list[Token] = []
-    for tok in [*words, None]:
-        if tok is not None and is_number(tok, number_words):
+    for i, tok in enumerate([*words, None]):
+        if tok is not None and (
+            is_number(tok, number_words)
+            or (
+                tok.text == "and"
+                and run
+                and run[-1].text == "hundred"
+                and i + 1 < len(words)
+                and is_number(words[i + 1], number_words)
+            )
+        ):
             run.append(tok)
             continue
         if run:
