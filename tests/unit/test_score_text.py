@@ -1163,7 +1163,7 @@ def test_three_figures_back_the_results_fully_two_are_some() -> None:
 
 
 def test_a_figure_said_with_hundred_and_is_one_figure() -> None:
-    """"two hundred and fifty users" is one figure, as "250 users" is: it was "two hundred"
+    """One figure in "two hundred and fifty users", as in "250 users": it was "two hundred"
     and "fifty", two figures (85) for one number. An "and" that joins no number stays out."""
     one = _quantified("We grew the list to two hundred and fifty users.")
     assert [e.text for e in one.evidence] == ["1 figure", "“two hundred and fifty”"]
