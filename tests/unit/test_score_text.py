@@ -104,8 +104,8 @@ def test_structure_finds_each_part_in_order_with_its_time() -> None:
     roles = [e.text.split(":")[0] for e in c.evidence]
     assert roles[0] == "situation" and roles[-1] == "result"
     assert set(roles[1:-1]) == {"action"} and len(roles) >= 4
-    assert c.evidence[0].text.startswith("situation: “last year two")
-    assert c.evidence[-1].text.startswith("result: “we chose")
+    assert c.evidence[0].text.startswith("situation: “Last year two")
+    assert c.evidence[-1].text.startswith("result: “We chose")
     starts = [e.start for e in c.evidence]
     assert None not in starts and starts == sorted(starts)
 
@@ -563,7 +563,7 @@ def test_an_outcome_word_in_the_first_action_is_no_result_without_a_figure() -> 
 def test_a_story_told_in_we_quotes_the_teams_actions() -> None:
     """With no "I", the team's actions are quoted as the actions (evidence)."""
     evidence = [e.text for e in crit(score(TEAM_STORY), "structure").evidence]
-    assert "action: “we met each of them separately”" in evidence
+    assert "action: “We met each of them separately”" in evidence
 
 
 def test_structure_evidence_is_in_time_order() -> None:
@@ -577,7 +577,7 @@ def test_structure_evidence_is_in_time_order() -> None:
     evidence = crit(score(text), "structure").evidence
     assert [e.text.split(":")[0] for e in evidence] == ["situation", "action", "result", "action"]
     short = crit(score("It broke. I fixed it."), "structure").evidence
-    assert short[0].text.startswith("situation: “it broke”")
+    assert short[0].text.startswith("situation: “It broke”")
 
 
 def test_a_time_frame_needs_its_relative_word() -> None:
@@ -767,6 +767,14 @@ def test_a_year_is_no_figure_a_four_digit_count_is() -> None:
     (hit,) = figures(tokens_of(transcript_from_text("two hundred thousand users")), {"two",
                      "hundred", "thousand"})  # fmt: skip
     assert (hit.said, hit.start, hit.end) == ("two hundred thousand", 0.0, pytest.approx(1.2))
+
+
+def test_a_quote_shows_the_words_as_written() -> None:
+    """Evidence quotes a sentence as the answer wrote it: its capital, a name and an acronym
+    ("even though … jane doe quit" read as if the name were a common word)."""
+    toks = tokens_of(transcript_from_text("Even though Jane Doe quit, our IT team coped."))
+    assert quote(toks) == "Even though Jane Doe quit our IT team coped"
+    assert quote(tokens_of(transcript_from_text("so i called them"))) == "so I called them"
 
 
 def test_a_quote_ends_in_an_ellipsis_only_when_cut() -> None:
@@ -1305,7 +1313,7 @@ def test_a_lead_in_is_no_part_of_a_point() -> None:
     """ "Great question" is a lead-in: its words are not the point's."""
     text = "Great question, budget reviews matter. We cut our weekly review from two days to one."
     point = to_the_point(sentences_of(tokens_of(transcript_from_text(text)), 0.6), RUBRIC)
-    assert point.evidence[0].text.startswith("first point after 2.0 s: “we cut our"), point.evidence
+    assert point.evidence[0].text.startswith("first point after 2.0 s: “We cut our"), point.evidence
 
 
 def test_a_point_under_half_a_second_in_is_made_at_once() -> None:

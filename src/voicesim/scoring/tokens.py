@@ -324,8 +324,9 @@ def figures(tokens: Sequence[Token], number_words: Container[str]) -> list[Hit]:
 
 
 def quote(tokens: Sequence[Token], limit: int = 12) -> str:
-    """The first ``limit`` tokens as a short quote, with an ellipsis when cut."""
-    text = as_said(t.text for t in tokens[:limit])
+    """The first ``limit`` tokens as a short quote, with an ellipsis when cut: the words as
+    the answer wrote them ("Even though … when Jane Doe quit", not "even though … jane doe")."""
+    text = as_said(t.written or t.text for t in tokens[:limit])
     return text + (" …" if len(tokens) > limit else "")
 
 
