@@ -7,13 +7,14 @@ process's resident memory (VmRSS from /proc) each time an answer is stored. Afte
 first questions (the model and the analysis stack are loaded by then) memory must not grow
 by more than 10 %.
 
-glibc's per-thread arenas are capped at two for the run (``MALLOC_ARENA_MAX``). Each answer
-starts about six threads (live decode, probes, feature and judge pools), and by default their
-freed blocks stay in up to 19 arenas: over 100 answers that kept 58 -> 84 MB more resident,
-rising until answers 40-60 and flat after (a tracemalloc look, forty-second session: Python's
-own objects grow 19 kB an answer, the stored results). That retention, bounded but landing
-anywhere in the test's windows, gave +1.4 to +10.9 % on the same code; with two arenas
-+1.7 %. The test is for memory the program keeps, not for where glibc keeps its free lists.
+The demo runs as shipped: it keeps every thread's blocks in glibc's main arena
+(``cli.allocator.share_one_arena``). Each answer starts about six threads (live decode,
+probes, feature and judge pools), and by glibc's default their freed blocks stayed in up to 19
+arenas: over 100 answers that kept 58 -> 84 MB more resident, rising until answers 40-60 and
+flat after (a tracemalloc look, forty-second session: Python's own objects grow 19 kB an
+answer, the stored results). That retention, bounded but landing anywhere in the test's
+windows, gave +1.4 to +10.9 % on the same code, so the test capped the arenas at two itself
+(+1.7 %) until the program did.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def test_fifty_questions_flat_memory_every_answer_stored(tmp_path: Path) -> None
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "voicesim", "demo", "--no-audio", *flags],
-        env={**cli_env(home), "MALLOC_ARENA_MAX": "2"},
+        env={k: v for k, v in cli_env(home).items() if not k.startswith("MALLOC_")},
         cwd=REPO,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

@@ -94,3 +94,66 @@ def test_the_users_own_setting_is_left_alone() -> None:
     code = "from voicesim.cli.allocator import fix_mmap_threshold\nprint(fix_mmap_threshold())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "False"
+
+
+# Four threads, all alive, each allocate a block; glibc's malloc_info then lists one <heap>
+# per arena. By default each thread that allocates gets an arena of its own (five in all).
+ARENAS = """
+import ctypes, os, tempfile, threading
+{setup}
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+kept = []
+allocated = threading.Barrier(5)
+done = threading.Event()
+
+def work():
+    kept.append(libc.malloc(4096))
+    allocated.wait()
+    done.wait()  # alive while arenas are counted: a finished thread's arena is reused
+
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads:
+    t.start()
+allocated.wait()
+fd, path = tempfile.mkstemp()
+os.close(fd)
+f = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, f)
+libc.fclose(f)
+print(open(path).read().count("<heap nr="))
+os.unlink(path)
+done.set()
+"""
+
+
+def arenas(setup: str, env: dict[str, str] | None = None) -> int:
+    """How many arenas hold blocks after four threads allocated, in a fresh interpreter."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    code = ARENAS.format(setup=setup)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout)
+
+
+def test_threads_spread_over_arenas_by_default() -> None:
+    """The probe can fail: without voicesim's setting the threads take arenas of their own."""
+    assert arenas("") == 5
+
+
+def test_a_practice_session_keeps_every_thread_on_one_arena() -> None:
+    assert arenas(_command(["demo", "--count", "0"], 2)) == 1
+    assert arenas(_command(["packs", "list"], 0)) == 5  # analyze and the rest: glibc's default
+
+
+def test_the_users_own_arena_cap_is_left_alone() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    env[allocator.USER_ARENAS] = "3"
+    setup = "from voicesim.cli.allocator import share_one_arena\nassert not share_one_arena()"
+    assert arenas(setup, env) == 3

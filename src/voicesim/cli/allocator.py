@@ -36,7 +36,8 @@ alternating, 4 rounds (medians): CPU 6.03 -> 6.31 s on a 30-s answer, 17.1 -> 19
 session and the demo set it: a long-lived process whose decodes are spread over the answer
 while it is spoken, where memory builds up. ``analyze``, a one-shot batch timed against plain
 faster-whisper, keeps glibc's default. A threshold the user set (``MALLOC_MMAP_THRESHOLD_``)
-is left as it is, and elsewhere than glibc nothing is done.
+is left as it is, and elsewhere than glibc nothing is done. The same sessions also keep
+every thread's blocks in one arena (``share_one_arena``, with its measurements).
 """
 
 from __future__ import annotations
@@ -46,10 +47,20 @@ import os
 
 M_MMAP_THRESHOLD = -3
 """glibc's ``mallopt`` parameter number (malloc.h)."""
+M_ARENA_MAX = -8
+"""glibc's ``mallopt`` parameter: how many arenas threads may spread their blocks over."""
 MMAP_THRESHOLD = 16 * 1024 * 1024
 """Bytes: about the memory of 4 MiB for less of its CPU (the table above). At 256 KiB-1 MiB
 the fourteenth session measured 20-41 % more CPU in ``analyze``."""
 USER_SETTING = "MALLOC_MMAP_THRESHOLD_"
+USER_ARENAS = "MALLOC_ARENA_MAX"
+
+
+def settle_for_a_session() -> None:
+    """A practice session's allocator: the mmap threshold fixed (above) and every thread on
+    one arena (``share_one_arena``)."""
+    fix_mmap_threshold()
+    share_one_arena()
 
 
 def on_glibc() -> bool:
@@ -62,7 +73,32 @@ def on_glibc() -> bool:
 
 def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
     """Fix glibc's mmap threshold at ``threshold`` bytes for this process (True if set)."""
-    if USER_SETTING in os.environ or not on_glibc():
+    return USER_SETTING not in os.environ and _mallopt(M_MMAP_THRESHOLD, threshold)
+
+
+def share_one_arena() -> bool:
+    """Have every thread allocate from glibc's main arena (True if set).
+
+    By default each new thread that allocates gets an arena of its own, up to eight per core,
+    and each keeps its freed blocks for that thread's reuse. A practice session starts about
+    six threads an answer (the live decode, the probes, the feature, judge and acoustics
+    pools), and their blocks land in 16-19 arenas (forty-second session). Capped at one (the
+    forty-fifth session, ``voicesim demo --count 3 --no-audio``, peak RSS, alternating):
+    507-518 MB against 530-541 without; ``scripts/bench --only live --quick`` at 4x with
+    ``MALLOC_ARENA_MAX=1`` against without, runs on an idle machine: feedback 0.49 / 0.72 and
+    0.58 / 0.88 s against 0.55-0.68 / 0.79-1.08 s over four, the whole answer analysed after
+    its end 8.6-8.8 / 16.3-17.4 s against 9.3-10.5 / 18.7-20.0 s. (Two arenas, the
+    forty-second session: 539 MB, feedback 0.1 s slower in one run each.) ``voicesim
+    analyze`` as a fresh process gains nothing from it (30 s: 2.94 against 2.93 s over 8
+    rounds; 2.6 min: 10.37 against 10.34 s over 4) and keeps glibc's default. A cap the user
+    set (``MALLOC_ARENA_MAX``) is left as it is.
+    """
+    return USER_ARENAS not in os.environ and _mallopt(M_ARENA_MAX, 1)
+
+
+def _mallopt(param: int, value: int) -> bool:
+    """glibc's ``mallopt(param, value)`` (True if set; False elsewhere than glibc)."""
+    if not on_glibc():
         return False
     try:
         # The process's own symbols, glibc's among them: find_library would run ldconfig.
@@ -71,4 +107,4 @@ def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, threshold))
+    return bool(mallopt(param, value))

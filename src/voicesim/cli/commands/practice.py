@@ -19,7 +19,7 @@ from typing import Any
 from voicesim.audio.capture import DeviceMicrophone
 from voicesim.audio.devices import list_devices, require_input_device, resolve_output
 from voicesim.audio.speak import SilentSpeaker, TTSSpeaker, espeak_variants
-from voicesim.cli.allocator import fix_mmap_threshold
+from voicesim.cli.allocator import settle_for_a_session
 from voicesim.cli.practice_view import RichReporter, print_devices
 from voicesim.cli.questions import choose_questions, pack_of
 from voicesim.config import Config, check, load_config
@@ -40,7 +40,7 @@ EXIT_DEVICE_LOST = 1
 def cmd_practice(args: argparse.Namespace) -> int:
     """``voicesim practice``: the hands-free interview through real audio devices."""
     _interrupt_on_signals()
-    fix_mmap_threshold()  # a session's memory, before the model loads (cli.allocator)
+    settle_for_a_session()  # a session's memory, before the model loads (cli.allocator)
     cfg = load_config()
     settings = _settings(args, cfg)
     store = _store()
@@ -218,7 +218,7 @@ def _exit_code(result: SessionResult) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """``voicesim demo``: the practice loop on rendered answers, no microphone needed."""
     _interrupt_on_signals()
-    fix_mmap_threshold()
+    settle_for_a_session()
     cfg = load_config()
     if args.count is not None and args.count < 1:
         raise UserError(f"--count must be at least 1, got {args.count}")
