@@ -976,6 +976,19 @@ def test_one_repeated_phrase_and_one_hedge_are_singular() -> None:
     assert hedge.tip.startswith("1 hedge such as “I guess”:"), hedge.tip  # "I" as written
 
 
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [("We doubled revenue in just six months.", []), ("We had just 3 people.", []),
+     ("I just think it worked.", ["just"]), ("I just wanted one more week.", ["just"]),
+     ("It took just one week, and I just hoped.", ["just"])],
+)  # fmt: skip
+def test_just_before_a_number_means_only_and_is_no_hedge(text: str, hedged: list[str]) -> None:
+    """ "in just six months" stresses a figure and pads nothing: it was told "state it
+    plainly". "just" elsewhere stays a hedge, also beside a number it does not come before."""
+    c = crit(score(text, None), "hedges")
+    assert [e.text.strip("“”") for e in c.evidence if e.text.startswith("“")] == hedged
+
+
 def test_circling_counts_returns_and_no_contraction_is_content() -> None:
     """ "There's" was the content word “there'” (its "s" stemmed off), and "budget" said four
     times was "You came back to “budget” 4 times"."""

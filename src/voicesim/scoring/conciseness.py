@@ -13,16 +13,18 @@ from voicesim.results import Criterion, Delivery, Evidence
 from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import (
     STOP_WORDS,
+    Hit,
     Sentence,
     Token,
     as_said,
     content_words,
     find_phrases,
+    is_number,
     piecewise,
     quote,
     stem,
 )
-from voicesim.text import counted
+from voicesim.text import NUMBER_NAMES, TENS_NAMES, counted
 
 
 def _criterion(
@@ -176,7 +178,7 @@ def hedges(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     """Hedges and padding phrases per 100 words (words already counted as fillers excluded)."""
     spec = rubric.spec("hedges")
     words = [t for t in tokens if not t.filler]
-    hits = find_phrases(tokens, spec.words("phrases"))
+    hits = [h for h in find_phrases(tokens, spec.words("phrases")) if not _only(h, words)]
     rate = len(hits) / len(words) * 100.0 if words else 0.0
     limit = int(spec.num("max_evidence"))
     found = counted(len(hits), "hedge or padding phrase")
@@ -188,6 +190,20 @@ def hedges(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     else:
         tip = spec.tip("tip_ok")
     return _criterion(rubric, "hedges", piecewise(rate, spec.curve()), evidence, tip)
+
+
+_QUANTITY_WORDS = frozenset((*NUMBER_NAMES, *TENS_NAMES, "hundred", "thousand", "million", "dozen"))
+
+
+def _only(hit: Hit, words: Sequence[Token]) -> bool:
+    """A "just" that means "only" before a number ("in just six months", "just 3 people"):
+    it stresses a figure and pads nothing."""
+    if hit.said != "just":
+        return False
+    for i, w in enumerate(words):
+        if w.text == "just" and w.start == hit.start:
+            return i + 1 < len(words) and is_number(words[i + 1], _QUANTITY_WORDS)
+    return False
 
 
 def rambling(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
