@@ -108,3 +108,52 @@ def test_warm_up_runs_once_under_the_lock() -> None:
         [sys.executable, "-c", WARM_CHILD], capture_output=True, text=True, timeout=120, check=True
     ).stdout
     assert out.strip() == "[('librosa', True)] True False"
+
+
+UNUSED = """
+import sys
+import numpy as np
+from voicesim.analysis.acoustics import frame_features
+x = np.random.default_rng(0).standard_normal(16000 * 3).astype(np.float32) * 0.1
+frame_features(x, 16000)
+names = ("scipy.signal", "scipy.interpolate", "scipy.ndimage")
+print(" ".join(type(sys.modules[n]).__name__ for n in names))
+import scipy.signal
+window = scipy.signal.get_window("hann", 8)  # the first read loads the real module
+print(type(sys.modules["scipy.signal"]).__name__, scipy.signal is sys.modules["scipy.signal"])
+print(len(window), type(sys.modules["scipy.interpolate"]).__name__)  # scipy.signal uses it
+"""
+
+
+def test_the_measures_leave_the_scipy_packages_they_never_call_unloaded() -> None:
+    """librosa imports scipy.signal, .interpolate and .ndimage as it loads; the frame features
+    use none of them, so they stay placeholders (a third of librosa's first import, in CPU
+    and memory). The first attribute read loads the real module in its place."""
+    out = subprocess.run(
+        [sys.executable, "-c", UNUSED], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:3] == [
+        "Deferred Deferred Deferred",
+        "module True",
+        "8 module",  # the real scipy.signal loaded scipy.interpolate in its place too
+    ]
+
+
+def test_a_module_loaded_already_is_not_deferred() -> None:
+    import json
+
+    assert not librosa_guard.defer("json")
+    assert sys.modules["json"] is json
+    assert not librosa_guard.defer("voicesim.no_such_module")
+
+
+def test_the_hann_window_is_scipys_bit_for_bit() -> None:
+    """acoustics.hann replaces the measures' one call into scipy.signal: the same values."""
+    import numpy as np
+    import scipy.signal
+
+    from voicesim.analysis.acoustics import hann
+
+    for n in (2, 3, 400, 640, 1024, 2047):
+        assert np.array_equal(hann(n), scipy.signal.get_window("hann", n, fftbins=True)), n

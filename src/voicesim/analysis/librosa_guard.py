@@ -15,11 +15,23 @@ tracker once on a little noise, so the kernels compiled at first call are cached
 under an exclusive lock on a file in the temporary directory. A process that finds the cache
 complete loads it in about a second. The lock only makes processes queue for that second,
 and only while they start at the same time.
+
+librosa's modules import ``scipy.signal``, ``scipy.interpolate`` and ``scipy.ndimage`` when
+they load, and voicesim's measures call none of them (the Hann window for ``stft`` is
+``acoustics.hann``). Loading them cost a third of librosa's first import: a fresh process
+computing the frame features of 30 s took 1.99-2.08 CPU-s and 269 MB with them, 1.50-1.55 s and
+233-234 MB without (forty-fifth session). So before librosa is imported each of the three
+not yet loaded is left as a placeholder module (``Deferred``, what ``lazy_loader`` does for
+librosa's own submodules), which imports the real one the first time anything is read from
+it: a librosa function that does use one still works, after a pause.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -27,6 +39,8 @@ from pathlib import Path
 from types import ModuleType
 
 LOCK_NAME = "voicesim-librosa-import.lock"
+UNUSED_BY_THE_MEASURES = ("scipy.signal", "scipy.interpolate", "scipy.ndimage")
+"""scipy packages librosa imports when it loads and voicesim's measures never call."""
 
 _module: ModuleType | None = None
 _in_process = threading.Lock()
@@ -52,6 +66,8 @@ def librosa(warm_up: Callable[[ModuleType], object] | None = None) -> ModuleType
             try:
                 if fd is not None:
                     _flock(fd)
+                for name in UNUSED_BY_THE_MEASURES:
+                    defer(name)
                 import librosa as lib  # heavy (numba): only the analysis needs it
 
                 if warm_up is not None:
@@ -61,6 +77,43 @@ def librosa(warm_up: Callable[[ModuleType], object] | None = None) -> ModuleType
                 if fd is not None:
                     os.close(fd)  # closing the file releases the lock
     return _module
+
+
+class Deferred(ModuleType):
+    """A module not loaded yet: the first attribute read from it imports the real one, which
+    takes its place in ``sys.modules`` and on its parent package, and answers the read.
+
+    Its ``__spec__``, ``__file__`` and ``__path__`` are the real module's, so the import system
+    takes it for a module already loaded (``import scipy.signal`` binds it and loads nothing)
+    and ``inspect`` can walk ``sys.modules`` without loading it. Threads need no lock of their
+    own: the import system's lock on the module's name makes one import it, the others wait.
+    """
+
+    def __getattr__(self, attr: str) -> object:
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attr)
+
+
+def defer(name: str) -> bool:
+    """Put a :class:`Deferred` placeholder for the module ``name`` (a package's submodule) in
+    ``sys.modules``, unless it is loaded already or cannot be found (True if put)."""
+    if name in sys.modules:
+        return False
+    spec = importlib.util.find_spec(name)  # imports the parent package
+    if spec is None or spec.origin is None:
+        return False
+    module = Deferred(name)
+    module.__spec__ = spec
+    module.__file__ = spec.origin
+    module.__path__ = list(spec.submodule_search_locations or [])
+    module.__loader__ = spec.loader
+    module.__package__ = name
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+    return True
 
 
 def _open_lock() -> int | None:
