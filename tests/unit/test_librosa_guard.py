@@ -146,6 +146,7 @@ def test_a_module_loaded_already_is_not_deferred() -> None:
     assert not librosa_guard.defer("json")
     assert sys.modules["json"] is json
     assert not librosa_guard.defer("voicesim.no_such_module")
+    assert not librosa_guard.defer("no_such_package.signal")
 
 
 def test_the_hann_window_is_scipys_bit_for_bit() -> None:

@@ -101,7 +101,10 @@ def defer(name: str) -> bool:
     ``sys.modules``, unless it is loaded already or cannot be found (True if put)."""
     if name in sys.modules:
         return False
-    spec = importlib.util.find_spec(name)  # imports the parent package
+    try:
+        spec = importlib.util.find_spec(name)  # imports the parent package
+    except ImportError:  # no such parent package
+        return False
     if spec is None or spec.origin is None:
         return False
     module = Deferred(name)
