@@ -5,6 +5,7 @@ Times in seconds; rates per 100 words.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -13,7 +14,6 @@ from voicesim.results import Criterion, Delivery, Evidence
 from voicesim.scoring.rubric import Rubric, rubric_criterion
 from voicesim.scoring.tokens import (
     STOP_WORDS,
-    Hit,
     Sentence,
     Token,
     as_said,
@@ -178,7 +178,12 @@ def hedges(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
     """Hedges and padding phrases per 100 words (words already counted as fillers excluded)."""
     spec = rubric.spec("hedges")
     words = [t for t in tokens if not t.filler]
-    hits = [h for h in find_phrases(tokens, spec.words("phrases")) if not _only(h, words)]
+    only = _just_before_a_number(words)
+    hits = [
+        h
+        for h in find_phrases(tokens, spec.words("phrases"))
+        if not (h.said == "just" and h.start in only)
+    ]
     rate = len(hits) / len(words) * 100.0 if words else 0.0
     limit = int(spec.num("max_evidence"))
     found = counted(len(hits), "hedge or padding phrase")
@@ -195,15 +200,14 @@ def hedges(tokens: Sequence[Token], rubric: Rubric) -> Criterion:
 _QUANTITY_WORDS = frozenset((*NUMBER_NAMES, *TENS_NAMES, "hundred", "thousand", "million", "dozen"))
 
 
-def _only(hit: Hit, words: Sequence[Token]) -> bool:
-    """A "just" that means "only" before a number ("in just six months", "just 3 people"):
-    it stresses a figure and pads nothing."""
-    if hit.said != "just":
-        return False
-    for i, w in enumerate(words):
-        if w.text == "just" and w.start == hit.start:
-            return i + 1 < len(words) and is_number(words[i + 1], _QUANTITY_WORDS)
-    return False
+def _just_before_a_number(words: Sequence[Token]) -> set[float]:
+    """The start times of each "just" that means "only" before a number ("in just six
+    months", "just 3 people"): it stresses a figure and pads nothing."""
+    return {
+        w.start
+        for w, after in itertools.pairwise(words)
+        if w.text == "just" and is_number(after, _QUANTITY_WORDS)
+    }
 
 
 def rambling(sentences: Sequence[Sentence], rubric: Rubric) -> Criterion:
