@@ -158,3 +158,51 @@ def test_the_hann_window_is_scipys_bit_for_bit() -> None:
 
     for n in (2, 3, 400, 640, 1024, 2047):
         assert np.array_equal(hann(n), scipy.signal.get_window("hann", n, fftbins=True)), n
+
+
+KERNELS = """
+import sys
+import numpy as np
+from voicesim.analysis.acoustics import frame_features
+x = np.random.default_rng(0).standard_normal(16000 * 3).astype(np.float32) * 0.1
+frame_features(x, 16000)
+import librosa.util.utils as utils, librosa.core.audio as audio, librosa.core.pitch as pitch
+kernels = {"_cabs2": utils._cabs2, "_pi_wrapper": pitch._pi_wrapper,
+           "_localmax": utils._localmax, "_zc_wrapper": audio._zc_wrapper}
+print(" ".join(f"{n}:{type(k).__name__}:{k._build is None}" for n, k in kernels.items()))
+print(type(sys.modules["librosa.sequence"]).__name__, "scipy.spatial" in sys.modules)
+y = np.array([0.5, -0.2, -0.3, 0.4, 0.1, -0.1], dtype=np.float32)
+zc = np.flatnonzero(audio.zero_crossings(y, pad=False)).tolist()  # a kernel the measures never call
+peaks = np.flatnonzero(utils.localmax(np.array([0.0, 2.0, 1.0, 3.0, 1.0]))).tolist()
+import numba
+print(zc, peaks, type(audio._zc_wrapper._ufunc).__name__, numba.guvectorize.__module__)
+"""
+
+
+def test_librosas_numba_kernels_are_built_when_first_used() -> None:
+    """librosa builds its numba ufuncs as it loads; the measures call two (``librosa.yin``'s
+    ``_pi_wrapper`` and ``_cabs2``). Those two are built; the others wait until something
+    calls them, and then give librosa's answers. numba's decorator is numba's again after."""
+    out = subprocess.run(
+        [sys.executable, "-c", KERNELS], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    built, sequence, used = out.stdout.strip().split("\n")
+    assert built == "_cabs2:Kernel:True _pi_wrapper:Kernel:True _localmax:Kernel:False " + (
+        "_zc_wrapper:Kernel:False"
+    )
+    assert sequence == "Deferred False"  # pyin's Viterbi: not loaded, nor scipy.spatial
+    # The signs change between 0.5 and -0.2, and between -0.3 and 0.4, 0.1 and -0.1
+    # (librosa counts a crossing at the later sample); the local maxima are 2.0 and 3.0.
+    assert used == "[1, 3, 5] [1, 3] GUFunc numba.np.ufunc.decorators"
+
+
+def test_a_kernel_built_during_the_warm_up_does_not_wait_for_its_own_lock() -> None:
+    """The warm-up runs under the file lock and builds kernels, which take the lock too:
+    within one process the lock is re-entrant (a second flock would wait forever)."""
+    built: list[int] = []
+    kernel = librosa_guard.Kernel(lambda: built.append(librosa_guard._depth) or "ufunc")
+    with librosa_guard.file_locked():
+        assert kernel.built() == "ufunc"
+    assert built == [2] and librosa_guard._depth == 0
+    assert kernel.built() == "ufunc" and built == [2]  # built once

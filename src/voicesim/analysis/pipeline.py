@@ -18,7 +18,7 @@ from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
 from voicesim.analysis.filler_judge import Judged, judge
 from voicesim.analysis.fillers import transcript_fillers
-from voicesim.analysis.judge_windows import WindowScores
+from voicesim.analysis.judge_windows import WindowScores, judge_tokens
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.decode import Reading
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono
@@ -138,6 +138,10 @@ def analyze_file(
                 features = pool.submit(
                     frame_features, block, SAMPLE_RATE, offset=offset, threads=threads
                 )
+            if offset == 0 and transcriber is not None:
+                # The judge's filler tokens, read from the 51k-token vocabulary (0.07 s),
+                # while Whisper decodes, not after it.
+                pool.submit(judge_tokens, transcriber)
             if transcript is None:
                 assert transcriber is not None
                 # The text so far carries Whisper's context across the cut (as in one decode).
