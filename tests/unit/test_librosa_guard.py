@@ -167,7 +167,7 @@ from voicesim.analysis.acoustics import frame_features
 x = np.random.default_rng(0).standard_normal(16000 * 3).astype(np.float32) * 0.1
 frame_features(x, 16000)
 import librosa.util.utils as utils, librosa.core.audio as audio, librosa.core.pitch as pitch
-kernels = {"_cabs2": utils._cabs2, "_pi_wrapper": pitch._pi_wrapper,
+kernels = {"_cabs2": utils._cabs2, "_localmin": utils._localmin, "_pi_wrapper": pitch._pi_wrapper,
            "_localmax": utils._localmax, "_zc_wrapper": audio._zc_wrapper}
 print(" ".join(f"{n}:{type(k).__name__}:{k._build is None}" for n, k in kernels.items()))
 print(type(sys.modules["librosa.sequence"]).__name__, "scipy.spatial" in sys.modules)
@@ -180,16 +180,18 @@ print(zc, peaks, type(audio._zc_wrapper._ufunc).__name__, numba.guvectorize.__mo
 
 
 def test_librosas_numba_kernels_are_built_when_first_used() -> None:
-    """librosa builds its numba ufuncs as it loads; the measures call two (``librosa.yin``'s
-    ``_pi_wrapper`` and ``_cabs2``). Those two are built; the others wait until something
-    calls them, and then give librosa's answers. numba's decorator is numba's again after."""
+    """librosa builds its numba ufuncs as it loads; the measures call three (``librosa.yin``'s
+    ``_cabs2``, ``_localmin`` and ``_pi_wrapper``). Those are built; the others wait until
+    something calls them, and then give librosa's answers. numba's decorator is numba's
+    again after."""
     out = subprocess.run(
         [sys.executable, "-c", KERNELS], capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
     built, sequence, used = out.stdout.strip().split("\n")
-    assert built == "_cabs2:Kernel:True _pi_wrapper:Kernel:True _localmax:Kernel:False " + (
-        "_zc_wrapper:Kernel:False"
+    assert built == (
+        "_cabs2:Kernel:True _localmin:Kernel:True _pi_wrapper:Kernel:True "
+        "_localmax:Kernel:False _zc_wrapper:Kernel:False"
     )
     assert sequence == "Deferred False"  # pyin's Viterbi: not loaded, nor scipy.spatial
     # The signs change between 0.5 and -0.2, and between -0.3 and 0.4, 0.1 and -0.1

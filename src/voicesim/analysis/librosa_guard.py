@@ -28,12 +28,12 @@ it: a librosa function that does use one still works, after a pause. ``librosa.s
 
 librosa also builds seven numba ufuncs as its modules load (``numba.guvectorize`` and
 ``numba.vectorize`` given signatures build at once: from numba's cache, or compiled), and
-the measures call two of them (``librosa.yin`` uses ``_pi_wrapper`` and ``_cabs2``). While
+the measures call three (``librosa.yin`` uses ``_cabs2``, ``_localmin`` and ``_pi_wrapper``). While
 the modules that declare them load (``KERNEL_MODULES``; librosa otherwise loads a module
 the first time one of its names is read), those two decorators return a :class:`Kernel`,
 which builds the ufunc the first time it is used, under the same lock. A fresh process
 computing the frame features of 30 s: 1.50-1.67 CPU-s and 287 MB with every kernel built
-(and ``librosa.sequence`` loaded), 1.25-1.39 s and 274-277 MB with the two; on an empty
+(and ``librosa.sequence`` loaded), 1.25-1.39 s and 274-277 MB with the three; on an empty
 numba cache (a first run, or a cache that cannot be written) 16.6-17.0 s against 7.3 s
 (forty-sixth session). The features are the same bit for bit.
 """
