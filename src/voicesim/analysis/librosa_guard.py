@@ -24,18 +24,20 @@ computing the frame features of 30 s took 1.99-2.08 CPU-s and 269 MB with them, 
 not yet loaded is left as a placeholder module (``Deferred``, what ``lazy_loader`` does for
 librosa's own submodules), which imports the real one the first time anything is read from
 it: a librosa function that does use one still works, after a pause. ``librosa.sequence``
-(pyin's Viterbi decoding; it loads ``scipy.spatial``, 70 ms) is left the same way.
+(pyin's Viterbi decoding; it loads ``scipy.spatial``, 70 ms) and ``numpy.f2py`` (read by
+scipy's array-API layer with every name numpy has) are left the same way.
 
 librosa also builds seven numba ufuncs as its modules load (``numba.guvectorize`` and
 ``numba.vectorize`` given signatures build at once: from numba's cache, or compiled), and
-the measures call three (``librosa.yin`` uses ``_cabs2``, ``_localmin`` and ``_pi_wrapper``). While
+the measures call three (``librosa.yin``: ``_cabs2``, ``_localmin``, ``_pi_wrapper``). While
 the modules that declare them load (``KERNEL_MODULES``; librosa otherwise loads a module
 the first time one of its names is read), those two decorators return a :class:`Kernel`,
 which builds the ufunc the first time it is used, under the same lock. A fresh process
 computing the frame features of 30 s: 1.50-1.67 CPU-s and 287 MB with every kernel built
-(and ``librosa.sequence`` loaded), 1.25-1.39 s and 274-277 MB with the three; on an empty
-numba cache (a first run, or a cache that cannot be written) 16.6-17.0 s against 7.3 s
-(forty-sixth session). The features are the same bit for bit.
+(and ``librosa.sequence`` loaded), 1.25-1.39 s and 274-277 MB with the three, 1.18-1.19 s
+and 262 MB with ``numpy.f2py`` deferred too; on an empty numba cache (a first run, or a
+cache that cannot be written) 16.6-17.0 s against 7.3 s (forty-sixth session). The
+features are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -52,8 +54,14 @@ from pathlib import Path
 from types import ModuleType
 
 LOCK_NAME = "voicesim-librosa-import.lock"
-UNUSED_BY_THE_MEASURES = ("scipy.signal", "scipy.interpolate", "scipy.ndimage", "librosa.sequence")
-"""Packages librosa imports when it loads and voicesim's measures never call."""
+UNUSED_BY_THE_MEASURES = (
+    "scipy.signal",
+    "scipy.interpolate",
+    "scipy.ndimage",
+    "librosa.sequence",
+    "numpy.f2py",
+)
+"""Packages librosa loads (or has loaded) and voicesim's measures never call."""
 KERNEL_DECORATORS = ("guvectorize", "vectorize")
 """numba's decorators that build a ufunc at once; while librosa loads they build it on first use."""
 KERNEL_MODULES = ("librosa.util.utils", "librosa.core.audio", "librosa.core.pitch")
