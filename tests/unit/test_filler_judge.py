@@ -195,6 +195,56 @@ def test_candidates_keep_a_voiced_run_merged_with_an_unvoiced_word() -> None:
     assert candidates(frame_features(y.astype(np.float32), sr), words) == []
 
 
+def test_candidates_judge_an_unsure_word_on_a_vowels_spectrum_however_weakly_periodic() -> None:
+    # A creaky or breathy "um" is weakly periodic (clarity under MIN_CLARITY), but its energy
+    # lies low, as a vowel's or a nasal's does: here noise band-limited to 100-1500 Hz
+    # (clarity about 0.26, spectral flatness under 0.01). An unsure "and" Whisper wrote over
+    # it is judged; over hiss (flatness about 0.8) it is not, nor is a sure word over it.
+    sr = 16000
+    t = np.arange(3 * sr) / sr
+    hum = 0.3 * np.sin(2 * np.pi * 120 * t)
+    noise = np.random.default_rng(3).standard_normal(len(t))
+    spectrum, hz = np.fft.rfft(noise), np.fft.rfftfreq(len(t), 1 / sr)
+    murmur = np.fft.irfft(spectrum * ((hz > 100) & (hz < 1500)), len(t))
+    murmur = 0.2 * murmur / np.abs(murmur).max()
+    hiss = 0.1 * noise
+
+    def frames_with(under: np.ndarray) -> Any:
+        x = np.where((t < 0.4) | ((t >= 2.6) & (t < 2.9)), hum, 0.0)
+        x = np.where((t >= 1.4) & (t < 2.0), under, x)
+        return frame_features(x.astype(np.float32), sr)
+
+    def words(p: float) -> list[Word]:
+        return [Word("we", 0.0, 0.4, 0.9), Word("and", 1.4, 2.0, p), Word("it", 2.6, 2.9, 0.9)]
+
+    found = candidates(frames_with(murmur), words(0.19))
+    assert [(c.start, c.end, c.words) for c in found] == [(1.4, 2.0, (1.4,))]
+    assert candidates(frames_with(hiss), words(0.19)) == []
+    assert candidates(frames_with(murmur), words(0.9)) == []
+
+
+def test_plan_judges_a_doubted_word_alone_when_it_merged_into_a_longer_candidate() -> None:
+    # A voiced gap (0.4-1.3 s) and an unsure "a" just after it merge into one candidate; its
+    # window begins 0.9 s before the word, so the word is also a candidate of its own (a real
+    # "um" written "and" scored 0.57 alone, 0.39 in the merged windows).
+    sr = 16000
+    t = np.arange(3 * sr) / sr
+    x = np.where((t < 1.6) | ((t >= 2.6) & (t < 2.9)), 0.3 * np.sin(2 * np.pi * 120 * t), 0.0)
+    frames = frame_features(x.astype(np.float32), sr)
+
+    def words(p: float) -> list[Word]:
+        return [Word("we", 0.0, 0.4, 0.9), Word("a", 1.3, 1.6, p), Word("it", 2.6, 2.9, 0.9)]
+
+    cands, wins, owner = filler_judge.plan(frames, words(0.2))
+    assert [(c.start < 0.45, c.end, c.words) for c in cands] == [
+        (True, 1.6, (1.3,)),  # the gap and the word merged
+        (False, 1.6, (1.3,)),  # the word alone: a candidate of its own
+    ]
+    assert cands[1].start == 1.3 and wins[owner.index(1)] == (1.3, 1.6)
+    sure, _, _ = filler_judge.plan(frames, words(0.9))
+    assert [(c.start < 0.45, c.end, c.words) for c in sure] == [(True, 1.3, ())]
+
+
 def test_judge_scores_no_candidate_where_a_filled_pause_is_already_counted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
