@@ -105,6 +105,24 @@ def test_real_filler_found_by_the_judge_not_the_detector(transcriber: Transcribe
 
 
 @pytest.mark.slow
+def test_real_um_whisper_wrote_as_an_unsure_and_is_found(transcriber: Transcriber) -> None:
+    # ES2003a: the human reference has a quiet, creaky "um" at 20.58-20.80 s, said alone.
+    # Whisper writes "and" over it (probability 0.19); weakly periodic, it was never judged.
+    clip = _clip("ami_ES2003a_0-30")
+    (um,) = [(f["start"], f["end"]) for f in clip["filler_times"] if 20 < f["start"] < 21]
+    assert um == (20.58, 20.8)
+    result = analyze_file(REAL / clip["file"], transcriber=transcriber, rubric=RUBRIC)
+    found = [(f.start, f.end) for f in result.delivery.fillers if f.kind == "filled_pause"]
+    assert any(_near(f, um) for f in found), found
+    refs = [(f["start"], f["end"]) for f in clip["filler_times"]]
+    assert all(any(_near(f, r) for r in refs) for f in found), (found, refs)
+    spoken = [w.text.strip(",.").lower() for w in result.transcript.words if not w.filler]
+    near = [w for w in result.transcript.words if _near((w.start, w.end), um)]
+    assert "and" not in [w.text.strip(",.").lower() for w in near if not w.filler], near
+    assert "he's" in spoken  # the words after it stay words
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("clip_id", ["ami_EN2002b_0-30", "ami_ES2003b_0-30"])
 def test_real_clip_without_fillers_judged_at_most_one(
     transcriber: Transcriber, clip_id: str
