@@ -231,10 +231,16 @@ def _merge(spans: list[Piece]) -> list[Piece]:
     return out
 
 
+def _median(values: np.ndarray, frames: Frames, start: float, end: float) -> float:
+    """Median of a frame feature (``frames.clarity``, ``frames.flatness``…) over [start, end]
+    s; the frame at ``start`` alone where the span is shorter than a frame."""
+    i, j = frames.index(start), frames.index(end)
+    return float(np.median(values[i : max(j, i + 1)]))
+
+
 def _clarity(frames: Frames, start: float, end: float) -> float:
     """Median voicing clarity over [start, end] s."""
-    i, j = frames.index(start), frames.index(end)
-    return float(np.median(frames.clarity[i : max(j, i + 1)]))
+    return _median(frames.clarity, frames, start, end)
 
 
 def _clear(frames: Frames, start: float, end: float) -> bool:
@@ -252,9 +258,7 @@ def _judgeable(frames: Frames, start: float, end: float, doubted: tuple[float, .
     scores 0.57). Breath or noise under an unsure word stays unjudged: its spectrum is flat."""
     if _clear(frames, start, end):
         return True
-    i, j = frames.index(start), frames.index(end)
-    vowel = float(np.median(frames.flatness[i : max(j, i + 1)])) <= VOWEL_FLATNESS
-    return bool(doubted) and vowel
+    return bool(doubted) and _median(frames.flatness, frames, start, end) <= VOWEL_FLATNESS
 
 
 def judge(
