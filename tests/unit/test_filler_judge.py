@@ -263,6 +263,23 @@ def test_plan_judges_a_doubted_word_alone_when_it_merged_into_a_longer_candidate
     assert [(c.start < 0.45, c.end, c.words) for c in sure] == [(True, 1.3, ())]
 
 
+def test_plan_does_not_judge_alone_a_doubted_word_over_hiss_merged_with_a_voiced_gap() -> None:
+    # The same voiced gap, but the unsure "a" lies over hiss (breath or noise: weakly
+    # periodic, a flat spectrum). The merged candidate is judged (a piece of it is voiced);
+    # the word alone is not worth a window of its own, as it would not be unmerged.
+    sr = 16000
+    t = np.arange(3 * sr) / sr
+    hum = 0.3 * np.sin(2 * np.pi * 120 * t)
+    hiss = 0.1 * np.random.default_rng(7).standard_normal(len(t))
+    x = np.where((t < 1.3) | ((t >= 2.6) & (t < 2.9)), hum, 0.0)
+    x = np.where((t >= 1.3) & (t < 1.6), hiss, x)
+    frames = frame_features(x.astype(np.float32), sr)
+    words = [Word("we", 0.0, 0.4, 0.9), Word("a", 1.3, 1.6, 0.2), Word("it", 2.6, 2.9, 0.9)]
+    cands, wins, _ = filler_judge.plan(frames, words)
+    assert [(c.start < 0.45, c.end, c.words) for c in cands] == [(True, 1.6, (1.3,))]
+    assert (1.3, 1.6) not in wins
+
+
 def test_judge_scores_no_candidate_where_a_filled_pause_is_already_counted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

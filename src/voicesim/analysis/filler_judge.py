@@ -316,7 +316,7 @@ def plan(
     cands = [
         c for c in candidates(frames, words) if not any(c.start < b and a < c.end for a, b in taken)
     ]
-    cands += _doubted_alone(cands, words)
+    cands += _doubted_alone(cands, words, frames)
     cands += [Judged(a, b, 0.0, detector=True) for a, b in extra]
     wins: list[tuple[float, float]] = []
     owner: list[int] = []
@@ -329,13 +329,14 @@ def plan(
     return cands, wins, owner
 
 
-def _doubted_alone(cands: Sequence[Judged], words: Sequence[Word]) -> list[Judged]:
+def _doubted_alone(cands: Sequence[Judged], words: Sequence[Word], frames: Frames) -> list[Judged]:
     """Each doubted word merged into a longer candidate, as a candidate of its own.
 
     A merged window can begin a second before the word (a voiced gap, then the word), and
     the judge hears the filler at a window's start: a real "um" written "and" (ES2003a
     20.6 s) scored 0.57 alone and 0.39 in its merged windows. Its own span also places it,
-    so the checks that ask what word a span starts in (``held_vowel``) see that word."""
+    so the checks that ask what word a span starts in (``held_vowel``) see that word. Only a
+    word whose own span is ``_judgeable``, as it would have to be unmerged."""
     spans = {(c.start, c.end) for c in cands}
     own = {w.start: (round(w.start, 3), round(max(w.end, w.start + 0.1), 3)) for w in words}
     out: list[Judged] = []
@@ -343,6 +344,8 @@ def _doubted_alone(cands: Sequence[Judged], words: Sequence[Word]) -> list[Judge
         for t in c.words:
             span = own.get(t)
             if span is None or span in spans or span[1] - span[0] < MIN_CANDIDATE_S:
+                continue
+            if not _judgeable(frames, *span, (t,)):  # breath or hiss: not worth a window
                 continue
             spans.add(span)
             out.append(Judged(*span, 0.0, (t,)))
