@@ -13,12 +13,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 import pytest
 
 from voicesim.analysis import librosa_guard
-from voicesim.analysis.acoustics import _warm_up
 from voicesim.analysis.librosa_guard import librosa, lock_path
 
 CHILD = """
@@ -30,7 +29,7 @@ print("loaded" if "librosa" in sys.modules else "missing", flush=True)
 """
 
 
-WARM_CHILD = """
+BUILD_CHILD = """
 import os
 from pathlib import Path
 from voicesim.analysis import librosa_guard
@@ -40,13 +39,16 @@ def holds_flock():
     lines = Path("/proc/locks").read_text().splitlines()
     return any("FLOCK" in f and pid in f and "->" not in f for f in map(str.split, lines))
 
-calls = []
-def warm(lib):
-    calls.append((lib.__name__, holds_flock()))
-
-first = librosa_guard.librosa(warm)
-again = librosa_guard.librosa(warm)
-print(calls, first is again, holds_flock())
+first = librosa_guard.librosa()
+import librosa.util.utils as utils
+kernel = utils._localmax
+build, held = kernel._build, []
+def watched():
+    held.append(holds_flock())
+    return build()
+kernel._build = watched
+peaks = utils.localmax(__import__("numpy").array([0.0, 2.0, 1.0]))
+print(held, peaks.tolist(), first is librosa_guard.librosa(), holds_flock())
 """
 
 
@@ -83,31 +85,30 @@ def test_first_import_waits_for_the_lock_another_process_holds() -> None:
 
 
 def test_librosa_is_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With acoustics' warm-up, as the analysis loads it, so librosa's kernels are compiled
-    # under the lock in this worker (the suite starts on an empty numba cache in a fresh
-    # clone). The guard is made to forget an earlier test's load: the first call here loads
-    # and warms up, and the later ones return that module without warming up again.
+    # The guard is made to forget an earlier test's load: the first call here imports under
+    # the lock, and the later ones return that module without taking the lock again.
     monkeypatch.setattr(librosa_guard, "_module", None)
-    warmed: list[str] = []
+    locked: list[int] = []
+    real = librosa_guard.file_locked
 
-    def warm_up(lib: ModuleType) -> None:
-        warmed.append(lib.__name__)
-        _warm_up(lib)
+    def counted() -> Any:
+        locked.append(1)
+        return real()
 
-    first = librosa(warm_up)
-    assert warmed == ["librosa"]
-    assert librosa(warm_up) is first and librosa() is first
-    assert warmed == ["librosa"], "the warm-up ran again on a later call"
+    monkeypatch.setattr(librosa_guard, "file_locked", counted)
+    first = librosa()
+    assert librosa() is first and locked == [1]
 
 
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
-def test_warm_up_runs_once_under_the_lock() -> None:
-    """The caller's warm-up (acoustics compiles its pitch kernels there) runs while the
-    process holds the lock, once: a later call in the process only returns the module."""
+def test_a_kernel_is_built_under_the_lock_when_first_used() -> None:
+    """A librosa kernel (``util._localmax``, which localmax calls) is built the first time it
+    is used, while the process holds the lock, and gives librosa's answer; the lock is let go
+    after."""
     out = subprocess.run(
-        [sys.executable, "-c", WARM_CHILD], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", BUILD_CHILD], capture_output=True, text=True, timeout=120, check=True
     ).stdout
-    assert out.strip() == "[('librosa', True)] True False"
+    assert out.strip() == "[True] [False, True, False] True False"
 
 
 UNUSED = """
@@ -181,17 +182,17 @@ print(zc, peaks, type(audio._zc_wrapper._ufunc).__name__, numba.guvectorize.__mo
 
 
 def test_librosas_numba_kernels_are_built_when_first_used() -> None:
-    """librosa builds its numba ufuncs as it loads; the measures call three (``librosa.yin``'s
-    ``_cabs2``, ``_localmin`` and ``_pi_wrapper``). Those are built; the others wait until
-    something calls them, and then give librosa's answers. numba's decorator is numba's
-    again after."""
+    """librosa builds its numba ufuncs as it loads; the measures call none (the pitch tracker
+    is voicesim.analysis.yin, not ``librosa.yin`` with its ``_cabs2``, ``_localmin`` and
+    ``_pi_wrapper``). Each waits until something calls it, and then gives librosa's answer.
+    numba's decorator is numba's again after."""
     out = subprocess.run(
         [sys.executable, "-c", KERNELS], capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
     built, sequence, used = out.stdout.strip().split("\n")
     assert built == (
-        "_cabs2:Kernel:True _localmin:Kernel:True _pi_wrapper:Kernel:True "
+        "_cabs2:Kernel:False _localmin:Kernel:False _pi_wrapper:Kernel:False "
         "_localmax:Kernel:False _zc_wrapper:Kernel:False"
     )
     # pyin's Viterbi not loaded, nor scipy.spatial; nor numpy's Fortran wrapper generator

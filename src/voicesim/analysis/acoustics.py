@@ -1,8 +1,10 @@
 """Stage: signal → frame features. Level, voicing, pitch and spectral shape per 10 ms frame.
 
-librosa does the signal work (arrays in, arrays out): RMS level (``feature.rms``), the
-spectrum (``stft``), spectral flatness (``feature.spectral_flatness``) and F0
-(``yin``). pYIN would give voicing too, but it took 16.5 s for a 30-s clip here (tiny.en
+librosa does the signal work (arrays in, arrays out): framing (``util.frame``), RMS level
+(``feature.rms``), the spectrum (``stft``) and spectral flatness
+(``feature.spectral_flatness``). F0 is ``librosa.yin``'s, computed by :mod:`.yin` without
+librosa's numba kernels, whose loading cost more than half the features' CPU time (see
+there). pYIN would give voicing too, but it took 16.5 s for a 30-s clip here (tiny.en
 transcribes it in about 4 s), so voicing strength ("clarity") is the normalised
 correlation of each frame with itself one YIN period later: one dot product per frame.
 Features are computed per block and concatenated, so a 60-minute recording never has to
@@ -13,10 +15,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from types import ModuleType
 
 import numpy as np
 
+from voicesim.analysis.yin import yin
 from voicesim.audio import SAMPLE_RATE
 
 HOP_S = 0.01
@@ -151,7 +153,7 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
     """Features of frames [i, j) of a signal padded by `pad` samples at the start."""
     from voicesim.analysis.librosa_guard import librosa as load_librosa
 
-    librosa = load_librosa(_warm_up)  # heavy (numba); not the CLI's start-up; see librosa_guard
+    librosa = load_librosa()  # heavy (numba); not the CLI's start-up; see librosa_guard
 
     hop, win = round(HOP_S * sr), round(FRAME_S * sr)
 
@@ -176,7 +178,7 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
         )
     )
     flatness = librosa.feature.spectral_flatness(S=spec, power=1.0)[0]
-    f0 = _yin(librosa, piece(win), sr)
+    f0 = yin(framed.T, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr)  # the 40-ms windows
     clarity = _clarity(framed, sr / f0)
     f0 = np.where(clarity > 0.0, f0, np.nan)
     return rms_db, f0, clarity, _log_bands(spec.T**2, sr), flatness, peak, clipped
@@ -196,23 +198,6 @@ def _without_dc(rms: np.ndarray, frames: np.ndarray) -> np.ndarray:
     floor moves by 0.5–3 dB at −74 to −85 dBFS, under every threshold that uses it."""
     mean = frames.mean(axis=1, dtype=np.float64)
     return np.sqrt(np.maximum(rms.astype(np.float64) ** 2 - mean**2, 0.0))
-
-
-def _yin(librosa: ModuleType, x: np.ndarray, sr: int) -> np.ndarray:
-    """F0 (Hz) of each 40-ms window of x, one per hop, not centred (``librosa.yin``).
-
-    YIN on the 40-ms window compares 20-ms halves: a period of 1/F0_MIN_HZ (16.7 ms) fits."""
-    hop, win = round(HOP_S * sr), round(FRAME_S * sr)
-    return librosa.yin(
-        x, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr, frame_length=win, hop_length=hop, center=False
-    )
-
-
-def _warm_up(librosa: ModuleType) -> None:
-    """The pitch tracker run once on a little noise when librosa is first loaded, under
-    librosa_guard's lock: its numba kernels are compiled and cached there, not by two
-    processes at once."""
-    _yin(librosa, np.random.default_rng(0).standard_normal(N_FFT).astype(np.float32), SAMPLE_RATE)
 
 
 def _clarity(frames: np.ndarray, period: np.ndarray) -> np.ndarray:

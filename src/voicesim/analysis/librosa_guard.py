@@ -10,11 +10,9 @@ every ``voicesim analyze`` died with exit -11 and no message until the cache was
 Two processes importing librosa on an empty cache, started together, left it broken in 2
 of 20 trials, and in 3 of 20 in a later run; through this module, 0 of 20 (twice).
 
-So the first import in a process, and the caller's warm-up (``acoustics`` runs its pitch
-tracker once on a little noise, so the kernels compiled at first call are cached too), run
-under an exclusive lock on a file in the temporary directory. A process that finds the cache
-complete loads it in about a second. The lock only makes processes queue for that second,
-and only while they start at the same time.
+So the first import in a process, and the building of any of librosa's kernels (below), run
+under an exclusive lock on a file in the temporary directory. The lock only makes processes
+queue while they start at the same time.
 
 librosa's modules import ``scipy.signal``, ``scipy.interpolate`` and ``scipy.ndimage`` when
 they load, and voicesim's measures call none of them (the Hann window for ``stft`` is
@@ -29,15 +27,17 @@ scipy's array-API layer with every name numpy has) are left the same way.
 
 librosa also builds seven numba ufuncs as its modules load (``numba.guvectorize`` and
 ``numba.vectorize`` given signatures build at once: from numba's cache, or compiled), and
-the measures call three (``librosa.yin``: ``_cabs2``, ``_localmin``, ``_pi_wrapper``). While
-the modules that declare them load (``KERNEL_MODULES``; librosa otherwise loads a module
-the first time one of its names is read), those two decorators return a :class:`Kernel`,
-which builds the ufunc the first time it is used, under the same lock. A fresh process
-computing the frame features of 30 s: 1.50-1.67 CPU-s and 287 MB with every kernel built
-(and ``librosa.sequence`` loaded), 1.25-1.39 s and 274-277 MB with the three, 1.18-1.19 s
-and 262 MB with ``numpy.f2py`` deferred too; on an empty numba cache (a first run, or a
-cache that cannot be written) 16.6-17.0 s against 7.3 s (forty-sixth session). The
-features are the same bit for bit.
+the measures call none of them (``librosa.yin`` used three; the pitch is now
+:mod:`voicesim.analysis.yin`, the same values without them). While the modules that declare
+them load (``KERNEL_MODULES``; librosa otherwise loads a module the first time one of its
+names is read), those two decorators return a :class:`Kernel`, which builds the ufunc the
+first time it is used, under the same lock. A fresh process computing the frame features of
+30 s: 1.50-1.67 CPU-s and 287 MB with every kernel built (and ``librosa.sequence`` loaded),
+1.25-1.39 s and 274-277 MB with ``librosa.yin``'s three, 1.18-1.19 s and 262 MB with
+``numpy.f2py`` deferred too; on an empty numba cache (a first run, or a cache that cannot be
+written) 16.6-17.0 s against 7.3 s (forty-sixth session); with none built, 0.42-0.59 CPU-s
+and 156 MB against 0.98-1.47 s and 218 MB with the three in the same hour (forty-seventh
+session), and nothing to compile on an empty cache. The features are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -77,12 +77,8 @@ def lock_path() -> Path:
     return Path(tempfile.gettempdir()) / LOCK_NAME
 
 
-def librosa(warm_up: Callable[[ModuleType], object] | None = None) -> ModuleType:
-    """The librosa module, imported under the file lock (its kernels built on first use).
-
-    ``warm_up`` is called with the module, still under the lock, by the call that imports
-    it (the first in the process); later calls return the module and ignore it.
-    """
+def librosa() -> ModuleType:
+    """The librosa module, imported under the file lock (its kernels built on first use)."""
     global _module
     if _module is not None:
         return _module
@@ -95,9 +91,6 @@ def librosa(warm_up: Callable[[ModuleType], object] | None = None) -> ModuleType
 
                 for name in KERNEL_MODULES:  # librosa loads its modules on first use
                     importlib.import_module(name)
-
-            if warm_up is not None:
-                warm_up(lib)
             _module = lib
     return _module
 
@@ -106,8 +99,9 @@ def librosa(warm_up: Callable[[ModuleType], object] | None = None) -> ModuleType
 def file_locked() -> Iterator[None]:
     """Hold the lock file's exclusive lock (and this process's lock) for the block.
 
-    Re-entrant within the process: a kernel built during the warm-up does not wait for
-    the lock its own import holds (a second ``flock`` on another descriptor would)."""
+    Re-entrant within the process: a kernel built while the lock is held (say, by a
+    librosa call during the import) does not wait for it (a second ``flock`` on another
+    descriptor would)."""
     global _depth
     with _in_process:
         fd = None
