@@ -178,7 +178,8 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
         )
     )
     flatness = librosa.feature.spectral_flatness(S=spec, power=1.0)[0]
-    f0 = yin(framed.T, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr)  # the 40-ms windows
+    # YIN on the 40-ms windows compares 20-ms halves: a period of 1/F0_MIN_HZ (16.7 ms) fits.
+    f0 = yin(framed.T, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr)
     clarity = _clarity(framed, sr / f0)
     f0 = np.where(clarity > 0.0, f0, np.nan)
     return rms_db, f0, clarity, _log_bands(spec.T**2, sr), flatness, peak, clipped

@@ -5,11 +5,11 @@ without its numba kernels.
 ``util._localmin`` for the troughs, ``pitch._pi_wrapper`` for the parabolic interpolation).
 Loading them, even from numba's cache, starts numba's LLVM compiler: in a fresh process the
 frame features of a 30-s answer took 0.98–1.47 CPU-s and 218 MB with ``librosa.yin``, and
-0.43–0.45 CPU-s and 156 MB with this module (the same features, hash for hash; forty-seventh
+0.42–0.59 CPU-s and 156 MB with this module (the same features, hash for hash; forty-seventh
 session). The YIN itself is a few tens of milliseconds. On an empty numba cache (a first
 run, or a cache that cannot be written) the kernels were compiled: about 7 s. So the measures
 use librosa for the framing, level and spectrum, and this for the pitch;
-``tests/unit/test_acoustics.py`` checks it against ``librosa.yin`` on real and rendered speech.
+``tests/unit/test_yin.py`` checks it against ``librosa.yin`` on real and rendered speech.
 
 The steps are librosa 0.11's (De Cheveigné and Kawahara 2002): the cumulative mean normalised
 difference from an FFT autocorrelation, the first trough under the threshold (else the
@@ -61,8 +61,9 @@ def _difference(frames: np.ndarray, min_period: int, max_period: int) -> np.ndar
     d[k] = 2 * (acf[0:1] - acf[k]) - d[:max_period]
     lags = np.arange(1, max_period + 1).reshape(-1, 1)
     mean = np.cumsum(d[k], axis=0) / lags
-    below = mean[min_period - 1 : max_period]
-    out: np.ndarray = d[min_period : max_period + 1] / (below + np.finfo(below.dtype).tiny)
+    denominator = mean[min_period - 1 : max_period]
+    tiny = np.finfo(denominator.dtype).tiny  # util.tiny: no division by zero in silence
+    out: np.ndarray = d[min_period : max_period + 1] / (denominator + tiny)
     return out
 
 
