@@ -202,9 +202,10 @@ def test_librosas_numba_kernels_are_built_when_first_used() -> None:
     assert used == "[1, 3, 5] [1, 3] GUFunc numba.np.ufunc.decorators"
 
 
-def test_a_kernel_built_during_the_warm_up_does_not_wait_for_its_own_lock() -> None:
-    """The warm-up runs under the file lock and builds kernels, which take the lock too:
-    within one process the lock is re-entrant (a second flock would wait forever)."""
+def test_a_kernel_built_while_the_lock_is_held_does_not_wait_for_it() -> None:
+    """A kernel built while the process holds the file lock (a librosa call during the
+    import) takes the lock too: within one process the lock is re-entrant (a second flock
+    would wait forever)."""
     built: list[int] = []
     kernel = librosa_guard.Kernel(lambda: built.append(librosa_guard._depth) or "ufunc")
     with librosa_guard.file_locked():
