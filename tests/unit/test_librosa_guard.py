@@ -167,39 +167,49 @@ import numpy as np
 from voicesim.analysis.acoustics import frame_features
 x = np.random.default_rng(0).standard_normal(16000 * 3).astype(np.float32) * 0.1
 frame_features(x, 16000)
+print("numba" in sys.modules, "numba.core" in sys.modules, "llvmlite" in sys.modules)
 import librosa.util.utils as utils, librosa.core.audio as audio, librosa.core.pitch as pitch
 kernels = {"_cabs2": utils._cabs2, "_localmin": utils._localmin, "_pi_wrapper": pitch._pi_wrapper,
-           "_localmax": utils._localmax, "_zc_wrapper": audio._zc_wrapper}
-print(" ".join(f"{n}:{type(k).__name__}:{k._build is None}" for n, k in kernels.items()))
+           "_localmax": utils._localmax, "_zc_wrapper": audio._zc_wrapper,
+           "_localmax_sten": utils._localmax_sten, "__count_unique": vars(utils)["__count_unique"]}
+print(" ".join(f"{n}:{type(k).__name__}" for n, k in kernels.items()))
 print(type(sys.modules["librosa.sequence"]).__name__, "scipy.spatial" in sys.modules,
       type(sys.modules["numpy.f2py"]).__name__)
 y = np.array([0.5, -0.2, -0.3, 0.4, 0.1, -0.1], dtype=np.float32)
 zc = np.flatnonzero(audio.zero_crossings(y, pad=False)).tolist()  # a kernel the measures never call
 peaks = np.flatnonzero(utils.localmax(np.array([0.0, 2.0, 1.0, 3.0, 1.0]))).tolist()
+unique = utils.count_unique(np.array([[0, 1, 1, 2], [3, 3, 3, 3]])).tolist()  # a jit function
 import numba
-print(zc, peaks, type(audio._zc_wrapper._ufunc).__name__, numba.guvectorize.__module__)
+print(zc, peaks, unique, numba.guvectorize.__module__, numba is sys.modules["numba"])
+print(" ".join(type(k).__name__ for k in (audio._zc_wrapper, utils._localmax, utils._localmax_sten,
+                                          vars(utils)["__count_unique"], utils._localmin)))
 """
 
 
-def test_librosas_numba_kernels_are_built_when_first_used() -> None:
-    """librosa builds its numba ufuncs as it loads; the measures call none (the pitch tracker
-    is voicesim.analysis.yin, not ``librosa.yin`` with its ``_cabs2``, ``_localmin`` and
-    ``_pi_wrapper``). Each waits until something calls it, and then gives librosa's answer.
-    numba's decorator is numba's again after."""
+def test_librosas_numba_functions_are_built_when_first_used() -> None:
+    """The measures call none of librosa's numba functions (the pitch tracker is
+    voicesim.analysis.yin, not ``librosa.yin`` with its ``_cabs2``, ``_localmin`` and
+    ``_pi_wrapper``), so numba itself is not loaded. Each waits until something calls it, then
+    gives librosa's answer, and its name is bound to numba's object (the ufunc ``_localmax``
+    built its stencil first); numba is numba's own module after."""
     out = subprocess.run(
         [sys.executable, "-c", KERNELS], capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
-    built, sequence, used = out.stdout.strip().split("\n")
+    loaded, built, sequence, used, types = out.stdout.strip().split("\n")
+    assert loaded == "False False False"
     assert built == (
-        "_cabs2:Kernel:False _localmin:Kernel:False _pi_wrapper:Kernel:False "
-        "_localmax:Kernel:False _zc_wrapper:Kernel:False"
+        "_cabs2:Kernel _localmin:Kernel _pi_wrapper:Kernel _localmax:Kernel "
+        "_zc_wrapper:Kernel _localmax_sten:Kernel __count_unique:Kernel"
     )
     # pyin's Viterbi not loaded, nor scipy.spatial; nor numpy's Fortran wrapper generator
     assert sequence == "Deferred False Deferred"
     # The signs change between 0.5 and -0.2, and between -0.3 and 0.4, 0.1 and -0.1
-    # (librosa counts a crossing at the later sample); the local maxima are 2.0 and 3.0.
-    assert used == "[1, 3, 5] [1, 3] GUFunc numba.np.ufunc.decorators"
+    # (librosa counts a crossing at the later sample); the local maxima are 2.0 and 3.0; the
+    # rows hold 3 and 1 distinct values.
+    assert used == "[1, 3, 5] [1, 3] [3, 1] numba.np.ufunc.decorators True"
+    # what was used is numba's now; _localmin, never used, still waits
+    assert types == "GUFunc GUFunc StencilFunc CPUDispatcher Kernel"
 
 
 def test_a_kernel_built_while_the_lock_is_held_does_not_wait_for_it() -> None:

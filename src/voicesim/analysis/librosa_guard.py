@@ -25,19 +25,22 @@ it: a librosa function that does use one still works, after a pause. ``librosa.s
 (pyin's Viterbi decoding; it loads ``scipy.spatial``, 70 ms) and ``numpy.f2py`` (read by
 scipy's array-API layer with every name numpy has) are left the same way.
 
-librosa also builds seven numba ufuncs as its modules load (``numba.guvectorize`` and
-``numba.vectorize`` given signatures build at once: from numba's cache, or compiled), and
-the measures call none of them (``librosa.yin`` used three; the pitch is now
-:mod:`voicesim.analysis.yin`, the same values without them). While the modules that declare
-them load (``KERNEL_MODULES``; librosa otherwise loads a module the first time one of its
-names is read), those two decorators return a :class:`Kernel`, which builds the ufunc the
-first time it is used, under the same lock. A fresh process computing the frame features of
-30 s: 1.50-1.67 CPU-s and 287 MB with every kernel built (and ``librosa.sequence`` loaded),
+librosa also declares numba functions as its modules load: jit functions, stencils and seven
+ufuncs (``numba.guvectorize`` and ``numba.vectorize`` given signatures build at once: from
+numba's cache, or compiled). The measures call none of them (``librosa.yin`` used three
+ufuncs; the pitch is now :mod:`voicesim.analysis.yin`, the same values without them). So
+while the modules the measures use load (``KERNEL_MODULES``; librosa otherwise loads a module
+the first time one of its names is read), ``import numba`` gives a placeholder whose
+decorators return a :class:`Kernel`, which loads numba and builds the function the first
+time it is used, under the same lock: numba (with llvmlite) is not loaded at all unless a
+librosa function that needs it is called. A fresh process computing the frame features of
+30 s: 1.50-1.67 CPU-s and 287 MB with every ufunc built (and ``librosa.sequence`` loaded),
 1.25-1.39 s and 274-277 MB with ``librosa.yin``'s three, 1.18-1.19 s and 262 MB with
-``numpy.f2py`` deferred too; on an empty numba cache (a first run, or a cache that cannot be
-written) 16.6-17.0 s against 7.3 s (forty-sixth session); with none built, 0.42-0.59 CPU-s
-and 156 MB against 0.98-1.47 s and 218 MB with the three in the same hour (forty-seventh
-session), and nothing to compile on an empty cache. The features are the same bit for bit.
+``numpy.f2py`` deferred too (forty-sixth session); with no ufunc built, 0.42-0.59 CPU-s and
+156 MB (forty-seventh session); after faster-whisper's imports, as in ``analyze``, 0.59-0.62
+CPU-s and 176 MB peak with numba loaded, 0.44-0.49 CPU-s and 119 MB without (forty-eighth
+session). On an empty numba cache (a first run, or a cache that cannot be written) nothing is
+compiled. The features are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
+from typing import Any
 
 LOCK_NAME = "voicesim-librosa-import.lock"
 UNUSED_BY_THE_MEASURES = (
@@ -62,10 +66,16 @@ UNUSED_BY_THE_MEASURES = (
     "numpy.f2py",
 )
 """Packages librosa loads (or has loaded) and voicesim's measures never call."""
-KERNEL_DECORATORS = ("guvectorize", "vectorize")
-"""numba's decorators that build a ufunc at once; while librosa loads they build it on first use."""
-KERNEL_MODULES = ("librosa.util.utils", "librosa.core.audio", "librosa.core.pitch")
-"""librosa's modules that declare numba ufuncs, loaded while the decorators build on first use."""
+KERNEL_DECORATORS = ("jit", "njit", "stencil", "guvectorize", "vectorize")
+"""numba's decorators librosa's modules use as they load; while they load each gives a Kernel."""
+KERNEL_MODULES = (
+    "librosa.util.utils",
+    "librosa.core.audio",
+    "librosa.core.pitch",
+    "librosa.feature.spectral",
+)
+"""librosa's modules the measures load (librosa loads one when a name of it is first read),
+loaded while numba is not: their numba functions then wait until used."""
 
 _module: ModuleType | None = None
 _in_process = threading.RLock()
@@ -86,8 +96,8 @@ def librosa() -> ModuleType:
         if _module is None:
             for name in UNUSED_BY_THE_MEASURES:
                 defer(name)
-            with kernels_on_first_use():
-                import librosa as lib  # heavy (numba): only the analysis needs it
+            with numba_on_first_use():
+                import librosa as lib  # heavy (scipy): only the analysis needs it
 
                 for name in KERNEL_MODULES:  # librosa loads its modules on first use
                     importlib.import_module(name)
@@ -119,52 +129,101 @@ def file_locked() -> Iterator[None]:
 
 
 class Kernel:
-    """A numba ufunc librosa declares, built the first time it is called or read from."""
+    """A numba function librosa declares (jit function, stencil or ufunc), built the first
+    time it is called or read from.
 
-    def __init__(self, build: Callable[[], object]) -> None:
+    numba compiles a function with the globals its code names, and a Kernel is no type numba
+    knows: so the Kernels the function names (a ufunc's stencil, a jit function's helpers)
+    are built first, and each name is bound to what was built, as the Kernel's own name is
+    after its build (a later compile that names it then finds numba's object)."""
+
+    def __init__(
+        self, build: Callable[[], object], fn: Callable[..., object] | None = None
+    ) -> None:
         self._build: Callable[[], object] | None = build
-        self._ufunc: object = None
+        self._fn = fn  # the Python function given to numba's decorator
+        self._built: object = None
+        self._building = False
 
     def built(self) -> object:
-        """The ufunc, built now if it has not been (under the file lock)."""
-        if self._build is not None:
+        """numba's object, built now if it has not been (under the file lock)."""
+        if self._build is not None:  # another thread building it holds the lock: wait
             with file_locked():
-                if self._build is not None:
-                    self._ufunc = self._build()
+                if self._build is not None and not self._building:
+                    self._building = True  # a cycle of names leaves this one as it is
+                    try:
+                        scope = _bind_built(self._fn)
+                        self._built = self._build()
+                    finally:
+                        self._building = False
                     self._build = None
-        return self._ufunc
+                    for name, value in list(scope.items()):
+                        if value is self:
+                            scope[name] = self._built
+        return self._built
 
     def __call__(self, *args: object, **kwargs: object) -> object:
         return self.built()(*args, **kwargs)  # type: ignore[operator]
 
     def __getattr__(self, attr: str) -> object:
-        if attr in ("_build", "_ufunc"):  # not set yet (an instance made without __init__)
+        if attr in ("_build", "_fn", "_built", "_building"):  # not set yet (made without __init__)
             raise AttributeError(attr)
         return getattr(self.built(), attr)
 
 
+def _bind_built(fn: Callable[..., object] | None) -> dict[str, object]:
+    """Build the Kernels fn's code names and bind those names to what was built; fn's globals."""
+    scope: dict[str, object] = getattr(fn, "__globals__", {})
+    code = getattr(fn, "__code__", None)
+    codes = [code] if code is not None else []
+    while codes:  # the function's code and the code of any function defined in it
+        code = codes.pop()
+        codes.extend(c for c in code.co_consts if isinstance(c, CodeType))
+        for name in code.co_names:
+            value = scope.get(name)
+            if isinstance(value, Kernel) and not value._building:
+                scope[name] = value.built()
+    return scope
+
+
 @contextmanager
-def kernels_on_first_use() -> Iterator[None]:
-    """While the block runs, numba's eager ufunc decorators return :class:`Kernel`s."""
-    import numba
-
-    saved = {name: getattr(numba, name) for name in KERNEL_DECORATORS}
-
-    def on_first_use(decorator: Callable[..., object]) -> Callable[..., object]:
-        def declare(*args: object, **kwargs: object) -> object:
-            if len(args) == 1 and callable(args[0]) and not kwargs:  # used bare: @vectorize
-                return Kernel(lambda: decorator(*args))
-            return lambda fn: Kernel(lambda: decorator(*args, **kwargs)(fn))  # type: ignore[operator]
-
-        return declare
-
-    for name, decorator in saved.items():
-        setattr(numba, name, on_first_use(decorator))
+def numba_on_first_use() -> Iterator[None]:
+    """While the block runs, ``import numba`` gives a placeholder (:class:`Deferred`) whose
+    decorators return a :class:`Kernel` each; anything else read from it loads numba. After the
+    block ``import numba`` loads the real module. If numba is loaded already, it is left as
+    it is (its decorators build at once)."""
+    if not defer("numba"):
+        yield
+        return
+    placeholder = sys.modules["numba"]
+    for name in KERNEL_DECORATORS:
+        setattr(placeholder, name, _on_first_use(name))
     try:
         yield
     finally:
-        for name, decorator in saved.items():
-            setattr(numba, name, decorator)
+        for name in KERNEL_DECORATORS:  # reads of them now load numba too
+            delattr(placeholder, name)
+        if sys.modules.get("numba") is placeholder:
+            del sys.modules["numba"]
+
+
+def _on_first_use(decorator: str) -> Callable[..., object]:
+    """numba's decorator of that name, given the same arguments when the Kernel is built."""
+
+    def real() -> Callable[..., Any]:
+        numba = sys.modules.get("numba")
+        if isinstance(numba, Deferred):  # built while librosa loads
+            del sys.modules["numba"]
+        built: Callable[..., Any] = getattr(importlib.import_module("numba"), decorator)
+        return built
+
+    def declare(*args: Any, **kwargs: Any) -> object:
+        if len(args) == 1 and callable(args[0]) and not kwargs:  # used bare: @stencil
+            fn = args[0]
+            return Kernel(lambda: real()(fn), fn)
+        return lambda fn: Kernel(lambda: real()(*args, **kwargs)(fn), fn)
+
+    return declare
 
 
 class Deferred(ModuleType):
@@ -203,7 +262,8 @@ def defer(name: str) -> bool:
     module.__package__ = name
     sys.modules[name] = module
     parent, _, child = name.rpartition(".")
-    setattr(sys.modules[parent], child, module)
+    if parent:
+        setattr(sys.modules[parent], child, module)
     return True
 
 
