@@ -125,11 +125,25 @@ def entry() -> NoReturn:
     analyze``, against 0.08 s for plain faster-whisper's process; frozen, 0.03 s. Objects are
     still released by their reference counts, so files are flushed and closed, threads joined
     and exit handlers run; only garbage in reference cycles is left to the operating system.
-    Tests call :func:`main` in their own process, without this.
+    Tests call :func:`main` in their own process, without this (nor :func:`one_blas_thread`).
     """
+    one_blas_thread()
     code = main()
     gc.freeze()
     sys.exit(code)
+
+
+def one_blas_thread() -> None:
+    """numpy's and scipy's OpenBLAS run on one thread in this process, unless the user chose
+    (``OPENBLAS_NUM_THREADS``); read once, when numpy loads, so before any command's import.
+
+    After a call into BLAS (the frame features' and faster-whisper's mel spectrogram's
+    products of matrices) OpenBLAS's other thread spins, waiting for more, on a core the
+    Whisper decode needs: a fresh 30-s ``voicesim analyze`` as a process, 10 rounds
+    alternating (forty-eighth session): 2.69 s wall and 3.99 CPU-s with the spinning thread,
+    2.57 s and 3.68 CPU-s without, plain faster-whisper 2.31 s and 3.31 CPU-s. The products
+    are small (80 or so rows) and gain nothing from a second thread."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _one_line(text: str) -> str:
