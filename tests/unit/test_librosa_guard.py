@@ -222,3 +222,65 @@ def test_a_kernel_built_while_the_lock_is_held_does_not_wait_for_it() -> None:
         assert kernel.built() == "ufunc"
     assert built == [2] and librosa_guard._depth == 0
     assert kernel.built() == "ufunc" and built == [2]  # built once
+
+
+def test_a_kernel_another_thread_is_building_is_waited_for() -> None:
+    """A second thread asking for a Kernel while the first builds it waits, and gets the same
+    object: it is built once."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def build() -> str:
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return "ufunc"
+
+    kernel = librosa_guard.Kernel(build)
+    got: list[object] = []
+    first = threading.Thread(target=lambda: got.append(kernel.built()))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: got.append(kernel.built()))
+    second.start()
+    time.sleep(0.2)
+    assert got == []  # the second waits while the first builds
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert got == ["ufunc", "ufunc"] and calls == [1]
+
+
+def test_a_kernel_builds_the_kernels_its_code_names_first() -> None:
+    """numba compiles a function with the globals it names, so those Kernels are built first
+    and their names bound to what was built; then the Kernel's own name. A function that names
+    itself (a recursive jit function) is built once."""
+    scope: dict[str, Any] = {}
+    exec(
+        "def helper(): pass\n"
+        "def unused(): pass\n"
+        "def main(): return [helper() for _ in range(2)]\n"  # named in a nested code object
+        "def recursive(n): return recursive(n - 1)\n",
+        scope,
+    )
+    order: list[str] = []
+
+    def kernel(name: str) -> librosa_guard.Kernel:
+        k = librosa_guard.Kernel(lambda: order.append(name) or f"numba's {name}", scope[name])
+        scope[name] = k
+        return k
+
+    main, recursive, _, unused = (
+        kernel("main"),
+        kernel("recursive"),
+        kernel("helper"),
+        kernel("unused"),
+    )
+    assert main.built() == "numba's main"
+    assert order == ["helper", "main"]
+    assert scope["helper"] == "numba's helper" and scope["main"] == "numba's main"
+    assert scope["unused"] is unused  # not named by main: still waiting
+    assert recursive.built() == "numba's recursive" and order[-1:] == ["recursive"]
+    assert scope["recursive"] == "numba's recursive" and order.count("recursive") == 1
