@@ -2,7 +2,7 @@
 
 The "analyze" section times warm paths inside one process. A user's ``voicesim analyze``
 is a new process each time: Python starts, the model loads, and the measures pay
-librosa's first import (scipy.signal and numba's cached functions, about 2.4 CPU-s here).
+librosa's first import (its scipy modules, about 0.2 CPU-s; see librosa_guard).
 The baseline is a fresh process running plain faster-whisper on the same file: the same
 model (int8), threads and decode options, word timestamps on. The two alternate run by
 run; medians of wall time and of the child processes' CPU time.

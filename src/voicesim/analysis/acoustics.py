@@ -153,7 +153,7 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
     """Features of frames [i, j) of a signal padded by `pad` samples at the start."""
     from voicesim.analysis.librosa_guard import librosa as load_librosa
 
-    librosa = load_librosa()  # heavy (numba); not the CLI's start-up; see librosa_guard
+    librosa = load_librosa()  # heavy (scipy); not the CLI's start-up; see librosa_guard
 
     hop, win = round(HOP_S * sr), round(FRAME_S * sr)
 

@@ -121,7 +121,7 @@ def analyze_file(
     judged: list[Judged] = []
     done = 0.0
     reading = Reading()
-    # The frame features (and librosa's first import, ~2–3 s of numba and scipy loading)
+    # The frame features (and librosa's first import, about 0.2 s of scipy loading)
     # run in a second thread while Whisper decodes the block, which releases the GIL.
     threads = 1 if transcript is None else FEATURE_THREADS  # one beside a decode
     with ThreadPoolExecutor(max_workers=1) as pool:
