@@ -18,7 +18,10 @@ Figures (keys of the JSON; answer lengths in seconds as string keys):
 - ``cold_baseline_s`` / ``cold_analyze_s`` / ``cold_ratio`` / ``cold_cpu_ratio``: the same
   answers, each path a fresh process as a user runs it (``voicesim analyze FILE --json``
   against a plain faster-whisper script: imports, model load and librosa's first import
-  included); medians, alternating.
+  included); medians, alternating. ``cold_apart_baseline_s`` / ``cold_apart_ratio`` /
+  ``cold_apart_cpu_ratio``: the same against plain faster-whisper with its model loaded as
+  voicesim loads it (in a thread that then ends: ``voicesim.models.loaded_apart``), so what
+  voicesim adds to the same decode.
 - ``live_latency_s``: feedback latency — from the moment the end of the answer is detected
   to the scorecard being ready, with live transcription (median, wall seconds). From the
   real-time runs with ``--realtime``, else from the fast runs (``live_method`` says which).
@@ -157,6 +160,9 @@ def main() -> int:
         "cold_analyze_s": {},
         "cold_ratio": {},
         "cold_cpu_ratio": {},
+        "cold_apart_baseline_s": {},
+        "cold_apart_ratio": {},
+        "cold_apart_cpu_ratio": {},
         "live_latency_s": {},
         "live_method": None,
         "live": {},

@@ -34,6 +34,19 @@ segments, _ = model.transcribe(path, **json.loads(kwargs))
 for _ in segments:
     pass
 """
+PLAIN_LOADED_APART = PLAIN.replace(
+    'model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)',
+    "import threading\n"
+    "loaded = []\n"
+    "loader = threading.Thread(target=lambda: loaded.append(WhisperModel(\n"
+    '    model_dir, device="cpu", compute_type="int8", cpu_threads=threads)))\n'
+    "loader.start()\n"
+    "loader.join()\n"
+    "model = loaded[0]",
+)
+"""Plain faster-whisper with the model loaded as voicesim loads it, in a thread that then ends
+(``voicesim.models.loaded_apart``: loaded in the main thread, the decode's OpenMP threads
+sleep between steps). Against it, what voicesim adds to the same decode."""
 
 
 @dataclass
@@ -45,6 +58,10 @@ class ColdFigures:
     cold_analyze_s: dict[str, float] = field(default_factory=dict)
     cold_ratio: dict[str, float] = field(default_factory=dict)
     cold_cpu_ratio: dict[str, float] = field(default_factory=dict)
+    cold_apart_baseline_s: dict[str, float] = field(default_factory=dict)
+    cold_apart_ratio: dict[str, float] = field(default_factory=dict)
+    cold_apart_cpu_ratio: dict[str, float] = field(default_factory=dict)
+    """The same against plain faster-whisper with its model loaded as voicesim's is."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -63,6 +80,7 @@ def run(files: dict[int, Path], runs: int, threads: int) -> ColdFigures:
     """Both fresh processes `runs` times on each file, alternating (each once untimed)."""
     kwargs = json.dumps(Transcriber(threads=threads).decode_kwargs())
     plain = [sys.executable, "-c", PLAIN, str(resolve_model(None)), str(threads)]
+    apart = [sys.executable, "-c", PLAIN_LOADED_APART, *plain[3:]]
     out = ColdFigures()
     with tempfile.TemporaryDirectory(prefix="voicesim-cold-") as home:
         # os.environ has voicesim's CT2_USE_MKL (voicesim/__init__): both processes decode
@@ -83,4 +101,15 @@ def run(files: dict[int, Path], runs: int, threads: int) -> ColdFigures:
             p.put(
                 str(n), out.cold_baseline_s, out.cold_analyze_s, out.cold_ratio, out.cold_cpu_ratio
             )
+            same = paired_runs(
+                partial(_timed, [*apart, str(path), kwargs], env),
+                partial(_timed, [VOICESIM, "analyze", str(path), "--json"], env),
+                runs,
+                f"cold {n} s",
+                out.notes,
+                ("plain loaded apart", "voicesim analyze"),
+            )
+            out.cold_apart_baseline_s[str(n)] = same.base_s
+            out.cold_apart_ratio[str(n)] = same.ratio
+            out.cold_apart_cpu_ratio[str(n)] = same.cpu_ratio
     return out

@@ -53,7 +53,10 @@ def print_table(out: dict[str, Any], file: TextIO) -> None:
         lines += [
             f"{n + ' s':>7} plain {fmt(out['cold_baseline_s'][n], ' s')}, "
             f"analyze {fmt(out['cold_analyze_s'][n], ' s')}, ratio {fmt(out['cold_ratio'][n])}, "
-            f"cpu {fmt(out['cold_cpu_ratio'][n])}"
+            f"cpu {fmt(out['cold_cpu_ratio'][n])}; against plain with its model loaded as "
+            f"voicesim's is {fmt(out.get('cold_apart_baseline_s', {}).get(n), ' s')}, ratio "
+            f"{fmt(out.get('cold_apart_ratio', {}).get(n))}, "
+            f"cpu {fmt(out.get('cold_apart_cpu_ratio', {}).get(n))}"
             for n in sorted(out["cold_ratio"], key=int)
         ]
         lines.append("")

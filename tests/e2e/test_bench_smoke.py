@@ -36,6 +36,7 @@ def test_bench_smoke_json_has_the_stable_keys() -> None:
     ratios = _seconds_by_length(out["analyze_ratio"])
     assert set(ratios) == {"10"}
     assert set(_seconds_by_length(out["cold_ratio"])) == {"10"}  # fresh processes
+    assert set(_seconds_by_length(out["cold_apart_ratio"])) == {"10"}  # plain loaded apart
     assert set(_seconds_by_length(out["live_latency_s"])) == {"10"}
     assert out["live_method"] == "4x"
     live = out["live"]["4x"]["10"]

@@ -292,3 +292,52 @@ def test_the_decode_is_the_same_whatever_the_processor() -> None:
     ours, told = decode(), decode(CT2_USE_MKL="0")
     assert ours.startswith("0 ") and ours == told
     assert decode(CT2_USE_MKL="1").startswith("1 ")  # the user's choice stands
+
+
+SWITCHES = """
+import os, sys
+import numpy as np
+from voicesim.audio.files import load_audio
+from voicesim.models import resolve_model, whisper_model_class
+from voicesim.transcribe import Transcriber
+
+def switches():  # voluntary context switches of the process's threads so far
+    total = 0
+    for tid in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{tid}/status") as f:
+            total += next(int(l.split()[1]) for l in f if l.startswith("voluntary_ctxt"))
+    return total
+
+if sys.argv[2] == "voicesim":
+    model = Transcriber(threads=2).model
+else:  # as plain faster-whisper loads it: in the main thread
+    model = whisper_model_class()(resolve_model(None), device="cpu", compute_type="int8",
+                                  cpu_threads=2)
+samples, _ = load_audio(sys.argv[1])
+before = switches()
+segments, _ = model.transcribe(np.concatenate([samples] * 2), language="en", beam_size=1,
+                               word_timestamps=True)
+words = " ".join(s.text for s in segments).split()
+print(switches() - before, len(words))
+"""
+
+
+@pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) >= 4, reason="libgomp throttles only with more threads than cores"
+)
+def test_the_decodes_openmp_threads_do_not_sleep_between_steps(jfk_path: Path) -> None:
+    """The model is loaded in a thread that then ends (models.loaded_apart): loaded in the main
+    thread, that thread's idle OpenMP team makes libgomp's threads outnumber the two cores,
+    and the decode's threads then sleep after each step (thousands of context switches on
+    jfk.flac twice over) instead of spinning. The same words either way."""
+    runs = {}
+    for how in ("main thread", "voicesim"):
+        out = subprocess.run(
+            [sys.executable, "-c", SWITCHES, str(jfk_path), how],
+            capture_output=True, text=True, check=True, timeout=120,
+        ).stdout.split()  # fmt: skip
+        runs[how] = (int(out[0]), int(out[1]))
+    (main_switches, main_words), (switches, words) = runs["main thread"], runs["voicesim"]
+    assert main_switches > 1000  # the probe can fail: the sleeping threads are seen
+    assert switches * 10 < main_switches
+    assert words == main_words > 40
