@@ -30,6 +30,17 @@ user's own is left as it is. On that Xeon oneDNN was about as fast (plain faster
 alternating processes: 7 % faster on 330 s of real speech, 3–5 % slower on rendered answers)
 and the demo's peak memory 40–100 MB lower."""
 
+os.environ.setdefault("GOMP_SPINCOUNT", "300")
+"""How long CTranslate2's OpenMP threads (libgomp) spin, waiting for the model's next step,
+before they sleep; read once, when CTranslate2 loads. voicesim loads the model so that libgomp
+does not throttle its threads (``models.loaded_apart``), and libgomp's own count is then
+300 000 spins: two processes decoding at once on two cores each spun on the cores the other
+needed, and the bench's 30-s answer took 4.7 s to decode in each, against 1.8 s throttled (as
+plain faster-whisper runs); the test suite's two workers, 145 s -> 554 s. With 300 spins
+(forty-eighth session, ``/work/scratch/s48/pair.sh``, twice): alone 1.04-1.11 s (300 000
+spins 0.94-1.02 s, throttled 1.21-1.43 s), two at once 1.85-1.93 s each (throttled
+1.73-1.89 s, 1 000 spins 2.08-2.17 s). A ``GOMP_SPINCOUNT`` of the user's own is left as it is."""
+
 _API = {
     "analyze_file": "voicesim.analysis.pipeline",
     "analyze_samples": "voicesim.analysis.pipeline",

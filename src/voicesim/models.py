@@ -146,8 +146,10 @@ def loaded_apart(load: Callable[[], T]) -> T:
     spinning). Loaded in the main thread, plain faster-whisper's decode of the bench's 30-s
     answer (tiny.en int8, 2 threads, 2 cores) made 13 600-14 100 voluntary context switches and
     took 1.41-1.80 s; loaded in a thread that then ended, 9-20 switches and 1.17-1.26 s, the same
-    CPU time and words (forty-eighth session, ``/work/scratch/s48/omp.py``). An exception
-    ``load`` raises is raised here."""
+    CPU time and words (forty-eighth session, ``/work/scratch/s48/omp.py``; libgomp's own spin
+    count, which voicesim shortens so that two processes decoding at once do not spin on each
+    other's cores: see ``GOMP_SPINCOUNT`` in voicesim/__init__). An exception ``load`` raises
+    is raised here."""
     out: list[T] = []
     failed: list[BaseException] = []
 
