@@ -47,6 +47,7 @@ PLAIN_LOADED_APART = PLAIN.replace(
 """Plain faster-whisper with the model loaded as voicesim loads it, in a thread that then ends
 (``voicesim.models.loaded_apart``: loaded in the main thread, the decode's OpenMP threads
 sleep between steps). Against it, what voicesim adds to the same decode."""
+assert PLAIN_LOADED_APART != PLAIN, "PLAIN's model line changed: load it apart there too"
 
 
 @dataclass
