@@ -90,27 +90,22 @@ def run(files: dict[int, Path], runs: int, threads: int) -> ColdFigures:
         first = str(files[min(files)])
         _timed([*plain, first, kwargs], env)  # page cache and disk warm for both
         _timed([VOICESIM, "analyze", first, "--json"], env)
+        baselines = (
+            ("plain process", plain, out.cold_baseline_s, out.cold_ratio, out.cold_cpu_ratio),
+            ("plain loaded apart", apart, out.cold_apart_baseline_s, out.cold_apart_ratio,
+             out.cold_apart_cpu_ratio),
+        )  # fmt: skip
         for n, path in files.items():
-            p = paired_runs(
-                partial(_timed, [*plain, str(path), kwargs], env),
-                partial(_timed, [VOICESIM, "analyze", str(path), "--json"], env),
-                runs,
-                f"cold {n} s",
-                out.notes,
-                ("plain process", "voicesim analyze"),
-            )
-            p.put(
-                str(n), out.cold_baseline_s, out.cold_analyze_s, out.cold_ratio, out.cold_cpu_ratio
-            )
-            same = paired_runs(
-                partial(_timed, [*apart, str(path), kwargs], env),
-                partial(_timed, [VOICESIM, "analyze", str(path), "--json"], env),
-                runs,
-                f"cold {n} s",
-                out.notes,
-                ("plain loaded apart", "voicesim analyze"),
-            )
-            out.cold_apart_baseline_s[str(n)] = same.base_s
-            out.cold_apart_ratio[str(n)] = same.ratio
-            out.cold_apart_cpu_ratio[str(n)] = same.cpu_ratio
+            analyze = partial(_timed, [VOICESIM, "analyze", str(path), "--json"], env)
+            for label, base, base_s, ratio, cpu_ratio in baselines:
+                p = paired_runs(
+                    partial(_timed, [*base, str(path), kwargs], env),
+                    analyze,
+                    runs,
+                    f"cold {n} s",
+                    out.notes,
+                    (label, "voicesim analyze"),
+                )
+                analyze_s = out.cold_analyze_s if base is plain else {}  # the first pairing's
+                p.put(str(n), base_s, analyze_s, ratio, cpu_ratio)
     return out
