@@ -12,8 +12,8 @@ import functools
 import json
 import os
 import sys
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -150,21 +150,8 @@ def loaded_apart(load: Callable[[], T]) -> T:
     count, which voicesim shortens so that two processes decoding at once do not spin on each
     other's cores: see ``GOMP_SPINCOUNT`` in voicesim/__init__). An exception ``load`` raises
     is raised here."""
-    out: list[T] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            out.append(load())
-        except BaseException as exc:  # raised again in the caller's thread
-            failed.append(exc)
-
-    loader = threading.Thread(target=run, name="voicesim-model-load")
-    loader.start()
-    loader.join()
-    if failed:
-        raise failed[0]
-    return out[0]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicesim-model-load") as pool:
+        return pool.submit(load).result()  # leaving the block ends the thread
 
 
 DECODE_SEED = 20261204
