@@ -393,6 +393,28 @@ def test_um_under_a_stretched_word_is_found_acoustically() -> None:
     assert all(abs((c.start + c.end) / 2 - (um.start + um.end) / 2) <= 0.3 for c in confirmed)
 
 
+def test_a_stretched_words_sound_is_counted_before_whispers_late_start() -> None:
+    """A word's sound starts WHISPER_LAG_S before Whisper's time for it: "year" sounding
+    0.74–1.0 s, an "uh" 1.0–1.3 s, and Whisper's "year," 0.82–1.28 s over both. On Whisper's
+    times only 0.18 s of the word lies before the "uh" (its 4 letters need 0.24 s), so the
+    "uh" would be the word's own sound; on the sound's times 0.26 s does, so the word was
+    stretched over it and does not account for it."""
+    from voicesim.analysis.filled_pauses import _explained
+    from voicesim.analysis.word_times import WHISPER_LAG_S
+
+    assert round(WHISPER_LAG_S, 3) == 0.08  # the times below are set around it
+
+    def sounding(a: float, b: float) -> float:  # speech from 0.74 to 1.3 s, then silence
+        return max(0.0, min(b, 1.3) - max(a, 0.74))
+
+    year = [Word("year,", 0.82, 1.28, 0.99)]
+    assert not _explained(year, 1.0, 1.3, sounding)
+    assert not _explained(year, 1.0, 1.3)  # all of the word's time counted as sound
+    assert _explained(year, 1.0, 1.3, sounding, lag_s=0.0)  # Whisper's own times
+    # A word with no more sound than its letters need still accounts for the stretch.
+    assert _explained([Word("year,", 0.9, 1.28, 0.99)], 1.0, 1.3, sounding)
+
+
 def test_pauses_found_in_the_signal_with_exact_boundaries() -> None:
     # tone 1 s | 0.8 s gap | tone 1 s | 0.3 s gap | tone 1 s, over a -60 dBFS noise floor
     parts = [tone(1.0), silence(0.8), tone(1.0), silence(0.3), tone(1.0)]
