@@ -705,6 +705,26 @@ def test_the_rubric_decides_the_monotone_flag_of_an_analysis() -> None:
     assert result.delivery.pitch.sd_semitones == built_in.delivery.pitch.sd_semitones
 
 
+def test_the_pitch_is_read_on_the_voice_not_on_quiet_voiced_frames() -> None:
+    # A steady 150-Hz voice at -12 dBFS, and between its words voiced sound 30 dB quieter
+    # at 110 and 210 Hz (a fading edge, a voice across the room): 3/8 of the voiced frames.
+    # The pitch is the speaker's, steady: monotone, 150 Hz. Counted in, the quiet frames
+    # spread it to 2.6 semitones ("varied").
+    loud, parts = tone(0.5, hz=150, level_dbfs=-12), []
+    for hz in (110, 210, 110, 210):
+        parts += [loud, tone(0.3, hz=hz, level_dbfs=-42)]
+    voice = np.concatenate([*parts, loud])
+    audio = np.concatenate([silence(0.5), voice, silence(0.5)])
+    audio += white_noise(len(audio) / SR, level_dbfs=-80)
+    words = [Word("steady", 0.5, 0.5 + len(voice) / SR, 0.9)]
+    pitch = measure_frames(frame_features(audio, SR), Transcript("steady", words),
+                           monotone_st=FLAT_ST).pitch  # fmt: skip
+    assert pitch is not None
+    assert pitch.median_hz == pytest.approx(150, abs=2)
+    assert pitch.sd_semitones < 0.5 and pitch.monotone
+    assert pitch.voiced_ratio > 0.9  # the quiet tones are still voice, only not the pitch
+
+
 def test_pcm16_is_what_a_16_bit_flac_gives_back() -> None:
     # Every 16-bit level, the half-way points between them (rounding), beyond full scale
     # (clipping) and random speech-like samples: as soundfile writes and reads them.
@@ -811,7 +831,7 @@ def test_monotone_and_clipped_are_decided_on_the_stored_figures() -> None:
     # A spread of 1.997 semitones was stored as 2.0 with monotone=True while the criterion
     # said "varied; monotone under 2"; 1 601 clipped samples in 1.6 M warned "clipped" while
     # the table, on the stored 0.001, did not.
-    from voicesim.analysis.acoustics import Frames, levels
+    from voicesim.analysis.acoustics import Frames, Levels, levels
     from voicesim.analysis.delivery import _loudness, _pitch, _warnings, clipped
     from voicesim.results import Delivery
     from voicesim.scoring.clarity import pitch_variation
@@ -824,7 +844,7 @@ def test_monotone_and_clipped_are_decided_on_the_stored_figures() -> None:
     one = np.ones(n, dtype=np.float32)
     f0 = (150.0 * 2 ** (st / 12)).astype(np.float32)
     frames = Frames(-20 * one, f0, one, 0 * one, 0.1 * one, 0.3 * one, 0 * one)
-    pitch = _pitch(frames, -40.0, 0.0, frames.times()[-1], 2.0)
+    pitch = _pitch(frames, Levels(-80.0, -20.0, -40.0), 0.0, frames.times()[-1], 2.0)
     assert pitch is not None and pitch.sd_semitones == 2.0 and not pitch.monotone
     delivery = Delivery(10, 25, 150, 4, 40, 9, pitch=pitch)
     criterion = pitch_variation(delivery, load_rubric())
