@@ -17,6 +17,9 @@ dependency) — it measures:
   reference's non-filler words over the stretch's speaking time, the articulation rate
   (syllables per second of speaking time less pauses) beside the reference's, and the pitch
   (median and spread) beside Praat's, when parselmouth is installed into PRAAT_DIR;
+* silent pauses of 0.5 s or more against the reference's gaps where no one says a word
+  (voicesim's from the signal, the transcribers' from the gaps between their words), and
+  against the gaps inside one speaker's turn;
 * the same filled-pause and WER figures on the clips joined into one 5.5-min recording
   (joined_clip), where Whisper decodes with the text before as context.
 """
@@ -85,6 +88,9 @@ class Output:
     replaced: list[tuple[str, float, float]] | None = None
     """Words the system wrote but counts as a filled pause in their place (an "and" Whisper
     wrote for an "um"), with their times (s); None for a system that does not do this."""
+    pauses: list[Span] | None = None
+    """The system's silent pauses (s): voicesim's from the signal, a transcriber's the gaps
+    of 0.25 s or more between its words; None for none measured."""
 
 
 class ManifestError(ValueError):
@@ -220,6 +226,83 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return r, p, (2 * r * p / (r + p) if r + p else 0.0)
 
 
+def word_gaps(timed: Sequence[tuple[str, float, float]]) -> list[Span]:
+    """A transcriber's pauses: the gaps of 0.25 s or more (the SPEC's shortest silent pause)
+    between its words, as its word times give them."""
+    from voicesim.testing.matching import gaps
+
+    return gaps([(a, b) for _, a, b in timed])
+
+
+def turn_gaps(clip: Clip, min_s: float = 0.5) -> list[Span]:
+    """Pauses inside one speaker's turn: gaps of at least ``min_s`` between two consecutive
+    words of the same speaker in which no one's word lies, as an answer's pauses are."""
+    ws = sorted(clip.words, key=lambda w: float(w["start"]))
+    out: list[Span] = []
+    for i, w in enumerate(ws[:-1]):
+        a, b = float(w["end"]), float(ws[i + 1]["start"])
+        same = ws[i + 1]["speaker"] == w["speaker"]
+        reach = max(float(v["end"]) for v in ws[: i + 1])
+        if same and b - a >= min_s and reach <= a:
+            out.append((a, b))
+    return out
+
+
+def _pause_lines(
+    clips: Sequence[Clip], found: dict[str, dict[str, tuple[list[Span], Span]]]
+) -> dict:
+    """Print and return each system's silent pauses against the reference's: the gaps of
+    0.5 s or more where no one says a word (matching.pause_agreement), within the stretch
+    both the reference and the system speak to, and the pauses inside one speaker's turn.
+    ``found``: each system's pauses and (first start, last end) of its words, by clip id."""
+    import numpy as np
+
+    from voicesim.testing.matching import gaps, pause_agreement
+
+    print(
+        "  silent pauses of 0.5 s or more against the reference's gaps (no one's word in them;"
+        " found: covered half; true: half in a reference gap; within both sides' first to last"
+        " word):"
+    )
+    figures: dict[str, Any] = {}
+    for name, per_clip in found.items():
+        sums = {"truth": 0, "found": 0, "reported": 0, "true": 0, "turn": 0, "turn_found": 0}
+        errors: list[Span] = []
+        for clip in clips:
+            if clip.id not in per_clip:
+                continue
+            pauses, (sys_lo, sys_hi) = per_clip[clip.id]
+            ref = [(float(w["start"]), float(w["end"])) for w in clip.words]
+            within = (max(min(a for a, _ in ref), sys_lo), min(max(b for _, b in ref), sys_hi))
+            got = pause_agreement(gaps(ref), pauses, within)
+            errors += got.pop("errors")
+            for k, v in got.items():
+                sums[k] += v
+            turn = pause_agreement(turn_gaps(clip), pauses, within)
+            sums["turn"] += turn["truth"]
+            sums["turn_found"] += turn["found"]
+        e = np.abs(np.asarray(errors, dtype=float).reshape(-1, 2))
+        fig = figures[name] = {
+            **sums,
+            "recall": round(sums["found"] / max(sums["truth"], 1), 3),
+            "precision": round(sums["true"] / max(sums["reported"], 1), 3),
+            "start_median_abs_s": round(float(np.median(e[:, 0])), 3) if len(e) else None,
+            "end_median_abs_s": round(float(np.median(e[:, 1])), 3) if len(e) else None,
+        }
+        edges = (
+            f"; edges |error| median {fig['start_median_abs_s']:.2f} s start,"
+            f" {fig['end_median_abs_s']:.2f} s end"
+            if len(e)
+            else ""
+        )
+        print(
+            f"  {name:10} found {sums['found']}/{sums['truth']} ({fig['recall']:.2f}), "
+            f"{sums['true']} of its {sums['reported']} true ({fig['precision']:.2f}){edges};"
+            f" inside one speaker's turn {sums['turn_found']}/{sums['turn']}"
+        )
+    return figures
+
+
 # --- the systems -----------------------------------------------------------------------
 
 
@@ -243,6 +326,7 @@ def voicesim_system(transcriber: Any) -> Callable[[Clip], Output]:
         timed = [(w.text, w.start, w.end) for w in res.transcript.words]
         out = Output(fill, words, dt, every, {"text": res.transcript.text}, timed)
         out.replaced = replaced_words(res)
+        out.pauses = [(p.start, p.end) for p in res.delivery.pauses]
         return out
 
     return run
@@ -338,7 +422,8 @@ def plain_system(model: Any, hotwords: str | None = None) -> Callable[[Clip], Ou
         fill = [(w.start, w.end) for w in ws if is_filled_pause(w.text)]
         words = [w.text for w in ws if not is_filled_pause(w.text)]
         every = [(f.start, f.end) for f in transcript_fillers(ws)[1]]
-        return Output(fill, words, dt, every, timed=[(w.text, w.start, w.end) for w in ws])
+        timed = [(w.text, w.start, w.end) for w in ws]
+        return Output(fill, words, dt, every, timed=timed, pauses=word_gaps(timed))
 
     return run
 
@@ -383,7 +468,8 @@ def erm_system(model_path: str) -> Callable[[Clip], Output] | None:
         dt = time.perf_counter() - t0
         content = [w.text for w in words if not is_filler(normalize_word(w.text), DEFAULT_FILLERS)]
         timed = [(w.text, w.start, w.end) for w in words]
-        return Output([(c.start, c.end) for c in cuts], content, dt, timed=timed)
+        cut = [(c.start, c.end) for c in cuts]
+        return Output(cut, content, dt, timed=timed, pauses=word_gaps(timed))
 
     return run
 
@@ -403,6 +489,7 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
     timing: dict[str, list[Span]] = {name: [] for name in systems}
     replaced: dict[str, list[int]] = {}
     per_clip: dict[str, dict[str, Any]] = {}
+    paused: dict[str, dict[str, tuple[list[Span], Span]]] = {name: {} for name in systems}
     head = "  ".join(f"{n:>22}" for n in systems)
     print(f"\nreal set: filled pauses tp/fp/fn and content WER per clip\n{'clip':18} ref {head}")
     for clip in clips:
@@ -419,6 +506,9 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             if out.timed is not None:
                 timing[name] += word_time_errors(clip.timed_words, out.timed)
             _tally_replaced(replaced, name, clip, out)
+            if out.pauses is not None and out.timed:
+                first, last = min(w[1] for w in out.timed), max(w[2] for w in out.timed)
+                paused[name][clip.id] = (out.pauses, (first, last))
             m_any = match(clip.fillers, out.fillers if out.any_fillers is None else out.any_fillers)
             for i, v in enumerate(m_any):
                 any_totals[name][i] += v
@@ -470,6 +560,8 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
                 f" end {t['end_median_abs_s']:.3f} s ({t['end_median_s']:+.3f}),"
                 f" within 0.1 s {t['end_within_100ms']:.0%}"
             )
+    for name, figures in _pause_lines(clips, paused).items():
+        summary[name]["pauses"] = figures
     _uncertainty(per_clip, summary)
     return {"summary": summary, "per_clip": per_clip}
 

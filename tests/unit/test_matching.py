@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voicesim.testing.matching import f1_draws, interval, said_alone, word_time_errors
+from voicesim.testing.matching import (
+    f1_draws,
+    gaps,
+    interval,
+    pause_agreement,
+    said_alone,
+    word_time_errors,
+)
 
 
 def test_identical_clips_give_no_spread() -> None:
@@ -68,3 +75,31 @@ def test_a_filler_is_said_alone_unless_another_speaker_talks_over_it() -> None:
         ("A", 5.0, 5.5),  # nothing near
     ]
     assert said_alone(fillers, words) == [False, True, True, False, True, True]
+
+
+def test_gaps_lie_where_no_ones_word_does() -> None:
+    # Two speakers: B's word bridges A's two; the gap after is 0.6 s, one before 0.2 s.
+    words = [(0.0, 1.0), (2.0, 3.0), (0.9, 2.1), (3.2, 4.0), (4.6, 5.0)]
+    assert gaps(words) == [(4.0, 4.6)]
+    assert gaps(words, min_s=0.1) == [(3.0, 3.2), (4.0, 4.6)]
+    assert gaps([]) == []
+
+
+def test_a_true_pause_is_found_by_pauses_covering_half_of_it() -> None:
+    truth = [(1.0, 3.0), (5.0, 6.0), (8.0, 8.3)]
+    # 1–3 s is split by a breath into 1.1–1.7 and 2.0–2.5: 1.1 s of 2 covered, found; its
+    # errors are from 1.1–1.7, which overlaps it most. 5–6 s has only 5.8–6.3 over it (0.2 of
+    # 1 s): missed, and that pause lies mostly outside any true one: not true. 9–9.7 s lies
+    # in speech: not true. 8–8.3 s is under 0.5 s: neither found nor missed.
+    found = [(1.1, 1.7), (2.0, 2.5), (5.8, 6.3), (9.0, 9.7)]
+    got = pause_agreement(truth, found, (0.0, 10.0))
+    assert (got["truth"], got["found"], got["reported"], got["true"]) == (2, 1, 4, 2)
+    start, end = got["errors"][0]
+    assert start == pytest.approx(0.1) and end == pytest.approx(-1.3)
+
+
+def test_only_pauses_within_the_common_stretch_count() -> None:
+    truth = [(0.5, 1.5), (4.0, 5.0)]
+    found = [(0.5, 1.5), (4.0, 5.0)]
+    got = pause_agreement(truth, found, (1.0, 6.0))
+    assert (got["truth"], got["found"], got["reported"], got["true"]) == (1, 1, 1, 1)

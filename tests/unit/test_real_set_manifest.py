@@ -135,3 +135,20 @@ def test_articulation_from_word_times_leaves_out_gaps_of_a_quarter_second(
              Word("management", 1.3, 1.5, 1.0), Word("seven", 1.7, 2.0, 1.0)]  # fmt: skip
     assert real_set.articulation(words) == (7, pytest.approx(1.5))
     assert real_set.articulation([]) == (0, 0.0)
+
+
+def test_a_pause_inside_a_turn_has_one_speaker_on_both_sides_and_no_one_in_it(
+    real_set: ModuleType,
+) -> None:
+    def word(speaker: str, start: float, end: float) -> dict[str, Any]:
+        return {"text": "w", "speaker": speaker, "start": start, "end": end}
+
+    words = [
+        word("A", 0.0, 1.0), word("A", 1.8, 2.2),  # A pauses 0.8 s: a pause in A's turn
+        word("B", 2.0, 3.5),                       # B talks over A's next gap...
+        word("A", 2.6, 3.0), word("A", 3.7, 4.0),  # ...so 3.0-3.7 is not one (B until 3.5)
+        word("A", 4.2, 4.5),                       # 0.2 s: too short
+        word("B", 5.5, 6.0),                       # 4.5-5.5: between two speakers
+    ]  # fmt: skip
+    clip = real_set.Clip("x", Path("x.flac"), words, [], [])
+    assert real_set.turn_gaps(clip) == [(1.0, 1.8)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import Any
 
 import jiwer
 import numpy as np
@@ -46,6 +47,62 @@ def pause_errors(
         p = max(hits, key=lambda p: min(p.end, b) - max(p.start, a))
         out.append((abs(p.start - a), abs(p.end - b)))
     return out
+
+
+Span = tuple[float, float]
+"""A stretch of time as (start s, end s)."""
+
+
+def gaps(spans: Sequence[Span], *, min_s: float = 0.25) -> list[Span]:
+    """The stretches of at least ``min_s`` seconds between ``spans`` (in any order, possibly
+    overlapping: several speakers' words) where none of them lies."""
+    out: list[Span] = []
+    ordered = sorted(spans)
+    if not ordered:
+        return out
+    reach = ordered[0][1]
+    for start, end in ordered[1:]:
+        if start - reach >= min_s:
+            out.append((reach, start))
+        reach = max(reach, end)
+    return out
+
+
+def _covered(span: Span, by: Sequence[Span]) -> float:
+    """The share of ``span`` that ``by`` (not overlapping each other) covers, 0–1."""
+    a, b = span
+    inside = sum(max(0.0, min(b, y) - max(a, x)) for x, y in by)
+    return inside / (b - a) if b > a else 0.0
+
+
+def pause_agreement(
+    truth: Sequence[Span], found: Sequence[Span], within: Span, *, min_s: float = 0.5
+) -> dict[str, Any]:
+    """How a system's pauses agree with the true ones on a real recording, where neither side's
+    edges are exact (a reference's word times, a threshold on the signal).
+
+    Only pauses of at least ``min_s`` that lie within ``within`` (the stretch both sides
+    speak to) count. A true pause is found when the system's pauses cover at least half of
+    it (a breath that splits it in two still finds it); a system pause is true when the true
+    pauses (``truth``, any length) cover at least half of it. Returns the counts ``truth``,
+    ``found``, ``reported``, ``true`` and ``errors``: (start, end) of the found pauses, system
+    minus truth, from the system pause that overlaps each most."""
+    lo, hi = within
+    long_truth = [t for t in truth if t[1] - t[0] >= min_s and lo <= t[0] and t[1] <= hi]
+    reported = [f for f in found if f[1] - f[0] >= min_s and lo <= f[0] and f[1] <= hi]
+    errors: list[Span] = []
+    for t in long_truth:
+        if _covered(t, found) >= 0.5:
+            best = max(found, key=lambda f: min(f[1], t[1]) - max(f[0], t[0]))
+            errors.append((best[0] - t[0], best[1] - t[1]))
+    true = sum(_covered(f, truth) >= 0.5 for f in reported)
+    return {
+        "truth": len(long_truth),
+        "found": len(errors),
+        "reported": len(reported),
+        "true": true,
+        "errors": errors,
+    }
 
 
 def spoken_tokens(text: str) -> list[str]:
