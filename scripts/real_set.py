@@ -30,6 +30,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,11 +240,11 @@ def turn_gaps(clip: Clip, min_s: float = 0.5) -> list[Span]:
     words of the same speaker in which no one's word lies, as an answer's pauses are."""
     ws = sorted(clip.words, key=lambda w: float(w["start"]))
     out: list[Span] = []
-    for i, w in enumerate(ws[:-1]):
-        a, b = float(w["end"]), float(ws[i + 1]["start"])
-        same = ws[i + 1]["speaker"] == w["speaker"]
-        reach = max(float(v["end"]) for v in ws[: i + 1])
-        if same and b - a >= min_s and reach <= a:
+    reach = float("-inf")  # the latest end of any word so far
+    for w, after in pairwise(ws):
+        a, b = float(w["end"]), float(after["start"])
+        reach = max(reach, a)
+        if after["speaker"] == w["speaker"] and b - a >= min_s and reach <= a:
             out.append((a, b))
     return out
 

@@ -1,4 +1,5 @@
-"""Score an analysis against a rendered answer's truth: fillers, pauses, words.
+"""Score an analysis against a rendered answer's truth or a real recording's reference:
+fillers, pauses, words.
 
 Shared by the tests and ``scripts/measure_analyze.py`` so both count a hit the same way.
 """
