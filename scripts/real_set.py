@@ -30,8 +30,8 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
