@@ -26,7 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from real_set import REAL, ManifestError, load_clips, pitch_line, run_real  # scripts/
+from real_set import (  # scripts/
+    REAL,
+    ManifestError,
+    load_clips,
+    pitch_line,
+    praat_articulation,
+    run_real,
+)
 from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.fillers import transcript_fillers
@@ -116,13 +123,14 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
     variants = {"plain+lexical": [0, 0, 0], "decode+lexical": [0, 0, 0], "shipped": [0, 0, 0]}
     wpm_errs: list[float] = []
     art_errs: list[float] = []
+    djw_errs: list[float] = []
     pauses: list[tuple[float, float] | None] = []
     wer_plain: list[float] = []
     wer_verb: list[float] = []
     t_plain = t_analyze = c_plain = c_analyze = 0.0
     print(
         "answer          voice            wpm  true   found err%   fillers tp/fp/fn"
-        "   syl/s true found err%"
+        "   syl/s true found err%   de Jong & Wempe err%"
     )
     for ans in answers(names, set_name=set_name):
         comp = ans.render()
@@ -151,13 +159,19 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
         wpm_errs.append(err)
         art = result.delivery.articulation_rate
         art_errs.append(abs(art - comp.articulation_rate) / comp.articulation_rate)
+        nuclei = praat_articulation(comp.audio, comp.sr)
+        djw = ""
+        if nuclei is not None and nuclei[1] > 0:
+            rate = nuclei[0] / nuclei[1]
+            djw_errs.append(abs(rate - comp.articulation_rate) / comp.articulation_rate)
+            djw = f"   {rate:5.2f} {djw_errs[-1] * 100:4.1f}"
         pauses += pause_errors(comp.pauses, result.delivery.pauses)
         wer_plain.append(content_wer(comp.content_text, _lexical(plain.words)))
         wer_verb.append(content_wer(comp.content_text, verbatim.words))
         print(
             f"{ans.name:15} {ans.voice:15} {ans.wpm:4d} {comp.wpm:6.1f} "
             f"{result.delivery.wpm:6.1f} {err * 100:4.1f}   {m[0]}/{m[1]}/{m[2]}"
-            f"{'':16} {comp.articulation_rate:4.2f} {art:5.2f} {art_errs[-1] * 100:4.1f}"
+            f"{'':16} {comp.articulation_rate:4.2f} {art:5.2f} {art_errs[-1] * 100:4.1f}{djw}"
         )
     print("\nfiller detection (centres within 0.3 s):")
     ok = True
@@ -178,6 +192,11 @@ def rendered_set(tr: Transcriber, names: tuple[str, ...] | None, *, set_name: st
         f"  articulation rate (syllables / speaking time less pauses; reported, no gate):"
         f" error mean {sum(art_errs) / len(art_errs) * 100:.1f} %, max {max(art_errs) * 100:.1f} %"
     )
+    if djw_errs:
+        print(
+            "  the same by de Jong & Wempe's syllable nuclei (Praat; no words): error mean"
+            f" {sum(djw_errs) / len(djw_errs) * 100:.1f} %, max {max(djw_errs) * 100:.1f} %"
+        )
     hits = [p for p in pauses if p is not None]
     worst = max((max(p) for p in hits), default=0.0)
     ok &= _check(
