@@ -758,6 +758,18 @@ def pace_table(clips: Sequence[Clip], transcriber: Any, plain_model: Any) -> dic
     return {"stretches": rows, "summary": summary}
 
 
+def _parselmouth() -> Any:
+    """parselmouth (Praat) from PRAAT_DIR, or None where it was not installed there."""
+    if not any(PRAAT_DIR.glob("parselmouth*")):
+        return None
+    if str(PRAAT_DIR) not in sys.path:
+        sys.path.append(str(PRAAT_DIR))
+    import parselmouth
+    import parselmouth.praat
+
+    return parselmouth
+
+
 def praat_pitch(samples: Any, start: float, end: float) -> tuple[float, float] | None:
     """Praat's pitch over ``start``-``end`` s of 16-kHz samples, summed up as voicesim sums up
     its own: the median F0 (Hz) of the voiced frames and their spread in semitones (standard
@@ -767,12 +779,9 @@ def praat_pitch(samples: Any, start: float, end: float) -> tuple[float, float] |
 
     from voicesim.analysis.acoustics import spread_semitones
 
-    if not any(PRAAT_DIR.glob("parselmouth*")):
+    parselmouth = _parselmouth()
+    if parselmouth is None:
         return None
-    if str(PRAAT_DIR) not in sys.path:
-        sys.path.append(str(PRAAT_DIR))
-    import parselmouth
-
     sound = parselmouth.Sound(np.asarray(samples, dtype=np.float64), sampling_frequency=16000)
     pitch = sound.to_pitch(time_step=0.01, pitch_floor=60.0, pitch_ceiling=500.0)
     f0, t = pitch.selected_array["frequency"], pitch.xs()
@@ -792,13 +801,10 @@ def praat_articulation(samples: Any, sr: int = 16000) -> tuple[int, float] | Non
     PRAAT_DIR. No words: it hears syllables where voicesim counts the transcript's."""
     import numpy as np
 
-    if not any(PRAAT_DIR.glob("parselmouth*")):
+    parselmouth = _parselmouth()
+    if parselmouth is None:
         return None
-    if str(PRAAT_DIR) not in sys.path:
-        sys.path.append(str(PRAAT_DIR))
-    import parselmouth
-    from parselmouth.praat import call
-
+    call = parselmouth.praat.call
     sound = parselmouth.Sound(np.asarray(samples, dtype=np.float64), sampling_frequency=sr)
     intensity = sound.to_intensity(minimum_pitch=50.0, subtract_mean=True)
     level, times = intensity.values[0], intensity.xs()
