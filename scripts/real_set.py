@@ -791,6 +791,52 @@ def praat_pitch(samples: Any, start: float, end: float) -> tuple[float, float] |
     return round(float(np.median(f0)), 1), round(spread_semitones(f0), 2)
 
 
+def pitch_table(clips: Sequence[Clip]) -> dict[str, Any]:
+    """voicesim's pitch of each whole clip beside Praat's, over the reference's first to last
+    word: voicesim's measures on the clip's frames with the reference's words as the
+    transcript (no decode: the pitch depends on the signal and the speaking span), Praat's
+    as ``praat_pitch`` sums it up. The clips mix voices, so a spread here is the mix's; the
+    figure is how far the two pitch trackers and voicing decisions are apart."""
+    from voicesim.analysis.acoustics import frame_features
+    from voicesim.analysis.delivery import measure_frames
+    from voicesim.audio.files import load_audio
+    from voicesim.results import Transcript, Word
+
+    flat = _rubric().spec("pitch_variation").num("monotone_semitones")
+    rows: list[dict[str, Any]] = []
+    for clip in clips:
+        samples, _ = load_audio(clip.path)
+        words = [Word(w["text"], w["start"], w["end"], 1.0) for w in clip.words]
+        if not words:
+            continue
+        text = " ".join(w.text for w in words)
+        pitch = measure_frames(
+            frame_features(samples, 16000), Transcript(text, words), monotone_st=flat
+        ).pitch
+        praat = praat_pitch(samples, min(w.start for w in words), max(w.end for w in words))
+        if pitch is None or praat is None:
+            continue
+        rows.append(
+            {"clip": clip.id, "voicesim_sd_st": pitch.sd_semitones, "praat_sd_st": praat[1]}
+        )
+    if not rows:
+        print("\npitch of the whole clips beside Praat: Praat not installed (or no voiced frames)")
+        return {}
+    diffs = [abs(r["voicesim_sd_st"] - r["praat_sd_st"]) for r in rows]
+    same = sum((r["voicesim_sd_st"] < flat) == (r["praat_sd_st"] < flat) for r in rows)
+    print(
+        "\npitch spread of the whole clips, voicesim vs Praat (semitones): "
+        + ", ".join(
+            f"{short_id(r['clip'])} {r['voicesim_sd_st']:.2f}/{r['praat_sd_st']:.2f}" for r in rows
+        )
+    )
+    print(
+        f"  mean |difference| {sum(diffs) / len(diffs):.2f} st; the same monotone flag (under"
+        f" {flat:g} st) on {same} of {len(rows)}"
+    )
+    return {"clips": rows, "mean_abs_st": round(sum(diffs) / len(diffs), 2), "same_flag": same}
+
+
 def praat_articulation(samples: Any, sr: int = 16000) -> tuple[int, float] | None:
     """The acoustic peer for the articulation rate: de Jong & Wempe's syllable nuclei (2009,
     "Praat script to detect syllable nuclei and measure speech rate automatically"), on
@@ -1191,6 +1237,7 @@ def run_real(
         systems["erm"] = erm
     figures = filler_table(clips, systems)
     figures["pace"] = pace_table(clips, transcriber, plain_model)
+    figures["pitch"] = pitch_table(clips)
     figures["joined"] = joined_table(clips, systems)
     if conditions:
         figures["neighbours"] = neighbour_table(clips, systems)
