@@ -265,21 +265,27 @@ def _pause_lines(
         " found: covered half; true: half in a reference gap; within both sides' first to last"
         " word):"
     )
+    # The reference's side, once per clip: its first start and last end, gaps, turn gaps.
+    truth: dict[str, tuple[Span, list[Span], list[Span]]] = {}
+    for clip in clips:
+        ref = [(float(w["start"]), float(w["end"])) for w in clip.words]
+        if ref:
+            lo, hi = min(a for a, _ in ref), max(b for _, b in ref)
+            truth[clip.id] = ((lo, hi), gaps(ref), turn_gaps(clip))
     figures: dict[str, Any] = {}
     for name, per_clip in found.items():
         sums = {"truth": 0, "found": 0, "reported": 0, "true": 0, "turn": 0, "turn_found": 0}
         errors: list[Span] = []
-        for clip in clips:
-            if clip.id not in per_clip:
+        for clip_id, ((lo, hi), ref_gaps, turns) in truth.items():
+            if clip_id not in per_clip:
                 continue
-            pauses, (sys_lo, sys_hi) = per_clip[clip.id]
-            ref = [(float(w["start"]), float(w["end"])) for w in clip.words]
-            within = (max(min(a for a, _ in ref), sys_lo), min(max(b for _, b in ref), sys_hi))
-            got = pause_agreement(gaps(ref), pauses, within)
+            pauses, (sys_lo, sys_hi) = per_clip[clip_id]
+            within = (max(lo, sys_lo), min(hi, sys_hi))
+            got = pause_agreement(ref_gaps, pauses, within)
             errors += got.pop("errors")
             for k, v in got.items():
                 sums[k] += v
-            turn = pause_agreement(turn_gaps(clip), pauses, within)
+            turn = pause_agreement(turns, pauses, within)
             sums["turn"] += turn["truth"]
             sums["turn_found"] += turn["found"]
         e = np.abs(np.asarray(errors, dtype=float).reshape(-1, 2))
@@ -902,16 +908,14 @@ def articulation(words: Sequence[Any]) -> tuple[int, float]:
     How a reference with word times, or a transcript without the signal, gives the
     articulation rate; voicesim takes its pauses from the signal instead."""
     from voicesim.analysis.syllables import count_syllables
+    from voicesim.testing.matching import gaps
 
     if not words:
         return 0, 0.0
-    spans = sorted((w.start, w.end) for w in words)
-    paused, reach = 0.0, spans[0][1]
-    for start, end in spans[1:]:
-        if start - reach >= 0.25:
-            paused += start - reach
-        reach = max(reach, end)
-    return sum(count_syllables(w.text) for w in words), reach - spans[0][0] - paused
+    spans = [(w.start, w.end) for w in words]
+    paused = sum(b - a for a, b in gaps(spans))
+    speaking = max(b for _, b in spans) - min(a for a, _ in spans) - paused
+    return sum(count_syllables(w.text) for w in words), speaking
 
 
 def _pct(value: float, *refs: float) -> str:
