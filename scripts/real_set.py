@@ -537,7 +537,10 @@ def filler_table(clips: Sequence[Clip], systems: dict[str, Callable[[Clip], Outp
             f"  {name:10} F1 {fig['f1']:.2f}  R {fig['recall']:.2f}  P {fig['precision']:.2f}"
             f"  ({tp}/{fp}/{fn})  content WER {fig['wer']:.3f}  time {times[name]:.1f} s"
         )
-    print("  counting every reported filler, discourse fillers too (how issue 12 counted):")
+    print(
+        "  counting every reported filler, discourse fillers too (not the issue's measure:"
+        " its 0.26 recall for voicesim was reproduced from the filled pauses alone):"
+    )
     for name, (tp, fp, fn) in any_totals.items():
         r, p, f1 = prf(tp, fp, fn)
         summary[name]["any_f1"] = f1
