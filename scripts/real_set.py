@@ -1127,7 +1127,7 @@ def _set_counts(
 
 
 JOINED_LEVEL_DB = -33.0
-"""The speech level (``acoustics.levels``: the 95th percentile of the 40-ms frame levels,
+"""The speech level (``levels.levels``: the 95th percentile of the 40-ms frame levels,
 dBFS) every clip is brought to before the clips are joined: within the clips' own range
 (-22 to -38 dBFS), and low enough that no sample clips (a knock in EN2006b peaks 33 dB over
 its speech level; at -26 dBFS 34 of its samples went over full scale)."""
@@ -1145,7 +1145,8 @@ def joined_clip(clips: Sequence[Clip], folder: Path) -> Clip:
     import numpy as np
     import soundfile as sf
 
-    from voicesim.analysis.acoustics import frame_features, levels
+    from voicesim.analysis.acoustics import frame_features
+    from voicesim.analysis.levels import levels
 
     parts: list[Any] = []
     words: list[dict[str, Any]] = []

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.paths import REPO
 from voicesim.analysis import filler_judge, judge_windows
-from voicesim.analysis.acoustics import frame_features, levels
+from voicesim.analysis.acoustics import frame_features
 from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.feature_stream import FeatureStream
@@ -30,6 +30,7 @@ from voicesim.analysis.filler_judge import (
     judge,
 )
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities, window_cuts
+from voicesim.analysis.levels import levels
 from voicesim.analysis.pipeline import analyze_file, analyze_samples
 from voicesim.analysis.word_gaps import heard_words
 from voicesim.audio.files import load_audio

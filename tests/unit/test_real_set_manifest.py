@@ -152,3 +152,92 @@ def test_a_pause_inside_a_turn_has_one_speaker_on_both_sides_and_no_one_in_it(
     ]  # fmt: skip
     clip = real_set.Clip("x", Path("x.flac"), words, [], [])
     assert real_set.turn_gaps(clip) == [(1.0, 1.8)]
+
+
+SHORT_GRID = """File type = "ooTextFile"
+Object class = "TextGrid"
+
+0
+3.0
+<exists>
+1
+"IntervalTier"
+"words"
+0
+3.0
+6
+0
+0.5
+""
+0.5
+0.9
+"uh"
+0.9
+0.91
+"uh"
+0.91
+1.4
+"so"
+1.4
+1.9
+"<VOCNOISE>"
+1.9
+3.0
+"thanks"
+"""
+
+LONG_GRID = """File type = "ooTextFile"
+Object class = "TextGrid"
+
+xmin = 0
+xmax = 2.0
+tiers? <exists>
+size = 2
+item []:
+    item [1]:
+        class = "IntervalTier"
+        name = "word"
+        xmin = 0
+        xmax = 2.0
+        intervals: size = 3
+        intervals [1]:
+            xmin = 0
+            xmax = 0.6
+            text = "sil"
+        intervals [2]:
+            xmin = 0.6
+            xmax = 1.1
+            text = "um"
+        intervals [3]:
+            xmin = 1.1
+            xmax = 2.0
+            text = "right"
+    item [2]:
+        class = "IntervalTier"
+        name = "phone"
+        xmin = 0
+        xmax = 2.0
+        intervals: size = 1
+        intervals [1]:
+            xmin = 0
+            xmax = 2.0
+            text = "AH0"
+"""
+
+
+def test_the_monologue_set_reads_both_textgrid_formats() -> None:
+    """scripts/mfa_set.py turns an aligner's TextGrid into a manifest entry: the words tier
+    in Praat's short or long format; silences, noises and an aligner's 10-ms "uh" are not
+    words or fillers; and no speaker, so the recording is one person's."""
+    spec = importlib.util.spec_from_file_location("_mfa_set", SCRIPTS / "mfa_set.py")
+    assert spec is not None and spec.loader is not None
+    mfa = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mfa)
+    short = mfa.clip("cold_corpus", SHORT_GRID)
+    assert [w["text"] for w in short["words"]] == ["so", "thanks"]
+    assert short["filler_times"] == [{"text": "uh", "start": 0.5, "end": 0.9}]
+    assert not any("speaker" in w for w in short["words"])
+    long = mfa.clip("acoustic_corpus", LONG_GRID)
+    assert long["words"] == [{"text": "right", "start": 1.1, "end": 2.0}]
+    assert long["filler_times"] == [{"text": "um", "start": 0.6, "end": 1.1}]
+    assert long["file"] == "audio/acoustic_corpus.flac"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voicesim.analysis.acoustics import frame_features, levels
+from voicesim.analysis.acoustics import frame_features
+from voicesim.analysis.levels import levels
 from voicesim.analysis.pipeline import analyze_samples
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
 from voicesim.audio import SAMPLE_RATE

@@ -97,13 +97,17 @@ def test_the_pitch_of_a_periodic_sound_is_its_fundamental(hz: float, harmonics: 
 
 
 def test_the_frame_features_pitch_is_the_tones() -> None:
-    # Through frame_features (its 40-ms windows, transposed): frame by frame the same as
-    # librosa.yin on the same padded signal, and 150 Hz where the tone sounds.
+    # Through frame_features (its 40-ms windows of the high-passed signal, transposed):
+    # frame by frame the same as librosa.yin on the signal filtered as frame_features filters
+    # it (one chunk), and 150 Hz where the tone sounds.
     x = np.concatenate([np.zeros(SR // 2, np.float32), _tone(150.0, 2.0, harmonics=4)])
     frames = acoustics.frame_features(x, SR)
     voiced = frames.f0[(frames.times() > 0.6) & (frames.times() < 2.4)]
     assert np.all(np.abs(voiced - 150.0) < 1.5)
-    padded = np.pad(x, (WIN // 2, acoustics.END_PAD))  # frame i centred on sample i * HOP
-    expected = _librosas(padded)[: len(frames)]
+    n = len(frames)
+    padded = np.pad(x, (acoustics.LEAD_PAD, acoustics.END_PAD))  # frame i at sample i * HOP
+    heard = acoustics.highpassed(padded[: (n - 1) * HOP + acoustics.N_FFT], SR)
+    first = acoustics.N_FFT // 2 - WIN // 2  # the first 40-ms window's first sample
+    expected = _librosas(heard[first : first + (n - 1) * HOP + WIN])
     unvoiced = np.isnan(frames.f0)
     assert np.array_equal(frames.f0[~unvoiced], expected[~unvoiced].astype(np.float32))

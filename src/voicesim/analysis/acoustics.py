@@ -13,6 +13,7 @@ sit in memory as a whole: 100 frames per second of a few floats each is all that
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -43,6 +44,18 @@ END_PAD = LEAD_PAD + N_FFT
 """Zeros before and after the signal (samples): padded once by half the longest window, so
 frame i is centred on sample i * hop in every feature and chunks need no edge handling of
 their own. ``frame_features`` and ``FeatureStream`` pad alike, so their frames are equal."""
+HIGHPASS_HZ = 50.0
+"""Every feature but the peak and clipping is taken after a high-pass at this frequency
+(−6 dB; ``highpass_kernel``: −66 dB or less under 20 Hz, within 0.2 dB from 70 Hz, so a low
+voice's fundamental keeps its level and period), and a frame's level is no louder than its
+own samples (``chunk_features``). A microphone's rumble (handling, wind, a draught, a sound
+card's wandering offset) is sound no one hears and Whisper ignores, but it is energy: the
+real test recording "cold_corpus" of MFA 3.4.3 (one speaker, a noisy room) has 98 % of its
+energy under 20 Hz. Under an 8-Hz rumble 10 dB over a rendered answer's speech the levels
+took it for the noise floor: no pause was found, the articulation rate was 3.65 syllables a
+second for 4.61 and the pitch spread 8.4 semitones for 1.5; high-passed, every figure is the
+clean answer's (``test_a_rumble_under_the_voice_moves_no_measure``). A DC offset is the same
+thing at 0 Hz."""
 
 _FIELDS = ("rms_db", "f0", "clarity", "flux", "flatness", "peak", "clipped")
 
@@ -165,19 +178,37 @@ def chunk_features(padded: np.ndarray, pad: int, i: int, j: int, sr: int) -> tup
     def frames_of(length: int) -> np.ndarray:
         return librosa.util.frame(piece(length), frame_length=length, hop_length=hop, axis=0)
 
-    framed = frames_of(win)  # the 40-ms windows, a view: for the level and for voicing
-    rms = librosa.feature.rms(y=piece(win), frame_length=win, hop_length=hop, center=False)[0]
-    rms_db = np.maximum(20 * np.log10(np.maximum(_without_dc(rms, framed), 1e-10)), FLOOR_DB)
-    centre = frames_of(hop)
+    # High-passed (HIGHPASS_HZ) over the span of the chunk's widest windows; every
+    # 40-ms window's samples then come from samples the chunk has (see highpass_kernel).
+    heard = highpassed(piece(N_FFT), sr)
+
+    def filtered(length: int) -> np.ndarray:
+        """``piece(length)`` of the high-passed signal."""
+        a = N_FFT // 2 - length // 2
+        return heard[a : a + (j - i - 1) * hop + length]
+
+    framed = librosa.util.frame(filtered(win), frame_length=win, hop_length=hop, axis=0)
+    rms = librosa.feature.rms(y=filtered(win), frame_length=win, hop_length=hop, center=False)[0]
+    # No louder than the frame's own samples (without their mean): next to an abrupt edge the
+    # filter smears a little of the sound into the silence beside it (a 200-Hz tone cut
+    # off at −6 dBFS: −37 dBFS 20 ms after it), which the samples there do not have.
+    raw = frames_of(win)
+    own = librosa.feature.rms(y=piece(win), frame_length=win, hop_length=hop, center=False)[0]
+    rms = np.minimum(rms, _without_dc(own, raw))
+    rms_db = np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), FLOOR_DB)
+    centre = frames_of(hop)  # the samples as recorded: their peak and clipping
     peak = np.abs(centre).max(axis=1)
     clipped = (np.abs(centre) >= CLIP_LEVEL).sum(axis=1).astype(np.int32)
     window = hann(win)
     spec = np.abs(
         librosa.stft(
-            piece(N_FFT), n_fft=N_FFT, hop_length=hop, win_length=win, window=window, center=False
+            heard, n_fft=N_FFT, hop_length=hop, win_length=win, window=window, center=False
         )
     )
-    flatness = librosa.feature.spectral_flatness(S=spec, power=1.0)[0]
+    # Flatness over the band the high-pass lets through: the emptied bins under it would
+    # pull the geometric mean down for every sound alike.
+    passband = int(np.ceil(HIGHPASS_HZ * N_FFT / sr))
+    flatness = librosa.feature.spectral_flatness(S=spec[passband:], power=1.0)[0]
     # YIN on the 40-ms windows compares 20-ms halves: a period of 1/F0_MIN_HZ (16.7 ms) fits.
     f0 = yin(framed.T, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sr)
     clarity = _clarity(framed, sr / f0)
@@ -191,14 +222,38 @@ def hann(n: int) -> np.ndarray:
     return (0.5 + 0.5 * np.cos(np.linspace(-np.pi, np.pi, n + 1)))[:-1]
 
 
+@functools.lru_cache(maxsize=4)
+def highpass_kernel(sr: int) -> np.ndarray:
+    """The high-pass FIR (HIGHPASS_HZ at −6 dB), zero phase: a unit impulse less a
+    Blackman-windowed sinc low-pass of 2M + 1 taps, M = LEAD_PAD − half a 40-ms window (704
+    at 16 kHz). That M is what a chunk has on each side of its 40-ms windows, so each
+    filtered sample a frame uses comes from samples the chunk holds, in a file and in the
+    live stream alike, and the frames of both stay equal."""
+    m = LEAD_PAD - round(FRAME_S * sr) // 2
+    n = np.arange(-m, m + 1)
+    fc = HIGHPASS_HZ / sr
+    low = 2 * fc * np.sinc(2 * fc * n) * np.blackman(2 * m + 1)
+    kernel = -low / low.sum()
+    kernel[m] += 1.0
+    return kernel
+
+
 def _without_dc(rms: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """Each frame's RMS without its mean (√(RMS² − mean²)): the level of the sound, not of
-    a microphone's DC offset. An offset of 0.02 (a cheap sound card's) read as a noise floor
-    of −34 dBFS: on jfk.flac it moved the pace, pauses and articulation rate, and at 0.05 it
-    gave a "noisy" warning and 9 pauses for 4. On the real set (offsets under 0.0002) the
-    floor moves by 0.5–3 dB at −74 to −85 dBFS, under every threshold that uses it."""
+    """Each frame's RMS without its mean (√(RMS² − mean²)). An offset of 0.02 (a cheap
+    sound card's) read as a noise floor of −34 dBFS; on jfk.flac at 0.05 it gave a "noisy"
+    warning and 9 pauses for 4."""
     mean = frames.mean(axis=1, dtype=np.float64)
     return np.sqrt(np.maximum(rms.astype(np.float64) ** 2 - mean**2, 0.0))
+
+
+def highpassed(x: np.ndarray, sr: int) -> np.ndarray:
+    """``x`` through ``highpass_kernel`` (FFT convolution, aligned, float32). The first and
+    last M samples lean on zeros beyond ``x``; the frames never use them."""
+    kernel = highpass_kernel(sr)
+    m = len(kernel) // 2
+    size = 1 << (len(x) + len(kernel) - 2).bit_length()
+    y = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(kernel, size), size)
+    return y[m : m + len(x)].astype(np.float32)
 
 
 def _clarity(frames: np.ndarray, period: np.ndarray) -> np.ndarray:
@@ -238,134 +293,6 @@ def _flux(logb: np.ndarray) -> np.ndarray:
     if len(logb) > 2:
         flux[2:] = np.abs(logb[2:] - logb[:-2]).mean(axis=1)
     return flux
-
-
-@dataclass(frozen=True)
-class Levels:
-    """Adaptive levels of one recording, dBFS: noise floor, typical speech, speech threshold."""
-
-    noise_db: float
-    speech_db: float
-    threshold_db: float
-
-    @property
-    def snr_db(self) -> float:
-        return self.speech_db - self.noise_db
-
-
-def levels(frames: Frames) -> Levels:
-    """Noise floor (3rd percentile), speech level (95th) and the speech threshold, dBFS,
-    over the frames between any digital silence, or any quieter lead-in or tail, at the
-    recording's ends.
-
-    The threshold sits 12 dB over the floor but never more than 35 dB under the speech
-    level, so both digital silence and a hissy room give sensible pauses.
-    """
-    if len(frames) == 0:
-        return Levels(FLOOR_DB, FLOOR_DB, FLOOR_DB)
-    level = _between_digital_silence(frames.rms_db)
-    found = _levels(level)
-    if found.snr_db < 12.0:
-        # No contrast: nothing stands out as speech, nor as its ends. Between digital
-        # silence (one steady sound), the digital silence is the floor.
-        return _levels(frames.rms_db) if len(level) < len(frames) else found
-    sound = np.flatnonzero(level >= found.threshold_db)
-    between = level[sound[0] : sound[-1] + 1]
-    if len(between) == len(level):
-        return found
-    inner = _levels(between)
-    pause = round(QUIET_ENDS_PAUSE_S / frames.hop)
-    own_pause = any(b - a >= pause for a, b in runs(between < inner.threshold_db))
-    if inner.noise_db - found.noise_db >= QUIET_ENDS_DB and inner.snr_db >= 12.0 and own_pause:
-        return inner
-    return found
-
-
-def _levels(level: np.ndarray) -> Levels:
-    """Floor, speech level and threshold of these frame levels (dBFS), as ``levels`` says."""
-    noise = float(np.percentile(level, 3))
-    speech = float(np.percentile(level, 95))
-    threshold = max(noise + 12.0, speech - 35.0)
-    if speech - noise < 12.0:  # no contrast: nothing stands out as speech
-        threshold = speech + 1.0
-    return Levels(noise, speech, threshold)
-
-
-QUIET_ENDS_DB = 6.0
-"""A start or end under the speech threshold whose frames put the floor this much under
-that of the frames between them is no part of the room the answer was said in: a fade-in
-or fade-out, or a noise suppressor that let less through before the first word. jfk.flac
-with a 0.5-s fade-in and a 2-s fade-out had a floor of −52 dBFS against its hiss's −42,
-and 2 of its 4 pauses; with 5 s of −60 dBFS noise before it, none, its hiss read as voice.
-The floor is then taken between them, if what lies between has a pause of its own
-(QUIET_ENDS_PAUSE_S): a short answer said without one keeps the room's floor."""
-QUIET_ENDS_PAUSE_S = 0.5
-
-
-DIGITAL_SILENCE_DB = -90.0
-"""Frames under this (16-bit's last bit) at a recording's start or end are no sound at all:
-zeros a recorder wrote before the microphone opened, or an editor's padding."""
-
-
-def _between_digital_silence(level: np.ndarray) -> np.ndarray:
-    """Frame levels without the digital silence at the start and end (all of them if
-    there is nothing else). Counted in, 2 s of zeros before jfk.flac made them the noise
-    floor: the threshold fell to 35 dB under the speech, under the recording's own hiss
-    (−42 dBFS), and its 4 pauses became 0, its pitch spread 2.2 → 7.5 semitones (hiss
-    read as voice), its articulation rate 4.2 → 2.6 syl/s. Zeros between words stay: a
-    gated or rendered recording's pauses are digital silence, and its floor. ``levels``
-    goes back to every frame when what lies between has no quiet part of its own."""
-    sound = np.flatnonzero(level > DIGITAL_SILENCE_DB)
-    return level[sound[0] : sound[-1] + 1] if sound.size else level
-
-
-def silent_runs(
-    frames: Frames, threshold_db: float, *, min_s: float = 0.25, bridge_s: float | None = None
-) -> list[tuple[float, float]]:
-    """Stretches of at least min_s seconds with every frame under threshold_db, seconds.
-
-    ``bridge_s``: two stretches of at least min_s each, less than this apart (or meeting or
-    overlapping once widened), are one (delivery.CLICK_S); None keeps every stretch as
-    found. Shorter stretches are not joined across a sound: in running speech a stop's
-    closure, its burst and the quiet after it would make a pause of a word.
-
-    A run over librosa's RMS frames, not ``librosa.effects.split``. Set to the same level
-    (``top_db=-threshold_db, ref=1.0``, 40-ms frames, 10-ms hop), split finds the same pauses
-    on the rendered 30-s and 2.6-min answers: 6 of 6 and 28 of 28, edges within 15 ms (the
-    widening below). But it needs the samples. The threshold is known only once every
-    block's frames are in, since it adapts to the whole recording's noise floor and speech
-    level, and a 60-minute file's samples are not kept.
-    """
-    quiet = frames.rms_db < threshold_db
-    # A frame is quiet only once its whole 40 ms window is: widen each run by the
-    # part of the window that reaches past the hop, so edges land on the signal's.
-    widen = (FRAME_S - frames.hop) / 2
-    found: list[tuple[float, float]] = []
-    for a, b in runs(quiet):
-        start = frames.offset + a * frames.hop - (widen if a > 0 else 0.0)
-        end = frames.offset + b * frames.hop + (widen if b < len(quiet) else 0.0)
-        if bridge_s is not None and found:
-            prev = found[-1]
-            gap = start - prev[1]
-            both = prev[1] - prev[0] >= min_s and end - start >= min_s
-            if gap < bridge_s and both:
-                found[-1] = (prev[0], end)
-                continue
-        found.append((start, end))
-    return [(a, b) for a, b in found if b - a >= min_s]
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Half-open index ranges [a, b) where mask is True."""
-    if len(mask) == 0:
-        return []
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
-
-
-def voiced_mask(frames: Frames, threshold_db: float, *, min_clarity: float = 0.6) -> np.ndarray:
-    """Frames that are loud enough to be speech and clearly periodic."""
-    return (frames.rms_db >= threshold_db) & (frames.clarity >= min_clarity)
 
 
 def semitones(f0: np.ndarray) -> np.ndarray:

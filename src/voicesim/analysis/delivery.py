@@ -7,17 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import (
-    FLOOR_DB,
-    levels,
-    runs,
-    silent_runs,
-    spread_semitones,
-    voiced_mask,
-)
+from voicesim.analysis.acoustics import FLOOR_DB, spread_semitones
 from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
 from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
+from voicesim.analysis.levels import levels, runs, silent_runs, voiced_mask
 from voicesim.analysis.syllables import count_syllables, count_words
 from voicesim.analysis.word_gaps import heard_words
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
@@ -36,7 +30,8 @@ from voicesim.results import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from voicesim.analysis.acoustics import Frames, Levels
+    from voicesim.analysis.acoustics import Frames
+    from voicesim.analysis.levels import Levels
 
 QUIET_DBFS = -32.0
 """Speech level (95th-percentile frame, dBFS) under this is "very quiet": measures may be

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, runs
+from voicesim.analysis.acoustics import Frames
+from voicesim.analysis.levels import runs
 from voicesim.analysis.word_gaps import mid, same_gap, sounding_time
 from voicesim.analysis.word_times import WHISPER_LAG_S
 from voicesim.results import Filler, Word

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, levels, runs
+from voicesim.analysis.acoustics import Frames
 from voicesim.analysis.filled_pauses import AcousticOptions
 from voicesim.analysis.filler_context import SURE, context_scores, doubted, drawn_out, held_vowel
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities
+from voicesim.analysis.levels import levels, runs
 from voicesim.analysis.word_gaps import place_written
 from voicesim.results import Filler, Word
 from voicesim.text import plain
@@ -46,13 +47,12 @@ frame: far below voicesim's speech threshold, because quiet fillers (a speaker a
 the mic) are what the detector misses. The judge supplies the precision."""
 OVER_NOISE_DB = 6.0
 """A voiced frame must also stand this much over the recording's noise floor
-(``acoustics.levels``). On the real clips as recorded the floor sits 45-60 dB under the
-peak, so this changes nothing there.
-With a fan's hum (pink noise at a tenth of the clip's RMS, ``measure_analyze --conditions``)
-the floor came within 40 dB of the peak: every frame counted as voiced, the gaps' runs
-merged past RUN_MAX_S and most candidates were gone, though the judge still scored the
-reference fillers' own spans as before (0.69, 0.90, 0.74... against 0.67, 0.93, 0.71 clean).
-Filled pauses in that noise: 4/4/15 → 7/4/12 (tp/fp/fn)."""
+(``levels.levels``). On the real clips as recorded the floor sits 45-60 dB under the
+peak, so this changes nothing there. With a fan's hum (pink noise at a tenth of the clip's
+RMS, ``measure_analyze --conditions``) the floor came within 40 dB of the peak: every frame
+counted as voiced, the gaps' runs merged past RUN_MAX_S and most candidates were gone,
+though the judge still scored the reference fillers' own spans as before (0.69, 0.90,
+0.74... against 0.67, 0.93, 0.71 clean). Filled pauses in that noise: 4/4/15 → 7/4/12."""
 MIN_GAP_S = 0.25
 RUN_MIN_S = 0.10
 RUN_MAX_S = 1.50

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicesim.analysis.acoustics import Frames, frame_count, frame_features, levels
+from voicesim.analysis.acoustics import Frames, frame_count, frame_features
 from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
 from voicesim.analysis.filler_judge import Judged, judge
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.judge_windows import WindowScores, judge_tokens
+from voicesim.analysis.levels import levels
 from voicesim.audio import SAMPLE_RATE
 from voicesim.audio.decode import Reading
 from voicesim.audio.files import iter_audio_blocks, probe, to_mono

@@ -23,7 +23,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
-from voicesim.analysis.acoustics import Frames, silent_runs
+from voicesim.analysis.acoustics import Frames
+from voicesim.analysis.levels import silent_runs
 from voicesim.results import Filler, Word
 
 WHISPER_LAG_S = 0.08
