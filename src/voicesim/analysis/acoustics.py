@@ -1,4 +1,5 @@
-"""Stage: signal → frame features. Level, voicing, pitch and spectral shape per 10 ms frame.
+"""Stage: signal → frame features. Level, voicing, pitch and spectral shape per 10 ms frame,
+taken on the signal high-passed at 50 Hz (HIGHPASS_HZ: rumble is no sound).
 
 librosa does the signal work (arrays in, arrays out): framing (``util.frame``), RMS level
 (``feature.rms``), the spectrum (``stft``) and spectral flatness
