@@ -5,9 +5,9 @@
 
 The Montreal Forced Aligner's test data (MIT licence) holds three spontaneous monologues of
 one real speaker, 25-27 s each, with the filled pauses transcribed ("um", "uh"):
-``acoustic_corpus`` (a quiet room) and ``cold_corpus`` / ``cold_corpus3`` (the speaker with a
-cold, in another, noisier room: the speech is 14-18 dB over the noise floor, and most of
-the recording's energy is rumble under 20 Hz). The AMI meetings of ``../shared/fixtures/real``
+``acoustic_corpus`` (speech 24 dB over the noise floor) and ``cold_corpus`` / ``cold_corpus3``
+(the speaker with a cold, in another, noisier room: 14 and 18 dB, and 98 and 94 % of the
+recording's energy is rumble under 20 Hz). The AMI meetings of ``../shared/fixtures/real``
 are close-talking headsets 41-56 dB over the noise; these are the other end of the
 recordings a user brings. The word times are aligned ones (Praat TextGrids of MFA's and of
 polyglotdb's tests), not a transcriber's, so a word's edge can be a few tens of ms off;

@@ -528,7 +528,7 @@ def _speech_rms_db(x: np.ndarray) -> float:
 
 def test_a_rumble_under_the_voice_moves_no_measure(paused_answer: tuple) -> None:
     """An 8-Hz rumble 10 dB over the speech (handling, wind, a sound card's wandering
-    offset: a real recording had 99 % of its energy under 20 Hz) is no sound anyone hears.
+    offset: a real recording had 98 % of its energy under 20 Hz) is no sound anyone hears.
     The pauses, articulation rate and pitch are those of the answer without it. Read as a
     noise floor, it put the threshold over the speech: no pause, 3.65 syllables a second for
     4.61, and a pitch spread of 8.4 semitones for 1.5."""
