@@ -27,9 +27,13 @@ LEAD = 0.5  # FileMicrophone lead silence, seconds
 
 
 def _listen_file(
-    audio: np.ndarray, settings: ListenSettings, transcriber: Transcriber | None, **kw: object
+    audio: np.ndarray,
+    settings: ListenSettings,
+    transcriber: Transcriber | None,
+    speed: float = 0.0,
+    **kw: object,
 ) -> Turn:
-    mic = FileMicrophone(speed=0)
+    mic = FileMicrophone(speed=speed)
     mic.queue(audio, SR, lead_silence=LEAD)
     mic.start()
     return listen(mic, settings, transcriber=transcriber, **kw)  # type: ignore[arg-type]
@@ -871,10 +875,14 @@ def test_a_closing_phrase_ends_the_turn_without_decoding_it_again(mishears: bool
     if not mishears:
         fake.quick_texts = lambda pieces, max_tokens=92: ["I'm done."] * len(pieces)  # type: ignore[method-assign]
     answer = compose([Say(body), Gap(0.6), Say("I'm done.")])
+    # At 4× real time: the draft is made in the pause, while the phrase is still to come.
+    # Fed as fast as it is read, the pause took no time at all, and on a busy machine the
+    # stretch was queued before the worker had started its draft (a CI run: ["full"]).
     turn = _listen_file(
         answer.audio,
         ListenSettings(endpoint=EndpointSettings(end_silence=6.0)),
         fake,  # type: ignore[arg-type]
+        speed=4.0,
     )
     assert turn.ended_by == "phrase"
     assert [c[0] for c in fake.calls] == ["draft"]  # neither the body nor the phrase again
