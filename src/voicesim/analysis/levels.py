@@ -32,7 +32,7 @@ def levels(frames: Frames) -> Levels:
     over the frames between any digital silence, or any quieter lead-in or tail, at the
     recording's ends.
 
-    The threshold sits OVER_NOISE_DB over the floor but never more than 35 dB under the
+    The threshold sits THRESHOLD_OVER_NOISE_DB over the floor but never more than 35 dB under the
     speech level, so both digital silence and a hissy room give sensible pauses; in a noisy
     recording, no higher over the floor than SNR_SHARE of the way to the speech level.
     """
@@ -56,7 +56,7 @@ def levels(frames: Frames) -> Levels:
     return found
 
 
-OVER_NOISE_DB = 12.0
+THRESHOLD_OVER_NOISE_DB = 12.0
 """How far over the noise floor the speech threshold sits, at most (dB)."""
 SNR_SHARE = 0.4
 """In a noisy recording the threshold sits at most this share of the way from the noise
@@ -76,7 +76,7 @@ def _levels(level: np.ndarray) -> Levels:
     """Floor, speech level and threshold of these frame levels (dBFS), as ``levels`` says."""
     noise = float(np.percentile(level, 3))
     speech = float(np.percentile(level, 95))
-    over_noise = min(OVER_NOISE_DB, SNR_SHARE * (speech - noise))
+    over_noise = min(THRESHOLD_OVER_NOISE_DB, SNR_SHARE * (speech - noise))
     threshold = max(noise + over_noise, speech - 35.0)
     if speech - noise < 12.0:  # no contrast: nothing stands out as speech
         threshold = speech + 1.0
