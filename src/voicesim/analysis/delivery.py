@@ -13,7 +13,7 @@ from voicesim.analysis.filler_judge import Judged, decide
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.levels import levels, runs, silent_runs, voiced_mask
 from voicesim.analysis.syllables import count_syllables, count_words
-from voicesim.analysis.word_gaps import heard_words
+from voicesim.analysis.word_gaps import heard_words, join_touching
 from voicesim.analysis.word_times import WHISPER_LAG_S, to_signal_time
 from voicesim.audio import SAMPLE_RATE
 from voicesim.results import (
@@ -182,6 +182,7 @@ def _measure(
         # see (quiet, fused, written as a word); see filler_judge.
         fillers = decide(fillers, judged, veto=JUDGE_VETO, words=words, placed=placed)
     words = absorb_lookalikes(words, fillers)
+    fillers = join_touching(fillers, words)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)
     pauses = _pauses(frames, lv.threshold_db, start, end)
