@@ -19,7 +19,7 @@ from voicesim.scoring.rubric import Rubric
 from voicesim.testing.corpora.analyze import SMALL, Answer, answers
 from voicesim.testing.corpora.jfk import JFK_TEXT, JFK_WPM
 from voicesim.testing.matching import content_wer, match_fillers, pause_errors
-from voicesim.testing.signals import SR, silence, tone, white_noise
+from voicesim.testing.signals import SR, rumble, silence, tone, white_noise
 from voicesim.testing.speech import Composition
 from voicesim.transcribe import Transcriber
 
@@ -88,8 +88,16 @@ def test_hyphenated_word_counts_once(transcriber: Transcriber, rubric: Rubric) -
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "audio",
-    [silence(8.0), white_noise(8.0, level_dbfs=-20), tone(8.0, hz=440)],
-    ids=["silence", "white-noise", "tone-440"],
+    [
+        silence(8.0),
+        white_noise(8.0, level_dbfs=-20),
+        tone(8.0, hz=440),
+        # Whisper wrote "Thank you so much for watching and I'll see you in the next video,
+        # see you …" on both (segments._likely_silent).
+        rumble(10.0, seed=0),
+        rumble(10.0, seed=5),
+    ],
+    ids=["silence", "white-noise", "tone-440", "rumble-0", "rumble-5"],
 )
 def test_no_speech_gives_no_words(
     transcriber: Transcriber, rubric: Rubric, audio: np.ndarray

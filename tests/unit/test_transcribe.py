@@ -181,14 +181,20 @@ def test_sampling_gives_the_same_words_in_every_run(jfk_path: Path) -> None:
 
 
 def _segment(
-    text: str, probability: float, temperature: float, *, ratio: float = 1.2, seek: int = 0
+    text: str,
+    probability: float,
+    temperature: float,
+    *,
+    ratio: float = 1.2,
+    seek: int = 0,
+    nsp: float = 0.2,
 ) -> SimpleNamespace:
     words = [
         SimpleNamespace(word=f" {w}", start=i * 0.4, end=i * 0.4 + 0.3, probability=probability)
         for i, w in enumerate(text.split())
     ]
     return SimpleNamespace(
-        words=words, text=f" {text}", no_speech_prob=0.2, compression_ratio=ratio,
+        words=words, text=f" {text}", no_speech_prob=nsp, compression_ratio=ratio,
         temperature=temperature, seek=seek,
     )  # fmt: skip
 
@@ -242,6 +248,15 @@ def test_a_repetitive_window_keeps_its_words_up_to_the_loop(transcriber: Transcr
     # "Okay."s (ES2003b as MP3) is dropped whole.
     hidden = [_segment("Okay.", 0.8, 0.0, ratio=9.5), _segment("Okay.", 0.8, 0.0, ratio=9.5)]
     assert texts(*hidden) == []
+    # A loop in a window Whisper takes for silence is the decoder running on noise: it
+    # goes whole, the words before the loop too.
+    on_noise = [
+        _segment("Thank you so much for watching and I'll", 0.4, 0.0, ratio=10.9, nsp=0.9),
+        _segment("see you in the next video, " * 30, 0.9, 0.0, ratio=10.9, nsp=0.9),
+    ]
+    assert texts(*on_noise) == []
+    on_speech = [SimpleNamespace(**{**vars(seg), "no_speech_prob": 0.5}) for seg in on_noise]
+    assert texts(*on_speech) == ["Thank", "you", "so", "much", "for", "watching", "and", "I'll"]
     # A loop in one window leaves the next window's words alone.
     assert texts(
         _segment("Okay. " * 20, 0.8, 0.0, ratio=7.1, seek=0),
