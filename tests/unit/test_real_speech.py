@@ -181,6 +181,24 @@ def test_real_word_whisper_gives_no_duration_is_kept(analysed: dict[str, Analysi
     assert words[i : i + 3] == ["ought", "to", "but"]
 
 
+@pytest.mark.slow
+def test_real_short_turns_whisper_is_unsure_of_are_kept(
+    analysed: dict[str, AnalysisResult],
+) -> None:
+    # Single-word turns Whisper writes at word probability 0.03-0.07 (segments'
+    # guards): the reference's "No" "No" (4.48 and 4.83 s, two speakers) and "'Kay"
+    # (23.22 s). A floor of 0.1 on a segment's words dropped one "No." and the "OK.".
+    assert [w["text"] for w in _clip("ami_EN2002b_0-30")["words"][:2]] == ["No", "No"]
+    words = [plain(w.text) for w in analysed["ami_EN2002b_0-30"].transcript.words]
+    assert words[:2] == ["no", "no"]
+    kay = [
+        w
+        for w in analysed["ami_EN2006a_0-30"].transcript.words
+        if plain(w.text) in {"ok", "okay", "kay"} and abs(w.start - 23.22) < 0.5
+    ]
+    assert len(kay) == 1
+
+
 def _one_speaker_words(clip: dict[str, Any], a: float, b: float) -> int:
     """Words (filled pauses left out) of the reference run spanning exactly [a, b] s,
     checked to be one speaker's alone: no other speaker talks within 0.3 s of it."""
