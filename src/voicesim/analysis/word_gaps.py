@@ -182,8 +182,8 @@ TOUCH_S = 0.1
 
 
 def join_touching(fillers: Sequence[Filler], words: Sequence[Word]) -> list[Filler]:
-    """Filled pauses that touch (at most TOUCH_S apart) in the same gap between the spoken
-    words, at least one of them heard rather than written, made one.
+    """A filled pause Whisper wrote and one heard that touch it (at most TOUCH_S apart) in
+    the same gap between the spoken words, made one.
 
     One held "uhhh" whose spectrum shifts part-way is cut in two by the detector (where the
     spectrum jumps) and the judge's windows: on the Montreal Forced Aligner's test clip
@@ -193,7 +193,10 @@ def join_touching(fillers: Sequence[Filler], words: Sequence[Word]) -> list[Fill
     references no two fillers lie this close but one pair that the AMI reference cuts end
     to end (EN2001a's listener's "Hmm" 25.08-27.02 s and "Hmm" 27.02-27.44 s, neither
     found); the next are 0.46 s apart. Two that Whisper wrote are two: it heard two words.
-    A written one keeps its text and source (its word already counts the syllable)."""
+    Two heard are two as well: the detector and the judge part them where the level dips or
+    the spectrum jumps, and a rendered "uh, uh, um" said back to back (0.04 s apart,
+    ``tests/unit/test_scoring_speech.py``) is three. The written one keeps its text and
+    source (its word already counts the syllable)."""
     slot = word_slots(words)
     out: list[Filler] = []
     for f in sorted(fillers, key=lambda f: f.start):
@@ -201,7 +204,7 @@ def join_touching(fillers: Sequence[Filler], words: Sequence[Word]) -> list[Fill
         if (
             prev is not None
             and prev.kind == f.kind == "filled_pause"
-            and "acoustic" in (prev.source, f.source)
+            and {prev.source, f.source} == {"acoustic", "transcript"}
             and f.start - prev.end <= TOUCH_S
             and slot(mid(prev)) == slot(mid(f))
         ):
