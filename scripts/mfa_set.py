@@ -163,6 +163,7 @@ def count_short(out: Path) -> None:
     import soundfile as sf
     from faster_whisper import WhisperModel
 
+    from real_set import plain_words  # scripts/
     from voicesim.analysis.pipeline import analyze_samples
     from voicesim.models import resolve_model
     from voicesim.scoring.rubric import load_rubric
@@ -184,8 +185,7 @@ def count_short(out: Path) -> None:
         want = sum(is_filled_pause(t) and len(t) > 1 for t in text.split())
         result = analyze_samples(samples, sr, transcriber=transcriber, rubric=rubric)
         got_v = sum(f.kind == "filled_pause" for f in result.delivery.fillers)
-        segments, _ = plain.transcribe(samples, language="en", word_timestamps=True)
-        got_p = sum(is_filled_pause(w.word) for s in segments for w in s.words or [])
+        got_p = sum(is_filled_pause(w.text) for w in plain_words(plain, samples))
         for key, got in (("voicesim", got_v), ("plain", got_p)):
             hit = min(got, want)
             for k, v in enumerate((hit, got - hit, want - hit)):

@@ -119,18 +119,20 @@ def passes_checks(
         and compression_ratio > options.compression_ratio_threshold
     )
     improbable = options.log_prob_threshold is not None and avg_logprob < options.log_prob_threshold
-    silent = (
-        options.no_speech_threshold is not None
-        and no_speech_prob > options.no_speech_threshold
-        and improbable
-    )
+    silent = likely_silent(no_speech_prob, options) and improbable
     return silent or not (repetitive or improbable)
 
 
-def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bool:
-    """True if Whisper's no-speech probability for the window is over its threshold."""
+def likely_silent(no_speech_prob: float, options: Any) -> bool:
+    """True if Whisper's no-speech probability for a window is over the threshold of
+    ``options`` (faster-whisper's options, or DecodeOptions; None: never)."""
     threshold = options.no_speech_threshold
-    return threshold is not None and decoded[0].no_speech_prob > threshold
+    return threshold is not None and no_speech_prob > threshold
+
+
+def _likely_silent(decoded: tuple[Any, float, float, float], options: Any) -> bool:
+    """True if Whisper's no-speech probability for the decoded window is over its threshold."""
+    return likely_silent(decoded[0].no_speech_prob, options)
 
 
 T = TypeVar("T")

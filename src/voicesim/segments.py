@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from voicesim.models import PromptedTemperature
+from voicesim.models import PromptedTemperature, likely_silent
 from voicesim.text import compression_ratio, is_murmur, loop_start, plain
 
 if TYPE_CHECKING:
@@ -44,23 +44,17 @@ def kept_words(segments: Iterable[Any], options: DecodeOptions) -> Iterator[list
         pieces = [(seg, [w for w in (seg.words or []) if plain(w.word)]) for seg in window]
         if threshold is not None and window[0].compression_ratio > threshold:
             shown = compression_ratio("".join(seg.text for seg in window))
-            silent = _likely_silent(window[0], options)
+            silent = likely_silent(window[0].no_speech_prob, options)
             pieces = _before_loop(pieces) if shown > threshold and not silent else []
         for seg, seg_words in pieces:
             if seg_words and _keep_segment(seg, seg_words, options):
                 yield seg_words
 
 
-def _likely_silent(seg: Any, opts: DecodeOptions) -> bool:
-    """True if Whisper gives the segment's window a no-speech probability over the
-    threshold."""
-    return bool(seg.no_speech_prob > opts.no_speech_threshold)
-
-
 def _keep_segment(seg: Any, words: list[Any], opts: DecodeOptions) -> bool:
     """Reject the segments Whisper makes up on noise: likely no speech, or junk text."""
     mean_p = sum(float(w.probability) for w in words) / len(words)
-    if _likely_silent(seg, opts) and mean_p < opts.silent_segment_probability:
+    if likely_silent(seg.no_speech_prob, opts) and mean_p < opts.silent_segment_probability:
         return False
     if plain(seg.text) in _HALLUCINATIONS and mean_p < 0.8:
         return False

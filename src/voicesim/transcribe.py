@@ -105,7 +105,7 @@ class DecodeOptions:
     more (EN2002b's sound at 10.45-10.94 s that the reference has no word for and Whisper
     writes "Yep." in other conditions, counted once the kept "No." put it between words).
     No word on silence, white or pink noise at -20 to -50 dBFS, tones, or rumble
-    (``segments._likely_silent``)."""
+    (``segments.kept_words``)."""
     fallback_prompt: str | None = VERBATIM_PROMPT
     """Where a 30-s window's decode at temperature 0 fails Whisper's checks (repetitive or
     improbable text), the window is decoded again at temperature 0 after this prompt, in

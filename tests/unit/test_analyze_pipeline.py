@@ -93,7 +93,7 @@ def test_hyphenated_word_counts_once(transcriber: Transcriber, rubric: Rubric) -
         white_noise(8.0, level_dbfs=-20),
         tone(8.0, hz=440),
         # Whisper wrote "Thank you so much for watching and I'll see you in the next video,
-        # see you …" on both (segments._likely_silent).
+        # see you …" on both (segments.kept_words).
         rumble(10.0, seed=0),
         rumble(10.0, seed=5),
     ],

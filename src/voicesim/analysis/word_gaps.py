@@ -208,7 +208,7 @@ def join_touching(fillers: Sequence[Filler], words: Sequence[Word]) -> list[Fill
             and f.start - prev.end <= TOUCH_S
             and slot(mid(prev)) == slot(mid(f))
         ):
-            keep = prev if prev.source == "transcript" or f.source != "transcript" else f
+            keep = prev if prev.source == "transcript" else f
             out[-1] = replace(keep, start=min(prev.start, f.start), end=max(prev.end, f.end))
         else:
             out.append(f)

@@ -45,7 +45,7 @@ def brown_noise(seconds: float, *, level_dbfs: float = -20.0, seed: int = 1) -> 
     rng = np.random.default_rng(seed)
     x = np.cumsum(rng.standard_normal(round(seconds * SR)))
     x -= np.convolve(x, np.ones(1601) / 1601, mode="same")
-    return (x / np.sqrt(np.mean(x**2)) * 10 ** (level_dbfs / 20)).astype(np.float32)
+    return _at_rms(x, level_dbfs)
 
 
 def rumble(seconds: float, *, level_dbfs: float = -30.0, seed: int = 0) -> np.ndarray:
@@ -53,7 +53,11 @@ def rumble(seconds: float, *, level_dbfs: float = -30.0, seed: int = 0) -> np.nd
     room's rumble or a microphone's handling (the real recordings of
     ``scripts/mfa_set.py`` hold 94-98 % of their energy there); seconds, RMS dBFS."""
     rng = np.random.default_rng(seed)
-    x = np.cumsum(rng.standard_normal(round(seconds * SR)))
+    return _at_rms(np.cumsum(rng.standard_normal(round(seconds * SR))), level_dbfs)
+
+
+def _at_rms(x: np.ndarray, level_dbfs: float) -> np.ndarray:
+    """x scaled to an RMS level (dBFS), as float32."""
     return (x / np.sqrt(np.mean(x**2)) * 10 ** (level_dbfs / 20)).astype(np.float32)
 
 
@@ -64,8 +68,7 @@ def pink_noise(seconds: float, *, level_dbfs: float = -20.0, seed: int = 2) -> n
     spectrum = np.fft.rfft(rng.standard_normal(n))
     f = np.arange(len(spectrum), dtype=float)
     f[0] = 1.0
-    x = np.fft.irfft(spectrum / np.sqrt(f), n)
-    return (x / np.sqrt(np.mean(x**2)) * 10 ** (level_dbfs / 20)).astype(np.float32)
+    return _at_rms(np.fft.irfft(spectrum / np.sqrt(f), n), level_dbfs)
 
 
 def keyboard_clicks(seconds: float, *, per_second: float = 8.0, seed: int = 3) -> np.ndarray:
