@@ -54,6 +54,8 @@ def test_hypotheses_put_a_filler_between_words_and_in_place_of_a_covered_word() 
         "Okay. So and then",
         "Okay. So um, and then",  # before the first word whose middle is past the span's
         "Okay. So uh, and then",
+        "Okay. So and um, then",  # at the span's end (its start gives the middle's place)
+        "Okay. So and uh, then",
         "Okay. So um, then",  # in place of "and"
         "Okay. So uh, then",
     ]
@@ -68,6 +70,22 @@ def test_hypotheses_put_a_filler_between_words_and_in_place_of_a_covered_word() 
     assert got[3:] == ["months, um, she", "months, uh, she"]
     sure = [late[0], Word("or", 0.95, 1.1, 0.9), late[2]]
     assert len(hypotheses(sure, 0.6, 0.9)) == 3  # a sure "or" is a word
+
+
+def test_hypotheses_put_a_filler_before_the_word_whisper_started_over_it() -> None:
+    # The second real set's "cares, um, this is me" (MFA acoustic_corpus): Whisper wrote
+    # "this" 8.05-8.74 s over the "um" (8.02-8.58 s) and the real "this" (8.58 s). At the
+    # span's middle (8.45 s) the filler goes after "this", and in its place; only the
+    # span's start puts it where it was said.
+    words = [
+        Word("but", 6.66, 6.75, 0.94),
+        Word("cares", 7.04, 7.54, 0.61),
+        Word("this", 8.05, 8.74, 0.59),
+        Word("is", 8.74, 9.0, 1.0),
+    ]
+    got = [" ".join(h) for h in hypotheses(words, 8.08, 8.82)]
+    assert "but cares um, this is" in got, got
+    assert "but cares this um, is" in got and "but cares um, is" in got
 
 
 def test_no_word_near_a_span_gives_no_context_score() -> None:

@@ -340,6 +340,53 @@ def test_candidates_judge_the_tail_of_a_word_too_long_for_its_letters() -> None:
     assert not any(c.start >= 0.2 and c.end <= 1.3 for c in candidates(frames, ordinary))
 
 
+def _voiced_at(spans: list[tuple[float, float]], seconds: float) -> np.ndarray:
+    """A 120-Hz hum during each span (s) and digital silence elsewhere, 16 kHz."""
+    t = np.arange(round(seconds * 16000)) / 16000
+    on = np.zeros(len(t), dtype=bool)
+    for a, b in spans:
+        on |= (t >= a) & (t < b)
+    return np.where(on, 0.3 * np.sin(2 * np.pi * 120 * t), 0.0).astype(np.float32)
+
+
+def test_candidates_judge_the_head_of_a_word_whisper_started_over_a_filler() -> None:
+    # "words, um, and that" read "words and that": "and" 1.0-2.3 s over the "um" (1.0-1.6 s),
+    # 0.6 s of silence and the real "and" (2.2-2.3 s). The "um" lies before the time "and"
+    # needs at its end; judged alone, its window starts with the filler.
+    frames = frame_features(_voiced_at([(0.2, 0.8), (1.0, 1.6), (2.2, 2.6)], 3.0), 16000)
+    words = [Word("words", 0.2, 0.8, 0.9), Word("and", 1.0, 2.3, 0.7)]
+    words.append(Word("that", 2.3, 2.6, 0.9))
+    found = candidates(frames, words)
+    assert any(abs(c.start - 1.0) < 0.03 and abs(c.end - 1.6) < 0.03 for c in found), found
+    # A word whose letters need that time ("understanding", 1.74 s) has no head to judge.
+    ordinary = [words[0], Word("understanding", 1.0, 2.3, 0.7), words[2]]
+    assert not any(c.start < 1.6 and c.end > 1.0 for c in candidates(frames, ordinary))
+
+
+def test_a_lookalike_with_a_sound_of_its_own_beside_the_filler_stays_a_word() -> None:
+    # The same "and" (1.0-2.3 s) over a judged "um" (1.0-1.8 s): 0.8 of its 1.3 s lie in
+    # the filler, but after 0.6 s of silence it has a sound of its own, the real "and".
+    um = Filler("(filled pause)", 1.0, 1.8, "filled_pause", "acoustic")
+    words = [Word("words", 0.2, 0.8, 0.9), Word("and", 1.0, 2.3, 0.7)]
+    words.append(Word("that", 2.3, 2.6, 0.9))
+    heard = frame_features(_voiced_at([(0.2, 0.8), (1.0, 1.6), (2.2, 2.6)], 3.0), 16000)
+    thr = levels(heard).threshold_db
+    flags = absorb_lookalikes(words, [um], frames=heard, threshold_db=thr)
+    assert not any(w.filler for w in flags)
+    # Silence after the hum to the span's end: the "and" was the "um" misheard.
+    quiet = frame_features(_voiced_at([(0.2, 0.8), (1.0, 1.6), (2.4, 2.6)], 3.0), 16000)
+    misheard = [words[0], Word("and", 1.0, 2.3, 0.7), Word("that", 2.4, 2.6, 0.9)]
+    flags = absorb_lookalikes(misheard, [um], frames=quiet, threshold_db=thr)
+    assert [w.text for w in flags if w.filler] == ["and"]
+    # Running straight into the next word, with no silence between (espeak's "uh" read
+    # "or"): no sound of its own either.
+    run_on = frame_features(_voiced_at([(0.2, 0.8), (1.0, 2.6)], 3.0), 16000)
+    flags = absorb_lookalikes(words, [um], frames=run_on, threshold_db=thr)
+    assert [w.text for w in flags if w.filler] == ["and"]
+    # Without the frames the span alone decides, as before.
+    assert [w.text for w in absorb_lookalikes(words, [um]) if w.filler] == ["and"]
+
+
 def test_decision_adds_judged_vetoes_detector_and_absorbs_a_lookalike() -> None:
     detector = Filler("(filled pause)", 1.0, 1.4, "filled_pause", "acoustic")
     written = Filler("um", 3.0, 3.2, "filled_pause", "transcript")

@@ -181,7 +181,7 @@ def _measure(
         # Whisper's verdict on candidate windows adds the fillers the detector cannot
         # see (quiet, fused, written as a word); see filler_judge.
         fillers = decide(fillers, judged, veto=JUDGE_VETO, words=words, placed=placed)
-    words = absorb_lookalikes(words, fillers)
+    words = absorb_lookalikes(words, fillers, frames=frames, threshold_db=lv.threshold_db)
     fillers = join_touching(fillers, words)
     start, end = _speaking_span(frames, lv.threshold_db, words, fillers)
     span = max(end - start, 1e-6)
