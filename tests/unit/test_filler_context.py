@@ -54,8 +54,6 @@ def test_hypotheses_put_a_filler_between_words_and_in_place_of_a_covered_word() 
         "Okay. So and then",
         "Okay. So um, and then",  # before the first word whose middle is past the span's
         "Okay. So uh, and then",
-        "Okay. So and um, then",  # at the span's end (its start gives the middle's place)
-        "Okay. So and uh, then",
         "Okay. So um, then",  # in place of "and"
         "Okay. So uh, then",
     ]
