@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.paths import REPO
 from voicesim.analysis import filler_context
+from voicesim.analysis.filler_candidates import Judged
 from voicesim.analysis.filler_context import (
     CONTEXT_FLOOR,
     DOUBT_CONTEXT,
@@ -22,7 +23,7 @@ from voicesim.analysis.filler_context import (
     drawn_out,
     hypotheses,
 )
-from voicesim.analysis.filler_judge import Judged, decide
+from voicesim.analysis.filler_judge import decide
 from voicesim.analysis.judge_windows import WindowScores
 from voicesim.audio.files import load_audio
 from voicesim.results import Filler, Word

@@ -22,13 +22,8 @@ from voicesim.analysis.ahead import JudgeAhead
 from voicesim.analysis.delivery import measure_frames
 from voicesim.analysis.feature_stream import FeatureStream
 from voicesim.analysis.filled_pauses import Candidate, absorb_lookalikes, merge_fillers
-from voicesim.analysis.filler_judge import (
-    THRESHOLD,
-    Judged,
-    candidates,
-    decide,
-    judge,
-)
+from voicesim.analysis.filler_candidates import Judged, candidates
+from voicesim.analysis.filler_judge import THRESHOLD, decide, judge
 from voicesim.analysis.judge_windows import WindowScores, filler_probabilities, window_cuts
 from voicesim.analysis.levels import levels
 from voicesim.analysis.pipeline import analyze_file, analyze_samples

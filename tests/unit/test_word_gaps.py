@@ -4,7 +4,7 @@ with their transcripts; the whole sets are measured by scripts/measure_analyze.p
 
 from __future__ import annotations
 
-from voicesim.analysis.filler_judge import Judged
+from voicesim.analysis.filler_candidates import Judged
 from voicesim.analysis.word_gaps import join_touching, place_written
 from voicesim.results import Filler, Word
 

@@ -9,7 +9,8 @@ import numpy as np
 
 from voicesim.analysis.acoustics import FLOOR_DB, spread_semitones
 from voicesim.analysis.filled_pauses import absorb_lookalikes, acoustic_candidates, merge_fillers
-from voicesim.analysis.filler_judge import Judged, decide
+from voicesim.analysis.filler_candidates import Judged
+from voicesim.analysis.filler_judge import decide
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.levels import levels, runs, silent_runs, voiced_mask
 from voicesim.analysis.syllables import count_syllables, count_words

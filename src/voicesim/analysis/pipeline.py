@@ -16,7 +16,8 @@ import numpy as np
 from voicesim.analysis.acoustics import Frames, frame_count, frame_features
 from voicesim.analysis.delivery import measure_answer
 from voicesim.analysis.filled_pauses import acoustic_candidates
-from voicesim.analysis.filler_judge import Judged, judge
+from voicesim.analysis.filler_candidates import Judged
+from voicesim.analysis.filler_judge import judge
 from voicesim.analysis.fillers import transcript_fillers
 from voicesim.analysis.judge_windows import WindowScores, judge_tokens
 from voicesim.analysis.levels import levels
