@@ -378,6 +378,11 @@ def test_a_lookalike_with_a_sound_of_its_own_beside_the_filler_stays_a_word() ->
     run_on = frame_features(_voiced_at([(0.2, 0.8), (1.0, 2.6)], 3.0), 16000)
     flags = absorb_lookalikes(words, [um], frames=run_on, threshold_db=thr)
     assert [w.text for w in flags if w.filler] == ["and"]
+    # The word said first, then silence, then the filler Whisper drew it over: the same.
+    late_um = Filler("(filled pause)", 1.5, 2.3, "filled_pause", "acoustic")
+    first = frame_features(_voiced_at([(0.2, 0.8), (1.0, 1.1), (1.5, 2.3), (2.4, 2.6)], 3.0), 16000)
+    flags = absorb_lookalikes(misheard, [late_um], frames=first, threshold_db=thr)
+    assert not any(w.filler for w in flags)
     # Without the frames the span alone decides, as before.
     assert [w.text for w in absorb_lookalikes(words, [um]) if w.filler] == ["and"]
 
